@@ -1,0 +1,354 @@
+"""The ``parcli`` command line: a thin typer layer over the library.
+
+Each command turns its options into typed arguments, calls one library
+function and renders what it returns.  This module is the single error
+boundary: a :class:`parcli.errors.ParcliError` becomes a red Vietnamese message
+on stderr and its exit code; ``--debug`` shows the traceback instead.
+
+Exit codes: 0 ok · 1 the data has problems (outputs still written) ·
+2 usage error · 3 cannot proceed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
+
+import typer
+
+from parcli import __version__
+from parcli.errors import ExitCode, InputNotFoundError, ParcliError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from parcli.campaign import Campaign
+    from parcli.merge import MergeResult
+    from parcli.problems import Problem
+
+app = typer.Typer(
+    name="parcli",
+    help="parcli — tự đánh giá Chỉ số CCHC (PAR Index) trên bảng tính Excel: phát hành phiếu chấm điểm, "
+    "kiểm tra, tổng hợp và báo cáo.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+
+_state: dict[str, bool] = {"debug": False}
+T = TypeVar("T")
+
+
+def _err_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _out_console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _guard(fn: Callable[[], T]) -> T:
+    """The error boundary: ParcliError → message on stderr and its exit code."""
+    try:
+        return fn()
+    except ParcliError as exc:
+        if _state["debug"]:
+            raise
+        _err_console().print(f"[bold red]Lỗi:[/] {exc}", markup=True, soft_wrap=True)
+        raise typer.Exit(int(exc.exit_code)) from None
+    except KeyboardInterrupt:
+        _err_console().print("Đã dừng theo yêu cầu người dùng.")
+        raise typer.Exit(130) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"parcli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Hiện traceback đầy đủ khi có lỗi (cho nhà phát triển).")
+    ] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản và thoát.")
+    ] = False,
+) -> None:
+    """parcli — tự đánh giá Chỉ số CCHC trên bảng tính Excel."""
+    _state["debug"] = debug
+
+
+CampaignOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--campaign",
+        "-c",
+        help="Tệp kế hoạch (campaign.yaml). Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli.",
+        dir_okay=False,
+    ),
+]
+
+
+def _load_campaign(path: Path | None, console: Console) -> Campaign:
+    from parcli.campaign import default_campaign_path, load_campaign
+
+    if path is None:
+        path = default_campaign_path()
+        console.print(f"Dùng kế hoạch mẫu đi kèm parcli: {path}")
+    return load_campaign(path)
+
+
+@app.command()
+def generate(
+    campaign: CampaignOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi các phiếu chấm điểm.")] = Path(
+        "phieu-cham-diem"
+    ),
+) -> None:
+    """Phát hành phiếu chấm điểm: mỗi cơ quan một tệp .xlsx đã khoá và có kiểm tra dữ liệu."""
+    err = _err_console()
+
+    def run() -> None:
+        from rich.progress import Progress
+        from rich.table import Table
+
+        from parcli.generate import generate_workbooks
+        from parcli.numbers import fmt_points
+
+        camp = _load_campaign(campaign, err)
+        unverified, total = camp.catalogue.verification()
+        if unverified:
+            err.print(
+                f"[yellow]Cảnh báo:[/] bộ tiêu chí {camp.catalogue.id} có {unverified}/{total} mục chưa đối chiếu "
+                "với văn bản chính thức (tạm tính) — kiểm tra trước khi phát hành.",
+                markup=True,
+            )
+        with Progress(console=err, transient=True, disable=len(camp.departments) < 5) as progress:
+            task = progress.add_task("Đang tạo phiếu", total=len(camp.departments))
+            result = generate_workbooks(camp, out, on_progress=lambda _d: progress.advance(task))
+        table = Table(title=f"Đã tạo {len(result.workbooks)} phiếu chấm điểm trong {out}")
+        table.add_column("Phụ lục")
+        table.add_column("Cơ quan")
+        table.add_column("Số mục", justify="right")
+        table.add_column("Điểm tối đa", justify="right")
+        table.add_column("Tệp")
+        for w in result.workbooks:
+            table.add_row(w.department.appendix, w.department.name, str(w.items), fmt_points(w.max_points), w.path.name)
+        table.add_row("", "Cộng", str(sum(w.items for w in result.workbooks)), fmt_points(result.max_points), "")
+        err.print(table)
+        err.print(f"Các phiếu nằm trong thư mục: {out.resolve()}")
+
+    _guard(run)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Thư mục sẽ chứa bản sao kế hoạch và bộ tiêu chí.")] = Path(),
+    force: Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")] = False,
+) -> None:
+    """Tạo bản sao có thể chỉnh sửa của kế hoạch mẫu và bộ tiêu chí — điểm xuất phát cho năm hoặc tỉnh khác."""
+    err = _err_console()
+
+    def run() -> None:
+        from parcli.scaffold import init_project
+
+        written = init_project(directory, force=force)
+        for path in written:
+            err.print(f"Đã tạo {path}")
+        err.print(f"Sửa {written[0]} rồi chạy: parcli generate -c {written[0]}")
+
+    _guard(run)
+
+
+JsonOption = Annotated[
+    Path | None,
+    typer.Option("--json", help="Ghi kết quả dạng JSON vào tệp này ('-' để in ra stdout).", dir_okay=False),
+]
+
+
+def _write_json(target: Path | None, data: object) -> None:
+    if target is None:
+        return
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    if str(target) == "-":
+        typer.echo(text, nl=False)
+    else:
+        from parcli.fsutil import atomic_write_text
+
+        atomic_write_text(target, text)
+
+
+def _problem_table(problems: list[Problem], title: str) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, expand=False)
+    table.add_column("Mức", no_wrap=True)
+    table.add_column("Tệp › trang › ô")
+    table.add_column("Mục", no_wrap=True)
+    table.add_column("Mã lỗi", no_wrap=True)
+    table.add_column("Nội dung")
+    for p in problems:
+        level = "[red]Lỗi[/]" if p.is_error else "[yellow]Cảnh báo[/]"
+        table.add_row(level, p.where() or (p.department or ""), p.item or "", p.slug, p.message)
+    return table
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Các phiếu chấm điểm (.xlsx) cần kiểm tra.")],
+    campaign: CampaignOption = None,
+    json_out: JsonOption = None,
+) -> None:
+    """Kiểm tra phiếu chấm điểm trước khi gửi: liệt kê mọi lỗi theo tệp, trang tính, ô và mục.
+
+    Thoát với mã 0 khi không có lỗi (có thể có cảnh báo), 1 khi có lỗi.
+    """
+    err = _err_console()
+
+    def run() -> ExitCode:
+        from parcli.returns import read_return
+
+        camp = _load_campaign(campaign, err)
+        results = []
+        for path in files:
+            if not path.is_file():
+                raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
+            results.append(read_return(path, camp))
+        problems = [p for r in results for p in r.problems]
+        out = _out_console()
+        if problems:
+            out.print(_problem_table(problems, "Kết quả kiểm tra"))
+        errors = sum(1 for p in problems if p.is_error)
+        warnings = len(problems) - errors
+        for r in results:
+            dept = camp.department_by_id.get(r.department_id or "")
+            who = f"{dept.name} (Phụ lục {dept.appendix})" if dept else "không nhận diện được cơ quan"
+            verdict = "[green]hợp lệ[/]" if r.errors == 0 else "[red]có lỗi[/]"
+            err.print(
+                f"{r.file}: {who} — {verdict}, {r.errors} lỗi, {r.warnings} cảnh báo, {len(r.items)} mục đã đọc.",
+                markup=True,
+            )
+        _write_json(
+            json_out,
+            {
+                "campaign": camp.id,
+                "files": [
+                    {"file": r.file, "department": r.department_id, "errors": r.errors, "warnings": r.warnings}
+                    for r in results
+                ],
+                "problems": [p.to_dict() for p in problems],
+            },
+        )
+        if errors:
+            err.print(f"[red]{errors} lỗi[/], {warnings} cảnh báo. Sửa các ô nêu trên rồi kiểm tra lại.", markup=True)
+            return ExitCode.DATA_PROBLEMS
+        err.print(f"[green]Không có lỗi[/] ({warnings} cảnh báo).", markup=True)
+        return ExitCode.OK
+
+    _exit(_guard(run))
+
+
+@app.command()
+def merge(
+    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    campaign: CampaignOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Bảng tổng hợp (.xlsx) sẽ ghi.", dir_okay=False)] = Path(
+        "tong-hop.xlsx"
+    ),
+    json_out: JsonOption = None,
+) -> None:
+    """Tổng hợp các phiếu đã gửi về: kiểm tra từng phiếu, ghi bảng tổng hợp, danh sách cơ quan và lỗi.
+
+    Điểm thẩm định đã nhập trong bảng tổng hợp cũ (cùng tên) được giữ lại. Thoát với mã 0 khi mọi cơ quan
+    đã gửi phiếu hợp lệ, 1 khi có cơ quan chưa gửi hoặc phiếu có lỗi (bảng tổng hợp vẫn được ghi).
+    """
+    err = _err_console()
+
+    def run() -> ExitCode:
+        from rich.progress import Progress
+
+        from parcli.merge import merge_returns, write_consolidated
+
+        camp = _load_campaign(campaign, err)
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Đang đọc phiếu", total=None)
+            result = merge_returns(
+                camp,
+                returns_dir,
+                on_start=lambda n: progress.update(task, total=n),
+                on_file=lambda _p: progress.advance(task),
+            )
+        carried = write_consolidated(result, out)
+        _write_json(json_out, result.to_json())
+        _render_merge(result, out, carried, err)
+        return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
+
+    _exit(_guard(run))
+
+
+def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) -> None:
+    from rich.table import Table
+
+    from parcli.merge import STATUS_LABELS
+    from parcli.numbers import fmt_points
+
+    if result.problems:
+        _out_console().print(_problem_table(result.problems, "Các vấn đề phát hiện"))
+    colour = {"ok": "green", "invalid": "red", "missing": "yellow", "duplicate": "magenta"}
+    table = Table(title="Tình trạng phiếu của các cơ quan")
+    for name, justify in (
+        ("PL", "left"),
+        ("Cơ quan", "left"),
+        ("Trạng thái", "left"),
+        ("Lỗi", "right"),
+        ("Cảnh báo", "right"),
+        ("Điểm", "right"),
+        ("Tệp", "left"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for d in result.departments:
+        table.add_row(
+            d.department.appendix,
+            d.department.name,
+            f"[{colour[d.status]}]{STATUS_LABELS[d.status]}[/]",
+            str(d.errors),
+            str(d.warnings),
+            f"{fmt_points(d.score)}/{fmt_points(d.department.max_points)}",
+            ", ".join(d.files),
+        )
+    err.print(table)
+    totals = result.totals()
+    counts = {s: sum(1 for d in result.departments if d.status == s) for s in STATUS_LABELS}
+    err.print(
+        f"Hợp lệ {counts['ok']}, có lỗi {counts['invalid']}, chưa nộp {counts['missing']}, "
+        f"trùng phiếu {counts['duplicate']} / {len(result.departments)} cơ quan. "
+        f"Tổng điểm tự đánh giá đã nhận: {fmt_points(totals['score'])}/{fmt_points(totals['self_max'])}."
+    )
+    if carried:
+        err.print(f"Đã giữ lại {carried} ý kiến/điểm thẩm định từ bảng tổng hợp trước.")
+    err.print(f"Bảng tổng hợp: {out.resolve()}")
+
+
+def _exit(code: ExitCode) -> None:
+    if code != ExitCode.OK:
+        raise typer.Exit(int(code))
+
+
+def run() -> None:  # pragma: no cover - console-script entry point
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,194 @@
+"""The one place that knows how parcli workbooks are laid out.
+
+Both the generator and the return reader (and the merge writer/reader) take
+sheet names, header labels, column order and metadata keys from here, so a
+change of layout is a change in one module and a new :data:`LAYOUT_VERSION`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+LAYOUT_VERSION = "1"
+
+# --- the scoring workbook issued to a department -------------------------------------------
+SHEET_COVER = "Hướng dẫn"
+SHEET_SCORES = "Chấm điểm"
+SHEET_META = "parcli"  # hidden: metadata and drop-down lists
+
+HEADER_CODE = "Mã"
+HEADER_TITLE = "Nội dung"
+HEADER_MAX = "Điểm tối đa"
+HEADER_SCORE = "Điểm tự đánh giá"
+HEADER_EXPLANATION = "Giải trình"
+HEADER_EVIDENCE = "Tài liệu kiểm chứng"
+HEADER_GUIDANCE = "Hướng dẫn chấm điểm"
+
+SCORE_HEADERS: tuple[str, ...] = (
+    HEADER_CODE,
+    HEADER_TITLE,
+    HEADER_MAX,
+    HEADER_SCORE,
+    HEADER_EXPLANATION,
+    HEADER_EVIDENCE,
+    HEADER_GUIDANCE,
+)
+# 1-based column numbers in the scoring sheet
+COL_CODE, COL_TITLE, COL_MAX, COL_SCORE, COL_EXPLANATION, COL_EVIDENCE, COL_GUIDANCE = range(1, 8)
+INPUT_COLUMNS = (COL_SCORE, COL_EXPLANATION, COL_EVIDENCE)
+COLUMN_WIDTHS = {
+    COL_CODE: 9,
+    COL_TITLE: 55,
+    COL_MAX: 10,
+    COL_SCORE: 12,
+    COL_EXPLANATION: 45,
+    COL_EVIDENCE: 40,
+    COL_GUIDANCE: 50,
+}
+SCORE_HEADER_ROW = 5  # where generate puts the header; the reader searches for it
+HEADER_SEARCH_ROWS = 40
+
+# Rows of the table whose code cell marks them, beside item rows.
+TOTAL_LABEL = "Tổng cộng"
+
+# Text a department types (or picks) in the score cell to mark an item not applicable.
+NOT_APPLICABLE = "Không áp dụng"
+
+# The cover sheet: labels in column A, values in column B.  Unlocked inputs:
+COVER_PREPARER = "Người lập biểu"
+COVER_POSITION = "Chức vụ"
+COVER_PHONE = "Số điện thoại"
+COVER_SENT = "Ngày gửi"
+COVER_INPUT_LABELS = (COVER_PREPARER, COVER_POSITION, COVER_PHONE, COVER_SENT)
+
+# The hidden metadata sheet: keys in column A, values in column B, from row 1.
+META_KIND = "kind"
+META_LAYOUT = "layout_version"
+META_TOOL_VERSION = "parcli_version"
+META_CAMPAIGN = "campaign_id"
+META_CAMPAIGN_HASH = "campaign_hash"
+META_CATALOGUE = "catalogue_id"
+META_CATALOGUE_HASH = "catalogue_hash"
+META_DEPARTMENT = "department_id"
+META_DEPARTMENT_NAME = "department_name"
+META_APPENDIX = "appendix"
+META_GENERATED_AT = "generated_at"
+META_ITEMS = "items"
+META_KEYS = (
+    META_KIND,
+    META_LAYOUT,
+    META_TOOL_VERSION,
+    META_CAMPAIGN,
+    META_CAMPAIGN_HASH,
+    META_CATALOGUE,
+    META_CATALOGUE_HASH,
+    META_DEPARTMENT,
+    META_DEPARTMENT_NAME,
+    META_APPENDIX,
+    META_GENERATED_AT,
+    META_ITEMS,
+)
+KIND_RETURN = "parcli-return"
+KIND_CONSOLIDATED = "parcli-consolidated"
+META_LISTS_FIRST_ROW = 31  # drop-down lists: code in A, allowed values from B, one row per item
+
+# --- the consolidated workbook written by merge ---------------------------------------------
+SHEET_CONSOLIDATED = "Tổng hợp"
+SHEET_DEPARTMENTS = "Cơ quan"
+SHEET_PROBLEMS = "Vấn đề"
+
+HEADER_APPRAISED = "Điểm thẩm định"
+HEADER_APPRAISAL_NOTE = "Ý kiến thẩm định"
+HEADER_SCORED_BY = "Hình thức"
+HEADER_DEPARTMENT = "Cơ quan"
+HEADER_APPENDIX = "Phụ lục"
+HEADER_ITEM_STATUS = "Tình trạng"
+HEADER_FILE = "Tệp nguồn"
+HEADER_LEVEL = "Cấp"
+
+CONSOLIDATED_HEADERS: tuple[str, ...] = (
+    HEADER_CODE,
+    HEADER_LEVEL,
+    HEADER_TITLE,
+    HEADER_MAX,
+    HEADER_SCORED_BY,
+    HEADER_SCORE,
+    HEADER_APPRAISED,
+    HEADER_APPRAISAL_NOTE,
+    HEADER_EXPLANATION,
+    HEADER_EVIDENCE,
+    HEADER_DEPARTMENT,
+    HEADER_APPENDIX,
+    HEADER_ITEM_STATUS,
+    HEADER_FILE,
+)
+CONSOLIDATED_HEADER_ROW = 4
+CONSOLIDATED_WIDTHS = (9, 12, 55, 10, 13, 12, 12, 35, 45, 40, 30, 8, 22, 30)
+
+DEPARTMENT_HEADERS: tuple[str, ...] = (
+    HEADER_APPENDIX,
+    "Mã cơ quan",
+    HEADER_DEPARTMENT,
+    "Trạng thái",
+    "Số mục được giao",
+    HEADER_MAX,
+    HEADER_SCORE,
+    "Số lỗi",
+    "Số cảnh báo",
+    "Tệp",
+)
+PROBLEM_HEADERS: tuple[str, ...] = (
+    "Mức độ",
+    "Mã lỗi",
+    HEADER_DEPARTMENT,
+    "Tệp",
+    "Trang tính",
+    "Ô",
+    "Mục",
+    "Nội dung",
+)
+
+SCORED_BY_LABELS = {"self": "Tự đánh giá", "survey": "Điều tra XHH"}
+LEVEL_LABELS = {1: "Lĩnh vực", 2: "Tiêu chí", 3: "Tiêu chí TP"}
+
+
+def nfc(text: str) -> str:
+    """Normalise text to NFC (composed Vietnamese)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def label_key(value: object) -> str:
+    """Comparable form of a header label: NFC, trimmed, case-folded, single spaces."""
+    if value is None:
+        return ""
+    return " ".join(nfc(str(value)).split()).casefold()
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """Where a header row was found and which column holds each label."""
+
+    row: int
+    columns: dict[str, int]
+
+
+def find_header(
+    rows: list[tuple[object, ...]], labels: tuple[str, ...], required: tuple[str, ...]
+) -> HeaderMatch | None:
+    """Find the header row among the first rows (1-based row numbers) by its labels."""
+    wanted = {label_key(label): label for label in labels}
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
+        columns: dict[str, int] = {}
+        for col, value in enumerate(row, start=1):
+            key = label_key(value)
+            if key in wanted and wanted[key] not in columns:
+                columns[wanted[key]] = col
+        if all(label in columns for label in required):
+            return HeaderMatch(row=index, columns=columns)
+    return None
+
+
+def sheet_ref(sheet: str, cell_range: str) -> str:
+    """A quoted cross-sheet reference usable in formulas and validations."""
+    return "'" + sheet.replace("'", "''") + "'!" + cell_range

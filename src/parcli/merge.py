@@ -1,0 +1,534 @@
+"""Consolidating returns: every workbook in a folder, validated, into one workbook.
+
+:func:`merge_returns` reads the folder (never modifying it), decides the status
+of each department (``ok``, ``invalid``, ``missing``, ``duplicate``), and
+:func:`write_consolidated` writes one row per catalogue item with the accepted
+self-assessed score, keeping any appraisal already typed into an earlier
+consolidated workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from parcli import __version__, layout
+from parcli.campaign import Campaign, Department
+from parcli.errors import ConsolidatedError, InputNotFoundError
+from parcli.fsutil import atomic_path
+from parcli.problems import Problem
+from parcli.returns import SPREADSHEET_SUFFIXES, ItemEntry, ReturnResult, is_lock_file, read_return
+
+Status = Literal["ok", "invalid", "missing", "duplicate"]
+STATUS_LABELS: dict[str, str] = {
+    "ok": "Hợp lệ",
+    "invalid": "Có lỗi",
+    "missing": "Chưa nộp",
+    "duplicate": "Trùng phiếu",
+}
+
+
+@dataclass
+class DepartmentResult:
+    """One department's outcome."""
+
+    department: Department
+    status: Status
+    files: list[str] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    score: Decimal = Decimal(0)
+    sent_date: str | None = None
+
+
+@dataclass
+class ItemRow:
+    """One catalogue item in the consolidated view."""
+
+    code: str
+    score: Decimal | None
+    not_applicable: bool
+    explanation: str
+    evidence: str
+    status: str
+    file: str | None
+
+
+@dataclass
+class MergeResult:
+    """Everything merge found: per-department status, accepted items, problems."""
+
+    campaign: Campaign
+    returns: list[ReturnResult] = field(default_factory=list)
+    departments: list[DepartmentResult] = field(default_factory=list)
+    items: dict[str, ItemRow] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every department returned one valid workbook."""
+        return all(d.status == "ok" for d in self.departments)
+
+    def totals(self) -> dict[str, Any]:
+        """Accepted self-assessed scores summed per field and overall."""
+        cat = self.campaign.catalogue
+        fields = []
+        overall = Decimal(0)
+        for f in cat.model.fields:
+            leaves = cat.leaves_under(f.code)
+            score = sum((self.items[leaf.code].score or Decimal(0) for leaf in leaves if leaf.is_self), Decimal(0))
+            self_max = sum((leaf.max_points for leaf in leaves if leaf.is_self), Decimal(0))
+            overall += score
+            fields.append({"code": f.code, "title": f.title, "max": f.max_points, "self_max": self_max, "score": score})
+        return {"max": cat.model.total_points, "self_max": cat.model.self_points, "score": overall, "fields": fields}
+
+    def to_json(self) -> dict[str, Any]:
+        """The machine-readable summary written by ``merge --json``."""
+
+        def num(value: Decimal) -> int | float:
+            return int(value) if value == value.to_integral_value() else float(value)
+
+        totals = self.totals()
+        return {
+            "campaign": self.campaign.id,
+            "departments": [
+                {
+                    "id": d.department.id,
+                    "name": d.department.name,
+                    "appendix": d.department.appendix,
+                    "status": d.status,
+                    "files": d.files,
+                    "errors": d.errors,
+                    "warnings": d.warnings,
+                }
+                for d in self.departments
+            ],
+            "problems": [p.to_dict() for p in self.problems],
+            "totals": {
+                "max": num(totals["max"]),
+                "self_max": num(totals["self_max"]),
+                "score": num(totals["score"]),
+                "fields": [
+                    {
+                        "code": f["code"],
+                        "title": f["title"],
+                        "max": num(f["max"]),
+                        "self_max": num(f["self_max"]),
+                        "score": num(f["score"]),
+                    }
+                    for f in totals["fields"]
+                ],
+            },
+        }
+
+
+def list_returns(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """Split a folder's files into (spreadsheets, other files, ignored lock/hidden files)."""
+    if not folder.exists():
+        raise InputNotFoundError(f"Không tìm thấy thư mục {folder}.")
+    if not folder.is_dir():
+        raise InputNotFoundError(f"{folder} không phải là thư mục.")
+    sheets: list[Path] = []
+    others: list[Path] = []
+    ignored: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            continue
+        if is_lock_file(path) or path.name.startswith("."):
+            ignored.append(path)
+        elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
+            sheets.append(path)
+        else:
+            others.append(path)
+    return sheets, others, ignored
+
+
+def merge_returns(
+    campaign: Campaign,
+    folder: Path,
+    *,
+    on_file: Callable[[Path], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> MergeResult:
+    """Read every return in ``folder`` and decide each department's status (no files written)."""
+    sheets, others, ignored = list_returns(folder)
+    result = MergeResult(campaign=campaign, ignored=[p.name for p in ignored])
+    if on_start is not None:
+        on_start(len(sheets))
+    for path in others:
+        result.problems.append(
+            Problem(
+                slug="not-a-return",
+                file=path.name,
+                message="Tệp không phải bảng tính nên không được đọc. Nếu đây là phiếu "
+                "chấm điểm, đề nghị lưu lại ở định dạng .xlsx.",
+            )
+        )
+    for path in sheets:
+        result.returns.append(read_return(path, campaign))
+        if on_file is not None:
+            on_file(path)
+    _decide(result)
+    return result
+
+
+def _decide(result: MergeResult) -> None:
+    """Group returns by department, decide statuses, collect accepted items and problems."""
+    campaign = result.campaign
+    by_dept: dict[str, list[ReturnResult]] = {}
+    for ret in result.returns:
+        if ret.department_id is not None:
+            by_dept.setdefault(ret.department_id, []).append(ret)
+        else:
+            result.problems.extend(ret.problems)
+    chosen: dict[str, ReturnResult] = {}
+    for dept in campaign.departments:
+        rets = by_dept.get(dept.id, [])
+        outcome = DepartmentResult(department=dept, status="missing", files=[r.file for r in rets])
+        if not rets:
+            result.problems.append(
+                Problem(
+                    slug="missing-return",
+                    department=dept.id,
+                    message=f"{dept.name} (Phụ lục {dept.appendix}) chưa gửi phiếu chấm điểm.",
+                )
+            )
+            outcome.errors = 1
+        elif len(rets) > 1:
+            outcome.status = "duplicate"
+            names = ", ".join(r.file for r in rets)
+            for ret in rets:
+                result.problems.extend(ret.problems)
+                result.problems.append(
+                    Problem(
+                        slug="duplicate-return",
+                        file=ret.file,
+                        department=dept.id,
+                        message=f"{dept.name} có {len(rets)} phiếu trong thư mục ({names}); chưa dùng phiếu nào. "
+                        "Đề nghị giữ lại một phiếu đúng và chuyển các phiếu còn lại ra khỏi thư mục.",
+                    )
+                )
+            outcome.errors = sum(r.errors for r in rets) + len(rets)
+            outcome.warnings = sum(r.warnings for r in rets)
+        else:
+            ret = rets[0]
+            result.problems.extend(ret.problems)
+            outcome.errors = ret.errors
+            outcome.warnings = ret.warnings
+            outcome.status = "ok" if ret.errors == 0 and ret.usable else "invalid"
+            outcome.sent_date = ret.sent_date.isoformat() if ret.sent_date else None
+            if ret.usable:
+                chosen[dept.id] = ret
+        result.departments.append(outcome)
+
+    for leaf in campaign.catalogue.leaves:
+        if not leaf.is_self:
+            result.items[leaf.code] = ItemRow(leaf.code, None, False, "", "", "Điều tra XHH", None)
+            continue
+        dept = campaign.owner_of[leaf.code]
+        outcome = next(d for d in result.departments if d.department.id == dept.id)
+        picked = chosen.get(dept.id)
+        entry: ItemEntry | None = picked.items.get(leaf.code) if picked else None
+        if picked is None:
+            status = {"missing": "Chưa nộp", "duplicate": "Trùng phiếu – chưa dùng"}.get(
+                outcome.status, "Phiếu không hợp lệ"
+            )
+            result.items[leaf.code] = ItemRow(leaf.code, None, False, "", "", status, None)
+        elif entry is None:
+            result.items[leaf.code] = ItemRow(leaf.code, None, False, "", "", "Thiếu dòng trong phiếu", picked.file)
+        else:
+            accepted = entry.accepted
+            status = ("Không áp dụng" if entry.not_applicable else "Đã nhận") if accepted else "Có lỗi – chưa tính"
+            score = entry.score if accepted and not entry.not_applicable else None
+            result.items[leaf.code] = ItemRow(
+                leaf.code, score, accepted and entry.not_applicable, entry.explanation, entry.evidence, status, picked.file
+            )
+            if score is not None:
+                outcome.score += score
+
+
+# --- the consolidated workbook ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """What a reviewer typed into a consolidated workbook for one item."""
+
+    score: Any
+    note: Any
+
+
+def read_appraisals(path: Path, campaign: Campaign) -> dict[str, Appraisal]:
+    """Read the appraised scores and notes typed into an existing consolidated workbook.
+
+    Raises :class:`ConsolidatedError` when the file is not a consolidated
+    workbook of this campaign (it is then not overwritten).
+    """
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:
+        raise ConsolidatedError(
+            f"Tệp {path} đã tồn tại nhưng không đọc được ({type(exc).__name__}); parcli không ghi đè. "
+            "Chọn tên khác với --out hoặc chuyển tệp đó đi."
+        ) from exc
+    try:
+        from parcli.returns import read_metadata
+
+        meta = read_metadata(wb)
+        if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
+            raise ConsolidatedError(
+                f"Tệp {path} đã tồn tại và không phải bảng tổng hợp của parcli; parcli không ghi đè. "
+                "Chọn tên khác với --out."
+            )
+        if meta.get(layout.META_CAMPAIGN) != campaign.id:
+            raise ConsolidatedError(
+                f"Tệp {path} là bảng tổng hợp của đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải "
+                f"“{campaign.id}”; parcli không ghi đè. Chọn tên khác với --out."
+            )
+        if layout.SHEET_CONSOLIDATED not in wb.sheetnames:
+            raise ConsolidatedError(f"Tệp {path} thiếu trang tính “{layout.SHEET_CONSOLIDATED}”; parcli không ghi đè.")
+        ws = wb[layout.SHEET_CONSOLIDATED]
+        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        header = layout.find_header(
+            rows,
+            layout.CONSOLIDATED_HEADERS,
+            (layout.HEADER_CODE, layout.HEADER_APPRAISED, layout.HEADER_APPRAISAL_NOTE),
+        )
+        if header is None:
+            raise ConsolidatedError(
+                f"Không tìm thấy dòng tiêu đề trong {path} › {layout.SHEET_CONSOLIDATED}; parcli không ghi đè."
+            )
+        c_code = header.columns[layout.HEADER_CODE] - 1
+        c_app = header.columns[layout.HEADER_APPRAISED] - 1
+        c_note = header.columns[layout.HEADER_APPRAISAL_NOTE] - 1
+        out: dict[str, Appraisal] = {}
+        for row in rows[header.row :]:
+            if len(row) <= max(c_code, c_app, c_note) or row[c_code] is None:
+                continue
+            score, note = row[c_app], row[c_note]
+            if score not in (None, "") or note not in (None, ""):
+                out[str(row[c_code]).strip()] = Appraisal(score=score, note=note)
+        return out
+    finally:
+        wb.close()
+
+
+def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None = None) -> int:
+    """Write the consolidated workbook atomically; return how many appraisals were carried over."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter
+
+    campaign = result.campaign
+    cat = campaign.catalogue
+    appraisals = read_appraisals(out, campaign) if out.exists() else {}
+    stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font = Font(name="Times New Roman", size=11)
+    bold = Font(name="Times New Roman", size=11, bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    header_fill = PatternFill("solid", fgColor="D9E1F2")
+    field_fill = PatternFill("solid", fgColor="DDEBF7")
+    crit_fill = PatternFill("solid", fgColor="F2F2F2")
+    input_fill = PatternFill("solid", fgColor="FFF2CC")
+    unlocked = Protection(locked=False)
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = layout.SHEET_CONSOLIDATED
+    ws.cell(row=1, column=1, value=f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ — {campaign.model.title.upper()}").font = bold
+    ws.cell(
+        row=2,
+        column=1,
+        value=f"Tổng hợp lúc {stamp.strftime('%d/%m/%Y %H:%M')} (UTC) bằng parcli {__version__}. "
+        f"Cột “{layout.HEADER_APPRAISED}” và “{layout.HEADER_APPRAISAL_NOTE}” dành cho thẩm định; "
+        "được giữ lại khi tổng hợp lại.",
+    ).font = font
+    hr = layout.CONSOLIDATED_HEADER_ROW
+    col = {label: i for i, label in enumerate(layout.CONSOLIDATED_HEADERS, start=1)}
+    for label, i in col.items():
+        c = ws.cell(row=hr, column=i, value=label)
+        c.font, c.fill, c.border, c.alignment = bold, header_fill, border, wrap
+    for i, width in enumerate(layout.CONSOLIDATED_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    def put_text(r: int, label: str, value: str | None) -> None:
+        c = ws.cell(row=r, column=col[label], value=value or None)
+        if value:
+            c.data_type = "s"  # text from returns stays text, never a formula
+
+    def put_num(r: int, label: str, value: Decimal | None) -> None:
+        if value is not None:
+            ws.cell(row=r, column=col[label], value=int(value) if value == value.to_integral_value() else float(value))
+
+    totals = result.totals()
+    field_scores = {f["code"]: f["score"] for f in totals["fields"]}
+    carried = 0
+    r = hr + 1
+    for f in cat.model.fields:
+        _style_row(ws, r, len(col), bold, field_fill, border, wrap)
+        put_text(r, layout.HEADER_CODE, f.code)
+        put_text(r, layout.HEADER_LEVEL, layout.LEVEL_LABELS[1])
+        put_text(r, layout.HEADER_TITLE, f.title)
+        put_num(r, layout.HEADER_MAX, f.max_points)
+        put_num(r, layout.HEADER_SCORE, field_scores[f.code])
+        r += 1
+        for c in f.criteria:
+            leaves = cat.leaves_under(c.code)
+            if c.components:
+                _style_row(ws, r, len(col), bold, crit_fill, border, wrap)
+                put_text(r, layout.HEADER_CODE, c.code)
+                put_text(r, layout.HEADER_LEVEL, layout.LEVEL_LABELS[2])
+                put_text(r, layout.HEADER_TITLE, c.title)
+                put_num(r, layout.HEADER_MAX, c.max_points)
+                put_num(
+                    r, layout.HEADER_SCORE, sum((result.items[x.code].score or Decimal(0) for x in leaves), Decimal(0))
+                )
+                r += 1
+            for leaf in leaves:
+                item = result.items[leaf.code]
+                _style_row(ws, r, len(col), font, None, border, wrap)
+                put_text(r, layout.HEADER_CODE, leaf.code)
+                put_text(r, layout.HEADER_LEVEL, layout.LEVEL_LABELS[3] if c.components else layout.LEVEL_LABELS[2])
+                put_text(r, layout.HEADER_TITLE, leaf.title)
+                put_num(r, layout.HEADER_MAX, leaf.max_points)
+                put_text(r, layout.HEADER_SCORED_BY, layout.SCORED_BY_LABELS[leaf.scored_by])
+                if item.not_applicable:
+                    put_text(r, layout.HEADER_SCORE, layout.NOT_APPLICABLE)
+                else:
+                    put_num(r, layout.HEADER_SCORE, item.score)
+                put_text(r, layout.HEADER_EXPLANATION, item.explanation)
+                put_text(r, layout.HEADER_EVIDENCE, item.evidence)
+                if leaf.is_self:
+                    dept = campaign.owner_of[leaf.code]
+                    put_text(r, layout.HEADER_DEPARTMENT, dept.name)
+                    put_text(r, layout.HEADER_APPENDIX, dept.appendix)
+                    for label in (layout.HEADER_APPRAISED, layout.HEADER_APPRAISAL_NOTE):
+                        cell = ws.cell(row=r, column=col[label])
+                        cell.protection = unlocked
+                        cell.fill = input_fill
+                    kept = appraisals.get(leaf.code)
+                    if kept is not None:
+                        carried += 1
+                        ws.cell(row=r, column=col[layout.HEADER_APPRAISED], value=kept.score)
+                        put_text(r, layout.HEADER_APPRAISAL_NOTE, None if kept.note is None else str(kept.note))
+                put_text(r, layout.HEADER_ITEM_STATUS, item.status)
+                put_text(r, layout.HEADER_FILE, item.file)
+                r += 1
+    ws.freeze_panes = ws.cell(row=hr + 1, column=col[layout.HEADER_MAX])
+    ws.auto_filter.ref = f"A{hr}:{get_column_letter(len(col))}{r - 1}"
+    ws.print_title_rows = f"{hr}:{hr}"
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+    _write_departments(wb.create_sheet(layout.SHEET_DEPARTMENTS), result, bold, header_fill, border, wrap)
+    _write_problems(wb.create_sheet(layout.SHEET_PROBLEMS), result, bold, header_fill, border, wrap)
+    meta = wb.create_sheet(layout.SHEET_META)
+    values = {
+        layout.META_KIND: layout.KIND_CONSOLIDATED,
+        layout.META_LAYOUT: layout.LAYOUT_VERSION,
+        layout.META_TOOL_VERSION: __version__,
+        layout.META_CAMPAIGN: campaign.id,
+        layout.META_CAMPAIGN_HASH: campaign.content_hash,
+        layout.META_CATALOGUE: cat.id,
+        layout.META_CATALOGUE_HASH: cat.content_hash,
+        layout.META_GENERATED_AT: stamp.isoformat(),
+        "campaign_path": str(campaign.path.resolve()),
+    }
+    for i, (key, value) in enumerate(values.items(), start=1):
+        meta.cell(row=i, column=1, value=key)
+        meta.cell(row=i, column=2, value=value).data_type = "s"
+    meta.sheet_state = "hidden"
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+    return carried
+
+
+def _style_row(ws: Any, r: int, ncols: int, font: Any, fill: Any, border: Any, wrap: Any) -> None:
+    for i in range(1, ncols + 1):
+        c = ws.cell(row=r, column=i)
+        c.font, c.border, c.alignment = font, border, wrap
+        if fill is not None:
+            c.fill = fill
+
+
+def _write_table(
+    ws: Any,
+    headers: tuple[str, ...],
+    rows: list[list[Any]],
+    widths: list[int],
+    bold: Any,
+    fill: Any,
+    border: Any,
+    wrap: Any,
+) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, label in enumerate(headers, start=1):
+        c = ws.cell(row=1, column=i, value=label)
+        c.font, c.fill, c.border, c.alignment = bold, fill, border, wrap
+        ws.column_dimensions[get_column_letter(i)].width = widths[i - 1]
+    for r, values in enumerate(rows, start=2):
+        for i, value in enumerate(values, start=1):
+            c = ws.cell(row=r, column=i, value=value)
+            if isinstance(value, str):
+                c.data_type = "s"
+            c.border, c.alignment = border, wrap
+    ws.freeze_panes = "A2"
+    if rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+
+
+def _write_departments(ws: Any, result: MergeResult, *style: Any) -> None:
+    rows = []
+    for d in result.departments:
+        dept = d.department
+        rows.append(
+            [
+                dept.appendix,
+                dept.id,
+                dept.name,
+                STATUS_LABELS[d.status],
+                len(dept.items),
+                float(dept.max_points),
+                float(d.score),
+                d.errors,
+                d.warnings,
+                ", ".join(d.files),
+            ]
+        )
+    _write_table(ws, layout.DEPARTMENT_HEADERS, rows, [8, 16, 38, 14, 10, 11, 12, 8, 10, 40], *style)
+
+
+def _write_problems(ws: Any, result: MergeResult, *style: Any) -> None:
+    names = {d.id: d.name for d in result.campaign.departments}
+    rows = []
+    for p in result.problems:
+        rows.append(
+            [
+                "Lỗi" if p.is_error else "Cảnh báo",
+                p.slug,
+                names.get(p.department or "", ""),
+                p.file or "",
+                p.sheet or "",
+                p.cell or "",
+                p.item or "",
+                p.message,
+            ]
+        )
+    _write_table(ws, layout.PROBLEM_HEADERS, rows, [10, 22, 30, 28, 14, 8, 8, 80], *style)

@@ -1,0 +1,100 @@
+"""Problems found in returned workbooks: values, not exceptions.
+
+Every problem has a stable slug (documented in :data:`SLUGS` and the README),
+a severity fixed by its slug, the place (file, sheet, cell, item) and a
+Vietnamese message telling the department what to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+# slug -> (severity, what it means; for developers and the README)
+SLUGS: dict[str, tuple[Severity, str]] = {
+    # the file as a whole
+    "not-a-workbook": ("error", "the file is not an .xlsx workbook (random bytes, empty, a renamed Word file)"),
+    "legacy-xls": ("error", "an old binary .xls workbook; it must be saved as .xlsx"),
+    "encrypted-workbook": ("error", "the workbook is protected by an opening password"),
+    "unsafe-workbook": ("error", "the file is refused for safety (XML bomb, oversized content)"),
+    "unreadable-workbook": ("error", "the workbook is damaged and cannot be read"),
+    "metadata-missing": ("error", "the hidden parcli sheet was removed: the return cannot be identified"),
+    "wrong-campaign": ("error", "the workbook belongs to another campaign (another year or province)"),
+    "wrong-catalogue-version": ("error", "the workbook was issued from another version of the catalogue"),
+    "unsupported-layout": ("error", "the workbook layout version is not one this parcli reads"),
+    "unknown-department": ("error", "the department recorded in the workbook is not in the campaign"),
+    "sheet-missing": ("error", "the scoring sheet was deleted or renamed"),
+    "header-missing": ("error", "the header row of the scoring sheet cannot be found"),
+    "duplicate-return": ("error", "the same department returned more than one workbook; neither is used"),
+    "missing-return": ("error", "no workbook was returned by this department"),
+    "not-a-return": ("warning", "a file in the returns folder that is not a spreadsheet; it is not read"),
+    "content-below-table": ("warning", "content far below the scoring table; it is ignored"),
+    # item rows
+    "unknown-item": ("error", "a row with a code that is not assigned to this department"),
+    "missing-item": ("error", "an assigned item has no row (deleted row or edited code)"),
+    "duplicate-item": ("error", "the same item code appears on two rows"),
+    "score-missing": ("error", "no self-assessed score"),
+    "not-a-number": ("error", "the score is not a number"),
+    "score-above-max": ("error", "the score is above the item's maximum"),
+    "score-below-zero": ("error", "the score is negative"),
+    "score-not-allowed": ("error", "the score is not one of the values the item's rule allows"),
+    "score-off-step": ("error", "the score is not a multiple of the item's step"),
+    "not-applicable-not-allowed": ("error", "marked not applicable where the catalogue does not allow it"),
+    "formula-in-score": ("error", "a formula instead of a typed score; cached results are not trusted"),
+    "evidence-missing": ("error", "evidence is required for this item and none is cited"),
+    "explanation-missing": ("error", "an explanation is required for this item and none is given"),
+    "number-as-text": ("warning", "a number stored as text; read as the number"),
+    "decimal-comma": ("warning", "a decimal comma (0,5); read as 0.5"),
+    "text-normalised": ("warning", "decomposed (NFD) Vietnamese text; normalised to NFC"),
+    "legacy-encoding": ("warning", "text that looks like TCVN3/VNI legacy encoding"),
+    "formula-in-text": ("warning", "a formula in an explanation/evidence cell; its text is kept as text"),
+    "max-changed": ("warning", "the max-points cell was edited; the catalogue's maximum is used"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one place."""
+
+    slug: str
+    message: str
+    file: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+    item: str | None = None
+    department: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.slug not in SLUGS:
+            raise ValueError(f"unknown problem slug {self.slug!r}")
+
+    @property
+    def severity(self) -> Severity:
+        """Severity fixed by the slug."""
+        return SLUGS[self.slug][0]
+
+    @property
+    def is_error(self) -> bool:
+        """True for errors (the return is not valid)."""
+        return self.severity == "error"
+
+    def where(self) -> str:
+        """``file › sheet › cell`` for messages."""
+        parts = [p for p in (self.file, self.sheet, self.cell) if p]
+        return " › ".join(parts)
+
+    def to_dict(self) -> dict[str, str | None]:
+        """The JSON shape: file, department, sheet, cell, item, severity, code, message."""
+        data = asdict(self)
+        return {
+            "file": data["file"],
+            "department": data["department"],
+            "sheet": data["sheet"],
+            "cell": data["cell"],
+            "item": data["item"],
+            "severity": self.severity,
+            "code": self.slug,
+            "message": self.message,
+        }

@@ -1,0 +1,666 @@
+"""Reading a returned scoring workbook: every problem of a file in one pass.
+
+:func:`read_return` never raises for bad data.  It recognises the campaign and
+department from the hidden metadata sheet (not the file name), reads items by
+their code (not their row), validates every item row against its catalogue
+rule, and returns the values with a list of :class:`~parcli.problems.Problem`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from parcli import layout
+from parcli.catalogue import ChoiceRule, Leaf, ScaleRule
+from parcli.fsutil import sha256_file
+from parcli.numbers import fmt_points, to_decimal
+from parcli.problems import Problem
+
+if TYPE_CHECKING:
+    from parcli.campaign import Campaign
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xltx"}
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a scoring workbook is a few hundred KB
+MAX_RATIO = 150
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_TCVN3 = set("¸µ¶·¹¨©ª«¬®®ÇÕ×ÝÞßøùúûüýþ÷¡¢£¤¥¦§°±²³´½¾")
+_VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+_VNI = re.compile(r"[aeiouyAEIOUY][øùûõïöüôâ]")
+
+
+def is_lock_file(path: Path) -> bool:
+    """Excel (``~$name.xlsx``) and LibreOffice (``.~lock.name.xlsx#``) lock files."""
+    name = path.name
+    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+
+
+@dataclass
+class ItemEntry:
+    """What a department returned for one item."""
+
+    code: str
+    row: int
+    score: Decimal | None = None
+    not_applicable: bool = False
+    explanation: str = ""
+    evidence: str = ""
+    accepted: bool = False
+
+
+@dataclass
+class ReturnResult:
+    """A returned workbook as read: identity, items, problems."""
+
+    path: Path
+    sha256: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    department_id: str | None = None
+    items: dict[str, ItemEntry] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    sent_date: date | None = None
+    usable: bool = False  # False when the file as a whole cannot be used
+
+    @property
+    def file(self) -> str:
+        """The file name shown in messages."""
+        return self.path.name
+
+    @property
+    def errors(self) -> int:
+        """Number of errors."""
+        return sum(1 for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> int:
+        """Number of warnings."""
+        return sum(1 for p in self.problems if not p.is_error)
+
+
+class _Collector:
+    """Builds problems for one file."""
+
+    def __init__(self, result: ReturnResult) -> None:
+        self.result = result
+        self.department: str | None = None
+
+    def add(
+        self, slug: str, message: str, *, sheet: str | None = None, cell: str | None = None, item: str | None = None
+    ) -> None:
+        self.result.problems.append(
+            Problem(
+                slug=slug,
+                message=message,
+                file=self.result.file,
+                sheet=sheet,
+                cell=cell,
+                item=item,
+                department=self.department,
+            )
+        )
+
+
+def _sniff(path: Path, add: _Collector) -> bool:
+    """Check the container before any XML is parsed; return True when openpyxl may open it."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        add.add("unreadable-workbook", f"Không đọc được tệp: {exc.strerror or exc}.")
+        return False
+    if size == 0:
+        add.add("not-a-workbook", "Tệp rỗng (0 byte). Đề nghị gửi lại tệp phiếu chấm điểm .xlsx.")
+        return False
+    if head.startswith(_OLE_MAGIC):
+        data = path.read_bytes()
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            add.add(
+                "encrypted-workbook",
+                "Tệp được đặt mật khẩu mở. Đề nghị gỡ mật khẩu mở tệp (vẫn giữ nguyên trang tính) rồi gửi lại.",
+            )
+        elif "WordDocument".encode("utf-16-le") in data:
+            add.add("not-a-workbook", "Đây là tệp Word (.doc) được đổi tên, không phải phiếu chấm điểm .xlsx.")
+        else:
+            add.add(
+                "legacy-xls",
+                "Tệp ở định dạng Excel 97-2003 (.xls). Đề nghị mở phiếu gốc .xlsx đã được "
+                "phát hành, điền và lưu ở định dạng .xlsx.",
+            )
+        return False
+    if not head.startswith(b"PK"):
+        add.add(
+            "not-a-workbook",
+            "Tệp không phải bảng tính Excel (.xlsx). Đề nghị gửi lại đúng phiếu chấm điểm đã được phát hành.",
+        )
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
+                add.add(
+                    "not-a-workbook",
+                    "Tệp ở định dạng OpenDocument (.ods). Đề nghị lưu lại ở định dạng Excel 2007-365 (.xlsx) rồi gửi.",
+                )
+                return False
+            if "word/document.xml" in names:
+                add.add("not-a-workbook", "Đây là tệp Word (.docx) được đổi tên, không phải phiếu chấm điểm .xlsx.")
+                return False
+            if "xl/workbook.xml" not in names:
+                add.add("not-a-workbook", "Tệp nén không chứa bảng tính Excel. Đề nghị gửi lại đúng phiếu .xlsx.")
+                return False
+            total = sum(info.file_size for info in infos)
+            ratio = max((info.file_size / max(info.compress_size, 1) for info in infos), default=0)
+            if total > MAX_UNCOMPRESSED or (ratio > MAX_RATIO and total > 20 * 1024 * 1024):
+                add.add(
+                    "unsafe-workbook",
+                    f"Tệp giải nén ra {total // (1024 * 1024)} MB — bất thường đối với một "
+                    "phiếu chấm điểm, không được đọc vì lý do an toàn. Đề nghị kiểm tra và gửi lại phiếu gốc.",
+                )
+                return False
+    except (zipfile.BadZipFile, OSError, KeyError):
+        add.add("unreadable-workbook", "Tệp .xlsx bị hỏng, không mở được. Đề nghị lưu lại và gửi lại.")
+        return False
+    return True
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == datetime.min.time() else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def _looks_legacy(text: str) -> bool:
+    if _VIETNAMESE.search(text):
+        return False
+    tcvn = sum(1 for ch in text if ch in _TCVN3)
+    return tcvn >= 2 or len(_VNI.findall(text)) >= 2
+
+
+def read_return(path: Path, campaign: Campaign) -> ReturnResult:
+    """Read and validate one returned workbook against the campaign; never raises for bad data."""
+    result = ReturnResult(path=path)
+    add = _Collector(result)
+    if not _sniff(path, add):
+        return result
+    result.sha256 = sha256_file(path)
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        name = type(exc).__name__
+        if name in {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"}:
+            add.add(
+                "unsafe-workbook",
+                "Tệp chứa cấu trúc XML nguy hiểm (khai báo thực thể/DTD) nên bị từ chối "
+                "vì lý do an toàn. Đề nghị gửi lại phiếu gốc.",
+            )
+        else:
+            add.add("unreadable-workbook", f"Tệp .xlsx bị hỏng, không mở được ({name}). Đề nghị lưu lại và gửi lại.")
+        return result
+    try:
+        _read_workbook(wb, campaign, result, add)
+    except Exception as exc:  # a damaged part found while streaming rows
+        name = type(exc).__name__
+        slug = "unsafe-workbook" if name in {"EntitiesForbidden", "DTDForbidden"} else "unreadable-workbook"
+        add.add(slug, f"Một phần của tệp bị hỏng hoặc không an toàn ({name}); không đọc được. Đề nghị gửi lại.")
+        result.usable = False
+        result.items.clear()
+    finally:
+        wb.close()
+    return result
+
+
+def read_metadata(wb: Any) -> dict[str, str] | None:
+    """The key/value pairs of the hidden metadata sheet, or None if the sheet is gone."""
+    if layout.SHEET_META not in wb.sheetnames:
+        return None
+    ws = wb[layout.SHEET_META]
+    meta: dict[str, str] = {}
+    for row in ws.iter_rows(min_row=1, max_row=len(layout.META_KEYS) + 5, max_col=2, values_only=True):
+        if row and row[0] is not None and len(row) > 1:
+            meta[str(row[0]).strip()] = "" if row[1] is None else str(row[1]).strip()
+    return meta
+
+
+def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: _Collector) -> None:
+    meta = read_metadata(wb)
+    if meta is None or layout.META_DEPARTMENT not in meta:
+        guess = _guess_department(wb, campaign)
+        hint = f" Tệp có vẻ là của {guess}." if guess else ""
+        add.add(
+            "metadata-missing",
+            f"Không nhận diện được phiếu: trang tính ẩn “{layout.SHEET_META}” đã bị xoá "
+            f"hoặc sửa.{hint} Đề nghị điền lại vào phiếu gốc đã được phát hành (không sao chép sang tệp mới).",
+        )
+        return
+    result.metadata = meta
+    if meta.get(layout.META_KIND) != layout.KIND_RETURN:
+        add.add(
+            "metadata-missing",
+            "Tệp này không phải phiếu chấm điểm của cơ quan (có thể là bảng tổng hợp). "
+            "Chỉ gửi phiếu chấm điểm đã được phát hành.",
+        )
+        return
+    if meta.get(layout.META_LAYOUT) != layout.LAYOUT_VERSION:
+        add.add(
+            "unsupported-layout",
+            f"Phiếu theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}, parcli này đọc "
+            f"mẫu phiên bản {layout.LAYOUT_VERSION}. Đề nghị dùng phiếu của đợt đánh giá hiện tại.",
+        )
+        return
+    if meta.get(layout.META_CAMPAIGN) != campaign.id:
+        add.add(
+            "wrong-campaign",
+            f"Phiếu thuộc đợt đánh giá “{meta.get(layout.META_CAMPAIGN)}”, không phải "
+            f"“{campaign.id}” ({campaign.model.title}). Có thể đã gửi nhầm phiếu năm trước; đề nghị gửi "
+            "đúng phiếu của đợt này.",
+        )
+        return
+    if meta.get(layout.META_CATALOGUE_HASH) != campaign.catalogue.content_hash:
+        add.add(
+            "wrong-catalogue-version",
+            "Phiếu được tạo từ một phiên bản bộ tiêu chí khác với phiên bản đang "
+            "dùng để tổng hợp. Đề nghị điền vào phiếu mới nhất đã được phát hành.",
+        )
+        return
+    dept_id = meta.get(layout.META_DEPARTMENT, "")
+    dept = campaign.department_by_id.get(dept_id)
+    if dept is None:
+        add.add("unknown-department", f"Cơ quan “{dept_id}” ghi trong phiếu không có trong kế hoạch đánh giá.")
+        return
+    result.department_id = dept.id
+    add.department = dept.id
+    if layout.SHEET_SCORES not in wb.sheetnames:
+        add.add(
+            "sheet-missing",
+            f"Không có trang tính “{layout.SHEET_SCORES}” (đã bị xoá hoặc đổi tên). Đề nghị điền lại vào phiếu gốc.",
+            sheet=layout.SHEET_SCORES,
+        )
+        return
+    result.sent_date = _read_cover(wb)
+    _read_scores(wb[layout.SHEET_SCORES], campaign, dept.items, result, add)
+
+
+def _guess_department(wb: Any, campaign: Campaign) -> str | None:
+    """Best guess of the department from the cover sheet text, for the message only."""
+    if layout.SHEET_COVER not in wb.sheetnames:
+        return None
+    names = {layout.nfc(d.name).casefold(): d.name for d in campaign.departments}
+    for row in wb[layout.SHEET_COVER].iter_rows(min_row=1, max_row=15, max_col=2, values_only=True):
+        for value in row:
+            if isinstance(value, str) and layout.nfc(value).strip().casefold() in names:
+                return names[layout.nfc(value).strip().casefold()]
+    return None
+
+
+def _read_cover(wb: Any) -> date | None:
+    if layout.SHEET_COVER not in wb.sheetnames:
+        return None
+    for row in wb[layout.SHEET_COVER].iter_rows(min_row=1, max_row=60, max_col=2, values_only=True):
+        if len(row) > 1 and layout.label_key(row[0]) == layout.label_key(layout.COVER_SENT):
+            value = row[1]
+            if isinstance(value, datetime):
+                return value.date()
+            if isinstance(value, date):
+                return value
+            if isinstance(value, str):
+                match = re.match(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$", value)
+                if match:
+                    try:
+                        return date(int(match[3]), int(match[2]), int(match[1]))
+                    except ValueError:
+                        return None
+    return None
+
+
+def _code_of(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return layout.nfc(str(value)).strip()
+
+
+def _read_scores(
+    ws: Any, campaign: Campaign, assigned: tuple[Leaf, ...], result: ReturnResult, add: _Collector
+) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet = layout.SHEET_SCORES
+    limit = layout.HEADER_SEARCH_ROWS + 4 * len(campaign.catalogue.leaves) + 200
+    ncols = len(layout.SCORE_HEADERS) + 3
+    rows: list[tuple[Any, ...]] = []
+    for raw in ws.iter_rows(min_row=1, max_row=limit, max_col=ncols):
+        rows.append(tuple(raw))
+    header = layout.find_header(
+        [tuple(getattr(c, "value", None) for c in r) for r in rows],
+        layout.SCORE_HEADERS,
+        (layout.HEADER_CODE, layout.HEADER_SCORE),
+    )
+    if header is None:
+        add.add(
+            "header-missing",
+            f"Không tìm thấy dòng tiêu đề (có các cột “{layout.HEADER_CODE}” và "
+            f"“{layout.HEADER_SCORE}”) trên trang tính. Đề nghị điền lại vào phiếu gốc.",
+            sheet=sheet,
+        )
+        return
+    result.usable = True
+    cols = header.columns
+    c_code = cols[layout.HEADER_CODE]
+    c_score = cols[layout.HEADER_SCORE]
+    c_max = cols.get(layout.HEADER_MAX)
+    c_expl = cols.get(layout.HEADER_EXPLANATION)
+    c_evid = cols.get(layout.HEADER_EVIDENCE)
+    for label in (layout.HEADER_EXPLANATION, layout.HEADER_EVIDENCE):
+        if label not in cols:
+            add.add(
+                "header-missing",
+                f"Thiếu cột “{label}” trên trang tính.",
+                sheet=sheet,
+                cell=f"{get_column_letter(len(layout.SCORE_HEADERS))}{header.row}",
+            )
+    mine = {leaf.code: leaf for leaf in assigned}
+    leaves = campaign.catalogue.leaf_by_code
+    groups = set(campaign.catalogue.node_titles) - set(leaves)
+    nfd_cells: list[str] = []
+    last_table_row = header.row
+    for index in range(header.row, len(rows)):
+        row = rows[index]
+        rownum = index + 1
+
+        def cell_at(col: int | None, row: tuple[Any, ...] = row) -> Any:
+            return row[col - 1] if col is not None and col - 1 < len(row) else None
+
+        def ref(col: int, rownum: int = rownum) -> str:
+            return f"{get_column_letter(col)}{rownum}"
+
+        code = _code_of(getattr(cell_at(c_code), "value", None))
+        if not code:
+            continue
+        last_table_row = rownum
+        if layout.label_key(code) == layout.label_key(layout.TOTAL_LABEL) or code in groups:
+            continue
+        leaf = mine.get(code)
+        if leaf is None:
+            owner = campaign.owner_of.get(code)
+            if owner is not None:
+                why = f"thuộc Phụ lục {owner.appendix} ({owner.name}), không thuộc phiếu này"
+            elif code in leaves:
+                why = "do điều tra xã hội học chấm điểm, không tự đánh giá"
+            else:
+                why = "không có trong bộ tiêu chí (mã bị sửa hoặc dòng tự thêm)"
+            add.add(
+                "unknown-item",
+                f"Dòng {rownum} có mã “{code}” {why}. Đề nghị xoá dòng này hoặc khôi phục mã gốc.",
+                sheet=sheet,
+                cell=ref(c_code),
+                item=code,
+            )
+            continue
+        if code in result.items:
+            add.add(
+                "duplicate-item",
+                f"Mục {code} xuất hiện hai lần (dòng {result.items[code].row} và dòng "
+                f"{rownum}). Đề nghị chỉ giữ một dòng.",
+                sheet=sheet,
+                cell=ref(c_code),
+                item=code,
+            )
+            continue
+        entry = ItemEntry(code=code, row=rownum)
+        result.items[code] = entry
+        errors_before = sum(1 for p in result.problems if p.is_error)
+        texts: dict[str, str] = {}
+        for name, col in (("explanation", c_expl), ("evidence", c_evid)):
+            if col is None:
+                continue
+            cell = cell_at(col)
+            value = getattr(cell, "value", None)
+            text = _text(value)
+            if getattr(cell, "data_type", None) == "f":
+                add.add(
+                    "formula-in-text",
+                    f"Ô chứa công thức {text}; parcli giữ nguyên nội dung công thức dưới "
+                    "dạng chữ, không lấy kết quả tính.",
+                    sheet=sheet,
+                    cell=ref(col),
+                    item=code,
+                )
+            if text != unicodedata.normalize("NFC", text):
+                nfd_cells.append(ref(col))
+            text = " ".join(layout.nfc(text).split()) if "\n" not in text else layout.nfc(text).strip()
+            if text and _looks_legacy(text):
+                add.add(
+                    "legacy-encoding",
+                    "Văn bản có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI) nên hiển thị sai "
+                    "dấu. Đề nghị chuyển sang Unicode (ví dụ bằng Unikey) và gửi lại.",
+                    sheet=sheet,
+                    cell=ref(col),
+                    item=code,
+                )
+            texts[name] = text
+        entry.explanation = texts.get("explanation", "")
+        entry.evidence = texts.get("evidence", "")
+        _check_max(cell_at(c_max), leaf, add, sheet, ref(c_max) if c_max else None)
+        _read_score(cell_at(c_score), leaf, entry, add, sheet, ref(c_score))
+        _check_required(leaf, entry, add, sheet, ref(c_expl) if c_expl else None, ref(c_evid) if c_evid else None)
+        entry.accepted = sum(1 for p in result.problems if p.is_error) == errors_before
+    for leaf in assigned:
+        if leaf.code not in result.items:
+            add.add(
+                "missing-item",
+                f"Không tìm thấy dòng của mục {leaf.code} ({leaf.title}). Dòng đã bị xoá hoặc "
+                "mã đã bị sửa; đề nghị khôi phục từ phiếu gốc.",
+                sheet=sheet,
+                item=leaf.code,
+            )
+    if nfd_cells:
+        add.add(
+            "text-normalised",
+            f"{len(nfd_cells)} ô có chữ tiếng Việt dạng tổ hợp (NFD); parcli đã chuẩn hoá về dạng dựng sẵn (NFC).",
+            sheet=sheet,
+            cell=nfd_cells[0],
+        )
+    _check_below(ws, last_table_row, len(rows), add, sheet)
+
+
+def _check_below(ws: Any, last_table_row: int, scanned: int, add: _Collector, sheet: str) -> None:
+    """Warn about content far below the table (it is not read)."""
+    try:
+        max_row = ws.max_row or 0
+    except Exception:  # a damaged dimension; the table itself was read
+        return
+    if max_row > scanned and max_row > last_table_row + 50:
+        add.add(
+            "content-below-table",
+            f"Trang tính có nội dung đến dòng {max_row}, rất xa bảng chấm điểm "
+            f"(kết thúc ở dòng {last_table_row}); phần đó không được đọc. Đề nghị xoá nội dung thừa.",
+            sheet=sheet,
+            cell=f"A{max_row}",
+        )
+
+
+def _check_max(cell: Any, leaf: Leaf, add: _Collector, sheet: str, ref: str | None) -> None:
+    value = getattr(cell, "value", None)
+    if value is None or getattr(cell, "data_type", None) == "f":
+        return
+    try:
+        typed = to_decimal(value) if isinstance(value, int | float) else Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        typed = None
+    if typed != leaf.max_points:
+        add.add(
+            "max-changed",
+            f"Điểm tối đa của mục {leaf.code} bị sửa thành “{_text(value)}”; parcli dùng điểm "
+            f"tối đa theo bộ tiêu chí là {fmt_points(leaf.max_points)}.",
+            sheet=sheet,
+            cell=ref,
+            item=leaf.code,
+        )
+
+
+def _read_score(cell: Any, leaf: Leaf, entry: ItemEntry, add: _Collector, sheet: str, ref: str) -> None:
+    value = getattr(cell, "value", None)
+    code = leaf.code
+    top = fmt_points(leaf.max_points)
+    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
+        add.add(
+            "formula-in-score",
+            f"Ô điểm của mục {code} chứa công thức {value}; kết quả công thức không được "
+            "tin cậy (có thể chưa được tính). Đề nghị nhập trực tiếp số điểm.",
+            sheet=sheet,
+            cell=ref,
+            item=code,
+        )
+        return
+    if value is None or (isinstance(value, str) and not value.strip()):
+        add.add(
+            "score-missing",
+            f"Mục {code} chưa có điểm tự đánh giá (tối đa {top}). Đề nghị nhập điểm"
+            + (f" hoặc chọn “{layout.NOT_APPLICABLE}”." if leaf.not_applicable else "."),
+            sheet=sheet,
+            cell=ref,
+            item=code,
+        )
+        return
+    score: Decimal
+    if isinstance(value, (bool, datetime | date)):
+        add.add(
+            "not-a-number",
+            f"Điểm của mục {code} là “{_text(value)}”, không phải số (ô có thể đã bị định "
+            "dạng ngày tháng). Đề nghị nhập lại số điểm.",
+            sheet=sheet,
+            cell=ref,
+            item=code,
+        )
+        return
+    if isinstance(value, int | float):
+        score = to_decimal(value)
+    else:
+        text = layout.nfc(str(value)).strip()
+        if layout.label_key(text) == layout.label_key(layout.NOT_APPLICABLE):
+            if not leaf.not_applicable:
+                add.add(
+                    "not-applicable-not-allowed",
+                    f"Mục {code} không được phép chọn “{layout.NOT_APPLICABLE}” "
+                    f"theo bộ tiêu chí. Đề nghị chấm điểm từ 0 đến {top}.",
+                    sheet=sheet,
+                    cell=ref,
+                    item=code,
+                )
+                return
+            entry.not_applicable = True
+            return
+        if not _NUMBER.match(text):
+            add.add(
+                "not-a-number",
+                f"Điểm của mục {code} là “{text}”, không phải số. Đề nghị nhập số điểm từ 0 đến {top}.",
+                sheet=sheet,
+                cell=ref,
+                item=code,
+            )
+            return
+        score = Decimal(text.replace(",", "."))
+        if "," in text:
+            add.add(
+                "decimal-comma",
+                f"Điểm của mục {code} được nhập dạng chữ “{text}”; parcli đọc là {fmt_points(score)}.",
+                sheet=sheet,
+                cell=ref,
+                item=code,
+            )
+        else:
+            add.add(
+                "number-as-text",
+                f"Điểm của mục {code} được lưu dạng chữ “{text}”; parcli đọc là {fmt_points(score)}.",
+                sheet=sheet,
+                cell=ref,
+                item=code,
+            )
+    entry.score = score
+    if score < 0:
+        add.add(
+            "score-below-zero",
+            f"Điểm của mục {code} là {fmt_points(score)}, nhỏ hơn 0.",
+            sheet=sheet,
+            cell=ref,
+            item=code,
+        )
+    elif score > leaf.max_points:
+        add.add(
+            "score-above-max",
+            f"Điểm của mục {code} là {fmt_points(score)}, vượt điểm tối đa {top}. Đề nghị chấm lại.",
+            sheet=sheet,
+            cell=ref,
+            item=code,
+        )
+    elif isinstance(leaf.rule, ChoiceRule):
+        allowed = [o.points for o in leaf.rule.options]
+        if score not in allowed:
+            levels = "; ".join(fmt_points(p) for p in allowed)
+            add.add(
+                "score-not-allowed",
+                f"Điểm của mục {code} là {fmt_points(score)}, không thuộc các mức cho phép "
+                f"({levels}). Đề nghị chọn một mức trong danh sách.",
+                sheet=sheet,
+                cell=ref,
+                item=code,
+            )
+    elif isinstance(leaf.rule, ScaleRule) and score % leaf.rule.step != 0:
+        add.add(
+            "score-off-step",
+            f"Điểm của mục {code} là {fmt_points(score)}, phải là bội số của {fmt_points(leaf.rule.step)}.",
+            sheet=sheet,
+            cell=ref,
+            item=code,
+        )
+
+
+def _check_required(
+    leaf: Leaf, entry: ItemEntry, add: _Collector, sheet: str, expl_ref: str | None, evid_ref: str | None
+) -> None:
+    code = leaf.code
+    if entry.score is None and not entry.not_applicable:
+        return
+    if not entry.explanation:
+        why = None
+        if entry.not_applicable:
+            why = "mục được chọn “Không áp dụng” phải giải trình lý do"
+        elif leaf.explanation_required:
+            why = "bộ tiêu chí yêu cầu giải trình cho mục này"
+        elif entry.score is not None and entry.score < leaf.max_points:
+            why = "mục bị trừ điểm phải giải trình lý do"
+        if why:
+            add.add(
+                "explanation-missing",
+                f"Mục {code}: {why}. Đề nghị ghi vào cột {layout.HEADER_EXPLANATION}.",
+                sheet=sheet,
+                cell=expl_ref,
+                item=code,
+            )
+    if leaf.evidence_required and not entry.evidence and entry.score is not None and entry.score > 0:
+        add.add(
+            "evidence-missing",
+            f"Mục {code} bắt buộc có tài liệu kiểm chứng cho điểm {fmt_points(entry.score)}. "
+            f"Đề nghị ghi số, ký hiệu, ngày của văn bản vào cột {layout.HEADER_EVIDENCE}.",
+            sheet=sheet,
+            cell=evid_ref,
+            item=code,
+        )
