@@ -246,7 +246,13 @@ def _decide(result: MergeResult) -> None:
             status = ("Không áp dụng" if entry.not_applicable else "Đã nhận") if accepted else "Có lỗi – chưa tính"
             score = entry.score if accepted and not entry.not_applicable else None
             result.items[leaf.code] = ItemRow(
-                leaf.code, score, accepted and entry.not_applicable, entry.explanation, entry.evidence, status, picked.file
+                leaf.code,
+                score,
+                accepted and entry.not_applicable,
+                entry.explanation,
+                entry.evidence,
+                status,
+                picked.file,
             )
             if score is not None:
                 outcome.score += score

@@ -9,15 +9,18 @@ the line in the file and the code of the nearest node, in Vietnamese.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+_SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _DecimalLoader(yaml.SafeLoader):
-    """SafeLoader that reads floats as Decimal."""
+
+class _DecimalLoader(_SafeBase):  # type: ignore[valid-type,misc]
+    """SafeLoader (libyaml's when available) that reads floats as Decimal."""
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
@@ -54,11 +57,19 @@ def read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8-sig")
 
 
+@lru_cache(maxsize=4)
+def _compose(text: str) -> yaml.Node | None:
+    """The YAML node tree of ``text`` (cached: line look-ups happen many times per file)."""
+    try:
+        return yaml.compose(text, Loader=_SafeBase)
+    except yaml.YAMLError:
+        return None
+
+
 def _node_lines(text: str, loc: list[str | int]) -> int | None:
     """Return the 1-based line of the YAML node at ``loc``, or of its nearest ancestor."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    node = _compose(text)
+    if node is None:
         return None
     line = None
     for part in loc:
