@@ -1,0 +1,77 @@
+"""The whole job on the bundled Hưng Yên 2023 example, as an officer would run it.
+
+Run by ``make demo``.  Every step is a real ``parcli`` command; the departments'
+part (filling the workbooks) is simulated by ``examples/fill_returns.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PARCLI = [sys.executable, "-m", "parcli"]
+LATE = "thanh-tra"  # Thanh tra tỉnh sends after the first merge
+MISTAKE = "so-tu-phap"  # Sở Tư pháp's return has mistakes
+
+
+def step(title: str) -> None:
+    """Print a step heading."""
+    print(f"\n=== {title} ===", flush=True)
+
+
+def run(args: list[str], *, ok: tuple[int, ...] = (0,)) -> int:
+    """Run a command, echo it, fail the demo on an unexpected exit code."""
+    print("$ " + " ".join(a if " " not in a else repr(a) for a in args[2:] if a) if args[:2] == PARCLI[:2]
+          else "$ " + " ".join(args), flush=True)
+    code = subprocess.run(args, check=False).returncode
+    if code not in ok:
+        sys.exit(f"demo: '{' '.join(args)}' exited with {code}")
+    return code
+
+
+def main() -> None:
+    """Run the demo."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=Path("demo-output"))
+    out: Path = parser.parse_args().out
+    if out.exists():
+        shutil.rmtree(out)
+    issued = out / "1-phieu-phat-hanh"
+    returns = out / "2-phieu-gui-ve"
+    consolidated = out / "3-tong-hop" / "tong-hop-chi-so-cchc-2023.xlsx"
+    fill = [sys.executable, str(HERE / "fill_returns.py"), str(issued), str(returns)]
+
+    step("1. Sở Nội vụ phát hành phiếu chấm điểm cho 17 cơ quan")
+    run([*PARCLI, "generate", "--out", str(issued)])
+
+    step(f"2. Các cơ quan điền và gửi về (trừ {LATE}; {MISTAKE} có sai sót)")
+    run([*fill, "--skip", LATE, "--mistake", MISTAKE])
+
+    step("3. Kiểm tra phiếu của Sở Tư pháp trước khi tổng hợp")
+    run([*PARCLI, "check", str(next(returns.glob(f"*{MISTAKE}*.xlsx")))], ok=(1,))
+
+    step("4. Tổng hợp lần 1 (còn cơ quan chưa nộp, có phiếu lỗi → mã thoát 1)")
+    run([*PARCLI, "merge", str(returns), "--out", str(consolidated), "--json", str(out / "3-tong-hop" / "tong-hop.json")],
+        ok=(1,))
+
+    step("5. Chuyên viên thẩm định nhập điểm thẩm định vào bảng tổng hợp")
+    run([sys.executable, str(HERE / "appraise.py"), str(consolidated)])
+
+    step(f"6. {LATE} gửi phiếu muộn; tổng hợp lại — điểm thẩm định được giữ nguyên")
+    run([*fill, "--only", LATE, "--late", LATE])
+    run([*PARCLI, "merge", str(returns), "--out", str(consolidated), "--json", str(out / "3-tong-hop" / "tong-hop.json")],
+        ok=(1,))
+
+    step("Kết quả")
+    print(f"Phiếu đã phát hành:   {issued.resolve()}")
+    print(f"Phiếu các cơ quan gửi: {returns.resolve()}")
+    print(f"Bảng tổng hợp:         {consolidated.resolve()}")
+    print(f"Tóm tắt JSON:          {(out / '3-tong-hop' / 'tong-hop.json').resolve()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m parcli`` runs the command line."""
+
+from parcli.cli import run
+
+run()
