@@ -24,8 +24,11 @@ def main() -> None:
         if level != layout.LEVEL_LABELS[3] or not isinstance(score, int | float) or score <= 0:
             continue
         ws.cell(row=r, column=col[layout.HEADER_APPRAISED], value=max(score - 0.25, 0))
-        ws.cell(row=r, column=col[layout.HEADER_APPRAISAL_NOTE],
-                value="Tài liệu kiểm chứng chưa thể hiện đủ kết quả; trừ 0,25 điểm.")
+        ws.cell(
+            row=r,
+            column=col[layout.HEADER_APPRAISAL_NOTE],
+            value="Tài liệu kiểm chứng chưa thể hiện đủ kết quả; trừ 0,25 điểm.",
+        )
         code = ws.cell(row=r, column=col[layout.HEADER_CODE]).value
         print(f"  Thẩm định mục {code}: {score} → {max(score - 0.25, 0)}")
         done += 1

@@ -25,8 +25,12 @@ def step(title: str) -> None:
 
 def run(args: list[str], *, ok: tuple[int, ...] = (0,)) -> int:
     """Run a command, echo it, fail the demo on an unexpected exit code."""
-    print("$ " + " ".join(a if " " not in a else repr(a) for a in args[2:] if a) if args[:2] == PARCLI[:2]
-          else "$ " + " ".join(args), flush=True)
+    print(
+        "$ " + " ".join(a if " " not in a else repr(a) for a in args[2:] if a)
+        if args[:2] == PARCLI[:2]
+        else "$ " + " ".join(args),
+        flush=True,
+    )
     code = subprocess.run(args, check=False).returncode
     if code not in ok:
         sys.exit(f"demo: '{' '.join(args)}' exited with {code}")
@@ -55,16 +59,36 @@ def main() -> None:
     run([*PARCLI, "check", str(next(returns.glob(f"*{MISTAKE}*.xlsx")))], ok=(1,))
 
     step("4. Tổng hợp lần 1 (còn cơ quan chưa nộp, có phiếu lỗi → mã thoát 1)")
-    run([*PARCLI, "merge", str(returns), "--out", str(consolidated), "--json", str(out / "3-tong-hop" / "tong-hop.json")],
-        ok=(1,))
+    run(
+        [
+            *PARCLI,
+            "merge",
+            str(returns),
+            "--out",
+            str(consolidated),
+            "--json",
+            str(out / "3-tong-hop" / "tong-hop.json"),
+        ],
+        ok=(1,),
+    )
 
     step("5. Chuyên viên thẩm định nhập điểm thẩm định vào bảng tổng hợp")
     run([sys.executable, str(HERE / "appraise.py"), str(consolidated)])
 
     step(f"6. {LATE} gửi phiếu muộn; tổng hợp lại — điểm thẩm định được giữ nguyên")
     run([*fill, "--only", LATE, "--late", LATE])
-    run([*PARCLI, "merge", str(returns), "--out", str(consolidated), "--json", str(out / "3-tong-hop" / "tong-hop.json")],
-        ok=(1,))
+    run(
+        [
+            *PARCLI,
+            "merge",
+            str(returns),
+            "--out",
+            str(consolidated),
+            "--json",
+            str(out / "3-tong-hop" / "tong-hop.json"),
+        ],
+        ok=(1,),
+    )
 
     step("Kết quả")
     print(f"Phiếu đã phát hành:   {issued.resolve()}")

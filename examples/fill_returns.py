@@ -45,8 +45,9 @@ LOST = [
 PEOPLE = ["Nguyễn Thị Hương", "Trần Văn Nam", "Lê Thu Trang", "Phạm Đức Thắng", "Vũ Thị Lan", "Đỗ Minh Tuấn"]
 
 
-def fill(campaign: Campaign, src: Path, dst: Path, rng: random.Random, *, mistake: bool = False,
-         sent: date | None = None) -> None:
+def fill(
+    campaign: Campaign, src: Path, dst: Path, rng: random.Random, *, mistake: bool = False, sent: date | None = None
+) -> None:
     """Fill one issued workbook like its department would and save it as ``dst``."""
     meta_dept = None
     wb = load_workbook(src)
@@ -67,13 +68,19 @@ def fill(campaign: Campaign, src: Path, dst: Path, rng: random.Random, *, mistak
             score = leaf.max_points - leaf.rule.step if lose else leaf.max_points
         if leaf.not_applicable and rng.random() < 0.3:
             ws.cell(row=r, column=layout.COL_SCORE, value=layout.NOT_APPLICABLE)
-            ws.cell(row=r, column=layout.COL_EXPLANATION,
-                    value="Trong năm 2023 không phát sinh nội dung này tại địa phương.")
+            ws.cell(
+                row=r,
+                column=layout.COL_EXPLANATION,
+                value="Trong năm 2023 không phát sinh nội dung này tại địa phương.",
+            )
             continue
         if mistake and index == 0:
             score = leaf.max_points + 1  # typed above the maximum (pasted over the validation)
-        explanation = (rng.choice(LOST).format(pct=rng.choice([85, 90, 95]), n=rng.choice([1, 2, 3]))
-                       if score < leaf.max_points else rng.choice(DONE))
+        explanation = (
+            rng.choice(LOST).format(pct=rng.choice([85, 90, 95]), n=rng.choice([1, 2, 3]))
+            if score < leaf.max_points
+            else rng.choice(DONE)
+        )
         if mistake and index == 1:
             explanation = ""
             score = Decimal(0)

@@ -1,0 +1,75 @@
+"""Normalised snapshots of workbooks, for golden-file comparisons (never compare .xlsx bytes)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _value(v: Any) -> Any:
+    if v is None or isinstance(v, str | int | bool):
+        return v
+    if isinstance(v, float):
+        return round(v, 10)
+    return str(v)
+
+
+def workbook_snapshot(path: Path, *, include_styles: bool = True) -> dict[str, Any]:
+    """Sheets, states, cell values, number formats, validations, protection and unlocked cells."""
+    wb = load_workbook(path)
+    snap: dict[str, Any] = {"sheets": []}
+    for ws in wb.worksheets:
+        cells = {}
+        unlocked = []
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None:
+                    cells[c.coordinate] = _value(c.value)
+                if include_styles and c.protection is not None and c.protection.locked is False:
+                    unlocked.append(c.coordinate)
+        validations = sorted(
+            (
+                {
+                    "sqref": str(dv.sqref),
+                    "type": dv.type,
+                    "operator": dv.operator,
+                    "formula1": (dv.formula1 or "").replace("'", ""),
+                    "formula2": dv.formula2,
+                    "error": dv.error,
+                    "prompt": dv.prompt,
+                }
+                for dv in ws.data_validations.dataValidation
+            ),
+            key=lambda d: d["sqref"],
+        )
+        snap["sheets"].append(
+            {
+                "title": ws.title,
+                "state": ws.sheet_state,
+                "protected": bool(ws.protection.sheet),
+                "cells": cells,
+                "unlocked": sorted(unlocked),
+                "validations": validations,
+            }
+        )
+    return snap
+
+
+def assert_golden(name: str, data: Any) -> None:
+    """Compare ``data`` with ``tests/golden/<name>.json``; ``UPDATE_GOLDEN=1`` rewrites the file."""
+    target = GOLDEN / f"{name}.json"
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not target.exists():
+        if os.environ.get("CI") and not target.exists():
+            raise AssertionError(f"golden file {target} is missing")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    assert json.loads(target.read_text(encoding="utf-8")) == json.loads(text), (
+        f"{name} differs from its golden file; run UPDATE_GOLDEN=1 pytest and review the diff"
+    )
