@@ -20,6 +20,7 @@ from parcli import __version__, layout
 from parcli.campaign import Campaign, Department
 from parcli.catalogue import ChoiceRule, Leaf
 from parcli.fsutil import atomic_path
+from parcli.layout import fit_row_height
 from parcli.numbers import fmt_points
 
 if TYPE_CHECKING:
@@ -106,6 +107,7 @@ class _Styles:
         self.criterion_fill = PatternFill("solid", fgColor="F2F2F2")
         self.input_fill = PatternFill("solid", fgColor="FFF2CC")
         self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.nowrap = Alignment(wrap_text=False, vertical="top")
         self.center = Alignment(horizontal="center", vertical="top", wrap_text=True)
         self.unlocked = Protection(locked=False)
 
@@ -213,7 +215,8 @@ def _write_cover(ws: Worksheet, campaign: Campaign, dept: Department, s: _Styles
         a.font = s.font
         b.font = s.font
         b.alignment = s.wrap
-        a.alignment = s.wrap
+        a.alignment = s.wrap if style in ("value", "warning") else s.nowrap
+        fit_row_height(ws, r, {2: 95})
         if style == "title":
             a.font = s.title
         elif style == "bold":
@@ -393,6 +396,7 @@ def _write_scores(ws: Worksheet, campaign: Campaign, dept: Department, s: _Style
         c.alignment = s.center
     for col, width in layout.COLUMN_WIDTHS.items():
         ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[hr].height = 33
 
     score_col = get_column_letter(layout.COL_SCORE)
     row = hr + 1
@@ -423,8 +427,10 @@ def _write_scores(ws: Worksheet, campaign: Campaign, dept: Department, s: _Style
             criterion_row = row
             groups.append((row, "criterion"))
             _group_row(ws, row, leaf.criterion_code, cat.node_titles[leaf.criterion_code], s, s.criterion_fill)
+            fit_row_height(ws, row, layout.COLUMN_WIDTHS)
             row += 1
         _item_row(ws, row, leaf, s)
+        fit_row_height(ws, row, layout.COLUMN_WIDTHS)
         dv = _validation_for(leaf, f"{score_col}{row}", lists)
         ws.add_data_validation(dv)  # type: ignore[arg-type]
         group_spans[field_row] = (field_row + 1, row)

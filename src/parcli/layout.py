@@ -8,7 +8,9 @@ change of layout is a change in one module and a new :data:`LAYOUT_VERSION`.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 LAYOUT_VERSION = "1"
 
@@ -37,14 +39,14 @@ SCORE_HEADERS: tuple[str, ...] = (
 # 1-based column numbers in the scoring sheet
 COL_CODE, COL_TITLE, COL_MAX, COL_SCORE, COL_EXPLANATION, COL_EVIDENCE, COL_GUIDANCE = range(1, 8)
 INPUT_COLUMNS = (COL_SCORE, COL_EXPLANATION, COL_EVIDENCE)
-COLUMN_WIDTHS = {
+COLUMN_WIDTHS: dict[int, float] = {
     COL_CODE: 9,
-    COL_TITLE: 55,
-    COL_MAX: 10,
-    COL_SCORE: 12,
-    COL_EXPLANATION: 45,
-    COL_EVIDENCE: 40,
-    COL_GUIDANCE: 50,
+    COL_TITLE: 45,
+    COL_MAX: 9,
+    COL_SCORE: 11,
+    COL_EXPLANATION: 40,
+    COL_EVIDENCE: 32,
+    COL_GUIDANCE: 62,
 }
 SCORE_HEADER_ROW = 5  # where generate puts the header; the reader searches for it
 HEADER_SEARCH_ROWS = 40
@@ -192,3 +194,22 @@ def find_header(
 def sheet_ref(sheet: str, cell_range: str) -> str:
     """A quoted cross-sheet reference usable in formulas and validations."""
     return "'" + sheet.replace("'", "''") + "'!" + cell_range
+
+
+def fit_row_height(ws: Any, row: int, widths: Mapping[int, float], *, line_points: float = 15.75) -> None:
+    """Set a row height that shows all wrapped text.
+
+    Spreadsheet programs do not re-measure rows written by openpyxl
+    (LibreOffice keeps the default height), so long text would be cut off.
+    The estimate counts about 1.15 characters per unit of column width.
+    """
+    lines = 1
+    for col, width in widths.items():
+        value = ws.cell(row=row, column=col).value
+        if not isinstance(value, str) or value.startswith("="):
+            continue
+        per_line = max(int(width * 1.15), 1)
+        count = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+        lines = max(lines, count)
+    if lines > 1:
+        ws.row_dimensions[row].height = round(lines * line_points, 2)

@@ -362,6 +362,7 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
     ).font = font
     hr = layout.CONSOLIDATED_HEADER_ROW
     col = {label: i for i, label in enumerate(layout.CONSOLIDATED_HEADERS, start=1)}
+    widths = dict(enumerate(layout.CONSOLIDATED_WIDTHS, start=1))
     for label, i in col.items():
         c = ws.cell(row=hr, column=i, value=label)
         c.font, c.fill, c.border, c.alignment = bold, header_fill, border, wrap
@@ -430,6 +431,7 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
                         put_text(r, layout.HEADER_APPRAISAL_NOTE, None if kept.note is None else str(kept.note))
                 put_text(r, layout.HEADER_ITEM_STATUS, item.status)
                 put_text(r, layout.HEADER_FILE, item.file)
+                layout.fit_row_height(ws, r, widths)
                 r += 1
     ws.freeze_panes = ws.cell(row=hr + 1, column=col[layout.HEADER_MAX])
     ws.auto_filter.ref = f"A{hr}:{get_column_letter(len(col))}{r - 1}"
