@@ -66,6 +66,7 @@ class ReturnResult:
     items: dict[str, ItemEntry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     sent_date: date | None = None
+    received: date | None = None  # the file's modification date
     usable: bool = False  # False when the file as a whole cannot be used
 
     @property
@@ -157,6 +158,18 @@ def _sniff(path: Path, add: _Collector) -> bool:
             if "xl/workbook.xml" not in names:
                 add.add("not-a-workbook", "Tệp nén không chứa bảng tính Excel. Đề nghị gửi lại đúng phiếu .xlsx.")
                 return False
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and info.file_size:
+                    with archive.open(info) as member:
+                        head_xml = member.read(4096)
+                    if b"<!DOCTYPE" in head_xml or b"<!ENTITY" in head_xml:
+                        add.add(
+                            "unsafe-workbook",
+                            f"Tệp chứa khai báo DTD/thực thể XML ({info.filename}) — không "
+                            "có trong bảng tính bình thường, có thể là tệp độc hại; không được đọc. Đề nghị gửi "
+                            "lại phiếu gốc.",
+                        )
+                        return False
             total = sum(info.file_size for info in infos)
             ratio = max((info.file_size / max(info.compress_size, 1) for info in infos), default=0)
             if total > MAX_UNCOMPRESSED or (ratio > MAX_RATIO and total > 20 * 1024 * 1024):
@@ -191,6 +204,23 @@ def _looks_legacy(text: str) -> bool:
     return tcvn >= 2 or len(_VNI.findall(text)) >= 2
 
 
+_UNSAFE = {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"}
+
+
+def _root_cause_name(exc: BaseException) -> str:
+    """The class name of the innermost cause (openpyxl wraps parser errors in ValueError)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    name = type(exc).__name__
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        name = type(current).__name__
+        if name in _UNSAFE:
+            return name
+        current = current.__cause__ or current.__context__
+    return name
+
+
 def read_return(path: Path, campaign: Campaign) -> ReturnResult:
     """Read and validate one returned workbook against the campaign; never raises for bad data."""
     result = ReturnResult(path=path)
@@ -198,13 +228,14 @@ def read_return(path: Path, campaign: Campaign) -> ReturnResult:
     if not _sniff(path, add):
         return result
     result.sha256 = sha256_file(path)
+    result.received = datetime.fromtimestamp(path.stat().st_mtime).date()
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        name = type(exc).__name__
-        if name in {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"}:
+        name = _root_cause_name(exc)
+        if name in _UNSAFE:
             add.add(
                 "unsafe-workbook",
                 "Tệp chứa cấu trúc XML nguy hiểm (khai báo thực thể/DTD) nên bị từ chối "
@@ -216,8 +247,8 @@ def read_return(path: Path, campaign: Campaign) -> ReturnResult:
     try:
         _read_workbook(wb, campaign, result, add)
     except Exception as exc:  # a damaged part found while streaming rows
-        name = type(exc).__name__
-        slug = "unsafe-workbook" if name in {"EntitiesForbidden", "DTDForbidden"} else "unreadable-workbook"
+        name = _root_cause_name(exc)
+        slug = "unsafe-workbook" if name in _UNSAFE else "unreadable-workbook"
         add.add(slug, f"Một phần của tệp bị hỏng hoặc không an toàn ({name}); không đọc được. Đề nghị gửi lại.")
         result.usable = False
         result.items.clear()
