@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := demo-output
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ demo: $(VENV)/.installed-run
 	$(BIN)/python examples/demo.py --out $(OUT)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff check src tests examples scripts
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -33,9 +33,6 @@ pytest: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
-
-bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache

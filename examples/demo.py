@@ -90,11 +90,30 @@ def main() -> None:
         ok=(1,),
     )
 
+    step("7. Lập báo cáo tổng hợp gửi UBND tỉnh (Word, HTML, Markdown)")
+    reports = out / "4-bao-cao"
+    for name in ("bao-cao-chi-so-cchc-2023.docx", "bao-cao-chi-so-cchc-2023.html", "bao-cao-chi-so-cchc-2023.md"):
+        run([*PARCLI, "report", str(consolidated), "--out", str(reports / name)])
+
+    step("8. Khi có kết quả điều tra xã hội học: báo cáo đầy đủ Chỉ số")
+    run(
+        [
+            *PARCLI,
+            "report",
+            str(consolidated),
+            "--survey",
+            str(HERE / "hung-yen-2023" / "survey-example.csv"),
+            "--out",
+            str(reports / "bao-cao-chi-so-cchc-2023-day-du.html"),
+        ]
+    )
+
     step("Kết quả")
     print(f"Phiếu đã phát hành:   {issued.resolve()}")
     print(f"Phiếu các cơ quan gửi: {returns.resolve()}")
     print(f"Bảng tổng hợp:         {consolidated.resolve()}")
     print(f"Tóm tắt JSON:          {(out / '3-tong-hop' / 'tong-hop.json').resolve()}")
+    print(f"Báo cáo:               {(out / '4-bao-cao').resolve()}")
 
 
 if __name__ == "__main__":

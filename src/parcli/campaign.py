@@ -50,6 +50,10 @@ class Organiser(_Strict):
     name: str = Field(min_length=1)
     unit: str | None = None
     contact: str | None = None
+    parent: str | None = None  # the superior body in the letterhead, e.g. "UBND tỉnh Hưng Yên"
+    symbol: str | None = None  # the document-number symbol, e.g. "SNV" in "Số: …/BC-SNV"
+    signer: str | None = None  # the signature block title, e.g. "GIÁM ĐỐC"
+    place: str | None = None  # the place in the date line, e.g. "Hưng Yên"
 
 
 class Deadlines(_Strict):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from parcli import __version__
-from parcli.errors import ExitCode, InputNotFoundError, ParcliError
+from parcli.errors import ExitCode, InputNotFoundError, ParcliError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -338,6 +338,71 @@ def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) ->
     if carried:
         err.print(f"Đã giữ lại {carried} ý kiến/điểm thẩm định từ bảng tổng hợp trước.")
     err.print(f"Bảng tổng hợp: {out.resolve()}")
+
+
+@app.command()
+def report(
+    consolidated: Annotated[Path, typer.Argument(help="Bảng tổng hợp do parcli merge tạo ra (.xlsx).", dir_okay=False)],
+    campaign: Annotated[
+        Path | None,
+        typer.Option(
+            "--campaign",
+            "-c",
+            help="Tệp kế hoạch. Mặc định: kế hoạch đã dùng khi tổng hợp (ghi trong bảng tổng hợp).",
+            dir_okay=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Tệp báo cáo: .docx, .html hoặc .md (định dạng theo đuôi tệp).")
+    ] = Path("bao-cao.docx"),
+    survey: Annotated[
+        Path | None,
+        typer.Option("--survey", help="Điểm điều tra xã hội học (CSV mã,điểm hoặc YAML mã: điểm).", dir_okay=False),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Bảng tổng hợp năm trước, để so sánh theo lĩnh vực.", dir_okay=False),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Thư mục mẫu báo cáo của đơn vị (ưu tiên hơn mẫu đi kèm).", file_okay=False),
+    ] = None,
+) -> None:
+    """Lập báo cáo tổng hợp Chỉ số CCHC của tỉnh (Word, HTML hoặc Markdown) từ bảng tổng hợp.
+
+    Điểm thẩm định được dùng thay điểm tự đánh giá ở những mục đã nhập. Nêu điểm theo lĩnh vực, các tiêu
+    chí thành phần bị trừ điểm và cơ quan chịu trách nhiệm, tình hình gửi kết quả của các cơ quan.
+    """
+    err = _err_console()
+
+    def run() -> ExitCode:
+        from parcli.campaign import load_campaign
+        from parcli.consolidated import read_consolidated
+        from parcli.numbers import fmt_percent, fmt_points
+        from parcli.report import build_report, render_report, report_format
+
+        report_format(out)
+        if campaign is not None:
+            camp = load_campaign(campaign)
+        else:
+            recorded = read_consolidated(consolidated).campaign_path
+            if not recorded or not Path(recorded).is_file():
+                raise UsageError("Bảng tổng hợp không ghi lại tệp kế hoạch còn dùng được; chỉ rõ bằng --campaign.")
+            err.print(f"Dùng kế hoạch đã dùng khi tổng hợp: {recorded}")
+            camp = load_campaign(Path(recorded))
+        data = build_report(camp, consolidated, survey=survey, previous=previous)
+        render_report(data, out, templates)
+        index = data.context["index"]
+        part = "" if data.context["survey_given"] else " (phần tự đánh giá; điều tra XHH: chờ kết quả)"
+        err.print(
+            f"Điểm: {fmt_points(index['final'])}/{fmt_points(index['applicable_max'])} — "
+            f"{fmt_percent(index['percent'])}{part}. Bị trừ điểm: {len(data.context['lost'])} mục; "
+            f"chưa có điểm: {len(data.context['unscored'])} mục."
+        )
+        err.print(f"Báo cáo: {out.resolve()}")
+        return ExitCode.OK
+
+    _exit(_guard(run))
 
 
 def _exit(code: ExitCode) -> None:

@@ -56,3 +56,9 @@ class OutputError(ParcliError):
 
 class ConsolidatedError(ParcliError):
     """An existing consolidated workbook cannot be used (wrong campaign, unreadable)."""
+
+
+class UsageError(ParcliError):
+    """The command was called in a way that cannot work (wrong format, mismatched inputs)."""
+
+    exit_code = ExitCode.USAGE

@@ -12,6 +12,12 @@ from pathlib import Path
 from parcli.errors import OutputError
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it over ``target`` only on success."""
@@ -23,6 +29,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise OutputError(f"Không ghi được vào thư mục {target.parent}: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600 files; outputs get the usual permissions
     try:
         yield tmp
         tmp.replace(target)

@@ -128,17 +128,29 @@ CONSOLIDATED_HEADERS: tuple[str, ...] = (
 CONSOLIDATED_HEADER_ROW = 4
 CONSOLIDATED_WIDTHS = (9, 12, 55, 10, 13, 12, 12, 35, 45, 40, 30, 8, 22, 30)
 
+HEADER_DEPT_ID = "Mã cơ quan"
+HEADER_STATUS = "Trạng thái"
+HEADER_STATUS_CODE = "Mã trạng thái"
+HEADER_ITEMS = "Số mục được giao"
+HEADER_ERRORS = "Số lỗi"
+HEADER_WARNINGS = "Số cảnh báo"
+HEADER_FILES = "Tệp"
+HEADER_SENT = "Ngày gửi (ghi trên phiếu)"
+HEADER_RECEIVED = "Ngày nhận tệp"
 DEPARTMENT_HEADERS: tuple[str, ...] = (
     HEADER_APPENDIX,
-    "Mã cơ quan",
+    HEADER_DEPT_ID,
     HEADER_DEPARTMENT,
-    "Trạng thái",
-    "Số mục được giao",
+    HEADER_STATUS,
+    HEADER_STATUS_CODE,
+    HEADER_ITEMS,
     HEADER_MAX,
     HEADER_SCORE,
-    "Số lỗi",
-    "Số cảnh báo",
-    "Tệp",
+    HEADER_ERRORS,
+    HEADER_WARNINGS,
+    HEADER_FILES,
+    HEADER_SENT,
+    HEADER_RECEIVED,
 )
 PROBLEM_HEADERS: tuple[str, ...] = (
     "Mức độ",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -43,6 +43,7 @@ class DepartmentResult:
     warnings: int = 0
     score: Decimal = Decimal(0)
     sent_date: str | None = None
+    received: str | None = None
 
 
 @dataclass
@@ -222,6 +223,7 @@ def _decide(result: MergeResult) -> None:
             outcome.warnings = ret.warnings
             outcome.status = "ok" if ret.errors == 0 and ret.usable else "invalid"
             outcome.sent_date = ret.sent_date.isoformat() if ret.sent_date else None
+            outcome.received = ret.received.isoformat() if ret.received else None
             if ret.usable:
                 chosen[dept.id] = ret
         result.departments.append(outcome)
@@ -496,6 +498,8 @@ def _write_table(
             c = ws.cell(row=r, column=i, value=value)
             if isinstance(value, str):
                 c.data_type = "s"
+            elif isinstance(value, date):
+                c.number_format = "DD/MM/YYYY"
             c.border, c.alignment = border, wrap
     ws.freeze_panes = "A2"
     if rows:
@@ -512,15 +516,18 @@ def _write_departments(ws: Any, result: MergeResult, *style: Any) -> None:
                 dept.id,
                 dept.name,
                 STATUS_LABELS[d.status],
+                d.status,
                 len(dept.items),
                 float(dept.max_points),
                 float(d.score),
                 d.errors,
                 d.warnings,
                 ", ".join(d.files),
+                date.fromisoformat(d.sent_date) if d.sent_date else None,
+                date.fromisoformat(d.received) if d.received else None,
             ]
         )
-    _write_table(ws, layout.DEPARTMENT_HEADERS, rows, [8, 16, 38, 14, 10, 11, 12, 8, 10, 40], *style)
+    _write_table(ws, layout.DEPARTMENT_HEADERS, rows, [8, 16, 38, 14, 10, 10, 11, 12, 8, 10, 40, 14, 14], *style)
 
 
 def _write_problems(ws: Any, result: MergeResult, *style: Any) -> None:

@@ -1,0 +1,319 @@
+"""Build ``templates/report.docx``, the Word template of ``parcli report`` (docxtpl syntax).
+
+Run ``python scripts/build_docx_template.py`` after changing this file; the
+.docx is committed so that users can open and adapt it in Word (keep the
+``{{ … }}`` / ``{%tr … %}`` tags).  Layout after Nghị định 30/2020/NĐ-CP,
+Phụ lục I: A4, Times New Roman, margins 20 mm top/bottom, 30 mm left, 15 mm
+right; agency top left, national title and motto top right; number and date
+lines; recipients and signature at the end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+TARGET = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
+FONT = "Times New Roman"
+
+
+def set_font(run, size=13, bold=False, italic=False):  # type: ignore[no-untyped-def]
+    run.font.name = FONT
+    run.font.size = Pt(size)
+    run.bold = bold
+    run.italic = italic
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    return run
+
+
+def para(doc_or_cell, text="", size=13, bold=False, italic=False, align=None, space_after=3):  # type: ignore[no-untyped-def]
+    p = doc_or_cell.add_paragraph()
+    if text:
+        set_font(p.add_run(text), size, bold, italic)
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.space_before = Pt(0)
+    return p
+
+
+def cell_text(cell, text, size=12, bold=False, italic=False, align=None):  # type: ignore[no-untyped-def]
+    cell.text = ""
+    p = cell.paragraphs[0]
+    set_font(p.add_run(text), size, bold, italic)
+    if align is not None:
+        p.alignment = align
+    p.paragraph_format.space_after = Pt(0)
+
+
+def no_borders(table):  # type: ignore[no-untyped-def]
+    tbl_pr = table._element.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def set_widths(table, widths_mm):  # type: ignore[no-untyped-def]
+    """Fixed column widths: the grid (read by LibreOffice) and every cell (read by Word)."""
+    table.autofit = False
+    grid = table._element.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._element.tblPr.append(layout)
+
+
+def shade(cell, colour="D9E1F2"):  # type: ignore[no-untyped-def]
+    tc_pr = cell._element.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour)
+    tc_pr.append(shd)
+
+
+def loop_table(doc, headers, widths, loop, cells, total=None):  # type: ignore[no-untyped-def]
+    """A table with a header, a docxtpl row loop and an optional total row."""
+    rows = 4 + (1 if total else 0)
+    table = doc.add_table(rows=rows, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, h in enumerate(headers):
+        cell_text(table.rows[0].cells[i], h, 11, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        shade(table.rows[0].cells[i])
+    cell_text(table.rows[1].cells[0], "{%tr " + loop + " %}", 10)
+    for i, content in enumerate(cells):
+        right = content.endswith("|points }}") or "pct" in content or "signed" in content
+        cell_text(table.rows[2].cells[i], content, 11, align=WD_ALIGN_PARAGRAPH.RIGHT if right else None)
+    cell_text(table.rows[3].cells[0], "{%tr endfor %}", 10)
+    set_widths(table, widths)
+    if total:
+        for i, content in enumerate(total):
+            cell_text(table.rows[4].cells[i], content, 11, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT if i else None)
+    return table
+
+
+def main() -> None:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(13)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+
+    head = doc.add_table(rows=1, cols=2)
+    no_borders(head)
+    set_widths(head, [65, 100])
+    left, right = head.rows[0].cells
+    cell_text(left, "{{ letterhead.parent }}", 13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p = left.add_paragraph()
+    set_font(p.add_run("{{ letterhead.agency }}"), 13, bold=True)
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = left.add_paragraph()
+    set_font(p.add_run("{{ letterhead.number }}"), 13)
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p = right.add_paragraph()
+    set_font(p.add_run("Độc lập - Tự do - Hạnh phúc"), 13, bold=True)
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = right.add_paragraph()
+    set_font(p.add_run("{{ letterhead.date_line }}"), 13, italic=True)
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    para(doc, "")
+    para(doc, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    para(doc, "{{ title }}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    para(
+        doc,
+        "Căn cứ {{ campaign.plan }}, {{ letterhead.organiser }} tổng hợp kết quả tự đánh giá của các cơ quan "
+        "theo {{ catalogue.decision }} như sau.",
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    )
+    para(doc, "{%p if catalogue.unverified %}", 10)
+    para(
+        doc,
+        "Lưu ý: bộ tiêu chí dùng để chấm có {{ catalogue.unverified }}/{{ catalogue.nodes }} mục chưa được đối "
+        "chiếu với văn bản chính thức (tạm tính); số liệu dưới đây phụ thuộc vào bộ tiêu chí đó.",
+        12,
+        italic=True,
+    )
+    para(doc, "{%p endif %}", 10)
+
+    para(doc, "1. Kết quả chung", 13, bold=True)
+    para(doc, "{%p if survey_given %}", 10)
+    para(
+        doc,
+        "- Chỉ số CCHC của tỉnh: {{ index.final|points }}/{{ index.applicable_max|points }} điểm, đạt "
+        "{{ index.percent|pct }}.",
+        bold=True,
+    )
+    para(
+        doc,
+        "- Phần tự đánh giá (sau thẩm định): {{ index.appraised|points }}/{{ index.self_max|points }} điểm; "
+        "phần điều tra xã hội học: {{ index.survey_score|points }}/{{ index.survey_max|points }} điểm.",
+    )
+    para(doc, "{%p else %}", 10)
+    para(
+        doc,
+        "- Phần tự đánh giá (sau thẩm định): {{ index.appraised|points }}/{{ index.self_max|points }} điểm, "
+        "đạt {{ index.percent|pct }}.",
+        bold=True,
+    )
+    para(doc, "- Phần điều tra xã hội học ({{ index.survey_max|points }} điểm): chờ kết quả điều tra xã hội học.")
+    para(doc, "{%p endif %}", 10)
+    para(doc, "{%p if index.appraisal_differs %}", 10)
+    para(
+        doc,
+        "- Điểm các cơ quan tự đánh giá: {{ index.self_score|points }} điểm ({{ index.self_percent|pct }}); "
+        "sau thẩm định: {{ index.appraised|points }} điểm.",
+    )
+    para(doc, "{%p endif %}", 10)
+    para(doc, "- Số điểm bị trừ ở phần tự đánh giá: {{ index.lost|points }} điểm.")
+    para(doc, "{%p if index.unscored %}", 10)
+    para(
+        doc,
+        "- Còn {{ index.unscored }} tiêu chí thành phần chưa có điểm (cơ quan chưa nộp hoặc phiếu có lỗi); "
+        "kết quả trên là tạm tính.",
+    )
+    para(doc, "{%p endif %}", 10)
+
+    para(doc, "2. Kết quả theo lĩnh vực", 13, bold=True)
+    loop_table(
+        doc,
+        [
+            "Lĩnh vực",
+            "Điểm tối đa",
+            "Tự đánh giá",
+            "Sau thẩm định",
+            "Điều tra XHH",
+            "Tỷ lệ",
+            "Thay đổi so với năm trước",
+        ],
+        [50, 17, 22, 19, 22, 18, 17],
+        "for f in fields",
+        [
+            "{{ f.code }}. {{ f.title }}",
+            "{{ f.max|points }}",
+            "{{ f.self_score|points }}/{{ f.self_max|points }}",
+            "{{ f.appraised|points }}",
+            "{% if f.survey_pending %}chờ kết quả ({{ f.survey_max|points }}){% else %}{{ f.survey_score|points }}"
+            "{% endif %}",
+            "{{ f.percent|pct }}",
+            "{% if f.previous %}{{ f.previous.change|signed }}{% else %}–{% endif %}",
+        ],
+        total=[
+            "Tổng cộng",
+            "{{ index.max|points }}",
+            "{{ index.self_score|points }}/{{ index.self_max|points }}",
+            "{{ index.appraised|points }}",
+            "{% if index.survey_pending %}chờ kết quả{% else %}{{ index.survey_score|points }}{% endif %}",
+            "{{ index.percent|pct }}",
+            "",
+        ],
+    )
+    para(
+        doc,
+        "{% if survey_given %}Tỷ lệ tính trên tổng điểm tối đa áp dụng.{% else %}Tỷ lệ tính trên phần tự "
+        "đánh giá.{% endif %} Mục không áp dụng không tính vào điểm và điểm tối đa.{% if has_previous %} "
+        "Năm trước: {{ previous_file }}; thay đổi tính bằng điểm phần trăm.{% endif %}",
+        11,
+        italic=True,
+    )
+    p = para(doc, "{{ chart_image }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+
+    para(doc, "3. Các tiêu chí thành phần bị trừ điểm", 13, bold=True)
+    para(doc, "{%p if lost %}", 10)
+    loop_table(
+        doc,
+        ["Mã", "Tiêu chí thành phần", "Tối đa", "Đạt", "Bị trừ", "Cơ quan chịu trách nhiệm", "Giải trình"],
+        [12, 42, 13, 16, 13, 30, 39],
+        "for i in lost",
+        [
+            "{{ i.code }}",
+            "{{ i.title }}",
+            "{{ i.max|points }}",
+            "{{ i.score|points }}",
+            "{{ i.lost|points }}",
+            "{{ i.department }} (PL {{ i.appendix }})",
+            "{{ i.explanation }}{% if i.note %} — Thẩm định: {{ i.note }}{% endif %}",
+        ],
+    )
+    para(doc, "{%p else %}", 10)
+    para(doc, "Không có tiêu chí thành phần nào bị trừ điểm.")
+    para(doc, "{%p endif %}", 10)
+    para(doc, "{%p if unscored %}", 10)
+    para(doc, "Tiêu chí thành phần chưa có điểm:", 13, italic=True)
+    loop_table(
+        doc,
+        ["Mã", "Tiêu chí thành phần", "Tối đa", "Cơ quan", "Tình trạng"],
+        [12, 68, 15, 42, 28],
+        "for i in unscored",
+        [
+            "{{ i.code }}",
+            "{{ i.title }}",
+            "{{ i.max|points }}",
+            "{{ i.department }} (PL {{ i.appendix }})",
+            "{{ i.status }}",
+        ],
+    )
+    para(doc, "{%p endif %}", 10)
+
+    para(doc, "4. Tình hình gửi kết quả của các cơ quan", 13, bold=True)
+    para(doc, "Hạn gửi: trước ngày {{ campaign.deadline|date_vn }}.")
+    loop_table(
+        doc,
+        ["PL", "Cơ quan", "Số mục", "Điểm / tối đa", "Tỷ lệ", "Tình trạng", "Ngày gửi"],
+        [10, 48, 13, 24, 19, 30, 21],
+        "for d in departments",
+        [
+            "{{ d.appendix }}",
+            "{{ d.name }}",
+            "{{ d.items }}",
+            "{{ d.score|points }}/{{ d.max|points }}",
+            "{{ d.percent|pct }}",
+            "{{ d.status_label }}",
+            "{{ d.sent|date_vn }}",
+        ],
+    )
+    para(doc, "")
+    sign = doc.add_table(rows=1, cols=2)
+    no_borders(sign)
+    set_widths(sign, [80, 85])
+    left, right = sign.rows[0].cells
+    cell_text(left, "Nơi nhận:", 12, bold=True, italic=True)
+    for line in ("- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."):
+        p = left.add_paragraph()
+        set_font(p.add_run(line), 11)
+    cell_text(right, "{{ letterhead.signer }}", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "")
+    para(
+        doc,
+        "Số liệu tính từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: {{ rounding_rule }}.",
+        10,
+        italic=True,
+    )
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(TARGET)
+    print(f"wrote {TARGET}")
+
+
+if __name__ == "__main__":
+    main()

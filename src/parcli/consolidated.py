@@ -1,0 +1,205 @@
+"""Reading a consolidated workbook back (the output of ``parcli merge``).
+
+The report is computed from this workbook: the accepted self-assessed scores
+merge wrote, and the appraised scores (*điểm thẩm định*) a reviewer typed in.
+Typed appraisals are validated here, cell by cell; an unusable one stops the
+report with a message naming the cell rather than being silently dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from parcli import layout
+from parcli.errors import ConsolidatedError, InputNotFoundError
+from parcli.numbers import fmt_points, to_decimal
+
+
+@dataclass(frozen=True)
+class ConsolidatedItem:
+    """One item row of the consolidated workbook."""
+
+    code: str
+    score: Decimal | None
+    not_applicable: bool
+    appraised: Decimal | None
+    appraisal_note: str
+    explanation: str
+    evidence: str
+    status: str
+    file: str
+
+
+@dataclass(frozen=True)
+class ConsolidatedDepartment:
+    """One row of the departments sheet."""
+
+    id: str
+    status: str
+    files: str
+    sent: date | None
+    received: date | None
+
+
+@dataclass
+class Consolidated:
+    """The content of a consolidated workbook."""
+
+    path: Path
+    metadata: dict[str, str]
+    items: dict[str, ConsolidatedItem] = field(default_factory=dict)
+    departments: dict[str, ConsolidatedDepartment] = field(default_factory=dict)
+    field_max: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def campaign_id(self) -> str:
+        """The campaign the workbook was merged for."""
+        return self.metadata.get(layout.META_CAMPAIGN, "")
+
+    @property
+    def campaign_path(self) -> str | None:
+        """Where the campaign file was when the workbook was merged."""
+        return self.metadata.get("campaign_path") or None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else layout.nfc(str(value)).strip()
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _number(value: Any) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InvalidOperation
+    if isinstance(value, int | float):
+        return to_decimal(value)
+    return Decimal(str(value).strip().replace(",", "."))
+
+
+def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> Consolidated:
+    """Read a consolidated workbook; check appraised scores against ``maxima`` (code → max points).
+
+    Raises :class:`ConsolidatedError` when the file is not a consolidated
+    workbook, or when appraised scores are not numbers within 0..max (every
+    bad cell is listed).
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    if not path.is_file():
+        raise InputNotFoundError(f"Không tìm thấy bảng tổng hợp {path}.")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:
+        raise ConsolidatedError(f"Không đọc được bảng tổng hợp {path} ({type(exc).__name__}).") from exc
+    try:
+        from parcli.returns import read_metadata
+
+        meta = read_metadata(wb)
+        if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
+            raise ConsolidatedError(f"{path.name} không phải bảng tổng hợp do parcli merge tạo ra.")
+        result = Consolidated(path=path, metadata=meta)
+        sheet = layout.SHEET_CONSOLIDATED
+        if sheet not in wb.sheetnames:
+            raise ConsolidatedError(f"{path.name} thiếu trang tính “{sheet}”.")
+        rows = [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+        header = layout.find_header(rows, layout.CONSOLIDATED_HEADERS, layout.CONSOLIDATED_HEADERS)
+        if header is None:
+            raise ConsolidatedError(f"Không tìm thấy dòng tiêu đề đầy đủ trong {path.name} › {sheet}.")
+        col = {label: index - 1 for label, index in header.columns.items()}
+        bad: list[str] = []
+        for offset, row in enumerate(rows[header.row :], start=header.row + 1):
+            cells = list(row) + [None] * (len(layout.CONSOLIDATED_HEADERS) - len(row))
+            code = _text(cells[col[layout.HEADER_CODE]])
+            if code and _text(cells[col[layout.HEADER_LEVEL]]) == layout.LEVEL_LABELS[1]:
+                try:
+                    field_max = _number(cells[col[layout.HEADER_MAX]])
+                except (InvalidOperation, ValueError):
+                    field_max = None
+                if field_max is not None:
+                    result.field_max[code] = field_max
+                continue
+            if not code or _text(cells[col[layout.HEADER_LEVEL]]) not in (
+                layout.LEVEL_LABELS[3],
+                layout.LEVEL_LABELS[2],
+            ):
+                continue
+            if maxima is not None and code not in maxima:
+                continue  # a criterion row with components (a group row)
+            raw_score = cells[col[layout.HEADER_SCORE]]
+            not_applicable = layout.label_key(raw_score) == layout.label_key(layout.NOT_APPLICABLE)
+            raw_appraised = cells[col[layout.HEADER_APPRAISED]]
+            cell = f"{get_column_letter(col[layout.HEADER_APPRAISED] + 1)}{offset}"
+            try:
+                appraised = _number(raw_appraised)
+            except (InvalidOperation, ValueError):
+                bad.append(
+                    f"{path.name} › {sheet} › {cell} (mục {code}): điểm thẩm định “{raw_appraised}” không phải là số"
+                )
+                appraised = None
+            top = (maxima or {}).get(code)
+            if appraised is not None and top is not None and not Decimal(0) <= appraised <= top:
+                bad.append(
+                    f"{path.name} › {sheet} › {cell} (mục {code}): điểm thẩm định {fmt_points(appraised)} "
+                    f"phải từ 0 đến {fmt_points(top)}"
+                )
+            try:
+                score = None if not_applicable else _number(raw_score)
+            except (InvalidOperation, ValueError):
+                bad.append(
+                    f"{path.name} › {sheet} › {get_column_letter(col[layout.HEADER_SCORE] + 1)}{offset} "
+                    f"(mục {code}): điểm tự đánh giá “{raw_score}” đã bị sửa, không phải là số"
+                )
+                score = None
+            result.items[code] = ConsolidatedItem(
+                code=code,
+                score=score,
+                not_applicable=not_applicable,
+                appraised=appraised,
+                appraisal_note=_text(cells[col[layout.HEADER_APPRAISAL_NOTE]]),
+                explanation=_text(cells[col[layout.HEADER_EXPLANATION]]),
+                evidence=_text(cells[col[layout.HEADER_EVIDENCE]]),
+                status=_text(cells[col[layout.HEADER_ITEM_STATUS]]),
+                file=_text(cells[col[layout.HEADER_FILE]]),
+            )
+        if bad:
+            raise ConsolidatedError(
+                "Bảng tổng hợp có ô không hợp lệ, cần sửa trước khi lập báo cáo:\n" + "\n".join(f"  - {b}" for b in bad)
+            )
+        if layout.SHEET_DEPARTMENTS in wb.sheetnames:
+            drows = [tuple(r) for r in wb[layout.SHEET_DEPARTMENTS].iter_rows(values_only=True)]
+            dh = layout.find_header(
+                drows, layout.DEPARTMENT_HEADERS, (layout.HEADER_DEPT_ID, layout.HEADER_STATUS_CODE)
+            )
+            if dh is not None:
+                dcol = {label: index - 1 for label, index in dh.columns.items()}
+
+                def get(row: tuple[Any, ...], label: str) -> Any:
+                    i = dcol.get(label)
+                    return row[i] if i is not None and i < len(row) else None
+
+                for row in drows[dh.row :]:
+                    dept_id = _text(get(row, layout.HEADER_DEPT_ID))
+                    if dept_id:
+                        result.departments[dept_id] = ConsolidatedDepartment(
+                            id=dept_id,
+                            status=_text(get(row, layout.HEADER_STATUS_CODE)),
+                            files=_text(get(row, layout.HEADER_FILES)),
+                            sent=_date(get(row, layout.HEADER_SENT)),
+                            received=_date(get(row, layout.HEADER_RECEIVED)),
+                        )
+        return result
+    finally:
+        wb.close()

@@ -1,0 +1,350 @@
+"""The province summary: scores rendered as Word, HTML or Markdown from Jinja templates.
+
+:func:`build_report` reads the consolidated workbook (and optional survey
+scores and last year's consolidated workbook), computes the scores with
+:mod:`parcli.scoring`, and returns plain data for the templates;
+:func:`render_report` writes it in the format given by the file extension.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from parcli import __version__
+from parcli.campaign import Campaign
+from parcli.consolidated import Consolidated, read_consolidated
+from parcli.errors import ParcliError, UsageError
+from parcli.fsutil import atomic_path, atomic_write_text
+from parcli.numbers import ROUNDING_RULE, fmt_points
+from parcli.resources import data_dir
+from parcli.scoring import Scores, Totals, compute_scores
+from parcli.yamlio import YamlSyntaxError, parse_yaml
+
+FORMATS = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md"}
+TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2", "docx": "report.docx"}
+
+
+class SurveyError(ParcliError):
+    """The survey scores file cannot be used."""
+
+
+@dataclass
+class ReportData:
+    """What the templates receive (``context``) and the scores behind it."""
+
+    context: dict[str, Any]
+    scores: Scores
+
+
+def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
+    """Read survey scores (CSV ``code,points`` or YAML ``code: points``); every survey item must be given."""
+    if not path.is_file():
+        raise SurveyError(f"Không tìm thấy tệp điểm điều tra xã hội học {path}.")
+    text = path.read_text(encoding="utf-8-sig")
+    raw: list[tuple[str, str, Any]] = []  # (where, code, value)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            data = parse_yaml(text)
+        except YamlSyntaxError as exc:
+            raise SurveyError(f"{path.name}: {exc.message}") from None
+        if not isinstance(data, dict):
+            raise SurveyError(f'{path.name}: cần một bảng mã mục: điểm, ví dụ  "1.5.3": 0.75')
+        raw = [(f"{path.name} › {k}", str(k).strip(), v) for k, v in data.items()]
+    else:
+        for lineno, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+                continue
+            if not raw and not any(ch.isdigit() for ch in row[0]):  # a header line
+                continue
+            if len(row) < 2:
+                raise SurveyError(f"{path.name} dòng {lineno}: cần hai cột mã mục và điểm")
+            raw.append((f"{path.name} dòng {lineno}", row[0].strip(), row[1].strip()))
+    leaves = campaign.catalogue.leaf_by_code
+    problems: list[str] = []
+    scores: dict[str, Decimal] = {}
+    for where, code, value in raw:
+        leaf = leaves.get(code)
+        if leaf is None or leaf.is_self:
+            problems.append(f"{where}: mục {code} không phải mục điều tra xã hội học của bộ tiêu chí")
+            continue
+        try:
+            points = Decimal(str(value).replace(",", "."))
+        except InvalidOperation:
+            problems.append(f"{where}: điểm “{value}” của mục {code} không phải là số")
+            continue
+        if not Decimal(0) <= points <= leaf.max_points:
+            problems.append(
+                f"{where}: điểm {fmt_points(points)} của mục {code} phải từ 0 đến {fmt_points(leaf.max_points)}"
+            )
+        scores[code] = points
+    missing = [leaf.code for leaf in campaign.catalogue.leaves if not leaf.is_self and leaf.code not in scores]
+    if missing and scores:
+        problems.append(f"{path.name}: thiếu điểm các mục điều tra xã hội học {', '.join(missing)}")
+    if problems:
+        raise SurveyError("Tệp điểm điều tra xã hội học không hợp lệ:\n" + "\n".join(f"  - {p}" for p in problems))
+    return scores
+
+
+def _totals(t: Totals) -> dict[str, Any]:
+    return {
+        "max": t.max_points,
+        "self_max": t.self_max,
+        "self_score": t.self_score,
+        "appraised": t.appraised,
+        "survey_max": t.survey_max,
+        "survey_score": t.survey_score,
+        "survey_pending": t.survey_score is None and t.survey_max > 0,
+        "final": t.final,
+        "applicable_max": t.applicable_max,
+        "percent": t.percent,
+        "self_percent": t.self_percent,
+        "lost": t.lost,
+        "unscored": t.unscored,
+        "appraisal_differs": t.appraised != t.self_score,
+    }
+
+
+def _previous_fields(previous: Consolidated) -> dict[str, dict[str, Decimal | None]]:
+    """Per field of last year's consolidated workbook: final self part and its percentage."""
+    from parcli.numbers import percent
+
+    sums: dict[str, Decimal] = {}
+    maxima: dict[str, Decimal] = {}
+    for item in previous.items.values():
+        field_code = item.code.split(".")[0]
+        final = item.appraised if item.appraised is not None else item.score
+        if final is not None:
+            sums[field_code] = sums.get(field_code, Decimal(0)) + final
+    for code, value in previous.field_max.items():
+        maxima[code] = value
+    return {
+        code: {
+            "final": sums.get(code, Decimal(0)),
+            "max": maxima.get(code),
+            "percent": percent(sums.get(code, Decimal(0)), maxima[code]) if code in maxima else None,
+        }
+        for code in set(sums) | set(maxima)
+    }
+
+
+def _chart(fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """Geometry of the horizontal bar chart of percentage by field (drawn by the templates)."""
+    bar_h, gap, left, width = 22, 10, 330, 360
+    bars = []
+    for i, f in enumerate(fields):
+        pct = f["percent"] if f["percent"] is not None else Decimal(0)
+        y = 10 + i * (bar_h + gap)
+        bars.append(
+            {
+                "label": f"{f['code']}. {f['title']}",
+                "short": f["title"] if len(f["title"]) <= 44 else f["title"][:43] + "…",
+                "code": f["code"],
+                "y": y,
+                "text_y": y + bar_h * 0.7,
+                "width": float(round(pct * width / 100, 1)),
+                "value_x": left + float(round(pct * width / 100, 1)) + 6,
+                "percent": f["percent"],
+            }
+        )
+    return {
+        "bars": bars,
+        "bar_h": bar_h,
+        "left": left,
+        "width": width,
+        "height": 20 + len(fields) * (bar_h + gap),
+        "total_width": left + width + 70,
+    }
+
+
+def build_report(
+    campaign: Campaign,
+    consolidated: Path,
+    *,
+    survey: Path | None = None,
+    previous: Path | None = None,
+    today: date | None = None,
+) -> ReportData:
+    """Compute the scores and the plain data every report template renders."""
+    cat = campaign.catalogue
+    data = read_consolidated(consolidated, {leaf.code: leaf.max_points for leaf in cat.leaves})
+    if data.campaign_id != campaign.id:
+        raise UsageError(
+            f"Bảng tổng hợp {consolidated.name} thuộc đợt “{data.campaign_id}”, không phải "
+            f"“{campaign.id}”. Chọn đúng kế hoạch với --campaign."
+        )
+    survey_scores = load_survey(survey, campaign) if survey else None
+    scores = compute_scores(campaign, data, survey_scores)
+    prev = _previous_fields(read_consolidated(previous)) if previous else None
+    model = campaign.model
+    org = model.organiser
+    day = today or date.today()
+    fields = []
+    for node in scores.fields:
+        row = {"code": node.code, "title": node.title, **_totals(node.totals), "previous": None}
+        if prev is not None and node.code in prev:
+            p = prev[node.code]
+            change = None
+            if p["percent"] is not None and row["percent"] is not None:
+                change = row["percent"] - p["percent"]
+            row["previous"] = {
+                "final": p["final"],
+                "percent": p["percent"],
+                "change": change,
+                "final_change": row["appraised"] - (p["final"] or Decimal(0)),
+            }
+        fields.append(row)
+    names = {d.id: d for d in campaign.departments}
+
+    def item_row(i: Any) -> dict[str, Any]:
+        dept = names.get(i.department_id or "")
+        return {
+            "code": i.leaf.code,
+            "title": i.leaf.title,
+            "max": i.applicable_max,
+            "self_score": i.self_score,
+            "appraised": i.appraised,
+            "score": i.final,
+            "lost": i.lost,
+            "department": dept.name if dept else "",
+            "appendix": dept.appendix if dept else "",
+            "explanation": i.explanation,
+            "note": i.appraisal_note,
+            "status": i.status,
+        }
+
+    deadline = model.deadlines.returns
+    departments = []
+    for dept in campaign.departments:
+        ds = scores.departments[dept.id]
+        info = data.departments.get(dept.id)
+        status = info.status if info else "missing"
+        when = (info.sent or info.received) if info else None
+        if status == "missing":
+            label = "Chưa nộp"
+        elif status == "duplicate":
+            label = "Trùng phiếu, chưa dùng"
+        else:
+            timing = "muộn" if when and when > deadline else "đúng hạn" if when else "không rõ ngày gửi"
+            label = ("Hợp lệ" if status == "ok" else "Có lỗi") + f", {timing}"
+        departments.append(
+            {
+                "id": dept.id,
+                "appendix": dept.appendix,
+                "name": dept.name,
+                "items": ds.items,
+                "score": ds.totals.appraised,
+                "max": ds.totals.self_max,
+                "percent": ds.totals.percent,
+                "status": status,
+                "status_label": label,
+                "sent": when,
+                "late": bool(when and when > deadline),
+            }
+        )
+    unverified, total_nodes = cat.verification()
+    context = {
+        "title": f"Báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {model.year} "
+        f"của tỉnh {model.province}",
+        "campaign": {
+            "id": campaign.id,
+            "title": model.title,
+            "province": model.province,
+            "year": model.year,
+            "plan": model.plan or "",
+            "deadline": deadline,
+            "report_deadline": model.deadlines.report,
+        },
+        "letterhead": {
+            "parent": (org.parent or f"UBND tỉnh {model.province}").upper(),
+            "agency": org.name.replace(f" tỉnh {model.province}", "").upper(),
+            "number": f"Số: …/BC-{org.symbol or 'SNV'}",
+            "date_line": f"{org.place or model.province}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
+            "signer": org.signer or "GIÁM ĐỐC",
+            "organiser": org.name,
+        },
+        "catalogue": {
+            "title": cat.model.title,
+            "decision": cat.model.decision,
+            "unverified": unverified,
+            "nodes": total_nodes,
+        },
+        "index": _totals(scores.index),
+        "fields": fields,
+        "has_previous": prev is not None,
+        "previous_file": previous.name if previous else "",
+        "chart": _chart(fields),
+        "lost": [item_row(i) for i in scores.lost_items()],
+        "unscored": [item_row(i) for i in scores.unscored_items()],
+        "departments": departments,
+        "survey_given": survey_scores is not None,
+        "rounding_rule": ROUNDING_RULE,
+        "source_file": consolidated.name,
+        "generated": day,
+        "tool": f"parcli {__version__}",
+    }
+    return ReportData(context=context, scores=scores)
+
+
+def template_search_path(template_dir: Path | None) -> list[Path]:
+    """The user's template folder first (if given), then the built-in templates."""
+    builtin = data_dir("templates")
+    return [template_dir, builtin] if template_dir else [builtin]
+
+
+def report_format(out: Path) -> str:
+    """The format from the output's extension."""
+    fmt = FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"Không hỗ trợ định dạng {out.suffix or '(không có đuôi)'}; dùng .docx, .html hoặc .md.")
+    return fmt
+
+
+def render_text(data: ReportData, fmt: str, template_dir: Path | None = None) -> str:
+    """Render the HTML or Markdown report to a string."""
+    from parcli.render import make_environment
+
+    env = make_environment(template_search_path(template_dir), html=fmt == "html")
+    return env.get_template(TEMPLATES[fmt]).render(**data.context)
+
+
+def render_report(data: ReportData, out: Path, template_dir: Path | None = None) -> None:
+    """Write the report in the format given by ``out``'s extension (atomically)."""
+    fmt = report_format(out)
+    if fmt in ("html", "md"):
+        atomic_write_text(out, render_text(data, fmt, template_dir))
+        return
+    _render_docx(data, out, template_dir)
+
+
+def _find_template(name: str, template_dir: Path | None) -> Path:
+    for folder in template_search_path(template_dir):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise ParcliError(f"Không tìm thấy mẫu báo cáo {name}.")
+
+
+def _render_docx(data: ReportData, out: Path, template_dir: Path | None) -> None:
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    from parcli.chart import bar_chart_png
+    from parcli.render import make_environment
+
+    template = DocxTemplate(str(_find_template(TEMPLATES["docx"], template_dir)))
+    env = make_environment(template_search_path(template_dir), html=False)
+    context = dict(data.context)
+    with tempfile.TemporaryDirectory(prefix="parcli-") as scratch:
+        png = Path(scratch) / "chart.png"
+        bar_chart_png(data.context["fields"], png)
+        context["chart_image"] = InlineImage(template, str(png), width=Mm(160))
+        template.render(context, env, autoescape=True)
+        with atomic_path(out) as tmp:
+            template.save(str(tmp))

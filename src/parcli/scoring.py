@@ -1,0 +1,193 @@
+"""Scores: pure arithmetic from the consolidated data and the catalogue (no I/O).
+
+Per item, criterion, field and the whole index: maximum, self-assessed score,
+appraised score (*điểm thẩm định*, used wherever the reviewer typed one),
+final score, percentage and points lost.  Items marked not applicable leave
+both score and maximum.  Survey items are pending ("chờ kết quả điều tra xã hội
+học") unless survey scores are given; then the index is (appraised
+self-assessment + survey) / applicable maximum.
+
+All sums are exact decimals; percentages use :func:`parcli.numbers.percent`,
+the project's single rounding rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parcli.campaign import Campaign
+from parcli.catalogue import Leaf
+from parcli.consolidated import Consolidated
+from parcli.numbers import percent
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    """One scorable item."""
+
+    leaf: Leaf
+    department_id: str | None
+    self_score: Decimal | None
+    appraised: Decimal | None
+    final: Decimal | None  # None: not scored (no valid return, or survey pending)
+    not_applicable: bool
+    explanation: str
+    appraisal_note: str
+    status: str
+
+    @property
+    def applicable_max(self) -> Decimal:
+        """The item's maximum, or 0 when it is not applicable."""
+        return ZERO if self.not_applicable else self.leaf.max_points
+
+    @property
+    def lost(self) -> Decimal | None:
+        """Points lost (applicable max − final), None when not scored."""
+        return None if self.final is None else self.applicable_max - self.final
+
+
+@dataclass
+class Totals:
+    """Sums over a set of items, split into the self-assessed and the survey part."""
+
+    max_points: Decimal = ZERO  # catalogue maximum (applicable or not)
+    self_max: Decimal = ZERO  # applicable maximum of self-assessed items
+    self_score: Decimal = ZERO  # as the departments scored themselves
+    appraised: Decimal = ZERO  # self part after appraisal
+    survey_max: Decimal = ZERO
+    survey_score: Decimal | None = None  # None while the survey is pending
+    unscored: int = 0  # self items without an accepted score
+
+    def add(self, item: ItemScore) -> None:
+        """Add one item."""
+        self.max_points += item.leaf.max_points
+        if item.leaf.is_self:
+            self.self_max += item.applicable_max
+            if item.final is None and not item.not_applicable:
+                self.unscored += 1
+            self.self_score += item.self_score or ZERO
+            self.appraised += item.final or ZERO
+        else:
+            self.survey_max += item.applicable_max
+            if item.final is not None:
+                self.survey_score = (self.survey_score or ZERO) + item.final
+
+    @property
+    def survey_included(self) -> bool:
+        """True when survey scores were given for this part."""
+        return self.survey_score is not None or self.survey_max == 0
+
+    @property
+    def final(self) -> Decimal:
+        """Appraised self part plus the survey part when known."""
+        return self.appraised + (self.survey_score or ZERO)
+
+    @property
+    def applicable_max(self) -> Decimal:
+        """The denominator of the percentage: self part, plus survey part when known."""
+        return self.self_max + (self.survey_max if self.survey_score is not None else ZERO)
+
+    @property
+    def percent(self) -> Decimal | None:
+        """final / applicable max, in % (rounded once, by the project's rule)."""
+        return percent(self.final, self.applicable_max)
+
+    @property
+    def self_percent(self) -> Decimal | None:
+        """Self-assessed (before appraisal) / self max, in %."""
+        return percent(self.self_score, self.self_max)
+
+    @property
+    def lost(self) -> Decimal:
+        """Points lost in the self part."""
+        return self.self_max - self.appraised
+
+
+@dataclass
+class NodeScores:
+    """A field or criterion with its totals."""
+
+    code: str
+    title: str
+    totals: Totals
+
+
+@dataclass
+class DepartmentScores:
+    """One department's items and totals."""
+
+    department_id: str
+    totals: Totals = field(default_factory=Totals)
+    items: int = 0
+
+
+@dataclass
+class Scores:
+    """Everything the report needs, computed."""
+
+    items: dict[str, ItemScore]
+    index: Totals
+    fields: list[NodeScores]
+    criteria: list[NodeScores]
+    departments: dict[str, DepartmentScores]
+
+    def lost_items(self) -> list[ItemScore]:
+        """Self-assessed items that lost points, most points lost first (then catalogue order)."""
+        order = {code: i for i, code in enumerate(self.items)}
+        lost = [i for i in self.items.values() if i.leaf.is_self and i.lost is not None and i.lost > 0]
+        return sorted(lost, key=lambda i: (-(i.lost or ZERO), order[i.leaf.code]))
+
+    def unscored_items(self) -> list[ItemScore]:
+        """Self-assessed items without an accepted score (return missing or invalid)."""
+        return [i for i in self.items.values() if i.leaf.is_self and i.final is None and not i.not_applicable]
+
+
+def compute_scores(campaign: Campaign, data: Consolidated, survey: dict[str, Decimal] | None = None) -> Scores:
+    """Compute item, criterion, field, department and index scores."""
+    cat = campaign.catalogue
+    items: dict[str, ItemScore] = {}
+    for leaf in cat.leaves:
+        row = data.items.get(leaf.code)
+        owner = campaign.owner_of.get(leaf.code)
+        if leaf.is_self:
+            self_score = row.score if row else None
+            appraised = row.appraised if row else None
+            not_applicable = bool(row and row.not_applicable)
+            final = None if not_applicable else (appraised if appraised is not None else self_score)
+        else:
+            self_score = appraised = None
+            not_applicable = False
+            final = (survey or {}).get(leaf.code)
+        items[leaf.code] = ItemScore(
+            leaf=leaf,
+            department_id=owner.id if owner else None,
+            self_score=self_score,
+            appraised=appraised,
+            final=final,
+            not_applicable=not_applicable,
+            explanation=row.explanation if row else "",
+            appraisal_note=row.appraisal_note if row else "",
+            status=row.status if row else "",
+        )
+    index = Totals()
+    fields: list[NodeScores] = []
+    criteria: list[NodeScores] = []
+    departments = {d.id: DepartmentScores(department_id=d.id) for d in campaign.departments}
+    for f in cat.model.fields:
+        ftotals = Totals()
+        for c in f.criteria:
+            ctotals = Totals()
+            for leaf in cat.leaves_under(c.code):
+                item = items[leaf.code]
+                ctotals.add(item)
+                ftotals.add(item)
+                index.add(item)
+                if item.department_id is not None:
+                    departments[item.department_id].totals.add(item)
+                    departments[item.department_id].items += 1
+            criteria.append(NodeScores(code=c.code, title=c.title, totals=ctotals))
+        fields.append(NodeScores(code=f.code, title=f.title, totals=ftotals))
+    return Scores(items=items, index=index, fields=fields, criteria=criteria, departments=departments)
