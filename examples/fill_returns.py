@@ -122,7 +122,7 @@ def main() -> None:
         src = args.issued / f"{dept.file_stem}.xlsx"
         # departments rename files as they please; the metadata identifies them
         dst = args.returns / f"{dept.id}-tu-danh-gia-2023.xlsx"
-        sent = date(2024, 1, 17) if dept.id == args.late else None
+        sent = date(2024, 1, 16) if dept.id == args.late else None
         fill(campaign, src, dst, rng, mistake=dept.id == args.mistake, sent=sent)
         print(f"  {dept.name}: {dst.name}")
 

@@ -286,7 +286,7 @@ def main() -> None:
         [
             "{{ d.appendix }}",
             "{{ d.name }}",
-            "{{ d.items }}",
+            "{{ d.item_count }}",
             "{{ d.score|points }}/{{ d.max|points }}",
             "{{ d.percent|pct }}",
             "{{ d.status_label }}",

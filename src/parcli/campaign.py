@@ -126,6 +126,21 @@ class Campaign:
         """The campaign id."""
         return self.model.id
 
+    def letterhead(self, day: date) -> dict[str, str]:
+        """The heading of documents the organiser signs (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
+        model = self.model
+        org = model.organiser
+        return {
+            "parent": (org.parent or f"UBND tỉnh {model.province}").upper(),
+            "agency": org.name.replace(f" tỉnh {model.province}", "").upper(),
+            "symbol": org.symbol or "SNV",
+            "number": f"Số: …/BC-{org.symbol or 'SNV'}",
+            "date_line": f"{org.place or model.province}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
+            "signer": org.signer or "GIÁM ĐỐC",
+            "organiser": org.name,
+            "contact": org.contact or "",
+        }
+
     @cached_property
     def department_by_id(self) -> dict[str, Department]:
         """Departments by id."""

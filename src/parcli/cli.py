@@ -12,6 +12,7 @@ Exit codes: 0 ok · 1 the data has problems (outputs still written) ·
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -189,6 +190,29 @@ def _write_json(target: Path | None, data: object) -> None:
         atomic_write_text(target, text)
 
 
+PickOption = Annotated[
+    list[str] | None,
+    typer.Option("--pick", help="Tên tệp được dùng khi một cơ quan gửi nhiều phiếu (có thể lặp lại)."),
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option("--today", help="Ngày tính hạn (YYYY-MM-DD hoặc dd/mm/yyyy). Mặc định: hôm nay."),
+]
+
+
+def _parse_day(text: str | None) -> date:
+    from datetime import date as _date
+
+    if text is None:
+        return _date.today()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise UsageError(f"Ngày “{text}” không hợp lệ; dùng dạng 2024-01-15 hoặc 15/01/2024.")
+
+
 def _problem_table(problems: list[Problem], title: str) -> Table:
     from rich.table import Table
 
@@ -267,34 +291,84 @@ def merge(
         "tong-hop.xlsx"
     ),
     json_out: JsonOption = None,
+    pick: PickOption = None,
+    feedback: Annotated[
+        Path | None,
+        typer.Option("--feedback", help="Ghi thêm bản góp ý cho các phiếu có lỗi vào thư mục này.", file_okay=False),
+    ] = None,
 ) -> None:
     """Tổng hợp các phiếu đã gửi về: kiểm tra từng phiếu, ghi bảng tổng hợp, danh sách cơ quan và lỗi.
 
-    Điểm thẩm định đã nhập trong bảng tổng hợp cũ (cùng tên) được giữ lại. Thoát với mã 0 khi mọi cơ quan
-    đã gửi phiếu hợp lệ, 1 khi có cơ quan chưa gửi hoặc phiếu có lỗi (bảng tổng hợp vẫn được ghi).
+    Điểm thẩm định đã nhập trong bảng tổng hợp cũ (cùng tên) được giữ lại. Khi một cơ quan gửi nhiều phiếu,
+    phiếu mới nhất (theo ngày gửi ghi trên phiếu, rồi thời gian tệp) được dùng; --pick chỉ định phiếu khác.
+    Ghi kèm tệp .manifest.json (các tệp đầu vào và mã băm). Thoát với mã 0 khi mọi cơ quan đã gửi phiếu hợp
+    lệ, 1 khi có cơ quan chưa gửi hoặc phiếu có lỗi (bảng tổng hợp vẫn được ghi).
     """
     err = _err_console()
 
     def run() -> ExitCode:
-        from rich.progress import Progress
-
-        from parcli.merge import merge_returns, write_consolidated
+        from parcli.manifest import write_manifest
+        from parcli.merge import write_consolidated
 
         camp = _load_campaign(campaign, err)
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("Đang đọc phiếu", total=None)
-            result = merge_returns(
-                camp,
-                returns_dir,
-                on_start=lambda n: progress.update(task, total=n),
-                on_file=lambda _p: progress.advance(task),
-            )
+        result = _read_folder(camp, returns_dir, pick, err)
         carried = write_consolidated(result, out)
+        write_manifest(
+            out,
+            "merge",
+            camp,
+            result.manifest_inputs(),
+            {"returns_dir": str(returns_dir.resolve()), "pick": pick or [], "appraisals_kept": carried},
+        )
         _write_json(json_out, result.to_json())
         _render_merge(result, out, carried, err)
+        if feedback is not None:
+            _write_feedback(result, returns_dir, feedback, err)
         return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
 
     _exit(_guard(run))
+
+
+def _read_folder(camp: Campaign, folder: Path, pick: list[str] | None, err: Console) -> MergeResult:
+    """Read every return of a folder with a progress bar; show the version decisions."""
+    from rich.progress import Progress
+
+    from parcli.merge import merge_returns
+
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("Đang đọc phiếu", total=None)
+        result = merge_returns(
+            camp,
+            folder,
+            pick=pick,
+            on_start=lambda n: progress.update(task, total=n),
+            on_file=lambda _p: progress.advance(task),
+        )
+    names = {d.id: d.name for d in camp.departments}
+    for v in result.decisions:
+        if v.used:
+            err.print(f"{names[v.department_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
+        else:
+            err.print(
+                f"[magenta]{names[v.department_id]}: chưa dùng phiếu nào[/] — {v.reason} ({', '.join(v.others)}).",
+                markup=True,
+            )
+    return result
+
+
+def _write_feedback(result: MergeResult, folder: Path, out_dir: Path, err: Console) -> None:
+    from parcli.feedback import write_feedback
+
+    copies = write_feedback(result, folder, out_dir)
+    for c in copies:
+        err.print(f"Bản góp ý: {c.path} ({c.errors} lỗi, {c.warnings} cảnh báo)")
+    if not copies:
+        err.print("Không có phiếu nào cần gửi lại bản góp ý.")
+    unreadable = sorted({p.file for p in result.problems if p.file and p.department is None and p.is_error})
+    for name in unreadable:
+        err.print(
+            f"[yellow]{name}: không đọc được nên không có bản góp ý; đề nghị cơ quan gửi lại phiếu gốc.[/]", markup=True
+        )
 
 
 def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) -> None:
@@ -341,8 +415,136 @@ def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) ->
 
 
 @app.command()
+def status(
+    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    campaign: CampaignOption = None,
+    today: TodayOption = None,
+    json_out: JsonOption = None,
+    pick: PickOption = None,
+) -> None:
+    """Tình trạng gửi phiếu của từng cơ quan: hợp lệ, có lỗi, chưa nộp, trùng phiếu; ngày nhận, đúng hạn hay muộn.
+
+    Thoát với mã 0 khi mọi cơ quan đã gửi phiếu hợp lệ, 1 khi còn cơ quan chưa nộp hoặc phiếu có lỗi.
+    """
+    err = _err_console()
+
+    def run() -> ExitCode:
+        from rich.table import Table
+
+        from parcli.merge import STATUS_LABELS
+        from parcli.render import date_filter
+        from parcli.status import TIMING_LABELS, status_rows
+
+        day = _parse_day(today)
+        camp = _load_campaign(campaign, err)
+        result = _read_folder(camp, returns_dir, pick, err)
+        rows = status_rows(result, day)
+        deadline = camp.model.deadlines.returns
+        left = (deadline - day).days
+        when = f"còn {left} ngày" if left >= 0 else f"đã quá hạn {-left} ngày"
+        table = Table(title=f"Tình trạng phiếu — hạn gửi {date_filter(deadline)} ({when}, tính đến {date_filter(day)})")
+        for name in ("PL", "Cơ quan", "Trạng thái", "Lỗi", "Cảnh báo", "Ngày nhận", "Hạn", "Tệp"):
+            table.add_column(name)
+        colour = {"ok": "green", "invalid": "red", "missing": "yellow", "duplicate": "magenta"}
+        for r in rows:
+            received = f"{date_filter(r.received)} ({r.received_from})" if r.received else ""
+            timing = TIMING_LABELS[r.timing] if r.timing else ("quá hạn" if left < 0 else f"còn {left} ngày")
+            table.add_row(
+                r.department.appendix,
+                r.department.name,
+                f"[{colour[r.status]}]{STATUS_LABELS[r.status]}[/]",
+                str(r.errors),
+                str(r.warnings),
+                received,
+                timing,
+                r.used or ", ".join(r.files),
+            )
+        _out_console().print(table)
+        counts = {k: sum(1 for r in rows if r.status == k) for k in STATUS_LABELS}
+        late = sum(1 for r in rows if r.timing == "late")
+        err.print(
+            f"Hợp lệ {counts['ok']}, có lỗi {counts['invalid']}, chưa nộp {counts['missing']}, trùng phiếu "
+            f"{counts['duplicate']}; gửi muộn {late} / {len(rows)} cơ quan."
+        )
+        _write_json(
+            json_out,
+            {
+                "campaign": camp.id,
+                "today": day.isoformat(),
+                "deadline": deadline.isoformat(),
+                "departments": [r.to_dict() for r in rows],
+            },
+        )
+        return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
+
+    _exit(_guard(run))
+
+
+@app.command()
+def feedback(
+    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi bản góp ý.", file_okay=False)] = Path("gop-y"),
+    campaign: CampaignOption = None,
+    pick: PickOption = None,
+    warnings: Annotated[bool, typer.Option("--warnings", help="Cả phiếu chỉ có cảnh báo.")] = False,
+) -> None:
+    """Bản góp ý: bản sao phiếu của cơ quan có lỗi, ô lỗi được tô màu kèm ghi chú, trang đầu liệt kê các lỗi.
+
+    Cơ quan sửa trực tiếp trên bản góp ý và gửi lại; bản đó được tổng hợp như phiếu gốc.
+    """
+    err = _err_console()
+
+    def run() -> ExitCode:
+        from parcli.feedback import write_feedback
+
+        camp = _load_campaign(campaign, err)
+        result = _read_folder(camp, returns_dir, pick, err)
+        copies = write_feedback(result, returns_dir, out, include_warnings=warnings)
+        for c in copies:
+            err.print(
+                f"{camp.department_by_id[c.department_id].name}: {c.path} ({c.errors} lỗi, {c.warnings} cảnh báo)"
+            )
+        err.print(f"Đã ghi {len(copies)} bản góp ý vào {out.resolve()}")
+        return ExitCode.OK
+
+    _exit(_guard(run))
+
+
+@app.command()
+def remind(
+    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi văn bản nhắc.", file_okay=False)] = Path(
+        "nhac-nho"
+    ),
+    campaign: CampaignOption = None,
+    today: TodayOption = None,
+    pick: PickOption = None,
+    templates: Annotated[
+        Path | None, typer.Option("--templates", help="Thư mục mẫu của đơn vị (remind.txt.j2, non-submitters.md.j2).")
+    ] = None,
+) -> None:
+    """Văn bản đôn đốc cho từng cơ quan chưa nộp hoặc phiếu có lỗi, và danh sách các cơ quan đó cho lãnh đạo."""
+    err = _err_console()
+
+    def run() -> ExitCode:
+        from parcli.remind import write_reminders
+
+        camp = _load_campaign(campaign, err)
+        result = _read_folder(camp, returns_dir, pick, err)
+        reminders, listing = write_reminders(result, out, today=_parse_day(today), template_dir=templates)
+        for r in reminders:
+            err.print(f"{camp.department_by_id[r.department_id].name}: {r.path}")
+        err.print(f"Danh sách cho lãnh đạo: {listing.resolve()}")
+        return ExitCode.OK
+
+    _exit(_guard(run))
+
+
+@app.command()
 def report(
-    consolidated: Annotated[Path, typer.Argument(help="Bảng tổng hợp do parcli merge tạo ra (.xlsx).", dir_okay=False)],
+    consolidated: Annotated[
+        Path | None, typer.Argument(help="Bảng tổng hợp do parcli merge tạo ra (.xlsx).", dir_okay=False)
+    ] = None,
     campaign: Annotated[
         Path | None,
         typer.Option(
@@ -353,8 +555,9 @@ def report(
         ),
     ] = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Tệp báo cáo: .docx, .html hoặc .md (định dạng theo đuôi tệp).")
-    ] = Path("bao-cao.docx"),
+        Path | None,
+        typer.Option("--out", "-o", help="Tệp báo cáo: .docx, .html hoặc .md (định dạng theo đuôi tệp)."),
+    ] = None,
     survey: Annotated[
         Path | None,
         typer.Option("--survey", help="Điểm điều tra xã hội học (CSV mã,điểm hoặc YAML mã: điểm).", dir_okay=False),
@@ -367,31 +570,69 @@ def report(
         Path | None,
         typer.Option("--templates", help="Thư mục mẫu báo cáo của đơn vị (ưu tiên hơn mẫu đi kèm).", file_okay=False),
     ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest",
+            help="Tạo lại báo cáo từ tệp .manifest.json của một báo cáo trước; từ chối nếu dữ liệu đầu vào đã đổi.",
+            dir_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Lập báo cáo tổng hợp Chỉ số CCHC của tỉnh (Word, HTML hoặc Markdown) từ bảng tổng hợp.
 
     Điểm thẩm định được dùng thay điểm tự đánh giá ở những mục đã nhập. Nêu điểm theo lĩnh vực, các tiêu
-    chí thành phần bị trừ điểm và cơ quan chịu trách nhiệm, tình hình gửi kết quả của các cơ quan.
+    chí thành phần bị trừ điểm và cơ quan chịu trách nhiệm, tình hình gửi kết quả của các cơ quan. Ghi kèm
+    tệp .manifest.json để có thể tạo lại đúng báo cáo này (--manifest).
     """
     err = _err_console()
 
     def run() -> ExitCode:
         from parcli.campaign import load_campaign
         from parcli.consolidated import read_consolidated
+        from parcli.manifest import load_manifest, option_date, write_manifest
         from parcli.numbers import fmt_percent, fmt_points
-        from parcli.report import build_report, render_report, report_format
+        from parcli.report import build_report, render_report, report_format, report_inputs
 
-        report_format(out)
-        if campaign is not None:
-            camp = load_campaign(campaign)
+        today_ = None
+        source, survey_, previous_, templates_, camp_path = consolidated, survey, previous, templates, campaign
+        target = out
+        if manifest is not None:
+            record = load_manifest(manifest)
+            if record.get("kind") != "report":
+                raise UsageError(f"{manifest.name} là manifest của lệnh {record.get('kind')}, không phải report.")
+            roles = {e.get("role"): Path(e["path"]) for e in record["inputs"]}
+            source, survey_, previous_ = roles.get("consolidated"), roles.get("survey"), roles.get("previous")
+            opts = record.get("options", {})
+            templates_ = Path(opts["templates"]) if opts.get("templates") else None
+            camp_path = Path(record["campaign"]["file"]["path"])
+            today_ = option_date(record, "today")
+            target = out or Path(record["output"]["path"])
+            err.print(f"Tạo lại báo cáo từ {manifest.name}: dữ liệu đầu vào không thay đổi.")
+        if source is None:
+            raise UsageError("Cần chỉ ra bảng tổng hợp (CONSOLIDATED) hoặc --manifest.")
+        target = target or Path("bao-cao.docx")
+        report_format(target)
+        if camp_path is not None:
+            camp = load_campaign(camp_path)
         else:
-            recorded = read_consolidated(consolidated).campaign_path
+            recorded = read_consolidated(source).campaign_path
             if not recorded or not Path(recorded).is_file():
                 raise UsageError("Bảng tổng hợp không ghi lại tệp kế hoạch còn dùng được; chỉ rõ bằng --campaign.")
             err.print(f"Dùng kế hoạch đã dùng khi tổng hợp: {recorded}")
             camp = load_campaign(Path(recorded))
-        data = build_report(camp, consolidated, survey=survey, previous=previous)
-        render_report(data, out, templates)
+        data = build_report(camp, source, survey=survey_, previous=previous_, today=today_)
+        render_report(data, target, templates_)
+        write_manifest(
+            target,
+            "report",
+            camp,
+            report_inputs(source, survey_, previous_, templates_, target),
+            {
+                "today": data.context["generated"].isoformat(),
+                "templates": str(templates_.resolve()) if templates_ else None,
+            },
+        )
         index = data.context["index"]
         part = "" if data.context["survey_given"] else " (phần tự đánh giá; điều tra XHH: chờ kết quả)"
         err.print(
@@ -399,7 +640,7 @@ def report(
             f"{fmt_percent(index['percent'])}{part}. Bị trừ điểm: {len(data.context['lost'])} mục; "
             f"chưa có điểm: {len(data.context['unscored'])} mục."
         )
-        err.print(f"Báo cáo: {out.resolve()}")
+        err.print(f"Báo cáo: {target.resolve()}")
         return ExitCode.OK
 
     _exit(_guard(run))

@@ -44,6 +44,7 @@ class DepartmentResult:
     score: Decimal = Decimal(0)
     sent_date: str | None = None
     received: str | None = None
+    used: str | None = None  # the file whose scores count
 
 
 @dataclass
@@ -59,6 +60,50 @@ class ItemRow:
     file: str | None
 
 
+@dataclass(frozen=True)
+class VersionDecision:
+    """Which of several returns of one department counts, and why (shown to the operator)."""
+
+    department_id: str
+    used: str | None  # None: ambiguous, none used
+    others: tuple[str, ...]
+    reason: str
+
+
+MTIME_MARGIN_SECONDS = 60
+
+
+def choose_version(rets: list[ReturnResult], pick: set[str]) -> tuple[ReturnResult | None, str]:
+    """Apply the version rule to several returns of one department.
+
+    1. A file named with ``--pick`` wins.
+    2. Identical files (same SHA-256) are one return.
+    3. Otherwise the newest by the date written on the cover sheet (*Ngày gửi*), when
+       every file has one and the newest is unique;
+    4. otherwise the newest by file time, when it is at least a minute newer than the next.
+    Anything else is ambiguous: none is used until the operator decides.
+    """
+    picked = [r for r in rets if r.file in pick]
+    if len(picked) == 1:
+        return picked[0], f"chọn theo --pick {picked[0].file}"
+    if len(picked) > 1:
+        return None, "--pick chỉ định nhiều hơn một tệp của cùng cơ quan"
+    if len({r.sha256 for r in rets}) == 1 and rets[0].sha256:
+        return rets[0], "các tệp giống hệt nhau (cùng mã băm SHA-256)"
+    if all(r.sent_date for r in rets):
+        ordered = sorted(rets, key=lambda r: r.sent_date or date.min, reverse=True)
+        if ordered[0].sent_date != ordered[1].sent_date:
+            when = ordered[0].sent_date.strftime("%d/%m/%Y") if ordered[0].sent_date else ""
+            return ordered[0], f"mới nhất theo ngày gửi ghi trên phiếu ({when})"
+    stamped = [r for r in rets if r.modified is not None]
+    if len(stamped) == len(rets):
+        ordered = sorted(stamped, key=lambda r: r.modified or datetime.min, reverse=True)
+        first, second = ordered[0].modified, ordered[1].modified
+        if first and second and (first - second).total_seconds() >= MTIME_MARGIN_SECONDS:
+            return ordered[0], f"mới nhất theo thời gian tệp ({first.strftime('%d/%m/%Y %H:%M')})"
+    return None, "không phân định được tệp nào mới hơn (cùng ngày gửi, thời gian tệp gần nhau)"
+
+
 @dataclass
 class MergeResult:
     """Everything merge found: per-department status, accepted items, problems."""
@@ -69,11 +114,40 @@ class MergeResult:
     items: dict[str, ItemRow] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    decisions: list[VersionDecision] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """True when every department returned one valid workbook."""
         return all(d.status == "ok" for d in self.departments)
+
+    def manifest_inputs(self) -> list[dict[str, Any]]:
+        """Every file read, with its hash, status and the items it supplied (for ``manifest.json``)."""
+        from parcli.manifest import file_entry
+
+        used = {d.used: d for d in self.departments if d.used}
+        out = []
+        for ret in self.returns:
+            if not ret.path.is_file():
+                continue
+            outcome = used.get(ret.file)
+            supplied = [
+                code
+                for code, item in self.items.items()
+                if (item.file == ret.file and item.score is not None) or (item.file == ret.file and item.not_applicable)
+            ]
+            out.append(
+                file_entry(
+                    ret.path,
+                    role="return",
+                    department=ret.department_id,
+                    status=outcome.status if outcome else ("superseded" if ret.department_id else "unidentified"),
+                    errors=ret.errors,
+                    warnings=ret.warnings,
+                    items=supplied,
+                )
+            )
+        return out
 
     def totals(self) -> dict[str, Any]:
         """Accepted self-assessed scores summed per field and overall."""
@@ -104,12 +178,17 @@ class MergeResult:
                     "appendix": d.department.appendix,
                     "status": d.status,
                     "files": d.files,
+                    "used": d.used,
                     "errors": d.errors,
                     "warnings": d.warnings,
                 }
                 for d in self.departments
             ],
             "problems": [p.to_dict() for p in self.problems],
+            "versions": [
+                {"department": v.department_id, "used": v.used, "others": list(v.others), "reason": v.reason}
+                for v in self.decisions
+            ],
             "totals": {
                 "max": num(totals["max"]),
                 "self_max": num(totals["self_max"]),
@@ -155,8 +234,13 @@ def merge_returns(
     *,
     on_file: Callable[[Path], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    pick: list[str] | None = None,
 ) -> MergeResult:
-    """Read every return in ``folder`` and decide each department's status (no files written)."""
+    """Read every return in ``folder`` and decide each department's status (no files written).
+
+    ``pick`` names files that win when a department returned several versions
+    (see :func:`choose_version`).
+    """
     sheets, others, ignored = list_returns(folder)
     result = MergeResult(campaign=campaign, ignored=[p.name for p in ignored])
     if on_start is not None:
@@ -174,11 +258,11 @@ def merge_returns(
         result.returns.append(read_return(path, campaign))
         if on_file is not None:
             on_file(path)
-    _decide(result)
+    _decide(result, set(pick or ()))
     return result
 
 
-def _decide(result: MergeResult) -> None:
+def _decide(result: MergeResult, pick: set[str]) -> None:
     """Group returns by department, decide statuses, collect accepted items and problems."""
     campaign = result.campaign
     by_dept: dict[str, list[ReturnResult]] = {}
@@ -201,22 +285,29 @@ def _decide(result: MergeResult) -> None:
             )
             outcome.errors = 1
         elif len(rets) > 1:
-            outcome.status = "duplicate"
-            names = ", ".join(r.file for r in rets)
-            for ret in rets:
-                result.problems.extend(ret.problems)
-                result.problems.append(
-                    Problem(
-                        slug="duplicate-return",
-                        file=ret.file,
-                        department=dept.id,
-                        message=f"{dept.name} có {len(rets)} phiếu trong thư mục ({names}); chưa dùng phiếu nào. "
-                        "Đề nghị giữ lại một phiếu đúng và chuyển các phiếu còn lại ra khỏi thư mục.",
+            used, reason = choose_version(rets, pick)
+            others = tuple(r.file for r in rets if r is not used)
+            result.decisions.append(VersionDecision(dept.id, used.file if used else None, others, reason))
+            if used is not None:
+                rets = [used]
+            else:
+                outcome.status = "duplicate"
+                names = ", ".join(r.file for r in rets)
+                for ret in rets:
+                    result.problems.extend(ret.problems)
+                    result.problems.append(
+                        Problem(
+                            slug="duplicate-return",
+                            file=ret.file,
+                            department=dept.id,
+                            message=f"{dept.name} có {len(rets)} phiếu trong thư mục ({names}); {reason}, nên chưa "
+                            "dùng phiếu nào. Đề nghị giữ lại một phiếu đúng (chuyển các phiếu còn lại ra khỏi thư "
+                            "mục) hoặc chỉ định bằng --pick TÊN_TỆP.",
+                        )
                     )
-                )
-            outcome.errors = sum(r.errors for r in rets) + len(rets)
-            outcome.warnings = sum(r.warnings for r in rets)
-        else:
+                outcome.errors = sum(r.errors for r in rets) + len(rets)
+                outcome.warnings = sum(r.warnings for r in rets)
+        if len(rets) == 1:
             ret = rets[0]
             result.problems.extend(ret.problems)
             outcome.errors = ret.errors
@@ -224,6 +315,7 @@ def _decide(result: MergeResult) -> None:
             outcome.status = "ok" if ret.errors == 0 and ret.usable else "invalid"
             outcome.sent_date = ret.sent_date.isoformat() if ret.sent_date else None
             outcome.received = ret.received.isoformat() if ret.received else None
+            outcome.used = ret.file
             if ret.usable:
                 chosen[dept.id] = ret
         result.departments.append(outcome)

@@ -238,7 +238,7 @@ def build_report(
                 "id": dept.id,
                 "appendix": dept.appendix,
                 "name": dept.name,
-                "items": ds.items,
+                "item_count": ds.items,
                 "score": ds.totals.appraised,
                 "max": ds.totals.self_max,
                 "percent": ds.totals.percent,
@@ -290,6 +290,21 @@ def build_report(
         "tool": f"parcli {__version__}",
     }
     return ReportData(context=context, scores=scores)
+
+
+def report_inputs(
+    consolidated: Path, survey: Path | None, previous: Path | None, template_dir: Path | None, out: Path
+) -> list[dict[str, Any]]:
+    """The files a report is made from, with their hashes (for the manifest)."""
+    from parcli.manifest import file_entry
+
+    entries = [file_entry(consolidated, role="consolidated")]
+    if survey is not None:
+        entries.append(file_entry(survey, role="survey"))
+    if previous is not None:
+        entries.append(file_entry(previous, role="previous"))
+    entries.append(file_entry(_find_template(TEMPLATES[report_format(out)], template_dir), role="template"))
+    return entries
 
 
 def template_search_path(template_dir: Path | None) -> list[Path]:

@@ -67,6 +67,7 @@ class ReturnResult:
     problems: list[Problem] = field(default_factory=list)
     sent_date: date | None = None
     received: date | None = None  # the file's modification date
+    modified: datetime | None = None  # the file's modification time
     usable: bool = False  # False when the file as a whole cannot be used
 
     @property
@@ -228,7 +229,8 @@ def read_return(path: Path, campaign: Campaign) -> ReturnResult:
     if not _sniff(path, add):
         return result
     result.sha256 = sha256_file(path)
-    result.received = datetime.fromtimestamp(path.stat().st_mtime).date()
+    result.modified = datetime.fromtimestamp(path.stat().st_mtime)
+    result.received = result.modified.date()
     from openpyxl import load_workbook
 
     try:

@@ -1,0 +1,113 @@
+"""A reproducible record of each ``merge`` and ``report``: what went in, with hashes.
+
+``<output>.manifest.json`` lists the tool version, the campaign and catalogue
+(file hash and content hash), every input file with its SHA-256 (for merge:
+its status and the items it supplied), the outputs and the time.  A report can
+be re-created from its manifest; any input whose bytes changed is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from parcli import __version__
+from parcli.campaign import Campaign
+from parcli.errors import ParcliError
+from parcli.fsutil import atomic_write_text, sha256_file
+
+MANIFEST_FORMAT = "parcli-manifest/1"
+
+
+class ManifestError(ParcliError):
+    """A manifest cannot be read, or an input it names is missing or changed."""
+
+
+def manifest_path(output: Path) -> Path:
+    """``tong-hop.xlsx`` → ``tong-hop.xlsx.manifest.json``."""
+    return output.with_name(output.name + ".manifest.json")
+
+
+def file_entry(path: Path, **extra: Any) -> dict[str, Any]:
+    """Path (absolute), size and SHA-256 of one file, plus any extra fields."""
+    return {
+        "path": str(path.resolve()),
+        "name": path.name,
+        "size": path.stat().st_size,
+        "sha256": sha256_file(path),
+        **extra,
+    }
+
+
+def campaign_entry(campaign: Campaign) -> dict[str, Any]:
+    """The campaign and its catalogue, by file hash and content hash."""
+    cat_path = campaign.catalogue.path
+    return {
+        "id": campaign.id,
+        "content_hash": campaign.content_hash,
+        "file": file_entry(campaign.path),
+        "catalogue": {
+            "id": campaign.catalogue.id,
+            "content_hash": campaign.catalogue.content_hash,
+            "file": file_entry(cat_path) if cat_path else None,
+        },
+    }
+
+
+def write_manifest(
+    output: Path, kind: str, campaign: Campaign, inputs: list[dict[str, Any]], options: dict[str, Any] | None = None
+) -> Path:
+    """Write the manifest of ``output`` (atomically) and return its path."""
+    record = {
+        "format": MANIFEST_FORMAT,
+        "kind": kind,
+        "tool": {"name": "parcli", "version": __version__},
+        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "campaign": campaign_entry(campaign),
+        "inputs": inputs,
+        "options": options or {},
+        "output": file_entry(output),
+    }
+    target = manifest_path(output)
+    atomic_write_text(target, json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
+    return target
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    """Read a manifest and check that every input it names is still there, byte for byte.
+
+    ``path`` may also be the output itself (``bao-cao.docx``) when its manifest lies beside it.
+    """
+    if not path.name.endswith(".manifest.json") and manifest_path(path).is_file():
+        path = manifest_path(path)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(f"Không tìm thấy tệp manifest {path}.") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ManifestError(f"Không đọc được manifest {path}: {exc}") from None
+    if not isinstance(record, dict) or record.get("format") != MANIFEST_FORMAT:
+        raise ManifestError(f"{path.name} không phải manifest của parcli ({MANIFEST_FORMAT}).")
+    changed = []
+    entries = [record["campaign"]["file"], record["campaign"]["catalogue"]["file"], *record.get("inputs", [])]
+    for entry in entries:
+        if not entry:
+            continue
+        file = Path(entry["path"])
+        if not file.is_file():
+            changed.append(f"{file}: không còn tồn tại")
+        elif sha256_file(file) != entry["sha256"]:
+            changed.append(f"{file}: nội dung đã thay đổi (SHA-256 khác với lúc lập báo cáo)")
+    if changed:
+        raise ManifestError(
+            "Không thể tạo lại đúng báo cáo vì dữ liệu đầu vào đã thay đổi:\n" + "\n".join(f"  - {c}" for c in changed)
+        )
+    return record
+
+
+def option_date(record: dict[str, Any], key: str) -> date | None:
+    """A date option recorded in a manifest."""
+    value = record.get("options", {}).get(key)
+    return date.fromisoformat(value) if value else None

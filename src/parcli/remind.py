@@ -1,0 +1,87 @@
+"""Reminders: a letter for each department that is missing or must resend, and a list for leaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from parcli.fsutil import atomic_write_text
+from parcli.merge import MergeResult
+from parcli.resources import data_dir
+from parcli.status import status_rows
+
+REMINDER_TEMPLATE = "remind.txt.j2"
+LIST_TEMPLATE = "non-submitters.md.j2"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One rendered reminder."""
+
+    department_id: str
+    path: Path
+
+
+def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
+    """Plain data for the reminder templates."""
+    campaign = result.campaign
+    model = campaign.model
+    deadline = model.deadlines.returns
+    rows = []
+    for row in status_rows(result, today):
+        if row.status == "ok":
+            continue
+        problems = [
+            p
+            for p in result.problems
+            if p.department == row.department.id and p.is_error and p.slug != "missing-return"
+        ]
+        rows.append(
+            {
+                "id": row.department.id,
+                "name": row.department.name,
+                "appendix": row.department.appendix,
+                "file_stem": row.department.file_stem,
+                "status": row.status,
+                "files": list(row.files),
+                "problems": [{"where": p.where(), "item": p.item or "", "message": p.message} for p in problems[:30]],
+                "more_problems": max(len(problems) - 30, 0),
+            }
+        )
+    return {
+        "campaign": {
+            "title": model.title,
+            "plan": model.plan or model.title,
+            "year": model.year,
+            "province": model.province,
+        },
+        "letterhead": campaign.letterhead(today),
+        "deadline": deadline,
+        "today": today,
+        "overdue_days": (today - deadline).days,
+        "departments": rows,
+        "total": len(result.departments),
+    }
+
+
+def write_reminders(
+    result: MergeResult, out_dir: Path, *, today: date | None = None, template_dir: Path | None = None
+) -> tuple[list[Reminder], Path]:
+    """Render one reminder per department that is missing or invalid, and the list of non-submitters."""
+    from parcli.render import make_environment
+
+    day = today or date.today()
+    context = reminder_context(result, day)
+    search = [template_dir, data_dir("templates")] if template_dir else [data_dir("templates")]
+    env = make_environment(search, html=False)
+    letter = env.get_template(REMINDER_TEMPLATE)
+    reminders = []
+    for dept in context["departments"]:
+        target = out_dir / f"nhac-nho-{dept['file_stem']}.txt"
+        atomic_write_text(target, letter.render(**context, dept=dept))
+        reminders.append(Reminder(dept["id"], target))
+    listing = out_dir / "danh-sach-chua-hoan-thanh.md"
+    atomic_write_text(listing, env.get_template(LIST_TEMPLATE).render(**context))
+    return reminders, listing

@@ -1,0 +1,88 @@
+"""Status at a glance: who returned what, when, and how it stands against the deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from parcli.campaign import Campaign, Department
+from parcli.merge import MergeResult, merge_returns
+
+Timing = Literal["on-time", "late"]
+TIMING_LABELS = {"on-time": "Đúng hạn", "late": "Muộn"}
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One department's return as the Sở Nội vụ sees it."""
+
+    department: Department
+    status: str
+    errors: int
+    warnings: int
+    files: tuple[str, ...]
+    used: str | None
+    received: date | None
+    received_from: str | None  # "phiếu" (the date on the cover sheet) or "tệp" (file time)
+    timing: Timing | None
+    days_left: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape."""
+        return {
+            "id": self.department.id,
+            "name": self.department.name,
+            "appendix": self.department.appendix,
+            "status": self.status,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "files": list(self.files),
+            "used": self.used,
+            "received": self.received.isoformat() if self.received else None,
+            "received_from": self.received_from,
+            "timing": self.timing,
+            "days_left": self.days_left,
+        }
+
+
+def timing_of(received: date | None, deadline: date) -> Timing | None:
+    """On time when received on or before the deadline day ("trước ngày 15/01" counts up to that day)."""
+    if received is None:
+        return None
+    return "on-time" if received <= deadline else "late"
+
+
+def status_rows(result: MergeResult, today: date) -> list[StatusRow]:
+    """The status table from a merge result."""
+    deadline = result.campaign.model.deadlines.returns
+    rows = []
+    for d in result.departments:
+        sent = date.fromisoformat(d.sent_date) if d.sent_date else None
+        file_day = date.fromisoformat(d.received) if d.received else None
+        received = sent or file_day
+        source = "phiếu" if sent else "tệp" if file_day else None
+        rows.append(
+            StatusRow(
+                department=d.department,
+                status=d.status,
+                errors=d.errors,
+                warnings=d.warnings,
+                files=tuple(d.files),
+                used=d.used,
+                received=received,
+                received_from=source,
+                timing=timing_of(received, deadline) if d.status in ("ok", "invalid") else None,
+                days_left=(deadline - today).days,
+            )
+        )
+    return rows
+
+
+def returns_status(
+    campaign: Campaign, folder: Path, *, today: date | None = None, pick: list[str] | None = None
+) -> tuple[MergeResult, list[StatusRow]]:
+    """Read the returns folder and tabulate each department's status."""
+    result = merge_returns(campaign, folder, pick=pick)
+    return result, status_rows(result, today or date.today())
