@@ -86,19 +86,20 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     ws = wb.create_sheet(FEEDBACK_SHEET, 0)
     errors = sum(1 for p in problems if p.is_error)
     ws["A1"] = f"GÓP Ý PHIẾU TỰ ĐÁNH GIÁ — {department.upper()}"
-    ws["A1"].font = Font(bold=True, size=13)
+    ws["A1"].font = Font(name="Times New Roman", bold=True, size=13)
     ws["A2"] = (
         f"Phiếu có {errors} lỗi và {len(problems) - errors} cảnh báo. Các ô cần sửa được tô màu trên trang "
         f"“{layout.SHEET_SCORES}” (đỏ: lỗi, vàng: cảnh báo); di chuột vào ô để xem ghi chú. Sửa trực tiếp "
         "trong tệp này, lưu lại và gửi lại cho Sở Nội vụ."
     )
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws["A2"].font = Font(name="Times New Roman", size=12)
     ws.merge_cells("A2:E2")
-    ws.row_dimensions[2].height = 48
+    layout.fit_row_height(ws, 2, {1: 120})
     headers = ("Mức độ", "Ô", "Mục", "Mã lỗi", "Nội dung cần sửa")
-    for col, (label, width) in enumerate(zip(headers, (10, 8, 9, 24, 90), strict=True), start=1):
+    for col, (label, width) in enumerate(zip(headers, (10, 8, 8, 22, 72), strict=True), start=1):
         cell = ws.cell(row=4, column=col, value=label)
-        cell.font = Font(bold=True)
+        cell.font = Font(name="Times New Roman", bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
         ws.column_dimensions[cell.column_letter].width = width
     for r, p in enumerate(sorted(problems, key=lambda p: (not p.is_error, p.item or "")), start=5):
@@ -107,7 +108,13 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
             cell = ws.cell(row=r, column=col, value=value)
             cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        layout.fit_row_height(ws, r, {5: 90})
+            cell.font = Font(name="Times New Roman")
+        layout.fit_row_height(ws, r, {5: 72})
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.active = 0
     with atomic_path(target) as tmp:
         wb.save(tmp)
