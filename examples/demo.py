@@ -72,11 +72,19 @@ def main() -> None:
         ok=(1,),
     )
 
-    step("5. Chuyên viên thẩm định nhập điểm thẩm định vào bảng tổng hợp")
+    step("5. Tình trạng, bản góp ý cho phiếu có lỗi, văn bản đôn đốc (tính đến 16/01/2024)")
+    run([*PARCLI, "status", str(returns), "--today", "2024-01-16"], ok=(1,))
+    feedback = out / "5-gop-y"
+    run([*PARCLI, "feedback", str(returns), "--out", str(feedback)])
+    run([*PARCLI, "remind", str(returns), "--out", str(out / "6-nhac-nho"), "--today", "2024-01-16"])
+
+    step("6. Chuyên viên thẩm định nhập điểm thẩm định vào bảng tổng hợp")
     run([sys.executable, str(HERE / "appraise.py"), str(consolidated)])
 
-    step(f"6. {LATE} gửi phiếu muộn; tổng hợp lại — điểm thẩm định được giữ nguyên")
+    step(f"7. {LATE} gửi phiếu muộn; {MISTAKE} sửa trên bản góp ý và gửi lại; tổng hợp lại")
     run([*fill, "--only", LATE, "--late", LATE])
+    corrected = next(feedback.glob(f"*{MISTAKE}*.xlsx"))
+    run([*fill, "--only", MISTAKE, "--source", str(corrected), "--sent", "2024-01-17"])
     run(
         [
             *PARCLI,
@@ -87,7 +95,7 @@ def main() -> None:
             "--json",
             str(out / "3-tong-hop" / "tong-hop.json"),
         ],
-        ok=(1,),
+        ok=(0,),
     )
 
     step("7. Lập báo cáo tổng hợp gửi UBND tỉnh (Word, HTML, Markdown)")
@@ -95,7 +103,7 @@ def main() -> None:
     for name in ("bao-cao-chi-so-cchc-2023.docx", "bao-cao-chi-so-cchc-2023.html", "bao-cao-chi-so-cchc-2023.md"):
         run([*PARCLI, "report", str(consolidated), "--out", str(reports / name)])
 
-    step("8. Khi có kết quả điều tra xã hội học: báo cáo đầy đủ Chỉ số")
+    step("9. Khi có kết quả điều tra xã hội học: báo cáo đầy đủ Chỉ số")
     run(
         [
             *PARCLI,
@@ -114,6 +122,7 @@ def main() -> None:
     print(f"Bảng tổng hợp:         {consolidated.resolve()}")
     print(f"Tóm tắt JSON:          {(out / '3-tong-hop' / 'tong-hop.json').resolve()}")
     print(f"Báo cáo:               {(out / '4-bao-cao').resolve()}")
+    print(f"Bản góp ý, đôn đốc:    {feedback.resolve()}, {(out / '6-nhac-nho').resolve()}")
 
 
 if __name__ == "__main__":

@@ -113,16 +113,21 @@ def main() -> None:
     parser.add_argument("--mistake", default=None)
     parser.add_argument("--late", default=None, help="department id that sends after the deadline")
     parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--source", type=Path, default=None,
+                        help="fill this workbook (e.g. a feedback copy) instead of the issued one; needs --only")
+    parser.add_argument("--sent", default=None, help="date written on the cover sheet, YYYY-MM-DD")
     args = parser.parse_args()
     campaign = load_campaign(args.campaign)
     rng = random.Random(args.seed)
     for dept in campaign.departments:
         if dept.id in args.skip or (args.only is not None and dept.id not in args.only):
             continue
-        src = args.issued / f"{dept.file_stem}.xlsx"
+        src = args.source or args.issued / f"{dept.file_stem}.xlsx"
         # departments rename files as they please; the metadata identifies them
-        dst = args.returns / f"{dept.id}-tu-danh-gia-2023.xlsx"
+        dst = args.returns / (f"{dept.id}-tu-danh-gia-2023.xlsx" if args.source is None else args.source.name)
         sent = date(2024, 1, 16) if dept.id == args.late else None
+        if args.sent:
+            sent = date.fromisoformat(args.sent)
         fill(campaign, src, dst, rng, mistake=dept.id == args.mistake, sent=sent)
         print(f"  {dept.name}: {dst.name}")
 
