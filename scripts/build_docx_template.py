@@ -233,7 +233,8 @@ def main() -> None:
         doc,
         "{% if survey_given %}Tỷ lệ tính trên tổng điểm tối đa áp dụng.{% else %}Tỷ lệ tính trên phần tự "
         "đánh giá.{% endif %} Mục không áp dụng không tính vào điểm và điểm tối đa.{% if has_previous %} "
-        "Năm trước: {{ previous_file }}; thay đổi tính bằng điểm phần trăm.{% endif %}",
+        "Năm trước: {{ previous_file }}; thay đổi tính trên phần tự đánh giá sau thẩm định, "
+        "bằng điểm phần trăm.{% endif %}",
         11,
         italic=True,
     )
@@ -250,7 +251,8 @@ def main() -> None:
             "{{ i.code }}",
             "{{ i.title }}",
             "{{ i.max|points }}",
-            "{{ i.score|points }}",
+            "{{ i.score|points }}{% if i.appraised is not none and i.appraised != i.self_score %} (tự chấm "
+            "{{ i.self_score|points }}){% endif %}",
             "{{ i.lost|points }}",
             "{{ i.department }} (PL {{ i.appendix }})",
             "{{ i.explanation }}{% if i.note %} — Thẩm định: {{ i.note }}{% endif %}",
@@ -273,6 +275,18 @@ def main() -> None:
             "{{ i.department }} (PL {{ i.appendix }})",
             "{{ i.status }}",
         ],
+    )
+    para(doc, "{%p endif %}", 10)
+
+    para(doc, "{%p if not_applicable %}", 10)
+    para(doc, "Tiêu chí thành phần không áp dụng:", 13, italic=True)
+    loop_table(
+        doc,
+        ["Mã", "Tiêu chí thành phần", "Tối đa (không tính)", "Cơ quan", "Giải trình"],
+        [12, 55, 18, 35, 45],
+        "for i in not_applicable",
+        ["{{ i.code }}", "{{ i.title }}", "{{ i.max|points }}", "{{ i.department }} (PL {{ i.appendix }})",
+         "{{ i.explanation }}"],
     )
     para(doc, "{%p endif %}", 10)
 

@@ -24,6 +24,7 @@ from parcli.errors import ExitCode, InputNotFoundError, ParcliError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from parcli.campaign import Campaign
     from parcli.merge import MergeResult
@@ -46,13 +47,20 @@ T = TypeVar("T")
 def _err_console() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, markup=False)
 
 
 def _out_console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, markup=False)
+
+
+def _styled(*parts: str | tuple[str, str]) -> Text:
+    """Text from plain parts and (text, style) pairs; nothing in it is parsed as markup."""
+    from rich.text import Text
+
+    return Text.assemble(*parts)
 
 
 def _guard(fn: Callable[[], T]) -> T:
@@ -62,7 +70,7 @@ def _guard(fn: Callable[[], T]) -> T:
     except ParcliError as exc:
         if _state["debug"]:
             raise
-        _err_console().print(f"[bold red]Lỗi:[/] {exc}", markup=True, soft_wrap=True)
+        _err_console().print(_styled(("Lỗi: ", "bold red"), str(exc)), soft_wrap=True)
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
         _err_console().print("Đã dừng theo yêu cầu người dùng.")
@@ -129,9 +137,11 @@ def generate(
         unverified, total = camp.catalogue.verification()
         if unverified:
             err.print(
-                f"[yellow]Cảnh báo:[/] bộ tiêu chí {camp.catalogue.id} có {unverified}/{total} mục chưa đối chiếu "
-                "với văn bản chính thức (tạm tính) — kiểm tra trước khi phát hành.",
-                markup=True,
+                _styled(
+                    ("Cảnh báo: ", "yellow"),
+                    f"bộ tiêu chí {camp.catalogue.id} có {unverified}/{total} mục chưa đối chiếu "
+                    "với văn bản chính thức (tạm tính) — kiểm tra trước khi phát hành.",
+                )
             )
         with Progress(console=err, transient=True, disable=len(camp.departments) < 5) as progress:
             task = progress.add_task("Đang tạo phiếu", total=len(camp.departments))
@@ -223,7 +233,7 @@ def _problem_table(problems: list[Problem], title: str) -> Table:
     table.add_column("Mã lỗi", no_wrap=True)
     table.add_column("Nội dung")
     for p in problems:
-        level = "[red]Lỗi[/]" if p.is_error else "[yellow]Cảnh báo[/]"
+        level = _styled(("Lỗi", "red")) if p.is_error else _styled(("Cảnh báo", "yellow"))
         table.add_row(level, p.where() or (p.department or ""), p.item or "", p.slug, p.message)
     return table
 
@@ -258,10 +268,13 @@ def check(
         for r in results:
             dept = camp.department_by_id.get(r.department_id or "")
             who = f"{dept.name} (Phụ lục {dept.appendix})" if dept else "không nhận diện được cơ quan"
-            verdict = "[green]hợp lệ[/]" if r.errors == 0 else "[red]có lỗi[/]"
+            verdict = ("hợp lệ", "green") if r.errors == 0 else ("có lỗi", "red")
             err.print(
-                f"{r.file}: {who} — {verdict}, {r.errors} lỗi, {r.warnings} cảnh báo, {len(r.items)} mục đã đọc.",
-                markup=True,
+                _styled(
+                    f"{r.file}: {who} — ",
+                    verdict,
+                    f", {r.errors} lỗi, {r.warnings} cảnh báo, {len(r.items)} mục đã đọc.",
+                )
             )
         _write_json(
             json_out,
@@ -275,9 +288,9 @@ def check(
             },
         )
         if errors:
-            err.print(f"[red]{errors} lỗi[/], {warnings} cảnh báo. Sửa các ô nêu trên rồi kiểm tra lại.", markup=True)
+            err.print(_styled((f"{errors} lỗi", "red"), f", {warnings} cảnh báo. Sửa các ô nêu trên rồi kiểm tra lại."))
             return ExitCode.DATA_PROBLEMS
-        err.print(f"[green]Không có lỗi[/] ({warnings} cảnh báo).", markup=True)
+        err.print(_styled(("Không có lỗi", "green"), f" ({warnings} cảnh báo)."))
         return ExitCode.OK
 
     _exit(_guard(run))
@@ -350,8 +363,10 @@ def _read_folder(camp: Campaign, folder: Path, pick: list[str] | None, err: Cons
             err.print(f"{names[v.department_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
         else:
             err.print(
-                f"[magenta]{names[v.department_id]}: chưa dùng phiếu nào[/] — {v.reason} ({', '.join(v.others)}).",
-                markup=True,
+                _styled(
+                    (f"{names[v.department_id]}: chưa dùng phiếu nào", "magenta"),
+                    f" — {v.reason} ({', '.join(v.others)}).",
+                ),
             )
     return result
 
@@ -367,7 +382,7 @@ def _write_feedback(result: MergeResult, folder: Path, out_dir: Path, err: Conso
     unreadable = sorted({p.file for p in result.problems if p.file and p.department is None and p.is_error})
     for name in unreadable:
         err.print(
-            f"[yellow]{name}: không đọc được nên không có bản góp ý; đề nghị cơ quan gửi lại phiếu gốc.[/]", markup=True
+            _styled((f"{name}: không đọc được nên không có bản góp ý; đề nghị cơ quan gửi lại phiếu gốc.", "yellow"))
         )
 
 
@@ -395,7 +410,7 @@ def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) ->
         table.add_row(
             d.department.appendix,
             d.department.name,
-            f"[{colour[d.status]}]{STATUS_LABELS[d.status]}[/]",
+            _styled((STATUS_LABELS[d.status], colour[d.status])),
             str(d.errors),
             str(d.warnings),
             f"{fmt_points(d.score)}/{fmt_points(d.department.max_points)}",
@@ -452,7 +467,7 @@ def status(
             table.add_row(
                 r.department.appendix,
                 r.department.name,
-                f"[{colour[r.status]}]{STATUS_LABELS[r.status]}[/]",
+                _styled((STATUS_LABELS[r.status], colour[r.status])),
                 str(r.errors),
                 str(r.warnings),
                 received,

@@ -24,6 +24,8 @@ class ConsolidatedItem:
     """One item row of the consolidated workbook."""
 
     code: str
+    max_points: Decimal | None
+    scored_by: str  # "self" or "survey"
     score: Decimal | None
     not_applicable: bool
     appraised: Decimal | None
@@ -79,13 +81,15 @@ def _date(value: Any) -> date | None:
 
 
 def _number(value: Any) -> Decimal | None:
+    """A finite number from a cell (a decimal comma is accepted); None for an empty cell."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
         raise InvalidOperation
-    if isinstance(value, int | float):
-        return to_decimal(value)
-    return Decimal(str(value).strip().replace(",", "."))
+    number = to_decimal(value) if isinstance(value, int | float) else Decimal(str(value).strip().replace(",", "."))
+    if not number.is_finite():
+        raise InvalidOperation
+    return number
 
 
 def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> Consolidated:
@@ -131,13 +135,16 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
                 if field_max is not None:
                     result.field_max[code] = field_max
                 continue
-            if not code or _text(cells[col[layout.HEADER_LEVEL]]) not in (
-                layout.LEVEL_LABELS[3],
-                layout.LEVEL_LABELS[2],
-            ):
-                continue
+            scored_by_label = _text(cells[col[layout.HEADER_SCORED_BY]])
+            if not code or not scored_by_label:
+                continue  # criterion rows with components carry no "Hình thức": they are group rows
             if maxima is not None and code not in maxima:
-                continue  # a criterion row with components (a group row)
+                continue
+            scored_by = next((k for k, v in layout.SCORED_BY_LABELS.items() if v == scored_by_label), "self")
+            try:
+                item_max = _number(cells[col[layout.HEADER_MAX]])
+            except (InvalidOperation, ValueError):
+                item_max = None
             raw_score = cells[col[layout.HEADER_SCORE]]
             not_applicable = layout.label_key(raw_score) == layout.label_key(layout.NOT_APPLICABLE)
             raw_appraised = cells[col[layout.HEADER_APPRAISED]]
@@ -165,6 +172,8 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
                 score = None
             result.items[code] = ConsolidatedItem(
                 code=code,
+                max_points=item_max,
+                scored_by=scored_by,
                 score=score,
                 not_applicable=not_applicable,
                 appraised=appraised,

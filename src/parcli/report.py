@@ -25,6 +25,7 @@ from parcli.fsutil import atomic_path, atomic_write_text
 from parcli.numbers import ROUNDING_RULE, fmt_points
 from parcli.resources import data_dir
 from parcli.scoring import Scores, Totals, compute_scores
+from parcli.status import timing_of
 from parcli.yamlio import YamlSyntaxError, parse_yaml
 
 FORMATS = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md"}
@@ -58,14 +59,23 @@ def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
             raise SurveyError(f'{path.name}: cần một bảng mã mục: điểm, ví dụ  "1.5.3": 0.75')
         raw = [(f"{path.name} › {k}", str(k).strip(), v) for k, v in data.items()]
     else:
-        for lineno, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        # Excel on a Vietnamese system saves CSV with ";" (the comma is the decimal sign)
+        first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+        delimiter = ";" if ";" in first else ","
+        for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
             if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
                 continue
             if not raw and not any(ch.isdigit() for ch in row[0]):  # a header line
                 continue
-            if len(row) < 2:
-                raise SurveyError(f"{path.name} dòng {lineno}: cần hai cột mã mục và điểm")
+            extra = [cell for cell in row[2:] if cell.strip()]
+            if len(row) < 2 or extra:
+                raise SurveyError(
+                    f"{path.name} dòng {lineno}: cần đúng hai cột mã mục và điểm (đọc được {len(row)} cột). "
+                    "Nếu điểm có dấu phẩy thập phân, dùng dấu chấm phẩy để ngăn cột hoặc đặt điểm trong ngoặc kép."
+                )
             raw.append((f"{path.name} dòng {lineno}", row[0].strip(), row[1].strip()))
+    if not raw:
+        raise SurveyError(f"{path.name}: không có điểm nào (cần các dòng mã mục,điểm).")
     leaves = campaign.catalogue.leaf_by_code
     problems: list[str] = []
     scores: dict[str, Decimal] = {}
@@ -75,7 +85,9 @@ def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
             problems.append(f"{where}: mục {code} không phải mục điều tra xã hội học của bộ tiêu chí")
             continue
         try:
-            points = Decimal(str(value).replace(",", "."))
+            points = Decimal(str(value).strip().replace(",", "."))
+            if not points.is_finite():
+                raise InvalidOperation
         except InvalidOperation:
             problems.append(f"{where}: điểm “{value}” của mục {code} không phải là số")
             continue
@@ -85,7 +97,7 @@ def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
             )
         scores[code] = points
     missing = [leaf.code for leaf in campaign.catalogue.leaves if not leaf.is_self and leaf.code not in scores]
-    if missing and scores:
+    if missing:
         problems.append(f"{path.name}: thiếu điểm các mục điều tra xã hội học {', '.join(missing)}")
     if problems:
         raise SurveyError("Tệp điểm điều tra xã hội học không hợp lệ:\n" + "\n".join(f"  - {p}" for p in problems))
@@ -105,6 +117,8 @@ def _totals(t: Totals) -> dict[str, Any]:
         "applicable_max": t.applicable_max,
         "percent": t.percent,
         "self_percent": t.self_percent,
+        "appraised_percent": t.appraised_percent,
+        "scored": t.scored,
         "lost": t.lost,
         "unscored": t.unscored,
         "appraisal_differs": t.appraised != t.self_score,
@@ -112,25 +126,24 @@ def _totals(t: Totals) -> dict[str, Any]:
 
 
 def _previous_fields(previous: Consolidated) -> dict[str, dict[str, Decimal | None]]:
-    """Per field of last year's consolidated workbook: final self part and its percentage."""
+    """Per field of last year's consolidated workbook: the appraised self part and its percentage.
+
+    Computed like this year's self part: items as appraised (else self-assessed),
+    over the maximum of the self-assessed items that applied.
+    """
     from parcli.numbers import percent
 
     sums: dict[str, Decimal] = {}
     maxima: dict[str, Decimal] = {}
     for item in previous.items.values():
+        if item.scored_by != "self" or item.not_applicable:
+            continue
         field_code = item.code.split(".")[0]
         final = item.appraised if item.appraised is not None else item.score
-        if final is not None:
-            sums[field_code] = sums.get(field_code, Decimal(0)) + final
-    for code, value in previous.field_max.items():
-        maxima[code] = value
+        sums[field_code] = sums.get(field_code, Decimal(0)) + (final or Decimal(0))
+        maxima[field_code] = maxima.get(field_code, Decimal(0)) + (item.max_points or Decimal(0))
     return {
-        code: {
-            "final": sums.get(code, Decimal(0)),
-            "max": maxima.get(code),
-            "percent": percent(sums.get(code, Decimal(0)), maxima[code]) if code in maxima else None,
-        }
-        for code in set(sums) | set(maxima)
+        code: {"final": sums[code], "max": maxima[code], "percent": percent(sums[code], maxima[code])} for code in sums
     }
 
 
@@ -191,8 +204,8 @@ def build_report(
         if prev is not None and node.code in prev:
             p = prev[node.code]
             change = None
-            if p["percent"] is not None and row["percent"] is not None:
-                change = row["percent"] - p["percent"]
+            if p["percent"] is not None and row["appraised_percent"] is not None:
+                change = row["appraised_percent"] - p["percent"]
             row["previous"] = {
                 "final": p["final"],
                 "percent": p["percent"],
@@ -226,31 +239,32 @@ def build_report(
         info = data.departments.get(dept.id)
         status = info.status if info else "missing"
         when = (info.sent or info.received) if info else None
+        timing = timing_of(when, deadline)
         if status == "missing":
             label = "Chưa nộp"
         elif status == "duplicate":
             label = "Trùng phiếu, chưa dùng"
         else:
-            timing = "muộn" if when and when > deadline else "đúng hạn" if when else "không rõ ngày gửi"
-            label = ("Hợp lệ" if status == "ok" else "Có lỗi") + f", {timing}"
+            words = {"late": "muộn", "on-time": "đúng hạn", None: "không rõ ngày gửi"}[timing]
+            label = ("Hợp lệ" if status == "ok" else "Có lỗi") + f", {words}"
         departments.append(
             {
                 "id": dept.id,
                 "appendix": dept.appendix,
                 "name": dept.name,
                 "item_count": ds.items,
-                "score": ds.totals.appraised,
+                "score": ds.totals.appraised if ds.totals.scored else None,
                 "max": ds.totals.self_max,
                 "percent": ds.totals.percent,
                 "status": status,
                 "status_label": label,
                 "sent": when,
-                "late": bool(when and when > deadline),
+                "late": timing == "late",
             }
         )
     unverified, total_nodes = cat.verification()
     context = {
-        "title": f"Báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {model.year} "
+        "title": f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {model.year} "
         f"của tỉnh {model.province}",
         "campaign": {
             "id": campaign.id,
@@ -282,6 +296,7 @@ def build_report(
         "chart": _chart(fields),
         "lost": [item_row(i) for i in scores.lost_items()],
         "unscored": [item_row(i) for i in scores.unscored_items()],
+        "not_applicable": [item_row(i) | {"max": i.leaf.max_points} for i in scores.items.values() if i.not_applicable],
         "departments": departments,
         "survey_given": survey_scores is not None,
         "rounding_rule": ROUNDING_RULE,

@@ -60,6 +60,8 @@ class Totals:
     survey_max: Decimal = ZERO
     survey_score: Decimal | None = None  # None while the survey is pending
     unscored: int = 0  # self items without an accepted score
+    scored: int = 0  # self items with a final score
+    scored_max: Decimal = ZERO  # applicable maximum of the self items that have a score
 
     def add(self, item: ItemScore) -> None:
         """Add one item."""
@@ -68,6 +70,9 @@ class Totals:
             self.self_max += item.applicable_max
             if item.final is None and not item.not_applicable:
                 self.unscored += 1
+            if item.final is not None:
+                self.scored += 1
+                self.scored_max += item.applicable_max
             self.self_score += item.self_score or ZERO
             self.appraised += item.final or ZERO
         else:
@@ -92,8 +97,18 @@ class Totals:
 
     @property
     def percent(self) -> Decimal | None:
-        """final / applicable max, in % (rounded once, by the project's rule)."""
+        """final / applicable max, in % (rounded once, by the project's rule); None when nothing is scored.
+
+        Self items without a score (no valid return) count as 0 in the provisional figure.
+        """
+        if self.scored == 0 and self.survey_score is None:
+            return None
         return percent(self.final, self.applicable_max)
+
+    @property
+    def appraised_percent(self) -> Decimal | None:
+        """The self part after appraisal / its applicable max, in % (the basis of year-on-year change)."""
+        return None if self.scored == 0 else percent(self.appraised, self.self_max)
 
     @property
     def self_percent(self) -> Decimal | None:
@@ -102,8 +117,8 @@ class Totals:
 
     @property
     def lost(self) -> Decimal:
-        """Points lost in the self part."""
-        return self.self_max - self.appraised
+        """Points lost by the scored self items (items without a score are not counted as lost)."""
+        return self.scored_max - self.appraised
 
 
 @dataclass

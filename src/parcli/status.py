@@ -48,10 +48,10 @@ class StatusRow:
 
 
 def timing_of(received: date | None, deadline: date) -> Timing | None:
-    """On time when received on or before the deadline day ("trước ngày 15/01" counts up to that day)."""
+    """On time when received before the deadline day, as the plan words it ("trước ngày 15/01/2024")."""
     if received is None:
         return None
-    return "on-time" if received <= deadline else "late"
+    return "on-time" if received < deadline else "late"
 
 
 def status_rows(result: MergeResult, today: date) -> list[StatusRow]:
