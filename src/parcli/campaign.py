@@ -87,6 +87,7 @@ class CampaignModel(_Strict):
     deadlines: Deadlines
     assignment_note: str | None = None
     protection_password: str | None = None
+    survey_lists: str | None = None  # the survey respondent lists plan, a YAML path relative to this file
     departments: list[DepartmentModel] = Field(min_length=1)
 
 
@@ -125,6 +126,13 @@ class Campaign:
     def id(self) -> str:
         """The campaign id."""
         return self.model.id
+
+    @property
+    def survey_lists_path(self) -> Path | None:
+        """The survey respondent lists plan named by the campaign, if any."""
+        if not self.model.survey_lists:
+            return None
+        return (self.path.parent / self.model.survey_lists).resolve()
 
     def letterhead(self, day: date) -> dict[str, str]:
         """The heading of documents the organiser signs (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""

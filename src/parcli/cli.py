@@ -324,6 +324,10 @@ def merge(
         from parcli.merge import write_consolidated
 
         camp = _load_campaign(campaign, err)
+        if feedback is not None:
+            from parcli.feedback import check_feedback_dir
+
+            check_feedback_dir(returns_dir, feedback)  # before anything is written
         result = _read_folder(camp, returns_dir, pick, err)
         carried = write_consolidated(result, out)
         write_manifest(
@@ -358,6 +362,8 @@ def _read_folder(camp: Campaign, folder: Path, pick: list[str] | None, err: Cons
             on_file=lambda _p: progress.advance(task),
         )
     names = {d.id: d.name for d in camp.departments}
+    for name in result.unmatched_picks:
+        err.print(_styled(("Cảnh báo: ", "yellow"), f"--pick {name}: không có tệp nào tên như vậy trong thư mục."))
     for v in result.decisions:
         if v.used:
             err.print(f"{names[v.department_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
@@ -664,6 +670,16 @@ def report(
 def _exit(code: ExitCode) -> None:
     if code != ExitCode.OK:
         raise typer.Exit(int(code))
+
+
+def _register_subcommands() -> None:
+    """Sub-command groups that live in their own modules."""
+    from parcli.cli_survey import survey_app
+
+    app.add_typer(survey_app, name="survey")
+
+
+_register_subcommands()
 
 
 def run() -> None:  # pragma: no cover - console-script entry point

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from parcli import layout
 from parcli.errors import UsageError
@@ -40,15 +41,26 @@ def _inside(child: Path, parent: Path) -> bool:
     return True
 
 
-def write_feedback(
-    result: MergeResult, folder: Path, out_dir: Path, *, include_warnings: bool = False
-) -> list[FeedbackCopy]:
-    """Write an annotated copy of every used return with errors (and warnings, if asked) into ``out_dir``."""
+def check_feedback_dir(folder: Path, out_dir: Path) -> None:
+    """Refuse an output folder inside the returns folder (parcli never adds files there)."""
     if _inside(out_dir, folder):
         raise UsageError(
             f"Thư mục ghi bản góp ý ({out_dir}) không được nằm trong thư mục phiếu gửi về ({folder}): "
             "parcli không thêm tệp vào thư mục đó."
         )
+
+
+def feedback_name(used: str) -> str:
+    """``x.xlsx`` → ``x-can-sua.xlsx``; a returned feedback copy keeps its name (no ``-can-sua-can-sua``)."""
+    stem = Path(used).stem
+    return f"{stem}.xlsx" if stem.endswith("-can-sua") else f"{stem}-can-sua.xlsx"
+
+
+def write_feedback(
+    result: MergeResult, folder: Path, out_dir: Path, *, include_warnings: bool = False
+) -> list[FeedbackCopy]:
+    """Write an annotated copy of every used return with errors (and warnings, if asked) into ``out_dir``."""
+    check_feedback_dir(folder, out_dir)
     copies = []
     for outcome in result.departments:
         if outcome.used is None or outcome.status not in ("ok", "invalid"):
@@ -58,10 +70,27 @@ def write_feedback(
         if not errors and not (include_warnings and problems):
             continue
         source = folder / outcome.used
-        target = out_dir / f"{Path(outcome.used).stem}-can-sua.xlsx"
+        target = out_dir / feedback_name(outcome.used)
         _annotate(source, target, outcome.department.name, problems)
         copies.append(FeedbackCopy(outcome.department.id, outcome.used, target, errors, len(problems) - errors))
     return copies
+
+
+def _clear_previous_marks(wb: Any) -> None:
+    """Remove an earlier round's feedback: its problem sheet, and the fills and comments it put on cells."""
+    from openpyxl.styles import PatternFill
+
+    if FEEDBACK_SHEET in wb.sheetnames:
+        del wb[FEEDBACK_SHEET]
+    if layout.SHEET_SCORES not in wb.sheetnames:
+        return
+    input_fill = PatternFill("solid", fgColor=layout.INPUT_FILL)
+    for row in wb[layout.SHEET_SCORES].iter_rows():
+        for cell in row:
+            colour = (cell.fill.fgColor.rgb or "") if cell.fill is not None and cell.fill.fgColor is not None else ""
+            if str(colour).upper().endswith((ERROR_FILL, WARNING_FILL)):
+                cell.fill = input_fill
+                cell.comment = None
 
 
 def _annotate(source: Path, target: Path, department: str, problems: list[Problem]) -> None:
@@ -70,6 +99,7 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     from openpyxl.styles import Alignment, Font, PatternFill
 
     wb = load_workbook(source)
+    _clear_previous_marks(wb)
     by_cell: dict[tuple[str, str], list[Problem]] = {}
     for p in problems:
         if p.sheet and p.cell and p.sheet in wb.sheetnames:
@@ -90,26 +120,27 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     ws["A2"] = (
         f"Phiếu có {errors} lỗi và {len(problems) - errors} cảnh báo. Các ô cần sửa được tô màu trên trang "
         f"“{layout.SHEET_SCORES}” (đỏ: lỗi, vàng: cảnh báo); di chuột vào ô để xem ghi chú. Sửa trực tiếp "
-        "trong tệp này, lưu lại và gửi lại cho Sở Nội vụ."
+        f"trong tệp này, cập nhật “{layout.COVER_SENT}” trên trang “{layout.SHEET_COVER}”, lưu lại và gửi lại "
+        "cho Sở Nội vụ."
     )
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws["A2"].font = Font(name="Times New Roman", size=12)
-    ws.merge_cells("A2:E2")
+    ws.merge_cells("A2:D2")
     layout.fit_row_height(ws, 2, {1: 120})
-    headers = ("Mức độ", "Ô", "Mục", "Mã lỗi", "Nội dung cần sửa")
-    for col, (label, width) in enumerate(zip(headers, (10, 8, 8, 22, 72), strict=True), start=1):
+    headers = ("Mức độ", "Ô", "Mục", "Nội dung cần sửa")
+    for col, (label, width) in enumerate(zip(headers, (10, 8, 8, 90), strict=True), start=1):
         cell = ws.cell(row=4, column=col, value=label)
         cell.font = Font(name="Times New Roman", bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
         ws.column_dimensions[cell.column_letter].width = width
     for r, p in enumerate(sorted(problems, key=lambda p: (not p.is_error, p.item or "")), start=5):
-        values = ("Lỗi" if p.is_error else "Cảnh báo", p.cell or "", p.item or "", p.slug, p.message)
+        values = ("Lỗi" if p.is_error else "Cảnh báo", p.cell or "", p.item or "", p.message)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=value)
             cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.font = Font(name="Times New Roman")
-        layout.fit_row_height(ws, r, {5: 72})
+        layout.fit_row_height(ws, r, {4: 90})
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

@@ -105,7 +105,7 @@ class _Styles:
         self.header_fill = PatternFill("solid", fgColor="D9E1F2")
         self.field_fill = PatternFill("solid", fgColor="DDEBF7")
         self.criterion_fill = PatternFill("solid", fgColor="F2F2F2")
-        self.input_fill = PatternFill("solid", fgColor="FFF2CC")
+        self.input_fill = PatternFill("solid", fgColor=layout.INPUT_FILL)
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.nowrap = Alignment(wrap_text=False, vertical="top")
         self.center = Alignment(horizontal="center", vertical="top", wrap_text=True)

@@ -51,6 +51,8 @@ COLUMN_WIDTHS: dict[int, float] = {
 SCORE_HEADER_ROW = 5  # where generate puts the header; the reader searches for it
 HEADER_SEARCH_ROWS = 40
 
+INPUT_FILL = "FFF2CC"  # the pale yellow of cells a department types into
+
 # Rows of the table whose code cell marks them, beside item rows.
 TOTAL_LABEL = "Tổng cộng"
 

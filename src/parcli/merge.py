@@ -115,6 +115,7 @@ class MergeResult:
     problems: list[Problem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     decisions: list[VersionDecision] = field(default_factory=list)
+    unmatched_picks: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -258,7 +259,11 @@ def merge_returns(
         result.returns.append(read_return(path, campaign))
         if on_file is not None:
             on_file(path)
-    _decide(result, set(pick or ()))
+    # --pick takes a file name or a path (as shell completion writes it)
+    picks = {Path(p).name for p in pick or ()}
+    names = {r.file for r in result.returns}
+    result.unmatched_picks = sorted(picks - names)
+    _decide(result, picks)
     return result
 
 

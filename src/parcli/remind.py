@@ -30,8 +30,13 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
     model = campaign.model
     deadline = model.deadlines.returns
     rows = []
+    late_ok: list[dict[str, Any]] = []
     for row in status_rows(result, today):
         if row.status == "ok":
+            if row.timing == "late":
+                late_ok.append(
+                    {"name": row.department.name, "appendix": row.department.appendix, "received": row.received}
+                )
             continue
         problems = [
             p
@@ -46,7 +51,11 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
                 "file_stem": row.department.file_stem,
                 "status": row.status,
                 "files": list(row.files),
-                "problems": [{"where": p.where(), "item": p.item or "", "message": p.message} for p in problems[:30]],
+                "problems": [
+                    {"where": " › ".join(x for x in (p.sheet, p.cell) if x), "item": p.item or "", "message": p.message}
+                    for p in problems[:30]
+                ],
+                "timing": row.timing,
                 "more_problems": max(len(problems) - 30, 0),
             }
         )
@@ -62,6 +71,7 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
         "today": today,
         "overdue_days": (today - deadline).days,
         "departments": rows,
+        "late_ok": late_ok,
         "total": len(result.departments),
     }
 
