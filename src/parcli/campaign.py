@@ -9,13 +9,14 @@ leaf must belong to exactly one department.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from parcli.catalogue import Catalogue, Leaf, canonical_hash, load_catalogue
 from parcli.errors import CampaignError, CatalogueError
@@ -73,22 +74,73 @@ class DepartmentModel(_Strict):
     assign: list[str] = Field(min_length=1)
 
 
+class GroupModel(_Strict):
+    """A kind of unit with its own catalogue (each-unit-scores mode), e.g. ``so``, ``huyen``, ``xa``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    catalogue: str = Field(min_length=1)
+
+
+class UnitModel(_Strict):
+    """A unit that scores its group's whole catalogue, less the branches it is exempt from."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    group: str = Field(min_length=1)
+    exempt: list[str] = Field(default_factory=list)
+
+
+class Band(_Strict):
+    """A classification band: a percentage at or above ``min`` gets ``label`` (the highest band that fits)."""
+
+    label: str = Field(min_length=1)
+    min: Decimal = Field(ge=0, le=100)
+
+
+DEFAULT_BANDS = (
+    Band(label="Tốt", min=Decimal(90)),
+    Band(label="Khá", min=Decimal(80)),
+    Band(label="Trung bình", min=Decimal(70)),
+    Band(label="Yếu", min=Decimal(0)),
+)
+
+
 class CampaignModel(_Strict):
     """The YAML document as written."""
 
     schema_: str = Field(alias="schema", pattern=r"^parcli/campaign@1$")
+    mode: Literal["split", "each-unit-scores"] = "split"
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=1)
     province: str = Field(min_length=1)
     year: int
-    catalogue: str = Field(min_length=1)
+    catalogue: str | None = Field(default=None, min_length=1)
     plan: str | None = None
     organiser: Organiser
     deadlines: Deadlines
     assignment_note: str | None = None
     protection_password: str | None = None
     survey_lists: str | None = None  # the survey respondent lists plan, a YAML path relative to this file
-    departments: list[DepartmentModel] = Field(min_length=1)
+    departments: list[DepartmentModel] | None = None  # split mode
+    groups: list[GroupModel] | None = None  # each-unit-scores mode
+    units: list[UnitModel] | None = None
+    units_file: str | None = None  # CSV or XLSX with columns id, name, group, exempt
+    bands: list[Band] | None = None
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> CampaignModel:
+        if self.mode == "split":
+            if not self.catalogue:
+                raise ValueError("chế độ split cần trường catalogue (đường dẫn bộ tiêu chí)")
+            if not self.departments:
+                raise ValueError("chế độ split cần danh sách departments")
+        else:
+            if not self.groups:
+                raise ValueError("chế độ each-unit-scores cần danh sách groups (nhóm đơn vị và bộ tiêu chí)")
+            if not self.units and not self.units_file:
+                raise ValueError("chế độ each-unit-scores cần danh sách units hoặc units_file")
+        return self
 
 
 @dataclass(frozen=True)
@@ -97,9 +149,12 @@ class Department:
 
     id: str
     name: str
-    appendix: str
+    appendix: str  # Roman numeral of the plan's appendix; "" for units
     order: int
     items: tuple[Leaf, ...]
+    catalogue: Catalogue
+    group: str | None = None  # each-unit-scores mode: the unit's group id
+    exempt: tuple[str, ...] = ()  # codes of the branches the unit is exempt from
 
     @property
     def max_points(self) -> Decimal:
@@ -108,8 +163,19 @@ class Department:
 
     @property
     def file_stem(self) -> str:
-        """ASCII file name stem, sortable by appendix: ``PL01-so-noi-vu``."""
+        """ASCII file name stem: ``PL01-so-noi-vu`` (by appendix) or ``huyen-003-h-van-lam`` (by group)."""
+        if self.group is not None:
+            return f"{self.group}-{self.order:03d}-{self.id}"
         return f"PL{self.order:02d}-{self.id}"
+
+    @property
+    def label(self) -> str:
+        """``Phụ lục I`` for a department of a split campaign; the unit's group id otherwise."""
+        return f"Phụ lục {self.appendix}" if self.appendix else f"nhóm {self.group}"
+
+    def is_exempt(self, code: str) -> bool:
+        """True when ``code`` lies in a branch the unit is exempt from."""
+        return any(code == e or code.startswith(e + ".") for e in self.exempt)
 
 
 @dataclass(frozen=True)
@@ -118,14 +184,35 @@ class Campaign:
 
     model: CampaignModel
     path: Path
-    catalogue: Catalogue
-    departments: tuple[Department, ...]
+    catalogue: Catalogue  # split mode: the catalogue; each-unit-scores: the first group's (see catalogues)
+    departments: tuple[Department, ...]  # split: the departments; each-unit-scores: the units
     content_hash: str
+    catalogues: dict[str, Catalogue] = field(default_factory=dict)  # group id -> catalogue
 
     @property
     def id(self) -> str:
         """The campaign id."""
         return self.model.id
+
+    @property
+    def is_units(self) -> bool:
+        """True in each-unit-scores mode (every unit scores its own catalogue)."""
+        return self.model.mode == "each-unit-scores"
+
+    @property
+    def bands(self) -> tuple[Band, ...]:
+        """Classification bands, highest first."""
+        return tuple(sorted(self.model.bands or DEFAULT_BANDS, key=lambda b: b.min, reverse=True))
+
+    def group_name(self, group_id: str) -> str:
+        """The display name of a group."""
+        return next((g.name for g in self.model.groups or () if g.id == group_id), group_id)
+
+    def verification(self) -> tuple[int, int]:
+        """(unverified nodes, all nodes) over every catalogue the campaign uses."""
+        cats = list(self.catalogues.values()) if self.catalogues else [self.catalogue]
+        seen: dict[str, tuple[int, int]] = {c.content_hash: c.verification() for c in cats}
+        return sum(u for u, _ in seen.values()), sum(t for _, t in seen.values())
 
     @property
     def survey_lists_path(self) -> Path | None:
@@ -186,6 +273,9 @@ def load_campaign(path: Path) -> Campaign:
     except ValidationError as exc:
         raise CampaignError(label, validation_messages(exc, data, text)) from None
 
+    if model.mode == "each-unit-scores":
+        return _load_units_campaign(model, path, text)
+    assert model.catalogue is not None
     catalogue_path = (path.parent / model.catalogue).resolve()
     if not catalogue_path.is_file():
         raise CampaignError(
@@ -202,6 +292,147 @@ def load_campaign(path: Path) -> Campaign:
     return Campaign(model=model, path=path, catalogue=catalogue, departments=departments, content_hash=content_hash)
 
 
+def _load_units_campaign(model: CampaignModel, path: Path, text: str) -> Campaign:
+    """each-unit-scores: one catalogue per group; every unit scores its group's self items less its exemptions."""
+    label = str(path)
+    problems: list[str] = []
+    catalogues: dict[str, Catalogue] = {}
+    for gi, group in enumerate(model.groups or ()):
+        gpath: list[str | int] = ["groups", gi]
+        if group.id in catalogues:
+            problems.append(f"{path_line(text, [*gpath, 'id'])}: mã nhóm {group.id} bị trùng")
+            continue
+        cat_path = (path.parent / group.catalogue).resolve()
+        if not cat_path.is_file():
+            problems.append(
+                f"{path_line(text, [*gpath, 'catalogue'])}: không tìm thấy bộ tiêu chí {group.catalogue} ({cat_path})"
+            )
+            continue
+        catalogues[group.id] = load_catalogue(cat_path)
+    if problems:
+        raise CampaignError(label, problems)
+    raw_units: list[tuple[str, UnitModel]] = []
+    for ui, unit in enumerate(model.units or ()):
+        raw_units.append((path_line(text, ["units", ui]), unit))
+    if model.units_file:
+        raw_units.extend(read_units_file((path.parent / model.units_file).resolve(), label))
+    units: list[Department] = []
+    seen: dict[str, str] = {}
+    order_in_group: dict[str, int] = {}
+    for where, unit in raw_units:
+        if unit.id in seen:
+            problems.append(f"{where}: mã đơn vị {unit.id} bị trùng (đã có tại {seen[unit.id]})")
+            continue
+        seen[unit.id] = where
+        cat = catalogues.get(unit.group)
+        if cat is None:
+            problems.append(f"{where}: đơn vị {unit.id} thuộc nhóm “{unit.group}” không có trong groups")
+            continue
+        unknown = [code for code in unit.exempt if code not in cat.node_titles]
+        if unknown:
+            problems.append(
+                f"{where}: đơn vị {unit.id} được miễn mục {', '.join(unknown)} "
+                f"nhưng bộ tiêu chí {cat.id} không có mã này"
+            )
+            continue
+        exempt = tuple(str(code).strip() for code in unit.exempt)
+        order_in_group[unit.group] = order_in_group.get(unit.group, 0) + 1
+        dept = Department(
+            id=unit.id,
+            name=unit.name,
+            appendix="",
+            order=order_in_group[unit.group],
+            items=(),
+            catalogue=cat,
+            group=unit.group,
+            exempt=exempt,
+        )
+        items = tuple(leaf for leaf in cat.leaves if leaf.is_self and not dept.is_exempt(leaf.code))
+        if not items:
+            problems.append(f"{where}: đơn vị {unit.id} được miễn tất cả các mục tự đánh giá")
+            continue
+        units.append(
+            Department(
+                id=unit.id,
+                name=unit.name,
+                appendix="",
+                order=dept.order,
+                items=items,
+                catalogue=cat,
+                group=unit.group,
+                exempt=exempt,
+            )
+        )
+    if problems:
+        raise CampaignError(label, problems)
+    content_hash = canonical_hash(
+        {
+            "campaign": model.model_dump(mode="json", by_alias=True),
+            "catalogues": {g: c.content_hash for g, c in catalogues.items()},
+            "units": [(u.id, u.name, u.group, u.exempt) for u in units],
+        }
+    )
+    first = next(iter(catalogues.values()))
+    return Campaign(
+        model=model,
+        path=path,
+        catalogue=first,
+        departments=tuple(units),
+        content_hash=content_hash,
+        catalogues=catalogues,
+    )
+
+
+def read_units_file(path: Path, campaign_label: str) -> list[tuple[str, UnitModel]]:
+    """Units from a CSV (``,`` or ``;``) or XLSX table with columns id, name, group, exempt."""
+    import csv
+    import io
+
+    if not path.is_file():
+        raise CampaignError(campaign_label, [f"units_file: không tìm thấy {path}"])
+    rows: list[tuple[str, list[str]]] = []
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb.worksheets[0]
+            for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                rows.append(
+                    (f"{path.name} › {ws.title} › dòng {r}", ["" if v is None else str(v).strip() for v in values])
+                )
+        finally:
+            wb.close()
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        for r, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+            rows.append((f"{path.name} dòng {r}", [v.strip() for v in values]))
+    rows = [(w, v) for w, v in rows if any(v)]
+    if not rows:
+        raise CampaignError(campaign_label, [f"{path.name}: không có dòng nào"])
+    header = [h.casefold() for h in rows[0][1]]
+    missing = [h for h in ("id", "name", "group") if h not in header]
+    if missing:
+        raise CampaignError(
+            campaign_label, [f"{rows[0][0]}: thiếu cột {', '.join(missing)} (cần các cột id, name, group, exempt)"]
+        )
+    out: list[tuple[str, UnitModel]] = []
+    problems: list[str] = []
+    for where, values in rows[1:]:
+        record = dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
+        exempt = [c for c in re.split(r"[\s,;]+", record.get("exempt", "")) if c]
+        try:
+            out.append((where, UnitModel(id=record["id"], name=record["name"], group=record["group"], exempt=exempt)))
+        except ValidationError as exc:
+            fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
+            problems.append(f"{where}: giá trị không hợp lệ ở cột {fields} (mã đơn vị chỉ gồm chữ thường a-z, số, -)")
+    if problems:
+        raise CampaignError(campaign_label, problems)
+    return out
+
+
 def _resolve(model: CampaignModel, catalogue: Catalogue, text: str) -> tuple[tuple[Department, ...], list[str]]:
     """Resolve assignments to leaves; collect every mistake."""
     problems: list[str] = []
@@ -210,7 +441,7 @@ def _resolve(model: CampaignModel, catalogue: Catalogue, text: str) -> tuple[tup
     seen_appendix: dict[str, int] = {}
     departments: list[Department] = []
     known = set(catalogue.node_titles)
-    for di, dept in enumerate(model.departments):
+    for di, dept in enumerate(model.departments or ()):
         dpath: list[str | int] = ["departments", di]
         if dept.id in seen_ids:
             problems.append(
@@ -255,7 +486,9 @@ def _resolve(model: CampaignModel, catalogue: Catalogue, text: str) -> tuple[tup
         order_index = {leaf.code: i for i, leaf in enumerate(catalogue.leaves)}
         items.sort(key=lambda leaf: order_index[leaf.code])
         departments.append(
-            Department(id=dept.id, name=dept.name, appendix=dept.appendix, order=order, items=tuple(items))
+            Department(
+                id=dept.id, name=dept.name, appendix=dept.appendix, order=order, items=tuple(items), catalogue=catalogue
+            )
         )
     for leaf in catalogue.leaves:
         if leaf.is_self and leaf.code not in owner:

@@ -267,7 +267,7 @@ def check(
         warnings = len(problems) - errors
         for r in results:
             dept = camp.department_by_id.get(r.department_id or "")
-            who = f"{dept.name} (Phụ lục {dept.appendix})" if dept else "không nhận diện được cơ quan"
+            who = f"{dept.name} ({dept.label})" if dept else "không nhận diện được cơ quan"
             verdict = ("hợp lệ", "green") if r.errors == 0 else ("có lỗi", "red")
             err.print(
                 _styled(

@@ -72,7 +72,7 @@ def generate_workbooks(
 ) -> GenerateResult:
     """Write one scoring workbook per department into ``out_dir`` (atomically, file by file)."""
     stamp = (now or datetime.now(UTC)).replace(microsecond=0)
-    unverified, total = campaign.catalogue.verification()
+    unverified, total = campaign.verification()
     result = GenerateResult(out_dir=out_dir, unverified_nodes=unverified, total_nodes=total)
     for dept in campaign.departments:
         if departments and dept.id not in departments:
@@ -133,13 +133,13 @@ def build_return_workbook(campaign: Campaign, dept: Department, generated_at: da
     if campaign.model.protection_password:
         wb.security.workbookPassword = campaign.model.protection_password
     wb.properties.creator = f"parcli {__version__}"
-    wb.properties.title = f"{campaign.model.title} — Phụ lục {dept.appendix} — {dept.name}"
+    wb.properties.title = f"{campaign.model.title} — {dept.label} — {dept.name}"
     return wb
 
 
 def _write_cover(ws: Worksheet, campaign: Campaign, dept: Department, s: _Styles) -> None:
     m = campaign.model
-    cat = campaign.catalogue
+    cat = dept.catalogue
     unverified, total = cat.verification()
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 95
@@ -149,11 +149,20 @@ def _write_cover(ws: Worksheet, campaign: Campaign, dept: Department, s: _Styles
         (m.title, "", "bold"),
         ("", "", ""),
         ("Cơ quan thực hiện", dept.name, "value"),
-        ("Phụ lục", f"Phụ lục {dept.appendix}", "value"),
+        *(
+            [("Phụ lục", f"Phụ lục {dept.appendix}", "value")]
+            if dept.appendix
+            else [("Nhóm đơn vị", campaign.group_name(dept.group or ""), "value")]
+        ),
         (
             "Số mục được giao",
             f"{len(dept.items)} tiêu chí thành phần, tổng điểm tối đa {fmt_points(dept.max_points)}",
             "value",
+        ),
+        *(
+            [("Được miễn", "; ".join(f"{c}. {cat.node_titles[c]}" for c in dept.exempt), "value")]
+            if dept.exempt
+            else []
         ),
         ("Hạn gửi kết quả", f"Trước ngày {date_vn(m.deadlines.returns)} (gửi về {m.organiser.name})", "value"),
         ("Bộ tiêu chí", f"{cat.model.title} — {cat.model.decision}", "value"),
@@ -269,8 +278,8 @@ def _write_meta(ws: Worksheet, campaign: Campaign, dept: Department, generated_a
         layout.META_TOOL_VERSION: __version__,
         layout.META_CAMPAIGN: campaign.id,
         layout.META_CAMPAIGN_HASH: campaign.content_hash,
-        layout.META_CATALOGUE: campaign.catalogue.id,
-        layout.META_CATALOGUE_HASH: campaign.catalogue.content_hash,
+        layout.META_CATALOGUE: dept.catalogue.id,
+        layout.META_CATALOGUE_HASH: dept.catalogue.content_hash,
         layout.META_DEPARTMENT: dept.id,
         layout.META_DEPARTMENT_NAME: dept.name,
         layout.META_APPENDIX: dept.appendix,
@@ -376,9 +385,10 @@ def _guidance(leaf: Leaf) -> str:
 def _write_scores(ws: Worksheet, campaign: Campaign, dept: Department, s: _Styles, lists: dict[str, str]) -> None:
     from openpyxl.utils import get_column_letter
 
-    cat = campaign.catalogue
+    cat = dept.catalogue
     m = campaign.model
-    ws.cell(row=1, column=1, value=f"PHỤ LỤC {dept.appendix}").font = s.title
+    heading = f"PHỤ LỤC {dept.appendix}" if dept.appendix else dept.name.upper()
+    ws.cell(row=1, column=1, value=heading).font = s.title
     ws.cell(
         row=2, column=1, value=f"KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM {m.year} — {dept.name.upper()}"
     ).font = s.bold

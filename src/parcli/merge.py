@@ -285,7 +285,7 @@ def _decide(result: MergeResult, pick: set[str]) -> None:
                 Problem(
                     slug="missing-return",
                     department=dept.id,
-                    message=f"{dept.name} (Phụ lục {dept.appendix}) chưa gửi phiếu chấm điểm.",
+                    message=f"{dept.name} ({dept.label}) chưa gửi phiếu chấm điểm.",
                 )
             )
             outcome.errors = 1

@@ -51,6 +51,26 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "legacy-encoding": ("warning", "text that looks like TCVN3/VNI legacy encoding"),
     "formula-in-text": ("warning", "a formula in an explanation/evidence cell; its text is kept as text"),
     "max-changed": ("warning", "the max-points cell was edited; the catalogue's maximum is used"),
+    # survey respondent lists
+    "respondent-field-missing": ("error", "a required field of a nominated respondent is empty"),
+    "group-unknown": ("error", "the respondent group is not one of the groups of the survey lists plan"),
+    "group-not-allowed": ("error", "the unit may not nominate this group, or the group belongs on the other sheet"),
+    "email-invalid": ("error", "not one valid e-mail address (spaces, accents, two addresses, no @ …)"),
+    "email-not-official": (
+        "error",
+        "an official or leader must be reached at an official e-mail domain; private mailboxes (gmail …) are refused",
+    ),
+    "phone-invalid": ("error", "not a Vietnamese phone number (10-digit mobile, or 10–11-digit landline starting 02)"),
+    "formula-in-cell": ("error", "a formula in a respondent list cell instead of typed text"),
+    "respondent-duplicate": (
+        "error",
+        "the same person (e-mail or mobile number) nominated twice, within a list or by two units; both places named",
+    ),
+    "name-recased": ("warning", "names typed all in capitals or all in lower case; written with capital initials"),
+    "quota-not-met": ("error", "fewer valid respondents in a group than the number the plan asks of the unit"),
+    "quota-exceeded": ("warning", "more respondents in a group than the number the plan asks of the unit"),
+    "list-missing": ("error", "no respondent list was returned by this unit"),
+    "duplicate-list": ("error", "the same unit returned more than one different list; none is used"),
 }
 
 

@@ -24,7 +24,7 @@ from parcli.numbers import fmt_points, to_decimal
 from parcli.problems import Problem
 
 if TYPE_CHECKING:
-    from parcli.campaign import Campaign
+    from parcli.campaign import Campaign, Department
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xltx"}
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a scoring workbook is a few hundred KB
@@ -305,15 +305,16 @@ def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: _Coll
             "đúng phiếu của đợt này.",
         )
         return
-    if meta.get(layout.META_CATALOGUE_HASH) != campaign.catalogue.content_hash:
+    dept_id = meta.get(layout.META_DEPARTMENT, "")
+    dept = campaign.department_by_id.get(dept_id)
+    expected_hash = dept.catalogue.content_hash if dept is not None else campaign.catalogue.content_hash
+    if meta.get(layout.META_CATALOGUE_HASH) != expected_hash:
         add.add(
             "wrong-catalogue-version",
             "Phiếu được tạo từ một phiên bản bộ tiêu chí khác với phiên bản đang "
             "dùng để tổng hợp. Đề nghị điền vào phiếu mới nhất đã được phát hành.",
         )
         return
-    dept_id = meta.get(layout.META_DEPARTMENT, "")
-    dept = campaign.department_by_id.get(dept_id)
     if dept is None:
         add.add("unknown-department", f"Cơ quan “{dept_id}” ghi trong phiếu không có trong kế hoạch đánh giá.")
         return
@@ -327,7 +328,7 @@ def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: _Coll
         )
         return
     result.sent_date = _read_cover(wb)
-    _read_scores(wb[layout.SHEET_SCORES], campaign, dept.items, result, add)
+    _read_scores(wb[layout.SHEET_SCORES], campaign, dept, result, add)
 
 
 def _guess_department(wb: Any, campaign: Campaign) -> str | None:
@@ -370,13 +371,13 @@ def _code_of(value: object) -> str:
     return layout.nfc(str(value)).strip()
 
 
-def _read_scores(
-    ws: Any, campaign: Campaign, assigned: tuple[Leaf, ...], result: ReturnResult, add: _Collector
-) -> None:
+def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnResult, add: _Collector) -> None:
     from openpyxl.utils import get_column_letter
 
     sheet = layout.SHEET_SCORES
-    limit = layout.HEADER_SEARCH_ROWS + 4 * len(campaign.catalogue.leaves) + 200
+    assigned = dept.items
+    catalogue = dept.catalogue
+    limit = layout.HEADER_SEARCH_ROWS + 4 * len(catalogue.leaves) + 200
     ncols = len(layout.SCORE_HEADERS) + 3
     rows: list[tuple[Any, ...]] = []
     for raw in ws.iter_rows(min_row=1, max_row=limit, max_col=ncols):
@@ -410,8 +411,8 @@ def _read_scores(
                 cell=f"{get_column_letter(len(layout.SCORE_HEADERS))}{header.row}",
             )
     mine = {leaf.code: leaf for leaf in assigned}
-    leaves = campaign.catalogue.leaf_by_code
-    groups = set(campaign.catalogue.node_titles) - set(leaves)
+    leaves = catalogue.leaf_by_code
+    groups = set(catalogue.node_titles) - set(leaves)
     nfd_cells: list[str] = []
     last_table_row = header.row
     for index in range(header.row, len(rows)):
@@ -432,8 +433,10 @@ def _read_scores(
             continue
         leaf = mine.get(code)
         if leaf is None:
-            owner = campaign.owner_of.get(code)
-            if owner is not None:
+            owner = None if campaign.is_units else campaign.owner_of.get(code)
+            if dept.is_exempt(code):
+                why = f"thuộc phần {dept.name} được miễn đánh giá"
+            elif owner is not None:
                 why = f"thuộc Phụ lục {owner.appendix} ({owner.name}), không thuộc phiếu này"
             elif code in leaves:
                 why = "do điều tra xã hội học chấm điểm, không tự đánh giá"
