@@ -17,7 +17,7 @@ import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -103,13 +103,23 @@ class Part:
     self_max: Decimal = ZERO  # applicable maximum of self-assessed items
     self_score: Decimal = ZERO  # as typed by the departments
     final: Decimal = ZERO  # appraisal where typed, else self score
+    scored: int = 0  # self-assessed items with a score (typed or appraised)
+    scored_max: Decimal = ZERO  # maximum of those items
     survey_max: Decimal = ZERO
     survey: Decimal = ZERO
 
     def percent(self, with_survey: bool = False) -> Decimal | None:
+        """The share of points; None (a dash) when nothing of the self part is scored and no survey is given."""
         if with_survey:
             return pct(self.final + self.survey, self.self_max + self.survey_max)
+        if self.scored == 0:
+            return None
         return pct(self.final, self.self_max)
+
+    @property
+    def lost(self) -> Decimal:
+        """Points lost by the items that have a score (items without one are not lost, only unscored)."""
+        return self.scored_max - self.final
 
 
 @dataclass
@@ -160,7 +170,11 @@ def expected_figures(
             p.final += final or ZERO
         if final is None:
             unscored.append(leaf.code)
-        elif final < leaf.max_points:
+            continue
+        for p in parts:
+            p.scored += 1
+            p.scored_max += leaf.max_points
+        if final < leaf.max_points:
             lost.append((order, leaf.code, leaf.max_points, final, leaf.max_points - final))
     lost.sort(key=lambda x: (-x[4], x[0]))
     return Expected(
@@ -399,8 +413,16 @@ def year(campaign: Campaign, issued: dict[str, Path], tmp_path_factory: pytest.T
     )
 
 
+LAST_YEAR_NA = "3.5.1"  # allows “Không áp dụng”; applicable this year
+# What the reviewer typed into last year's workbook: code → (cell value, the number it means)
+LAST_YEAR_APPRAISALS: dict[str, tuple[Any, Decimal]] = {
+    "1.1.2": (0.5, Decimal("0.5")),  # self 1,5 (full marks in fields 1–4): down
+    "5.4.1": ("1,5", Decimal("1.5")),  # self 0,5 (lowest level in fields 5–8): up to the maximum
+}
+
+
 def last_year_values(campaign: Campaign) -> dict[str, dict[str, dict[str, Any]]]:
-    """“Last year”: full marks in fields 1–4, the lowest non-zero level (scales: 0) in fields 5–8."""
+    """“Last year”: full marks in fields 1–4, the lowest non-zero level (scales: 0) in fields 5–8; 3.5.1 N/A."""
     values: dict[str, dict[str, dict[str, Any]]] = {}
     for dept in campaign.departments:
         cells = {}
@@ -411,7 +433,7 @@ def last_year_values(campaign: Campaign) -> dict[str, dict[str, dict[str, Any]]]
             else:
                 score = sorted(options)[1] if options is not None else ZERO
             cells[leaf.code] = {
-                "score": float(score),
+                "score": NA if leaf.code == LAST_YEAR_NA else float(score),
                 "explanation": f"Năm 2022, mục {leaf.code}: kết quả theo báo cáo năm.",
                 "evidence": "Báo cáo số 01/BC năm 2022",
             }
@@ -423,12 +445,15 @@ def last_year_values(campaign: Campaign) -> dict[str, dict[str, dict[str, Any]]]
 def last_year(
     campaign: Campaign, issued: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, Expected]:
-    """A second consolidated workbook, every department returned, no appraisal: “last year”."""
+    """A second consolidated workbook, every department returned, one item N/A, two appraisals: “last year”."""
+    assert campaign.catalogue.leaf_by_code[LAST_YEAR_NA].not_applicable
     root = tmp_path_factory.mktemp("last-year")
     values = last_year_values(campaign)
     build_returns(campaign, issued, root / "returns", values, {})
     path = consolidate(campaign, root / "returns", root / "tong-hop-2022.xlsx")
-    return path, expected_figures(campaign, typed_scores(values), {})
+    appraise(path, {code: (value, "Thẩm định năm 2022.") for code, (value, _) in LAST_YEAR_APPRAISALS.items()})
+    appraised = {code: dec for code, (_, dec) in LAST_YEAR_APPRAISALS.items()}
+    return path, expected_figures(campaign, typed_scores(values), appraised)
 
 
 # --- 1. the figures, in all three formats -------------------------------------------------------
@@ -446,6 +471,9 @@ def test_scenario_is_what_the_test_thinks(campaign: Campaign, year: Year) -> Non
     lost = [code for code, *_ in e.lost]
     assert "1.1.2" in lost and "4.3.1" in lost and "5.4.1" in lost and "3.1.2" not in lost
     assert e.index.self_score != e.index.final  # the appraisal changes the total
+    # the unscored item (7.2.3, 0,5) tells “lost” apart from “self max − appraised”
+    assert e.index.lost == e.index.self_max - e.index.final - campaign.catalogue.leaf_by_code["7.2.3"].max_points
+    assert e.index.lost == sum((x[3] for x in e.lost), ZERO)
 
 
 def test_context_matches_independent_sums(year: Year) -> None:
@@ -456,13 +484,15 @@ def test_context_matches_independent_sums(year: Year) -> None:
         e.index.self_max,
     )
     assert ctx["index"]["percent"] == e.index.percent()
+    assert ctx["index"]["lost"] == e.index.lost
     for f in ctx["fields"]:
         want = e.fields[f["code"]]
-        assert (f["self_score"], f["appraised"], f["self_max"], f["percent"]) == (
+        assert (f["self_score"], f["appraised"], f["self_max"], f["percent"], f["lost"]) == (
             want.self_score,
             want.final,
             want.self_max,
             want.percent(),
+            want.lost,
         ), f["code"]
     assert [i["code"] for i in ctx["lost"]] == [code for code, *_ in e.lost]
 
@@ -479,9 +509,24 @@ def test_headline_figures(year: Year, fmt: str) -> None:
         f"Điểm các cơ quan tự đánh giá: {fmt_points(i.self_score)} điểm ({self_percent}); "
         f"sau thẩm định: {fmt_points(i.final)} điểm" in doc.text
     )
-    assert f"Số điểm bị trừ ở phần tự đánh giá: {fmt_points(i.self_max - i.final)} điểm" in doc.text
+    # the points lost are those of the lost-items table (section 3); the unscored item is not counted
+    lost = sum((x[3] for x in year.expected.lost), ZERO)
+    assert f"Số điểm bị trừ ở phần tự đánh giá: {fmt_points(lost)} điểm" in doc.text
     assert f"Còn {len(year.expected.unscored)} tiêu chí thành phần chưa có điểm" in doc.text
     assert "Hưng Yên, ngày 19 tháng 01 năm 2024" in doc.text
+
+
+TITLE = "Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm 2023 của tỉnh Hưng Yên"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_title_under_the_heading(year: Year, fmt: str) -> None:
+    """“BÁO CÁO” heads the document; the title under it does not say “Báo cáo” again."""
+    doc = year.docs[fmt]
+    assert year.data.context["title"] == TITLE
+    heading = f"# BÁO CÁO ## {TITLE}" if fmt == "md" else f"BÁO CÁO {TITLE}"
+    assert heading in doc.text
+    assert "Báo cáo kết quả" not in doc.text
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -519,10 +564,11 @@ def test_lost_items_table(campaign: Campaign, year: Year, fmt: str) -> None:
         assert cells[3].split(" (")[0] == fmt_points(final), code
         assert cells[4] == fmt_points(lost)
         assert cells[5] == f"{dept.name} (PL {dept.appendix})"
-        if code in APPRAISALS:
+        if code in APPRAISALS:  # the appraised score, with the self score beside it, in every format
             assert APPRAISALS[code][2] in cells[6]  # the appraisal note
-            if fmt != "docx":  # Word shows the appraised score only
-                assert f"tự chấm {fmt_points(num(year.typed[code]))}" in cells[3]
+            assert cells[3] == f"{fmt_points(final)} (tự chấm {fmt_points(num(year.typed[code]))})", (fmt, code)
+        else:
+            assert cells[3] == fmt_points(final), (fmt, code)
     # the appraised scores, one by one
     assert doc.row(rows, "1.1.2")[3].startswith("0,5")
     assert doc.row(rows, "4.3.1")[3].split(" (")[0] == "0"
@@ -559,8 +605,11 @@ def test_unscored_and_departments_tables(campaign: Campaign, year: Year, fmt: st
         cells = doc.row(rows, dept.name, col=1)
         d = e.departments[dept.id]
         assert cells[0] == dept.appendix
-        assert cells[3] == f"{fmt_points(d.final)}/{fmt_points(d.self_max)}", dept.id
+        score = fmt_points(d.final) if d.scored else "–"  # nothing scored (missing, or only N/A): a dash
+        assert cells[3] == f"{score}/{fmt_points(d.self_max)}", dept.id
         assert cells[4] == fmt_percent(d.percent()), dept.id
+        if dept.id == MISSING:
+            assert cells[3:5] == ["–/0,5", "–"]
         if dept.id == MISSING:
             assert (cells[5], cells[6]) == ("Chưa nộp", "")
         elif dept.id == LATE_DEPT:
@@ -574,6 +623,48 @@ def test_departments_table_counts_items(campaign: Campaign, year: Year, fmt: str
     doc = year.docs[fmt]
     rows = doc.table("PL", "Cơ quan", "Số mục")
     assert [r[2] for r in rows] == [str(len(d.items)) for d in campaign.departments]
+
+
+DEADLINE = date(2024, 1, 15)  # the returns deadline: the plan says “trước ngày 15/01/2024”
+
+
+def _file_dated(path: Path, day: date) -> None:
+    stamp = datetime.combine(day, time(12, 0)).timestamp()  # local noon, as the file's own clock would say
+    os.utime(path, (stamp, stamp))
+
+
+def test_on_time_means_before_the_deadline_day(
+    campaign: Campaign, year: Year, issued: dict[str, Path], tmp_path: Path
+) -> None:
+    """On time iff the date received (the cover's “Ngày gửi”, else the file's date) is before 15/01/2024."""
+    assert campaign.model.deadlines.returns == DEADLINE
+    before = DEADLINE - timedelta(days=1)
+    # department → (date on the cover, date of the file, status, date shown)
+    cases: dict[str, tuple[date | None, date | None, str, str]] = {
+        "so-kh-cn": (before, None, "Hợp lệ, đúng hạn", "14/01/2024"),
+        "so-y-te": (DEADLINE, None, "Hợp lệ, muộn", "15/01/2024"),  # on the deadline day: late
+        "so-xay-dung": (None, before, "Hợp lệ, đúng hạn", "14/01/2024"),  # no cover date: the file's date
+        "so-cong-thuong": (None, DEADLINE, "Hợp lệ, muộn", "15/01/2024"),
+        "so-nn-ptnt": (before, DEADLINE + timedelta(days=2), "Hợp lệ, đúng hạn", "14/01/2024"),  # cover first
+    }
+    folder = tmp_path / "returns"
+    shutil.copytree(year.returns, folder)
+    for dept_id, (sent, file_day, _, _) in cases.items():
+        target = folder / issued[dept_id].name
+        fill_workbook(issued[dept_id], target, department_values(campaign, dept_id), sent=sent)
+        if file_day is not None:
+            _file_dated(target, file_day)
+    data = build_report(campaign, consolidate(campaign, folder, tmp_path / "tong-hop.xlsx"), today=TODAY)
+    for fmt, doc in render_all(data, tmp_path / "out").items():
+        assert "Hạn gửi: trước ngày 15/01/2024." in doc.text, fmt
+        rows = doc.table("PL", "Cơ quan", "Số mục", "Điểm / tối đa", "Tỷ lệ", "Tình trạng", "Ngày gửi")
+        for dept_id, (_, _, label, shown) in cases.items():
+            name = campaign.department_by_id[dept_id].name
+            assert doc.row(rows, name, col=1)[5:7] == [label, shown], (fmt, dept_id)
+        late = campaign.department_by_id[LATE_DEPT].name
+        assert doc.row(rows, late, col=1)[5:7] == ["Hợp lệ, muộn", "17/01/2024"], fmt
+    late_flags = {d["id"]: d["late"] for d in data.context["departments"] if d["id"] in cases}
+    assert late_flags == {d: label.endswith("muộn") for d, (_, _, label, _) in cases.items()}
 
 
 # --- 2. not applicable ----------------------------------------------------------------------------
@@ -602,8 +693,47 @@ def test_not_applicable_leaves_the_denominator(campaign: Campaign, year: Year, f
     )
     # Thanh tra tỉnh's only item is not applicable: nothing to score, no percentage
     rows = doc.table("PL", "Cơ quan", "Số mục")
-    assert doc.row(rows, "Thanh tra tỉnh", col=1)[3:5] == ["0/0", "–"]
+    assert doc.row(rows, "Thanh tra tỉnh", col=1)[3:5] == ["–/0", "–"]
     assert "Mục không áp dụng không tính vào điểm và điểm tối đa" in doc.text
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_not_applicable_items_are_listed(campaign: Campaign, year: Year, fmt: str) -> None:
+    """Each N/A item, with its maximum (not counted), the department and the department's explanation."""
+    doc = year.docs[fmt]
+    top = "Tối đa (không tính)" if fmt == "docx" else "Điểm tối đa (không tính)"
+    rows = doc.table("Mã", "Tiêu chí thành phần", top, "Cơ quan", "Giải trình")
+    want = []
+    for leaf in campaign.catalogue.leaves:  # catalogue order
+        if leaf.code in year.expected.not_applicable:
+            dept = campaign.owner_of[leaf.code]
+            explanation = OVERRIDES[dept.id][leaf.code]["explanation"]
+            want.append(
+                [leaf.code, leaf.title, fmt_points(leaf.max_points), f"{dept.name} (PL {dept.appendix})", explanation]
+            )
+    assert [r[0] for r in want] == ["2.3.2", "6.4.2"]
+    assert rows == want
+
+
+def test_nothing_scored_shows_dashes(campaign: Campaign, tmp_path: Path) -> None:
+    """No department has returned yet: no percentage anywhere, nothing lost, every department “–/max”."""
+    (tmp_path / "returns").mkdir()
+    consolidated = consolidate(campaign, tmp_path / "returns", tmp_path / "tong-hop.xlsx")
+    data = build_report(campaign, consolidated, today=TODAY)
+    e = expected_figures(campaign, {}, {})
+    assert e.index.scored == 0 and e.index.percent() is None and e.index.lost == 0
+    assert (data.context["index"]["percent"], data.context["index"]["lost"]) == (None, ZERO)
+    for fmt, doc in render_all(data, tmp_path / "out").items():
+        assert f"/{fmt_points(e.index.self_max)} điểm, đạt –" in doc.text, fmt
+        assert "Số điểm bị trừ ở phần tự đánh giá: 0 điểm" in doc.text, fmt
+        assert f"Còn {len(e.unscored)} tiêu chí thành phần chưa có điểm" in doc.text, fmt
+        fields = doc.table("Lĩnh vực", "Điểm tối đa")
+        assert [doc.row(fields, code)[5] for code in e.fields] == ["–"] * len(e.fields), fmt
+        assert doc.row(fields, "Tổng cộng")[5] == "–", fmt
+        depts = doc.table("PL", "Cơ quan", "Số mục")
+        for dept in campaign.departments:
+            d = e.departments[dept.id]
+            assert doc.row(depts, dept.name, col=1)[3:6] == [f"–/{fmt_points(d.self_max)}", "–", "Chưa nộp"], fmt
 
 
 # --- 3. survey ------------------------------------------------------------------------------------
@@ -674,9 +804,13 @@ def test_survey_given_via_cli(campaign: Campaign, year: Year, tmp_path: Path) ->
 
 def _replace(lines: list[str], code: str, new: str | None) -> tuple[list[str], int]:
     """Replace (or drop, with None) the line of ``code``; return the lines and its 1-based line number."""
-    index = next(i for i, line in enumerate(lines) if line.startswith(code + ","))
+    index = next(i for i, line in enumerate(lines) if re.split("[,;]", line)[0] == code)
     out = lines[:index] + ([new] if new is not None else []) + lines[index + 1 :]
     return out, index + 1
+
+
+INVALID = "Tệp điểm điều tra xã hội học không hợp lệ"
+TWO_COLUMNS = ["cần đúng hai cột mã mục và điểm", "dùng dấu chấm phẩy", "đặt điểm trong ngoặc kép"]
 
 
 def _bad_survey(campaign: Campaign, case: str) -> tuple[list[str], int | None, list[str]]:
@@ -684,36 +818,39 @@ def _bad_survey(campaign: Campaign, case: str) -> tuple[list[str], int | None, l
     lines = survey_lines(campaign)
     if case == "missing-item":
         out, _ = _replace(lines, "8.2.2", None)
-        return out, None, ["thiếu", "8.2.2"]
+        return out, None, [INVALID, "thiếu", "8.2.2"]
     if case == "unknown-code":
-        return [*lines, "9.9.9,1"], len(lines) + 1, ["9.9.9", "không phải mục điều tra xã hội học"]
+        return [*lines, "9.9.9,1"], len(lines) + 1, [INVALID, "9.9.9", "không phải mục điều tra xã hội học"]
     if case == "self-assessed-code":
-        return [*lines, "1.1.1,0.5"], len(lines) + 1, ["1.1.1", "không phải mục điều tra xã hội học"]
+        return [*lines, "1.1.1,0.5"], len(lines) + 1, [INVALID, "1.1.1", "không phải mục điều tra xã hội học"]
     if case == "above-max":
         out, n = _replace(lines, "1.4.2", "1.4.2,0.75")  # max 0,5
-        return out, n, ["1.4.2", "0,75", "phải từ 0 đến 0,5"]
+        return out, n, [INVALID, "1.4.2", "0,75", "phải từ 0 đến 0,5"]
     if case == "negative":
         out, n = _replace(lines, "1.4.2", "1.4.2,-0.1")
-        return out, n, ["1.4.2", "phải từ 0 đến 0,5"]
+        return out, n, [INVALID, "1.4.2", "phải từ 0 đến 0,5"]
     if case == "not-a-number":
         out, n = _replace(lines, "1.5.3", "1.5.3,khá")
-        return out, n, ["1.5.3", "“khá”", "không phải là số"]
+        return out, n, [INVALID, "1.5.3", "“khá”", "không phải là số"]
     if case in ("nan", "infinity"):
-        out, n = _replace(lines, "1.5.3", "1.5.3," + ("NaN" if case == "nan" else "Infinity"))
-        return out, n, ["1.5.3"]
+        word = "NaN" if case == "nan" else "Infinity"
+        out, n = _replace(lines, "1.5.3", f"1.5.3,{word}")
+        return out, n, [INVALID, "1.5.3", f"“{word}”", "không phải là số"]
     if case == "unquoted-decimal-comma":
         out, n = _replace(lines, "1.5.3", "1.5.3,1,12")  # three columns: must not be read as 1
-        return out, n, ["1.5.3"]
-    if case == "no-scores":
-        return lines[:2], None, ["thiếu"]
+        return out, n, [*TWO_COLUMNS, "đọc được 3 cột"]
+    if case == "semicolon-extra-column":
+        out = [line.replace(",", ";") for line in lines]
+        out, n = _replace(out, "1.5.3", "1.5.3;1,12;0,5")
+        return out, n, [*TWO_COLUMNS, "đọc được 3 cột"]
+    if case == "one-column":
+        out, n = _replace(lines, "1.5.3", "1.5.3")
+        return out, n, [*TWO_COLUMNS, "đọc được 1 cột"]
+    if case == "no-scores":  # a comment and the header only
+        return lines[:2], None, ["không có điểm nào"]
+    if case == "empty":
+        return [], None, ["không có điểm nào"]
     raise AssertionError(case)
-
-
-_DECIMAL_SPECIALS = (
-    "report.py load_survey: Decimal('NaN') / Decimal('Infinity') parse as numbers; the range check "
-    "`Decimal(0) <= points <= leaf.max_points` (NaN) or fmt_points(points) (Infinity, in "
-    "numbers.normalise → quantize) raises decimal.InvalidOperation: traceback, exit 1, no message"
-)
 
 
 @pytest.mark.parametrize(
@@ -725,42 +862,54 @@ _DECIMAL_SPECIALS = (
         "above-max",
         "negative",
         "not-a-number",
-        pytest.param("nan", marks=pytest.mark.xfail(strict=True, reason=_DECIMAL_SPECIALS)),
-        pytest.param("infinity", marks=pytest.mark.xfail(strict=True, reason=_DECIMAL_SPECIALS)),
-        pytest.param(
-            "unquoted-decimal-comma",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="report.py load_survey reads only row[0] and row[1]: the line `1.5.3,1,12` (a decimal "
-                "comma without quotes) is read silently as 1 and the third column dropped; exit 0",
-            ),
-        ),
-        pytest.param(
-            "no-scores",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="report.py load_survey: `if missing and scores:` lets a file with no scores at all "
-                "(header only) through; the report then says 'Chỉ số CCHC của tỉnh' with survey '–/32' "
-                "and field rows 'chờ kết quả'; exit 0",
-            ),
-        ),
+        "nan",
+        "infinity",
+        "unquoted-decimal-comma",
+        "semicolon-extra-column",
+        "one-column",
+        "no-scores",
+        "empty",
     ],
 )
 def test_bad_survey_file_exits_3(campaign: Campaign, year: Year, tmp_path: Path, case: str) -> None:
     lines, lineno, words = _bad_survey(campaign, case)
     path = tmp_path / f"dieu-tra-{case}.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     out = tmp_path / "bao-cao.md"
     result = CliRunner().invoke(app, ["report", str(year.consolidated), "-o", str(out), "--survey", str(path)])
     text = squash(result.output)
     assert result.exit_code == 3, result.output
-    assert "Tệp điểm điều tra xã hội học không hợp lệ" in text
+    assert f"Lỗi: {path.name}" in text or f"Lỗi: {INVALID}" in text, text
     assert path.name in text
     if lineno is not None:
         assert f"{path.name} dòng {lineno}:" in text
     for word in words:
         assert word in text
+    assert "Traceback" not in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("style", ["semicolon", "quoted"])
+def test_survey_csv_with_decimal_commas(campaign: Campaign, year: Year, tmp_path: Path, style: str) -> None:
+    """Excel on a Vietnamese system saves “1.5.3;1,12”; a ',' file may quote the score: “1.5.3,"1,12"”."""
+    survey = survey_values(campaign)
+    assert any(v != v.to_integral_value() for v in survey.values())  # the decimal comma is exercised
+    sep, quote = (";", "") if style == "semicolon" else (",", '"')
+    lines = ["# điểm điều tra xã hội học", f"ma_muc{sep}diem"] + [
+        f"{code}{sep}{quote}{str(value).replace('.', ',')}{quote}" for code, value in survey.items()
+    ]
+    path = tmp_path / "dieu-tra.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    i = expected_figures(campaign, year.typed, year.appraised, survey).index
+    total, top = i.final + i.survey, i.self_max + i.survey_max
+    data = build_report(campaign, year.consolidated, survey=path, today=TODAY)
+    assert (data.context["index"]["survey_score"], data.context["index"]["percent"]) == (i.survey, pct(total, top))
+    out = tmp_path / "bao-cao.md"
+    result = CliRunner().invoke(app, ["report", str(year.consolidated), "-o", str(out), "--survey", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"phần điều tra xã hội học: {fmt_points(i.survey)}/{fmt_points(i.survey_max)} điểm" in md_plain(
+        out.read_text("utf-8")
+    )
 
 
 # --- 4. last year ---------------------------------------------------------------------------------
@@ -775,56 +924,102 @@ def with_previous(
 
 
 _SIGNED = re.compile(r"^([+−]\d+(,\d+)?|0)$")
+PREVIOUS_NOTE = {
+    "md": "Năm trước: tong-hop-2022.xlsx; năm trước và thay đổi tính trên phần tự đánh giá sau thẩm định, "
+    "bằng điểm phần trăm.",
+    "docx": "Năm trước: tong-hop-2022.xlsx; thay đổi tính trên phần tự đánh giá sau thẩm định, bằng điểm phần trăm.",
+}
+PREVIOUS_NOTE["html"] = PREVIOUS_NOTE["md"]
+
+
+def previous_columns(doc: Doc, fmt: str) -> tuple[list[list[str]], int | None, int]:
+    """The field table with last year's columns: (rows, column of last year's %, column of the change).
+
+    Word has no room for last year's percentage: only the change is shown.
+    """
+    head = ("Lĩnh vực", "Điểm tối đa", "Tự đánh giá", "Sau thẩm định", "Điều tra XHH", "Tỷ lệ")
+    if fmt == "docx":
+        return doc.table(*head, "Thay đổi so với năm trước"), None, 6
+    return doc.table(*head, "Năm trước", "Thay đổi"), 6, 7
+
+
+def test_last_year_is_what_the_test_thinks(campaign: Campaign, last_year: tuple[Path, Expected]) -> None:
+    """Guards the arithmetic below: last year's N/A item and appraisals change last year's self part."""
+    e = last_year[1]
+    assert e.not_applicable == {LAST_YEAR_NA} and e.unscored == []
+    field_code = LAST_YEAR_NA.split(".")[0]
+    catalogue_self_max = sum((x.max_points for x in campaign.catalogue.leaves_under(field_code) if x.is_self), ZERO)
+    assert e.fields[field_code].self_max < catalogue_self_max  # N/A leaves the denominator
+    assert e.fields["1"].final < e.fields["1"].self_score and e.fields["5"].final > e.fields["5"].self_score
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_previous_year_column(year: Year, with_previous: dict[str, Doc], fmt: str) -> None:
     doc = with_previous[fmt]
-    if fmt == "docx":
-        rows = doc.table("Lĩnh vực", "Điểm tối đa", "Tự đánh giá", "Sau thẩm định", "Điều tra XHH", "Tỷ lệ")
-        column = 6
-    else:
-        rows = doc.table(
-            "Lĩnh vực", "Điểm tối đa", "Tự đánh giá", "Sau thẩm định", "Điều tra XHH", "Tỷ lệ", "Năm trước"
-        )
-        column = 7
-    assert "Năm trước: tong-hop-2022.xlsx; thay đổi tính bằng điểm phần trăm" in doc.text
+    rows, _, column = previous_columns(doc, fmt)
+    assert PREVIOUS_NOTE[fmt] in doc.text
     changes = [doc.row(rows, code)[column] for code in year.expected.fields]
     assert all(_SIGNED.match(c) for c in changes), changes
     assert any(c.startswith("−") for c in changes)  # last year had full marks in fields 1–4
 
 
-_PREVIOUS_BUG = (
-    "report.py _previous_fields: read_consolidated(previous) is called without maxima, so the criterion "
-    "group rows (Cấp 'Tiêu chí', e.g. 1.1 = 1.1.1 + 1.1.2) are kept as items and every self score is summed "
-    "twice; and the denominator is previous.field_max, the field's whole catalogue maximum (self + survey, "
-    "N/A not excluded), not its applicable self-assessed maximum used for this year's percentage. "
-    "E.g. last year full marks in field 1 (8/8 self) shows 'Năm trước 160,00 %'"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=_PREVIOUS_BUG)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_previous_year_change_values(
     year: Year, last_year: tuple[Path, Expected], with_previous: dict[str, Doc], fmt: str
 ) -> None:
+    """Last year: appraised self part / its applicable self maximum; the change in percentage points."""
     doc = with_previous[fmt]
-    rows = doc.table("Lĩnh vực", "Điểm tối đa")
-    column = 6 if fmt == "docx" else 7
+    rows, before_column, column = previous_columns(doc, fmt)
     for code, f in year.expected.fields.items():
         before = last_year[1].fields[code].percent()
         now = f.percent()
         assert before is not None and now is not None
         cells = doc.row(rows, code)
-        if fmt != "docx":
-            assert cells[6] == fmt_percent(before), code
+        if before_column is not None:
+            assert cells[before_column] == fmt_percent(before), code
         assert cells[column] == signed(now - before), code
 
 
-@pytest.mark.xfail(strict=True, reason=_PREVIOUS_BUG)
-def test_previous_year_same_workbook_no_change(campaign: Campaign, year: Year) -> None:
-    data = build_report(campaign, year.consolidated, previous=year.consolidated, today=TODAY)
-    assert [f["previous"]["change"] for f in data.context["fields"]] == [Decimal(0)] * len(data.context["fields"])
+def test_previous_year_change_ignores_the_survey(
+    campaign: Campaign, year: Year, last_year: tuple[Path, Expected], tmp_path: Path
+) -> None:
+    """With the survey given, “Tỷ lệ” includes it, but the change still compares the appraised self parts."""
+    path = tmp_path / "dieu-tra.csv"
+    path.write_text("\n".join(survey_lines(campaign)) + "\n", encoding="utf-8")
+    e = expected_figures(campaign, year.typed, year.appraised, survey_values(campaign))
+    data = build_report(campaign, year.consolidated, survey=path, previous=last_year[0], today=TODAY)
+    md = read_md(render_text(data, "md"))
+    rows, before_column, column = previous_columns(md, "md")
+    for code, f in e.fields.items():
+        before, now, headline = last_year[1].fields[code].percent(), f.percent(), f.percent(with_survey=True)
+        assert before is not None and now is not None and headline is not None
+        assert headline != now, code  # the test can tell the two bases apart
+        field = next(x for x in data.context["fields"] if x["code"] == code)
+        assert (field["percent"], field["previous"]["percent"], field["previous"]["change"]) == (
+            headline,
+            before,
+            now - before,
+        ), code
+        cells = md.row(rows, code)
+        assert (cells[5], cells[before_column], cells[column]) == (
+            fmt_percent(headline),
+            fmt_percent(before),
+            signed(now - before),
+        ), code
+
+
+@pytest.mark.parametrize("with_survey", [False, True])
+def test_previous_year_same_workbook_no_change(
+    campaign: Campaign, year: Year, tmp_path: Path, with_survey: bool
+) -> None:
+    survey = None
+    if with_survey:
+        survey = tmp_path / "dieu-tra.csv"
+        survey.write_text("\n".join(survey_lines(campaign)) + "\n", encoding="utf-8")
+    data = build_report(campaign, year.consolidated, survey=survey, previous=year.consolidated, today=TODAY)
+    fields = data.context["fields"]
+    assert [f["previous"]["change"] for f in fields] == [Decimal(0)] * len(fields)
+    assert [f["previous"]["percent"] for f in fields] == [year.expected.fields[f["code"]].percent() for f in fields]
 
 
 # --- 5. escaping ----------------------------------------------------------------------------------
@@ -1011,13 +1206,6 @@ def test_cli_missing_consolidated_exits_3(tmp_path: Path) -> None:
     assert "Không tìm thấy bảng tổng hợp" in squash(result.output) and "khong-co.xlsx" in result.output
 
 
-_APPRAISAL_SPECIALS = (
-    "consolidated.py read_consolidated: _number('NaN') / _number('inf') return Decimal NaN / Infinity; "
-    "`not Decimal(0) <= appraised <= top` (NaN) or fmt_points(appraised) (Infinity) raises "
-    "decimal.InvalidOperation: traceback, exit 1, no cell named"
-)
-
-
 @pytest.mark.parametrize(
     ("value", "words"),
     [
@@ -1025,8 +1213,9 @@ _APPRAISAL_SPECIALS = (
         (2, ["điểm thẩm định 2 phải từ 0 đến 1"]),
         (-0.5, ["điểm thẩm định -0,5 phải từ 0 đến 1"]),
         ("1,5", ["điểm thẩm định 1,5 phải từ 0 đến 1"]),
-        pytest.param("NaN", [], marks=pytest.mark.xfail(strict=True, reason=_APPRAISAL_SPECIALS)),
-        pytest.param("inf", [], marks=pytest.mark.xfail(strict=True, reason=_APPRAISAL_SPECIALS)),
+        ("NaN", ["điểm thẩm định “NaN” không phải là số"]),
+        ("inf", ["điểm thẩm định “inf” không phải là số"]),
+        ("-Infinity", ["điểm thẩm định “-Infinity” không phải là số"]),
     ],
 )
 def test_cli_bad_appraisal_names_the_cell(year: Year, tmp_path: Path, value: Any, words: list[str]) -> None:
@@ -1040,24 +1229,28 @@ def test_cli_bad_appraisal_names_the_cell(year: Year, tmp_path: Path, value: Any
     assert f"tong-hop-loi.xlsx › {layout.SHEET_CONSOLIDATED} › {cell} (mục 1.2.1)" in text
     for word in words:
         assert word in text
+    assert "Traceback" not in result.output
     assert not out.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py _guard prints f'[bold red]Lỗi:[/] {exc}' with markup=True and the message is not passed "
-    "through rich.markup.escape: '[ban cuoi]' in a file name is taken as a style tag and dropped, so the "
-    "message names 'dieu-tra .csv' / 'tong-hop .xlsx', a file that does not exist",
-)
-@pytest.mark.parametrize("which", ["survey", "consolidated"])
+@pytest.mark.parametrize("which", ["survey", "missing-consolidated", "bad-appraisal"])
 def test_cli_error_names_a_file_with_brackets(year: Year, tmp_path: Path, which: str) -> None:
+    """Rich markup is off: “[ban cuoi]” in a file name is printed as it is, not taken as a style tag."""
     if which == "survey":
         path = tmp_path / "dieu-tra [ban cuoi].csv"
         path.write_text("ma_muc,diem\n1.4.2,khá\n", encoding="utf-8")
         args = [str(year.consolidated), "--survey", str(path)]
-    else:
+        where = f"{path.name} dòng 2: điểm “khá” của mục 1.4.2 không phải là số"
+    elif which == "missing-consolidated":
         path = tmp_path / "tong-hop [ban cuoi].xlsx"
         args = [str(path)]
+        where = path.name
+    else:
+        path = tmp_path / "tong-hop [ban cuoi].xlsx"
+        shutil.copy(year.consolidated, path)
+        cell = appraise(path, {"1.2.1": ("NaN", None)})["1.2.1"]
+        args = [str(path)]
+        where = f"{path.name} › {layout.SHEET_CONSOLIDATED} › {cell} (mục 1.2.1)"
     result = CliRunner().invoke(app, ["report", *args, "-o", str(tmp_path / "x.md")])
     assert result.exit_code == 3, result.output
-    assert path.name in result.output
+    assert where in squash(result.output)
