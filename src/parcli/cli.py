@@ -153,7 +153,13 @@ def generate(
         table.add_column("Điểm tối đa", justify="right")
         table.add_column("Tệp")
         for w in result.workbooks:
-            table.add_row(w.department.appendix, w.department.name, str(w.items), fmt_points(w.max_points), w.path.name)
+            table.add_row(
+                w.department.appendix or w.department.group or "",
+                w.department.name,
+                str(w.items),
+                fmt_points(w.max_points),
+                w.path.name,
+            )
         table.add_row("", "Cộng", str(sum(w.items for w in result.workbooks)), fmt_points(result.max_points), "")
         err.print(table)
         err.print(f"Các phiếu nằm trong thư mục: {out.resolve()}")

@@ -56,6 +56,12 @@ class Consolidated:
     items: dict[str, ConsolidatedItem] = field(default_factory=dict)
     departments: dict[str, ConsolidatedDepartment] = field(default_factory=dict)
     field_max: dict[str, Decimal] = field(default_factory=dict)
+    unit_items: dict[str, dict[str, ConsolidatedItem]] = field(default_factory=dict)  # each-unit-scores mode
+
+    @property
+    def is_units(self) -> bool:
+        """True for a consolidated workbook of an each-unit-scores campaign."""
+        return self.metadata.get(layout.META_MODE) == "each-unit-scores"
 
     @property
     def campaign_id(self) -> str:
@@ -119,15 +125,18 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
         if sheet not in wb.sheetnames:
             raise ConsolidatedError(f"{path.name} thiếu trang tính “{sheet}”.")
         rows = [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
-        header = layout.find_header(rows, layout.CONSOLIDATED_HEADERS, layout.CONSOLIDATED_HEADERS)
+        labels = layout.UNIT_CONSOLIDATED_HEADERS if result.is_units else layout.CONSOLIDATED_HEADERS
+        header = layout.find_header(rows, labels, labels)
         if header is None:
             raise ConsolidatedError(f"Không tìm thấy dòng tiêu đề đầy đủ trong {path.name} › {sheet}.")
         col = {label: index - 1 for label, index in header.columns.items()}
         bad: list[str] = []
         for offset, row in enumerate(rows[header.row :], start=header.row + 1):
-            cells = list(row) + [None] * (len(layout.CONSOLIDATED_HEADERS) - len(row))
+            cells = list(row) + [None] * (len(labels) - len(row))
             code = _text(cells[col[layout.HEADER_CODE]])
-            if code and _text(cells[col[layout.HEADER_LEVEL]]) == layout.LEVEL_LABELS[1]:
+            unit = _text(cells[col[layout.HEADER_UNIT_ID]]) if result.is_units else ""
+            key = f"{unit}/{code}" if unit else code
+            if not result.is_units and code and _text(cells[col[layout.HEADER_LEVEL]]) == layout.LEVEL_LABELS[1]:
                 try:
                     field_max = _number(cells[col[layout.HEADER_MAX]])
                 except (InvalidOperation, ValueError):
@@ -138,7 +147,7 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
             scored_by_label = _text(cells[col[layout.HEADER_SCORED_BY]])
             if not code or not scored_by_label:
                 continue  # criterion rows with components carry no "Hình thức": they are group rows
-            if maxima is not None and code not in maxima:
+            if maxima is not None and key not in maxima:
                 continue
             scored_by = next((k for k, v in layout.SCORED_BY_LABELS.items() if v == scored_by_label), "self")
             try:
@@ -146,17 +155,20 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
             except (InvalidOperation, ValueError):
                 item_max = None
             raw_score = cells[col[layout.HEADER_SCORE]]
-            not_applicable = layout.label_key(raw_score) == layout.label_key(layout.NOT_APPLICABLE)
+            status = _text(cells[col[layout.HEADER_ITEM_STATUS]])
+            not_applicable = (
+                layout.label_key(raw_score) == layout.label_key(layout.NOT_APPLICABLE) or status == layout.EXEMPT_STATUS
+            )
             raw_appraised = cells[col[layout.HEADER_APPRAISED]]
             cell = f"{get_column_letter(col[layout.HEADER_APPRAISED] + 1)}{offset}"
             try:
                 appraised = _number(raw_appraised)
             except (InvalidOperation, ValueError):
                 bad.append(
-                    f"{path.name} › {sheet} › {cell} (mục {code}): điểm thẩm định “{raw_appraised}” không phải là số"
+                    f"{path.name} › {sheet} › {cell} (mục {key}): điểm thẩm định “{raw_appraised}” không phải là số"
                 )
                 appraised = None
-            top = (maxima or {}).get(code)
+            top = (maxima or {}).get(key)
             if appraised is not None and top is not None and not Decimal(0) <= appraised <= top:
                 bad.append(
                     f"{path.name} › {sheet} › {cell} (mục {code}): điểm thẩm định {fmt_points(appraised)} "
@@ -170,7 +182,7 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
                     f"(mục {code}): điểm tự đánh giá “{raw_score}” đã bị sửa, không phải là số"
                 )
                 score = None
-            result.items[code] = ConsolidatedItem(
+            item = ConsolidatedItem(
                 code=code,
                 max_points=item_max,
                 scored_by=scored_by,
@@ -180,9 +192,13 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
                 appraisal_note=_text(cells[col[layout.HEADER_APPRAISAL_NOTE]]),
                 explanation=_text(cells[col[layout.HEADER_EXPLANATION]]),
                 evidence=_text(cells[col[layout.HEADER_EVIDENCE]]),
-                status=_text(cells[col[layout.HEADER_ITEM_STATUS]]),
+                status=status,
                 file=_text(cells[col[layout.HEADER_FILE]]),
             )
+            if result.is_units:
+                result.unit_items.setdefault(unit, {})[code] = item
+            else:
+                result.items[code] = item
         if bad:
             raise ConsolidatedError(
                 "Bảng tổng hợp có ô không hợp lệ, cần sửa trước khi lập báo cáo:\n" + "\n".join(f"  - {b}" for b in bad)

@@ -130,6 +130,30 @@ CONSOLIDATED_HEADERS: tuple[str, ...] = (
 CONSOLIDATED_HEADER_ROW = 4
 CONSOLIDATED_WIDTHS = (9, 12, 55, 10, 13, 12, 12, 35, 45, 40, 30, 8, 22, 30)
 
+# each-unit-scores mode: one long table, a row per unit and item (no group rows)
+HEADER_UNIT_ID = "Mã đơn vị"
+HEADER_UNIT = "Đơn vị"
+HEADER_GROUP = "Nhóm"
+UNIT_CONSOLIDATED_HEADERS: tuple[str, ...] = (
+    HEADER_UNIT_ID,
+    HEADER_UNIT,
+    HEADER_GROUP,
+    HEADER_CODE,
+    HEADER_TITLE,
+    HEADER_MAX,
+    HEADER_SCORED_BY,
+    HEADER_SCORE,
+    HEADER_APPRAISED,
+    HEADER_APPRAISAL_NOTE,
+    HEADER_EXPLANATION,
+    HEADER_EVIDENCE,
+    HEADER_ITEM_STATUS,
+    HEADER_FILE,
+)
+UNIT_CONSOLIDATED_WIDTHS = (16, 30, 10, 9, 50, 10, 13, 12, 12, 30, 40, 35, 22, 30)
+META_MODE = "mode"
+EXEMPT_STATUS = "Miễn đánh giá"  # item status of a unit's exempt branch
+
 HEADER_DEPT_ID = "Mã cơ quan"
 HEADER_STATUS = "Trạng thái"
 HEADER_STATUS_CODE = "Mã trạng thái"

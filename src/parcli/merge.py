@@ -116,6 +116,7 @@ class MergeResult:
     ignored: list[str] = field(default_factory=list)
     decisions: list[VersionDecision] = field(default_factory=list)
     unmatched_picks: list[str] = field(default_factory=list)
+    unit_items: dict[str, dict[str, ItemRow]] = field(default_factory=dict)  # each-unit-scores mode
 
     @property
     def ok(self) -> bool:
@@ -134,7 +135,7 @@ class MergeResult:
             outcome = used.get(ret.file)
             supplied = [
                 code
-                for code, item in self.items.items()
+                for code, item in self.item_rows(ret.department_id).items()
                 if (item.file == ret.file and item.score is not None) or (item.file == ret.file and item.not_applicable)
             ]
             out.append(
@@ -150,8 +151,39 @@ class MergeResult:
             )
         return out
 
+    def item_rows(self, department_id: str | None = None) -> dict[str, ItemRow]:
+        """The consolidated rows: of the whole catalogue (split mode) or of one unit (each-unit-scores)."""
+        if self.campaign.is_units:
+            return self.unit_items.get(department_id or "", {})
+        return self.items
+
+    def unit_totals(self) -> list[dict[str, Any]]:
+        """each-unit-scores: accepted self-assessed score and applicable self maximum per unit."""
+        out = []
+        for unit in self.campaign.departments:
+            rows = self.unit_items.get(unit.id, {})
+            out.append(
+                {
+                    "id": unit.id,
+                    "name": unit.name,
+                    "group": unit.group,
+                    "self_max": sum((leaf.max_points for leaf in unit.items), Decimal(0)),
+                    "score": sum((r.score or Decimal(0) for r in rows.values()), Decimal(0)),
+                }
+            )
+        return out
+
     def totals(self) -> dict[str, Any]:
-        """Accepted self-assessed scores summed per field and overall."""
+        """Accepted self-assessed scores summed per field and overall (per unit in each-unit-scores mode)."""
+        if self.campaign.is_units:
+            units = self.unit_totals()
+            return {
+                "max": sum((u["self_max"] for u in units), Decimal(0)),
+                "self_max": sum((u["self_max"] for u in units), Decimal(0)),
+                "score": sum((u["score"] for u in units), Decimal(0)),
+                "fields": [],
+                "units": units,
+            }
         cat = self.campaign.catalogue
         fields = []
         overall = Decimal(0)
@@ -204,6 +236,11 @@ class MergeResult:
                     }
                     for f in totals["fields"]
                 ],
+                **(
+                    {"units": [u | {"self_max": num(u["self_max"]), "score": num(u["score"])} for u in totals["units"]]}
+                    if "units" in totals
+                    else {}
+                ),
             },
         }
 
@@ -325,36 +362,48 @@ def _decide(result: MergeResult, pick: set[str]) -> None:
                 chosen[dept.id] = ret
         result.departments.append(outcome)
 
+    outcomes = {d.department.id: d for d in result.departments}
+    if campaign.is_units:
+        for unit in campaign.departments:
+            rows: dict[str, ItemRow] = {}
+            for leaf in unit.catalogue.leaves:
+                if not leaf.is_self:
+                    rows[leaf.code] = ItemRow(leaf.code, None, False, "", "", "Điều tra XHH", None)
+                elif unit.is_exempt(leaf.code):
+                    rows[leaf.code] = ItemRow(leaf.code, None, True, "", "", EXEMPT_STATUS, None)
+                else:
+                    rows[leaf.code] = _item_row(leaf.code, outcomes[unit.id], chosen.get(unit.id))
+            result.unit_items[unit.id] = rows
+        return
     for leaf in campaign.catalogue.leaves:
         if not leaf.is_self:
             result.items[leaf.code] = ItemRow(leaf.code, None, False, "", "", "Điều tra XHH", None)
             continue
         dept = campaign.owner_of[leaf.code]
-        outcome = next(d for d in result.departments if d.department.id == dept.id)
-        picked = chosen.get(dept.id)
-        entry: ItemEntry | None = picked.items.get(leaf.code) if picked else None
-        if picked is None:
-            status = {"missing": "Chưa nộp", "duplicate": "Trùng phiếu – chưa dùng"}.get(
-                outcome.status, "Phiếu không hợp lệ"
-            )
-            result.items[leaf.code] = ItemRow(leaf.code, None, False, "", "", status, None)
-        elif entry is None:
-            result.items[leaf.code] = ItemRow(leaf.code, None, False, "", "", "Thiếu dòng trong phiếu", picked.file)
-        else:
-            accepted = entry.accepted
-            status = ("Không áp dụng" if entry.not_applicable else "Đã nhận") if accepted else "Có lỗi – chưa tính"
-            score = entry.score if accepted and not entry.not_applicable else None
-            result.items[leaf.code] = ItemRow(
-                leaf.code,
-                score,
-                accepted and entry.not_applicable,
-                entry.explanation,
-                entry.evidence,
-                status,
-                picked.file,
-            )
-            if score is not None:
-                outcome.score += score
+        result.items[leaf.code] = _item_row(leaf.code, outcomes[dept.id], chosen.get(dept.id))
+
+
+EXEMPT_STATUS = layout.EXEMPT_STATUS
+
+
+def _item_row(code: str, outcome: DepartmentResult, picked: ReturnResult | None) -> ItemRow:
+    """The consolidated row of one self-assessed item from the return that counts (if any)."""
+    entry: ItemEntry | None = picked.items.get(code) if picked else None
+    if picked is None:
+        status = {"missing": "Chưa nộp", "duplicate": "Trùng phiếu – chưa dùng"}.get(
+            outcome.status, "Phiếu không hợp lệ"
+        )
+        return ItemRow(code, None, False, "", "", status, None)
+    if entry is None:
+        return ItemRow(code, None, False, "", "", "Thiếu dòng trong phiếu", picked.file)
+    accepted = entry.accepted
+    status = ("Không áp dụng" if entry.not_applicable else "Đã nhận") if accepted else "Có lỗi – chưa tính"
+    score = entry.score if accepted and not entry.not_applicable else None
+    if score is not None:
+        outcome.score += score
+    return ItemRow(
+        code, score, accepted and entry.not_applicable, entry.explanation, entry.evidence, status, picked.file
+    )
 
 
 # --- the consolidated workbook ----------------------------------------------------------------
@@ -366,6 +415,11 @@ class Appraisal:
 
     score: Any
     note: Any
+
+
+def appraisal_key(unit: str, code: str) -> str:
+    """Appraisals are matched by item code, and by unit in each-unit-scores mode."""
+    return f"{unit}/{code}" if unit else code
 
 
 def read_appraisals(path: Path, campaign: Campaign) -> dict[str, Appraisal]:
@@ -403,7 +457,7 @@ def read_appraisals(path: Path, campaign: Campaign) -> dict[str, Appraisal]:
         rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
         header = layout.find_header(
             rows,
-            layout.CONSOLIDATED_HEADERS,
+            (*layout.CONSOLIDATED_HEADERS, layout.HEADER_UNIT_ID),
             (layout.HEADER_CODE, layout.HEADER_APPRAISED, layout.HEADER_APPRAISAL_NOTE),
         )
         if header is None:
@@ -413,13 +467,15 @@ def read_appraisals(path: Path, campaign: Campaign) -> dict[str, Appraisal]:
         c_code = header.columns[layout.HEADER_CODE] - 1
         c_app = header.columns[layout.HEADER_APPRAISED] - 1
         c_note = header.columns[layout.HEADER_APPRAISAL_NOTE] - 1
+        c_unit = header.columns.get(layout.HEADER_UNIT_ID)
         out: dict[str, Appraisal] = {}
         for row in rows[header.row :]:
             if len(row) <= max(c_code, c_app, c_note) or row[c_code] is None:
                 continue
             score, note = row[c_app], row[c_note]
             if score not in (None, "") or note not in (None, ""):
-                out[str(row[c_code]).strip()] = Appraisal(score=score, note=note)
+                unit = str(row[c_unit - 1] or "").strip() if c_unit is not None else ""
+                out[appraisal_key(unit, str(row[c_code]).strip())] = Appraisal(score=score, note=note)
         return out
     finally:
         wb.close()
@@ -435,6 +491,8 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
     cat = campaign.catalogue
     appraisals = read_appraisals(out, campaign) if out.exists() else {}
     stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    if campaign.is_units:
+        return _write_units_consolidated(result, out, appraisals, stamp)
 
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -546,24 +604,143 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
     _write_departments(wb.create_sheet(layout.SHEET_DEPARTMENTS), result, bold, header_fill, border, wrap)
     _write_problems(wb.create_sheet(layout.SHEET_PROBLEMS), result, bold, header_fill, border, wrap)
     meta = wb.create_sheet(layout.SHEET_META)
-    values = {
-        layout.META_KIND: layout.KIND_CONSOLIDATED,
-        layout.META_LAYOUT: layout.LAYOUT_VERSION,
-        layout.META_TOOL_VERSION: __version__,
-        layout.META_CAMPAIGN: campaign.id,
-        layout.META_CAMPAIGN_HASH: campaign.content_hash,
-        layout.META_CATALOGUE: cat.id,
-        layout.META_CATALOGUE_HASH: cat.content_hash,
-        layout.META_GENERATED_AT: stamp.isoformat(),
-        "campaign_path": str(campaign.path.resolve()),
-    }
-    for i, (key, value) in enumerate(values.items(), start=1):
+    for i, (key, value) in enumerate(_metadata_values(campaign, stamp).items(), start=1):
         meta.cell(row=i, column=1, value=key)
         meta.cell(row=i, column=2, value=value).data_type = "s"
     meta.sheet_state = "hidden"
     with atomic_path(out) as tmp:
         wb.save(tmp)
     return carried
+
+
+def _metadata_values(campaign: Campaign, stamp: datetime) -> dict[str, str]:
+    return {
+        layout.META_KIND: layout.KIND_CONSOLIDATED,
+        layout.META_LAYOUT: layout.LAYOUT_VERSION,
+        layout.META_TOOL_VERSION: __version__,
+        layout.META_CAMPAIGN: campaign.id,
+        layout.META_CAMPAIGN_HASH: campaign.content_hash,
+        layout.META_CATALOGUE: campaign.catalogue.id,
+        layout.META_CATALOGUE_HASH: campaign.catalogue.content_hash,
+        layout.META_GENERATED_AT: stamp.isoformat(),
+        "campaign_path": str(campaign.path.resolve()),
+        layout.META_MODE: campaign.model.mode,
+    }
+
+
+def _write_units_consolidated(result: MergeResult, out: Path, appraisals: dict[str, Appraisal], stamp: datetime) -> int:
+    """each-unit-scores: one long table (unit × item), streamed with openpyxl's write-only mode."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
+    campaign = result.campaign
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(layout.SHEET_CONSOLIDATED)
+    for i, width in enumerate(layout.UNIT_CONSOLIDATED_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    bold = Font(bold=True)
+    ws.append([WriteOnlyCell(ws, value=f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ — {campaign.model.title.upper()}")])
+    ws.append(
+        [
+            f"Tổng hợp lúc {stamp.strftime('%d/%m/%Y %H:%M')} (UTC) bằng parcli {__version__}; mỗi dòng là một "
+            f"mục của một đơn vị. Cột “{layout.HEADER_APPRAISED}” và “{layout.HEADER_APPRAISAL_NOTE}” dành cho "
+            "thẩm định; được giữ lại khi tổng hợp lại."
+        ]
+    )
+    ws.append([])
+    header = []
+    for label in layout.UNIT_CONSOLIDATED_HEADERS:
+        cell = WriteOnlyCell(ws, value=label)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    unlocked = Protection(locked=False)
+    input_fill = PatternFill("solid", fgColor=layout.INPUT_FILL)
+    carried = 0
+
+    def text(value: str | None) -> Any:
+        cell = WriteOnlyCell(ws, value=value or None)
+        if value:
+            cell.data_type = "s"  # text from returns stays text, never a formula
+        return cell
+
+    def number(value: Decimal | None) -> int | float | None:
+        if value is None:
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
+
+    for unit in campaign.departments:
+        rows = result.unit_items.get(unit.id, {})
+        group = unit.group or ""
+        for leaf in unit.catalogue.leaves:
+            item = rows[leaf.code]
+            appraised = WriteOnlyCell(ws)
+            note = WriteOnlyCell(ws)
+            if leaf.is_self and item.status != EXEMPT_STATUS:
+                for cell in (appraised, note):
+                    cell.protection = unlocked
+                    cell.fill = input_fill
+                kept = appraisals.get(appraisal_key(unit.id, leaf.code))
+                if kept is not None:
+                    carried += 1
+                    appraised.value = kept.score
+                    note.value = None if kept.note is None else str(kept.note)
+                    if note.value:
+                        note.data_type = "s"
+            score: Any = (
+                layout.NOT_APPLICABLE if item.not_applicable and item.status != EXEMPT_STATUS else number(item.score)
+            )
+            ws.append(
+                [
+                    unit.id,
+                    text(unit.name),
+                    group,
+                    leaf.code,
+                    text(leaf.title),
+                    number(leaf.max_points),
+                    layout.SCORED_BY_LABELS[leaf.scored_by],
+                    score,
+                    appraised,
+                    note,
+                    text(item.explanation),
+                    text(item.evidence),
+                    item.status,
+                    text(item.file),
+                ]
+            )
+    ws.freeze_panes = "D5"
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    deps = wb.create_sheet(layout.SHEET_DEPARTMENTS)
+    deps.append(list(layout.DEPARTMENT_HEADERS))
+    for row in _department_rows(result):
+        deps.append(row)
+    probs = wb.create_sheet(layout.SHEET_PROBLEMS)
+    probs.append(list(layout.PROBLEM_HEADERS))
+    for row in _problem_rows(result):
+        probs.append([WriteOnlyCell(probs, value=v) if not isinstance(v, str) else text_cell(probs, v) for v in row])
+    meta = wb.create_sheet(layout.SHEET_META)
+    for key, value in _metadata_values(campaign, stamp).items():
+        meta.append([key, text_cell(meta, value)])
+    meta.sheet_state = "hidden"
+    with atomic_path(out) as tmp:
+        wb.save(tmp)
+    return carried
+
+
+def text_cell(ws: Any, value: str) -> Any:
+    """A write-only cell holding ``value`` as text (never a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value or None)
+    if value:
+        cell.data_type = "s"
+    return cell
 
 
 def _style_row(ws: Any, r: int, ncols: int, font: Any, fill: Any, border: Any, wrap: Any) -> None:
@@ -603,13 +780,13 @@ def _write_table(
         ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
 
 
-def _write_departments(ws: Any, result: MergeResult, *style: Any) -> None:
+def _department_rows(result: MergeResult) -> list[list[Any]]:
     rows = []
     for d in result.departments:
         dept = d.department
         rows.append(
             [
-                dept.appendix,
+                dept.appendix or dept.group,
                 dept.id,
                 dept.name,
                 STATUS_LABELS[d.status],
@@ -624,23 +801,30 @@ def _write_departments(ws: Any, result: MergeResult, *style: Any) -> None:
                 date.fromisoformat(d.received) if d.received else None,
             ]
         )
+    return rows
+
+
+def _problem_rows(result: MergeResult) -> list[list[Any]]:
+    names = {d.id: d.name for d in result.campaign.departments}
+    return [
+        [
+            "Lỗi" if p.is_error else "Cảnh báo",
+            p.slug,
+            names.get(p.department or "", ""),
+            p.file or "",
+            p.sheet or "",
+            p.cell or "",
+            p.item or "",
+            p.message,
+        ]
+        for p in result.problems
+    ]
+
+
+def _write_departments(ws: Any, result: MergeResult, *style: Any) -> None:
+    rows = _department_rows(result)
     _write_table(ws, layout.DEPARTMENT_HEADERS, rows, [8, 16, 38, 14, 10, 10, 11, 12, 8, 10, 40, 14, 14], *style)
 
 
 def _write_problems(ws: Any, result: MergeResult, *style: Any) -> None:
-    names = {d.id: d.name for d in result.campaign.departments}
-    rows = []
-    for p in result.problems:
-        rows.append(
-            [
-                "Lỗi" if p.is_error else "Cảnh báo",
-                p.slug,
-                names.get(p.department or "", ""),
-                p.file or "",
-                p.sheet or "",
-                p.cell or "",
-                p.item or "",
-                p.message,
-            ]
-        )
-    _write_table(ws, layout.PROBLEM_HEADERS, rows, [10, 22, 30, 28, 14, 8, 8, 80], *style)
+    _write_table(ws, layout.PROBLEM_HEADERS, _problem_rows(result), [10, 22, 30, 28, 14, 8, 8, 80], *style)

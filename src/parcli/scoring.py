@@ -13,12 +13,13 @@ the project's single rounding rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parcli.campaign import Campaign
-from parcli.catalogue import Leaf
-from parcli.consolidated import Consolidated
+from parcli.campaign import Band, Campaign
+from parcli.catalogue import Catalogue, Leaf
+from parcli.consolidated import Consolidated, ConsolidatedItem
 from parcli.numbers import percent
 
 ZERO = Decimal(0)
@@ -161,24 +162,47 @@ class Scores:
 
 
 def compute_scores(campaign: Campaign, data: Consolidated, survey: dict[str, Decimal] | None = None) -> Scores:
-    """Compute item, criterion, field, department and index scores."""
-    cat = campaign.catalogue
+    """Compute item, criterion, field, department and index scores of a split campaign."""
+    owner = {code: d.id for code, d in campaign.owner_of.items()}
+    return score_catalogue(
+        campaign.catalogue, data.items, owner, survey, [d.id for d in campaign.departments], lambda _code: False
+    )
+
+
+def compute_unit_scores(campaign: Campaign, data: Consolidated) -> dict[str, Scores]:
+    """each-unit-scores: the scores of every unit over its own catalogue, exempt branches left out."""
+    out: dict[str, Scores] = {}
+    for unit in campaign.departments:
+        rows = data.unit_items.get(unit.id, {})
+        owner = {leaf.code: unit.id for leaf in unit.items}
+        out[unit.id] = score_catalogue(unit.catalogue, rows, owner, None, [unit.id], unit.is_exempt)
+    return out
+
+
+def score_catalogue(
+    cat: Catalogue,
+    rows: Mapping[str, ConsolidatedItem],
+    owner: Mapping[str, str],
+    survey: Mapping[str, Decimal] | None,
+    department_ids: list[str],
+    exempt: Callable[[str], bool],
+) -> Scores:
+    """The core: score one catalogue from its consolidated rows (exempt items count as not applicable)."""
     items: dict[str, ItemScore] = {}
     for leaf in cat.leaves:
-        row = data.items.get(leaf.code)
-        owner = campaign.owner_of.get(leaf.code)
+        row = rows.get(leaf.code)
         if leaf.is_self:
             self_score = row.score if row else None
             appraised = row.appraised if row else None
-            not_applicable = bool(row and row.not_applicable)
+            not_applicable = bool(row and row.not_applicable) or exempt(leaf.code)
             final = None if not_applicable else (appraised if appraised is not None else self_score)
         else:
             self_score = appraised = None
-            not_applicable = False
-            final = (survey or {}).get(leaf.code)
+            not_applicable = exempt(leaf.code)
+            final = None if not_applicable else (survey or {}).get(leaf.code)
         items[leaf.code] = ItemScore(
             leaf=leaf,
-            department_id=owner.id if owner else None,
+            department_id=owner.get(leaf.code),
             self_score=self_score,
             appraised=appraised,
             final=final,
@@ -190,7 +214,7 @@ def compute_scores(campaign: Campaign, data: Consolidated, survey: dict[str, Dec
     index = Totals()
     fields: list[NodeScores] = []
     criteria: list[NodeScores] = []
-    departments = {d.id: DepartmentScores(department_id=d.id) for d in campaign.departments}
+    departments = {d: DepartmentScores(department_id=d) for d in department_ids}
     for f in cat.model.fields:
         ftotals = Totals()
         for c in f.criteria:
@@ -200,9 +224,70 @@ def compute_scores(campaign: Campaign, data: Consolidated, survey: dict[str, Dec
                 ctotals.add(item)
                 ftotals.add(item)
                 index.add(item)
-                if item.department_id is not None:
+                if item.department_id is not None and item.department_id in departments:
                     departments[item.department_id].totals.add(item)
                     departments[item.department_id].items += 1
             criteria.append(NodeScores(code=c.code, title=c.title, totals=ctotals))
         fields.append(NodeScores(code=f.code, title=f.title, totals=ftotals))
     return Scores(items=items, index=index, fields=fields, criteria=criteria, departments=departments)
+
+
+@dataclass(frozen=True)
+class RankRow:
+    """One unit in a group's ranking."""
+
+    unit_id: str
+    rank: int | None  # None: no score at all (no valid return)
+    percent: Decimal | None
+    band: str | None
+    scores: Scores
+
+
+TIE_RULE = (
+    "Xếp hạng theo tỷ lệ % điểm đạt trên tổng điểm tối đa áp dụng của từng đơn vị, làm tròn 2 chữ số thập phân "
+    "như số công bố; các đơn vị bằng tỷ lệ được đồng hạng (hạng tiếp theo bỏ qua số hạng tương ứng: 1, 2, 2, 4); "
+    "trong cùng hạng, thứ tự trình bày theo điểm đạt cao hơn, rồi theo tên đơn vị."
+)
+
+
+def band_of(percent: Decimal | None, bands: tuple[Band, ...]) -> str | None:
+    """The highest band whose minimum the percentage reaches (bands sorted highest first)."""
+    if percent is None:
+        return None
+    return next((b.label for b in bands if percent >= b.min), None)
+
+
+def rank_units(campaign: Campaign, unit_scores: dict[str, Scores]) -> dict[str, list[RankRow]]:
+    """Competition ranking per group (ties share a rank; see :data:`TIE_RULE`)."""
+    out: dict[str, list[RankRow]] = {}
+    for group in campaign.model.groups or ():
+        units = [u for u in campaign.departments if u.group == group.id]
+        scored = [u for u in units if unit_scores[u.id].index.percent is not None]
+        unscored = [u for u in units if unit_scores[u.id].index.percent is None]
+        scored.sort(
+            key=lambda u: (
+                -(unit_scores[u.id].index.percent or ZERO),
+                -unit_scores[u.id].index.final,
+                layout_key(u.name),
+            )
+        )
+        rows: list[RankRow] = []
+        previous: Decimal | None = None
+        rank = 0
+        for position, unit in enumerate(scored, start=1):
+            pct = unit_scores[unit.id].index.percent
+            if pct != previous:
+                rank = position
+                previous = pct
+            rows.append(RankRow(unit.id, rank, pct, band_of(pct, campaign.bands), unit_scores[unit.id]))
+        for unit in sorted(unscored, key=lambda u: layout_key(u.name)):
+            rows.append(RankRow(unit.id, None, None, None, unit_scores[unit.id]))
+        out[group.id] = rows
+    return out
+
+
+def layout_key(name: str) -> str:
+    """A sort key for Vietnamese names (NFC, case-folded)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", name).casefold()
