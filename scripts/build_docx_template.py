@@ -21,6 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 TARGET = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
+RANKING = TARGET.with_name("ranking.docx")
 FONT = "Times New Roman"
 
 
@@ -285,8 +286,13 @@ def main() -> None:
         ["Mã", "Tiêu chí thành phần", "Tối đa (không tính)", "Cơ quan", "Giải trình"],
         [12, 55, 18, 35, 45],
         "for i in not_applicable",
-        ["{{ i.code }}", "{{ i.title }}", "{{ i.max|points }}", "{{ i.department }} (PL {{ i.appendix }})",
-         "{{ i.explanation }}"],
+        [
+            "{{ i.code }}",
+            "{{ i.title }}",
+            "{{ i.max|points }}",
+            "{{ i.department }} (PL {{ i.appendix }})",
+            "{{ i.explanation }}",
+        ],
     )
     para(doc, "{%p endif %}", 10)
 
@@ -329,5 +335,123 @@ def main() -> None:
     print(f"wrote {TARGET}")
 
 
+def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
+    doc = Document()
+    section = doc.sections[0]
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(15), Mm(15)
+        section.left_margin, section.right_margin = Mm(20), Mm(15)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+        section.left_margin, section.right_margin = Mm(30), Mm(15)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(13)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    return doc
+
+
+def letterhead(doc, widths):  # type: ignore[no-untyped-def]
+    head = doc.add_table(rows=1, cols=2)
+    no_borders(head)
+    set_widths(head, widths)
+    left, right = head.rows[0].cells
+    cell_text(left, "{{ letterhead.parent }}", 13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for text, bold in (("{{ letterhead.agency }}", True), ("{{ letterhead.number }}", False)):
+        p = left.add_paragraph()
+        set_font(p.add_run(text), 13, bold=bold)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for text, bold, italic in (
+        ("Độc lập - Tự do - Hạnh phúc", True, False),
+        ("{{ letterhead.date_line }}", False, True),
+    ):
+        p = right.add_paragraph()
+        set_font(p.add_run(text), 13, bold=bold, italic=italic)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def build_ranking() -> None:
+    """The ranking report of each-unit-scores campaigns: a ranking table and a heat map per group."""
+    doc = new_document(landscape=True)
+    letterhead(doc, [95, 167])
+    para(doc, "")
+    para(doc, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    para(doc, "{{ title }}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    para(
+        doc,
+        "Căn cứ {{ campaign.plan }}, {{ letterhead.organiser }} tổng hợp kết quả tự đánh giá, thẩm định và "
+        "xếp hạng Chỉ số cải cách hành chính của các đơn vị như sau.",
+        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    )
+    para(doc, "{%p if catalogue.unverified %}", 10)
+    para(
+        doc,
+        "Lưu ý: các bộ tiêu chí dùng để chấm có {{ catalogue.unverified }}/{{ catalogue.nodes }} mục chưa được "
+        "đối chiếu với văn bản chính thức (tạm tính).",
+        12,
+        italic=True,
+    )
+    para(doc, "{%p endif %}", 10)
+    para(doc, "{%p for g in groups %}", 10)
+    para(doc, "{{ loop.index }}. {{ g.name }}", 13, bold=True)
+    loop_table(
+        doc,
+        ["Hạng", "Đơn vị", "Điểm đạt / tối đa", "Tỷ lệ", "Xếp loại", "Tình trạng phiếu"],
+        [16, 110, 40, 28, 30, 38],
+        "for u in g.rows",
+        [
+            "{{ u.rank if u.rank is not none else '–' }}",
+            "{{ u.name }}",
+            "{{ u.final|points }}/{{ u.max|points }}",
+            "{{ u.percent|pct }}",
+            "{{ u.band or '–' }}",
+            "{{ u.status_label }}",
+        ],
+    )
+    para(doc, "Tỷ lệ theo lĩnh vực (%):", 12, italic=True)
+    heat = doc.add_table(rows=4, cols=4)
+    heat.style = "Table Grid"
+    cell_text(heat.rows[0].cells[0], "Đơn vị", 10, bold=True)
+    cell_text(heat.rows[0].cells[1], "{%tc for f in g.fields %}", 8)
+    cell_text(heat.rows[0].cells[2], "LV {{ f.code }}", 10, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    cell_text(heat.rows[0].cells[3], "{%tc endfor %}", 8)
+    cell_text(heat.rows[1].cells[0], "{%tr for u in g.rows %}", 8)
+    cell_text(heat.rows[2].cells[0], "{{ u.name }}", 10)
+    cell_text(heat.rows[2].cells[1], "{%tc for f in u.fields %}", 8)
+    cell_text(
+        heat.rows[2].cells[2],
+        "{% cellbg f.colour %}{% if f.exempt %}miễn{% else %}{{ f.percent|pct }}{% endif %}",
+        10,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+    )
+    cell_text(heat.rows[2].cells[3], "{%tc endfor %}", 8)
+    cell_text(heat.rows[3].cells[0], "{%tr endfor %}", 8)
+    heat.autofit = True  # docxtpl multiplies the field column; a fixed grid would squeeze it
+    para(
+        doc,
+        "{% for f in g.fields %}LV {{ f.code }}: {{ f.title }}{% if not loop.last %}; {% endif %}{% endfor %}.",
+        10,
+        italic=True,
+    )
+    para(doc, "{%p endfor %}", 10)
+    para(
+        doc,
+        "{{ tie_rule }} Số liệu từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: {{ rounding_rule }}.",
+        10,
+        italic=True,
+    )
+    sign = doc.add_table(rows=1, cols=2)
+    no_borders(sign)
+    set_widths(sign, [130, 132])
+    cell_text(sign.rows[0].cells[1], "{{ letterhead.signer }}", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc.save(RANKING)
+    print(f"wrote {RANKING}")
+
+
 if __name__ == "__main__":
     main()
+    build_ranking()

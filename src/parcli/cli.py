@@ -597,6 +597,15 @@ def report(
         Path | None,
         typer.Option("--templates", help="Thư mục mẫu báo cáo của đơn vị (ưu tiên hơn mẫu đi kèm).", file_okay=False),
     ] = None,
+    unit_sheets: Annotated[
+        Path | None,
+        typer.Option(
+            "--unit-sheets",
+            help="Chế độ each-unit-scores: ghi phiếu kết quả của từng đơn vị (điểm, mục bị trừ, thứ hạng) vào "
+            "thư mục này.",
+            file_okay=False,
+        ),
+    ] = None,
     manifest: Annotated[
         Path | None,
         typer.Option(
@@ -648,6 +657,9 @@ def report(
                 raise UsageError("Bảng tổng hợp không ghi lại tệp kế hoạch còn dùng được; chỉ rõ bằng --campaign.")
             err.print(f"Dùng kế hoạch đã dùng khi tổng hợp: {recorded}")
             camp = load_campaign(Path(recorded))
+        if camp.is_units:
+            _ranking_report(camp, source, target, templates_, unit_sheets, today_, err)
+            return ExitCode.OK
         data = build_report(camp, source, survey=survey_, previous=previous_, today=today_)
         render_report(data, target, templates_)
         write_manifest(
@@ -673,6 +685,41 @@ def report(
     _exit(_guard(run))
 
 
+def _ranking_report(
+    camp: Campaign,
+    source: Path,
+    target: Path,
+    templates: Path | None,
+    unit_sheets: Path | None,
+    today: date | None,
+    err: Console,
+) -> None:
+    """each-unit-scores: the ranking report, and optionally one result sheet per unit."""
+    from parcli.manifest import write_manifest
+    from parcli.numbers import fmt_percent
+    from parcli.ranking import build_ranking, render_ranking, write_unit_sheets
+    from parcli.report import report_inputs
+
+    context = build_ranking(camp, source, today=today)
+    render_ranking(context, target, templates)
+    write_manifest(
+        target,
+        "report",
+        camp,
+        report_inputs(source, None, None, templates, target),
+        {"today": context["generated"].isoformat(), "templates": str(templates.resolve()) if templates else None},
+    )
+    for group in context["groups"]:
+        ranked = [u for u in group["rows"] if u["rank"] is not None]
+        best = f"; cao nhất: {ranked[0]['name']} ({fmt_percent(ranked[0]['percent'])})" if ranked else ""
+        err.print(f"{group['name']}: {len(ranked)}/{len(group['rows'])} đơn vị được xếp hạng{best}.")
+    if unit_sheets is not None:
+        fmt = "md" if target.suffix.lower() == ".md" else "html"
+        sheets = write_unit_sheets(context, unit_sheets, fmt, templates)
+        err.print(f"Phiếu kết quả từng đơn vị: {len(sheets)} tệp trong {unit_sheets.resolve()}")
+    err.print(f"Báo cáo xếp hạng: {target.resolve()}")
+
+
 def _exit(code: ExitCode) -> None:
     if code != ExitCode.OK:
         raise typer.Exit(int(code))
@@ -680,8 +727,10 @@ def _exit(code: ExitCode) -> None:
 
 def _register_subcommands() -> None:
     """Sub-command groups that live in their own modules."""
+    from parcli.cli_catalogue import catalogue_app
     from parcli.cli_survey import survey_app
 
+    app.add_typer(catalogue_app, name="catalogue")
     app.add_typer(survey_app, name="survey")
 
 

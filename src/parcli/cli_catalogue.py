@@ -1,0 +1,253 @@
+"""``parcli catalogue …``: show the criteria catalogue, export it as a table, import a corrected table.
+
+A thin typer layer over :mod:`parcli.catalogue_table`; the helpers of
+:mod:`parcli.cli` (error boundary, consoles) are imported inside the commands,
+because ``parcli.cli`` registers this sub-app when it is imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from parcli.catalogue import Catalogue
+    from parcli.catalogue_table import TableProblem
+
+catalogue_app = typer.Typer(
+    help="Bộ tiêu chí: xem cây tiêu chí và tổng điểm, xuất ra bảng Excel để sửa, nhập lại bảng đã sửa thành tệp YAML.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+CatalogueArgument = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Tệp bộ tiêu chí (.yaml). Mặc định: bộ tiêu chí của kế hoạch (-c) hoặc của ví dụ đi kèm parcli.",
+        dir_okay=False,
+    ),
+]
+CampaignOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--campaign",
+        "-c",
+        help="Tệp kế hoạch (campaign.yaml) có bộ tiêu chí cần dùng. Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli.",
+        dir_okay=False,
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")]
+
+
+def _load(path: Path | None, campaign: Path | None, err: Console) -> Catalogue:
+    """The catalogue named on the command line, or the one of the campaign (the bundled one by default)."""
+    from parcli.catalogue import load_catalogue
+    from parcli.cli import _load_campaign
+    from parcli.errors import InputNotFoundError, UsageError
+
+    if path is not None and campaign is not None:
+        raise UsageError("Chỉ ra tệp bộ tiêu chí hoặc --campaign, không dùng cả hai.")
+    if path is not None:
+        if not path.is_file():
+            raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
+        return load_catalogue(path)
+    return _load_campaign(campaign, err).catalogue
+
+
+def _refuse_overwrite(out: Path, force: bool, suffixes: tuple[str, ...]) -> None:
+    from parcli.errors import OutputError, UsageError
+
+    if out.suffix.lower() not in suffixes:
+        raise UsageError(f"Tệp ghi ra {out} phải có đuôi {' hoặc '.join(suffixes)}.")
+    if out.is_dir():
+        raise OutputError(f"{out} là một thư mục; chỉ ra tên tệp.")
+    if out.exists() and not force:
+        raise OutputError(f"Tệp {out} đã có; dùng --force để ghi đè.")
+
+
+def _unverified_line(catalogue: Catalogue) -> str:
+    unverified, total = catalogue.verification()
+    if unverified == 0:
+        return f"Cả {total} mục đã đối chiếu với văn bản chính thức."
+    return f"{unverified}/{total} mục chưa đối chiếu với văn bản chính thức"
+
+
+def _say(err: Console, *parts: object) -> None:
+    """A sentence on stderr, wrapped by the terminal rather than cut into lines by rich."""
+    err.print(*parts, soft_wrap=True)
+
+
+def _shorten(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+@catalogue_app.command()
+def show(
+    catalogue: CatalogueArgument = None,
+    campaign: CampaignOption = None,
+    depth: Annotated[
+        int, typer.Option("--depth", "-d", min=1, max=3, help="Số cấp hiển thị: 1 lĩnh vực, 2 tiêu chí, 3 tất cả.")
+    ] = 3,
+    width: Annotated[int, typer.Option("--width", min=20, help="Số ký tự tối đa của cột Nội dung.")] = 60,
+) -> None:
+    """In cây bộ tiêu chí: mã, nội dung, điểm tối đa, phần tự đánh giá / điều tra XHH, cách chấm, đối chiếu.
+
+    Mục có dấu ✗ chưa được đối chiếu với văn bản chính thức. Cuối bảng là tổng theo từng cấp (lĩnh vực,
+    tiêu chí, tiêu chí thành phần, mục chấm điểm) và số mục chưa đối chiếu.
+    """
+    from parcli.cli import _err_console, _guard, _out_console, _styled
+
+    err = _err_console()
+
+    def run() -> None:
+        from rich.table import Table
+
+        from parcli.catalogue_table import catalogue_tree, level_totals
+        from parcli.numbers import fmt_points
+
+        cat = _load(catalogue, campaign, err)
+        where = f" — {cat.path}" if cat.path else ""
+        table = Table(title=f"{cat.model.title} ({cat.id}){where}", title_justify="left")
+        table.add_column("Mã", no_wrap=True)
+        table.add_column("Nội dung")
+        table.add_column("Tối đa", justify="right", no_wrap=True)
+        table.add_column("Tự ĐG", justify="right", no_wrap=True)
+        table.add_column("Điều tra", justify="right", no_wrap=True)
+        table.add_column("Cách chấm")
+        table.add_column("Đối chiếu", justify="center", no_wrap=True)
+        for row in catalogue_tree(cat):
+            if row.level > depth:
+                continue
+            style = "bold" if row.level == 1 else ("" if row.is_leaf else "bold dim")
+            mark = _styled(("✓", "green")) if row.verified else _styled(("✗", "red"))
+            table.add_row(
+                _styled((row.code, style)),
+                _styled(("  " * (row.level - 1) + _shorten(row.title, width), style)),
+                fmt_points(row.max_points),
+                fmt_points(row.self_points) if row.self_points else "",
+                fmt_points(row.survey_points) if row.survey_points else "",
+                row.rule,
+                mark,
+            )
+        out = _out_console()
+        out.print(table)
+        totals = Table(title="Tổng theo cấp", title_justify="left")
+        for name in ("Cấp", "Số mục", "Điểm tối đa", "Tự đánh giá", "Điều tra XHH", "Chưa đối chiếu"):
+            totals.add_column(name, justify="left" if name == "Cấp" else "right")
+        for level in level_totals(cat):
+            totals.add_row(
+                level.label,
+                str(level.count),
+                fmt_points(level.max_points),
+                fmt_points(level.self_points),
+                fmt_points(level.survey_points),
+                str(level.unverified),
+            )
+        out.print(totals)
+        counts = cat.counts()
+        m = cat.model
+        _say(
+            err,
+            f"{counts['fields']} lĩnh vực, {counts['criteria']} tiêu chí, {counts['components']} tiêu chí thành phần; "
+            f"{fmt_points(m.total_points)} điểm = {fmt_points(cat.self_total())} tự đánh giá + "
+            f"{fmt_points(cat.survey_total())} điều tra XHH.",
+        )
+        unverified, _total = cat.verification()
+        _say(err, _styled((_unverified_line(cat), "yellow" if unverified else "green")))
+
+    _guard(run)
+
+
+@catalogue_app.command()
+def export(
+    catalogue: CatalogueArgument = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Bảng tiêu chí (.xlsx) sẽ ghi.", dir_okay=False)] = Path(
+        "bo-tieu-chi.xlsx"
+    ),
+    campaign: CampaignOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Xuất bộ tiêu chí ra bảng Excel để sửa: mỗi mục một dòng, trang “Thông tin” chứa mã, năm, tổng điểm.
+
+    Sửa bảng theo văn bản chính thức (nội dung, điểm, hình thức, cách chấm, nguồn, đã đối chiếu) rồi nhập
+    lại bằng: parcli catalogue import BANG.xlsx -o bo-tieu-chi.yaml. Không ghi đè tệp đã có nếu thiếu --force.
+    """
+    from parcli.cli import _err_console, _guard
+
+    err = _err_console()
+
+    def run() -> None:
+        from parcli.catalogue_table import export_table
+
+        _refuse_overwrite(out, force, (".xlsx",))
+        cat = _load(catalogue, campaign, err)
+        export_table(cat, out)
+        counts = cat.counts()
+        _say(
+            err,
+            f"Đã ghi {out}: {counts['fields']} lĩnh vực, {counts['criteria']} tiêu chí, "
+            f"{counts['components']} tiêu chí thành phần; {_unverified_line(cat)}.",
+        )
+        _say(err, f"Sửa bảng rồi nhập lại: parcli catalogue import {out} -o bo-tieu-chi.yaml")
+
+    _guard(run)
+
+
+def _warning_table(problems: list[TableProblem], file: str) -> Table:
+    from rich.table import Table
+
+    table = Table(title=f"Cảnh báo khi đọc {file}", title_justify="left")
+    table.add_column("Trang › ô (mục)")
+    table.add_column("Nội dung")
+    for p in problems:
+        table.add_row(p.where(file), p.message)
+    return table
+
+
+@catalogue_app.command("import")
+def import_(
+    table: Annotated[Path, typer.Argument(help="Bảng tiêu chí (.xlsx) theo mẫu của parcli catalogue export.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Tệp bộ tiêu chí (.yaml) sẽ ghi.", dir_okay=False)],
+    force: ForceOption = False,
+) -> None:
+    """Nhập bảng tiêu chí (.xlsx) đã sửa thành tệp bộ tiêu chí YAML, kiểm tra đầy đủ như khi nạp bộ tiêu chí.
+
+    Mọi lỗi được liệt kê theo ô (ví dụ “bang.xlsx › Bộ tiêu chí › C12 (mục 1.2.3): …”): mã sai hoặc sai thứ
+    tự, thiếu nội dung, số điểm không đọc được, hình thức hay cách chấm không hợp lệ, điểm mục con không cộng
+    đúng điểm mục cha, tổng điểm. Khi có lỗi, không ghi tệp nào. Không ghi đè tệp đã có nếu thiếu --force.
+    """
+    from parcli.cli import _err_console, _guard, _out_console, _styled
+
+    err = _err_console()
+
+    def run() -> None:
+        from parcli.catalogue import parse_catalogue
+        from parcli.catalogue_table import import_table
+        from parcli.fsutil import atomic_write_text
+        from parcli.numbers import fmt_points
+
+        _refuse_overwrite(out, force, (".yaml", ".yml"))
+        text, warnings = import_table(table)
+        cat = parse_catalogue(text, source=str(out))
+        atomic_write_text(out, text)
+        if warnings:
+            _out_console().print(_warning_table(warnings, table.name))
+        counts = cat.counts()
+        _say(
+            err,
+            _styled(
+                ("Đã ghi ", "green"),
+                f"{out}: {counts['fields']} lĩnh vực, {counts['criteria']} tiêu chí, "
+                f"{counts['components']} tiêu chí thành phần, tổng {fmt_points(cat.model.total_points)} điểm; "
+                f"{_unverified_line(cat)}.",
+            ),
+        )
+        _say(err, f"Dùng bộ tiêu chí này: ghi “catalogue: {out.name}” (đường dẫn tính từ campaign.yaml) vào kế hoạch.")
+
+    _guard(run)

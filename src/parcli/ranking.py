@@ -1,0 +1,189 @@
+"""Unit-level indexes: the ranking report and each unit's own result sheet (each-unit-scores mode).
+
+Scores come from :func:`parcli.scoring.compute_unit_scores` (every unit over its
+own catalogue, exempt branches left out, so a unit's index is points ÷ its
+applicable maximum) and the ranking from :func:`parcli.scoring.rank_units`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from parcli import __version__
+from parcli.campaign import Campaign
+from parcli.consolidated import read_consolidated
+from parcli.errors import UsageError
+from parcli.fsutil import atomic_write_text
+from parcli.numbers import ROUNDING_RULE
+from parcli.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
+
+HEAT_CLASSES = ((Decimal(90), "h4"), (Decimal(80), "h3"), (Decimal(70), "h2"), (Decimal(0), "h1"))
+HEAT_COLOURS = {"h4": "C6EFCE", "h3": "E2F0D9", "h2": "FFF2CC", "h1": "FFC7CE", "h0": "EDEDED"}
+
+
+def heat_class(percent: Decimal | None) -> str:
+    """A colour class for a percentage (h0: no score or exempt)."""
+    if percent is None:
+        return "h0"
+    return next(label for floor, label in HEAT_CLASSES if percent >= floor)
+
+
+def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_size: int) -> dict[str, Any]:
+    unit = campaign.department_by_id[row.unit_id]
+    scores: Scores = row.scores
+    fields = []
+    for node in scores.fields:
+        exempt = unit.is_exempt(node.code)
+        pct = None if exempt else node.totals.percent
+        fields.append(
+            {
+                "code": node.code,
+                "title": node.title,
+                "percent": pct,
+                "exempt": exempt,
+                "heat": heat_class(pct),
+                "colour": HEAT_COLOURS[heat_class(pct)],
+                "final": node.totals.final,
+                "max": node.totals.applicable_max,
+                "lost": node.totals.lost,
+            }
+        )
+    status = statuses.get(unit.id, "missing")
+    status_label = {"ok": "Hợp lệ", "invalid": "Có lỗi", "missing": "Chưa nộp", "duplicate": "Trùng phiếu"}.get(
+        status, status
+    )
+    lost = [
+        {
+            "code": i.leaf.code,
+            "title": i.leaf.title,
+            "max": i.applicable_max,
+            "score": i.final,
+            "lost": i.lost,
+            "explanation": i.explanation,
+            "note": i.appraisal_note,
+            "self_score": i.self_score,
+            "appraised": i.appraised,
+        }
+        for i in scores.lost_items()
+    ]
+    return {
+        "id": unit.id,
+        "name": unit.name,
+        "group": unit.group,
+        "group_name": campaign.group_name(unit.group or ""),
+        "rank": row.rank,
+        "of": group_size,
+        "percent": row.percent,
+        "band": row.band,
+        "final": scores.index.final,
+        "max": scores.index.applicable_max,
+        "self_score": scores.index.self_score,
+        "unscored": scores.index.unscored,
+        "lost_total": scores.index.lost,
+        "fields": fields,
+        "lost": lost,
+        "exempt": [{"code": c, "title": unit.catalogue.node_titles[c]} for c in unit.exempt],
+        "status": status,
+        "status_label": status_label,
+        "survey_pending": scores.index.survey_max > 0 and scores.index.survey_score is None,
+        "survey_max": scores.index.survey_max,
+    }
+
+
+def build_ranking(campaign: Campaign, consolidated: Path, *, today: date | None = None) -> dict[str, Any]:
+    """Plain data for the ranking report and the unit sheets."""
+    if not campaign.is_units:
+        raise UsageError("Xếp hạng chỉ dùng cho kế hoạch chế độ each-unit-scores.")
+    maxima = {f"{u.id}/{leaf.code}": leaf.max_points for u in campaign.departments for leaf in u.catalogue.leaves}
+    data = read_consolidated(consolidated, maxima)
+    if data.campaign_id != campaign.id:
+        raise UsageError(
+            f"Bảng tổng hợp {consolidated.name} thuộc đợt “{data.campaign_id}”, không phải “{campaign.id}”."
+        )
+    unit_scores = compute_unit_scores(campaign, data)
+    ranks = rank_units(campaign, unit_scores)
+    statuses = {d.id: d.status for d in data.departments.values()}
+    day = today or date.today()
+    groups = []
+    for group in campaign.model.groups or ():
+        rows = ranks.get(group.id, [])
+        cat = campaign.catalogues[group.id]
+        groups.append(
+            {
+                "id": group.id,
+                "name": group.name,
+                "fields": [{"code": f.code, "title": f.title} for f in cat.model.fields],
+                "rows": [_unit_row(r, campaign, statuses, len(rows)) for r in rows],
+                "bands": {b.label: sum(1 for r in rows if r.band == b.label) for b in campaign.bands},
+            }
+        )
+    bands = []
+    ordered = campaign.bands
+    for i, b in enumerate(ordered):
+        upper = ordered[i - 1].min if i > 0 else None
+        bands.append({"label": b.label, "min": b.min, "upper": upper})
+    unverified, nodes = campaign.verification()
+    return {
+        "title": f"Kết quả xác định Chỉ số cải cách hành chính năm {campaign.model.year} của các đơn vị",
+        "campaign": {
+            "id": campaign.id,
+            "title": campaign.model.title,
+            "plan": campaign.model.plan or "",
+            "year": campaign.model.year,
+            "province": campaign.model.province,
+        },
+        "letterhead": campaign.letterhead(day),
+        "catalogue": {"unverified": unverified, "nodes": nodes},
+        "groups": groups,
+        "bands": bands,
+        "tie_rule": TIE_RULE,
+        "rounding_rule": ROUNDING_RULE,
+        "source_file": consolidated.name,
+        "generated": day,
+        "tool": f"parcli {__version__}",
+    }
+
+
+def render_ranking(context: dict[str, Any], out: Path, template_dir: Path | None = None) -> None:
+    """Write the ranking report (.md, .html or .docx by extension)."""
+    from parcli.report import _find_template, report_format, template_search_path
+
+    fmt = report_format(out)
+    if fmt in ("md", "html"):
+        from parcli.render import make_environment
+
+        env = make_environment(template_search_path(template_dir), html=fmt == "html")
+        atomic_write_text(out, env.get_template(f"ranking.{fmt}.j2").render(**context))
+        return
+    from docxtpl import DocxTemplate
+
+    from parcli.fsutil import atomic_path
+    from parcli.render import make_environment
+
+    template = DocxTemplate(str(_find_template("ranking.docx", template_dir)))
+    template.render(context, make_environment(template_search_path(template_dir), html=False), autoescape=True)
+    with atomic_path(out) as tmp:
+        template.save(str(tmp))
+
+
+def write_unit_sheets(
+    context: dict[str, Any], out_dir: Path, fmt: str = "html", template_dir: Path | None = None
+) -> list[Path]:
+    """One result sheet per unit (its scores, lost points, rank), from ``unit-sheet.<fmt>.j2``."""
+    from parcli.render import make_environment
+    from parcli.report import template_search_path
+
+    if fmt not in ("html", "md"):
+        raise UsageError("Phiếu kết quả từng đơn vị có định dạng html hoặc md.")
+    env = make_environment(template_search_path(template_dir), html=fmt == "html")
+    template = env.get_template(f"unit-sheet.{fmt}.j2")
+    written = []
+    for group in context["groups"]:
+        for unit in group["rows"]:
+            target = out_dir / f"ket-qua-{unit['id']}.{fmt}"
+            atomic_write_text(target, template.render(**context, unit=unit, group=group))
+            written.append(target)
+    return written
