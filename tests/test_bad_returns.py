@@ -34,7 +34,7 @@ from factory import expected_values, fill_workbook
 from parcli.campaign import Campaign
 from parcli.merge import merge_returns, write_consolidated
 from parcli.problems import SLUGS, Problem
-from parcli.returns import read_return
+from parcli.returns import ReturnResult, read_return
 
 SCORES = "Chấm điểm"
 META = "parcli"
@@ -766,3 +766,18 @@ def test_text_from_returns_stays_text_in_the_consolidated_workbook(
     cell = ws.cell(row=row, column=col["Giải trình"])
     assert cell.data_type == "s"
     assert cell.value == FORMULA_TEXT
+
+
+def _outcome(result: ReturnResult) -> tuple[Any, ...]:
+    items = {
+        code: (e.score, e.not_applicable, e.explanation, e.evidence, e.accepted) for code, e in result.items.items()
+    }
+    return (result.department_id, result.usable, result.sent_date, items, [p.to_dict() for p in result.problems])
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
+def test_fast_and_openpyxl_paths_agree(case: Case, kit: Kit, campaign: Campaign, tmp_path: Path) -> None:
+    """Issue 8: the calamine fast path gives exactly what the openpyxl path gives, case by case."""
+    path = tmp_path / "one" / case.name
+    case.build(kit, path)
+    assert _outcome(read_return(path, campaign, fast=True)) == _outcome(read_return(path, campaign, fast=False))

@@ -239,9 +239,17 @@ class Catalogue:
         return out
 
     def leaves_under(self, code: str) -> list[Leaf]:
-        """Leaves whose code is ``code`` or starts with ``code.``."""
-        prefix = code + "."
-        return [leaf for leaf in self.leaves if leaf.code == code or leaf.code.startswith(prefix)]
+        """Leaves whose code is ``code`` or starts with ``code.`` (cached per code)."""
+        cached = self._leaves_under.get(code)
+        if cached is None:
+            prefix = code + "."
+            cached = [leaf for leaf in self.leaves if leaf.code == code or leaf.code.startswith(prefix)]
+            self._leaves_under[code] = cached
+        return cached
+
+    @cached_property
+    def _leaves_under(self) -> dict[str, list[Leaf]]:
+        return {}
 
     def counts(self) -> dict[str, int]:
         """Number of fields, criteria and component criteria."""
