@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := demo-output
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ demo: $(VENV)/.installed-run
 	$(BIN)/python examples/demo.py --out $(OUT)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests examples scripts
+	$(BIN)/ruff check src tests examples scripts benchmarks
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -33,6 +33,11 @@ pytest: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
+
+# Benchmark against the floors (python-calamine, xlsxwriter); N=100 for a quick look.
+N ?= 1000
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench.py --units $(N)
 
 clean:
 	rm -rf $(VENV) $(OUT) .mypy_cache .ruff_cache .pytest_cache
