@@ -396,6 +396,14 @@ def build_ranking() -> None:
         italic=True,
     )
     para(doc, "{%p endif %}", 10)
+    para(
+        doc,
+        "Xếp loại: {% for b in bands %}{{ b.label }} {% if b.upper is none %}từ {{ b.min|points }} %"
+        "{% elif b.min == 0 %}dưới {{ b.upper|points }} %{% else %}từ {{ b.min|points }} % "
+        "đến dưới {{ b.upper|points }} %{% endif %}"
+        "{% if not loop.last %}; {% endif %}{% endfor %}.",
+        12,
+    )
     para(doc, "{%p for g in groups %}", 10)
     para(doc, "{{ loop.index }}. {{ g.name }}", 13, bold=True)
     loop_table(
@@ -405,12 +413,19 @@ def build_ranking() -> None:
         "for u in g.rows",
         [
             "{{ u.rank if u.rank is not none else '–' }}",
-            "{{ u.name }}",
+            "{{ u.name }}{% if u.exempt %} (miễn: {% for e in u.exempt %}{{ e.code }}{% if not loop.last %}, "
+            "{% endif %}{% endfor %}){% endif %}",
             "{{ u.final|points }}/{{ u.max|points }}",
             "{{ u.percent|pct }}",
             "{{ u.band or '–' }}",
             "{{ u.status_label }}",
         ],
+    )
+    para(
+        doc,
+        "Số đơn vị theo xếp loại: {% for label, n in g.bands.items() %}{{ label }}: {{ n }}"
+        "{% if not loop.last %}; {% endif %}{% endfor %}.",
+        12,
     )
     para(doc, "Tỷ lệ theo lĩnh vực (%):", 12, italic=True)
     heat = doc.add_table(rows=4, cols=4)
@@ -440,7 +455,10 @@ def build_ranking() -> None:
     para(doc, "{%p endfor %}", 10)
     para(
         doc,
-        "{{ tie_rule }} Số liệu từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: {{ rounding_rule }}.",
+        "{{ tie_rule }} Tỷ lệ tính trên phần tự đánh giá sau thẩm định khi chưa có kết quả điều tra xã hội học; "
+        "mục được miễn và mục không áp dụng không tính vào điểm tối đa; “chờ XHH”: lĩnh vực chấm bằng điều tra "
+        "xã hội học, chưa có kết quả. Số liệu từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: "
+        "{{ rounding_rule }}.",
         10,
         italic=True,
     )

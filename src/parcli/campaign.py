@@ -140,6 +140,11 @@ class CampaignModel(_Strict):
                 raise ValueError("chế độ each-unit-scores cần danh sách groups (nhóm đơn vị và bộ tiêu chí)")
             if not self.units and not self.units_file:
                 raise ValueError("chế độ each-unit-scores cần danh sách units hoặc units_file")
+        if self.bands is not None:
+            if not any(b.min == 0 for b in self.bands):
+                raise ValueError("bands cần một mức có min: 0 để đơn vị nào cũng được xếp loại")
+            if len({b.min for b in self.bands}) != len(self.bands):
+                raise ValueError("bands có hai mức cùng min")
         return self
 
 

@@ -134,12 +134,12 @@ def generate(
         from parcli.numbers import fmt_points
 
         camp = _load_campaign(campaign, err)
-        unverified, total = camp.catalogue.verification()
+        unverified, total = camp.verification()
         if unverified:
             err.print(
                 _styled(
                     ("Cảnh báo: ", "yellow"),
-                    f"bộ tiêu chí {camp.catalogue.id} có {unverified}/{total} mục chưa đối chiếu "
+                    f"bộ tiêu chí có {unverified}/{total} mục chưa đối chiếu "
                     "với văn bản chính thức (tạm tính) — kiểm tra trước khi phát hành.",
                 )
             )
@@ -711,7 +711,8 @@ def _ranking_report(
     )
     for group in context["groups"]:
         ranked = [u for u in group["rows"] if u["rank"] is not None]
-        best = f"; cao nhất: {ranked[0]['name']} ({fmt_percent(ranked[0]['percent'])})" if ranked else ""
+        top = [u["name"] for u in ranked if u["rank"] == 1]
+        best = f"; hạng 1: {', '.join(top)} ({fmt_percent(ranked[0]['percent'])})" if ranked else ""
         err.print(f"{group['name']}: {len(ranked)}/{len(group['rows'])} đơn vị được xếp hạng{best}.")
     if unit_sheets is not None:
         fmt = "md" if target.suffix.lower() == ".md" else "html"

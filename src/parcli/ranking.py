@@ -13,22 +13,26 @@ from pathlib import Path
 from typing import Any
 
 from parcli import __version__
-from parcli.campaign import Campaign
+from parcli.campaign import Band, Campaign
 from parcli.consolidated import read_consolidated
 from parcli.errors import UsageError
 from parcli.fsutil import atomic_write_text
 from parcli.numbers import ROUNDING_RULE
 from parcli.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
 
-HEAT_CLASSES = ((Decimal(90), "h4"), (Decimal(80), "h3"), (Decimal(70), "h2"), (Decimal(0), "h1"))
-HEAT_COLOURS = {"h4": "C6EFCE", "h3": "E2F0D9", "h2": "FFF2CC", "h1": "FFC7CE", "h0": "EDEDED"}
+BAND_COLOURS = ("C6EFCE", "E2F0D9", "FFF2CC", "FCE4D6", "FFC7CE")  # best band first
+NO_COLOUR = "EDEDED"
 
 
-def heat_class(percent: Decimal | None) -> str:
-    """A colour class for a percentage (h0: no score or exempt)."""
+def heat_class(percent: Decimal | None, bands: tuple[Band, ...]) -> tuple[str, str]:
+    """(CSS class, colour) of a percentage by the campaign's bands, best first; grey without a score."""
     if percent is None:
-        return "h0"
-    return next(label for floor, label in HEAT_CLASSES if percent >= floor)
+        return "h0", NO_COLOUR
+    for index, band in enumerate(bands):
+        if percent >= band.min:
+            position = round(index * (len(BAND_COLOURS) - 1) / max(len(bands) - 1, 1))
+            return f"b{position}", BAND_COLOURS[position]
+    return "h0", NO_COLOUR
 
 
 def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_size: int) -> dict[str, Any]:
@@ -37,18 +41,23 @@ def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_
     fields = []
     for node in scores.fields:
         exempt = unit.is_exempt(node.code)
-        pct = None if exempt else node.totals.percent
+        totals = node.totals
+        pending = totals.survey_max > 0 and totals.self_max == 0 and totals.survey_score is None
+        pct = None if exempt or pending else totals.percent
+        css, colour = heat_class(pct, campaign.bands)
         fields.append(
             {
                 "code": node.code,
                 "title": node.title,
                 "percent": pct,
                 "exempt": exempt,
-                "heat": heat_class(pct),
-                "colour": HEAT_COLOURS[heat_class(pct)],
-                "final": node.totals.final,
-                "max": node.totals.applicable_max,
-                "lost": node.totals.lost,
+                "pending": pending,
+                "heat": css,
+                "colour": colour,
+                "survey_max": totals.survey_max,
+                "final": totals.final if totals.scored or totals.survey_score is not None else None,
+                "max": totals.applicable_max,
+                "lost": totals.lost,
             }
         )
     status = statuses.get(unit.id, "missing")
@@ -78,7 +87,7 @@ def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_
         "of": group_size,
         "percent": row.percent,
         "band": row.band,
-        "final": scores.index.final,
+        "final": scores.index.final if scores.index.scored else None,
         "max": scores.index.applicable_max,
         "self_score": scores.index.self_score,
         "unscored": scores.index.unscored,
@@ -124,7 +133,8 @@ def build_ranking(campaign: Campaign, consolidated: Path, *, today: date | None 
     ordered = campaign.bands
     for i, b in enumerate(ordered):
         upper = ordered[i - 1].min if i > 0 else None
-        bands.append({"label": b.label, "min": b.min, "upper": upper})
+        css, colour = heat_class(b.min, ordered)
+        bands.append({"label": b.label, "min": b.min, "upper": upper, "css": css, "colour": colour})
     unverified, nodes = campaign.verification()
     return {
         "title": f"Kết quả xác định Chỉ số cải cách hành chính năm {campaign.model.year} của các đơn vị",

@@ -286,8 +286,34 @@ def rank_units(campaign: Campaign, unit_scores: dict[str, Scores]) -> dict[str, 
     return out
 
 
-def layout_key(name: str) -> str:
-    """A sort key for Vietnamese names (NFC, case-folded)."""
+_VN_LETTERS = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_VN_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
+_VN_VARIANTS = {
+    ("a", "\u0306"): "ă",
+    ("a", "\u0302"): "â",
+    ("e", "\u0302"): "ê",
+    ("o", "\u0302"): "ô",
+    ("o", "\u031b"): "ơ",
+    ("u", "\u031b"): "ư",
+}
+
+
+def layout_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Vietnamese alphabetical order: a ă â b c d đ e ê …; letters first, then tones (ngang … nặng)."""
     import unicodedata
 
-    return unicodedata.normalize("NFC", name).casefold()
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", name).casefold():
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
+        tone = 0
+        for mark in marks:
+            if mark in _VN_TONES:
+                tone = _VN_TONES[mark]
+            else:
+                base = _VN_VARIANTS.get((base, mark), base)
+        index = _VN_LETTERS.find(base)
+        letters.append(100 + index if index >= 0 else ord(base) if ord(base) < 100 else 1000 + ord(base))
+        tones.append(tone)
+    return tuple(letters), tuple(tones)
