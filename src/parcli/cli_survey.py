@@ -1,10 +1,189 @@
-"""``parcli survey …``: the respondent lists for the Ministry's sociological survey (placeholder group)."""
+"""``parcli survey …``: the respondent lists for the Ministry's sociological survey.
+
+``survey generate`` issues one list workbook per unit (departments, district
+People's Committees, the People's Council office); ``survey merge`` checks every
+returned list and writes the consolidated respondents workbook.  Like
+:mod:`parcli.cli`, each command calls one library function of
+:mod:`parcli.respondents` and renders its result; the helpers of ``parcli.cli``
+(error boundary, consoles, campaign loading, JSON) are imported inside the
+commands, because ``parcli.cli`` imports this module when it registers it.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from parcli.respondents import ListsMergeResult
 
 survey_app = typer.Typer(
     help="Danh sách đối tượng điều tra xã hội học: phát hành mẫu danh sách, kiểm tra và tổng hợp.",
     no_args_is_help=True,
 )
+
+# The same options as parcli.cli's CampaignOption / JsonOption / PickOption, declared here so that
+# importing this module first does not re-enter parcli.cli while it registers this group.
+PlanOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--campaign",
+        "-c",
+        help="Tệp kế hoạch (campaign.yaml) có khai báo survey_lists:. Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli.",
+        dir_okay=False,
+    ),
+]
+JsonOutOption = Annotated[
+    Path | None,
+    typer.Option("--json", help="Ghi kết quả dạng JSON vào tệp này ('-' để in ra stdout).", dir_okay=False),
+]
+PickListOption = Annotated[
+    list[str] | None,
+    typer.Option("--pick", help="Tên tệp được dùng khi một đơn vị gửi nhiều danh sách (có thể lặp lại)."),
+]
+
+
+@survey_app.command("generate")
+def generate(
+    campaign: PlanOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi các mẫu danh sách.", file_okay=False)] = Path(
+        "danh-sach-xhh"
+    ),
+) -> None:
+    """Phát hành mẫu danh sách đối tượng điều tra xã hội học: mỗi đơn vị một tệp .xlsx đã khoá, có kiểm tra dữ liệu.
+
+    Mỗi sở, ngành, UBND cấp huyện (và Văn phòng Đoàn ĐBQH và HĐND tỉnh) nhận một tệp DSnn-<mã>.xlsx gồm trang
+    hướng dẫn, trang danh sách đại biểu, lãnh đạo (email công vụ) và/hoặc trang người dân, doanh nghiệp (mã hồ
+    sơ, thủ tục hành chính), với danh sách thả xuống các nhóm đơn vị được giới thiệu.
+    """
+    from parcli.cli import _err_console, _guard, _load_campaign, _styled
+
+    err = _err_console()
+
+    def run() -> None:
+        from rich.table import Table
+
+        from parcli.respondents import generate_lists, load_lists_plan
+
+        camp = _load_campaign(campaign, err)
+        plan = load_lists_plan(camp)
+        if plan.model.note:
+            err.print(_styled(("Lưu ý: ", "yellow"), " ".join(plan.model.note.split())))
+        result = generate_lists(plan, out)
+        table = Table(title=f"Đã tạo {len(result.lists)} mẫu danh sách trong {out}")
+        for name in ("Đơn vị", "Nhóm đối tượng (số lượng đề nghị)", "Tệp"):
+            table.add_column(name)
+        for item in result.lists:
+            groups = "; ".join(
+                f"{plan.group_by_id[g].short} ({q if q is not None else 'không quy định'})"
+                for g, q in item.unit.quotas.items()
+            )
+            table.add_row(item.unit.name, groups, item.path.name)
+        err.print(table)
+        err.print(f"Hạn gửi danh sách: {plan.model.deadline.strftime('%d/%m/%Y')}. Các tệp nằm trong: {out.resolve()}")
+
+    _guard(run)
+
+
+@survey_app.command("merge")
+def merge(
+    lists_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các danh sách các đơn vị gửi về.")],
+    campaign: PlanOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Danh sách tổng hợp (.xlsx) sẽ ghi.", dir_okay=False)] = Path(
+        "respondents.xlsx"
+    ),
+    json_out: JsonOutOption = None,
+    pick: PickListOption = None,
+) -> None:
+    """Tổng hợp danh sách đối tượng điều tra xã hội học: kiểm tra từng dòng, ghi danh sách theo nhóm, số lượng, lỗi.
+
+    Kiểm tra: thông tin bắt buộc; nhóm đối tượng đơn vị được giới thiệu; email đúng định dạng và là thư điện tử
+    công vụ (không dùng Gmail, Yahoo…); số điện thoại Việt Nam (chuẩn hoá +84, dấu cách, dấu chấm); một người
+    được giới thiệu hai lần (trong một danh sách hoặc bởi hai đơn vị); số lượng so với số lượng đề nghị. Thư
+    mục đầu vào không bị thay đổi. Thoát với mã 0 khi mọi đơn vị đã gửi danh sách hợp lệ, 1 khi còn đơn vị chưa
+    gửi hoặc danh sách có lỗi (danh sách tổng hợp vẫn được ghi).
+    """
+    from parcli.cli import _err_console, _exit, _guard, _load_campaign, _write_json
+    from parcli.errors import ExitCode
+
+    err = _err_console()
+
+    def run() -> ExitCode:
+        from rich.progress import Progress
+
+        from parcli.respondents import check_output, load_lists_plan, merge_lists, write_respondents
+
+        camp = _load_campaign(campaign, err)
+        plan = load_lists_plan(camp)
+        check_output(plan, lists_dir, out)  # before reading: refuse a bad --out at once
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Đang đọc danh sách", total=None)
+            result = merge_lists(
+                plan,
+                lists_dir,
+                pick=pick,
+                on_start=lambda n: progress.update(task, total=n),
+                on_file=lambda _p: progress.advance(task),
+            )
+        write_respondents(result, out)
+        _write_json(json_out, result.to_json())
+        _render_merge(result, out, err)
+        return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
+
+    _exit(_guard(run))
+
+
+def _render_merge(result: ListsMergeResult, out: Path, err: Console) -> None:
+    from rich.table import Table
+
+    from parcli.cli import _out_console, _problem_table, _styled
+    from parcli.respondents import STATUS_LABELS
+
+    names = {u.id: u.name for u in result.plan.units}
+    for v in result.decisions:
+        if v.used:
+            err.print(f"{names[v.unit_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
+        else:
+            err.print(_styled((f"{names[v.unit_id]}: chưa dùng danh sách nào", "magenta"), f" — {v.reason}."))
+    if result.problems:
+        _out_console().print(_problem_table(result.problems, "Các vấn đề phát hiện"))
+    colour = {"ok": "green", "invalid": "red", "missing": "yellow", "duplicate": "magenta"}
+    groups = result.plan.groups
+    table = Table(title="Số người hợp lệ theo đơn vị và nhóm (số lượng đề nghị)")
+    table.add_column("Đơn vị")
+    table.add_column("Trạng thái")
+    for group in groups:
+        table.add_column(group.short, justify="right")
+    for outcome in result.units:
+        counts = {c.group.id: c for c in outcome.counts}
+        cells = []
+        for group in groups:
+            count = counts.get(group.id)
+            if count is None:
+                cells.append("")
+            elif outcome.used is None:
+                cells.append("–")
+            else:
+                quota = f"/{count.quota}" if count.quota is not None else ""
+                style = {"short": "red", "over": "yellow"}.get(count.status, "")
+                cells.append(_styled((f"{count.accepted}{quota}", style)))  # type: ignore[arg-type]
+        table.add_row(
+            outcome.unit.name,
+            _styled((STATUS_LABELS[outcome.status], colour[outcome.status])),
+            *cells,
+        )
+    per_group = result.by_group()
+    table.add_row("Cộng", "", *(str(len(per_group[g.id])) for g in groups))
+    err.print(table)
+    counts_by_status = {s: sum(1 for u in result.units if u.status == s) for s in STATUS_LABELS}
+    errors = sum(1 for p in result.problems if p.is_error)
+    err.print(
+        f"Hợp lệ {counts_by_status['ok']}, có lỗi {counts_by_status['invalid']}, chưa nộp "
+        f"{counts_by_status['missing']}, trùng danh sách {counts_by_status['duplicate']} / {len(result.units)} đơn "
+        f"vị; {len(result.respondents)} người hợp lệ; {errors} lỗi, {len(result.problems) - errors} cảnh báo."
+    )
+    err.print(f"Danh sách tổng hợp: {out.resolve()}")

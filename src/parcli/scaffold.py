@@ -29,6 +29,15 @@ def init_project(directory: Path, *, force: bool = False) -> list[Path]:
         if target.exists() and not force:
             raise OutputError(f"Tệp {target} đã tồn tại; dùng --force để ghi đè.")
     new_campaign = campaign_text[: match.start(1)] + f"criteria/{source_catalogue.name}" + campaign_text[match.end(1) :]
+    written = [target_campaign, target_catalogue]
+    lists = re.search(r"^survey_lists:\s*(\S+)", campaign_text, flags=re.MULTILINE)
+    if lists is not None:  # the survey lists plan sits beside the campaign under the same name
+        source_lists = source_campaign.parent / lists.group(1)
+        target_lists = directory / lists.group(1)
+        if target_lists.exists() and not force:
+            raise OutputError(f"Tệp {target_lists} đã tồn tại; dùng --force để ghi đè.")
+        atomic_write_text(target_lists, read_text(source_lists))
+        written.append(target_lists)
     atomic_write_text(target_catalogue, read_text(source_catalogue))
     atomic_write_text(target_campaign, new_campaign)
-    return [target_campaign, target_catalogue]
+    return written
