@@ -116,6 +116,12 @@ def main() -> None:
         ]
     )
 
+    step("10. Danh sách đối tượng điều tra xã hội học: phát hành, các đơn vị điền, tổng hợp")
+    lists = out / "7-dieu-tra-xhh"
+    run([*PARCLI, "survey", "generate", "--out", str(lists / "phat-hanh")])
+    run([sys.executable, str(HERE / "fill_lists.py"), str(lists / "phat-hanh"), str(lists / "gui-ve")])
+    run([*PARCLI, "survey", "merge", str(lists / "gui-ve"), "--out", str(lists / "danh-sach-tong-hop.xlsx")], ok=(1,))
+
     step("Kết quả")
     print(f"Phiếu đã phát hành:   {issued.resolve()}")
     print(f"Phiếu các cơ quan gửi: {returns.resolve()}")
@@ -123,6 +129,7 @@ def main() -> None:
     print(f"Tóm tắt JSON:          {(out / '3-tong-hop' / 'tong-hop.json').resolve()}")
     print(f"Báo cáo:               {(out / '4-bao-cao').resolve()}")
     print(f"Bản góp ý, đôn đốc:    {feedback.resolve()}, {(out / '6-nhac-nho').resolve()}")
+    print(f"Danh sách điều tra XHH: {(lists / 'danh-sach-tong-hop.xlsx').resolve()}")
 
 
 if __name__ == "__main__":
