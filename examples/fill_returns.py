@@ -113,8 +113,12 @@ def main() -> None:
     parser.add_argument("--mistake", default=None)
     parser.add_argument("--late", default=None, help="department id that sends after the deadline")
     parser.add_argument("--seed", type=int, default=2023)
-    parser.add_argument("--source", type=Path, default=None,
-                        help="fill this workbook (e.g. a feedback copy) instead of the issued one; needs --only")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=None,
+        help="fill this workbook (e.g. a feedback copy) instead of the issued one; needs --only",
+    )
     parser.add_argument("--sent", default=None, help="date written on the cover sheet, YYYY-MM-DD")
     args = parser.parse_args()
     campaign = load_campaign(args.campaign)
