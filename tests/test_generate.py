@@ -59,6 +59,8 @@ def test_workbook_structure(issued: dict[str, Path], campaign: Campaign) -> None
     wb = load_workbook(issued["so-noi-vu"])
     assert wb.sheetnames == [layout.SHEET_COVER, layout.SHEET_SCORES, layout.SHEET_META]
     assert wb[layout.SHEET_META].sheet_state == "hidden"
+    # the structure lock is written through an override of xlsxwriter internals: make sure it is there
+    assert wb.security is not None and wb.security.lockStructure
     ws = wb[layout.SHEET_SCORES]
     header = [c.value for c in ws[layout.SCORE_HEADER_ROW]]
     assert header[:6] == ["Mã", "Nội dung", "Điểm tối đa", "Điểm tự đánh giá", "Giải trình", "Tài liệu kiểm chứng"]

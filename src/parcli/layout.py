@@ -234,23 +234,33 @@ def sheet_ref(sheet: str, cell_range: str) -> str:
     return "'" + sheet.replace("'", "''") + "'!" + cell_range
 
 
-def fit_row_height(ws: Any, row: int, widths: Mapping[int, float], *, line_points: float = 15.75) -> None:
-    """Set a row height that shows all wrapped text.
+def estimate_row_height(
+    texts_by_column: Mapping[int, object], widths: Mapping[int, float], *, line_points: float = 15.75
+) -> float | None:
+    """The row height (points) that shows all wrapped text of a row, or None for one line.
 
-    Spreadsheet programs do not re-measure rows written by openpyxl
+    Spreadsheet programs do not re-measure rows written by a library
     (LibreOffice keeps the default height), so long text would be cut off.
-    The estimate counts about 1.15 characters per unit of column width.
+    The estimate counts about 1.15 characters per unit of column width; only
+    the columns in ``widths`` count, and only text values (not formulas).
     """
     lines = 1
     for col, width in widths.items():
-        value = ws.cell(row=row, column=col).value
+        value = texts_by_column.get(col)
         if not isinstance(value, str) or value.startswith("="):
             continue
         per_line = max(int(width * 1.15), 1)
         count = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
         lines = max(lines, count)
-    if lines > 1:
-        ws.row_dimensions[row].height = round(lines * line_points, 2)
+    return round(lines * line_points, 2) if lines > 1 else None
+
+
+def fit_row_height(ws: Any, row: int, widths: Mapping[int, float], *, line_points: float = 15.75) -> None:
+    """Set a row height of an openpyxl worksheet that shows all wrapped text (see :func:`estimate_row_height`)."""
+    texts = {col: ws.cell(row=row, column=col).value for col in widths}
+    height = estimate_row_height(texts, widths, line_points=line_points)
+    if height is not None:
+        ws.row_dimensions[row].height = height
 
 
 # --- survey respondent lists ---
