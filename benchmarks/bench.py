@@ -247,6 +247,7 @@ def main() -> None:
     }
     ratios = {
         "merge_vs_calamine": results["merge"]["seconds"] / results["merge-floor"]["seconds"],
+        "merge_read_vs_calamine": results["merge"]["read_seconds"] / results["merge-floor"]["seconds"],
         "generate_vs_xlsxwriter": results["generate"]["seconds"] / results["generate-floor"]["seconds"],
         "help_vs_import_typer": results["startup"]["help"] / typer_start,
         "version_vs_import_typer": results["startup"]["version"] / typer_start,

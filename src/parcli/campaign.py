@@ -180,6 +180,8 @@ class Department:
 
     def is_exempt(self, code: str) -> bool:
         """True when ``code`` lies in a branch the unit is exempt from."""
+        if not self.exempt:
+            return False
         return any(code == e or code.startswith(e + ".") for e in self.exempt)
 
 

@@ -74,8 +74,14 @@ class Consolidated:
         return self.metadata.get("campaign_path") or None
 
 
+_NOT_APPLICABLE_KEY = layout.label_key(layout.NOT_APPLICABLE)
+
+
 def _text(value: Any) -> str:
-    return "" if value is None else layout.nfc(str(value)).strip()
+    if value is None:
+        return ""
+    text = str(value)
+    return text.strip() if text.isascii() else layout.nfc(text).strip()
 
 
 def _date(value: Any) -> date | None:
@@ -162,8 +168,8 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
                 item_max = None
             raw_score = cells[col[layout.HEADER_SCORE]]
             status = _text(cells[col[layout.HEADER_ITEM_STATUS]])
-            not_applicable = (
-                layout.label_key(raw_score) == layout.label_key(layout.NOT_APPLICABLE) or status == layout.EXEMPT_STATUS
+            not_applicable = status == layout.EXEMPT_STATUS or (
+                isinstance(raw_score, str) and layout.label_key(raw_score) == _NOT_APPLICABLE_KEY
             )
             raw_appraised = cells[col[layout.HEADER_APPRAISED]]
             cell = f"{get_column_letter(col[layout.HEADER_APPRAISED] + 1)}{offset}"

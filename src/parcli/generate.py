@@ -713,7 +713,7 @@ def _write_parallel(
 # --- openpyxl styles, still used by the openpyxl writers of other modules (parcli.respondents) ----
 
 
-class _Styles:
+class OpenpyxlStyles:
     """Styles created once per workbook."""
 
     def __init__(self) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from parcli import __version__, layout
 from parcli.campaign import Campaign, Department
+from parcli.catalogue import Leaf
 from parcli.errors import ConsolidatedError, InputNotFoundError
 from parcli.fsutil import atomic_path
 from parcli.problems import Problem
@@ -463,13 +464,17 @@ def read_appraisals(path: Path, campaign: Campaign) -> dict[str, Appraisal]:
     """
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:
-        raise ConsolidatedError(
-            f"Tệp {path} đã tồn tại nhưng không đọc được ({type(exc).__name__}); parcli không ghi đè. "
-            "Chọn tên khác với --out hoặc chuyển tệp đó đi."
-        ) from exc
+    from parcli.returns import CalamineBook
+
+    wb: Any = CalamineBook.open(path, (layout.SHEET_CONSOLIDATED, layout.SHEET_META))
+    if wb is None:
+        try:
+            wb = load_workbook(path, read_only=True, data_only=False)
+        except Exception as exc:
+            raise ConsolidatedError(
+                f"Tệp {path} đã tồn tại nhưng không đọc được ({type(exc).__name__}); parcli không ghi đè. "
+                "Chọn tên khác với --out hoặc chuyển tệp đó đi."
+            ) from exc
     try:
         from parcli.returns import read_metadata
 
@@ -714,34 +719,51 @@ def _write_units_consolidated(result: MergeResult, out: Path, appraisals: dict[s
             else:
                 ws.write_string(row, col, str(value), fmt)  # text from returns stays text, never a formula
 
+        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+        # the per-item constants of each catalogue, computed once (a commune campaign repeats them 1,000 times)
+        constants: dict[str, list[tuple[Leaf, str, str, float, str]]] = {}
+        for unit in campaign.departments:
+            cat = unit.catalogue
+            if cat.id not in constants:
+                constants[cat.id] = [
+                    (leaf, leaf.code, leaf.title, float(leaf.max_points), layout.SCORED_BY_LABELS[leaf.scored_by])
+                    for leaf in cat.leaves
+                ]
+        c_rest = c_appraised + 2
         for unit in campaign.departments:
             rows = result.unit_items.get(unit.id, {})
-            for leaf in unit.catalogue.leaves:
-                item = rows[leaf.code]
+            unit_id, unit_name, group = unit.id, unit.name, unit.group or ""
+            for leaf, code, title, max_points, scored_by in constants[unit.catalogue.id]:
+                item = rows[code]
                 exempt = item.status == EXEMPT_STATUS
-                score: Any = layout.NOT_APPLICABLE if item.not_applicable and not exempt else item.score
-                values = [
-                    unit.id,
-                    unit.name,
-                    unit.group or "",
-                    leaf.code,
-                    leaf.title,
-                    leaf.max_points,
-                    layout.SCORED_BY_LABELS[leaf.scored_by],
-                    score,
-                ]
-                for col, value in enumerate(values):
-                    put(col, value)
+                write_string(row, 0, unit_id)
+                write_string(row, 1, unit_name)
+                write_string(row, 2, group)
+                write_string(row, 3, code)
+                write_string(row, 4, title)
+                write_number(row, 5, max_points)
+                write_string(row, 6, scored_by)
+                if item.not_applicable and not exempt:
+                    write_string(row, 7, layout.NOT_APPLICABLE)
+                elif item.score is not None:
+                    write_number(row, 7, float(item.score))
                 if leaf.is_self and not exempt:
-                    kept = appraisals.get(appraisal_key(unit.id, leaf.code))
-                    if kept is not None:
+                    kept = appraisals.get(appraisal_key(unit_id, code))
+                    if kept is None:
+                        write_blank(row, c_appraised, None, unlocked)
+                        write_blank(row, c_appraised + 1, None, unlocked)
+                    else:
                         carried += 1
-                    put(c_appraised, kept.score if kept else None, unlocked)
-                    put(c_appraised + 1, None if kept is None or kept.note is None else str(kept.note), unlocked)
-                for col, value in enumerate(
-                    (item.explanation, item.evidence, item.status, item.file), start=c_appraised + 2
-                ):
-                    put(col, value)
+                        put(c_appraised, kept.score, unlocked)
+                        put(c_appraised + 1, None if kept.note is None else str(kept.note), unlocked)
+                # text from returns stays text (write_string), never a formula
+                if item.explanation:
+                    write_string(row, c_rest, item.explanation)
+                if item.evidence:
+                    write_string(row, c_rest + 1, item.evidence)
+                write_string(row, c_rest + 2, item.status)
+                if item.file:
+                    write_string(row, c_rest + 3, item.file)
                 row += 1
         ws.freeze_panes(header_row + 1, 3)
         ws.autofilter(header_row, 0, max(row - 1, header_row), len(layout.UNIT_CONSOLIDATED_HEADERS) - 1)

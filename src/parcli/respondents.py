@@ -24,7 +24,6 @@ The layout (sheet names, headers, metadata keys) comes from :mod:`parcli.layout`
 from __future__ import annotations
 
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -38,19 +37,17 @@ from parcli import __version__, layout
 from parcli.catalogue import canonical_hash
 from parcli.errors import CampaignError, ConsolidatedError, OutputError
 from parcli.fsutil import atomic_path, sha256_file
-from parcli.generate import _Styles, date_vn
+from parcli.generate import OpenpyxlStyles, date_vn
 from parcli.layout import fit_row_height, nfc
 from parcli.merge import MTIME_MARGIN_SECONDS, list_returns
 from parcli.problems import Problem
 from parcli.returns import (
-    _OLE_MAGIC,
-    _UNSAFE,
-    MAX_RATIO,
-    MAX_UNCOMPRESSED,
-    _looks_legacy,
-    _read_cover,
-    _root_cause_name,
+    UNSAFE_PARSER_ERRORS,
+    looks_legacy,
+    read_cover_date,
     read_metadata,
+    root_cause_name,
+    sniff_workbook,
 )
 from parcli.yamlio import YamlSyntaxError, parse_yaml, path_line, read_text, validation_messages
 
@@ -506,7 +503,7 @@ def build_list_workbook(plan: ListsPlan, unit: Unit, generated_at: datetime) -> 
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
-    styles = _Styles()
+    styles = OpenpyxlStyles()
     password = plan.campaign.model.protection_password
     wb = Workbook()
     cover = wb.active
@@ -532,7 +529,7 @@ def _quota_text(quota: int | None) -> str:
     return f"{quota} người" if quota is not None else "không quy định số lượng"
 
 
-def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: Unit, s: _Styles) -> None:
+def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: Unit, s: OpenpyxlStyles) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     camp = plan.campaign.model
@@ -681,7 +678,7 @@ def _write_list_meta(ws: Worksheet, plan: ListsPlan, unit: Unit, generated_at: d
     return ranges
 
 
-def _row_styles(wb: Any, s: _Styles) -> tuple[str, str]:
+def _row_styles(wb: Any, s: OpenpyxlStyles) -> tuple[str, str]:
     """Named styles for the numbered column and the input cells, registered once per workbook.
 
     One named style per cell instead of six style attributes keeps issuing 28 workbooks of
@@ -718,7 +715,9 @@ def _email_formula(cell: str, domains: tuple[str, ...]) -> str:
     return full if len(full) <= 255 else base + ")"
 
 
-def _write_list_sheet(ws: Worksheet, plan: ListsPlan, unit: Unit, kind: GroupKind, choices: str, s: _Styles) -> None:
+def _write_list_sheet(
+    ws: Worksheet, plan: ListsPlan, unit: Unit, kind: GroupKind, choices: str, s: OpenpyxlStyles
+) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -915,79 +914,6 @@ class _Collector:
         )
 
 
-_RESEND = "Đề nghị gửi lại đúng tệp danh sách đã được phát hành (.xlsx)."
-
-
-def _sniff(path: Path, add: _Collector) -> bool:
-    """Check the container before any XML is parsed; return True when openpyxl may open it."""
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        add.add("unreadable-workbook", f"Không đọc được tệp: {exc.strerror or exc}.")
-        return False
-    if size == 0:
-        add.add("not-a-workbook", f"Tệp rỗng (0 byte). {_RESEND}")
-        return False
-    if head.startswith(_OLE_MAGIC):
-        data = path.read_bytes()
-        if "EncryptionInfo".encode("utf-16-le") in data:
-            add.add("encrypted-workbook", "Tệp được đặt mật khẩu mở. Đề nghị gỡ mật khẩu mở tệp rồi gửi lại.")
-        elif "WordDocument".encode("utf-16-le") in data:
-            add.add("not-a-workbook", f"Đây là tệp Word (.doc) được đổi tên, không phải danh sách .xlsx. {_RESEND}")
-        else:
-            add.add(
-                "legacy-xls",
-                "Tệp ở định dạng Excel 97-2003 (.xls). Đề nghị điền vào tệp danh sách .xlsx đã được phát hành "
-                "và lưu ở định dạng .xlsx.",
-            )
-        return False
-    if not head.startswith(b"PK"):
-        add.add("not-a-workbook", f"Tệp không phải bảng tính Excel (.xlsx). {_RESEND}")
-        return False
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            names = {info.filename for info in infos}
-            if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
-                add.add(
-                    "not-a-workbook",
-                    "Tệp ở định dạng OpenDocument (.ods). Đề nghị lưu lại ở định dạng Excel 2007-365 (.xlsx) rồi gửi.",
-                )
-                return False
-            if "word/document.xml" in names:
-                add.add("not-a-workbook", f"Đây là tệp Word (.docx) được đổi tên, không phải danh sách. {_RESEND}")
-                return False
-            if "xl/workbook.xml" not in names:
-                add.add("not-a-workbook", f"Tệp nén không chứa bảng tính Excel. {_RESEND}")
-                return False
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")) and info.file_size:
-                    with archive.open(info) as member:
-                        head_xml = member.read(4096)
-                    if b"<!DOCTYPE" in head_xml or b"<!ENTITY" in head_xml:
-                        add.add(
-                            "unsafe-workbook",
-                            f"Tệp chứa khai báo DTD/thực thể XML ({info.filename}) — không có trong bảng tính bình "
-                            f"thường, có thể là tệp độc hại; không được đọc. {_RESEND}",
-                        )
-                        return False
-            total = sum(info.file_size for info in infos)
-            ratio = max((info.file_size / max(info.compress_size, 1) for info in infos), default=0)
-            if total > MAX_UNCOMPRESSED or (ratio > MAX_RATIO and total > 20 * 1024 * 1024):
-                add.add(
-                    "unsafe-workbook",
-                    f"Tệp giải nén ra {total // (1024 * 1024)} MB — bất thường đối với một danh sách, không được "
-                    f"đọc vì lý do an toàn. {_RESEND}",
-                )
-                return False
-    except (zipfile.BadZipFile, OSError, KeyError):
-        add.add("unreadable-workbook", "Tệp .xlsx bị hỏng, không mở được. Đề nghị lưu lại và gửi lại.")
-        return False
-    return True
-
-
 def read_list(path: Path, plan: ListsPlan) -> ListResult:
     """Read and check one returned list against the plan; never raises for bad data.
 
@@ -999,7 +925,7 @@ def read_list(path: Path, plan: ListsPlan) -> ListResult:
     """
     result = ListResult(path=path)
     add = _Collector(result)
-    if not _sniff(path, add):
+    if not sniff_workbook(path, lambda slug, message: add.add(slug, message), noun="danh sách"):
         return result
     result.sha256 = sha256_file(path)
     result.modified = datetime.fromtimestamp(path.stat().st_mtime)
@@ -1008,17 +934,21 @@ def read_list(path: Path, plan: ListsPlan) -> ListResult:
     try:
         wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        name = _root_cause_name(exc)
-        if name in _UNSAFE:
-            add.add("unsafe-workbook", f"Tệp chứa cấu trúc XML nguy hiểm nên bị từ chối vì lý do an toàn. {_RESEND}")
+        name = root_cause_name(exc)
+        if name in UNSAFE_PARSER_ERRORS:
+            add.add(
+                "unsafe-workbook",
+                "Tệp chứa cấu trúc XML nguy hiểm nên bị từ chối vì lý do an toàn. Đề nghị gửi lại đúng danh sách "
+                "đã được phát hành (.xlsx).",
+            )
         else:
             add.add("unreadable-workbook", f"Tệp .xlsx bị hỏng, không mở được ({name}). Đề nghị lưu lại và gửi lại.")
         return result
     try:
         _read_list_workbook(wb, plan, result, add)
     except Exception as exc:  # a damaged part found while streaming rows
-        name = _root_cause_name(exc)
-        slug = "unsafe-workbook" if name in _UNSAFE else "unreadable-workbook"
+        name = root_cause_name(exc)
+        slug = "unsafe-workbook" if name in UNSAFE_PARSER_ERRORS else "unreadable-workbook"
         add.add(slug, f"Một phần của tệp bị hỏng hoặc không an toàn ({name}); không đọc được. Đề nghị gửi lại.")
         result.usable = False
         result.respondents.clear()
@@ -1079,7 +1009,7 @@ def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: _Coll
     result.unit_id = unit.id
     add.unit = unit.id
     result.usable = True
-    result.sent_date = _read_cover(wb)
+    result.sent_date = read_cover_date(wb)
     for kind in plan.kinds_of(unit):
         sheet = layout.LIST_SHEETS[kind]
         if sheet not in wb.sheetnames:
@@ -1239,7 +1169,7 @@ class _RowChecker:
             if text != nfc(text):
                 self.nfd_cells.append(refs[f])
             texts[f] = " ".join(nfc(text).split())
-            if f in ("name", "position", "agency", "procedure") and texts[f] and _looks_legacy(texts[f]):
+            if f in ("name", "position", "agency", "procedure") and texts[f] and looks_legacy(texts[f]):
                 self.problem(
                     "legacy-encoding",
                     f"Dòng {rownum}: {FIELD_NAMES[f]} “{texts[f]}” có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI) nên "

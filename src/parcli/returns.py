@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xltx"}
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a scoring workbook is a few hundred KB
 MAX_RATIO = 150
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _TCVN3 = set("¸µ¶·¹¨©ª«¬®®ÇÕ×ÝÞßøùúûüýþ÷¡¢£¤¥¦§°±²³´½¾")
 _VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
@@ -110,79 +110,81 @@ class _Collector:
         )
 
 
-def _sniff(path: Path, add: _Collector) -> bool:
-    """Check the container before any XML is parsed; return True when openpyxl may open it."""
+def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str = "phiếu chấm điểm") -> bool:
+    """Check a returned file's container before any XML is parsed; True when a spreadsheet reader may open it.
+
+    ``add(slug, message)`` receives each problem; ``noun`` names the document in
+    the messages ("phiếu chấm điểm", "danh sách").  Shared by every reader of
+    returned workbooks, so they refuse the same things with the same slugs.
+    """
+    resend = f"Đề nghị gửi lại đúng {noun} đã được phát hành (.xlsx)."
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        add.add("unreadable-workbook", f"Không đọc được tệp: {exc.strerror or exc}.")
+        add("unreadable-workbook", f"Không đọc được tệp: {exc.strerror or exc}.")
         return False
     if size == 0:
-        add.add("not-a-workbook", "Tệp rỗng (0 byte). Đề nghị gửi lại tệp phiếu chấm điểm .xlsx.")
+        add("not-a-workbook", f"Tệp rỗng (0 byte). {resend}")
         return False
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         data = path.read_bytes()
         if "EncryptionInfo".encode("utf-16-le") in data:
-            add.add(
+            add(
                 "encrypted-workbook",
                 "Tệp được đặt mật khẩu mở. Đề nghị gỡ mật khẩu mở tệp (vẫn giữ nguyên trang tính) rồi gửi lại.",
             )
         elif "WordDocument".encode("utf-16-le") in data:
-            add.add("not-a-workbook", "Đây là tệp Word (.doc) được đổi tên, không phải phiếu chấm điểm .xlsx.")
+            add("not-a-workbook", f"Đây là tệp Word (.doc) được đổi tên, không phải {noun} .xlsx. {resend}")
         else:
-            add.add(
+            add(
                 "legacy-xls",
-                "Tệp ở định dạng Excel 97-2003 (.xls). Đề nghị mở phiếu gốc .xlsx đã được "
-                "phát hành, điền và lưu ở định dạng .xlsx.",
+                f"Tệp ở định dạng Excel 97-2003 (.xls). Đề nghị mở {noun} .xlsx đã được phát hành, điền và lưu ở "
+                "định dạng .xlsx.",
             )
         return False
     if not head.startswith(b"PK"):
-        add.add(
-            "not-a-workbook",
-            "Tệp không phải bảng tính Excel (.xlsx). Đề nghị gửi lại đúng phiếu chấm điểm đã được phát hành.",
-        )
+        add("not-a-workbook", f"Tệp không phải bảng tính Excel (.xlsx). {resend}")
         return False
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
             if "mimetype" in names and b"opendocument.spreadsheet" in archive.read("mimetype"):
-                add.add(
+                add(
                     "not-a-workbook",
                     "Tệp ở định dạng OpenDocument (.ods). Đề nghị lưu lại ở định dạng Excel 2007-365 (.xlsx) rồi gửi.",
                 )
                 return False
             if "word/document.xml" in names:
-                add.add("not-a-workbook", "Đây là tệp Word (.docx) được đổi tên, không phải phiếu chấm điểm .xlsx.")
+                add("not-a-workbook", f"Đây là tệp Word (.docx) được đổi tên, không phải {noun} .xlsx. {resend}")
                 return False
             if "xl/workbook.xml" not in names:
-                add.add("not-a-workbook", "Tệp nén không chứa bảng tính Excel. Đề nghị gửi lại đúng phiếu .xlsx.")
+                add("not-a-workbook", f"Tệp nén không chứa bảng tính Excel. {resend}")
                 return False
             for info in infos:
                 if info.filename.endswith((".xml", ".rels")) and info.file_size:
                     with archive.open(info) as member:
                         head_xml = member.read(4096)
                     if b"<!DOCTYPE" in head_xml or b"<!ENTITY" in head_xml:
-                        add.add(
+                        add(
                             "unsafe-workbook",
-                            f"Tệp chứa khai báo DTD/thực thể XML ({info.filename}) — không "
-                            "có trong bảng tính bình thường, có thể là tệp độc hại; không được đọc. Đề nghị gửi "
-                            "lại phiếu gốc.",
+                            f"Tệp chứa khai báo DTD/thực thể XML ({info.filename}) — không có trong bảng tính bình "
+                            f"thường, có thể là tệp độc hại; không được đọc. {resend}",
                         )
                         return False
             total = sum(info.file_size for info in infos)
             ratio = max((info.file_size / max(info.compress_size, 1) for info in infos), default=0)
             if total > MAX_UNCOMPRESSED or (ratio > MAX_RATIO and total > 20 * 1024 * 1024):
-                add.add(
+                add(
                     "unsafe-workbook",
-                    f"Tệp giải nén ra {total // (1024 * 1024)} MB — bất thường đối với một "
-                    "phiếu chấm điểm, không được đọc vì lý do an toàn. Đề nghị kiểm tra và gửi lại phiếu gốc.",
+                    f"Tệp giải nén ra {total // (1024 * 1024)} MB — bất thường đối với một {noun}, không được đọc "
+                    f"vì lý do an toàn. {resend}",
                 )
                 return False
     except (zipfile.BadZipFile, OSError, KeyError):
-        add.add("unreadable-workbook", "Tệp .xlsx bị hỏng, không mở được. Đề nghị lưu lại và gửi lại.")
+        add("unreadable-workbook", "Tệp .xlsx bị hỏng, không mở được. Đề nghị lưu lại và gửi lại.")
         return False
     return True
 
@@ -199,17 +201,17 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _looks_legacy(text: str) -> bool:
+def looks_legacy(text: str) -> bool:
     if _VIETNAMESE.search(text):
         return False
     tcvn = sum(1 for ch in text if ch in _TCVN3)
     return tcvn >= 2 or len(_VNI.findall(text)) >= 2
 
 
-_UNSAFE = {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"}
+UNSAFE_PARSER_ERRORS = {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden", "NotSupportedError"}
 
 
-def _root_cause_name(exc: BaseException) -> str:
+def root_cause_name(exc: BaseException) -> str:
     """The class name of the innermost cause (openpyxl wraps parser errors in ValueError)."""
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -217,7 +219,7 @@ def _root_cause_name(exc: BaseException) -> str:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         name = type(current).__name__
-        if name in _UNSAFE:
+        if name in UNSAFE_PARSER_ERRORS:
             return name
         current = current.__cause__ or current.__context__
     return name
@@ -234,7 +236,7 @@ def read_return(path: Path, campaign: Campaign, *, fast: bool = True) -> ReturnR
     """
     result = ReturnResult(path=path)
     add = _Collector(result)
-    if not _sniff(path, add):
+    if not sniff_workbook(path, lambda slug, message: add.add(slug, message)):
         return result
     result.sha256 = sha256_file(path)
     result.modified = datetime.fromtimestamp(path.stat().st_mtime)
@@ -249,8 +251,8 @@ def read_return(path: Path, campaign: Campaign, *, fast: bool = True) -> ReturnR
     try:
         wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        name = _root_cause_name(exc)
-        if name in _UNSAFE:
+        name = root_cause_name(exc)
+        if name in UNSAFE_PARSER_ERRORS:
             add.add(
                 "unsafe-workbook",
                 "Tệp chứa cấu trúc XML nguy hiểm (khai báo thực thể/DTD) nên bị từ chối "
@@ -262,8 +264,8 @@ def read_return(path: Path, campaign: Campaign, *, fast: bool = True) -> ReturnR
     try:
         _read_workbook(wb, campaign, result, add)
     except Exception as exc:  # a damaged part found while streaming rows
-        name = _root_cause_name(exc)
-        slug = "unsafe-workbook" if name in _UNSAFE else "unreadable-workbook"
+        name = root_cause_name(exc)
+        slug = "unsafe-workbook" if name in UNSAFE_PARSER_ERRORS else "unreadable-workbook"
         add.add(slug, f"Một phần của tệp bị hỏng hoặc không an toàn ({name}); không đọc được. Đề nghị gửi lại.")
         result.usable = False
         result.items.clear()
@@ -482,7 +484,7 @@ def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: _Coll
             sheet=layout.SHEET_SCORES,
         )
         return
-    result.sent_date = _read_cover(wb)
+    result.sent_date = read_cover_date(wb)
     _read_scores(wb[layout.SHEET_SCORES], campaign, dept, result, add)
 
 
@@ -498,7 +500,7 @@ def _guess_department(wb: Any, campaign: Campaign) -> str | None:
     return None
 
 
-def _read_cover(wb: Any) -> date | None:
+def read_cover_date(wb: Any) -> date | None:
     if layout.SHEET_COVER not in wb.sheetnames:
         return None
     for row in wb[layout.SHEET_COVER].iter_rows(min_row=1, max_row=60, max_col=2, values_only=True):
@@ -637,7 +639,7 @@ def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnRe
             if text != unicodedata.normalize("NFC", text):
                 nfd_cells.append(ref(col))
             text = " ".join(layout.nfc(text).split()) if "\n" not in text else layout.nfc(text).strip()
-            if text and _looks_legacy(text):
+            if text and looks_legacy(text):
                 add.add(
                     "legacy-encoding",
                     "Văn bản có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI) nên hiển thị sai "
