@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from parcli.catalogue import Catalogue, Leaf, canonical_hash, load_catalogue
 from parcli.errors import CampaignError, CatalogueError
-from parcli.yamlio import YamlSyntaxError, parse_yaml, path_line, read_text, validation_messages
+from parcli.yamlio import path_line, read_yaml_mapping, validate_document
 
 CAMPAIGN_SCHEMA = "parcli/campaign@1"
 
@@ -261,24 +261,8 @@ def load_campaign(path: Path) -> Campaign:
     with every mistake found, each naming its place.
     """
     label = str(path)
-    try:
-        text = read_text(path)
-    except FileNotFoundError:
-        raise CampaignError(label, ["không tìm thấy tệp"]) from None
-    except IsADirectoryError:
-        raise CampaignError(label, ["đây là một thư mục, cần chỉ đến tệp campaign.yaml"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignError(label, [f"không đọc được tệp: {exc}"]) from None
-    try:
-        data = parse_yaml(text)
-    except YamlSyntaxError as exc:
-        raise CampaignError(label, [exc.message]) from None
-    if not isinstance(data, dict):
-        raise CampaignError(label, ["tệp phải là một bảng (mapping) YAML với các trường schema, id, departments…"])
-    try:
-        model = CampaignModel.model_validate(data)
-    except ValidationError as exc:
-        raise CampaignError(label, validation_messages(exc, data, text)) from None
+    data, text = read_yaml_mapping(path, CampaignError, fields_hint="schema, id, departments…")
+    model = validate_document(CampaignModel, data, text, CampaignError, label)
 
     if model.mode == "each-unit-scores":
         return _load_units_campaign(model, path, text)

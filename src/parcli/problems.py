@@ -118,3 +118,28 @@ class Problem:
             "code": self.slug,
             "message": self.message,
         }
+
+
+class ProblemCollector:
+    """Appends problems found in one file to a list, with the file and the department/unit filled in."""
+
+    def __init__(self, problems: list[Problem], file: str) -> None:
+        self.problems = problems
+        self.file = file
+        self.department: str | None = None  # set once the file's department or unit is known
+
+    def add(
+        self, slug: str, message: str, *, sheet: str | None = None, cell: str | None = None, item: str | None = None
+    ) -> None:
+        """Record one problem."""
+        self.problems.append(
+            Problem(
+                slug=slug,
+                message=message,
+                file=self.file,
+                sheet=sheet,
+                cell=cell,
+                item=item,
+                department=self.department,
+            )
+        )

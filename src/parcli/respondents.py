@@ -31,7 +31,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from parcli import __version__, layout
 from parcli.catalogue import canonical_hash
@@ -40,7 +40,7 @@ from parcli.fsutil import atomic_path, sha256_file
 from parcli.generate import OpenpyxlStyles, date_vn
 from parcli.layout import fit_row_height, nfc
 from parcli.merge import MTIME_MARGIN_SECONDS, list_returns
-from parcli.problems import Problem
+from parcli.problems import Problem, ProblemCollector
 from parcli.returns import (
     UNSAFE_PARSER_ERRORS,
     looks_legacy,
@@ -49,7 +49,7 @@ from parcli.returns import (
     root_cause_name,
     sniff_workbook,
 )
-from parcli.yamlio import YamlSyntaxError, parse_yaml, path_line, read_text, validation_messages
+from parcli.yamlio import path_line, read_yaml_mapping, validate_document
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -226,24 +226,13 @@ def load_lists_plan(campaign: Campaign) -> ListsPlan:
             ["chưa khai báo survey_lists: (tệp danh sách đối tượng điều tra xã hội học, ví dụ survey-lists.yaml)"],
         )
     label = str(path)
-    try:
-        text = read_text(path)
-    except FileNotFoundError:
-        raise CampaignError(
-            label, [f"không tìm thấy tệp (khai báo survey_lists: trong {campaign.path.name})"]
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CampaignError(label, [f"không đọc được tệp: {exc}"]) from None
-    try:
-        data = parse_yaml(text)
-    except YamlSyntaxError as exc:
-        raise CampaignError(label, [exc.message]) from None
-    if not isinstance(data, dict):
-        raise CampaignError(label, ["tệp phải là một bảng (mapping) YAML với các trường schema, groups, units…"])
-    try:
-        model = ListsPlanModel.model_validate(data)
-    except ValidationError as exc:
-        raise CampaignError(label, validation_messages(exc, data, text)) from None
+    data, text = read_yaml_mapping(
+        path,
+        CampaignError,
+        fields_hint="schema, groups, units…",
+        not_found=f"không tìm thấy tệp (khai báo survey_lists: trong {campaign.path.name})",
+    )
+    model = validate_document(ListsPlanModel, data, text, CampaignError, label)
     groups, units, problems = _resolve_plan(model, campaign, text)
     if problems:
         raise CampaignError(label, problems)
@@ -891,29 +880,6 @@ class ListResult:
         return sum(1 for p in self.problems if not p.is_error)
 
 
-class _Collector:
-    """Builds problems for one file."""
-
-    def __init__(self, result: ListResult) -> None:
-        self.result = result
-        self.unit: str | None = None
-
-    def add(
-        self, slug: str, message: str, *, sheet: str | None = None, cell: str | None = None, item: str | None = None
-    ) -> None:
-        self.result.problems.append(
-            Problem(
-                slug=slug,
-                message=message,
-                file=self.result.file,
-                sheet=sheet,
-                cell=cell,
-                item=item,
-                department=self.unit,
-            )
-        )
-
-
 def read_list(path: Path, plan: ListsPlan) -> ListResult:
     """Read and check one returned list against the plan; never raises for bad data.
 
@@ -924,7 +890,7 @@ def read_list(path: Path, plan: ListsPlan) -> ListResult:
     units are :func:`merge_lists`' business.
     """
     result = ListResult(path=path)
-    add = _Collector(result)
+    add = ProblemCollector(result.problems, result.file)
     if not sniff_workbook(path, lambda slug, message: add.add(slug, message), noun="danh sách"):
         return result
     result.sha256 = sha256_file(path)
@@ -959,7 +925,7 @@ def read_list(path: Path, plan: ListsPlan) -> ListResult:
     return result
 
 
-def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: _Collector) -> None:
+def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: ProblemCollector) -> None:
     meta = read_metadata(wb)
     if meta is not None and meta.get(layout.META_KIND) == layout.KIND_RETURN:
         add.add(
@@ -1007,7 +973,7 @@ def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: _Coll
         )
         return
     result.unit_id = unit.id
-    add.unit = unit.id
+    add.department = unit.id
     result.usable = True
     result.sent_date = read_cover_date(wb)
     for kind in plan.kinds_of(unit):
@@ -1035,7 +1001,9 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_sheet(ws: Any, plan: ListsPlan, unit: Unit, kind: GroupKind, result: ListResult, add: _Collector) -> None:
+def _read_sheet(
+    ws: Any, plan: ListsPlan, unit: Unit, kind: GroupKind, result: ListResult, add: ProblemCollector
+) -> None:
     """Find the header, check every filled row, then the sheet-wide warnings."""
     from openpyxl.utils import get_column_letter
 
@@ -1100,7 +1068,7 @@ def _blank(value: object) -> bool:
 class _RowChecker:
     """Checks the filled rows of one sheet; collects the sheet-wide warnings (NFD text, re-cased names)."""
 
-    def __init__(self, plan: ListsPlan, unit: Unit, kind: GroupKind, result: ListResult, add: _Collector) -> None:
+    def __init__(self, plan: ListsPlan, unit: Unit, kind: GroupKind, result: ListResult, add: ProblemCollector) -> None:
         self.plan = plan
         self.unit = unit
         self.kind = kind

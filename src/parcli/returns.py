@@ -22,7 +22,7 @@ from parcli import layout
 from parcli.catalogue import ChoiceRule, Leaf, ScaleRule
 from parcli.fsutil import sha256_file
 from parcli.numbers import fmt_points, to_decimal
-from parcli.problems import Problem
+from parcli.problems import Problem, ProblemCollector
 
 if TYPE_CHECKING:
     from parcli.campaign import Campaign, Department
@@ -85,29 +85,6 @@ class ReturnResult:
     def warnings(self) -> int:
         """Number of warnings."""
         return sum(1 for p in self.problems if not p.is_error)
-
-
-class _Collector:
-    """Builds problems for one file."""
-
-    def __init__(self, result: ReturnResult) -> None:
-        self.result = result
-        self.department: str | None = None
-
-    def add(
-        self, slug: str, message: str, *, sheet: str | None = None, cell: str | None = None, item: str | None = None
-    ) -> None:
-        self.result.problems.append(
-            Problem(
-                slug=slug,
-                message=message,
-                file=self.result.file,
-                sheet=sheet,
-                cell=cell,
-                item=item,
-                department=self.department,
-            )
-        )
 
 
 def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str = "phiếu chấm điểm") -> bool:
@@ -235,7 +212,7 @@ def read_return(path: Path, campaign: Campaign, *, fast: bool = True) -> ReturnR
     paths give the same items and problems (tested on the bad-return corpus).
     """
     result = ReturnResult(path=path)
-    add = _Collector(result)
+    add = ProblemCollector(result.problems, result.file)
     if not sniff_workbook(path, lambda slug, message: add.add(slug, message)):
         return result
     result.sha256 = sha256_file(path)
@@ -428,7 +405,7 @@ def read_metadata(wb: Any) -> dict[str, str] | None:
     return meta
 
 
-def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: _Collector) -> None:
+def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: ProblemCollector) -> None:
     meta = read_metadata(wb)
     if meta is None or layout.META_DEPARTMENT not in meta:
         guess = _guess_department(wb, campaign)
@@ -528,7 +505,7 @@ def _code_of(value: object) -> str:
     return layout.nfc(str(value)).strip()
 
 
-def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnResult, add: _Collector) -> None:
+def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnResult, add: ProblemCollector) -> None:
     from openpyxl.utils import get_column_letter
 
     sheet = layout.SHEET_SCORES
@@ -674,7 +651,7 @@ def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnRe
     _check_below(ws, last_table_row, len(rows), add, sheet)
 
 
-def _check_below(ws: Any, last_table_row: int, scanned: int, add: _Collector, sheet: str) -> None:
+def _check_below(ws: Any, last_table_row: int, scanned: int, add: ProblemCollector, sheet: str) -> None:
     """Warn about content far below the table (it is not read)."""
     try:
         max_row = ws.max_row or 0
@@ -690,7 +667,7 @@ def _check_below(ws: Any, last_table_row: int, scanned: int, add: _Collector, sh
         )
 
 
-def _check_max(cell: Any, leaf: Leaf, add: _Collector, sheet: str, ref: str | None) -> None:
+def _check_max(cell: Any, leaf: Leaf, add: ProblemCollector, sheet: str, ref: str | None) -> None:
     value = getattr(cell, "value", None)
     if value is None or getattr(cell, "data_type", None) == "f":
         return
@@ -709,7 +686,7 @@ def _check_max(cell: Any, leaf: Leaf, add: _Collector, sheet: str, ref: str | No
         )
 
 
-def _read_score(cell: Any, leaf: Leaf, entry: ItemEntry, add: _Collector, sheet: str, ref: str) -> None:
+def _read_score(cell: Any, leaf: Leaf, entry: ItemEntry, add: ProblemCollector, sheet: str, ref: str) -> None:
     value = getattr(cell, "value", None)
     code = leaf.code
     if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
@@ -828,7 +805,7 @@ def _read_score(cell: Any, leaf: Leaf, entry: ItemEntry, add: _Collector, sheet:
 
 
 def _check_required(
-    leaf: Leaf, entry: ItemEntry, add: _Collector, sheet: str, expl_ref: str | None, evid_ref: str | None
+    leaf: Leaf, entry: ItemEntry, add: ProblemCollector, sheet: str, expl_ref: str | None, evid_ref: str | None
 ) -> None:
     code = leaf.code
     if entry.score is None and not entry.not_applicable:

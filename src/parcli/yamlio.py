@@ -8,15 +8,19 @@ the line in the file and the code of the nearest node, in Vietnamese.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class _DecimalLoader(_SafeBase):  # type: ignore[valid-type,misc]
@@ -205,3 +209,39 @@ def path_line(text: str, path: list[str | int]) -> str:
     line = _node_lines(text, path)
     where = format_path(path)
     return f"{where} (dòng {line})" if line is not None else where
+
+
+def read_yaml_mapping(
+    path: Path,
+    error: Callable[[str, list[str]], Exception],
+    *,
+    fields_hint: str,
+    not_found: str = "không tìm thấy tệp",
+) -> tuple[dict[str, Any], str]:
+    """Read a YAML file that must hold a mapping; raise ``error(label, [message])`` naming what is wrong."""
+    label = str(path)
+    try:
+        text = read_text(path)
+    except FileNotFoundError:
+        raise error(label, [not_found]) from None
+    except IsADirectoryError:
+        raise error(label, ["đây là một thư mục, cần chỉ đến một tệp .yaml"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(label, [f"không đọc được tệp: {exc}"]) from None
+    try:
+        data = parse_yaml(text)
+    except YamlSyntaxError as exc:
+        raise error(label, [exc.message]) from None
+    if not isinstance(data, dict):
+        raise error(label, [f"tệp phải là một bảng (mapping) YAML với các trường {fields_hint}"])
+    return data, text
+
+
+def validate_document(
+    model: type[M], data: dict[str, Any], text: str, error: Callable[[str, list[str]], Exception], label: str
+) -> M:
+    """Validate a YAML mapping with a pydantic model; errors become YAML paths with lines."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error(label, validation_messages(exc, data, text)) from None
