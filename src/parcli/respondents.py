@@ -42,11 +42,10 @@ from parcli.layout import fit_row_height, nfc
 from parcli.merge import MTIME_MARGIN_SECONDS, list_returns
 from parcli.problems import Problem, ProblemCollector
 from parcli.returns import (
-    UNSAFE_PARSER_ERRORS,
     looks_legacy,
     read_cover_date,
     read_metadata,
-    root_cause_name,
+    read_workbook,
     sniff_workbook,
 )
 from parcli.yamlio import path_line, read_yaml_mapping, validate_document
@@ -895,31 +894,12 @@ def read_list(path: Path, plan: ListsPlan) -> ListResult:
         return result
     result.sha256 = sha256_file(path)
     result.modified = datetime.fromtimestamp(path.stat().st_mtime)
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        name = root_cause_name(exc)
-        if name in UNSAFE_PARSER_ERRORS:
-            add.add(
-                "unsafe-workbook",
-                "Tệp chứa cấu trúc XML nguy hiểm nên bị từ chối vì lý do an toàn. Đề nghị gửi lại đúng danh sách "
-                "đã được phát hành (.xlsx).",
-            )
-        else:
-            add.add("unreadable-workbook", f"Tệp .xlsx bị hỏng, không mở được ({name}). Đề nghị lưu lại và gửi lại.")
-        return result
-    try:
-        _read_list_workbook(wb, plan, result, add)
-    except Exception as exc:  # a damaged part found while streaming rows
-        name = root_cause_name(exc)
-        slug = "unsafe-workbook" if name in UNSAFE_PARSER_ERRORS else "unreadable-workbook"
-        add.add(slug, f"Một phần của tệp bị hỏng hoặc không an toàn ({name}); không đọc được. Đề nghị gửi lại.")
+    list_sheets = (layout.LIST_SHEET_OFFICIALS, layout.LIST_SHEET_CITIZENS, layout.SHEET_COVER, layout.SHEET_META)
+    if not read_workbook(
+        path, add, lambda wb: _read_list_workbook(wb, plan, result, add), fast_sheets=list_sheets, noun="danh sách"
+    ):
         result.usable = False
         result.respondents.clear()
-    finally:
-        wb.close()
     if result.usable:
         result.problems.extend(_mark_duplicates([result], plan, across_units=False))
     return result

@@ -218,11 +218,38 @@ def read_return(path: Path, campaign: Campaign, *, fast: bool = True) -> ReturnR
     result.sha256 = sha256_file(path)
     result.modified = datetime.fromtimestamp(path.stat().st_mtime)
     result.received = result.modified.date()
-    if fast:
-        book = CalamineBook.open(path)
+    if not read_workbook(
+        path,
+        add,
+        lambda wb: _read_workbook(wb, campaign, result, add),
+        fast_sheets=_READ_SHEETS if fast else None,
+        noun="phiếu gốc",
+    ):
+        result.usable = False
+        result.items.clear()
+    return result
+
+
+def read_workbook(
+    path: Path,
+    add: ProblemCollector,
+    read: Callable[[Any], None],
+    *,
+    fast_sheets: tuple[str, ...] | None,
+    noun: str,
+) -> bool:
+    """Open a returned workbook and run ``read`` on it; False when a part of it is damaged or unsafe.
+
+    With ``fast_sheets`` the workbook is read with python-calamine (formulas of those
+    sheets found in their XML) unless it needs openpyxl to be described exactly;
+    otherwise, or then, with openpyxl in read-only mode.  Parser failures become
+    ``unsafe-workbook`` / ``unreadable-workbook`` problems, never exceptions.
+    """
+    if fast_sheets is not None:
+        book = CalamineBook.open(path, fast_sheets)
         if book is not None:
-            _read_workbook(book, campaign, result, add)
-            return result
+            read(book)
+            return True
     from openpyxl import load_workbook
 
     try:
@@ -232,23 +259,22 @@ def read_return(path: Path, campaign: Campaign, *, fast: bool = True) -> ReturnR
         if name in UNSAFE_PARSER_ERRORS:
             add.add(
                 "unsafe-workbook",
-                "Tệp chứa cấu trúc XML nguy hiểm (khai báo thực thể/DTD) nên bị từ chối "
-                "vì lý do an toàn. Đề nghị gửi lại phiếu gốc.",
+                f"Tệp chứa cấu trúc XML nguy hiểm (khai báo thực thể/DTD) nên bị từ chối vì lý do an toàn. "
+                f"Đề nghị gửi lại {noun}.",
             )
         else:
             add.add("unreadable-workbook", f"Tệp .xlsx bị hỏng, không mở được ({name}). Đề nghị lưu lại và gửi lại.")
-        return result
+        return True  # nothing was read; the problem says why
     try:
-        _read_workbook(wb, campaign, result, add)
+        read(wb)
     except Exception as exc:  # a damaged part found while streaming rows
         name = root_cause_name(exc)
         slug = "unsafe-workbook" if name in UNSAFE_PARSER_ERRORS else "unreadable-workbook"
         add.add(slug, f"Một phần của tệp bị hỏng hoặc không an toàn ({name}); không đọc được. Đề nghị gửi lại.")
-        result.usable = False
-        result.items.clear()
+        return False
     finally:
         wb.close()
-    return result
+    return True
 
 
 class _Cell:
