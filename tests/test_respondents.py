@@ -8,6 +8,7 @@ and every validation rule is a row of a case table: mutation → slug, sheet, ce
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import shutil
 import subprocess
@@ -1002,6 +1003,12 @@ def test_cli_merge_clean_and_json(
     assert data == json.loads(json.dumps(clean_result.to_json()))
     assert {u["id"]: {g["id"]: g["accepted"] for g in u["groups"]} for u in data["units"]} == expected_counts(plan)
     assert "Hợp lệ 28" in result.output and "538 người hợp lệ" in result.output
+    # the record of which files the list was made from: hashes, units, statuses — no personal data
+    manifest = json.loads(out.with_name(out.name + ".manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kind"] == "survey-merge" and len(manifest["inputs"]) == 28
+    assert {e["status"] for e in manifest["inputs"]} == {"ok"}
+    for entry in manifest["inputs"]:
+        assert entry["sha256"] == hashlib.sha256(Path(entry["path"]).read_bytes()).hexdigest()
 
 
 def test_cli_merge_with_problems_exits_1(plan: ListsPlan, small_lists: dict[str, Path], tmp_path: Path) -> None:

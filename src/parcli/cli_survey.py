@@ -130,6 +130,9 @@ def merge(
                 on_file=lambda _p: progress.advance(task),
             )
         write_respondents(result, out)
+        from parcli.manifest import write_manifest
+
+        write_manifest(out, "survey-merge", camp, result.manifest_inputs(), {"lists_dir": str(lists_dir.resolve())})
         _write_json(json_out, result.to_json())
         _render_merge(result, out, err)
         return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS

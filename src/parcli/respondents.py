@@ -1375,6 +1375,29 @@ class ListsMergeResult:
         """True when every unit returned one list and no problem is an error."""
         return all(u.status == "ok" for u in self.units) and not any(p.is_error for p in self.problems)
 
+    def manifest_inputs(self) -> list[dict[str, Any]]:
+        """Every list file read, with its hash, unit and status (for ``manifest.json``; no personal data)."""
+        from parcli.manifest import file_entry
+
+        used = {u.used: u for u in self.units if u.used}
+        entries = []
+        for lst in self.lists:
+            if not lst.path.is_file():
+                continue
+            outcome = used.get(lst.file)
+            status = outcome.status if outcome else ("superseded" if lst.unit_id else "unidentified")
+            entries.append(
+                file_entry(
+                    lst.path,
+                    role="survey-list",
+                    unit=lst.unit_id,
+                    status=status,
+                    errors=lst.errors,
+                    warnings=lst.warnings,
+                )
+            )
+        return entries
+
     def by_group(self) -> dict[str, list[Respondent]]:
         """Accepted respondents per group id (every group present)."""
         out: dict[str, list[Respondent]] = {g.id: [] for g in self.plan.groups}
