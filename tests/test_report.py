@@ -1254,3 +1254,28 @@ def test_cli_error_names_a_file_with_brackets(year: Year, tmp_path: Path, which:
     result = CliRunner().invoke(app, ["report", *args, "-o", str(tmp_path / "x.md")])
     assert result.exit_code == 3, result.output
     assert where in squash(result.output)
+
+
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [("# {{ title \n", ["report.md.j2, dòng 1", "có lỗi"]), ("{{ nonexistent }}\n", ["biến không có trong dữ liệu"])],
+)
+def test_cli_names_a_broken_user_template(year: Year, tmp_path: Path, template: str, words: list[str]) -> None:
+    """A mistake in the office's own template: exit 3 and a Vietnamese message naming it, no traceback."""
+    from typer.testing import CliRunner as Runner
+
+    from parcli.cli import app as cli_app
+
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    (folder / "report.md.j2").write_text(template, encoding="utf-8")
+    result = Runner().invoke(
+        cli_app,
+        ["report", str(year.consolidated), "-o", str(tmp_path / "x.md"), "--templates", str(folder)],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output
+    assert not (tmp_path / "x.md").exists()

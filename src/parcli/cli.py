@@ -75,6 +75,21 @@ def _guard(fn: Callable[[], T]) -> T:
     except KeyboardInterrupt:
         _err_console().print("Đã dừng theo yêu cầu người dùng.")
         raise typer.Exit(130) from None
+    except Exception as exc:
+        # a mistake in a report or reminder template (often the office's own, given with --templates)
+        if _state["debug"] or not type(exc).__module__.startswith("jinja2"):
+            raise
+        where = getattr(exc, "name", None) or getattr(exc, "filename", None)
+        line = getattr(exc, "lineno", None)
+        at = f" {where}" + (f", dòng {line}" if line else "") if where else ""
+        detail = getattr(exc, "message", None) or str(exc)
+        if type(exc).__name__ == "UndefinedError":
+            detail = f"dùng một biến không có trong dữ liệu báo cáo ({detail})"
+        _err_console().print(
+            _styled(("Lỗi: ", "bold red"), f"mẫu{at} có lỗi: {detail}. Sửa mẫu trong thư mục --templates."),
+            soft_wrap=True,
+        )
+        raise typer.Exit(int(ExitCode.CANNOT_PROCEED)) from None
 
 
 def _version(value: bool) -> None:
