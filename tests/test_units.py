@@ -825,3 +825,41 @@ def test_bundled_units_example_loads() -> None:
     assert vp.max_points == full - field3
     assert [u.exempt for u in camp.departments if u.group == "huyen"] == [()] * 10
     assert [b.label for b in camp.bands] == ["Tốt", "Khá", "Trung bình", "Yếu"]
+
+
+def test_unit_survey_scores_complete_the_index(
+    camp: Campaign, merged: tuple[MergeResult, Path], tmp_path: Path
+) -> None:
+    """--survey for units: a CSV unit,code,points; given units get their full index, others stay pending."""
+    from parcli.consolidated import read_consolidated
+    from parcli.ranking import build_ranking
+    from parcli.scoring import compute_unit_scores
+
+    ranked = [u for u in camp.departments if u.group == "so"]
+    unit = ranked[0]
+    survey_leaves = [leaf for leaf in unit.catalogue.leaves if not leaf.is_self and not unit.is_exempt(leaf.code)]
+    assert survey_leaves, "the synthetic catalogue has a survey field"
+    lines = ["ma_don_vi;ma_muc;diem"] + [
+        f"{unit.id};{leaf.code};{str(leaf.max_points / 2).replace('.', ',')}" for leaf in survey_leaves
+    ]
+    csv_path = tmp_path / "xhh.csv"
+    csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    maxima = {f"{u.id}/{leaf.code}": leaf.max_points for u in camp.departments for leaf in u.catalogue.leaves}
+    without = compute_unit_scores(camp, read_consolidated(merged[1], maxima))[unit.id].index
+    context = build_ranking(camp, merged[1], survey=csv_path)
+    row = next(r for g in context["groups"] for r in g["rows"] if r["id"] == unit.id)
+    survey_points = sum((leaf.max_points / 2 for leaf in survey_leaves), Decimal(0))
+    survey_max = sum((leaf.max_points for leaf in survey_leaves), Decimal(0))
+    expected = ((without.appraised + survey_points) * 100 / (without.self_max + survey_max)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    assert row["percent"] == expected and not row["survey_pending"]
+    other = next(r for g in context["groups"] for r in g["rows"] if r["id"] == ranked[1].id)
+    assert other["survey_pending"]
+
+    bad = tmp_path / "sai.csv"
+    bad.write_text(f"khong-co;8.1.1;1\n{unit.id};{survey_leaves[0].code};1\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["report", str(merged[1]), "-o", str(tmp_path / "x.html"), "--survey", str(bad)])
+    assert result.exit_code == 3
+    assert "khong-co" in result.output and "thiếu điểm" in result.output

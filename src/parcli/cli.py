@@ -602,7 +602,12 @@ def report(
     ] = None,
     survey: Annotated[
         Path | None,
-        typer.Option("--survey", help="Điểm điều tra xã hội học (CSV mã,điểm hoặc YAML mã: điểm).", dir_okay=False),
+        typer.Option(
+            "--survey",
+            help="Điểm điều tra xã hội học: CSV mã,điểm hoặc YAML mã: điểm; "
+            "xếp hạng đơn vị: CSV mã đơn vị,mã mục,điểm.",
+            dir_okay=False,
+        ),
     ] = None,
     previous: Annotated[
         Path | None,
@@ -673,7 +678,9 @@ def report(
             err.print(f"Dùng kế hoạch đã dùng khi tổng hợp: {recorded}")
             camp = load_campaign(Path(recorded))
         if camp.is_units:
-            _ranking_report(camp, source, target, templates_, unit_sheets, today_, err)
+            if previous_ is not None:
+                raise UsageError("--previous chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores).")
+            _ranking_report(camp, source, target, templates_, unit_sheets, today_, survey_, err)
             return ExitCode.OK
         data = build_report(camp, source, survey=survey_, previous=previous_, today=today_)
         render_report(data, target, templates_)
@@ -707,6 +714,7 @@ def _ranking_report(
     templates: Path | None,
     unit_sheets: Path | None,
     today: date | None,
+    survey: Path | None,
     err: Console,
 ) -> None:
     """each-unit-scores: the ranking report, and optionally one result sheet per unit."""
@@ -715,13 +723,13 @@ def _ranking_report(
     from parcli.ranking import build_ranking, render_ranking, write_unit_sheets
     from parcli.report import report_inputs
 
-    context = build_ranking(camp, source, today=today)
+    context = build_ranking(camp, source, today=today, survey=survey)
     render_ranking(context, target, templates)
     write_manifest(
         target,
         "report",
         camp,
-        report_inputs(source, None, None, templates, target),
+        report_inputs(source, survey, None, templates, target),
         {"today": context["generated"].isoformat(), "templates": str(templates.resolve()) if templates else None},
     )
     for group in context["groups"]:

@@ -102,8 +102,10 @@ def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_
     }
 
 
-def build_ranking(campaign: Campaign, consolidated: Path, *, today: date | None = None) -> dict[str, Any]:
-    """Plain data for the ranking report and the unit sheets."""
+def build_ranking(
+    campaign: Campaign, consolidated: Path, *, today: date | None = None, survey: Path | None = None
+) -> dict[str, Any]:
+    """Plain data for the ranking report and the unit sheets (``survey``: a CSV unit,code,points)."""
     if not campaign.is_units:
         raise UsageError("Xếp hạng chỉ dùng cho kế hoạch chế độ each-unit-scores.")
     maxima = {f"{u.id}/{leaf.code}": leaf.max_points for u in campaign.departments for leaf in u.catalogue.leaves}
@@ -112,7 +114,10 @@ def build_ranking(campaign: Campaign, consolidated: Path, *, today: date | None 
         raise UsageError(
             f"Bảng tổng hợp {consolidated.name} thuộc đợt “{data.campaign_id}”, không phải “{campaign.id}”."
         )
-    unit_scores = compute_unit_scores(campaign, data)
+    from parcli.report import load_unit_survey
+
+    survey_scores = load_unit_survey(survey, campaign) if survey else None
+    unit_scores = compute_unit_scores(campaign, data, survey_scores)
     ranks = rank_units(campaign, unit_scores)
     statuses = {d.id: d.status for d in data.departments.values()}
     day = today or date.today()

@@ -104,6 +104,65 @@ def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
     return scores
 
 
+def load_unit_survey(path: Path, campaign: Campaign) -> dict[str, dict[str, Decimal]]:
+    """each-unit-scores: survey scores per unit, a CSV ``unit,code,points`` (``,`` or ``;``).
+
+    A unit that appears must have every survey item of its catalogue (not exempt);
+    units that do not appear keep their survey part pending.
+    """
+    if not path.is_file():
+        raise SurveyError(f"Không tìm thấy tệp điểm điều tra xã hội học {path}.")
+    text = path.read_text(encoding="utf-8-sig")
+    first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+    delimiter = ";" if ";" in first else ","
+    problems: list[str] = []
+    scores: dict[str, dict[str, Decimal]] = {}
+    for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        if not scores and not problems and len(row) >= 2 and not any(ch.isdigit() for ch in row[1]):
+            continue  # a header line
+        where = f"{path.name} dòng {lineno}"
+        if len([c for c in row if c.strip()]) != 3:
+            problems.append(f"{where}: cần đúng ba cột mã đơn vị, mã mục, điểm")
+            continue
+        unit_id, code, value = (c.strip() for c in row[:3])
+        unit = campaign.department_by_id.get(unit_id)
+        if unit is None:
+            problems.append(f"{where}: đơn vị “{unit_id}” không có trong kế hoạch")
+            continue
+        leaf = unit.catalogue.leaf_by_code.get(code)
+        if leaf is None or leaf.is_self or unit.is_exempt(code):
+            problems.append(f"{where}: mục {code} không phải mục điều tra xã hội học của {unit.name}")
+            continue
+        try:
+            points = Decimal(value.replace(",", "."))
+            if not points.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(f"{where}: điểm “{value}” của mục {code} không phải là số")
+            continue
+        if not Decimal(0) <= points <= leaf.max_points:
+            problems.append(
+                f"{where}: điểm {fmt_points(points)} của mục {code} phải từ 0 đến {fmt_points(leaf.max_points)}"
+            )
+        scores.setdefault(unit_id, {})[code] = points
+    for unit_id, given in scores.items():
+        unit = campaign.department_by_id[unit_id]
+        missing = [
+            leaf.code
+            for leaf in unit.catalogue.leaves
+            if not leaf.is_self and not unit.is_exempt(leaf.code) and leaf.code not in given
+        ]
+        if missing:
+            problems.append(f"{path.name}: {unit.name} thiếu điểm các mục điều tra xã hội học {', '.join(missing)}")
+    if not scores and not problems:
+        problems.append(f"{path.name}: không có điểm nào (cần các dòng mã đơn vị,mã mục,điểm)")
+    if problems:
+        raise SurveyError("Tệp điểm điều tra xã hội học không hợp lệ:\n" + "\n".join(f"  - {p}" for p in problems))
+    return scores
+
+
 def _totals(t: Totals) -> dict[str, Any]:
     return {
         "max": t.max_points,

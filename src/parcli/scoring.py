@@ -169,13 +169,20 @@ def compute_scores(campaign: Campaign, data: Consolidated, survey: dict[str, Dec
     )
 
 
-def compute_unit_scores(campaign: Campaign, data: Consolidated) -> dict[str, Scores]:
-    """each-unit-scores: the scores of every unit over its own catalogue, exempt branches left out."""
+def compute_unit_scores(
+    campaign: Campaign, data: Consolidated, survey: Mapping[str, Mapping[str, Decimal]] | None = None
+) -> dict[str, Scores]:
+    """each-unit-scores: the scores of every unit over its own catalogue, exempt branches left out.
+
+    ``survey`` gives, per unit id, the survey items' points; a unit without them
+    keeps its survey part pending (its percentage is of the self-assessed part).
+    """
     out: dict[str, Scores] = {}
     for unit in campaign.departments:
         rows = data.unit_items.get(unit.id, {})
         owner = {leaf.code: unit.id for leaf in unit.items}
-        out[unit.id] = score_catalogue(unit.catalogue, rows, owner, None, [unit.id], unit.is_exempt)
+        unit_survey = (survey or {}).get(unit.id)
+        out[unit.id] = score_catalogue(unit.catalogue, rows, owner, unit_survey, [unit.id], unit.is_exempt)
     return out
 
 
