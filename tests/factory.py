@@ -75,31 +75,7 @@ def soffice() -> str | None:
 
 def roundtrip(path: Path, outdir: Path) -> Path:
     """Open and re-save a workbook with LibreOffice Calc headless; return the new file."""
-    exe = soffice()
-    assert exe is not None
-    outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / ".lo-profile"
-    env = dict(os.environ, HOME=str(outdir))
-    subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(outdir),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-        env=env,
-    )
-    out = outdir / (path.stem + ".xlsx")
-    assert out.exists(), f"LibreOffice did not write {out}"
-    return out
+    return roundtrip_many([path], outdir)[0]
 
 
 def roundtrip_many(paths: list[Path], outdir: Path) -> list[Path]:
