@@ -48,6 +48,10 @@ def main() -> None:
     returns = out / "2-phieu-gui-ve"
     consolidated = out / "3-tong-hop" / "tong-hop-chi-so-cchc-2023.xlsx"
     fill = [sys.executable, str(HERE / "fill_returns.py"), str(issued), str(returns)]
+    summary = out / "3-tong-hop" / "tong-hop.json"
+
+    def merge(ok: int) -> None:
+        run([*PARCLI, "merge", str(returns), "--out", str(consolidated), "--json", str(summary)], ok=(ok,))
 
     step("1. Sở Nội vụ phát hành phiếu chấm điểm cho 17 cơ quan")
     run([*PARCLI, "generate", "--out", str(issued)])
@@ -59,18 +63,7 @@ def main() -> None:
     run([*PARCLI, "check", str(next(returns.glob(f"*{MISTAKE}*.xlsx")))], ok=(1,))
 
     step("4. Tổng hợp lần 1 (còn cơ quan chưa nộp, có phiếu lỗi → mã thoát 1)")
-    run(
-        [
-            *PARCLI,
-            "merge",
-            str(returns),
-            "--out",
-            str(consolidated),
-            "--json",
-            str(out / "3-tong-hop" / "tong-hop.json"),
-        ],
-        ok=(1,),
-    )
+    merge(ok=1)
 
     step("5. Tình trạng, bản góp ý cho phiếu có lỗi, văn bản đôn đốc (tính đến 16/01/2024)")
     run([*PARCLI, "status", str(returns), "--today", "2024-01-16"], ok=(1,))
@@ -85,20 +78,9 @@ def main() -> None:
     run([*fill, "--only", LATE, "--late", LATE])
     corrected = next(feedback.glob(f"*{MISTAKE}*.xlsx"))
     run([*fill, "--only", MISTAKE, "--source", str(corrected), "--sent", "2024-01-17"])
-    run(
-        [
-            *PARCLI,
-            "merge",
-            str(returns),
-            "--out",
-            str(consolidated),
-            "--json",
-            str(out / "3-tong-hop" / "tong-hop.json"),
-        ],
-        ok=(0,),
-    )
+    merge(ok=0)
 
-    step("7. Lập báo cáo tổng hợp gửi UBND tỉnh (Word, HTML, Markdown)")
+    step("8. Lập báo cáo tổng hợp gửi UBND tỉnh (Word, HTML, Markdown)")
     reports = out / "4-bao-cao"
     for name in ("bao-cao-chi-so-cchc-2023.docx", "bao-cao-chi-so-cchc-2023.html", "bao-cao-chi-so-cchc-2023.md"):
         run([*PARCLI, "report", str(consolidated), "--out", str(reports / name)])

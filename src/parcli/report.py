@@ -19,6 +19,7 @@ from typing import Any
 
 from parcli import __version__
 from parcli.campaign import Campaign
+from parcli.catalogue import Leaf
 from parcli.consolidated import Consolidated, read_consolidated
 from parcli.errors import ParcliError, UsageError
 from parcli.fsutil import atomic_path, atomic_write_text
@@ -42,6 +43,25 @@ class ReportData:
 
     context: dict[str, Any]
     scores: Scores
+
+
+def _survey_points(where: str, leaf: Leaf, value: Any, problems: list[str]) -> Decimal | None:
+    """One survey score as typed (decimal comma accepted); None, with a problem noted, when not a number.
+
+    A number outside 0..max is noted too but still returned, so that every mistake of the file is listed.
+    """
+    try:
+        points = Decimal(str(value).strip().replace(",", "."))
+        if not points.is_finite():
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.append(f"{where}: điểm “{value}” của mục {leaf.code} không phải là số")
+        return None
+    if not Decimal(0) <= points <= leaf.max_points:
+        problems.append(
+            f"{where}: điểm {fmt_points(points)} của mục {leaf.code} phải từ 0 đến {fmt_points(leaf.max_points)}"
+        )
+    return points
 
 
 def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
@@ -84,18 +104,9 @@ def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
         if leaf is None or leaf.is_self:
             problems.append(f"{where}: mục {code} không phải mục điều tra xã hội học của bộ tiêu chí")
             continue
-        try:
-            points = Decimal(str(value).strip().replace(",", "."))
-            if not points.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            problems.append(f"{where}: điểm “{value}” của mục {code} không phải là số")
-            continue
-        if not Decimal(0) <= points <= leaf.max_points:
-            problems.append(
-                f"{where}: điểm {fmt_points(points)} của mục {code} phải từ 0 đến {fmt_points(leaf.max_points)}"
-            )
-        scores[code] = points
+        points = _survey_points(where, leaf, value, problems)
+        if points is not None:
+            scores[code] = points
     missing = [leaf.code for leaf in campaign.catalogue.leaves if not leaf.is_self and leaf.code not in scores]
     if missing:
         problems.append(f"{path.name}: thiếu điểm các mục điều tra xã hội học {', '.join(missing)}")
@@ -135,18 +146,9 @@ def load_unit_survey(path: Path, campaign: Campaign) -> dict[str, dict[str, Deci
         if leaf is None or leaf.is_self or unit.is_exempt(code):
             problems.append(f"{where}: mục {code} không phải mục điều tra xã hội học của {unit.name}")
             continue
-        try:
-            points = Decimal(value.replace(",", "."))
-            if not points.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            problems.append(f"{where}: điểm “{value}” của mục {code} không phải là số")
-            continue
-        if not Decimal(0) <= points <= leaf.max_points:
-            problems.append(
-                f"{where}: điểm {fmt_points(points)} của mục {code} phải từ 0 đến {fmt_points(leaf.max_points)}"
-            )
-        scores.setdefault(unit_id, {})[code] = points
+        points = _survey_points(where, leaf, value, problems)
+        if points is not None:
+            scores.setdefault(unit_id, {})[code] = points
     for unit_id, given in scores.items():
         unit = campaign.department_by_id[unit_id]
         missing = [
