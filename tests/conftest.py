@@ -5,16 +5,25 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from factory import expected_values, fill_workbook, soffice
+from parcli import clock
 from parcli.campaign import Campaign, default_campaign_path, load_campaign
 from parcli.generate import generate_workbooks
 
-FIXED_NOW = __import__("datetime").datetime(2023, 12, 20, 8, 0, tzinfo=__import__("datetime").UTC)
+FIXED_NOW = datetime(2023, 12, 20, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    """Every test runs at one fixed moment: no test depends on the wall clock (parcli.clock)."""
+    monkeypatch.setenv(clock.ENV_VAR, str(int(FIXED_NOW.timestamp())))
+    return FIXED_NOW
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,9 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
-from conftest import copy_tree_bytes
+from conftest import FIXED_NOW, copy_tree_bytes
 from factory import COL, SCORES_SHEET, expected_values, fill_workbook
+from parcli import clock
 from parcli.campaign import Campaign
 from parcli.cli import app
 from parcli.errors import UsageError
@@ -60,8 +61,10 @@ RED = "FFC7CE"
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
 
 
-def invoke(*args: str | Path) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
+def invoke(*args: str | Path, now: datetime | None = None) -> Result:
+    """Run the CLI; ``now`` fixes parcli's clock for this run (parcli.clock, SOURCE_DATE_EPOCH)."""
+    env = {clock.ENV_VAR: str(int(now.timestamp()))} if now is not None else None
+    return runner.invoke(app, [str(a) for a in args], env=env)
 
 
 # --- the scenario -------------------------------------------------------------------------------
@@ -665,11 +668,15 @@ def test_merge_and_report_manifests(campaign: Campaign, round_: Round, tmp_path:
     assert refused.exit_code == 3, refused.output
     assert "tong-hop.xlsx" in refused.stderr and "nội dung đã thay đổi" in refused.stderr
     assert not third.exists()
-    # rewritten by another merge: refused too (a new time stamp, new bytes)
+    # rewritten by another merge an hour later: its time stamp makes new bytes, and the manifest refuses them
     consolidated.write_bytes(good)
     assert invoke("report", "--manifest", work / "bao-cao.md.manifest.json", "-o", third).exit_code == 0
     third.unlink()
-    assert invoke("merge", folder, "-o", consolidated).exit_code == 1
+    assert manifest["created"] == FIXED_NOW.isoformat()
+    later = FIXED_NOW + timedelta(hours=1)
+    assert invoke("merge", folder, "-o", consolidated, now=later).exit_code == 1
+    remanifest = json.loads((work / "tong-hop.xlsx.manifest.json").read_text(encoding="utf-8"))
+    assert remanifest["created"] == later.isoformat()
     assert sha256(consolidated) != roles["consolidated"]["sha256"]
     refused = invoke("report", "--manifest", work / "bao-cao.md.manifest.json", "-o", third)
     assert refused.exit_code == 3 and "tong-hop.xlsx" in refused.stderr

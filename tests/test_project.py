@@ -89,7 +89,10 @@ def test_wheel_carries_data_and_runs_from_anywhere(tmp_path: Path) -> None:
             sys.executable,
             "-c",
             "import sys; sys.argv=['parcli','generate','-o','out']; "
-            "import parcli, parcli.cli; assert '_data' in str(parcli.__file__) or True; parcli.cli.run()",
+            "import parcli, parcli.cli; from parcli.resources import data_dir; "
+            f"assert parcli.__file__.startswith({str(target)!r}), parcli.__file__; "
+            f"assert str(data_dir('criteria')).startswith({str(target)!r}), data_dir('criteria'); "
+            "parcli.cli.run()",
         ],
         cwd=elsewhere,
         capture_output=True,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from parcli import __version__
+from parcli import __version__, clock
 from parcli.errors import ExitCode, InputNotFoundError, ParcliError, UsageError
 
 if TYPE_CHECKING:
@@ -232,10 +232,8 @@ TodayOption = Annotated[
 
 
 def _parse_day(text: str | None) -> date:
-    from datetime import date as _date
-
     if text is None:
-        return _date.today()
+        return clock.today()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(text, fmt).date()
@@ -350,13 +348,15 @@ def merge(
 
             check_feedback_dir(returns_dir, feedback)  # before anything is written
         result = _read_folder(camp, returns_dir, pick, err)
-        carried = write_consolidated(result, out)
+        stamp = clock.now()
+        carried = write_consolidated(result, out, now=stamp)
         write_manifest(
             out,
             "merge",
             camp,
             result.manifest_inputs(),
             {"returns_dir": str(returns_dir.resolve()), "pick": pick or [], "appraisals_kept": carried},
+            now=stamp,
         )
         _write_json(json_out, result.to_json())
         _render_merge(result, out, carried, err)

@@ -129,10 +129,14 @@ def merge(
                 on_start=lambda n: progress.update(task, total=n),
                 on_file=lambda _p: progress.advance(task),
             )
-        write_respondents(result, out)
+        from parcli import clock
         from parcli.manifest import write_manifest
 
-        write_manifest(out, "survey-merge", camp, result.manifest_inputs(), {"lists_dir": str(lists_dir.resolve())})
+        stamp = clock.now()
+        write_respondents(result, out, now=stamp)
+        write_manifest(
+            out, "survey-merge", camp, result.manifest_inputs(), {"lists_dir": str(lists_dir.resolve())}, now=stamp
+        )
         _write_json(json_out, result.to_json())
         _render_merge(result, out, err)
         return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from parcli import __version__, layout
+from parcli import __version__, clock, layout
 from parcli.campaign import Campaign, Department, load_campaign
 from parcli.catalogue import ChoiceRule, Leaf
 from parcli.errors import OutputError
@@ -83,7 +83,7 @@ def generate_workbooks(
     The result lists the workbooks in department order; ``on_progress`` is
     called in this process as each workbook is done.
     """
-    stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    stamp = (now or clock.now()).replace(microsecond=0)
     unverified, total = campaign.verification()
     result = GenerateResult(out_dir=out_dir, unverified_nodes=unverified, total_nodes=total)
     selected = [d for d in campaign.departments if not departments or d.id in departments]

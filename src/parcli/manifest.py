@@ -9,11 +9,11 @@ be re-created from its manifest; any input whose bytes changed is refused.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from parcli import __version__
+from parcli import __version__, clock
 from parcli.campaign import Campaign
 from parcli.errors import ParcliError
 from parcli.fsutil import atomic_write_text, sha256_file
@@ -57,14 +57,20 @@ def campaign_entry(campaign: Campaign) -> dict[str, Any]:
 
 
 def write_manifest(
-    output: Path, kind: str, campaign: Campaign, inputs: list[dict[str, Any]], options: dict[str, Any] | None = None
+    output: Path,
+    kind: str,
+    campaign: Campaign,
+    inputs: list[dict[str, Any]],
+    options: dict[str, Any] | None = None,
+    *,
+    now: datetime | None = None,
 ) -> Path:
-    """Write the manifest of ``output`` (atomically) and return its path."""
+    """Write the manifest of ``output`` (atomically) and return its path (``now`` defaults to :func:`clock.now`)."""
     record = {
         "format": MANIFEST_FORMAT,
         "kind": kind,
         "tool": {"name": "parcli", "version": __version__},
-        "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "created": (now or clock.now()).isoformat(),
         "campaign": campaign_entry(campaign),
         "inputs": inputs,
         "options": options or {},

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from parcli import __version__, layout
+from parcli import __version__, clock, layout
 from parcli.campaign import Campaign, Department
 from parcli.catalogue import Leaf
 from parcli.errors import ConsolidatedError, InputNotFoundError
@@ -528,7 +528,7 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
     campaign = result.campaign
     cat = campaign.catalogue
     appraisals = read_appraisals(out, campaign) if out.exists() else {}
-    stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    stamp = (now or clock.now()).replace(microsecond=0)
     if campaign.is_units:
         return _write_units_consolidated(result, out, appraisals, stamp)
 
@@ -544,6 +544,7 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
     unlocked = Protection(locked=False)
 
     wb = Workbook()
+    wb.properties.created = wb.properties.modified = stamp.astimezone(UTC).replace(tzinfo=None)
     ws = wb.active
     assert ws is not None
     ws.title = layout.SHEET_CONSOLIDATED

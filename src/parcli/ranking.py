@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from parcli import __version__
+from parcli import __version__, clock
 from parcli.campaign import Band, Campaign
 from parcli.consolidated import read_consolidated
 from parcli.errors import UsageError
@@ -120,7 +120,7 @@ def build_ranking(
     unit_scores = compute_unit_scores(campaign, data, survey_scores)
     ranks = rank_units(campaign, unit_scores)
     statuses = {d.id: d.status for d in data.departments.values()}
-    day = today or date.today()
+    day = today or clock.today()
     groups = []
     for group in campaign.model.groups or ():
         rows = ranks.get(group.id, [])

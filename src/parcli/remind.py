@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from parcli import clock
 from parcli.fsutil import atomic_write_text
 from parcli.merge import MergeResult
 from parcli.resources import data_dir
@@ -82,7 +83,7 @@ def write_reminders(
     """Render one reminder per department that is missing or invalid, and the list of non-submitters."""
     from parcli.render import make_environment
 
-    day = today or date.today()
+    day = today or clock.today()
     context = reminder_context(result, day)
     search = [template_dir, data_dir("templates")] if template_dir else [data_dir("templates")]
     env = make_environment(search, html=False)

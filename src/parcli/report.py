@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from parcli import __version__
+from parcli import __version__, clock
 from parcli.campaign import Campaign
 from parcli.catalogue import Leaf
 from parcli.consolidated import Consolidated, read_consolidated
@@ -258,7 +258,7 @@ def build_report(
     prev = _previous_fields(read_consolidated(previous)) if previous else None
     model = campaign.model
     org = model.organiser
-    day = today or date.today()
+    day = today or clock.today()
     fields = []
     for node in scores.fields:
         row = {"code": node.code, "title": node.title, **_totals(node.totals), "previous": None}

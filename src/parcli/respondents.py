@@ -26,14 +26,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from parcli import __version__, layout
+from parcli import __version__, clock, layout
 from parcli.catalogue import canonical_hash
 from parcli.errors import CampaignError, ConsolidatedError, OutputError
 from parcli.fsutil import atomic_path, sha256_file
@@ -470,7 +470,7 @@ def generate_lists(
     on_progress: Callable[[Unit], None] | None = None,
 ) -> GenerateListsResult:
     """Write one list workbook per unit into ``out_dir`` (atomically, file by file)."""
-    stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    stamp = (now or clock.now()).replace(microsecond=0)
     result = GenerateListsResult(out_dir=out_dir, note=plan.model.note)
     for unit in plan.units:
         if units and unit.id not in units:
@@ -1654,7 +1654,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
 
     plan = result.plan
     check_output(plan, result.folder, out)
-    stamp = (now or datetime.now(UTC)).replace(microsecond=0)
+    stamp = (now or clock.now()).replace(microsecond=0)
 
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+from parcli import clock
 from parcli.campaign import Campaign, Department
 from parcli.merge import MergeResult, merge_returns
 
@@ -85,4 +86,4 @@ def returns_status(
 ) -> tuple[MergeResult, list[StatusRow]]:
     """Read the returns folder and tabulate each department's status."""
     result = merge_returns(campaign, folder, pick=pick)
-    return result, status_rows(result, today or date.today())
+    return result, status_rows(result, today or clock.today())
