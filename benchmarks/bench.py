@@ -36,8 +36,8 @@ def _peak_mb() -> float:
 
 
 def stage_generate(folder: Path) -> dict[str, Any]:
-    from parcli.campaign import load_campaign
-    from parcli.generate import generate_workbooks
+    from parcli.config.campaign import load_campaign
+    from parcli.rounds.scoring.issue import generate_workbooks
 
     campaign = load_campaign(folder / "campaign" / "campaign.yaml")
     started = time.perf_counter()
@@ -49,8 +49,8 @@ def stage_generate_floor(folder: Path) -> dict[str, Any]:
     """xlsxwriter writing the same cells and validations, no styles: the floor for generate."""
     import xlsxwriter
 
-    from parcli import layout
-    from parcli.campaign import load_campaign
+    from parcli.config.campaign import load_campaign
+    from parcli.rounds.scoring import layout
 
     campaign = load_campaign(folder / "campaign" / "campaign.yaml")
     out = folder / "floor-issued"
@@ -96,7 +96,7 @@ def stage_generate_floor(folder: Path) -> dict[str, Any]:
 def _fill_one(args: tuple[str, str, str]) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from factory import expected_values, fill_workbook
-    from parcli.campaign import load_campaign
+    from parcli.config.campaign import load_campaign
 
     campaign_path, src, dst = args
     if campaign_path not in _CAMPAIGNS:
@@ -124,8 +124,9 @@ def stage_fill(folder: Path) -> dict[str, Any]:
 
 
 def stage_merge(folder: Path) -> dict[str, Any]:
-    from parcli.campaign import load_campaign
-    from parcli.merge import merge_returns, write_consolidated
+    from parcli.config.campaign import load_campaign
+    from parcli.results.consolidated_write import write_consolidated
+    from parcli.rounds.scoring.merge import merge_returns
 
     campaign = load_campaign(folder / "campaign" / "campaign.yaml")
     target = folder / "tong-hop.xlsx"
@@ -159,8 +160,8 @@ def stage_merge_floor(folder: Path) -> dict[str, Any]:
 
 
 def stage_report(folder: Path) -> dict[str, Any]:
-    from parcli.campaign import load_campaign
-    from parcli.ranking import build_ranking, render_ranking
+    from parcli.config.campaign import load_campaign
+    from parcli.results.ranking import build_ranking, render_ranking
 
     campaign = load_campaign(folder / "campaign" / "campaign.yaml")
     started = time.perf_counter()
@@ -217,7 +218,7 @@ def main() -> None:
         print(json.dumps(result))
         return
 
-    from parcli.synthetic import write_campaign
+    from parcli.config.synthetic import write_campaign
 
     folder = args.dir or ROOT / ".bench" / str(args.units)
     if folder.exists():

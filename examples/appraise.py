@@ -7,7 +7,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from parcli import layout
+from parcli.rounds.scoring import layout
 
 
 def main() -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from parcli import layout
-from parcli.campaign import default_campaign_path, load_campaign
-from parcli.respondents import load_lists_plan
+from parcli.config.campaign import default_campaign_path, load_campaign
+from parcli.rounds.lists.respondents import load_lists_plan
+from parcli.rounds.scoring import layout
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 GIVEN = ["Văn An", "Thị Bình", "Đức Cường", "Thu Hà", "Minh Hoàng", "Thị Lan", "Quốc Hùng", "Thanh Mai"]

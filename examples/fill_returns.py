@@ -20,8 +20,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from parcli import layout
-from parcli.campaign import Campaign, default_campaign_path, load_campaign
+from parcli.config.campaign import Campaign, default_campaign_path, load_campaign
+from parcli.rounds.scoring import layout
 
 EVIDENCE = [
     "Kế hoạch số 204/KH-UBND ngày 23/12/2022 của UBND tỉnh về CCHC nhà nước tỉnh Hưng Yên năm 2023",

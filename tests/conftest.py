@@ -13,8 +13,8 @@ import pytest
 
 from factory import expected_values, fill_workbook, soffice
 from parcli import clock
-from parcli.campaign import Campaign, default_campaign_path, load_campaign
-from parcli.generate import generate_workbooks
+from parcli.config.campaign import Campaign, default_campaign_path, load_campaign
+from parcli.rounds.scoring.issue import generate_workbooks
 
 FIXED_NOW = datetime(2023, 12, 20, 8, 0, tzinfo=UTC)
 

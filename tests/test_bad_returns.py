@@ -3,10 +3,10 @@
 Each case builds one mutated return (from the session's issued workbooks, in
 ``tmp_path``; no binary fixtures) and is checked twice:
 
-* by :func:`parcli.returns.read_return` alone: the exact set of problems
+* by :func:`parcli.rounds.scoring.read.read_return` alone: the exact set of problems
   (slug, cell, item), the file name, Vietnamese NFC messages, accepted scores;
 * inside a returns folder with the 16 other departments' valid returns, by
-  :func:`parcli.merge.merge_returns`: the same problems for that file, the
+  :func:`parcli.rounds.scoring.merge.merge_returns`: the same problems for that file, the
   department's status, the 16 others ``ok``, and the folder's bytes unchanged.
 """
 
@@ -30,11 +30,12 @@ from openpyxl.workbook.workbook import Workbook
 
 from conftest import MakeReturn, copy_tree_bytes
 from factory import expected_values, fill_workbook
-from parcli import returns as returns_module
-from parcli.campaign import Campaign
-from parcli.merge import merge_returns, write_consolidated
+from parcli.config.campaign import Campaign
 from parcli.problems import SLUGS, Problem
-from parcli.returns import ReturnResult, read_return
+from parcli.results.consolidated_write import write_consolidated
+from parcli.rounds.scoring import read as returns_module
+from parcli.rounds.scoring.merge import merge_returns
+from parcli.rounds.scoring.read import ReturnResult, read_return
 
 SCORES = "Chấm điểm"
 META = "parcli"

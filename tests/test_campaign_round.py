@@ -31,14 +31,14 @@ from typer.testing import CliRunner, Result
 from conftest import FIXED_NOW, copy_tree_bytes
 from factory import COL, SCORES_SHEET, expected_values, fill_workbook
 from parcli import clock
-from parcli.campaign import Campaign
 from parcli.cli import app
+from parcli.config.campaign import Campaign
 from parcli.errors import UsageError
-from parcli.feedback import write_feedback
-from parcli.merge import MergeResult, VersionDecision, merge_returns
-from parcli.remind import write_reminders
-from parcli.returns import read_return
-from parcli.status import returns_status, status_rows
+from parcli.results.feedback import write_feedback
+from parcli.results.remind import write_reminders
+from parcli.results.status import returns_status, status_rows
+from parcli.rounds.scoring.merge import MergeResult, VersionDecision, merge_returns
+from parcli.rounds.scoring.read import read_return
 
 DEADLINE = date(2024, 1, 15)
 TODAY = date(2024, 1, 18)

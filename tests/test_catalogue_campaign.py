@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from parcli.campaign import default_campaign_path, load_campaign
-from parcli.catalogue import load_catalogue
 from parcli.cli import app
+from parcli.config.campaign import default_campaign_path, load_campaign
+from parcli.config.catalogue import load_catalogue
 from parcli.errors import CampaignError, CatalogueError
 from parcli.resources import data_dir
 

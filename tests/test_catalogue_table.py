@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 
 from conftest import require_soffice
 from factory import roundtrip
-from parcli.catalogue import Catalogue, load_catalogue, parse_catalogue
 from parcli.catalogue_table import (
     COLUMNS,
     SHEET_INFO,
@@ -31,7 +30,8 @@ from parcli.catalogue_table import (
     level_totals,
     parse_rule,
 )
-from parcli.cli_catalogue import catalogue_app
+from parcli.cli.catalogue import catalogue_app
+from parcli.config.catalogue import Catalogue, load_catalogue, parse_catalogue
 from parcli.resources import data_dir
 
 BUNDLED = data_dir("criteria") / "par-province-2023.yaml"

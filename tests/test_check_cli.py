@@ -16,10 +16,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from conftest import MakeReturn, copy_tree_bytes
-from parcli.campaign import Campaign
 from parcli.cli import app
-from parcli.merge import merge_returns
-from parcli.returns import read_return
+from parcli.config.campaign import Campaign
+from parcli.rounds.scoring.merge import merge_returns
+from parcli.rounds.scoring.read import read_return
 
 DEPT = "so-noi-vu"
 FILE = "PL01-so-noi-vu.xlsx"

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from conftest import FIXED_NOW, require_soffice
 from factory import roundtrip
-from parcli import layout
-from parcli.campaign import Campaign
 from parcli.cli import app
-from parcli.generate import generate_workbooks
+from parcli.config.campaign import Campaign
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.issue import generate_workbooks
 from snapshot import assert_golden, workbook_snapshot
 
 

@@ -11,11 +11,12 @@ from typer.testing import CliRunner
 
 from conftest import MakeReturn, copy_tree_bytes, require_soffice
 from factory import expected_values, fill_workbook, roundtrip_many
-from parcli import layout
-from parcli.campaign import Campaign
 from parcli.cli import app
+from parcli.config.campaign import Campaign
 from parcli.errors import ConsolidatedError
-from parcli.merge import merge_returns, write_consolidated
+from parcli.results.consolidated_write import write_consolidated
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.merge import merge_returns
 
 
 def _expected_total(campaign: Campaign, skip: set[str] = frozenset()) -> Decimal:  # type: ignore[assignment]

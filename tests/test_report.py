@@ -28,12 +28,14 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from factory import expected_values, fill_workbook
-from parcli import __version__, layout
-from parcli.campaign import Campaign
+from parcli import __version__
 from parcli.cli import app
-from parcli.merge import merge_returns, write_consolidated
+from parcli.config.campaign import Campaign
 from parcli.numbers import fmt_percent, fmt_points
-from parcli.report import ReportData, build_report, render_report, render_text
+from parcli.results.consolidated_write import write_consolidated
+from parcli.results.report import ReportData, build_report, render_report, render_text
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.merge import merge_returns
 
 GOLDEN = Path(__file__).parent / "golden"
 NA = "Không áp dụng"

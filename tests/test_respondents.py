@@ -27,11 +27,11 @@ from typer.testing import CliRunner
 
 from conftest import FIXED_NOW, copy_tree_bytes, require_soffice
 from factory import roundtrip_many
-from parcli.campaign import Campaign
 from parcli.cli import app
+from parcli.config.campaign import Campaign
 from parcli.errors import CampaignError, ConsolidatedError
 from parcli.problems import SLUGS, Problem
-from parcli.respondents import (
+from parcli.rounds.lists.respondents import (
     ListsMergeResult,
     ListsPlan,
     check_email,
@@ -1064,7 +1064,8 @@ def test_cli_help_is_vietnamese() -> None:
 
 def test_library_import_is_light() -> None:
     code = (
-        "import sys, parcli.respondents;print([m for m in ('typer', 'rich', 'openpyxl', 'pandas') if m in sys.modules])"
+        "import sys, parcli.rounds.lists.respondents;"
+        "print([m for m in ('typer', 'rich', 'openpyxl', 'pandas') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -6,8 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from factory import expected_values
-from parcli.campaign import Campaign
-from parcli.merge import merge_returns
+from parcli.config.campaign import Campaign
+from parcli.rounds.scoring.merge import merge_returns
 
 
 def test_full_round_trip_has_no_problems(campaign: Campaign, full_returns: Path) -> None:

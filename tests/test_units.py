@@ -24,15 +24,16 @@ from typer.testing import CliRunner
 
 from conftest import FIXED_NOW, require_soffice
 from factory import fill_workbook, roundtrip_many
-from parcli import layout
-from parcli.campaign import Campaign, Department, load_campaign
 from parcli.cli import app
+from parcli.config.campaign import Campaign, Department, load_campaign
+from parcli.config.synthetic import catalogue_yaml
 from parcli.errors import CampaignError
-from parcli.generate import generate_workbooks
-from parcli.merge import MergeResult, merge_returns, read_appraisals, write_consolidated
-from parcli.ranking import build_ranking, render_ranking, write_unit_sheets
-from parcli.scoring import TIE_RULE, rank_units
-from parcli.synthetic import catalogue_yaml
+from parcli.results.consolidated_write import read_appraisals, write_consolidated
+from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
+from parcli.results.scoring import TIE_RULE, rank_units
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.issue import generate_workbooks
+from parcli.rounds.scoring.merge import MergeResult, merge_returns
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = date(2024, 1, 20)
@@ -297,7 +298,7 @@ def test_campaign_units_items_and_file_stems(camp: Campaign) -> None:
 
 
 def test_units_file_with_semicolons(folder: Path) -> None:
-    from parcli.campaign import read_units_file
+    from parcli.config.campaign import read_units_file
 
     rows = read_units_file(folder / "units-huyen.csv", "campaign.yaml")
     assert [(u.id, u.name, u.group, u.exempt) for _, u in rows] == [(u[0], u[1], u[2], u[3]) for u in FILE_UNITS]
@@ -566,8 +567,8 @@ def _sort_key_campaign(camp: Campaign, names: dict[str, str]) -> Campaign:
 
 
 def test_tie_order_follows_vietnamese_alphabet(camp: Campaign, merged: tuple[MergeResult, Path]) -> None:
-    from parcli.consolidated import read_consolidated
-    from parcli.scoring import compute_unit_scores
+    from parcli.results.consolidated import read_consolidated
+    from parcli.results.scoring import compute_unit_scores
 
     renamed = _sort_key_campaign(camp, {"h-kim-dong": "UBND huyện Văn Lâm B", "h-tien-lu": "UBND huyện Ân Thi"})
     maxima = {f"{u.id}/{leaf.code}": leaf.max_points for u in camp.departments for leaf in u.catalogue.leaves}
@@ -831,9 +832,9 @@ def test_unit_survey_scores_complete_the_index(
     camp: Campaign, merged: tuple[MergeResult, Path], tmp_path: Path
 ) -> None:
     """--survey for units: a CSV unit,code,points; given units get their full index, others stay pending."""
-    from parcli.consolidated import read_consolidated
-    from parcli.ranking import build_ranking
-    from parcli.scoring import compute_unit_scores
+    from parcli.results.consolidated import read_consolidated
+    from parcli.results.ranking import build_ranking
+    from parcli.results.scoring import compute_unit_scores
 
     ranked = [u for u in camp.departments if u.group == "so"]
     unit = ranked[0]

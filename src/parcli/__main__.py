@@ -1,5 +1,5 @@
 """``python -m parcli`` runs the command line."""
 
-from parcli.cli import run
+from parcli.cli.main import run
 
 run()

@@ -6,7 +6,7 @@ vụ corrects the provisional catalogue in a table, not in YAML:
 * :func:`export_table` writes a catalogue as a workbook with one row per node
   (sheet *Bộ tiêu chí*) and the catalogue's own fields (sheet *Thông tin*);
 * :func:`import_table` reads such a table back, checks every cell, builds the
-  catalogue YAML and runs it through :func:`parcli.catalogue.parse_catalogue`,
+  catalogue YAML and runs it through :func:`parcli.config.catalogue.parse_catalogue`,
   so every load-time check applies; every problem is reported by cell
   (``bang.xlsx › Bộ tiêu chí › C12 (mục 1.2.3): …``), never by YAML path;
 * :func:`dump_catalogue_yaml` writes YAML in the style of the bundled file;
@@ -27,8 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
-from parcli import layout
-from parcli.catalogue import (
+from parcli.config.catalogue import (
     CATALOGUE_SCHEMA,
     Catalogue,
     CatalogueModel,
@@ -40,8 +39,9 @@ from parcli.catalogue import (
     parse_catalogue,
 )
 from parcli.errors import CatalogueError, InputNotFoundError
-from parcli.fsutil import atomic_path
+from parcli.files import atomic_path
 from parcli.numbers import fmt_points, normalise
+from parcli.rounds.scoring import layout
 
 # --- the table layout ------------------------------------------------------------------------
 SHEET_TABLE = "Bộ tiêu chí"
@@ -1084,7 +1084,7 @@ _INFO_PLACEHOLDERS: dict[str, Any] = {
     "verified": False,
     "notes": None,
 }
-# ``PATH (dòng N, mục X): …`` or ``PATH (dòng N).rule.options: …`` (the forms of parcli.catalogue's messages)
+# ``PATH (dòng N, mục X): …`` or ``PATH (dòng N).rule.options: …`` (the forms of parcli.config.catalogue's messages)
 _MESSAGE = re.compile(
     r"(?P<path>[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*)(?: \((?P<extra>[^()]*)\))?"
     r"(?P<tail>(?:\.[a-z_]+(?:\[\d+\])?)*): (?P<body>.*)",
@@ -1129,7 +1129,7 @@ def import_table(path: Path) -> tuple[str, list[TableProblem]]:
     """Read a catalogue table (.xlsx) and return ``(catalogue YAML text, warnings)``.
 
     Every cell is checked, then the catalogue goes through
-    :func:`parcli.catalogue.parse_catalogue` so every load-time check applies.
+    :func:`parcli.config.catalogue.parse_catalogue` so every load-time check applies.
     Raise :class:`CatalogueTableError` listing every error by cell.  When a
     row has an error, the sums that depend on it are checked only once it is
     fixed (one wrong number is reported once, not at every level above it).

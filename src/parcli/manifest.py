@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from parcli import __version__, clock
-from parcli.campaign import Campaign
+from parcli.config.campaign import Campaign
 from parcli.errors import ParcliError
-from parcli.fsutil import atomic_write_text, sha256_file
+from parcli.files import atomic_write_text, sha256_file
 
 MANIFEST_FORMAT = "parcli-manifest/1"
 

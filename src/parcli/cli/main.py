@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from parcli.campaign import Campaign
-    from parcli.merge import MergeResult
+    from parcli.config.campaign import Campaign
     from parcli.problems import Problem
+    from parcli.rounds.scoring.merge import MergeResult
 
 app = typer.Typer(
     name="parcli",
@@ -123,7 +123,7 @@ CampaignOption = Annotated[
 
 
 def _load_campaign(path: Path | None, console: Console) -> Campaign:
-    from parcli.campaign import default_campaign_path, load_campaign
+    from parcli.config.campaign import default_campaign_path, load_campaign
 
     if path is None:
         path = default_campaign_path()
@@ -145,8 +145,8 @@ def generate(
         from rich.progress import Progress
         from rich.table import Table
 
-        from parcli.generate import generate_workbooks
         from parcli.numbers import fmt_points
+        from parcli.rounds.scoring.issue import generate_workbooks
 
         camp = _load_campaign(campaign, err)
         unverified, total = camp.verification()
@@ -191,7 +191,7 @@ def init(
     err = _err_console()
 
     def run() -> None:
-        from parcli.scaffold import init_project
+        from parcli.config.scaffold import init_project
 
         written = init_project(directory, force=force)
         for path in written:
@@ -216,7 +216,7 @@ def _write_json(target: Path | None, data: object) -> None:
     if str(target) == "-":
         typer.echo(text, nl=False)
     else:
-        from parcli.fsutil import atomic_write_text
+        from parcli.files import atomic_write_text
 
         atomic_write_text(target, text)
 
@@ -270,7 +270,7 @@ def check(
     err = _err_console()
 
     def run() -> ExitCode:
-        from parcli.returns import read_return
+        from parcli.rounds.scoring.read import read_return
 
         camp = _load_campaign(campaign, err)
         results = []
@@ -340,11 +340,11 @@ def merge(
 
     def run() -> ExitCode:
         from parcli.manifest import write_manifest
-        from parcli.merge import write_consolidated
+        from parcli.results.consolidated_write import write_consolidated
 
         camp = _load_campaign(campaign, err)
         if feedback is not None:
-            from parcli.feedback import check_feedback_dir
+            from parcli.results.feedback import check_feedback_dir
 
             check_feedback_dir(returns_dir, feedback)  # before anything is written
         result = _read_folder(camp, returns_dir, pick, err)
@@ -371,7 +371,7 @@ def _read_folder(camp: Campaign, folder: Path, pick: list[str] | None, err: Cons
     """Read every return of a folder with a progress bar; show the version decisions."""
     from rich.progress import Progress
 
-    from parcli.merge import merge_returns
+    from parcli.rounds.scoring.merge import merge_returns
 
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("Đang đọc phiếu", total=None)
@@ -399,7 +399,7 @@ def _read_folder(camp: Campaign, folder: Path, pick: list[str] | None, err: Cons
 
 
 def _write_feedback(result: MergeResult, folder: Path, out_dir: Path, err: Console) -> None:
-    from parcli.feedback import write_feedback
+    from parcli.results.feedback import write_feedback
 
     copies = write_feedback(result, folder, out_dir)
     for c in copies:
@@ -416,8 +416,8 @@ def _write_feedback(result: MergeResult, folder: Path, out_dir: Path, err: Conso
 def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) -> None:
     from rich.table import Table
 
-    from parcli.merge import STATUS_LABELS
     from parcli.numbers import fmt_points
+    from parcli.rounds.scoring.merge import STATUS_LABELS
 
     if result.problems:
         _out_console().print(_problem_table(result.problems, "Các vấn đề phát hiện"))
@@ -473,9 +473,9 @@ def status(
     def run() -> ExitCode:
         from rich.table import Table
 
-        from parcli.merge import STATUS_LABELS
         from parcli.render import date_filter
-        from parcli.status import TIMING_LABELS, status_rows
+        from parcli.results.status import TIMING_LABELS, status_rows
+        from parcli.rounds.scoring.merge import STATUS_LABELS
 
         day = _parse_day(today)
         camp = _load_campaign(campaign, err)
@@ -537,7 +537,7 @@ def feedback(
     err = _err_console()
 
     def run() -> ExitCode:
-        from parcli.feedback import write_feedback
+        from parcli.results.feedback import write_feedback
 
         camp = _load_campaign(campaign, err)
         result = _read_folder(camp, returns_dir, pick, err)
@@ -569,7 +569,7 @@ def remind(
     err = _err_console()
 
     def run() -> ExitCode:
-        from parcli.remind import write_reminders
+        from parcli.results.remind import write_reminders
 
         camp = _load_campaign(campaign, err)
         result = _read_folder(camp, returns_dir, pick, err)
@@ -644,11 +644,11 @@ def report(
     err = _err_console()
 
     def run() -> ExitCode:
-        from parcli.campaign import load_campaign
-        from parcli.consolidated import read_consolidated
+        from parcli.config.campaign import load_campaign
         from parcli.manifest import load_manifest, option_date, write_manifest
         from parcli.numbers import fmt_percent, fmt_points
-        from parcli.report import build_report, render_report, report_format, report_inputs
+        from parcli.results.consolidated import read_consolidated
+        from parcli.results.report import build_report, render_report, report_format, report_inputs
 
         today_ = None
         source, survey_, previous_, templates_, camp_path = consolidated, survey, previous, templates, campaign
@@ -720,8 +720,8 @@ def _ranking_report(
     """each-unit-scores: the ranking report, and optionally one result sheet per unit."""
     from parcli.manifest import write_manifest
     from parcli.numbers import fmt_percent
-    from parcli.ranking import build_ranking, render_ranking, write_unit_sheets
-    from parcli.report import report_inputs
+    from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
+    from parcli.results.report import report_inputs
 
     context = build_ranking(camp, source, today=today, survey=survey)
     render_ranking(context, target, templates)
@@ -751,8 +751,8 @@ def _exit(code: ExitCode) -> None:
 
 def _register_subcommands() -> None:
     """Sub-command groups that live in their own modules."""
-    from parcli.cli_catalogue import catalogue_app
-    from parcli.cli_survey import survey_app
+    from parcli.cli.catalogue import catalogue_app
+    from parcli.cli.survey import survey_app
 
     app.add_typer(catalogue_app, name="catalogue")
     app.add_typer(survey_app, name="survey")

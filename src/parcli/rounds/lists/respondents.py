@@ -18,7 +18,7 @@ procedure instead of an e-mail).
 * :func:`write_respondents` writes the consolidated workbook atomically: one
   sheet per group, the counts unit × group against the quotas, the problems.
 
-The layout (sheet names, headers, metadata keys) comes from :mod:`parcli.layout`.
+The layout (sheet names, headers, metadata keys) comes from :mod:`parcli.rounds.scoring.layout`.
 """
 
 from __future__ import annotations
@@ -33,28 +33,29 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from parcli import __version__, clock, layout
-from parcli.catalogue import canonical_hash
+from parcli import __version__, clock
+from parcli.config.catalogue import canonical_hash
+from parcli.config.yamlio import path_line, read_yaml_mapping, validate_document
 from parcli.errors import CampaignError, ConsolidatedError, OutputError
-from parcli.fsutil import atomic_path, sha256_file
-from parcli.generate import OpenpyxlStyles, date_vn
-from parcli.layout import fit_row_height, nfc
-from parcli.merge import MTIME_MARGIN_SECONDS, list_returns
+from parcli.files import atomic_path, sha256_file
 from parcli.problems import Problem, ProblemCollector
-from parcli.returns import (
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.issue import OpenpyxlStyles, date_vn
+from parcli.rounds.scoring.layout import fit_row_height, nfc
+from parcli.rounds.scoring.merge import MTIME_MARGIN_SECONDS, list_returns
+from parcli.rounds.scoring.read import (
     looks_legacy,
     read_cover_date,
     read_metadata,
     read_workbook,
     sniff_workbook,
 )
-from parcli.yamlio import path_line, read_yaml_mapping, validate_document
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from parcli.campaign import Campaign
+    from parcli.config.campaign import Campaign
 
 LISTS_SCHEMA = "parcli/survey-lists@1"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from parcli import clock
-from parcli.campaign import Campaign, Department
-from parcli.merge import MergeResult, merge_returns
+from parcli.config.campaign import Campaign, Department
+from parcli.rounds.scoring.merge import MergeResult, merge_returns
 
 Timing = Literal["on-time", "late"]
 TIMING_LABELS = {"on-time": "Đúng hạn", "late": "Muộn"}

@@ -1,6 +1,6 @@
 """Issue one protected, validated scoring workbook per department.
 
-The layout comes from :mod:`parcli.layout`.  Each workbook has a cover sheet
+The layout comes from :mod:`parcli.rounds.scoring.layout`.  Each workbook has a cover sheet
 with instructions, the scoring sheet (group rows with subtotals, one row per
 assigned item, only the three input columns unlocked, a data validation on
 every score cell) and a hidden metadata sheet that identifies the return
@@ -8,7 +8,7 @@ whatever its file name.
 
 Workbooks are written with xlsxwriter (several times faster than openpyxl for
 this write-only job); returns are read back with openpyxl
-(:mod:`parcli.returns`).  More than :data:`PARALLEL_MIN` workbooks are spread
+(:mod:`parcli.rounds.scoring.read`).  More than :data:`PARALLEL_MIN` workbooks are spread
 over two worker processes, each loading the campaign once.
 """
 
@@ -24,13 +24,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from parcli import __version__, clock, layout
-from parcli.campaign import Campaign, Department, load_campaign
-from parcli.catalogue import ChoiceRule, Leaf
+from parcli import __version__, clock
+from parcli.config.campaign import Campaign, Department, load_campaign
+from parcli.config.catalogue import ChoiceRule, Leaf
 from parcli.errors import OutputError
-from parcli.fsutil import atomic_path
-from parcli.layout import estimate_row_height
+from parcli.files import atomic_path
 from parcli.numbers import fmt_points
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.layout import estimate_row_height
 
 PARALLEL_MIN = 20  # more workbooks than this are written by worker processes
 PARALLEL_WORKERS = 2
@@ -671,7 +672,7 @@ def _mp_context() -> Any:
 
     context = multiprocessing.get_context(_start_method())
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["parcli.generate"])  # workers start with the writer imported
+        context.set_forkserver_preload(["parcli.rounds.scoring.issue"])  # workers start with the writer imported
     return context
 
 
@@ -710,7 +711,7 @@ def _write_parallel(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-# --- openpyxl styles, still used by the openpyxl writers of other modules (parcli.respondents) ----
+# --- openpyxl styles, still used by the openpyxl writers of other modules (parcli.rounds.lists.respondents) ----
 
 
 class OpenpyxlStyles:

@@ -2,7 +2,7 @@
 
 :func:`build_report` reads the consolidated workbook (and optional survey
 scores and last year's consolidated workbook), computes the scores with
-:mod:`parcli.scoring`, and returns plain data for the templates;
+:mod:`parcli.results.scoring`, and returns plain data for the templates;
 :func:`render_report` writes it in the format given by the file extension.
 """
 
@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from parcli import __version__, clock
-from parcli.campaign import Campaign
-from parcli.catalogue import Leaf
-from parcli.consolidated import Consolidated, read_consolidated
+from parcli.config.campaign import Campaign
+from parcli.config.catalogue import Leaf
+from parcli.config.yamlio import YamlSyntaxError, parse_yaml
 from parcli.errors import ParcliError, UsageError
-from parcli.fsutil import atomic_path, atomic_write_text
+from parcli.files import atomic_path, atomic_write_text
 from parcli.numbers import ROUNDING_RULE, fmt_points
 from parcli.resources import data_dir
-from parcli.scoring import Scores, Totals, compute_scores
-from parcli.status import timing_of
-from parcli.yamlio import YamlSyntaxError, parse_yaml
+from parcli.results.consolidated import Consolidated, read_consolidated
+from parcli.results.scoring import Scores, Totals, compute_scores
+from parcli.results.status import timing_of
 
 FORMATS = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md"}
 TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2", "docx": "report.docx"}
@@ -426,8 +426,8 @@ def _render_docx(data: ReportData, out: Path, template_dir: Path | None) -> None
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    from parcli.chart import bar_chart_png
     from parcli.render import make_environment
+    from parcli.results.chart import bar_chart_png
 
     template = DocxTemplate(str(_find_template(TEMPLATES["docx"], template_dir)))
     env = make_environment(template_search_path(template_dir), html=False)

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from parcli import layout
 from parcli.errors import UsageError
-from parcli.fsutil import atomic_path
-from parcli.merge import MergeResult
+from parcli.files import atomic_path
 from parcli.problems import Problem
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.merge import MergeResult
 
 FEEDBACK_SHEET = "Cần sửa"
 ERROR_FILL = "FFC7CE"

@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parcli.campaign import Band, Campaign
-from parcli.catalogue import Catalogue, Leaf
-from parcli.consolidated import Consolidated, ConsolidatedItem
+from parcli.config.campaign import Band, Campaign
+from parcli.config.catalogue import Catalogue, Leaf
 from parcli.numbers import percent
+from parcli.results.consolidated import Consolidated, ConsolidatedItem
 
 ZERO = Decimal(0)
 

@@ -1,8 +1,8 @@
 """Unit-level indexes: the ranking report and each unit's own result sheet (each-unit-scores mode).
 
-Scores come from :func:`parcli.scoring.compute_unit_scores` (every unit over its
+Scores come from :func:`parcli.results.scoring.compute_unit_scores` (every unit over its
 own catalogue, exempt branches left out, so a unit's index is points ÷ its
-applicable maximum) and the ranking from :func:`parcli.scoring.rank_units`.
+applicable maximum) and the ranking from :func:`parcli.results.scoring.rank_units`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from parcli import __version__, clock
-from parcli.campaign import Band, Campaign
-from parcli.consolidated import read_consolidated
+from parcli.config.campaign import Band, Campaign
 from parcli.errors import UsageError
-from parcli.fsutil import atomic_write_text
+from parcli.files import atomic_write_text
 from parcli.numbers import ROUNDING_RULE
-from parcli.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
+from parcli.results.consolidated import read_consolidated
+from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
 
 BAND_COLOURS = ("C6EFCE", "E2F0D9", "FFF2CC", "FCE4D6", "FFC7CE")  # best band first
 NO_COLOUR = "EDEDED"
@@ -114,7 +114,7 @@ def build_ranking(
         raise UsageError(
             f"Bảng tổng hợp {consolidated.name} thuộc đợt “{data.campaign_id}”, không phải “{campaign.id}”."
         )
-    from parcli.report import load_unit_survey
+    from parcli.results.report import load_unit_survey
 
     survey_scores = load_unit_survey(survey, campaign) if survey else None
     unit_scores = compute_unit_scores(campaign, data, survey_scores)
@@ -164,7 +164,7 @@ def build_ranking(
 
 def render_ranking(context: dict[str, Any], out: Path, template_dir: Path | None = None) -> None:
     """Write the ranking report (.md, .html or .docx by extension)."""
-    from parcli.report import _find_template, report_format, template_search_path
+    from parcli.results.report import _find_template, report_format, template_search_path
 
     fmt = report_format(out)
     if fmt in ("md", "html"):
@@ -175,7 +175,7 @@ def render_ranking(context: dict[str, Any], out: Path, template_dir: Path | None
         return
     from docxtpl import DocxTemplate
 
-    from parcli.fsutil import atomic_path
+    from parcli.files import atomic_path
     from parcli.render import make_environment
 
     template = DocxTemplate(str(_find_template("ranking.docx", template_dir)))
@@ -189,7 +189,7 @@ def write_unit_sheets(
 ) -> list[Path]:
     """One result sheet per unit (its scores, lost points, rank), from ``unit-sheet.<fmt>.j2``."""
     from parcli.render import make_environment
-    from parcli.report import template_search_path
+    from parcli.results.report import template_search_path
 
     if fmt not in ("html", "md"):
         raise UsageError("Phiếu kết quả từng đơn vị có định dạng html hoặc md.")

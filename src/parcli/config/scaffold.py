@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from parcli.config.yamlio import read_text
 from parcli.errors import OutputError
-from parcli.fsutil import atomic_write_text
+from parcli.files import atomic_write_text
 from parcli.resources import data_dir
-from parcli.yamlio import read_text
 
 
 def init_project(directory: Path, *, force: bool = False) -> list[Path]:

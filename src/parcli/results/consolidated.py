@@ -14,9 +14,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from parcli import layout
 from parcli.errors import ConsolidatedError, InputNotFoundError
 from parcli.numbers import fmt_points, to_decimal
+from parcli.rounds.scoring import layout
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    from parcli.returns import CalamineBook
+    from parcli.rounds.scoring.read import CalamineBook
 
     if not path.is_file():
         raise InputNotFoundError(f"Không tìm thấy bảng tổng hợp {path}.")
@@ -127,7 +127,7 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
         except Exception as exc:
             raise ConsolidatedError(f"Không đọc được bảng tổng hợp {path} ({type(exc).__name__}).") from exc
     try:
-        from parcli.returns import read_metadata
+        from parcli.rounds.scoring.read import read_metadata
 
         meta = read_metadata(wb)
         if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:

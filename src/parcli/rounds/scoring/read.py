@@ -18,14 +18,14 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parcli import layout
-from parcli.catalogue import ChoiceRule, Leaf, ScaleRule
-from parcli.fsutil import sha256_file
+from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
+from parcli.files import sha256_file
 from parcli.numbers import fmt_points, to_decimal
 from parcli.problems import Problem, ProblemCollector
+from parcli.rounds.scoring import layout
 
 if TYPE_CHECKING:
-    from parcli.campaign import Campaign, Department
+    from parcli.config.campaign import Campaign, Department
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xltx"}
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # a scoring workbook is a few hundred KB

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from parcli.fsutil import atomic_write_text
+from parcli.files import atomic_write_text
 
 SOURCE = "Dữ liệu tổng hợp (synthetic) do parcli sinh ra để kiểm thử và đo hiệu năng; không phải văn bản chính thức"
 FIELD_TITLES = (
@@ -44,7 +44,7 @@ def catalogue_yaml(
     leaf_points = [unit] * n_leaves
     leaf_points[-1] += Decimal(100) - unit * n_leaves
     lines = [
-        "# Synthetic catalogue written by parcli.synthetic (tests and benchmarks); NOT an official text.",
+        "# Synthetic catalogue written by parcli.config.synthetic (tests and benchmarks); NOT an official text.",
         "schema: parcli/catalogue@1",
         f"id: {catalogue_id}",
         f"title: {_q('Bộ tiêu chí tổng hợp (synthetic) cấp xã')}",
@@ -137,7 +137,7 @@ def write_campaign(folder: Path, units: int, *, groups: int = 1, exempt_every: i
     atomic_write_text(folder / "units.csv", "\n".join(rows) + "\n")
     text = "\n".join(
         [
-            "# Synthetic campaign written by parcli.synthetic (tests and benchmarks); NOT an official plan.",
+            "# Synthetic campaign written by parcli.config.synthetic (tests and benchmarks); NOT an official plan.",
             "schema: parcli/campaign@1",
             "mode: each-unit-scores",
             f"id: synthetic-{units}",

@@ -1,8 +1,8 @@
 """``parcli catalogue …``: show the criteria catalogue, export it as a table, import a corrected table.
 
 A thin typer layer over :mod:`parcli.catalogue_table`; the helpers of
-:mod:`parcli.cli` (error boundary, consoles) are imported inside the commands,
-because ``parcli.cli`` registers this sub-app when it is imported.
+:mod:`parcli.cli.main` (error boundary, consoles) are imported inside the commands,
+because ``parcli.cli.main`` registers this sub-app when it is imported.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from parcli.catalogue import Catalogue
     from parcli.catalogue_table import TableProblem
+    from parcli.config.catalogue import Catalogue
 
 catalogue_app = typer.Typer(
     help="Bộ tiêu chí: xem cây tiêu chí và tổng điểm, xuất ra bảng Excel để sửa, nhập lại bảng đã sửa thành tệp YAML.",
@@ -46,8 +46,8 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp
 
 def _load(path: Path | None, campaign: Path | None, err: Console) -> Catalogue:
     """The catalogue named on the command line, or the one of the campaign (the bundled one by default)."""
-    from parcli.catalogue import load_catalogue
-    from parcli.cli import _load_campaign
+    from parcli.cli.main import _load_campaign
+    from parcli.config.catalogue import load_catalogue
     from parcli.errors import InputNotFoundError, UsageError
 
     if path is not None and campaign is not None:
@@ -101,7 +101,7 @@ def show(
     Mục có dấu ✗ chưa được đối chiếu với văn bản chính thức. Cuối bảng là tổng theo từng cấp (lĩnh vực,
     tiêu chí, tiêu chí thành phần, mục chấm điểm) và số mục chưa đối chiếu.
     """
-    from parcli.cli import _err_console, _guard, _out_console, _styled
+    from parcli.cli.main import _err_console, _guard, _out_console, _styled
 
     err = _err_console()
 
@@ -178,7 +178,7 @@ def export(
     Sửa bảng theo văn bản chính thức (nội dung, điểm, hình thức, cách chấm, nguồn, đã đối chiếu) rồi nhập
     lại bằng: parcli catalogue import BANG.xlsx -o bo-tieu-chi.yaml. Không ghi đè tệp đã có nếu thiếu --force.
     """
-    from parcli.cli import _err_console, _guard
+    from parcli.cli.main import _err_console, _guard
 
     err = _err_console()
 
@@ -222,14 +222,14 @@ def import_(
     tự, thiếu nội dung, số điểm không đọc được, hình thức hay cách chấm không hợp lệ, điểm mục con không cộng
     đúng điểm mục cha, tổng điểm. Khi có lỗi, không ghi tệp nào. Không ghi đè tệp đã có nếu thiếu --force.
     """
-    from parcli.cli import _err_console, _guard, _out_console, _styled
+    from parcli.cli.main import _err_console, _guard, _out_console, _styled
 
     err = _err_console()
 
     def run() -> None:
-        from parcli.catalogue import parse_catalogue
         from parcli.catalogue_table import import_table
-        from parcli.fsutil import atomic_write_text
+        from parcli.config.catalogue import parse_catalogue
+        from parcli.files import atomic_write_text
         from parcli.numbers import fmt_points
 
         _refuse_overwrite(out, force, (".yaml", ".yml"))

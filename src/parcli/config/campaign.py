@@ -18,9 +18,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from parcli.catalogue import Catalogue, Leaf, canonical_hash, load_catalogue
+from parcli.config.catalogue import Catalogue, Leaf, canonical_hash, load_catalogue
+from parcli.config.yamlio import path_line, read_yaml_mapping, validate_document
 from parcli.errors import CampaignError, CatalogueError
-from parcli.yamlio import path_line, read_yaml_mapping, validate_document
 
 CAMPAIGN_SCHEMA = "parcli/campaign@1"
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from parcli import clock
-from parcli.fsutil import atomic_write_text
-from parcli.merge import MergeResult
+from parcli.files import atomic_write_text
 from parcli.resources import data_dir
-from parcli.status import status_rows
+from parcli.results.status import status_rows
+from parcli.rounds.scoring.merge import MergeResult
 
 REMINDER_TEMPLATE = "remind.txt.j2"
 LIST_TEMPLATE = "non-submitters.md.j2"

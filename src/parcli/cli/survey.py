@@ -3,10 +3,10 @@
 ``survey generate`` issues one list workbook per unit (departments, district
 People's Committees, the People's Council office); ``survey merge`` checks every
 returned list and writes the consolidated respondents workbook.  Like
-:mod:`parcli.cli`, each command calls one library function of
-:mod:`parcli.respondents` and renders its result; the helpers of ``parcli.cli``
+:mod:`parcli.cli.main`, each command calls one library function of
+:mod:`parcli.rounds.lists.respondents` and renders its result; the helpers of ``parcli.cli.main``
 (error boundary, consoles, campaign loading, JSON) are imported inside the
-commands, because ``parcli.cli`` imports this module when it registers it.
+commands, because ``parcli.cli.main`` imports this module when it registers it.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from parcli.respondents import ListsMergeResult
+    from parcli.rounds.lists.respondents import ListsMergeResult
 
 survey_app = typer.Typer(
     help="Danh sách đối tượng điều tra xã hội học: phát hành mẫu danh sách, kiểm tra và tổng hợp.",
     no_args_is_help=True,
 )
 
-# The same options as parcli.cli's CampaignOption / JsonOption / PickOption, declared here so that
-# importing this module first does not re-enter parcli.cli while it registers this group.
+# The same options as parcli.cli.main's CampaignOption / JsonOption / PickOption, declared here so that
+# importing this module first does not re-enter parcli.cli.main while it registers this group.
 PlanOption = Annotated[
     Path | None,
     typer.Option(
@@ -60,14 +60,14 @@ def generate(
     hướng dẫn, trang danh sách đại biểu, lãnh đạo (email công vụ) và/hoặc trang người dân, doanh nghiệp (mã hồ
     sơ, thủ tục hành chính), với danh sách thả xuống các nhóm đơn vị được giới thiệu.
     """
-    from parcli.cli import _err_console, _guard, _load_campaign, _styled
+    from parcli.cli.main import _err_console, _guard, _load_campaign, _styled
 
     err = _err_console()
 
     def run() -> None:
         from rich.table import Table
 
-        from parcli.respondents import generate_lists, load_lists_plan
+        from parcli.rounds.lists.respondents import generate_lists, load_lists_plan
 
         camp = _load_campaign(campaign, err)
         plan = load_lists_plan(camp)
@@ -107,7 +107,7 @@ def merge(
     mục đầu vào không bị thay đổi. Thoát với mã 0 khi mọi đơn vị đã gửi danh sách hợp lệ, 1 khi còn đơn vị chưa
     gửi hoặc danh sách có lỗi (danh sách tổng hợp vẫn được ghi).
     """
-    from parcli.cli import _err_console, _exit, _guard, _load_campaign, _write_json
+    from parcli.cli.main import _err_console, _exit, _guard, _load_campaign, _write_json
     from parcli.errors import ExitCode
 
     err = _err_console()
@@ -115,7 +115,7 @@ def merge(
     def run() -> ExitCode:
         from rich.progress import Progress
 
-        from parcli.respondents import check_output, load_lists_plan, merge_lists, write_respondents
+        from parcli.rounds.lists.respondents import check_output, load_lists_plan, merge_lists, write_respondents
 
         camp = _load_campaign(campaign, err)
         plan = load_lists_plan(camp)
@@ -147,8 +147,8 @@ def merge(
 def _render_merge(result: ListsMergeResult, out: Path, err: Console) -> None:
     from rich.table import Table
 
-    from parcli.cli import _out_console, _problem_table, _styled
-    from parcli.respondents import STATUS_LABELS
+    from parcli.cli.main import _out_console, _problem_table, _styled
+    from parcli.rounds.lists.respondents import STATUS_LABELS
 
     names = {u.id: u.name for u in result.plan.units}
     for v in result.decisions:

@@ -22,15 +22,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from parcli.errors import CatalogueError
-from parcli.numbers import fmt_points
-from parcli.yamlio import (
+from parcli.config.yamlio import (
     YamlSyntaxError,
     parse_yaml,
     path_line,
     read_text,
     validation_messages,
 )
+from parcli.errors import CatalogueError
+from parcli.numbers import fmt_points
 
 CATALOGUE_SCHEMA = "parcli/catalogue@1"
 NOT_APPLICABLE_LABEL = "Không áp dụng"

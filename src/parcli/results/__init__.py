@@ -1,0 +1,1 @@
+"""What is computed from consolidated data: scores, report, ranking, status, reminders, feedback."""

@@ -1,0 +1,1 @@
+"""The scoring round: the departments' self-assessment returns."""

@@ -1,0 +1,1 @@
+"""Spreadsheet machinery without domain words: open, sniff and read; write with one palette."""
