@@ -1,0 +1,76 @@
+"""Worker processes for jobs made of many independent files (writing workbooks, for now).
+
+:func:`run_in_workers` maps a function over argument tuples in a process pool and yields the results
+in order.  It never fails because of the pool: when the pool cannot start, breaks, or a worker raises
+:class:`WorkerUnavailable`, it simply stops, and the caller does the rest in its own process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class WorkerUnavailable(Exception):
+    """Raised by a worker that cannot do the job (its initializer found different inputs); the caller takes over."""
+
+
+def start_method() -> str:
+    """fork when it is safe (Linux, no other thread: fast, nothing re-imported); else forkserver or spawn.
+
+    A parent that runs threads (the CLI's progress bar) is never forked: a lock held by another thread
+    at that moment would stay held in the child.
+    """
+    import multiprocessing
+    import sys
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and threading.active_count() == 1 and "fork" in methods:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def mp_context(preload: Sequence[str] = ()) -> Any:
+    """The multiprocessing context of :func:`start_method`; a forkserver imports ``preload`` modules once."""
+    import multiprocessing
+
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() == "forkserver" and preload:
+        context.set_forkserver_preload(list(preload))  # workers start with these modules imported
+    return context
+
+
+def run_in_workers(
+    work: Callable[..., T],
+    jobs: Sequence[tuple[Any, ...]],
+    *,
+    workers: int,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+    preload: Sequence[str] = (),
+) -> Iterator[T]:
+    """Yield ``work(*job)`` for each job, in order, computed by ``workers`` processes.
+
+    ``work`` and ``initializer`` must be module-level functions (they are pickled by name).  Stop early,
+    without an error, when the pool cannot start or breaks or ``work`` raises :class:`WorkerUnavailable`:
+    the jobs not yet yielded are left to the caller.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=mp_context(preload), initializer=initializer, initargs=initargs
+        )
+    except (OSError, ValueError, NotImplementedError):
+        return
+    try:
+        chunk = max(1, min(8, len(jobs) // (workers * 8)))
+        yield from pool.map(work, *zip(*jobs, strict=True), chunksize=chunk)
+    except (WorkerUnavailable, BrokenProcessPool):
+        return
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

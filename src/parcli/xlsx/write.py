@@ -1,0 +1,205 @@
+"""Writing workbooks: protection, page setup, validations, cells, atomic saves — for xlsxwriter and openpyxl.
+
+Forms are written with xlsxwriter (fast, write-only) or openpyxl (when a workbook is built and then
+changed); both get the same protection and page setup from here, and their look from
+:mod:`parcli.xlsx.style`.  Every file is written atomically: into a temporary file beside the target,
+moved over it only once complete (:func:`parcli.files.atomic_path`).  No domain words here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from parcli.errors import OutputError
+from parcli.files import atomic_path
+
+A4 = 9  # the paper size code of A4 in both engines (ECMA-376 ST_PaperSize)
+CHAR_PX = 7  # pixels of one character of column width (Calibri 11, the default font: 7 px a digit)
+
+
+def legacy_password_hash(password: str) -> str:
+    """The legacy 16-bit protection hash of sheets and workbooks (ECMA-376 Part 4, §14.7.1)."""
+    digest = 0
+    for char in reversed(password):
+        digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+        digest ^= ord(char)
+    digest = ((digest >> 14) & 0x01) | ((digest << 1) & 0x7FFF)
+    digest ^= len(password) ^ 0xCE4B
+    return f"{digest:X}"
+
+
+# --- xlsxwriter ---------------------------------------------------------------------------------
+
+
+@cache
+def protected_workbook_class() -> type[Any]:
+    """xlsxwriter's ``Workbook`` that can lock the workbook structure, which xlsxwriter has no method for.
+
+    Set ``lock_structure = True`` (and ``structure_password``) on an instance before closing it.
+    """
+    import xlsxwriter
+
+    class ProtectedWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
+        lock_structure = False
+        structure_password = ""
+
+        # A private xlsxwriter method (checked with xlsxwriter 3.x): it writes <workbookPr>, and
+        # <workbookProtection> must follow it (ECMA-376 CT_Workbook).  If xlsxwriter renames it, the
+        # lock silently disappears: tests/test_generate.py checks that generated workbooks have it.
+        def _write_workbook_pr(self) -> None:
+            super()._write_workbook_pr()
+            if self.lock_structure:
+                attributes: list[tuple[str, object]] = []
+                if self.structure_password:
+                    attributes.append(("workbookPassword", legacy_password_hash(self.structure_password)))
+                attributes.append(("lockStructure", 1))
+                self._xml_empty_tag("workbookProtection", attributes)
+
+    return ProtectedWorkbook
+
+
+def write_xlsxwriter(target: Path, build: Callable[[Any], None]) -> None:
+    """Create an xlsxwriter workbook, let ``build(wb)`` fill it and save it to ``target`` atomically.
+
+    The workbook is a :func:`protected_workbook_class` instance; its parts are built in memory, not in
+    temporary files, then zipped into the temporary file.  Raise :class:`OutputError` if it cannot be written.
+    """
+    from xlsxwriter.exceptions import XlsxWriterException
+
+    with atomic_path(target) as tmp:
+        wb = protected_workbook_class()(str(tmp), {"constant_memory": False, "in_memory": True})
+        try:
+            build(wb)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                wb.close()  # xlsxwriter complains about unclosed workbooks; atomic_path drops the file
+            raise
+        try:
+            wb.close()  # writes and closes the file before atomic_path renames it
+        except XlsxWriterException as exc:
+            raise OutputError(f"Không ghi được tệp {target}: {exc}") from exc
+
+
+def width_px(width: float) -> int:
+    """Pixels that xlsxwriter writes back as exactly ``width`` characters of column width."""
+    return round(width * CHAR_PX)
+
+
+def set_column_widths(ws: Any, widths: Mapping[int, float]) -> None:
+    """Column widths in characters, by 1-based column (xlsxwriter)."""
+    for col, width in widths.items():
+        ws.set_column_pixels(col - 1, col - 1, width_px(width))
+
+
+def margins(ws: Any) -> None:
+    """The default margins openpyxl writes: 0.75/1 inch, header and footer 0.5 (xlsxwriter)."""
+    ws.set_margins(left=0.75, right=0.75, top=1, bottom=1)
+    ws.set_header("", {"margin": 0.5})
+    ws.set_footer("", {"margin": 0.5})
+
+
+def page(ws: Any, *, landscape: bool, repeat_row: int | None = None) -> None:
+    """A4, fit to one page wide, :func:`margins`; ``repeat_row`` (0-based) printed on every page (xlsxwriter)."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    margins(ws)
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row)
+
+
+def protect(ws: Any, password: str, *, format_rows_and_columns: bool = False, **allowed: bool) -> None:
+    """Protect a sheet as openpyxl does: objects and scenarios stay editable; optionally row/column sizes.
+
+    ``allowed`` adds other xlsxwriter protection options (``autofilter=True``, ``sort=True``…).
+    """
+    options = {"objects": True, "scenarios": True, **allowed}
+    if format_rows_and_columns:
+        options.update(format_columns=True, format_rows=True)
+    ws.protect(password, options)
+
+
+def validate(ws: Any, row: int, col: int, options: dict[str, object]) -> None:
+    """Add a data validation to one cell (1-based); xlsxwriter refuses bad ones with a code, not an error."""
+    if ws.data_validation(row - 1, col - 1, row - 1, col - 1, options) != 0:
+        raise ValueError(f"xlsxwriter refused the data validation of {ws.name}!R{row}C{col}: {options}")
+
+
+def write_text(ws: Any, row: int, col: int, value: str, fmt: Any = None) -> None:
+    """Write text (0-based cell); empty text leaves an empty cell (xlsxwriter would store "")."""
+    if value:
+        ws.write_string(row, col, value, fmt)
+    elif fmt is not None:
+        ws.write_blank(row, col, None, fmt)
+
+
+def cell_number(value: Decimal) -> int | float:
+    """A decimal as the number a cell stores: an int when whole, else a float."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+# --- openpyxl -----------------------------------------------------------------------------------
+
+
+def save_openpyxl(wb: Any, target: Path) -> None:
+    """Save an openpyxl workbook to ``target`` atomically."""
+    with atomic_path(target) as tmp:
+        wb.save(tmp)
+
+
+def setup_page(ws: Any, *, landscape: bool = True, repeat_rows: str | None = None, fit_to_page: bool = True) -> None:
+    """A4, one page wide (openpyxl); ``repeat_rows`` such as ``"1:1"`` printed on every page.
+
+    ``fit_to_page`` turns the fit on (without it spreadsheet programs ignore the fit to width).
+    """
+    if repeat_rows is not None:
+        ws.print_title_rows = repeat_rows
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if fit_to_page:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def protect_sheet(ws: Any, password: str | None, *, format_rows_and_columns: bool = False) -> None:
+    """Protect an openpyxl sheet; optionally leave row heights and column widths editable."""
+    ws.protection.sheet = True
+    if format_rows_and_columns:
+        ws.protection.formatColumns = False  # openpyxl: False is "not protected", i.e. allowed
+        ws.protection.formatRows = False
+    if password:
+        ws.protection.password = password
+
+
+def lock_structure(wb: Any, password: str | None) -> None:
+    """Lock the sheets of an openpyxl workbook (no adding, deleting, renaming, moving, unhiding)."""
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    wb.security = WorkbookProtection(lockStructure=True)
+    if password:
+        wb.security.workbookPassword = password
+
+
+def list_formula(choices: list[str] | tuple[str, ...]) -> str:
+    """The formula of an in-cell drop-down list: ``"Có,Không"`` (at most 255 characters in all)."""
+    return '"' + ",".join(choices) + '"'
+
+
+def add_validation(ws: Any, ranges: list[str] | tuple[str, ...], **options: Any) -> Any:
+    """Add an openpyxl data validation (``DataValidation`` keyword arguments) over ``ranges``; return it."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(**options)
+    for ref in ranges:
+        dv.add(ref)
+    ws.add_data_validation(dv)
+    return dv
