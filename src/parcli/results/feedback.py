@@ -16,10 +16,9 @@ from parcli.files import atomic_path
 from parcli.problems import Problem
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import MergeResult
+from parcli.xlsx.style import ERROR_FILL, FONT_NAME, FONT_SIZE, HEADER_FILL, HEADING_FONT_SIZE, INPUT_FILL, WARNING_FILL
 
 FEEDBACK_SHEET = "Cần sửa"
-ERROR_FILL = "FFC7CE"
-WARNING_FILL = "FFEB9C"
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def _clear_previous_marks(wb: Any) -> None:
         del wb[FEEDBACK_SHEET]
     if layout.SHEET_SCORES not in wb.sheetnames:
         return
-    input_fill = PatternFill("solid", fgColor=layout.INPUT_FILL)
+    input_fill = PatternFill("solid", fgColor=INPUT_FILL)
     for row in wb[layout.SHEET_SCORES].iter_rows():
         for cell in row:
             colour = (cell.fill.fgColor.rgb or "") if cell.fill is not None and cell.fill.fgColor is not None else ""
@@ -116,7 +115,7 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     ws = wb.create_sheet(FEEDBACK_SHEET, 0)
     errors = sum(1 for p in problems if p.is_error)
     ws["A1"] = f"GÓP Ý PHIẾU TỰ ĐÁNH GIÁ — {department.upper()}"
-    ws["A1"].font = Font(name="Times New Roman", bold=True, size=13)
+    ws["A1"].font = Font(name=FONT_NAME, bold=True, size=HEADING_FONT_SIZE)
     ws["A2"] = (
         f"Phiếu có {errors} lỗi và {len(problems) - errors} cảnh báo. Các ô cần sửa được tô màu trên trang "
         f"“{layout.SHEET_SCORES}” (đỏ: lỗi, vàng: cảnh báo); di chuột vào ô để xem ghi chú. Sửa trực tiếp "
@@ -124,14 +123,14 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
         "cho Sở Nội vụ."
     )
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws["A2"].font = Font(name="Times New Roman", size=12)
+    ws["A2"].font = Font(name=FONT_NAME, size=FONT_SIZE)
     ws.merge_cells("A2:D2")
     layout.fit_row_height(ws, 2, {1: 120})
     headers = ("Mức độ", "Ô", "Mục", "Nội dung cần sửa")
     for col, (label, width) in enumerate(zip(headers, (10, 8, 8, 90), strict=True), start=1):
         cell = ws.cell(row=4, column=col, value=label)
-        cell.font = Font(name="Times New Roman", bold=True)
-        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+        cell.font = Font(name=FONT_NAME, bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         ws.column_dimensions[cell.column_letter].width = width
     for r, p in enumerate(sorted(problems, key=lambda p: (not p.is_error, p.item or "")), start=5):
         values = ("Lỗi" if p.is_error else "Cảnh báo", p.cell or "", p.item or "", p.message)
@@ -139,7 +138,7 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
             cell = ws.cell(row=r, column=col, value=value)
             cell.data_type = "s"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.font = Font(name="Times New Roman")
+            cell.font = Font(name=FONT_NAME)
         layout.fit_row_height(ws, r, {4: 90})
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
