@@ -119,3 +119,28 @@ def test_generate_is_deterministic_given_time(campaign: Campaign, tmp_path: Path
     a = generate_workbooks(campaign, tmp_path / "a", now=FIXED_NOW, departments=["so-y-te"])
     b = generate_workbooks(campaign, tmp_path / "b", now=FIXED_NOW, departments=["so-y-te"])
     assert workbook_snapshot(a.workbooks[0].path) == workbook_snapshot(b.workbooks[0].path)
+
+
+def test_worker_processes_write_the_same_workbooks(
+    campaign: Campaign, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parcli.rounds.scoring import issue
+
+    chosen = [d.id for d in campaign.departments[:4]]
+    serial = generate_workbooks(campaign, tmp_path / "serial", now=FIXED_NOW, departments=chosen)
+    monkeypatch.setattr(issue, "PARALLEL_MIN", 2)
+    seen: list[str] = []
+    parallel = generate_workbooks(
+        campaign, tmp_path / "parallel", now=FIXED_NOW, departments=chosen, on_progress=lambda d: seen.append(d.id)
+    )
+    assert seen == chosen
+    for a, b in zip(serial.workbooks, parallel.workbooks, strict=True):
+        assert a.path.name == b.path.name
+        assert workbook_snapshot(a.path) == workbook_snapshot(b.path)
+
+
+@pytest.mark.parametrize(("password", "digest"), [("password", "83AF"), ("", "CE4B")])
+def test_legacy_password_hash(password: str, digest: str) -> None:
+    from parcli.xlsx.write import legacy_password_hash
+
+    assert legacy_password_hash(password) == digest
