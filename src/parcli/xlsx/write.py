@@ -170,12 +170,17 @@ def setup_page(ws: Any, *, landscape: bool = True, repeat_rows: str | None = Non
         ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def protect_sheet(ws: Any, password: str | None, *, format_rows_and_columns: bool = False) -> None:
-    """Protect an openpyxl sheet; optionally leave row heights and column widths editable."""
+def protect_sheet(
+    ws: Any, password: str | None, *, format_rows_and_columns: bool = False, filter_and_sort: bool = False
+) -> None:
+    """Protect an openpyxl sheet; optionally leave row heights and column widths, or filter and sort, usable."""
     ws.protection.sheet = True
     if format_rows_and_columns:
         ws.protection.formatColumns = False  # openpyxl: False is "not protected", i.e. allowed
         ws.protection.formatRows = False
+    if filter_and_sort:
+        ws.protection.autoFilter = False
+        ws.protection.sort = False
     if password:
         ws.protection.password = password
 
