@@ -711,7 +711,7 @@ def _write_parallel(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-# --- openpyxl styles, still used by the openpyxl writers of other modules (parcli.rounds.lists.respondents) ----
+# --- openpyxl styles, still used by the openpyxl writers of other modules (parcli.rounds.lists.issue) ----
 
 
 class OpenpyxlStyles:
