@@ -42,7 +42,7 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
     """Check a returned file's container before any XML is parsed; True when a spreadsheet reader may open it.
 
     ``add(slug, message)`` receives each problem; ``noun`` names the document in
-    the messages (for example "danh sách").  Shared by every reader of
+    the messages (in Vietnamese, as the caller calls its document).  Shared by every reader of
     returned workbooks, so they refuse the same things with the same slugs.
     """
     resend = f"Đề nghị gửi lại đúng {noun} đã được phát hành (.xlsx)."
