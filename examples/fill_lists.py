@@ -16,8 +16,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from parcli.config.campaign import default_campaign_path, load_campaign
-from parcli.rounds.lists.respondents import load_lists_plan
-from parcli.rounds.scoring import layout
+from parcli.config.lists_plan import load_lists_plan
+from parcli.rounds.lists import layout
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 GIVEN = ["Văn An", "Thị Bình", "Đức Cường", "Thu Hà", "Minh Hoàng", "Thị Lan", "Quốc Hùng", "Thanh Mai"]

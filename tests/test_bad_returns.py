@@ -33,9 +33,9 @@ from factory import expected_values, fill_workbook
 from parcli.config.campaign import Campaign
 from parcli.problems import SLUGS, Problem
 from parcli.results.consolidated_write import write_consolidated
-from parcli.rounds.scoring import read as returns_module
 from parcli.rounds.scoring.merge import merge_returns
 from parcli.rounds.scoring.read import ReturnResult, read_return
+from parcli.xlsx import open as xlsx_open
 
 SCORES = "Chấm điểm"
 META = "parcli"
@@ -729,13 +729,13 @@ def test_content_far_below_reads_fast(
     path = tmp_path / FILE
     edited(_far_below)(kit, path)
     built: list[int] = []
-    real_row = returns_module._CalamineSheet._row
+    real_row = xlsx_open._CalamineSheet._row
 
     def counting_row(self: Any, raw: list[Any], row: int, *args: Any) -> tuple[Any, ...]:
         built.append(row)
         return real_row(self, raw, row, *args)
 
-    monkeypatch.setattr(returns_module._CalamineSheet, "_row", counting_row)
+    monkeypatch.setattr(xlsx_open._CalamineSheet, "_row", counting_row)
     result = read_return(path, campaign)
     # not a speed test (that is `make bench`): the reader stops at the table instead of walking 100,000 empty rows
     assert built and max(built) < 1_000, max(built or [0])

@@ -29,21 +29,14 @@ from conftest import FIXED_NOW, copy_tree_bytes, require_soffice
 from factory import roundtrip_many
 from parcli.cli import app
 from parcli.config.campaign import Campaign
+from parcli.config.lists_plan import RESERVED_SHEETS, ListsPlan, load_lists_plan
 from parcli.errors import CampaignError, ConsolidatedError
 from parcli.problems import SLUGS, Problem
-from parcli.rounds.lists.respondents import (
-    ListsMergeResult,
-    ListsPlan,
-    check_email,
-    generate_lists,
-    is_official,
-    load_lists_plan,
-    merge_lists,
-    normalise_phone,
-    read_list,
-    tidy_name,
-    write_respondents,
-)
+from parcli.rounds.lists import layout
+from parcli.rounds.lists.checks import check_email, is_official, normalise_phone, tidy_name
+from parcli.rounds.lists.issue import generate_lists
+from parcli.rounds.lists.merge import ListsMergeResult, merge_lists, write_respondents
+from parcli.rounds.lists.read import read_list
 from snapshot import assert_golden, workbook_snapshot
 
 OFFICIALS = "Đại biểu, lãnh đạo"
@@ -783,7 +776,7 @@ def test_folder_rules(plan: ListsPlan, small_lists: dict[str, Path], tmp_path: P
         ("not-a-return", "cong-van.pdf"),
     ]
     assert sum(1 for p in result.problems if p.slug == "list-missing") == 25
-    assert [(v.unit_id, v.used) for v in result.decisions] == [
+    assert [(v.owner_id, v.used) for v in result.decisions] == [
         (DEPT, "DS01-so-noi-vu (1).xlsx"),
         ("so-tu-phap", "DS03-bo-sung.xlsx"),
         ("so-y-te", None),
@@ -1064,8 +1057,12 @@ def test_cli_help_is_vietnamese() -> None:
 
 def test_library_import_is_light() -> None:
     code = (
-        "import sys, parcli.rounds.lists.respondents;"
+        "import sys, parcli.config.lists_plan, parcli.rounds.lists.issue, parcli.rounds.lists.merge;"
         "print([m for m in ('typer', 'rich', 'openpyxl', 'pandas') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_reserved_sheet_names_are_the_layouts() -> None:
+    assert set(RESERVED_SHEETS) == {layout.SHEET_COUNTS, layout.SHEET_PROBLEMS, layout.SHEET_META}

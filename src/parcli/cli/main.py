@@ -387,11 +387,11 @@ def _read_folder(camp: Campaign, folder: Path, pick: list[str] | None, err: Cons
         err.print(_styled(("Cảnh báo: ", "yellow"), f"--pick {name}: không có tệp nào tên như vậy trong thư mục."))
     for v in result.decisions:
         if v.used:
-            err.print(f"{names[v.department_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
+            err.print(f"{names[v.owner_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
         else:
             err.print(
                 _styled(
-                    (f"{names[v.department_id]}: chưa dùng phiếu nào", "magenta"),
+                    (f"{names[v.owner_id]}: chưa dùng phiếu nào", "magenta"),
                     f" — {v.reason} ({', '.join(v.others)}).",
                 ),
             )

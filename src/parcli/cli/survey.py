@@ -4,7 +4,7 @@
 People's Committees, the People's Council office); ``survey merge`` checks every
 returned list and writes the consolidated respondents workbook.  Like
 :mod:`parcli.cli.main`, each command calls one library function of
-:mod:`parcli.rounds.lists.respondents` and renders its result; the helpers of ``parcli.cli.main``
+:mod:`parcli.rounds.lists` and renders its result; the helpers of ``parcli.cli.main``
 (error boundary, consoles, campaign loading, JSON) are imported inside the
 commands, because ``parcli.cli.main`` imports this module when it registers it.
 """
@@ -19,7 +19,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from parcli.rounds.lists.respondents import ListsMergeResult
+    from parcli.rounds.lists.merge import ListsMergeResult
 
 survey_app = typer.Typer(
     help="Danh sách đối tượng điều tra xã hội học: phát hành mẫu danh sách, kiểm tra và tổng hợp.",
@@ -67,7 +67,8 @@ def generate(
     def run() -> None:
         from rich.table import Table
 
-        from parcli.rounds.lists.respondents import generate_lists, load_lists_plan
+        from parcli.config.lists_plan import load_lists_plan
+        from parcli.rounds.lists.issue import generate_lists
 
         camp = _load_campaign(campaign, err)
         plan = load_lists_plan(camp)
@@ -115,7 +116,8 @@ def merge(
     def run() -> ExitCode:
         from rich.progress import Progress
 
-        from parcli.rounds.lists.respondents import check_output, load_lists_plan, merge_lists, write_respondents
+        from parcli.config.lists_plan import load_lists_plan
+        from parcli.rounds.lists.merge import check_output, merge_lists, write_respondents
 
         camp = _load_campaign(campaign, err)
         plan = load_lists_plan(camp)
@@ -148,14 +150,14 @@ def _render_merge(result: ListsMergeResult, out: Path, err: Console) -> None:
     from rich.table import Table
 
     from parcli.cli.main import _out_console, _problem_table, _styled
-    from parcli.rounds.lists.respondents import STATUS_LABELS
+    from parcli.rounds.lists.layout import STATUS_LABELS
 
     names = {u.id: u.name for u in result.plan.units}
     for v in result.decisions:
         if v.used:
-            err.print(f"{names[v.unit_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
+            err.print(f"{names[v.owner_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
         else:
-            err.print(_styled((f"{names[v.unit_id]}: chưa dùng danh sách nào", "magenta"), f" — {v.reason}."))
+            err.print(_styled((f"{names[v.owner_id]}: chưa dùng danh sách nào", "magenta"), f" — {v.reason}."))
     if result.problems:
         _out_console().print(_problem_table(result.problems, "Các vấn đề phát hiện"))
     colour = {"ok": "green", "invalid": "red", "missing": "yellow", "duplicate": "magenta"}

@@ -11,39 +11,39 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
+from parcli.collect.engine import collect_forms, manifest_inputs
+from parcli.collect.folder import PARALLEL_MIN_FILES, list_folder, read_all
+from parcli.collect.form import FormResult
+from parcli.collect.versions import (
+    MTIME_MARGIN_SECONDS,
+    STATUS_LABELS,
+    Outcome,
+    Status,
+    VersionDecision,
+    choose_version,
+)
 from parcli.config.campaign import Campaign, Department
-from parcli.errors import InputNotFoundError
 from parcli.problems import Problem
 from parcli.rounds.scoring import layout
-from parcli.rounds.scoring.read import SPREADSHEET_SUFFIXES, ItemEntry, ReturnResult, is_lock_file, read_return
-
-Status = Literal["ok", "invalid", "missing", "duplicate"]
-STATUS_LABELS: dict[str, str] = {
-    "ok": "Hợp lệ",
-    "invalid": "Có lỗi",
-    "missing": "Chưa nộp",
-    "duplicate": "Trùng phiếu",
-}
+from parcli.rounds.scoring.read import ItemEntry, ReturnResult, read_return
 
 
 @dataclass
-class DepartmentResult:
-    """One department's outcome."""
+class DepartmentResult(Outcome[Department]):
+    """One department's outcome (the owner is the department)."""
 
-    department: Department
-    status: Status
-    files: list[str] = field(default_factory=list)
-    errors: int = 0
-    warnings: int = 0
     score: Decimal = Decimal(0)
     sent_date: str | None = None
     received: str | None = None
-    used: str | None = None  # the file whose scores count
+
+    @property
+    def department(self) -> Department:
+        """The department this outcome is of."""
+        return self.owner
 
 
 @dataclass
@@ -57,50 +57,6 @@ class ItemRow:
     evidence: str
     status: str
     file: str | None
-
-
-@dataclass(frozen=True)
-class VersionDecision:
-    """Which of several returns of one department counts, and why (shown to the operator)."""
-
-    department_id: str
-    used: str | None  # None: ambiguous, none used
-    others: tuple[str, ...]
-    reason: str
-
-
-MTIME_MARGIN_SECONDS = 60
-
-
-def choose_version(rets: list[ReturnResult], pick: set[str]) -> tuple[ReturnResult | None, str]:
-    """Apply the version rule to several returns of one department.
-
-    1. A file named with ``--pick`` wins.
-    2. Identical files (same SHA-256) are one return.
-    3. Otherwise the newest by the date written on the cover sheet (*Ngày gửi*), when
-       every file has one and the newest is unique;
-    4. otherwise the newest by file time, when it is at least a minute newer than the next.
-    Anything else is ambiguous: none is used until the operator decides.
-    """
-    picked = [r for r in rets if r.file in pick]
-    if len(picked) == 1:
-        return picked[0], f"chọn theo --pick {picked[0].file}"
-    if len(picked) > 1:
-        return None, "--pick chỉ định nhiều hơn một tệp của cùng cơ quan"
-    if len({r.sha256 for r in rets}) == 1 and rets[0].sha256:
-        return rets[0], "các tệp giống hệt nhau (cùng mã băm SHA-256)"
-    if all(r.sent_date for r in rets):
-        ordered = sorted(rets, key=lambda r: r.sent_date or date.min, reverse=True)
-        if ordered[0].sent_date != ordered[1].sent_date:
-            when = ordered[0].sent_date.strftime("%d/%m/%Y") if ordered[0].sent_date else ""
-            return ordered[0], f"mới nhất theo ngày gửi ghi trên phiếu ({when})"
-    stamped = [r for r in rets if r.modified is not None]
-    if len(stamped) == len(rets):
-        ordered = sorted(stamped, key=lambda r: r.modified or datetime.min, reverse=True)
-        first, second = ordered[0].modified, ordered[1].modified
-        if first and second and (first - second).total_seconds() >= MTIME_MARGIN_SECONDS:
-            return ordered[0], f"mới nhất theo thời gian tệp ({first.strftime('%d/%m/%Y %H:%M')})"
-    return None, "không phân định được tệp nào mới hơn (cùng ngày gửi, thời gian tệp gần nhau)"
 
 
 @dataclass
@@ -124,31 +80,12 @@ class MergeResult:
 
     def manifest_inputs(self) -> list[dict[str, Any]]:
         """Every file read, with its hash, status and the items it supplied (for ``manifest.json``)."""
-        from parcli.manifest import file_entry
 
-        used = {d.used: d for d in self.departments if d.used}
-        out = []
-        for ret in self.returns:
-            if not ret.path.is_file():
-                continue
-            outcome = used.get(ret.file)
-            supplied = [
-                code
-                for code, item in self.item_rows(ret.department_id).items()
-                if (item.file == ret.file and item.score is not None) or (item.file == ret.file and item.not_applicable)
-            ]
-            out.append(
-                file_entry(
-                    ret.path,
-                    role="return",
-                    department=ret.department_id,
-                    status=outcome.status if outcome else ("superseded" if ret.department_id else "unidentified"),
-                    errors=ret.errors,
-                    warnings=ret.warnings,
-                    items=supplied,
-                )
-            )
-        return out
+        def supplied(ret: ReturnResult) -> dict[str, Any]:
+            rows = self.item_rows(ret.department_id).items()
+            return {"items": [c for c, i in rows if i.file == ret.file and (i.score is not None or i.not_applicable)]}
+
+        return manifest_inputs(self.returns, self.departments, role="return", owner_key="department", extra=supplied)
 
     def item_rows(self, department_id: str | None = None) -> dict[str, ItemRow]:
         """The consolidated rows: of the whole catalogue (split mode) or of one unit (each-unit-scores)."""
@@ -218,7 +155,7 @@ class MergeResult:
             ],
             "problems": [p.to_dict() for p in self.problems],
             "versions": [
-                {"department": v.department_id, "used": v.used, "others": list(v.others), "reason": v.reason}
+                {"department": v.owner_id, "used": v.used, "others": list(v.others), "reason": v.reason}
                 for v in self.decisions
             ],
             "totals": {
@@ -246,56 +183,73 @@ class MergeResult:
 
 def list_returns(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
     """Split a folder's files into (spreadsheets, other files, ignored lock/hidden files)."""
-    if not folder.exists():
-        raise InputNotFoundError(f"Không tìm thấy thư mục {folder}.")
-    if not folder.is_dir():
-        raise InputNotFoundError(f"{folder} không phải là thư mục.")
-    sheets: list[Path] = []
-    others: list[Path] = []
-    ignored: list[Path] = []
-    for path in sorted(folder.iterdir()):
-        if not path.is_file():
-            continue
-        if is_lock_file(path) or path.name.startswith("."):
-            ignored.append(path)
-        elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
-            sheets.append(path)
-        else:
-            others.append(path)
-    return sheets, others, ignored
+    return list_folder(folder)
 
 
-PARALLEL_MIN_FILES = 24  # below this, starting worker processes costs more than it saves
-_worker_campaign: Campaign | None = None
+@dataclass(frozen=True)
+class ScoringForms:
+    """The scoring return as a form kind of the collection engine."""
+
+    campaign: Campaign
+    document: str = "phiếu"
+    owner_noun: str = "cơ quan"
+    role: str = "return"
+
+    def read(self, path: Path) -> ReturnResult:
+        """Read one return (see :func:`read_return`)."""
+        return read_return(path, self.campaign)
+
+    def worker(self) -> tuple[Callable[[str], ScoringForms], str]:
+        """Each worker process loads the campaign once."""
+        return _forms_from_campaign_path, str(self.campaign.path.resolve())
+
+    def owners(self) -> list[Department]:
+        """The departments (or units) of the campaign."""
+        return list(self.campaign.departments)
+
+    def owner_id(self, owner: Department) -> str:
+        """The department id."""
+        return owner.id
+
+    def not_a_form(self, path: Path) -> Problem:
+        """A file in the returns folder that is not a spreadsheet."""
+        return Problem(
+            slug="not-a-return",
+            file=path.name,
+            message="Tệp không phải bảng tính nên không được đọc. Nếu đây là phiếu "
+            "chấm điểm, đề nghị lưu lại ở định dạng .xlsx.",
+        )
+
+    def missing(self, owner: Department) -> Problem:
+        """A department that returned nothing."""
+        return Problem(
+            slug="missing-return",
+            department=owner.id,
+            message=f"{owner.name} ({owner.label}) chưa gửi phiếu chấm điểm.",
+        )
+
+    def duplicate(self, owner: Department, result: FormResult, files: list[str], reason: str) -> Problem:
+        """One of several returns of a department when none can be chosen."""
+        return Problem(
+            slug="duplicate-return",
+            file=result.file,
+            department=owner.id,
+            message=f"{owner.name} có {len(files)} phiếu trong thư mục ({', '.join(files)}); {reason}, nên chưa "
+            "dùng phiếu nào. Đề nghị giữ lại một phiếu đúng (chuyển các phiếu còn lại ra khỏi thư "
+            "mục) hoặc chỉ định bằng --pick TÊN_TỆP.",
+        )
 
 
-def _init_worker(campaign_path: str) -> None:
-    global _worker_campaign
+def _forms_from_campaign_path(campaign_path: str) -> ScoringForms:
     from parcli.config.campaign import load_campaign
 
-    _worker_campaign = load_campaign(Path(campaign_path))
-
-
-def _read_in_worker(path: Path) -> ReturnResult:
-    assert _worker_campaign is not None
-    return read_return(path, _worker_campaign)
+    return ScoringForms(load_campaign(Path(campaign_path)))
 
 
 def read_returns(campaign: Campaign, paths: list[Path]) -> Iterator[ReturnResult]:
     """Read returns in order, on both cores when there are many (each worker loads the campaign once)."""
-    import os
-
-    workers = min(2, os.cpu_count() or 1)
-    if len(paths) < PARALLEL_MIN_FILES or workers < 2:
-        for path in paths:
-            yield read_return(path, campaign)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(str(campaign.path.resolve()),)
-    ) as pool:
-        yield from pool.map(_read_in_worker, paths, chunksize=8)
+    forms = ScoringForms(campaign)
+    return read_all(forms.read, paths, forms.worker())
 
 
 def merge_returns(
@@ -311,90 +265,37 @@ def merge_returns(
     ``pick`` names files that win when a department returned several versions
     (see :func:`choose_version`).
     """
-    sheets, others, ignored = list_returns(folder)
-    result = MergeResult(campaign=campaign, ignored=[p.name for p in ignored])
-    if on_start is not None:
-        on_start(len(sheets))
-    for path in others:
-        result.problems.append(
-            Problem(
-                slug="not-a-return",
-                file=path.name,
-                message="Tệp không phải bảng tính nên không được đọc. Nếu đây là phiếu "
-                "chấm điểm, đề nghị lưu lại ở định dạng .xlsx.",
-            )
-        )
-    for ret in read_returns(campaign, sheets):
-        result.returns.append(ret)
-        if on_file is not None:
-            on_file(ret.path)
-    # --pick takes a file name or a path (as shell completion writes it)
-    picks = {Path(p).name for p in pick or ()}
-    names = {r.file for r in result.returns}
-    result.unmatched_picks = sorted(picks - names)
-    _decide(result, picks)
+    found = collect_forms(
+        ScoringForms(campaign),
+        folder,
+        lambda dept, files: DepartmentResult(owner=dept, files=files),
+        pick=pick,
+        on_start=on_start,
+        on_file=on_file,
+    )
+    result = MergeResult(
+        campaign=campaign,
+        returns=found.results,
+        departments=found.outcomes,
+        problems=found.problems([d.id for d in campaign.departments]),
+        ignored=found.ignored,
+        decisions=found.decisions,
+        unmatched_picks=found.unmatched_picks,
+    )
+    for outcome in result.departments:
+        kept = found.used.get(outcome.department.id)
+        if kept is not None:
+            outcome.sent_date = kept.sent_date.isoformat() if kept.sent_date else None
+            outcome.received = kept.received.isoformat() if kept.received else None
+    _build_item_rows(result, {d.department.id: d for d in result.departments}, found.chosen)
     return result
 
 
-def _decide(result: MergeResult, pick: set[str]) -> None:
-    """Group returns by department, decide statuses, collect accepted items and problems."""
+def _build_item_rows(
+    result: MergeResult, outcomes: dict[str, DepartmentResult], chosen: dict[str, ReturnResult]
+) -> None:
+    """The consolidated item rows from the returns that count."""
     campaign = result.campaign
-    by_dept: dict[str, list[ReturnResult]] = {}
-    for ret in result.returns:
-        if ret.department_id is not None:
-            by_dept.setdefault(ret.department_id, []).append(ret)
-        else:
-            result.problems.extend(ret.problems)
-    chosen: dict[str, ReturnResult] = {}
-    for dept in campaign.departments:
-        rets = by_dept.get(dept.id, [])
-        outcome = DepartmentResult(department=dept, status="missing", files=[r.file for r in rets])
-        if not rets:
-            result.problems.append(
-                Problem(
-                    slug="missing-return",
-                    department=dept.id,
-                    message=f"{dept.name} ({dept.label}) chưa gửi phiếu chấm điểm.",
-                )
-            )
-            outcome.errors = 1
-        elif len(rets) > 1:
-            used, reason = choose_version(rets, pick)
-            others = tuple(r.file for r in rets if r is not used)
-            result.decisions.append(VersionDecision(dept.id, used.file if used else None, others, reason))
-            if used is not None:
-                rets = [used]
-            else:
-                outcome.status = "duplicate"
-                names = ", ".join(r.file for r in rets)
-                for ret in rets:
-                    result.problems.extend(ret.problems)
-                    result.problems.append(
-                        Problem(
-                            slug="duplicate-return",
-                            file=ret.file,
-                            department=dept.id,
-                            message=f"{dept.name} có {len(rets)} phiếu trong thư mục ({names}); {reason}, nên chưa "
-                            "dùng phiếu nào. Đề nghị giữ lại một phiếu đúng (chuyển các phiếu còn lại ra khỏi thư "
-                            "mục) hoặc chỉ định bằng --pick TÊN_TỆP.",
-                        )
-                    )
-                outcome.errors = sum(r.errors for r in rets) + len(rets)
-                outcome.warnings = sum(r.warnings for r in rets)
-        if len(rets) == 1:
-            ret = rets[0]
-            result.problems.extend(ret.problems)
-            outcome.errors = ret.errors
-            outcome.warnings = ret.warnings
-            outcome.status = "ok" if ret.errors == 0 and ret.usable else "invalid"
-            outcome.sent_date = ret.sent_date.isoformat() if ret.sent_date else None
-            outcome.received = ret.received.isoformat() if ret.received else None
-            outcome.used = ret.file
-            if ret.usable:
-                chosen[dept.id] = ret
-        result.departments.append(outcome)
-
-    outcomes = {d.department.id: d for d in result.departments}
     if campaign.is_units:
         for unit in campaign.departments:
             rows: dict[str, ItemRow] = {}
@@ -436,3 +337,20 @@ def _item_row(code: str, outcome: DepartmentResult, picked: ReturnResult | None)
     return ItemRow(
         code, score, accepted and entry.not_applicable, entry.explanation, entry.evidence, status, picked.file
     )
+
+
+__all__ = [
+    "MTIME_MARGIN_SECONDS",
+    "PARALLEL_MIN_FILES",
+    "STATUS_LABELS",
+    "DepartmentResult",
+    "ItemRow",
+    "MergeResult",
+    "ScoringForms",
+    "Status",
+    "VersionDecision",
+    "choose_version",
+    "list_returns",
+    "merge_returns",
+    "read_returns",
+]

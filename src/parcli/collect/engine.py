@@ -1,0 +1,158 @@
+"""The collection engine: a folder of returned forms → one outcome per expected owner.
+
+:func:`collect_forms` lists the folder (lock files, hidden files, subfolders and
+non-spreadsheets sorted out), reads every spreadsheet (on both cores when there
+are many), groups the files by the owner their metadata names, applies the one
+version rule when an owner sent several, and settles each owner's status (``ok``,
+``invalid``, ``missing``, ``duplicate``).  :func:`manifest_inputs` lists every
+file read for ``manifest.json``.
+
+How a new form kind plugs in: a round writes its layout, a reader of one file
+returning a :class:`~parcli.collect.form.FormResult` subclass (with
+:func:`~parcli.collect.form.open_form` doing the shared opening steps), and a
+small :class:`~parcli.collect.form.FormKind` naming its owners and its missing /
+duplicate messages.  Then ``collect_forms(kind, folder, make_outcome=...)`` gives
+the outcomes; the round adds only what is its own (item rows, quotas…).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from parcli.collect.folder import list_folder, read_all
+from parcli.collect.form import FormKind, FormResult
+from parcli.collect.versions import Outcome, VersionDecision, choose_version
+from parcli.problems import Problem
+
+R = TypeVar("R", bound=FormResult)
+OwnerT = TypeVar("OwnerT")
+Out = TypeVar("Out", bound=Outcome[Any])
+
+
+@dataclass
+class Collection(Generic[R, Out]):
+    """Everything the engine found in a folder, before a round adds its own consolidation."""
+
+    results: list[R] = field(default_factory=list)  # every spreadsheet read, in file name order
+    outcomes: list[Out] = field(default_factory=list)  # one per expected owner, in the kind's order
+    general: list[Problem] = field(default_factory=list)  # files not spreadsheets, files of no known owner
+    problems_of: dict[str, list[Problem]] = field(default_factory=dict)  # owner id -> the owner's problems
+    used: dict[str, R] = field(default_factory=dict)  # owner id -> the one file kept (usable or not)
+    chosen: dict[str, R] = field(default_factory=dict)  # owner id -> the file whose values count
+    decisions: list[VersionDecision] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    unmatched_picks: list[str] = field(default_factory=list)
+
+    def problems(self, owner_ids: list[str]) -> list[Problem]:
+        """The general problems, then each owner's in the given order."""
+        return self.general + [p for oid in owner_ids for p in self.problems_of.get(oid, [])]
+
+    def settle(self, owner_ids: list[str]) -> None:
+        """Recount each owner's problems and status (after a round added problems of its own)."""
+        for oid, outcome in zip(owner_ids, self.outcomes, strict=True):
+            kept = self.used.get(oid)
+            outcome.settle(self.problems_of[oid], kept is not None and kept.usable)
+
+
+def collect_forms(
+    kind: FormKind[R, OwnerT],
+    folder: Path,
+    make_outcome: Callable[[OwnerT, list[str]], Out],
+    *,
+    pick: list[str] | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_file: Callable[[Path], None] | None = None,
+) -> Collection[R, Out]:
+    """Read every form in ``folder`` (never modifying it) and decide each owner's outcome.
+
+    ``make_outcome(owner, files)`` builds the round's outcome type; ``pick``
+    names files (a name or a path) that win when an owner sent several versions.
+    """
+    sheets, others, ignored = list_folder(folder)
+    found: Collection[R, Out] = Collection(ignored=[p.name for p in ignored])
+    if on_start is not None:
+        on_start(len(sheets))
+    found.general = [kind.not_a_form(path) for path in others]
+    for result in read_all(kind.read, sheets, kind.worker()):
+        found.results.append(result)
+        if on_file is not None:
+            on_file(result.path)
+    picks = {Path(p).name for p in pick or ()}  # a file name or a path, as shell completion writes it
+    found.unmatched_picks = sorted(picks - {r.file for r in found.results})
+
+    by_owner: dict[str, list[R]] = {}
+    for result in found.results:
+        if result.owner_id is None:
+            found.general.extend(result.problems)
+        else:
+            by_owner.setdefault(result.owner_id, []).append(result)
+    owner_ids: list[str] = []
+    for owner in kind.owners():
+        oid = kind.owner_id(owner)
+        owner_ids.append(oid)
+        files = by_owner.get(oid, [])
+        outcome = make_outcome(owner, [r.file for r in files])
+        found.outcomes.append(outcome)
+        bucket = found.problems_of[oid] = []
+        if not files:
+            bucket.append(kind.missing(owner))
+            continue
+        if len(files) > 1:
+            used, reason = choose_version(files, picks, document=kind.document, owner_noun=kind.owner_noun)
+            others_ = tuple(r.file for r in files if r is not used)
+            found.decisions.append(VersionDecision(oid, used.file if used else None, others_, reason))
+            if used is None:
+                outcome.status = "duplicate"
+                names = [r.file for r in files]
+                for result in files:
+                    bucket.extend(result.problems)
+                    bucket.append(kind.duplicate(owner, result, names, reason))
+                continue
+            files = [used]
+        kept = files[0]
+        bucket.extend(kept.problems)
+        outcome.used = kept.file
+        outcome.status = "ok"
+        found.used[oid] = kept
+        if kept.usable:
+            found.chosen[oid] = kept
+    found.settle(owner_ids)
+    return found
+
+
+def manifest_inputs(
+    results: list[R],
+    outcomes: list[Out],
+    *,
+    role: str,
+    owner_key: str,
+    extra: Callable[[R], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Every file read, with its hash, owner (under ``owner_key``), status and counts (for ``manifest.json``).
+
+    A file not used is ``superseded`` when its owner is known, else ``unidentified``.
+    """
+    from parcli.manifest import file_entry
+
+    used = {o.used: o for o in outcomes if o.used}
+    out = []
+    for result in results:
+        if not result.path.is_file():
+            continue
+        outcome = used.get(result.file)
+        status = outcome.status if outcome else ("superseded" if result.owner_id else "unidentified")
+        out.append(
+            file_entry(
+                result.path,
+                role=role,
+                **{owner_key: result.owner_id},
+                status=status,
+                errors=result.errors,
+                warnings=result.warnings,
+                **(extra(result) if extra else {}),
+            )
+        )
+    return out

@@ -1,0 +1,67 @@
+"""Listing a folder of returned forms and reading every file, on both cores when there are many."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from parcli.errors import InputNotFoundError
+from parcli.xlsx.open import SPREADSHEET_SUFFIXES, is_lock_file
+
+
+def list_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
+    """Split a folder's files into (spreadsheets, other files, ignored lock/hidden files); subfolders are skipped."""
+    if not folder.exists():
+        raise InputNotFoundError(f"Không tìm thấy thư mục {folder}.")
+    if not folder.is_dir():
+        raise InputNotFoundError(f"{folder} không phải là thư mục.")
+    sheets: list[Path] = []
+    others: list[Path] = []
+    ignored: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if not path.is_file():
+            continue
+        if is_lock_file(path) or path.name.startswith("."):
+            ignored.append(path)
+        elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
+            sheets.append(path)
+        else:
+            others.append(path)
+    return sheets, others, ignored
+
+
+PARALLEL_MIN_FILES = 24  # below this, starting worker processes costs more than it saves
+_worker_read: Callable[[Path], Any] | None = None
+
+
+def _init_worker(build: Callable[[str], Any], argument: str) -> None:
+    global _worker_read
+    _worker_read = build(argument).read
+
+
+def _read_in_worker(path: Path) -> Any:
+    assert _worker_read is not None
+    return _worker_read(path)
+
+
+def read_all(
+    read: Callable[[Path], Any], paths: list[Path], worker: tuple[Callable[[str], Any], str] | None = None
+) -> Iterator[Any]:
+    """Read files in order with ``read``; on both cores when there are many and ``worker`` is given.
+
+    ``worker`` is a top-level function and its argument that build, in each
+    worker process, an object whose ``read`` method reads one file (a form kind
+    loaded once per worker, not pickled with every file).
+    """
+    import os
+
+    workers = min(2, os.cpu_count() or 1)
+    if worker is None or len(paths) < PARALLEL_MIN_FILES or workers < 2:
+        for path in paths:
+            yield read(path)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=worker) as pool:
+        yield from pool.map(_read_in_worker, paths, chunksize=8)

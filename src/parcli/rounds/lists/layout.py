@@ -1,0 +1,197 @@
+"""The one place that knows how the survey list workbook and the respondents workbook are laid out.
+
+The issuer (:mod:`.issue`), the reader (:mod:`.read`) and the consolidated writer
+(:mod:`.write`) take every sheet name, header label, column and metadata key from here.
+"""
+
+from __future__ import annotations
+
+from parcli.collect.versions import status_labels
+
+# The conventions every parcli form shares (cover sheet and its "Ngày gửi", hidden metadata
+# sheet and its common keys, header search, the problems sheet) are still defined with the
+# scoring layout; they are re-exported here so the list round reads them from its own layout.
+from parcli.rounds.scoring.layout import (
+    COVER_INPUT_LABELS,
+    COVER_SENT,
+    HEADER_FILES,
+    HEADER_SEARCH_ROWS,
+    KIND_RETURN,
+    META_CAMPAIGN,
+    META_GENERATED_AT,
+    META_KEYS,
+    META_KIND,
+    META_LAYOUT,
+    META_TOOL_VERSION,
+    PROBLEM_HEADERS,
+    SHEET_COVER,
+    SHEET_META,
+    SHEET_PROBLEMS,
+    find_header,
+    fit_row_height,
+    label_key,
+    nfc,
+    sheet_ref,
+)
+
+# Field names in messages ("Dòng 12: chưa ghi email công vụ").
+FIELD_NAMES: dict[str, str] = {
+    "name": "họ và tên",
+    "position": "chức vụ",
+    "agency": "cơ quan/đơn vị",
+    "group": "nhóm đối tượng",
+    "email": "email công vụ",
+    "phone": "số điện thoại",
+    "dossier": "mã hồ sơ",
+    "procedure": "tên thủ tục hành chính",
+}
+
+
+# The list workbook a unit (department, district People's Committee) fills with the people it
+# nominates for the Ministry's sociological survey, and the consolidated respondents workbook.
+# Both take every sheet name, header label and metadata key from here.
+LIST_LAYOUT_VERSION = "1"
+KIND_SURVEY_LIST = "parcli-survey-list"
+KIND_RESPONDENTS = "parcli-respondents"
+
+# One input sheet per kind of respondent group ("official": reached by official e-mail;
+# "citizen": dossier code and procedure instead of an e-mail).
+LIST_SHEET_OFFICIALS = "Đại biểu, lãnh đạo"
+LIST_SHEET_CITIZENS = "Người dân, doanh nghiệp"
+LIST_SHEETS: dict[str, str] = {"official": LIST_SHEET_OFFICIALS, "citizen": LIST_SHEET_CITIZENS}
+
+LIST_HEADER_NO = "STT"
+LIST_HEADER_NAME = "Họ và tên"
+LIST_HEADER_POSITION = "Chức vụ"
+LIST_HEADER_AGENCY = "Cơ quan/đơn vị"
+LIST_HEADER_GROUP = "Nhóm đối tượng"
+LIST_HEADER_EMAIL = "Email công vụ"
+LIST_HEADER_PHONE = "Số điện thoại"
+LIST_HEADER_DOSSIER = "Mã hồ sơ"
+LIST_HEADER_PROCEDURE = "Thủ tục hành chính"
+LIST_HEADER_NOMINATED_BY = "Đơn vị giới thiệu"
+
+# field key -> header label, for every input column of a list sheet
+LIST_FIELD_HEADERS: dict[str, str] = {
+    "name": LIST_HEADER_NAME,
+    "position": LIST_HEADER_POSITION,
+    "agency": LIST_HEADER_AGENCY,
+    "group": LIST_HEADER_GROUP,
+    "email": LIST_HEADER_EMAIL,
+    "phone": LIST_HEADER_PHONE,
+    "dossier": LIST_HEADER_DOSSIER,
+    "procedure": LIST_HEADER_PROCEDURE,
+}
+# input columns of each sheet, in order (column A is the locked row number, STT)
+LIST_FIELDS: dict[str, tuple[str, ...]] = {
+    "official": ("name", "position", "agency", "group", "email", "phone"),
+    "citizen": ("name", "position", "agency", "group", "dossier", "procedure", "phone"),
+}
+LIST_FIELD_WIDTHS: dict[str, float] = {
+    "name": 26,
+    "position": 24,
+    "agency": 34,
+    "group": 28,
+    "email": 32,
+    "phone": 16,
+    "dossier": 28,
+    "procedure": 40,
+}
+LIST_NO_WIDTH = 6
+LIST_HEADER_ROW = 5  # where generate puts the header; the reader searches for it
+LIST_MAX_ROWS = 5000  # rows read below the header at most
+
+# The hidden metadata sheet of a list workbook (SHEET_META): keys in column A, values in column B.
+META_UNIT = "unit_id"
+META_UNIT_NAME = "unit_name"
+META_LISTS_HASH = "survey_lists_hash"
+META_GROUPS = "groups"
+LIST_META_KEYS = (
+    META_KIND,
+    META_LAYOUT,
+    META_TOOL_VERSION,
+    META_CAMPAIGN,
+    META_LISTS_HASH,
+    META_UNIT,
+    META_UNIT_NAME,
+    META_GROUPS,
+    META_GENERATED_AT,
+)
+LIST_META_CHOICES_ROW = 31  # drop-down lists: sheet kind in A, group labels from B, one row per kind
+
+# The consolidated respondents workbook written by ``parcli survey merge``: one sheet per group
+# (named by the group's short label), then the counts and the problems (SHEET_PROBLEMS).
+SHEET_COUNTS = "Số lượng"
+RESPONDENTS_HEADER_ROW = 4
+RESPONDENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "official": (
+        LIST_HEADER_NO,
+        LIST_HEADER_NAME,
+        LIST_HEADER_POSITION,
+        LIST_HEADER_AGENCY,
+        LIST_HEADER_EMAIL,
+        LIST_HEADER_PHONE,
+        LIST_HEADER_NOMINATED_BY,
+    ),
+    "citizen": (
+        LIST_HEADER_NO,
+        LIST_HEADER_NAME,
+        LIST_HEADER_POSITION,
+        LIST_HEADER_AGENCY,
+        LIST_HEADER_DOSSIER,
+        LIST_HEADER_PROCEDURE,
+        LIST_HEADER_PHONE,
+        LIST_HEADER_NOMINATED_BY,
+    ),
+}
+RESPONDENT_WIDTHS: dict[str, tuple[float, ...]] = {
+    "official": (6, 26, 26, 34, 32, 15, 30),
+    "citizen": (6, 26, 18, 30, 28, 40, 15, 30),
+}
+HEADER_UNIT = "Đơn vị"
+HEADER_UNIT_ID = "Mã đơn vị"
+HEADER_LIST_STATUS = "Tình trạng danh sách"
+HEADER_QUOTA = "Số lượng đề nghị"
+HEADER_NOMINATED = "Số người được giới thiệu"
+HEADER_ACCEPTED = "Số người hợp lệ"
+HEADER_QUOTA_STATUS = "Đối chiếu số lượng"
+COUNT_HEADERS: tuple[str, ...] = (
+    HEADER_UNIT,
+    HEADER_UNIT_ID,
+    HEADER_LIST_STATUS,
+    LIST_HEADER_GROUP,
+    HEADER_QUOTA,
+    HEADER_NOMINATED,
+    HEADER_ACCEPTED,
+    HEADER_QUOTA_STATUS,
+    HEADER_FILES,
+)
+COUNT_WIDTHS = (34, 18, 16, 30, 12, 14, 12, 22, 36)
+
+__all__ = [
+    "COVER_INPUT_LABELS",
+    "COVER_SENT",
+    "HEADER_FILES",
+    "HEADER_SEARCH_ROWS",
+    "KIND_RETURN",
+    "META_CAMPAIGN",
+    "META_GENERATED_AT",
+    "META_KEYS",
+    "META_KIND",
+    "META_LAYOUT",
+    "META_TOOL_VERSION",
+    "PROBLEM_HEADERS",
+    "SHEET_COVER",
+    "SHEET_META",
+    "SHEET_PROBLEMS",
+    "find_header",
+    "fit_row_height",
+    "label_key",
+    "nfc",
+    "sheet_ref",
+]
+
+# The words of the collection engine's messages and labels for this form kind.
+DOCUMENT = "danh sách"
+OWNER_NOUN = "đơn vị"
+STATUS_LABELS = status_labels(DOCUMENT)  # "duplicate": "Trùng danh sách"

@@ -1,0 +1,424 @@
+"""Reading one returned survey list: values plus problems, never an exception.
+
+The unit is recognised from the hidden metadata sheet (not the file name); each
+sheet's header is found by its labels; every filled row is checked (required
+fields, group allowed for the unit, e-mail and official domain, phone) and
+becomes a :class:`Respondent`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from parcli.collect.form import FormResult, open_form
+from parcli.config.lists_plan import GroupKind, ListsPlan, NominatingUnit, RespondentGroup
+from parcli.problems import ProblemCollector
+from parcli.rounds.lists import layout
+from parcli.rounds.lists.checks import (
+    PRIVATE_MAIL,
+    check_email,
+    is_official,
+    mark_duplicates,
+    normalise_phone,
+    tidy_name,
+)
+from parcli.rounds.lists.layout import FIELD_NAMES, nfc
+from parcli.xlsx.open import looks_legacy, read_labelled_date, read_metadata
+
+# Fields a row must have, by the kind of its group.  Officials are surveyed online through the
+# official e-mail the Ministry writes to (plan III.4.c); citizens are met in person by the post
+# office (plan III.5), so their dossier, procedure and phone identify and reach them.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "official": ("name", "position", "agency", "group", "email"),
+    "citizen": ("name", "group", "dossier", "procedure", "phone"),
+}
+_LIST_SHEETS = (layout.LIST_SHEET_OFFICIALS, layout.LIST_SHEET_CITIZENS, layout.SHEET_COVER, layout.SHEET_META)
+
+
+class Respondent(BaseModel):
+    """One nominated person as read from a list: normalised values, where they came from, accepted or not.
+
+    Values that failed their check are left empty (``None``/``""``); ``accepted``
+    is True only for a row without errors (and not a duplicate of an earlier row).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: str
+    kind: GroupKind
+    group_id: str | None = None
+    name: str = ""
+    position: str = ""
+    agency: str = ""
+    email: str | None = Field(default=None, pattern=r"^[^@\sA-Z]+@[^@\sA-Z]+$")
+    phone: str | None = Field(default=None, pattern=r"^0\d{9,10}$")
+    dossier: str = ""
+    procedure: str = ""
+    file: str
+    sheet: str
+    row: int
+    cells: dict[str, str]  # field -> cell reference
+    accepted: bool = True
+
+    def place(self, fieldname: str) -> str:
+        """``file › sheet › cell`` of one of the row's fields."""
+        return " › ".join((self.file, self.sheet, self.cells.get(fieldname, f"A{self.row}")))
+
+
+@dataclass
+class ListResult(FormResult):
+    """A returned list as read: identity, respondents, problems."""
+
+    respondents: list[Respondent] = field(default_factory=list)
+
+    @property
+    def unit_id(self) -> str | None:
+        """The unit named by the metadata (the owner of the list)."""
+        return self.owner_id
+
+
+def read_list(path: Path, plan: ListsPlan) -> ListResult:
+    """Read and check one returned list against the plan; never raises for bad data.
+
+    The unit is recognised from the hidden metadata sheet (not the file name);
+    every filled row is checked (required fields, group allowed for the unit,
+    e-mail and official domain, phone); the same person twice in the list is
+    reported at the second row, naming the first.  Quotas and duplicates across
+    units are :func:`merge_lists`' business.
+    """
+    result = ListResult(path=path)
+    if not open_form(
+        result,
+        lambda wb, add: _read_list_workbook(wb, plan, result, add),
+        fast_sheets=_LIST_SHEETS,
+        noun="danh sách",
+    ):
+        result.usable = False
+        result.respondents.clear()
+    if result.usable:
+        result.problems.extend(mark_duplicates([result], plan, across_units=False))
+    return result
+
+
+def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: ProblemCollector) -> None:
+    meta = read_metadata(wb, layout.SHEET_META, len(layout.META_KEYS) + 5)
+    if meta is not None and meta.get(layout.META_KIND) == layout.KIND_RETURN:
+        add.add(
+            "metadata-missing",
+            "Tệp này là phiếu chấm điểm Chỉ số CCHC, không phải danh sách đối tượng điều tra xã hội học. "
+            "Đề nghị gửi phiếu chấm điểm riêng; thư mục này chỉ chứa danh sách.",
+        )
+        return
+    if meta is None or layout.META_UNIT not in meta:
+        add.add(
+            "metadata-missing",
+            f"Không nhận diện được danh sách: trang tính ẩn “{layout.SHEET_META}” đã bị xoá hoặc sửa. Đề nghị "
+            "điền lại vào tệp danh sách đã được phát hành (không sao chép sang tệp mới).",
+        )
+        return
+    result.metadata = meta
+    if meta.get(layout.META_KIND) != layout.KIND_SURVEY_LIST:
+        add.add(
+            "metadata-missing",
+            "Tệp này không phải danh sách đối tượng điều tra xã hội học do parcli phát hành (có thể là bảng "
+            "tổng hợp). Chỉ gửi tệp danh sách đã được phát hành.",
+        )
+        return
+    if meta.get(layout.META_LAYOUT) != layout.LIST_LAYOUT_VERSION:
+        add.add(
+            "unsupported-layout",
+            f"Danh sách theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}, parcli này đọc mẫu phiên bản "
+            f"{layout.LIST_LAYOUT_VERSION}. Đề nghị dùng tệp danh sách của đợt hiện tại.",
+        )
+        return
+    campaign = plan.campaign
+    if meta.get(layout.META_CAMPAIGN) != campaign.id:
+        add.add(
+            "wrong-campaign",
+            f"Danh sách thuộc đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải “{campaign.id}” "
+            f"({campaign.model.title}). Có thể đã gửi nhầm danh sách năm trước; đề nghị gửi đúng danh sách của "
+            "đợt này.",
+        )
+        return
+    unit = plan.unit_by_id.get(meta.get(layout.META_UNIT, ""))
+    if unit is None:
+        add.add(
+            "unknown-department",
+            f"Đơn vị “{meta.get(layout.META_UNIT)}” ghi trong danh sách không có trong kế hoạch ({plan.path.name}).",
+        )
+        return
+    result.owner_id = unit.id
+    add.department = unit.id
+    result.usable = True
+    result.sent_date = read_labelled_date(wb, layout.SHEET_COVER, layout.label_key, layout.COVER_SENT)
+    for kind in plan.kinds_of(unit):
+        sheet = layout.LIST_SHEETS[kind]
+        if sheet not in wb.sheetnames:
+            add.add(
+                "sheet-missing",
+                f"Không có trang tính “{sheet}” (đã bị xoá hoặc đổi tên). Đề nghị điền lại vào tệp danh sách "
+                "đã được phát hành.",
+                sheet=sheet,
+            )
+            continue
+        _read_sheet(wb[sheet], plan, unit, kind, result, add)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_sheet(
+    ws: Any, plan: ListsPlan, unit: NominatingUnit, kind: GroupKind, result: ListResult, add: ProblemCollector
+) -> None:
+    """Find the header, check every filled row, then the sheet-wide warnings."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = layout.LIST_SHEETS[kind]
+    fields = layout.LIST_FIELDS[kind]
+    labels = tuple(layout.LIST_FIELD_HEADERS[f] for f in fields)
+    limit = layout.HEADER_SEARCH_ROWS + layout.LIST_MAX_ROWS
+    rows = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=limit, max_col=len(fields) + 4)]
+    header = layout.find_header([tuple(getattr(c, "value", None) for c in r) for r in rows], labels, labels)
+    if header is None:
+        add.add(
+            "header-missing",
+            f"Không tìm thấy dòng tiêu đề (có đủ các cột {', '.join(f'“{label}”' for label in labels)}) trên trang "
+            "tính. Đề nghị điền lại vào tệp danh sách đã được phát hành.",
+            sheet=sheet,
+        )
+        return
+    columns = {f: header.columns[layout.LIST_FIELD_HEADERS[f]] for f in fields}
+    checker = _RowChecker(plan, unit, kind, result, add)
+    for index in range(header.row, len(rows)):
+        row = rows[index]
+        cells = {f: (row[c - 1] if c - 1 < len(row) else None) for f, c in columns.items()}
+        if all(_blank(getattr(cell, "value", None)) for cell in cells.values()):
+            continue
+        refs = {f: f"{get_column_letter(c)}{index + 1}" for f, c in columns.items()}
+        result.respondents.append(checker.check(index + 1, cells, refs))
+    if checker.nfd_cells:
+        add.add(
+            "text-normalised",
+            f"{len(checker.nfd_cells)} ô có chữ tiếng Việt dạng tổ hợp (NFD); parcli đã chuẩn hoá về dạng dựng sẵn "
+            "(NFC).",
+            sheet=sheet,
+            cell=checker.nfd_cells[0],
+        )
+    if checker.recased:
+        cell, typed, written = checker.recased[0]
+        add.add(
+            "name-recased",
+            f"{len(checker.recased)} họ tên được viết toàn chữ hoa hoặc toàn chữ thường; parcli đã viết hoa chữ cái "
+            f"đầu mỗi từ (ví dụ “{typed}” → “{written}”). Đề nghị kiểm tra lại nếu có tên viết khác thường.",
+            sheet=sheet,
+            cell=cell,
+        )
+    try:
+        max_row = ws.max_row or 0
+    except Exception:  # a damaged dimension; the rows themselves were read
+        max_row = 0
+    if max_row > limit:
+        add.add(
+            "content-below-table",
+            f"Trang tính có nội dung đến dòng {max_row}; parcli chỉ đọc đến dòng {limit}. Đề nghị xoá nội dung "
+            "thừa hoặc chia danh sách.",
+            sheet=sheet,
+            cell=f"A{max_row}",
+        )
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class _RowChecker:
+    """Checks the filled rows of one sheet; collects the sheet-wide warnings (NFD text, re-cased names)."""
+
+    def __init__(
+        self, plan: ListsPlan, unit: NominatingUnit, kind: GroupKind, result: ListResult, add: ProblemCollector
+    ) -> None:
+        self.plan = plan
+        self.unit = unit
+        self.kind = kind
+        self.sheet = layout.LIST_SHEETS[kind]
+        self.groups = plan.groups_of(unit, kind)
+        self.result = result
+        self.add = add
+        self.nfd_cells: list[str] = []
+        self.recased: list[tuple[str, str, str]] = []  # (cell, as typed, as written)
+
+    def problem(self, slug: str, message: str, ref: str, item: str | None = None) -> None:
+        self.add.add(slug, message, sheet=self.sheet, cell=ref, item=item)
+
+    def check(self, rownum: int, cells: dict[str, Any], refs: dict[str, str]) -> Respondent:
+        """Check one filled row; return the respondent, accepted when the row has no error."""
+        errors_before = self.result.errors
+        texts, formulas = self._texts(rownum, cells, refs)
+        name, changed = tidy_name(texts["name"])
+        if changed:
+            self.recased.append((refs["name"], texts["name"], name))
+        who = f"Dòng {rownum} ({name})" if name else f"Dòng {rownum}"
+        group = self._group(who, texts["group"], "group" in formulas, refs["group"])
+        group_id = group.id if group else None
+        for f in REQUIRED[self.kind]:
+            if f == "group" and (group is not None or texts["group"]):
+                continue  # a group that is there but wrong was reported as such
+            if not texts.get(f) and f not in formulas:
+                self._missing(who, f, refs[f], group_id)
+        email = self._email(who, texts["email"], refs["email"], group_id) if texts.get("email") else None
+        phone = self._phone(who, cells["phone"], texts["phone"], refs["phone"], group_id) if texts["phone"] else None
+        return Respondent(
+            unit_id=self.unit.id,
+            kind=self.kind,
+            group_id=group_id,
+            name=name,
+            position=texts["position"],
+            agency=texts["agency"],
+            email=email,
+            phone=phone,
+            dossier=texts.get("dossier", ""),
+            procedure=texts.get("procedure", ""),
+            file=self.result.file,
+            sheet=self.sheet,
+            row=rownum,
+            cells=refs,
+            accepted=self.result.errors == errors_before,
+        )
+
+    def _texts(self, rownum: int, cells: dict[str, Any], refs: dict[str, str]) -> tuple[dict[str, str], set[str]]:
+        """Every cell as NFC text with single spaces; formulas reported and left empty."""
+        texts: dict[str, str] = {}
+        formulas: set[str] = set()
+        for f, cell in cells.items():
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f":
+                self.problem(
+                    "formula-in-cell",
+                    f"Dòng {rownum}: ô {FIELD_NAMES[f]} chứa công thức {value}; đề nghị nhập trực tiếp nội dung "
+                    "(hoặc dán dạng giá trị).",
+                    refs[f],
+                )
+                texts[f] = ""
+                formulas.add(f)
+                continue
+            text = _cell_text(value)
+            if text != nfc(text):
+                self.nfd_cells.append(refs[f])
+            texts[f] = " ".join(nfc(text).split())
+            if f in ("name", "position", "agency", "procedure") and texts[f] and looks_legacy(texts[f]):
+                self.problem(
+                    "legacy-encoding",
+                    f"Dòng {rownum}: {FIELD_NAMES[f]} “{texts[f]}” có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI) nên "
+                    "hiển thị sai dấu. Đề nghị chuyển sang Unicode (ví dụ bằng Unikey) và gửi lại.",
+                    refs[f],
+                )
+        return texts, formulas
+
+    def _group(self, who: str, text: str, formula: bool, ref: str) -> RespondentGroup | None:
+        """The row's group; an empty cell on a sheet with a single group means that group."""
+        if not text:
+            return self.groups[0] if len(self.groups) == 1 and not formula else None
+        found = self.plan.group_for_text(text)
+        unit = self.unit
+        if found is None:
+            self.problem(
+                "group-unknown",
+                f"{who}: nhóm đối tượng “{text}” không có trong danh sách. Đề nghị chọn trong danh sách thả xuống: "
+                f"{'; '.join(g.short for g in self.groups)}.",
+                ref,
+            )
+        elif found.id not in unit.quotas:
+            allowed = "; ".join(f"“{g.short}”" for g in self.plan.groups_of(unit))
+            self.problem(
+                "group-not-allowed",
+                f"{who}: {unit.name} không thuộc diện giới thiệu nhóm “{found.short}”. Các nhóm {unit.name} được "
+                f"giới thiệu: {allowed}. Đề nghị xoá dòng này hoặc chọn lại nhóm.",
+                ref,
+                found.id,
+            )
+        elif found.kind != self.kind:
+            self.problem(
+                "group-not-allowed",
+                f"{who}: nhóm “{found.short}” được ghi ở trang tính “{layout.LIST_SHEETS[found.kind]}”, không phải "
+                f"trang tính “{self.sheet}”. Đề nghị chuyển người này sang đúng trang tính.",
+                ref,
+                found.id,
+            )
+        else:
+            return found
+        return None
+
+    def _missing(self, who: str, fieldname: str, ref: str, group_id: str | None) -> None:
+        why = ""
+        if fieldname == "email":
+            why = (
+                "; công chức tham gia khảo sát trực tuyến phải dùng thư điện tử công vụ để nhận thư hướng dẫn "
+                "của Bộ Nội vụ"
+            )
+        elif fieldname == "group":
+            why = f" (chọn: {'; '.join(g.short for g in self.groups)})"
+        self.problem(
+            "respondent-field-missing",
+            f"{who}: chưa ghi {FIELD_NAMES[fieldname]}{why}. Đề nghị bổ sung.",
+            ref,
+            group_id,
+        )
+
+    def _email(self, who: str, text: str, ref: str, group_id: str | None) -> str | None:
+        """The address in lower case when valid and official; otherwise None and a problem."""
+        plan = self.plan
+        email, reason = check_email(text)
+        if email is None:
+            self.problem(
+                "email-invalid",
+                f"{who}: email “{text}” không hợp lệ ({reason}). Đề nghị ghi đúng một địa chỉ thư điện tử công vụ, "
+                f"ví dụ nguyenvanan@{plan.primary_domain}.",
+                ref,
+                group_id,
+            )
+            return None
+        if is_official(email, plan.domains):
+            return email
+        domain = email.rsplit("@", 1)[1]
+        what = (
+            f"là hộp thư cá nhân ({PRIVATE_MAIL[domain]})"
+            if domain in PRIVATE_MAIL
+            else f"không thuộc tên miền thư điện tử công vụ của tỉnh ({', '.join(plan.domains)})"
+        )
+        self.problem(
+            "email-not-official",
+            f"{who}: “{email}” {what}, không phải thư điện tử công vụ. Công chức tham gia khảo sát trực tuyến phải "
+            f"dùng thư điện tử công vụ ({plan.domain_hint()}) để nhận thư hướng dẫn khảo sát của Bộ Nội vụ. Đề nghị "
+            "thay bằng địa chỉ công vụ.",
+            ref,
+            group_id,
+        )
+        return None
+
+    def _phone(self, who: str, cell: Any, text: str, ref: str, group_id: str | None) -> str | None:
+        """The national digits when valid; a number cell is read from its number (it lost the leading 0)."""
+        raw = getattr(cell, "value", None)
+        phone, reason = normalise_phone(raw if isinstance(raw, int | float) else text)
+        if phone is None:
+            self.problem(
+                "phone-invalid",
+                f"{who}: số điện thoại “{text}” không hợp lệ ({reason}). Số di động gồm 10 chữ số (ví dụ 0912 345 "
+                "678), số cố định bắt đầu bằng 02 (ví dụ 0221 3xxx xxx).",
+                ref,
+                group_id,
+            )
+        return phone
