@@ -65,3 +65,12 @@ def to_decimal(value: float | int | str | Decimal) -> Decimal:
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(value)
+
+
+def date_vn(value: object) -> str:
+    """``2024-01-15`` → ``15/01/2024`` (the date form of Vietnamese administrative documents)."""
+    from datetime import date
+
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 from parcli import __version__, clock
 from parcli.config.lists_plan import KINDS, GroupKind, ListsPlan, NominatingUnit
 from parcli.files import atomic_path
+from parcli.numbers import date_vn
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import fit_row_height
-from parcli.rounds.scoring.issue import OpenpyxlStyles, date_vn
+from parcli.xlsx.style import OpenpyxlStyles
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

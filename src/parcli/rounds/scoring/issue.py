@@ -18,19 +18,10 @@ from pathlib import Path
 from parcli import clock
 from parcli.config.campaign import Campaign, Department, load_campaign
 from parcli.parallel import WorkerUnavailable, run_in_workers
-from parcli.rounds.scoring.sheets import build_return_workbook, date_vn
-from parcli.xlsx.style import OpenpyxlStyles
-from parcli.xlsx.write import legacy_password_hash, write_xlsxwriter
+from parcli.rounds.scoring.sheets import build_return_workbook
+from parcli.xlsx.write import write_xlsxwriter
 
-__all__ = [  # date_vn, OpenpyxlStyles, legacy_password_hash: re-exported for the modules that import them here
-    "GenerateResult",
-    "GeneratedWorkbook",
-    "OpenpyxlStyles",
-    "date_vn",
-    "generate_workbooks",
-    "legacy_password_hash",
-    "write_return_workbook",
-]
+__all__ = ["GenerateResult", "GeneratedWorkbook", "generate_workbooks", "write_return_workbook"]
 
 PARALLEL_MIN = 20  # more workbooks than this are written by worker processes
 PARALLEL_WORKERS = 2

@@ -17,20 +17,11 @@ from typing import Any
 from parcli import __version__
 from parcli.config.campaign import Campaign, Department
 from parcli.config.catalogue import ChoiceRule, Leaf
-from parcli.numbers import fmt_points
+from parcli.numbers import date_vn, fmt_points
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.layout import estimate_row_height
 from parcli.xlsx.style import XW, xw_format
 from parcli.xlsx.write import cell_number, margins, page, protect, set_column_widths, validate, write_text
-
-
-def date_vn(value: object) -> str:
-    """``2024-01-15`` → ``15/01/2024``."""
-    from datetime import date
-
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
 
 
 class _Formats:
