@@ -32,6 +32,7 @@ from parcli import __version__
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.numbers import fmt_percent, fmt_points
+from parcli.render import TemplateRenderError
 from parcli.results.consolidated_write import write_consolidated
 from parcli.results.report import ReportData, build_report, render_report, render_text
 from parcli.rounds.scoring import layout
@@ -1092,27 +1093,24 @@ def test_escaping_docx(nasty: dict[str, Path]) -> None:
 
 
 def test_undefined_variable_is_an_error(year: Year, tmp_path: Path) -> None:
-    from jinja2 import UndefinedError
-
     (tmp_path / "report.md.j2").write_text("Tỷ lệ: {{ index.percent | pct }}; {{ nonexistent }}\n", encoding="utf-8")
     (tmp_path / "report.html.j2").write_text("<p>{{ index.nonexistent }}</p>\n", encoding="utf-8")
-    with pytest.raises(UndefinedError):
+    with pytest.raises(TemplateRenderError, match=r"report\.md\.j2, dòng 1"):
         render_text(year.data, "md", tmp_path)
-    with pytest.raises(UndefinedError):
+    with pytest.raises(TemplateRenderError, match=r"report\.md\.j2, dòng 1"):
         render_report(year.data, tmp_path / "x.md", template_dir=tmp_path)
-    with pytest.raises(UndefinedError):
+    with pytest.raises(TemplateRenderError, match=r"report\.html\.j2, dòng 1"):
         render_report(year.data, tmp_path / "x.html", template_dir=tmp_path)
     assert not (tmp_path / "x.md").exists() and not (tmp_path / "x.html").exists()
 
 
 def test_undefined_variable_in_word_template_is_an_error(year: Year, tmp_path: Path) -> None:
     from docx import Document
-    from jinja2 import UndefinedError
 
     document = Document()
     document.add_paragraph("Tỷ lệ {{ index.percent|pct }} {{ nonexistent }}")
     document.save(str(tmp_path / "report.docx"))
-    with pytest.raises(UndefinedError):
+    with pytest.raises(TemplateRenderError, match=r"report\.docx"):
         render_report(year.data, tmp_path / "x.docx", template_dir=tmp_path)
     assert not (tmp_path / "x.docx").exists()
 
