@@ -438,6 +438,27 @@ def test_reminder_before_the_deadline_is_not_overdue(campaign: Campaign, round_:
     assert "quá hạn" not in listing.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("template", "words"),
+    [
+        ("Kính gửi {{ dept.name }}\n{% if %}\n", ["mẫu remind.txt.j2, dòng 2 có lỗi"]),
+        ("Kính gửi {{ dept.name }}\n\n{{ dept.nonexistent }}\n", ["mẫu remind.txt.j2, dòng 3", "biến không có"]),
+    ],
+)
+def test_a_broken_reminder_template_is_named(round_: Round, tmp_path: Path, template: str, words: list[str]) -> None:
+    """The office's own reminder template with a mistake: exit 3, the template and line named, no traceback."""
+    folder = tmp_path / "mau"
+    folder.mkdir()
+    (folder / "remind.txt.j2").write_text(template, encoding="utf-8")
+    out = tmp_path / "nhac-nho"
+    result = invoke("remind", round_.folder, "-o", out, "--today", "2024-01-18", "--templates", folder)
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output
+    assert not out.exists()
+
+
 # --- 4. versions --------------------------------------------------------------------------------
 
 

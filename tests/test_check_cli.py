@@ -165,3 +165,27 @@ def test_merge_nonexistent_folder_exits_3(tmp_path: Path) -> None:
     assert_no_traceback(result)
     assert "Không tìm thấy thư mục" in result.stderr
     assert not out.exists()
+
+
+def test_cli_modules_do_not_import_the_app_module() -> None:
+    """Command modules import parcli.cli.common, never parcli.cli.main: no import loop among them."""
+    import ast
+
+    import parcli.cli
+
+    folder = Path(parcli.cli.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        if path.name in ("main.py", "__init__.py"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        imported |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        assert not imported & {"parcli.cli", "parcli.cli.main"}, path.name
+        if path.name != "common.py":
+            assert {m for m in imported if m.startswith("parcli.cli.")} <= {"parcli.cli.common"}, path.name
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = invoke("--debug", "check", tmp_path / "khong-co.xlsx")
+    assert result.exit_code != 0
+    assert result.exception is not None and type(result.exception).__name__ == "InputNotFoundError"

@@ -16,10 +16,9 @@ import os
 import re
 import shutil
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +26,13 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from documents import Doc, md_cells, md_plain, read_docx, read_html, read_md, squash
 from factory import expected_values, fill_workbook
 from parcli import __version__
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.numbers import fmt_percent, fmt_points
+from parcli.render import TemplateRenderError
 from parcli.results.consolidated_write import write_consolidated
 from parcli.results.report import ReportData, build_report, render_report, render_text
 from parcli.rounds.scoring import layout
@@ -240,117 +241,6 @@ def appraise(path: Path, appraisals: dict[str, tuple[Any, str | None]]) -> dict[
 
 
 # --- reading the three formats back -------------------------------------------------------------
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-@dataclass
-class Doc:
-    """A rendered report read back: its visible text and its tables (rows of cell texts)."""
-
-    text: str
-    tables: list[list[list[str]]] = field(default_factory=list)
-
-    def table(self, *header: str) -> list[list[str]]:
-        """The body rows of the (only) table whose header starts with ``header``."""
-        found = [t for t in self.tables if t and tuple(t[0][: len(header)]) == header]
-        assert len(found) == 1, f"{len(found)} tables with header {header}"
-        return found[0][1:]
-
-    def row(self, rows: list[list[str]], key: str, col: int = 0) -> list[str]:
-        """The one row whose cell ``col`` is ``key`` or starts with ``key + '. '``."""
-        hits = [r for r in rows if r[col] == key or r[col].startswith(key + ". ")]
-        assert len(hits) == 1, f"{len(hits)} rows for {key!r}"
-        return hits[0]
-
-
-_MD_CELL_SPLIT = re.compile(r"(?<!\\)\|")
-
-
-def md_cells(line: str) -> list[str]:
-    """Cells of a Markdown table row (split on unescaped pipes only)."""
-    return _MD_CELL_SPLIT.split(line.strip())[1:-1]
-
-
-def md_plain(text: str) -> str:
-    """Markdown without bold markers and backslash escapes."""
-    return re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)\*\*", "", text))
-
-
-def read_md(text: str) -> Doc:
-    tables: list[list[list[str]]] = []
-    current: list[list[str]] | None = None
-    for line in text.splitlines():
-        if line.startswith("|"):
-            cells = [squash(md_plain(c)) for c in md_cells(line)]
-            if current is None:
-                current = []
-                tables.append(current)
-            if not all(re.fullmatch(r":?-+:?", c) for c in cells):
-                current.append(cells)
-        else:
-            current = None
-    return Doc(text=squash(md_plain(text)), tables=tables)
-
-
-class _Html(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.text: list[str] = []
-        self.tables: list[list[list[str]]] = []
-        self.cell: list[str] | None = None
-        self.skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script"):
-            self.skip += 1
-        elif tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self.cell = []
-        elif tag == "br":
-            self.handle_data(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script"):
-            self.skip -= 1
-        elif tag in ("td", "th") and self.cell is not None:
-            self.tables[-1][-1].append(squash("".join(self.cell)))
-            self.cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        self.text.append(data)
-        if self.cell is not None:
-            self.cell.append(data)
-
-
-def read_html(text: str) -> Doc:
-    parser = _Html()
-    parser.feed(text)
-    parser.close()
-    return Doc(text=squash(" ".join(parser.text)), tables=parser.tables)
-
-
-def read_docx(path: Path) -> Doc:
-    from docx import Document
-
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    tables = []
-    for t in document.tables:
-        rows = []
-        for r in t.rows:
-            cells = [squash(c.text) for c in r.cells]
-            parts.extend(cells)
-            rows.append(cells)
-        tables.append(rows)
-    return Doc(text=squash("\n".join(parts)), tables=tables)
 
 
 def render_all(data: ReportData, folder: Path, stem: str = "bao-cao") -> dict[str, Doc]:
@@ -1092,27 +982,24 @@ def test_escaping_docx(nasty: dict[str, Path]) -> None:
 
 
 def test_undefined_variable_is_an_error(year: Year, tmp_path: Path) -> None:
-    from jinja2 import UndefinedError
-
     (tmp_path / "report.md.j2").write_text("Tỷ lệ: {{ index.percent | pct }}; {{ nonexistent }}\n", encoding="utf-8")
     (tmp_path / "report.html.j2").write_text("<p>{{ index.nonexistent }}</p>\n", encoding="utf-8")
-    with pytest.raises(UndefinedError):
+    with pytest.raises(TemplateRenderError, match=r"report\.md\.j2, dòng 1"):
         render_text(year.data, "md", tmp_path)
-    with pytest.raises(UndefinedError):
+    with pytest.raises(TemplateRenderError, match=r"report\.md\.j2, dòng 1"):
         render_report(year.data, tmp_path / "x.md", template_dir=tmp_path)
-    with pytest.raises(UndefinedError):
+    with pytest.raises(TemplateRenderError, match=r"report\.html\.j2, dòng 1"):
         render_report(year.data, tmp_path / "x.html", template_dir=tmp_path)
     assert not (tmp_path / "x.md").exists() and not (tmp_path / "x.html").exists()
 
 
 def test_undefined_variable_in_word_template_is_an_error(year: Year, tmp_path: Path) -> None:
     from docx import Document
-    from jinja2 import UndefinedError
 
     document = Document()
     document.add_paragraph("Tỷ lệ {{ index.percent|pct }} {{ nonexistent }}")
     document.save(str(tmp_path / "report.docx"))
-    with pytest.raises(UndefinedError):
+    with pytest.raises(TemplateRenderError, match=r"report\.docx"):
         render_report(year.data, tmp_path / "x.docx", template_dir=tmp_path)
     assert not (tmp_path / "x.docx").exists()
 

@@ -1,8 +1,6 @@
 """``parcli catalogue …``: show the criteria catalogue, export it as a table, import a corrected table.
 
-A thin typer layer over :mod:`parcli.catalogue_table`; the helpers of
-:mod:`parcli.cli.main` (error boundary, consoles) are imported inside the commands,
-because ``parcli.cli.main`` registers this sub-app when it is imported.
+A thin typer layer over :mod:`parcli.catalogue_table`.
 """
 
 from __future__ import annotations
@@ -11,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from parcli.cli.common import ForceOption, campaign_option, command, err_console, load_campaign, out_console, styled
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -34,19 +34,14 @@ CatalogueArgument = Annotated[
 ]
 CampaignOption = Annotated[
     Path | None,
-    typer.Option(
-        "--campaign",
-        "-c",
-        help="Tệp kế hoạch (campaign.yaml) có bộ tiêu chí cần dùng. Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli.",
-        dir_okay=False,
+    campaign_option(
+        "Tệp kế hoạch (campaign.yaml) có bộ tiêu chí cần dùng. Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli."
     ),
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")]
 
 
 def _load(path: Path | None, campaign: Path | None, err: Console) -> Catalogue:
     """The catalogue named on the command line, or the one of the campaign (the bundled one by default)."""
-    from parcli.cli.main import _load_campaign
     from parcli.config.catalogue import load_catalogue
     from parcli.errors import InputNotFoundError, UsageError
 
@@ -56,7 +51,7 @@ def _load(path: Path | None, campaign: Path | None, err: Console) -> Catalogue:
         if not path.is_file():
             raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
         return load_catalogue(path)
-    return _load_campaign(campaign, err).catalogue
+    return load_campaign(campaign, err).catalogue
 
 
 def _refuse_overwrite(out: Path, force: bool, suffixes: tuple[str, ...]) -> None:
@@ -88,6 +83,7 @@ def _shorten(text: str, width: int) -> str:
 
 
 @catalogue_app.command()
+@command
 def show(
     catalogue: CatalogueArgument = None,
     campaign: CampaignOption = None,
@@ -101,70 +97,65 @@ def show(
     Mục có dấu ✗ chưa được đối chiếu với văn bản chính thức. Cuối bảng là tổng theo từng cấp (lĩnh vực,
     tiêu chí, tiêu chí thành phần, mục chấm điểm) và số mục chưa đối chiếu.
     """
-    from parcli.cli.main import _err_console, _guard, _out_console, _styled
+    from rich.table import Table
 
-    err = _err_console()
+    from parcli.catalogue_table import catalogue_tree, level_totals
+    from parcli.numbers import fmt_points
 
-    def run() -> None:
-        from rich.table import Table
-
-        from parcli.catalogue_table import catalogue_tree, level_totals
-        from parcli.numbers import fmt_points
-
-        cat = _load(catalogue, campaign, err)
-        where = f" — {cat.path}" if cat.path else ""
-        table = Table(title=f"{cat.model.title} ({cat.id}){where}", title_justify="left")
-        table.add_column("Mã", no_wrap=True)
-        table.add_column("Nội dung")
-        table.add_column("Tối đa", justify="right", no_wrap=True)
-        table.add_column("Tự ĐG", justify="right", no_wrap=True)
-        table.add_column("Điều tra", justify="right", no_wrap=True)
-        table.add_column("Cách chấm")
-        table.add_column("Đối chiếu", justify="center", no_wrap=True)
-        for row in catalogue_tree(cat):
-            if row.level > depth:
-                continue
-            style = "bold" if row.level == 1 else ("" if row.is_leaf else "bold dim")
-            mark = _styled(("✓", "green")) if row.verified else _styled(("✗", "red"))
-            table.add_row(
-                _styled((row.code, style)),
-                _styled(("  " * (row.level - 1) + _shorten(row.title, width), style)),
-                fmt_points(row.max_points),
-                fmt_points(row.self_points) if row.self_points else "",
-                fmt_points(row.survey_points) if row.survey_points else "",
-                row.rule,
-                mark,
-            )
-        out = _out_console()
-        out.print(table)
-        totals = Table(title="Tổng theo cấp", title_justify="left")
-        for name in ("Cấp", "Số mục", "Điểm tối đa", "Tự đánh giá", "Điều tra XHH", "Chưa đối chiếu"):
-            totals.add_column(name, justify="left" if name == "Cấp" else "right")
-        for level in level_totals(cat):
-            totals.add_row(
-                level.label,
-                str(level.count),
-                fmt_points(level.max_points),
-                fmt_points(level.self_points),
-                fmt_points(level.survey_points),
-                str(level.unverified),
-            )
-        out.print(totals)
-        counts = cat.counts()
-        m = cat.model
-        _say(
-            err,
-            f"{counts['fields']} lĩnh vực, {counts['criteria']} tiêu chí, {counts['components']} tiêu chí thành phần; "
-            f"{fmt_points(m.total_points)} điểm = {fmt_points(cat.self_total())} tự đánh giá + "
-            f"{fmt_points(cat.survey_total())} điều tra XHH.",
+    err = err_console()
+    cat = _load(catalogue, campaign, err)
+    where = f" — {cat.path}" if cat.path else ""
+    table = Table(title=f"{cat.model.title} ({cat.id}){where}", title_justify="left")
+    table.add_column("Mã", no_wrap=True)
+    table.add_column("Nội dung")
+    table.add_column("Tối đa", justify="right", no_wrap=True)
+    table.add_column("Tự ĐG", justify="right", no_wrap=True)
+    table.add_column("Điều tra", justify="right", no_wrap=True)
+    table.add_column("Cách chấm")
+    table.add_column("Đối chiếu", justify="center", no_wrap=True)
+    for row in catalogue_tree(cat):
+        if row.level > depth:
+            continue
+        style = "bold" if row.level == 1 else ("" if row.is_leaf else "bold dim")
+        mark = styled(("✓", "green")) if row.verified else styled(("✗", "red"))
+        table.add_row(
+            styled((row.code, style)),
+            styled(("  " * (row.level - 1) + _shorten(row.title, width), style)),
+            fmt_points(row.max_points),
+            fmt_points(row.self_points) if row.self_points else "",
+            fmt_points(row.survey_points) if row.survey_points else "",
+            row.rule,
+            mark,
         )
-        unverified, _total = cat.verification()
-        _say(err, _styled((_unverified_line(cat), "yellow" if unverified else "green")))
-
-    _guard(run)
+    out = out_console()
+    out.print(table)
+    totals = Table(title="Tổng theo cấp", title_justify="left")
+    for name in ("Cấp", "Số mục", "Điểm tối đa", "Tự đánh giá", "Điều tra XHH", "Chưa đối chiếu"):
+        totals.add_column(name, justify="left" if name == "Cấp" else "right")
+    for level in level_totals(cat):
+        totals.add_row(
+            level.label,
+            str(level.count),
+            fmt_points(level.max_points),
+            fmt_points(level.self_points),
+            fmt_points(level.survey_points),
+            str(level.unverified),
+        )
+    out.print(totals)
+    counts = cat.counts()
+    m = cat.model
+    _say(
+        err,
+        f"{counts['fields']} lĩnh vực, {counts['criteria']} tiêu chí, {counts['components']} tiêu chí thành phần; "
+        f"{fmt_points(m.total_points)} điểm = {fmt_points(cat.self_total())} tự đánh giá + "
+        f"{fmt_points(cat.survey_total())} điều tra XHH.",
+    )
+    unverified, _total = cat.verification()
+    _say(err, styled((_unverified_line(cat), "yellow" if unverified else "green")))
 
 
 @catalogue_app.command()
+@command
 def export(
     catalogue: CatalogueArgument = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Bảng tiêu chí (.xlsx) sẽ ghi.", dir_okay=False)] = Path(
@@ -178,25 +169,19 @@ def export(
     Sửa bảng theo văn bản chính thức (nội dung, điểm, hình thức, cách chấm, nguồn, đã đối chiếu) rồi nhập
     lại bằng: parcli catalogue import BANG.xlsx -o bo-tieu-chi.yaml. Không ghi đè tệp đã có nếu thiếu --force.
     """
-    from parcli.cli.main import _err_console, _guard
+    from parcli.catalogue_table import export_table
 
-    err = _err_console()
-
-    def run() -> None:
-        from parcli.catalogue_table import export_table
-
-        _refuse_overwrite(out, force, (".xlsx",))
-        cat = _load(catalogue, campaign, err)
-        export_table(cat, out)
-        counts = cat.counts()
-        _say(
-            err,
-            f"Đã ghi {out}: {counts['fields']} lĩnh vực, {counts['criteria']} tiêu chí, "
-            f"{counts['components']} tiêu chí thành phần; {_unverified_line(cat)}.",
-        )
-        _say(err, f"Sửa bảng rồi nhập lại: parcli catalogue import {out} -o bo-tieu-chi.yaml")
-
-    _guard(run)
+    err = err_console()
+    _refuse_overwrite(out, force, (".xlsx",))
+    cat = _load(catalogue, campaign, err)
+    export_table(cat, out)
+    counts = cat.counts()
+    _say(
+        err,
+        f"Đã ghi {out}: {counts['fields']} lĩnh vực, {counts['criteria']} tiêu chí, "
+        f"{counts['components']} tiêu chí thành phần; {_unverified_line(cat)}.",
+    )
+    _say(err, f"Sửa bảng rồi nhập lại: parcli catalogue import {out} -o bo-tieu-chi.yaml")
 
 
 def _warning_table(problems: list[TableProblem], file: str) -> Table:
@@ -211,6 +196,7 @@ def _warning_table(problems: list[TableProblem], file: str) -> Table:
 
 
 @catalogue_app.command("import")
+@command
 def import_(
     table: Annotated[Path, typer.Argument(help="Bảng tiêu chí (.xlsx) theo mẫu của parcli catalogue export.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Tệp bộ tiêu chí (.yaml) sẽ ghi.", dir_okay=False)],
@@ -222,32 +208,26 @@ def import_(
     tự, thiếu nội dung, số điểm không đọc được, hình thức hay cách chấm không hợp lệ, điểm mục con không cộng
     đúng điểm mục cha, tổng điểm. Khi có lỗi, không ghi tệp nào. Không ghi đè tệp đã có nếu thiếu --force.
     """
-    from parcli.cli.main import _err_console, _guard, _out_console, _styled
+    from parcli.catalogue_table import import_table
+    from parcli.config.catalogue import parse_catalogue
+    from parcli.files import atomic_write_text
+    from parcli.numbers import fmt_points
 
-    err = _err_console()
-
-    def run() -> None:
-        from parcli.catalogue_table import import_table
-        from parcli.config.catalogue import parse_catalogue
-        from parcli.files import atomic_write_text
-        from parcli.numbers import fmt_points
-
-        _refuse_overwrite(out, force, (".yaml", ".yml"))
-        text, warnings = import_table(table)
-        cat = parse_catalogue(text, source=str(out))
-        atomic_write_text(out, text)
-        if warnings:
-            _out_console().print(_warning_table(warnings, table.name))
-        counts = cat.counts()
-        _say(
-            err,
-            _styled(
-                ("Đã ghi ", "green"),
-                f"{out}: {counts['fields']} lĩnh vực, {counts['criteria']} tiêu chí, "
-                f"{counts['components']} tiêu chí thành phần, tổng {fmt_points(cat.model.total_points)} điểm; "
-                f"{_unverified_line(cat)}.",
-            ),
-        )
-        _say(err, f"Dùng bộ tiêu chí này: ghi “catalogue: {out.name}” (đường dẫn tính từ campaign.yaml) vào kế hoạch.")
-
-    _guard(run)
+    err = err_console()
+    _refuse_overwrite(out, force, (".yaml", ".yml"))
+    text, warnings = import_table(table)
+    cat = parse_catalogue(text, source=str(out))
+    atomic_write_text(out, text)
+    if warnings:
+        out_console().print(_warning_table(warnings, table.name))
+    counts = cat.counts()
+    _say(
+        err,
+        styled(
+            ("Đã ghi ", "green"),
+            f"{out}: {counts['fields']} lĩnh vực, {counts['criteria']} tiêu chí, "
+            f"{counts['components']} tiêu chí thành phần, tổng {fmt_points(cat.model.total_points)} điểm; "
+            f"{_unverified_line(cat)}.",
+        ),
+    )
+    _say(err, f"Dùng bộ tiêu chí này: ghi “catalogue: {out.name}” (đường dẫn tính từ campaign.yaml) vào kế hoạch.")

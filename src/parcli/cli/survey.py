@@ -2,11 +2,9 @@
 
 ``survey generate`` issues one list workbook per unit (departments, district
 People's Committees, the People's Council office); ``survey merge`` checks every
-returned list and writes the consolidated respondents workbook.  Like
-:mod:`parcli.cli.main`, each command calls one library function of
-:mod:`parcli.rounds.lists` and renders its result; the helpers of ``parcli.cli.main``
-(error boundary, consoles, campaign loading, JSON) are imported inside the
-commands, because ``parcli.cli.main`` imports this module when it registers it.
+returned list and writes the consolidated respondents workbook.  Each command
+calls one library function of :mod:`parcli.rounds.lists` and renders
+its result.
 """
 
 from __future__ import annotations
@@ -15,6 +13,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from parcli.cli.common import (
+    JsonOption,
+    campaign_option,
+    command,
+    err_console,
+    load_campaign,
+    out_console,
+    problem_table,
+    status_cell,
+    styled,
+    write_json,
+)
+from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,20 +38,11 @@ survey_app = typer.Typer(
     no_args_is_help=True,
 )
 
-# The same options as parcli.cli.main's CampaignOption / JsonOption / PickOption, declared here so that
-# importing this module first does not re-enter parcli.cli.main while it registers this group.
 PlanOption = Annotated[
     Path | None,
-    typer.Option(
-        "--campaign",
-        "-c",
-        help="Tệp kế hoạch (campaign.yaml) có khai báo survey_lists:. Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli.",
-        dir_okay=False,
+    campaign_option(
+        "Tệp kế hoạch (campaign.yaml) có khai báo survey_lists:. Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli."
     ),
-]
-JsonOutOption = Annotated[
-    Path | None,
-    typer.Option("--json", help="Ghi kết quả dạng JSON vào tệp này ('-' để in ra stdout).", dir_okay=False),
 ]
 PickListOption = Annotated[
     list[str] | None,
@@ -48,6 +51,7 @@ PickListOption = Annotated[
 
 
 @survey_app.command("generate")
+@command
 def generate(
     campaign: PlanOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi các mẫu danh sách.", file_okay=False)] = Path(
@@ -60,46 +64,41 @@ def generate(
     hướng dẫn, trang danh sách đại biểu, lãnh đạo (email công vụ) và/hoặc trang người dân, doanh nghiệp (mã hồ
     sơ, thủ tục hành chính), với danh sách thả xuống các nhóm đơn vị được giới thiệu.
     """
-    from parcli.cli.main import _err_console, _guard, _load_campaign, _styled
+    from rich.table import Table
 
-    err = _err_console()
+    from parcli.config.lists_plan import load_lists_plan
+    from parcli.rounds.lists.issue import generate_lists
 
-    def run() -> None:
-        from rich.table import Table
-
-        from parcli.config.lists_plan import load_lists_plan
-        from parcli.rounds.lists.issue import generate_lists
-
-        camp = _load_campaign(campaign, err)
-        plan = load_lists_plan(camp)
-        if plan.model.note:
-            err.print(_styled(("Lưu ý: ", "yellow"), " ".join(plan.model.note.split())))
-        result = generate_lists(plan, out)
-        table = Table(title=f"Đã tạo {len(result.lists)} mẫu danh sách trong {out}")
-        for name in ("Đơn vị", "Nhóm đối tượng (số lượng đề nghị)", "Tệp"):
-            table.add_column(name)
-        for item in result.lists:
-            groups = "; ".join(
-                f"{plan.group_by_id[g].short} ({q if q is not None else 'không quy định'})"
-                for g, q in item.unit.quotas.items()
-            )
-            table.add_row(item.unit.name, groups, item.path.name)
-        err.print(table)
-        err.print(f"Hạn gửi danh sách: {plan.model.deadline.strftime('%d/%m/%Y')}. Các tệp nằm trong: {out.resolve()}")
-
-    _guard(run)
+    err = err_console()
+    camp = load_campaign(campaign, err)
+    plan = load_lists_plan(camp)
+    if plan.model.note:
+        err.print(styled(("Lưu ý: ", "yellow"), " ".join(plan.model.note.split())))
+    result = generate_lists(plan, out)
+    table = Table(title=f"Đã tạo {len(result.lists)} mẫu danh sách trong {out}")
+    for name in ("Đơn vị", "Nhóm đối tượng (số lượng đề nghị)", "Tệp"):
+        table.add_column(name)
+    for item in result.lists:
+        groups = "; ".join(
+            f"{plan.group_by_id[g].short} ({q if q is not None else 'không quy định'})"
+            for g, q in item.unit.quotas.items()
+        )
+        table.add_row(item.unit.name, groups, item.path.name)
+    err.print(table)
+    err.print(f"Hạn gửi danh sách: {plan.model.deadline.strftime('%d/%m/%Y')}. Các tệp nằm trong: {out.resolve()}")
 
 
 @survey_app.command("merge")
+@command
 def merge(
     lists_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các danh sách các đơn vị gửi về.")],
     campaign: PlanOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Danh sách tổng hợp (.xlsx) sẽ ghi.", dir_okay=False)] = Path(
         "respondents.xlsx"
     ),
-    json_out: JsonOutOption = None,
+    json_out: JsonOption = None,
     pick: PickListOption = None,
-) -> None:
+) -> ExitCode:
     """Tổng hợp danh sách đối tượng điều tra xã hội học: kiểm tra từng dòng, ghi danh sách theo nhóm, số lượng, lỗi.
 
     Kiểm tra: thông tin bắt buộc; nhóm đối tượng đơn vị được giới thiệu; email đúng định dạng và là thư điện tử
@@ -108,59 +107,49 @@ def merge(
     mục đầu vào không bị thay đổi. Thoát với mã 0 khi mọi đơn vị đã gửi danh sách hợp lệ, 1 khi còn đơn vị chưa
     gửi hoặc danh sách có lỗi (danh sách tổng hợp vẫn được ghi).
     """
-    from parcli.cli.main import _err_console, _exit, _guard, _load_campaign, _write_json
-    from parcli.errors import ExitCode
+    from rich.progress import Progress
 
-    err = _err_console()
+    from parcli import clock
+    from parcli.config.lists_plan import load_lists_plan
+    from parcli.manifest import write_manifest
+    from parcli.rounds.lists.merge import check_output, merge_lists, write_respondents
 
-    def run() -> ExitCode:
-        from rich.progress import Progress
-
-        from parcli.config.lists_plan import load_lists_plan
-        from parcli.rounds.lists.merge import check_output, merge_lists, write_respondents
-
-        camp = _load_campaign(campaign, err)
-        plan = load_lists_plan(camp)
-        check_output(plan, lists_dir, out)  # before reading: refuse a bad --out at once
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("Đang đọc danh sách", total=None)
-            result = merge_lists(
-                plan,
-                lists_dir,
-                pick=pick,
-                on_start=lambda n: progress.update(task, total=n),
-                on_file=lambda _p: progress.advance(task),
-            )
-        from parcli import clock
-        from parcli.manifest import write_manifest
-
-        stamp = clock.now()
-        write_respondents(result, out, now=stamp)
-        write_manifest(
-            out, "survey-merge", camp, result.manifest_inputs(), {"lists_dir": str(lists_dir.resolve())}, now=stamp
+    err = err_console()
+    camp = load_campaign(campaign, err)
+    plan = load_lists_plan(camp)
+    check_output(plan, lists_dir, out)  # before reading: refuse a bad --out at once
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("Đang đọc danh sách", total=None)
+        result = merge_lists(
+            plan,
+            lists_dir,
+            pick=pick,
+            on_start=lambda n: progress.update(task, total=n),
+            on_file=lambda _p: progress.advance(task),
         )
-        _write_json(json_out, result.to_json())
-        _render_merge(result, out, err)
-        return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
-
-    _exit(_guard(run))
+    stamp = clock.now()
+    write_respondents(result, out, now=stamp)
+    write_manifest(
+        out, "survey-merge", camp, result.manifest_inputs(), {"lists_dir": str(lists_dir.resolve())}, now=stamp
+    )
+    write_json(json_out, result.to_json())
+    _render_merge(result, out, err)
+    return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
 
 
 def _render_merge(result: ListsMergeResult, out: Path, err: Console) -> None:
     from rich.table import Table
 
-    from parcli.cli.main import _out_console, _problem_table, _styled
-    from parcli.rounds.lists.layout import STATUS_LABELS
+    from parcli.labels import LIST_STATUS_LABELS
 
     names = {u.id: u.name for u in result.plan.units}
     for v in result.decisions:
         if v.used:
             err.print(f"{names[v.owner_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
         else:
-            err.print(_styled((f"{names[v.owner_id]}: chưa dùng danh sách nào", "magenta"), f" — {v.reason}."))
+            err.print(styled((f"{names[v.owner_id]}: chưa dùng danh sách nào", "magenta"), f" — {v.reason}."))
     if result.problems:
-        _out_console().print(_problem_table(result.problems, "Các vấn đề phát hiện"))
-    colour = {"ok": "green", "invalid": "red", "missing": "yellow", "duplicate": "magenta"}
+        out_console().print(problem_table(result.problems, "Các vấn đề phát hiện"))
     groups = result.plan.groups
     table = Table(title="Số người hợp lệ theo đơn vị và nhóm (số lượng đề nghị)")
     table.add_column("Đơn vị")
@@ -179,16 +168,16 @@ def _render_merge(result: ListsMergeResult, out: Path, err: Console) -> None:
             else:
                 quota = f"/{count.quota}" if count.quota is not None else ""
                 style = {"short": "red", "over": "yellow"}.get(count.status, "")
-                cells.append(_styled((f"{count.accepted}{quota}", style)))  # type: ignore[arg-type]
+                cells.append(styled((f"{count.accepted}{quota}", style)))  # type: ignore[arg-type]
         table.add_row(
             outcome.unit.name,
-            _styled((STATUS_LABELS[outcome.status], colour[outcome.status])),
+            status_cell(LIST_STATUS_LABELS, outcome.status),
             *cells,
         )
     per_group = result.by_group()
     table.add_row("Cộng", "", *(str(len(per_group[g.id])) for g in groups))
     err.print(table)
-    counts_by_status = {s: sum(1 for u in result.units if u.status == s) for s in STATUS_LABELS}
+    counts_by_status = {s: sum(1 for u in result.units if u.status == s) for s in LIST_STATUS_LABELS}
     errors = sum(1 for p in result.problems if p.is_error)
     err.print(
         f"Hợp lệ {counts_by_status['ok']}, có lỗi {counts_by_status['invalid']}, chưa nộp "

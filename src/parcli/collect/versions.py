@@ -11,19 +11,6 @@ from parcli.collect.form import FormResult
 from parcli.problems import Problem
 
 Status = Literal["ok", "invalid", "missing", "duplicate"]
-STATUS_LABELS: dict[str, str] = {
-    "ok": "Hợp lệ",
-    "invalid": "Có lỗi",
-    "missing": "Chưa nộp",
-    "duplicate": "Trùng phiếu",
-}
-
-
-def status_labels(document: str) -> dict[str, str]:
-    """The status labels of a form kind: the duplicate status names its document ("Trùng danh sách")."""
-    return STATUS_LABELS | {"duplicate": f"Trùng {document}"}
-
-
 MTIME_MARGIN_SECONDS = 60
 R = TypeVar("R", bound=FormResult)
 OwnerT = TypeVar("OwnerT")

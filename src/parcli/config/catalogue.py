@@ -33,7 +33,6 @@ from parcli.errors import CatalogueError
 from parcli.numbers import fmt_points
 
 CATALOGUE_SCHEMA = "parcli/catalogue@1"
-NOT_APPLICABLE_LABEL = "Không áp dụng"
 
 Points = Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=4)]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from parcli.errors import UsageError
 from parcli.files import atomic_path
+from parcli.labels import severity_label
 from parcli.problems import Problem
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import MergeResult
@@ -107,7 +108,7 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
         c = wb[sheet][cell]
         colour = ERROR_FILL if any(p.is_error for p in found) else WARNING_FILL
         c.fill = PatternFill("solid", fgColor=colour)
-        text = "\n".join(f"{'Lỗi' if p.is_error else 'Cảnh báo'}: {p.message}" for p in found)
+        text = "\n".join(f"{severity_label(p.is_error)}: {p.message}" for p in found)
         comment = Comment(text, "Sở Nội vụ")
         comment.width = 320
         comment.height = 60 + 18 * (len(text) // 45)
@@ -133,7 +134,7 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
         ws.column_dimensions[cell.column_letter].width = width
     for r, p in enumerate(sorted(problems, key=lambda p: (not p.is_error, p.item or "")), start=5):
-        values = ("Lỗi" if p.is_error else "Cảnh báo", p.cell or "", p.item or "", p.message)
+        values = (severity_label(p.is_error), p.cell or "", p.item or "", p.message)
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=value)
             cell.data_type = "s"

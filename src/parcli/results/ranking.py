@@ -15,8 +15,8 @@ from typing import Any
 from parcli import __version__, clock
 from parcli.config.campaign import Band, Campaign
 from parcli.errors import UsageError
-from parcli.files import atomic_write_text
 from parcli.numbers import ROUNDING_RULE
+from parcli.render import output_format, render, render_each, template_name
 from parcli.results.consolidated import read_consolidated
 from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
 
@@ -164,41 +164,18 @@ def build_ranking(
 
 def render_ranking(context: dict[str, Any], out: Path, template_dir: Path | None = None) -> None:
     """Write the ranking report (.md, .html or .docx by extension)."""
-    from parcli.results.report import _find_template, report_format, template_search_path
-
-    fmt = report_format(out)
-    if fmt in ("md", "html"):
-        from parcli.render import make_environment
-
-        env = make_environment(template_search_path(template_dir), html=fmt == "html")
-        atomic_write_text(out, env.get_template(f"ranking.{fmt}.j2").render(**context))
-        return
-    from docxtpl import DocxTemplate
-
-    from parcli.files import atomic_path
-    from parcli.render import make_environment
-
-    template = DocxTemplate(str(_find_template("ranking.docx", template_dir)))
-    template.render(context, make_environment(template_search_path(template_dir), html=False), autoescape=True)
-    with atomic_path(out) as tmp:
-        template.save(str(tmp))
+    render(template_name("ranking", output_format(out)), context, out, template_dir)
 
 
 def write_unit_sheets(
     context: dict[str, Any], out_dir: Path, fmt: str = "html", template_dir: Path | None = None
 ) -> list[Path]:
     """One result sheet per unit (its scores, lost points, rank), from ``unit-sheet.<fmt>.j2``."""
-    from parcli.render import make_environment
-    from parcli.results.report import template_search_path
-
     if fmt not in ("html", "md"):
         raise UsageError("Phiếu kết quả từng đơn vị có định dạng html hoặc md.")
-    env = make_environment(template_search_path(template_dir), html=fmt == "html")
-    template = env.get_template(f"unit-sheet.{fmt}.j2")
-    written = []
-    for group in context["groups"]:
-        for unit in group["rows"]:
-            target = out_dir / f"ket-qua-{unit['id']}.{fmt}"
-            atomic_write_text(target, template.render(**context, unit=unit, group=group))
-            written.append(target)
-    return written
+    jobs = [
+        ({**context, "unit": unit, "group": group}, out_dir / f"ket-qua-{unit['id']}.{fmt}")
+        for group in context["groups"]
+        for unit in group["rows"]
+    ]
+    return render_each(template_name("unit-sheet", fmt), jobs, template_dir)

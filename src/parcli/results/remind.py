@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from parcli import clock
-from parcli.files import atomic_write_text
-from parcli.resources import data_dir
+from parcli.render import render, render_each
 from parcli.results.status import status_rows
 from parcli.rounds.scoring.merge import MergeResult
 
@@ -81,18 +80,13 @@ def write_reminders(
     result: MergeResult, out_dir: Path, *, today: date | None = None, template_dir: Path | None = None
 ) -> tuple[list[Reminder], Path]:
     """Render one reminder per department that is missing or invalid, and the list of non-submitters."""
-    from parcli.render import make_environment
-
-    day = today or clock.today()
-    context = reminder_context(result, day)
-    search = [template_dir, data_dir("templates")] if template_dir else [data_dir("templates")]
-    env = make_environment(search, html=False)
-    letter = env.get_template(REMINDER_TEMPLATE)
-    reminders = []
-    for dept in context["departments"]:
-        target = out_dir / f"nhac-nho-{dept['file_stem']}.txt"
-        atomic_write_text(target, letter.render(**context, dept=dept))
-        reminders.append(Reminder(dept["id"], target))
+    context = reminder_context(result, today or clock.today())
+    departments = context["departments"]
+    letters = render_each(
+        REMINDER_TEMPLATE,
+        [({**context, "dept": dept}, out_dir / f"nhac-nho-{dept['file_stem']}.txt") for dept in departments],
+        template_dir,
+    )
     listing = out_dir / "danh-sach-chua-hoan-thanh.md"
-    atomic_write_text(listing, env.get_template(LIST_TEMPLATE).render(**context))
-    return reminders, listing
+    render(LIST_TEMPLATE, context, listing, template_dir)
+    return [Reminder(dept["id"], path) for dept, path in zip(departments, letters, strict=True)], listing

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -22,14 +21,12 @@ from parcli.config.campaign import Campaign
 from parcli.config.catalogue import Leaf
 from parcli.config.yamlio import YamlSyntaxError, parse_yaml
 from parcli.errors import ParcliError, UsageError
-from parcli.files import atomic_path, atomic_write_text
 from parcli.numbers import ROUNDING_RULE, fmt_points
-from parcli.resources import data_dir
+from parcli.render import DocxImage, find_template, output_format, render, render_string
 from parcli.results.consolidated import Consolidated, read_consolidated
 from parcli.results.scoring import Scores, Totals, compute_scores
 from parcli.results.status import timing_of
 
-FORMATS = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md"}
 TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2", "docx": "report.docx"}
 
 
@@ -379,63 +376,29 @@ def report_inputs(
         entries.append(file_entry(survey, role="survey"))
     if previous is not None:
         entries.append(file_entry(previous, role="previous"))
-    entries.append(file_entry(_find_template(TEMPLATES[report_format(out)], template_dir), role="template"))
+    entries.append(file_entry(find_template(TEMPLATES[report_format(out)], template_dir), role="template"))
     return entries
 
 
-def template_search_path(template_dir: Path | None) -> list[Path]:
-    """The user's template folder first (if given), then the built-in templates."""
-    builtin = data_dir("templates")
-    return [template_dir, builtin] if template_dir else [builtin]
-
-
 def report_format(out: Path) -> str:
-    """The format from the output's extension."""
-    fmt = FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise UsageError(f"Không hỗ trợ định dạng {out.suffix or '(không có đuôi)'}; dùng .docx, .html hoặc .md.")
-    return fmt
+    """The format from the output's extension (``docx``, ``html`` or ``md``)."""
+    return output_format(out)
 
 
 def render_text(data: ReportData, fmt: str, template_dir: Path | None = None) -> str:
     """Render the HTML or Markdown report to a string."""
-    from parcli.render import make_environment
-
-    env = make_environment(template_search_path(template_dir), html=fmt == "html")
-    return env.get_template(TEMPLATES[fmt]).render(**data.context)
+    return render_string(TEMPLATES[fmt], data.context, template_dir)
 
 
 def render_report(data: ReportData, out: Path, template_dir: Path | None = None) -> None:
     """Write the report in the format given by ``out``'s extension (atomically)."""
     fmt = report_format(out)
-    if fmt in ("html", "md"):
-        atomic_write_text(out, render_text(data, fmt, template_dir))
-        return
-    _render_docx(data, out, template_dir)
+    images = {"chart_image": _chart_image(data)} if fmt == "docx" else None
+    render(TEMPLATES[fmt], data.context, out, template_dir, images=images)
 
 
-def _find_template(name: str, template_dir: Path | None) -> Path:
-    for folder in template_search_path(template_dir):
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
-    raise ParcliError(f"Không tìm thấy mẫu báo cáo {name}.")
-
-
-def _render_docx(data: ReportData, out: Path, template_dir: Path | None) -> None:
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
-
-    from parcli.render import make_environment
+def _chart_image(data: ReportData) -> DocxImage:
+    """The bar chart of percentage by field, drawn for the Word report."""
     from parcli.results.chart import bar_chart_png
 
-    template = DocxTemplate(str(_find_template(TEMPLATES["docx"], template_dir)))
-    env = make_environment(template_search_path(template_dir), html=False)
-    context = dict(data.context)
-    with tempfile.TemporaryDirectory(prefix="parcli-") as scratch:
-        png = Path(scratch) / "chart.png"
-        bar_chart_png(data.context["fields"], png)
-        context["chart_image"] = InlineImage(template, str(png), width=Mm(160))
-        template.render(context, env, autoescape=True)
-        with atomic_path(out) as tmp:
-            template.save(str(tmp))
+    return DocxImage(draw=lambda png: bar_chart_png(data.context["fields"], png), width_mm=160, file_name="chart.png")

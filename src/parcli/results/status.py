@@ -11,8 +11,7 @@ from parcli import clock
 from parcli.config.campaign import Campaign, Department
 from parcli.rounds.scoring.merge import MergeResult, merge_returns
 
-Timing = Literal["on-time", "late"]
-TIMING_LABELS = {"on-time": "Đúng hạn", "late": "Muộn"}
+Timing = Literal["on-time", "late"]  # its words: parcli.labels.TIMING_LABELS
 
 
 @dataclass(frozen=True)

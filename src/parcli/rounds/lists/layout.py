@@ -6,7 +6,7 @@ The issuer (:mod:`.issue`), the reader (:mod:`.read`) and the consolidated write
 
 from __future__ import annotations
 
-from parcli.collect.versions import status_labels
+from parcli.labels import status_labels
 
 # The conventions every parcli form shares (cover sheet and its "Ngày gửi", hidden metadata
 # sheet and its common keys, header search, the problems sheet) are still defined with the

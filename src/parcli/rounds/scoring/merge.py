@@ -20,13 +20,13 @@ from parcli.collect.folder import PARALLEL_MIN_FILES, list_folder, read_all
 from parcli.collect.form import FormResult
 from parcli.collect.versions import (
     MTIME_MARGIN_SECONDS,
-    STATUS_LABELS,
     Outcome,
     Status,
     VersionDecision,
     choose_version,
 )
 from parcli.config.campaign import Campaign, Department
+from parcli.labels import RETURN_STATUS_LABELS as STATUS_LABELS
 from parcli.problems import Problem
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.read import ItemEntry, ReturnResult, read_return

@@ -1,0 +1,137 @@
+"""``parcli report``: the province report, or the ranking of units, from a consolidated workbook.
+
+The command calls :func:`parcli.results.produce.produce_report` once and says
+what it made; manifest replay, campaign discovery and the choice between the
+province report and the ranking live there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from parcli.cli.common import campaign_option, command, err_console
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from parcli.results.produce import ProducedReport, ReportPlan
+
+
+@command
+def report(
+    consolidated: Annotated[
+        Path | None, typer.Argument(help="Bảng tổng hợp do parcli merge tạo ra (.xlsx).", dir_okay=False)
+    ] = None,
+    campaign: Annotated[
+        Path | None,
+        campaign_option("Tệp kế hoạch. Mặc định: kế hoạch đã dùng khi tổng hợp (ghi trong bảng tổng hợp)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Tệp báo cáo: .docx, .html hoặc .md (định dạng theo đuôi tệp)."),
+    ] = None,
+    survey: Annotated[
+        Path | None,
+        typer.Option(
+            "--survey",
+            help="Điểm điều tra xã hội học: CSV mã,điểm hoặc YAML mã: điểm; "
+            "xếp hạng đơn vị: CSV mã đơn vị,mã mục,điểm.",
+            dir_okay=False,
+        ),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Bảng tổng hợp năm trước, để so sánh theo lĩnh vực.", dir_okay=False),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Thư mục mẫu báo cáo của đơn vị (ưu tiên hơn mẫu đi kèm).", file_okay=False),
+    ] = None,
+    unit_sheets: Annotated[
+        Path | None,
+        typer.Option(
+            "--unit-sheets",
+            help="Chế độ each-unit-scores: ghi phiếu kết quả của từng đơn vị (điểm, mục bị trừ, thứ hạng) vào "
+            "thư mục này.",
+            file_okay=False,
+        ),
+    ] = None,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(
+            "--manifest",
+            help="Tạo lại báo cáo từ tệp .manifest.json của một báo cáo trước; từ chối nếu dữ liệu đầu vào đã đổi.",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Lập báo cáo tổng hợp Chỉ số CCHC của tỉnh (Word, HTML hoặc Markdown) từ bảng tổng hợp.
+
+    Điểm thẩm định được dùng thay điểm tự đánh giá ở những mục đã nhập. Nêu điểm theo lĩnh vực, các tiêu
+    chí thành phần bị trừ điểm và cơ quan chịu trách nhiệm, tình hình gửi kết quả của các cơ quan. Ghi kèm
+    tệp .manifest.json để có thể tạo lại đúng báo cáo này (--manifest).
+    """
+    from parcli.results.produce import ReportRequest, produce_report
+
+    err = err_console()
+    request = ReportRequest(
+        consolidated=consolidated,
+        campaign=campaign,
+        out=out,
+        survey=survey,
+        previous=previous,
+        templates=templates,
+        unit_sheets=unit_sheets,
+        manifest=manifest,
+    )
+    produced = produce_report(request, on_plan=lambda plan: _say_plan(plan, err))
+    if produced.ranking is not None:
+        _say_ranking(produced, produced.ranking, err)
+    else:
+        _say_report(produced, err)
+
+
+def _say_plan(plan: ReportPlan, err: Console) -> None:
+    """Which earlier report is replayed, and which campaign is used when none was named."""
+    if plan.replayed_from is not None:
+        err.print(f"Tạo lại báo cáo từ {plan.replayed_from.name}: dữ liệu đầu vào không thay đổi.")
+    if plan.recorded_campaign:
+        err.print(f"Dùng kế hoạch đã dùng khi tổng hợp: {plan.campaign}")
+
+
+def _say_report(produced: ProducedReport, err: Console) -> None:
+    """The province index in one line, and where the report is."""
+    from parcli.numbers import fmt_percent, fmt_points
+
+    assert produced.report is not None
+    context = produced.report.context
+    index = context["index"]
+    part = "" if context["survey_given"] else " (phần tự đánh giá; điều tra XHH: chờ kết quả)"
+    err.print(
+        f"Điểm: {fmt_points(index['final'])}/{fmt_points(index['applicable_max'])} — "
+        f"{fmt_percent(index['percent'])}{part}. Bị trừ điểm: {len(context['lost'])} mục; "
+        f"chưa có điểm: {len(context['unscored'])} mục."
+    )
+    err.print(f"Báo cáo: {produced.plan.out.resolve()}")
+
+
+def _say_ranking(produced: ProducedReport, context: dict[str, Any], err: Console) -> None:
+    """each-unit-scores: how many units each group ranks and who is first; the unit sheets; the report."""
+    from parcli.numbers import fmt_percent
+
+    for group in context["groups"]:
+        ranked = [u for u in group["rows"] if u["rank"] is not None]
+        top = [u["name"] for u in ranked if u["rank"] == 1]
+        best = f"; hạng 1: {', '.join(top)} ({fmt_percent(ranked[0]['percent'])})" if ranked else ""
+        err.print(f"{group['name']}: {len(ranked)}/{len(group['rows'])} đơn vị được xếp hạng{best}.")
+    sheets = produced.plan.unit_sheets
+    if sheets is not None:
+        err.print(f"Phiếu kết quả từng đơn vị: {len(produced.unit_sheets)} tệp trong {sheets.resolve()}")
+    err.print(f"Báo cáo xếp hạng: {produced.plan.out.resolve()}")
+
+
+COMMANDS: tuple[Callable[..., None], ...] = (report,)

@@ -1,0 +1,184 @@
+"""Producing a report from a consolidated workbook: the whole of ``parcli report`` below the command line.
+
+:func:`produce_report` settles the inputs (given, or replayed from an earlier
+report's manifest), finds the campaign (given, or the one recorded in the
+consolidated workbook), then makes the province report or — for an
+each-unit-scores campaign — the ranking and the optional unit sheets, and
+writes the manifest that lets the same report be made again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from parcli.errors import UsageError
+
+if TYPE_CHECKING:
+    from parcli.config.campaign import Campaign
+    from parcli.results.report import ReportData
+
+DEFAULT_REPORT = Path("bao-cao.docx")
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What a report is made from, as the command line gives it."""
+
+    consolidated: Path | None = None
+    campaign: Path | None = None
+    out: Path | None = None
+    survey: Path | None = None
+    previous: Path | None = None
+    templates: Path | None = None
+    unit_sheets: Path | None = None
+    manifest: Path | None = None
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class ReportPlan:
+    """The settled inputs, before any campaign is loaded or anything is computed."""
+
+    consolidated: Path
+    out: Path
+    campaign: Path  # the campaign file (given, replayed, or recorded in the consolidated workbook)
+    survey: Path | None
+    previous: Path | None
+    templates: Path | None
+    unit_sheets: Path | None
+    today: date | None
+    replayed_from: Path | None = None  # the manifest whose inputs are used again
+    recorded_campaign: bool = False  # the campaign is the one recorded in the consolidated workbook
+
+
+@dataclass
+class ProducedReport:
+    """What was written: the province report (``report``) or the ranking (``ranking``) and unit sheets."""
+
+    plan: ReportPlan
+    campaign: Campaign
+    report: ReportData | None = None
+    ranking: dict[str, Any] | None = None
+    unit_sheets: list[Path] = field(default_factory=list)
+
+
+def plan_report(request: ReportRequest) -> ReportPlan:
+    """Settle the inputs: replay a manifest if given, default the output, check its format, find the campaign.
+
+    Raises :class:`UsageError` when the manifest is not a report's, no consolidated
+    workbook is named, the output format is unknown, or no usable campaign is known.
+    """
+    from parcli.render import output_format
+
+    if request.manifest is not None:
+        request = _replayed(request, request.manifest)
+    if request.consolidated is None:
+        raise UsageError("Cần chỉ ra bảng tổng hợp (CONSOLIDATED) hoặc --manifest.")
+    out = request.out or DEFAULT_REPORT
+    output_format(out)
+    campaign = request.campaign
+    if campaign is None:
+        from parcli.results.consolidated import read_consolidated
+
+        recorded = read_consolidated(request.consolidated).campaign_path
+        if not recorded or not Path(recorded).is_file():
+            raise UsageError("Bảng tổng hợp không ghi lại tệp kế hoạch còn dùng được; chỉ rõ bằng --campaign.")
+        campaign = Path(recorded)
+    return ReportPlan(
+        consolidated=request.consolidated,
+        out=out,
+        campaign=campaign,
+        survey=request.survey,
+        previous=request.previous,
+        templates=request.templates,
+        unit_sheets=request.unit_sheets,
+        today=request.today,
+        replayed_from=request.manifest,
+        recorded_campaign=request.campaign is None,
+    )
+
+
+def _replayed(request: ReportRequest, manifest: Path) -> ReportRequest:
+    """The inputs recorded in an earlier report's manifest (its hashes are checked when it is loaded).
+
+    The output and the unit-sheet folder stay as given (the output defaults to the recorded one).
+    """
+    from parcli.manifest import load_manifest, option_date
+
+    record = load_manifest(manifest)
+    if record.get("kind") != "report":
+        raise UsageError(f"{manifest.name} là manifest của lệnh {record.get('kind')}, không phải report.")
+    roles = {e.get("role"): Path(e["path"]) for e in record["inputs"]}
+    options = record.get("options", {})
+    return ReportRequest(
+        consolidated=roles.get("consolidated"),
+        campaign=Path(record["campaign"]["file"]["path"]),
+        out=request.out or Path(record["output"]["path"]),
+        survey=roles.get("survey"),
+        previous=roles.get("previous"),
+        templates=Path(options["templates"]) if options.get("templates") else None,
+        unit_sheets=request.unit_sheets,
+        manifest=manifest,
+        today=option_date(record, "today"),
+    )
+
+
+def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], None] | None = None) -> ProducedReport:
+    """Make the report a request asks for and write its manifest.
+
+    ``on_plan`` is called once the inputs are settled, before the campaign is
+    loaded (the command line says there which manifest or campaign it uses).
+    A province campaign gets the province report; an each-unit-scores campaign
+    the ranking report and, with ``unit_sheets``, one result sheet per unit.
+    """
+    from parcli.config.campaign import load_campaign
+
+    plan = plan_report(request)
+    if on_plan is not None:
+        on_plan(plan)
+    campaign = load_campaign(plan.campaign)
+    if campaign.is_units:
+        return _produce_ranking(plan, campaign)
+    return _produce_province(plan, campaign)
+
+
+def _produce_province(plan: ReportPlan, campaign: Campaign) -> ProducedReport:
+    from parcli.results.report import build_report, render_report
+
+    data = build_report(campaign, plan.consolidated, survey=plan.survey, previous=plan.previous, today=plan.today)
+    render_report(data, plan.out, plan.templates)
+    _write_manifest(plan, campaign, data.context["generated"], previous=plan.previous)
+    return ProducedReport(plan=plan, campaign=campaign, report=data)
+
+
+def _produce_ranking(plan: ReportPlan, campaign: Campaign) -> ProducedReport:
+    from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
+
+    if plan.previous is not None:
+        raise UsageError("--previous chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores).")
+    context = build_ranking(campaign, plan.consolidated, today=plan.today, survey=plan.survey)
+    render_ranking(context, plan.out, plan.templates)
+    _write_manifest(plan, campaign, context["generated"], previous=None)
+    produced = ProducedReport(plan=plan, campaign=campaign, ranking=context)
+    if plan.unit_sheets is not None:
+        fmt = "md" if plan.out.suffix.lower() == ".md" else "html"
+        produced.unit_sheets = write_unit_sheets(context, plan.unit_sheets, fmt, plan.templates)
+    return produced
+
+
+def _write_manifest(plan: ReportPlan, campaign: Campaign, generated: date, *, previous: Path | None) -> None:
+    """The report's manifest: its inputs with their hashes, the day it is dated and the template folder."""
+    from parcli.manifest import write_manifest
+    from parcli.results.report import report_inputs
+
+    write_manifest(
+        plan.out,
+        "report",
+        campaign,
+        report_inputs(plan.consolidated, plan.survey, previous, plan.templates, plan.out),
+        {"today": generated.isoformat(), "templates": str(plan.templates.resolve()) if plan.templates else None},
+    )
