@@ -234,15 +234,22 @@ def load_consolidated(path: Path) -> Consolidated:
         wb.close()
 
 
-def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, width: int) -> None:
-    from openpyxl.utils import get_column_letter
+def _column_letter(index: int) -> str:
+    """``A`` for 1, ``AA`` for 27 (without importing openpyxl on the report path)."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
+
+def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, width: int) -> None:
     col = {label: index - 1 for label, index in header.columns.items()}
     c_unit = col.get(layout.HEADER_UNIT_ID)
     c_level = col.get(layout.HEADER_LEVEL)
     where = f"{result.path.name} › {layout.SHEET_CONSOLIDATED}"
-    appraised_letter = get_column_letter(col[layout.HEADER_APPRAISED] + 1)
-    score_letter = get_column_letter(col[layout.HEADER_SCORE] + 1)
+    appraised_letter = _column_letter(col[layout.HEADER_APPRAISED] + 1)
+    score_letter = _column_letter(col[layout.HEADER_SCORE] + 1)
     for offset, row in enumerate(rows[header.row :], start=header.row + 1):
         cells = list(row) + [None] * (width - len(row))
         code = _text(cells[col[layout.HEADER_CODE]])

@@ -49,13 +49,15 @@ class ConsolidatedLayout:
     headers: tuple[str, ...]
     widths: tuple[float, ...]
     subtotals: bool  # a row per field and criterion above its items
+    ruled: bool  # borders on empty cells too (a short table to print; the long units table is for filtering)
     note: str  # the line under the title, after the time stamp
 
 
-PROVINCE_LAYOUT = ConsolidatedLayout(layout.CONSOLIDATED_HEADERS, layout.CONSOLIDATED_WIDTHS, True, ". " + _NOTE)
+PROVINCE_LAYOUT = ConsolidatedLayout(layout.CONSOLIDATED_HEADERS, layout.CONSOLIDATED_WIDTHS, True, True, ". " + _NOTE)
 UNITS_LAYOUT = ConsolidatedLayout(
     layout.UNIT_CONSOLIDATED_HEADERS,
     layout.UNIT_CONSOLIDATED_WIDTHS,
+    False,
     False,
     "; mỗi dòng là một mục của một đơn vị. " + _NOTE,
 )
@@ -133,21 +135,38 @@ def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         ws.write_string(row, col, str(value), fmt)
 
 
+def _num(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _lines(text: str, per_line: int) -> int:
+    """Lines a wrapped text takes (as :func:`parcli.rounds.scoring.layout.estimate_row_height` counts them)."""
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+LINE_POINTS = 15.75
+
+
 class _ItemSheet:
-    """The "Tổng hợp" sheet: a title, a header, then the rows of every scope, streamed."""
+    """The "Tổng hợp" sheet: a title, a header, then the rows of every scope, streamed.
+
+    A commune campaign writes ~100,000 rows: the cells that repeat per item (code,
+    title, maximum…) are prepared once per catalogue, each row only adds its own.
+    """
 
     def __init__(self, wb: Any, campaign: Campaign, mode: ConsolidatedLayout, appraisals: dict[Any, Appraisal]):
-        self.wb, self.campaign, self.mode, self.appraisals = wb, campaign, mode, appraisals
+        self.campaign, self.mode, self.appraisals = campaign, mode, appraisals
         self.formats = _formats(wb)
         self.ws = wb.add_worksheet(layout.SHEET_CONSOLIDATED)
         self.col = {label: i for i, label in enumerate(mode.headers)}
-        self.widths = {i + 1: float(w) for i, w in enumerate(mode.widths)}
+        self.per_line = [max(int(w * 1.15), 1) for w in mode.widths]
         self.input_cols = (self.col[layout.HEADER_APPRAISED], self.col[layout.HEADER_APPRAISAL_NOTE])
+        self.outlines: dict[str, list[tuple[str, Any, list[Any], int]]] = {}
         self.carried = 0
 
     def write(self, result: MergeResult, stamp: datetime) -> None:
         """Write the whole sheet (rows in catalogue order, scope by scope)."""
-        ws, mode, f = self.ws, self.mode, self.formats
+        ws, mode, f, col = self.ws, self.mode, self.formats, self.col
         for i, width in enumerate(mode.widths):
             ws.set_column(i, i, width)
         title = f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ — {self.campaign.model.title.upper()}"
@@ -158,73 +177,129 @@ class _ItemSheet:
         for c, label in enumerate(mode.headers):
             ws.write_string(header_row, c, label, f["header"])
         row = header_row + 1
+        c_score = col[layout.HEADER_SCORE]
         for scope in self.campaign.scopes:
             items = result.rows.get(scope.id, {})
-            for kind, node, level in _outline(scope.catalogue, mode.subtotals):
+            unit = scope.unit
+            scope_cells = (
+                []
+                if unit is None
+                else [
+                    (col[label], value)
+                    for label, value in (
+                        (layout.HEADER_UNIT_ID, unit.id),
+                        (layout.HEADER_UNIT, unit.name),
+                        (layout.HEADER_GROUP, unit.group),
+                    )
+                    if label in col
+                ]
+            )
+            for kind, node, base, base_lines in self._outline(scope.catalogue):
+                cells = base.copy()
+                for c, value in scope_cells:
+                    cells[c] = value
                 if kind == "leaf":
-                    self._item(row, scope, node, level, items[node.code])
+                    variable = self._fill(cells, scope, node, items[node.code])
+                    appraisable = cells[-1]
+                    cells.pop()
+                    self._fit(row, base_lines, variable)
+                    self._write(row, cells, f["cell"], appraisable)
                 else:
                     leaves = scope.catalogue.leaves_under(node.code)
-                    score = sum((items[x.code].score or Decimal(0) for x in leaves if x.is_self), Decimal(0))
-                    values = {
-                        layout.HEADER_CODE: node.code,
-                        layout.HEADER_LEVEL: level,
-                        layout.HEADER_TITLE: node.title,
-                        layout.HEADER_MAX: node.max_points,
-                        layout.HEADER_SCORE: score,
-                    }
-                    self._row(row, values, f[kind], fit=False)
+                    cells[c_score] = _num(sum((items[x.code].score or Decimal(0) for x in leaves), Decimal(0)))
+                    self._write(row, cells, f[kind], False)
                 row += 1
-        last_col = len(mode.headers) - 1
-        ws.freeze_panes(header_row + 1, self.col[layout.HEADER_MAX])
-        ws.autofilter(header_row, 0, max(row - 1, header_row), last_col)
+        ws.freeze_panes(header_row + 1, col[layout.HEADER_MAX])
+        ws.autofilter(header_row, 0, max(row - 1, header_row), len(mode.headers) - 1)
         ws.repeat_rows(header_row)
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
 
-    def _item(self, row: int, scope: Scope, leaf: Leaf, level: str, item: ItemRow) -> None:
+    def _outline(self, cat: Catalogue) -> list[tuple[str, Any, list[Any], int]]:
+        """(kind, node, its constant cells, their wrapped lines) in catalogue order, once per catalogue."""
+        if cat.content_hash in self.outlines:
+            return self.outlines[cat.content_hash]
+        col, width = self.col, len(self.mode.headers)
+        out = []
+        for kind, node, level in _outline(cat, self.mode.subtotals):
+            cells: list[Any] = [None] * width
+            given = {
+                layout.HEADER_CODE: node.code,
+                layout.HEADER_LEVEL: level,
+                layout.HEADER_TITLE: node.title,
+                layout.HEADER_MAX: _num(node.max_points),
+            }
+            if kind == "leaf":
+                given[layout.HEADER_SCORED_BY] = layout.SCORED_BY_LABELS[node.scored_by]
+            for label, value in given.items():
+                if label in col:
+                    cells[col[label]] = value
+            out.append((kind, node, cells, self._lines(enumerate(cells))))
+        self.outlines[cat.content_hash] = out
+        return out
+
+    def _fill(self, cells: list[Any], scope: Scope, leaf: Leaf, item: ItemRow) -> list[tuple[int, Any]]:
+        """Put one item's own cells into ``cells`` (appending whether it is open for appraisal); return them."""
+        col = self.col
         exempt = item.status == EXEMPT_STATUS
-        values: dict[str, Any] = {
-            layout.HEADER_CODE: leaf.code,
-            layout.HEADER_LEVEL: level,
-            layout.HEADER_TITLE: leaf.title,
-            layout.HEADER_MAX: leaf.max_points,
-            layout.HEADER_SCORED_BY: layout.SCORED_BY_LABELS[leaf.scored_by],
-            layout.HEADER_SCORE: layout.NOT_APPLICABLE if item.not_applicable and not exempt else item.score,
-            layout.HEADER_EXPLANATION: item.explanation,
-            layout.HEADER_EVIDENCE: item.evidence,
-            layout.HEADER_ITEM_STATUS: item.status,
-            layout.HEADER_FILE: item.file,
-        }
-        if scope.unit is not None:
-            unit = scope.unit
-            values |= {layout.HEADER_UNIT_ID: unit.id, layout.HEADER_UNIT: unit.name, layout.HEADER_GROUP: unit.group}
+        if item.not_applicable and not exempt:
+            score: Any = layout.NOT_APPLICABLE
+        else:
+            score = None if item.score is None else _num(item.score)
+        own: list[tuple[str, Any]] = [
+            (layout.HEADER_SCORE, score),
+            (layout.HEADER_EXPLANATION, item.explanation),
+            (layout.HEADER_EVIDENCE, item.evidence),
+            (layout.HEADER_ITEM_STATUS, item.status),
+            (layout.HEADER_FILE, item.file),
+        ]
         appraisable = leaf.is_self and not exempt
         if appraisable:
             owner = scope.owner_of[leaf.code]
-            values |= {layout.HEADER_DEPARTMENT: owner.name, layout.HEADER_APPENDIX: owner.appendix}
+            own += [(layout.HEADER_DEPARTMENT, owner.name), (layout.HEADER_APPENDIX, owner.appendix)]
             kept = self.appraisals.get((scope.id, leaf.code))
             if kept is not None:
                 self.carried += 1
                 note = None if kept.note is None else str(kept.note)
-                values |= {layout.HEADER_APPRAISED: kept.score, layout.HEADER_APPRAISAL_NOTE: note}
-        self._row(row, values, self.formats["cell"], fit=True, appraisable=appraisable)
+                own += [(layout.HEADER_APPRAISED, kept.score), (layout.HEADER_APPRAISAL_NOTE, note)]
+        variable = [(col[label], value) for label, value in own if label in col]
+        for c, value in variable:
+            cells[c] = value
+        cells.append(appraisable)
+        return variable
 
-    def _row(self, row: int, values: dict[str, Any], fmt: Any, *, fit: bool, appraisable: bool = False) -> None:
-        cells = [values.get(label) for label in self.mode.headers]
-        if fit:
-            texts = {i: value for i, value in enumerate(cells, start=1) if isinstance(value, str)}
-            height = layout.estimate_row_height(texts, self.widths)
-            if height is not None:
-                self.ws.set_row(row, height)
-        input_fmt = self.formats["input"] if appraisable else fmt
+    def _lines(self, cells: Any) -> int:
+        lines = 1
+        for c, value in cells:
+            if type(value) is str and (len(value) > self.per_line[c] or "\n" in value) and value[:1] != "=":
+                lines = max(lines, _lines(value, self.per_line[c]))
+        return lines
+
+    def _fit(self, row: int, base_lines: int, variable: list[tuple[int, Any]]) -> None:
+        """A row height that shows all wrapped text (spreadsheet programs do not re-measure written rows)."""
+        lines = max(base_lines, self._lines(variable))
+        if lines > 1:
+            self.ws.set_row(row, round(lines * LINE_POINTS, 2))
+
+    def _write(self, row: int, cells: list[Any], fmt: Any, appraisable: bool) -> None:
+        ws, ruled = self.ws, self.mode.ruled
+        input_fmt = self.formats["input"]
         for c, value in enumerate(cells):
-            _put(self.ws, row, c, value, input_fmt if c in self.input_cols else fmt)
+            this = input_fmt if appraisable and c in self.input_cols else fmt
+            if value is None or value == "":
+                if ruled or this is input_fmt:
+                    ws.write_blank(row, c, None, this)
+            elif type(value) is str:
+                ws.write_string(row, c, value, this)  # text from returns stays text, never a formula
+            elif type(value) is int or type(value) is float:
+                ws.write_number(row, c, value, this)
+            else:
+                _put(ws, row, c, value, this)
 
 
 def _outline(cat: Catalogue, subtotals: bool) -> Iterator[tuple[str, Any, str]]:
-    """(kind, node, level label) in catalogue order: fields and criteria with components first when subtotalled."""
+    """(kind, node, level label) in catalogue order; with subtotals, each field and criterion with components first."""
     for f in cat.model.fields:
         if subtotals:
             yield "field", f, layout.LEVEL_LABELS[1]
