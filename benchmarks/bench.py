@@ -5,7 +5,10 @@ Usage: python benchmarks/bench.py [--units 1000] [--dir .bench/N] [--json .bench
 Each stage runs in its own process so that its peak memory can be measured.
 Floors, measured in the same run on the same files:
 - generate: xlsxwriter writing the same cells (scoring sheet, metadata) with the same data validations;
-- merge: python-calamine reading every cell of every returned workbook.
+- merge: python-calamine reading every cell of every returned workbook, then xlsxwriter (constant memory)
+  writing a table of the item rows read.
+The merge is measured twice: on the synthetic campaign of N units, and on the 17 returns of the bundled
+example campaign (issued by parcli, filled by examples/fill_returns.py).
 Ratios (parcli ÷ floor) are printed and written to the JSON file to compare runs over time.
 This is a measurement, not a test: nothing here fails on a slow machine.
 """
@@ -123,12 +126,40 @@ def stage_fill(folder: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "files": len(jobs)}
 
 
+def _campaign_path(folder: Path) -> Path:
+    """The synthetic campaign of a run, or the example campaign named in ``campaign-path.txt``."""
+    named = folder / "campaign-path.txt"
+    return Path(named.read_text(encoding="utf-8").strip()) if named.exists() else folder / "campaign" / "campaign.yaml"
+
+
+def stage_example_setup(folder: Path) -> dict[str, Any]:
+    """Issue the bundled example campaign's workbooks and fill them as examples/fill_returns.py does."""
+    import random
+
+    sys.path.insert(0, str(ROOT / "examples"))
+    from fill_returns import fill
+
+    from parcli.config.campaign import default_campaign_path, load_campaign
+    from parcli.rounds.scoring.issue import generate_workbooks
+
+    campaign_path = default_campaign_path()
+    (folder / "campaign-path.txt").write_text(str(campaign_path), encoding="utf-8")
+    campaign = load_campaign(campaign_path)
+    result = generate_workbooks(campaign, folder / "issued")
+    returns = folder / "returns"
+    returns.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(2023)
+    for workbook in result.workbooks:
+        fill(campaign, workbook.path, returns / workbook.path.name, rng)
+    return {"seconds": 0.0, "files": len(result.workbooks)}
+
+
 def stage_merge(folder: Path) -> dict[str, Any]:
     from parcli.config.campaign import load_campaign
     from parcli.results.consolidated_write import write_consolidated
     from parcli.rounds.scoring.merge import merge_returns
 
-    campaign = load_campaign(folder / "campaign" / "campaign.yaml")
+    campaign = load_campaign(_campaign_path(folder))
     target = folder / "tong-hop.xlsx"
     if target.exists():
         target.unlink()
@@ -146,24 +177,44 @@ def stage_merge(folder: Path) -> dict[str, Any]:
 
 
 def stage_merge_floor(folder: Path) -> dict[str, Any]:
-    """python-calamine reading every cell of every return, one process: the floor for merge."""
+    """The floor for merge, one process: python-calamine reading every cell of every return, then
+    xlsxwriter (constant memory) writing one table of the item rows read (file name + the row's cells)."""
+    import xlsxwriter
     from python_calamine import CalamineWorkbook
 
+    from parcli.rounds.scoring import layout
+
     files = sorted((folder / "returns").glob("*.xlsx"))
+    target = folder / "floor-tong-hop.xlsx"
     started = time.perf_counter()
     cells = 0
+    items: list[tuple[str, list[Any]]] = []
     for path in files:
         wb = CalamineWorkbook.from_path(str(path))
         for name in wb.sheet_names:
-            cells += sum(len(r) for r in wb.get_sheet_by_name(name).to_python())
-    return {"seconds": time.perf_counter() - started, "files": len(files), "cells": cells}
+            rows = wb.get_sheet_by_name(name).to_python()
+            cells += sum(len(r) for r in rows)
+            if name == layout.SHEET_SCORES:
+                items.extend((path.name, r) for r in rows if r and str(r[0]).count(".") == 2)
+    out = xlsxwriter.Workbook(str(target), {"constant_memory": True, "strings_to_formulas": False})
+    ws = out.add_worksheet(layout.SHEET_CONSOLIDATED)
+    for r, (name, row) in enumerate(items, start=1):
+        ws.write_string(r, 0, name)
+        for c, value in enumerate(row, start=1):
+            if isinstance(value, str):
+                if value:
+                    ws.write_string(r, c, value)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(r, c, value)
+    out.close()
+    return {"seconds": time.perf_counter() - started, "files": len(files), "cells": cells, "rows": len(items)}
 
 
 def stage_report(folder: Path) -> dict[str, Any]:
     from parcli.config.campaign import load_campaign
     from parcli.results.ranking import build_ranking, render_ranking
 
-    campaign = load_campaign(folder / "campaign" / "campaign.yaml")
+    campaign = load_campaign(_campaign_path(folder))
     started = time.perf_counter()
     context = build_ranking(campaign, folder / "tong-hop.xlsx")
     built = time.perf_counter() - started
@@ -178,6 +229,7 @@ STAGES = {
     "merge": stage_merge,
     "merge-floor": stage_merge_floor,
     "report": stage_report,
+    "example-setup": stage_example_setup,
 }
 
 
@@ -238,6 +290,12 @@ def main() -> None:
         r = results[name]
         per = f"{1000 * r['seconds'] / max(r.get('files', args.units), 1):7.1f} ms/file" if "files" in r else ""
         print(f"  {name:15s} {r['seconds']:8.2f} s  {per}  peak {r['peak_mb']:7.1f} MB", flush=True)
+    example = folder / "example"
+    example.mkdir()
+    run_stage("example-setup", example)
+    for name in ("merge", "merge-floor"):
+        r = results[f"example-{name}"] = run_stage(name, example)
+        print(f"  {'example-' + name:15s} {r['seconds']:8.2f} s  ({r['files']} returns)  peak {r['peak_mb']:7.1f} MB")
     bin_dir = Path(sys.executable).parent
     parcli = [str(bin_dir / "parcli")] if (bin_dir / "parcli").exists() else [sys.executable, "-m", "parcli"]
     typer_start = startup([sys.executable, "-c", "import typer"])
@@ -247,15 +305,17 @@ def main() -> None:
         "version": startup([*parcli, "--version"]),
     }
     ratios = {
-        "merge_vs_calamine": results["merge"]["seconds"] / results["merge-floor"]["seconds"],
-        "merge_read_vs_calamine": results["merge"]["read_seconds"] / results["merge-floor"]["seconds"],
+        "merge_vs_floor": results["merge"]["seconds"] / results["merge-floor"]["seconds"],
+        "merge_read_vs_floor": results["merge"]["read_seconds"] / results["merge-floor"]["seconds"],
+        "example_merge_vs_floor": results["example-merge"]["seconds"] / results["example-merge-floor"]["seconds"],
         "generate_vs_xlsxwriter": results["generate"]["seconds"] / results["generate-floor"]["seconds"],
         "help_vs_import_typer": results["startup"]["help"] / typer_start,
         "version_vs_import_typer": results["startup"]["version"] / typer_start,
     }
     results["ratios"] = ratios
     targets = {
-        "merge_vs_calamine": 3,
+        "merge_vs_floor": 3,
+        "example_merge_vs_floor": 3,
         "generate_vs_xlsxwriter": 2,
         "help_vs_import_typer": 2,
         "version_vs_import_typer": 2,

@@ -669,7 +669,7 @@ def test_merge_keeps_the_others(
     assert found_set(rest) == ({("missing-return", None, None)} if case.status == "missing" else set())
     assert_messages_vietnamese(result.problems)
     for code, value in case.scores.items():
-        assert result.items[code].score == value
+        assert result.item_rows()[code].score == value
     if case.status == "ok":
         assert result.ok
 
@@ -694,7 +694,7 @@ def test_same_department_twice(make_return: MakeReturn, campaign: Campaign, retu
     assert [p for p in result.problems if p.slug != "duplicate-return"] == []
     assert_messages_vietnamese(result.problems)
     for leaf in campaign.department_by_id[DEPT].items:
-        item = result.items[leaf.code]
+        item = result.item_rows()[leaf.code]
         assert item.score is None and item.file is None
         assert item.status == "Trùng phiếu – chưa dùng"
     assert dept.score == 0
@@ -767,7 +767,7 @@ def test_text_from_returns_stays_text_in_the_consolidated_workbook(
     write_consolidated(result, out)
 
     assert copy_tree_bytes(returns_folder) == before
-    assert result.items[CHOICE].explanation == FORMULA_TEXT
+    assert result.item_rows()[CHOICE].explanation == FORMULA_TEXT
     ws = load_workbook(out)["Tổng hợp"]
     header = next(r for r in ws.iter_rows(max_row=10) if any(c.value == "Giải trình" for c in r))
     col = {c.value: c.column for c in header}

@@ -308,7 +308,7 @@ def test_corrected_feedback_copy_merges_clean(campaign: Campaign, round_: Round,
     assert dept_problems(fixed, INVALID_ID) == []
     assert [p.slug for p in fixed.problems] == ["missing-return"]
     for leaf in dept.items:
-        item = fixed.items[leaf.code]
+        item = fixed.item_rows()[leaf.code]
         assert (item.file, item.score) == (resent.name, Decimal(str(correct[leaf.code]["score"])))
     row = next(r for r in rows if r.department.id == INVALID_ID)
     assert (row.received, row.received_from, row.timing) == (date(2024, 1, 19), "phiếu", "late")
@@ -494,9 +494,9 @@ def test_later_cover_date_replaces_the_first_return(
         [second, first] if second < first else [first, second],
     )
     for leaf in dept.items:
-        assert result.items[leaf.code].file == second
-        assert result.items[leaf.code].score == Decimal(str(corrected[leaf.code]["score"]))
-    assert result.items[code].score == Decimal("0.5") != Decimal(str(round_.values[dept.id][code]["score"]))
+        assert result.item_rows()[leaf.code].file == second
+        assert result.item_rows()[leaf.code].score == Decimal(str(corrected[leaf.code]["score"]))
+    assert result.item_rows()[code].score == Decimal("0.5") != Decimal(str(round_.values[dept.id][code]["score"]))
     assert dept_problems(result, dept.id) == []
     row = next(r for r in rows if r.department.id == dept.id)
     assert (row.used, row.received, row.received_from, row.timing) == (second, date(2024, 1, 14), "phiếu", "on-time")
@@ -521,7 +521,7 @@ def test_newer_file_time_wins_without_cover_dates(
     (decision,) = result.decisions
     assert (decision.used, decision.others) == (newer, (older,))
     assert "thời gian tệp" in decision.reason and "13/01/2024 11:00" in decision.reason
-    assert result.items[code].score == Decimal(1) and result.items[code].file == newer
+    assert result.item_rows()[code].score == Decimal(1) and result.item_rows()[code].file == newer
     row = next(r for r in rows if r.department.id == dept.id)
     assert (row.status, row.received, row.received_from, row.timing) == ("ok", date(2024, 1, 13), "tệp", "on-time")
 
@@ -556,7 +556,7 @@ def test_same_date_and_close_file_times_are_ambiguous(
     for p in dups:
         assert a in p.message and b in p.message and "--pick" in p.message
     for leaf in dept.items:
-        item = result.items[leaf.code]
+        item = result.item_rows()[leaf.code]
         assert (item.file, item.score, item.status) == (None, None, "Trùng phiếu – chưa dùng")
     row = next(r for r in rows if r.department.id == dept.id)
     assert (row.status, row.used, row.timing, sorted(row.files)) == ("duplicate", None, None, sorted([a, b]))
@@ -577,7 +577,7 @@ def test_pick_resolves_the_ambiguity(campaign: Campaign, ambiguous: tuple[Path, 
     assert (outcome.status, outcome.used) == ("ok", b)
     assert result.decisions == [VersionDecision(dept.id, b, (a,), f"chọn theo --pick {b}")]
     assert not [p for p in result.problems if p.slug == "duplicate-return"]
-    assert {result.items[leaf.code].file for leaf in dept.items} == {b}
+    assert {result.item_rows()[leaf.code].file for leaf in dept.items} == {b}
 
     out, js = tmp_path / "tong-hop.xlsx", tmp_path / "merge.json"
     cli = invoke("merge", folder, "-o", out, "--pick", b, "--json", js)
@@ -619,7 +619,7 @@ def test_byte_identical_copies_are_one_return(campaign: Campaign, round_: Round,
     assert "SHA-256" in decision.reason
     assert dept_problems(result, dept.id) == []
     for code, typed in round_.values[dept.id].items():
-        assert result.items[code].score == Decimal(str(typed["score"]))
+        assert result.item_rows()[code].score == Decimal(str(typed["score"]))
 
 
 # --- 5. manifests -------------------------------------------------------------------------------

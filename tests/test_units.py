@@ -28,7 +28,8 @@ from parcli.cli import app
 from parcli.config.campaign import Campaign, Department, load_campaign
 from parcli.config.synthetic import catalogue_yaml
 from parcli.errors import CampaignError
-from parcli.results.consolidated_write import read_appraisals, write_consolidated
+from parcli.results.consolidated import read_appraisals
+from parcli.results.consolidated_write import write_consolidated
 from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
 from parcli.results.scoring import TIE_RULE, rank_units
 from parcli.rounds.scoring import layout
@@ -452,7 +453,7 @@ def test_appraisals_kept_on_their_own_unit_rows(camp: Campaign, remerged: tuple[
     assert result.ok
     assert carried == 2
     kept = read_appraisals(out, camp)
-    assert {k: (a.score, a.note) for k, a in kept.items()} == {f"{u}/{c}": v for (u, c), v in APPRAISALS.items()}
+    assert {k: (a.score, a.note) for k, a in kept.items()} == APPRAISALS
     wb = load_workbook(out, read_only=True)
     try:
         rows = [tuple(r) for r in wb[layout.SHEET_CONSOLIDATED].iter_rows(values_only=True)]
@@ -571,8 +572,7 @@ def test_tie_order_follows_vietnamese_alphabet(camp: Campaign, merged: tuple[Mer
     from parcli.results.scoring import compute_unit_scores
 
     renamed = _sort_key_campaign(camp, {"h-kim-dong": "UBND huyện Văn Lâm B", "h-tien-lu": "UBND huyện Ân Thi"})
-    maxima = {f"{u.id}/{leaf.code}": leaf.max_points for u in camp.departments for leaf in u.catalogue.leaves}
-    scores = compute_unit_scores(renamed, read_consolidated(merged[1], maxima))
+    scores = compute_unit_scores(renamed, read_consolidated(merged[1], camp))
     order = [r.unit_id for r in rank_units(renamed, scores)["huyen"]]
     assert order.index("h-tien-lu") < order.index("h-kim-dong")  # Ân Thi before Văn Lâm B (same %, same points)
 
@@ -846,8 +846,7 @@ def test_unit_survey_scores_complete_the_index(
     csv_path = tmp_path / "xhh.csv"
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    maxima = {f"{u.id}/{leaf.code}": leaf.max_points for u in camp.departments for leaf in u.catalogue.leaves}
-    without = compute_unit_scores(camp, read_consolidated(merged[1], maxima))[unit.id].index
+    without = compute_unit_scores(camp, read_consolidated(merged[1], camp))[unit.id].index
     context = build_ranking(camp, merged[1], survey=csv_path)
     row = next(r for g in context["groups"] for r in g["rows"] if r["id"] == unit.id)
     survey_points = sum((leaf.max_points / 2 for leaf in survey_leaves), Decimal(0))

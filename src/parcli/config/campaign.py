@@ -9,6 +9,7 @@ leaf must belong to exactly one department.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -185,6 +186,23 @@ class Department:
         return any(code == e or code.startswith(e + ".") for e in self.exempt)
 
 
+PROVINCE_SCOPE = "province"  # the one scope of a split campaign's consolidated data
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One scope of consolidated data: the province (split mode) or one unit (each-unit-scores)."""
+
+    id: str
+    catalogue: Catalogue
+    owner_of: Mapping[str, Department]  # self-assessed item code -> who scores it
+    unit: Department | None = None  # None: the province scope
+
+    def is_exempt(self, code: str) -> bool:
+        """True when the scope's unit is exempt from ``code``."""
+        return self.unit is not None and self.unit.is_exempt(code)
+
+
 @dataclass(frozen=True)
 class Campaign:
     """A loaded campaign with its catalogue and resolved assignment."""
@@ -252,6 +270,17 @@ class Campaign:
     def owner_of(self) -> dict[str, Department]:
         """The department that self-assesses each item code."""
         return {leaf.code: d for d in self.departments for leaf in d.items}
+
+    @cached_property
+    def scopes(self) -> tuple[Scope, ...]:
+        """The scopes of consolidated data: one per unit (each-unit-scores), else the province alone."""
+        if not self.is_units:
+            return (Scope(PROVINCE_SCOPE, self.catalogue, self.owner_of),)
+        return tuple(Scope(u.id, u.catalogue, {leaf.code: u for leaf in u.items}, u) for u in self.departments)
+
+    def scope_of(self, department_id: str | None) -> str:
+        """The scope a department's return feeds: its own (a unit) or the province."""
+        return (department_id or "") if self.is_units else PROVINCE_SCOPE
 
 
 def load_campaign(path: Path) -> Campaign:

@@ -1,22 +1,31 @@
-"""Reading a consolidated workbook back (the output of ``parcli merge``).
+"""Reading a consolidated workbook back (the output of ``parcli merge``), in both modes.
 
 The report is computed from this workbook: the accepted self-assessed scores
 merge wrote, and the appraised scores (*điểm thẩm định*) a reviewer typed in.
-Typed appraisals are validated here, cell by cell; an unusable one stops the
-report with a message naming the cell rather than being silently dropped.
+Rows are keyed by (scope, item code), as :mod:`parcli.rounds.scoring.merge`
+builds them: the single province scope of a split campaign, or one scope per
+unit. :func:`load_consolidated` reads the workbook once; :meth:`Consolidated.checked`
+validates the typed appraisals against a campaign, cell by cell (an unusable one
+stops the report with a message naming the cell rather than being silently
+dropped). :func:`read_appraisals` reads what a reviewer typed, as typed, for
+merge to carry it over. The writer is :mod:`parcli.results.consolidated_write`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parcli.errors import ConsolidatedError, InputNotFoundError
+from parcli.config.campaign import PROVINCE_SCOPE
+from parcli.errors import ConsolidatedError, InputNotFoundError, UsageError
 from parcli.numbers import fmt_points, to_decimal
 from parcli.rounds.scoring import layout
+
+if TYPE_CHECKING:
+    from parcli.config.campaign import Campaign
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,9 @@ class ConsolidatedItem:
     evidence: str
     status: str
     file: str
+    cell: str = ""  # where the appraised score is typed (``G12``)
+    appraised_problem: str = ""  # the appraised score is not a number (reported by :meth:`Consolidated.checked`)
+    score_problem: str = ""  # the self-assessed score was edited into something else than a number
 
 
 @dataclass(frozen=True)
@@ -49,14 +61,16 @@ class ConsolidatedDepartment:
 
 @dataclass
 class Consolidated:
-    """The content of a consolidated workbook."""
+    """The content of a consolidated workbook: item rows by scope, then by item code."""
 
     path: Path
     metadata: dict[str, str]
-    items: dict[str, ConsolidatedItem] = field(default_factory=dict)
+    rows: dict[str, dict[str, ConsolidatedItem]] = field(default_factory=dict)
     departments: dict[str, ConsolidatedDepartment] = field(default_factory=dict)
-    field_max: dict[str, Decimal] = field(default_factory=dict)
-    unit_items: dict[str, dict[str, ConsolidatedItem]] = field(default_factory=dict)  # each-unit-scores mode
+
+    def items(self, scope: str = PROVINCE_SCOPE) -> dict[str, ConsolidatedItem]:
+        """The rows of one scope (the province, or a unit id in each-unit-scores mode)."""
+        return self.rows.get(scope, {})
 
     @property
     def is_units(self) -> bool:
@@ -72,6 +86,48 @@ class Consolidated:
     def campaign_path(self) -> str | None:
         """Where the campaign file was when the workbook was merged."""
         return self.metadata.get("campaign_path") or None
+
+    def checked(self, campaign: Campaign | None = None) -> Consolidated:
+        """The rows of ``campaign``'s scopes and items only, with every typed appraisal checked.
+
+        Raises :class:`ConsolidatedError` listing every cell that is not a number,
+        or (with a campaign) an appraised score outside 0..max.
+        """
+        bad: list[str] = []
+        kept: dict[str, dict[str, ConsolidatedItem]] = {}
+        maxima = None if campaign is None else {s.id: s.catalogue.leaf_by_code for s in campaign.scopes}
+        for scope, items in self.rows.items():
+            leaves = None if maxima is None else maxima.get(scope)
+            if maxima is not None and leaves is None:
+                continue
+            for code, item in items.items():
+                leaf = None if leaves is None else leaves.get(code)
+                if leaves is not None and leaf is None:
+                    continue
+                kept.setdefault(scope, {})[code] = item
+                if item.appraised_problem:
+                    bad.append(item.appraised_problem)
+                top = leaf.max_points if leaf is not None else None
+                if item.appraised is not None and top is not None and not Decimal(0) <= item.appraised <= top:
+                    bad.append(
+                        f"{self.path.name} › {layout.SHEET_CONSOLIDATED} › {item.cell} (mục {code}): điểm thẩm định "
+                        f"{fmt_points(item.appraised)} phải từ 0 đến {fmt_points(top)}"
+                    )
+                if item.score_problem:
+                    bad.append(item.score_problem)
+        if bad:
+            raise ConsolidatedError(
+                "Bảng tổng hợp có ô không hợp lệ, cần sửa trước khi lập báo cáo:\n" + "\n".join(f"  - {b}" for b in bad)
+            )
+        return replace(self, rows=kept)
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    """What a reviewer typed into a consolidated workbook for one item (carried over as typed)."""
+
+    score: Any
+    note: Any
 
 
 _NOT_APPLICABLE_KEY = layout.label_key(layout.NOT_APPLICABLE)
@@ -104,31 +160,61 @@ def _number(value: Any) -> Decimal | None:
     return number
 
 
-def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> Consolidated:
-    """Read a consolidated workbook; check appraised scores against ``maxima`` (code → max points).
-
-    Raises :class:`ConsolidatedError` when the file is not a consolidated
-    workbook, or when appraised scores are not numbers within 0..max (every
-    bad cell is listed).
-    """
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
+def _open(path: Path, sheets: tuple[str, ...], unreadable: str) -> Any:
+    """The workbook through calamine (formulas typed into ``sheets`` still seen), else openpyxl."""
     from parcli.rounds.scoring.read import CalamineBook
+
+    wb: Any = CalamineBook.open(path, sheets)
+    if wb is None:
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=False)
+        except Exception as exc:
+            raise ConsolidatedError(unreadable.format(error=type(exc).__name__)) from exc
+    return wb
+
+
+def _item_table(wb: Any, labels: tuple[str, ...], required: tuple[str, ...]) -> tuple[list[tuple[Any, ...]], Any]:
+    """The rows of the "Tổng hợp" sheet and its header (None when not found)."""
+    rows = [tuple(r) for r in wb[layout.SHEET_CONSOLIDATED].iter_rows(values_only=True)]
+    return rows, layout.find_header(rows, labels, required)
+
+
+def read_consolidated(path: Path, campaign: Campaign | None = None) -> Consolidated:
+    """Read a consolidated workbook and check it (see :meth:`Consolidated.checked`)."""
+    return load_consolidated(path).checked(campaign)
+
+
+def consolidated_for(campaign: Campaign, consolidated: Path | Consolidated, hint: str = "") -> Consolidated:
+    """The consolidated data of ``campaign``, checked: read from a path, or as already read (read once).
+
+    Raises :class:`ConsolidatedError` for unusable cells and :class:`UsageError`
+    (followed by ``hint``) when the workbook was merged for another campaign.
+    """
+    data = load_consolidated(consolidated) if isinstance(consolidated, Path) else consolidated
+    data = data.checked(campaign)
+    if data.campaign_id != campaign.id:
+        raise UsageError(
+            f"Bảng tổng hợp {data.path.name} thuộc đợt “{data.campaign_id}”, không phải “{campaign.id}”.{hint}"
+        )
+    return data
+
+
+def load_consolidated(path: Path) -> Consolidated:
+    """Read a consolidated workbook of either mode, once; cells are checked later by :meth:`Consolidated.checked`.
+
+    Raises :class:`ConsolidatedError` when the file is not a consolidated workbook.
+    """
+    from parcli.rounds.scoring.read import read_metadata
 
     if not path.is_file():
         raise InputNotFoundError(f"Không tìm thấy bảng tổng hợp {path}.")
     # calamine reads the ~100,000 rows of a commune campaign in a fraction of openpyxl's time;
     # formulas typed into these sheets are still seen (and refused as appraisals)
-    wb: Any = CalamineBook.open(path, (layout.SHEET_CONSOLIDATED, layout.SHEET_DEPARTMENTS, layout.SHEET_META))
-    if wb is None:
-        try:
-            wb = load_workbook(path, read_only=True, data_only=False)
-        except Exception as exc:
-            raise ConsolidatedError(f"Không đọc được bảng tổng hợp {path} ({type(exc).__name__}).") from exc
+    sheets = (layout.SHEET_CONSOLIDATED, layout.SHEET_DEPARTMENTS, layout.SHEET_META)
+    wb = _open(path, sheets, f"Không đọc được bảng tổng hợp {path} ({{error}}).")
     try:
-        from parcli.rounds.scoring.read import read_metadata
-
         meta = read_metadata(wb)
         if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
             raise ConsolidatedError(f"{path.name} không phải bảng tổng hợp do parcli merge tạo ra.")
@@ -136,107 +222,158 @@ def read_consolidated(path: Path, maxima: dict[str, Decimal] | None = None) -> C
         sheet = layout.SHEET_CONSOLIDATED
         if sheet not in wb.sheetnames:
             raise ConsolidatedError(f"{path.name} thiếu trang tính “{sheet}”.")
-        rows = [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
         labels = layout.UNIT_CONSOLIDATED_HEADERS if result.is_units else layout.CONSOLIDATED_HEADERS
-        header = layout.find_header(rows, labels, labels)
+        rows, header = _item_table(wb, labels, labels)
         if header is None:
             raise ConsolidatedError(f"Không tìm thấy dòng tiêu đề đầy đủ trong {path.name} › {sheet}.")
-        col = {label: index - 1 for label, index in header.columns.items()}
-        bad: list[str] = []
-        for offset, row in enumerate(rows[header.row :], start=header.row + 1):
-            cells = list(row) + [None] * (len(labels) - len(row))
-            code = _text(cells[col[layout.HEADER_CODE]])
-            unit = _text(cells[col[layout.HEADER_UNIT_ID]]) if result.is_units else ""
-            key = f"{unit}/{code}" if unit else code
-            if not result.is_units and code and _text(cells[col[layout.HEADER_LEVEL]]) == layout.LEVEL_LABELS[1]:
-                try:
-                    field_max = _number(cells[col[layout.HEADER_MAX]])
-                except (InvalidOperation, ValueError):
-                    field_max = None
-                if field_max is not None:
-                    result.field_max[code] = field_max
-                continue
-            scored_by_label = _text(cells[col[layout.HEADER_SCORED_BY]])
-            if not code or not scored_by_label:
-                continue  # criterion rows with components carry no "Hình thức": they are group rows
-            if maxima is not None and key not in maxima:
-                continue
-            scored_by = next((k for k, v in layout.SCORED_BY_LABELS.items() if v == scored_by_label), "self")
-            try:
-                item_max = _number(cells[col[layout.HEADER_MAX]])
-            except (InvalidOperation, ValueError):
-                item_max = None
-            raw_score = cells[col[layout.HEADER_SCORE]]
-            status = _text(cells[col[layout.HEADER_ITEM_STATUS]])
-            not_applicable = status == layout.EXEMPT_STATUS or (
-                isinstance(raw_score, str) and layout.label_key(raw_score) == _NOT_APPLICABLE_KEY
-            )
-            raw_appraised = cells[col[layout.HEADER_APPRAISED]]
-            cell = f"{get_column_letter(col[layout.HEADER_APPRAISED] + 1)}{offset}"
-            try:
-                appraised = _number(raw_appraised)
-            except (InvalidOperation, ValueError):
-                bad.append(
-                    f"{path.name} › {sheet} › {cell} (mục {key}): điểm thẩm định “{raw_appraised}” không phải là số"
-                )
-                appraised = None
-            top = (maxima or {}).get(key)
-            if appraised is not None and top is not None and not Decimal(0) <= appraised <= top:
-                bad.append(
-                    f"{path.name} › {sheet} › {cell} (mục {code}): điểm thẩm định {fmt_points(appraised)} "
-                    f"phải từ 0 đến {fmt_points(top)}"
-                )
-            try:
-                score = None if not_applicable else _number(raw_score)
-            except (InvalidOperation, ValueError):
-                bad.append(
-                    f"{path.name} › {sheet} › {get_column_letter(col[layout.HEADER_SCORE] + 1)}{offset} "
-                    f"(mục {code}): điểm tự đánh giá “{raw_score}” đã bị sửa, không phải là số"
-                )
-                score = None
-            item = ConsolidatedItem(
-                code=code,
-                max_points=item_max,
-                scored_by=scored_by,
-                score=score,
-                not_applicable=not_applicable,
-                appraised=appraised,
-                appraisal_note=_text(cells[col[layout.HEADER_APPRAISAL_NOTE]]),
-                explanation=_text(cells[col[layout.HEADER_EXPLANATION]]),
-                evidence=_text(cells[col[layout.HEADER_EVIDENCE]]),
-                status=status,
-                file=_text(cells[col[layout.HEADER_FILE]]),
-            )
-            if result.is_units:
-                result.unit_items.setdefault(unit, {})[code] = item
-            else:
-                result.items[code] = item
-        if bad:
-            raise ConsolidatedError(
-                "Bảng tổng hợp có ô không hợp lệ, cần sửa trước khi lập báo cáo:\n" + "\n".join(f"  - {b}" for b in bad)
-            )
+        _read_items(result, rows, header, len(labels))
         if layout.SHEET_DEPARTMENTS in wb.sheetnames:
-            drows = [tuple(r) for r in wb[layout.SHEET_DEPARTMENTS].iter_rows(values_only=True)]
-            dh = layout.find_header(
-                drows, layout.DEPARTMENT_HEADERS, (layout.HEADER_DEPT_ID, layout.HEADER_STATUS_CODE)
-            )
-            if dh is not None:
-                dcol = {label: index - 1 for label, index in dh.columns.items()}
-
-                def get(row: tuple[Any, ...], label: str) -> Any:
-                    i = dcol.get(label)
-                    return row[i] if i is not None and i < len(row) else None
-
-                for row in drows[dh.row :]:
-                    dept_id = _text(get(row, layout.HEADER_DEPT_ID))
-                    if dept_id:
-                        result.departments[dept_id] = ConsolidatedDepartment(
-                            id=dept_id,
-                            status=_text(get(row, layout.HEADER_STATUS_CODE)),
-                            files=_text(get(row, layout.HEADER_FILES)),
-                            sent=_date(get(row, layout.HEADER_SENT)),
-                            received=_date(get(row, layout.HEADER_RECEIVED)),
-                        )
+            _read_departments(result, [tuple(r) for r in wb[layout.SHEET_DEPARTMENTS].iter_rows(values_only=True)])
         return result
+    finally:
+        wb.close()
+
+
+def _column_letter(index: int) -> str:
+    """``A`` for 1, ``AA`` for 27 (without importing openpyxl on the report path)."""
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, width: int) -> None:
+    col = {label: index - 1 for label, index in header.columns.items()}
+    c_unit = col.get(layout.HEADER_UNIT_ID)
+    c_level = col.get(layout.HEADER_LEVEL)
+    where = f"{result.path.name} › {layout.SHEET_CONSOLIDATED}"
+    appraised_letter = _column_letter(col[layout.HEADER_APPRAISED] + 1)
+    score_letter = _column_letter(col[layout.HEADER_SCORE] + 1)
+    for offset, row in enumerate(rows[header.row :], start=header.row + 1):
+        cells = list(row) + [None] * (width - len(row))
+        code = _text(cells[col[layout.HEADER_CODE]])
+        scope = _text(cells[c_unit]) if c_unit is not None else PROVINCE_SCOPE
+        key = code if scope == PROVINCE_SCOPE else f"{scope}/{code}"
+        if c_level is not None and code and _text(cells[c_level]) == layout.LEVEL_LABELS[1]:
+            continue  # a field's subtotal row
+        scored_by_label = _text(cells[col[layout.HEADER_SCORED_BY]])
+        if not code or not scored_by_label:
+            continue  # criterion rows with components carry no "Hình thức": they are group rows
+        scored_by = next((k for k, v in layout.SCORED_BY_LABELS.items() if v == scored_by_label), "self")
+        try:
+            item_max = _number(cells[col[layout.HEADER_MAX]])
+        except (InvalidOperation, ValueError):
+            item_max = None
+        raw_score = cells[col[layout.HEADER_SCORE]]
+        status = _text(cells[col[layout.HEADER_ITEM_STATUS]])
+        not_applicable = status == layout.EXEMPT_STATUS or (
+            isinstance(raw_score, str) and layout.label_key(raw_score) == _NOT_APPLICABLE_KEY
+        )
+        raw_appraised = cells[col[layout.HEADER_APPRAISED]]
+        cell = f"{appraised_letter}{offset}"
+        appraised_problem = score_problem = ""
+        try:
+            appraised = _number(raw_appraised)
+        except (InvalidOperation, ValueError):
+            appraised_problem = f"{where} › {cell} (mục {key}): điểm thẩm định “{raw_appraised}” không phải là số"
+            appraised = None
+        try:
+            score = None if not_applicable else _number(raw_score)
+        except (InvalidOperation, ValueError):
+            score_problem = (
+                f"{where} › {score_letter}{offset} (mục {code}): điểm tự đánh giá “{raw_score}” đã bị sửa, "
+                "không phải là số"
+            )
+            score = None
+        result.rows.setdefault(scope, {})[code] = ConsolidatedItem(
+            code=code,
+            max_points=item_max,
+            scored_by=scored_by,
+            score=score,
+            not_applicable=not_applicable,
+            appraised=appraised,
+            appraisal_note=_text(cells[col[layout.HEADER_APPRAISAL_NOTE]]),
+            explanation=_text(cells[col[layout.HEADER_EXPLANATION]]),
+            evidence=_text(cells[col[layout.HEADER_EVIDENCE]]),
+            status=status,
+            file=_text(cells[col[layout.HEADER_FILE]]),
+            cell=cell,
+            appraised_problem=appraised_problem,
+            score_problem=score_problem,
+        )
+
+
+def _read_departments(result: Consolidated, rows: list[tuple[Any, ...]]) -> None:
+    header = layout.find_header(rows, layout.DEPARTMENT_HEADERS, (layout.HEADER_DEPT_ID, layout.HEADER_STATUS_CODE))
+    if header is None:
+        return
+    col = {label: index - 1 for label, index in header.columns.items()}
+
+    def get(row: tuple[Any, ...], label: str) -> Any:
+        i = col.get(label)
+        return row[i] if i is not None and i < len(row) else None
+
+    for row in rows[header.row :]:
+        dept_id = _text(get(row, layout.HEADER_DEPT_ID))
+        if dept_id:
+            result.departments[dept_id] = ConsolidatedDepartment(
+                id=dept_id,
+                status=_text(get(row, layout.HEADER_STATUS_CODE)),
+                files=_text(get(row, layout.HEADER_FILES)),
+                sent=_date(get(row, layout.HEADER_SENT)),
+                received=_date(get(row, layout.HEADER_RECEIVED)),
+            )
+
+
+def read_appraisals(path: Path, campaign: Campaign) -> dict[tuple[str, str], Appraisal]:
+    """The appraised scores and notes typed into an existing consolidated workbook, by (scope, item code).
+
+    Values are kept as typed (merge writes them back, whatever they are). Raises
+    :class:`ConsolidatedError` when the file is not a consolidated workbook of this
+    campaign (it is then not overwritten).
+    """
+    from parcli.rounds.scoring.read import read_metadata
+
+    keep = "parcli không ghi đè"
+    wb = _open(
+        path,
+        (layout.SHEET_CONSOLIDATED, layout.SHEET_META),
+        f"Tệp {path} đã tồn tại nhưng không đọc được ({{error}}); {keep}. "
+        "Chọn tên khác với --out hoặc chuyển tệp đó đi.",
+    )
+    try:
+        meta = read_metadata(wb)
+        if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
+            raise ConsolidatedError(
+                f"Tệp {path} đã tồn tại và không phải bảng tổng hợp của parcli; {keep}. Chọn tên khác với --out."
+            )
+        if meta.get(layout.META_CAMPAIGN) != campaign.id:
+            raise ConsolidatedError(
+                f"Tệp {path} là bảng tổng hợp của đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải "
+                f"“{campaign.id}”; {keep}. Chọn tên khác với --out."
+            )
+        if layout.SHEET_CONSOLIDATED not in wb.sheetnames:
+            raise ConsolidatedError(f"Tệp {path} thiếu trang tính “{layout.SHEET_CONSOLIDATED}”; {keep}.")
+        rows, header = _item_table(
+            wb,
+            (*layout.CONSOLIDATED_HEADERS, layout.HEADER_UNIT_ID),
+            (layout.HEADER_CODE, layout.HEADER_APPRAISED, layout.HEADER_APPRAISAL_NOTE),
+        )
+        if header is None:
+            raise ConsolidatedError(f"Không tìm thấy dòng tiêu đề trong {path} › {layout.SHEET_CONSOLIDATED}; {keep}.")
+        c_code = header.columns[layout.HEADER_CODE] - 1
+        c_app = header.columns[layout.HEADER_APPRAISED] - 1
+        c_note = header.columns[layout.HEADER_APPRAISAL_NOTE] - 1
+        c_unit = header.columns.get(layout.HEADER_UNIT_ID)
+        out: dict[tuple[str, str], Appraisal] = {}
+        for row in rows[header.row :]:
+            if len(row) <= max(c_code, c_app, c_note) or row[c_code] is None:
+                continue
+            score, note = row[c_app], row[c_note]
+            if score not in (None, "") or note not in (None, ""):
+                scope = str(row[c_unit - 1] or "").strip() if c_unit is not None else PROVINCE_SCOPE
+                out[(scope, str(row[c_code]).strip())] = Appraisal(score=score, note=note)
+        return out
     finally:
         wb.close()

@@ -1,11 +1,20 @@
-"""Writing the consolidated workbook (and reading back the appraisals typed into it).
+"""Writing the consolidated workbook: one streaming writer (xlsxwriter, constant memory) for both modes.
 
 The workbook is parcli's output: it can be deleted and regenerated from the
-returns; appraisals typed into an earlier copy are carried over.
+returns; appraisals typed into an earlier copy are carried over (read back by
+:func:`parcli.results.consolidated.read_appraisals`).
+
+Rows are keyed by (scope, item code): a split campaign has the single province
+scope, an each-unit-scores campaign one scope per unit. The two modes differ
+only in the columns of the "Tổng hợp" sheet (:data:`PROVINCE_LAYOUT`,
+:data:`UNITS_LAYOUT`): the province table carries the level, the owner and
+subtotal rows per field and criterion; the units table is one long
+(unit × item) table made for filtering.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -13,221 +22,313 @@ from pathlib import Path
 from typing import Any
 
 from parcli import __version__, clock
-from parcli.config.campaign import Campaign
-from parcli.config.catalogue import Leaf
-from parcli.errors import ConsolidatedError
+from parcli.config.campaign import Campaign, Scope
+from parcli.config.catalogue import Catalogue, Leaf
 from parcli.files import atomic_path
+from parcli.results.consolidated import Appraisal, read_appraisals
 from parcli.rounds.scoring import layout
-from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, MergeResult
+from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, ItemRow, MergeResult
+
+# the colours of the consolidated workbook (the input yellow is the one departments type into)
+HEADER_FILL = "#D9E1F2"
+FIELD_FILL = "#DDEBF7"
+CRITERION_FILL = "#F2F2F2"
+BORDER_COLOUR = "#808080"
+FONT = {"font_name": "Times New Roman", "font_size": 11}
+
+_NOTE = (
+    f"Cột “{layout.HEADER_APPRAISED}” và “{layout.HEADER_APPRAISAL_NOTE}” dành cho thẩm định; "
+    "được giữ lại khi tổng hợp lại."
+)
 
 
 @dataclass(frozen=True)
-class Appraisal:
-    """What a reviewer typed into a consolidated workbook for one item."""
+class ConsolidatedLayout:
+    """The columns of the "Tổng hợp" sheet in one mode."""
 
-    score: Any
-    note: Any
-
-
-def appraisal_key(unit: str, code: str) -> str:
-    """Appraisals are matched by item code, and by unit in each-unit-scores mode."""
-    return f"{unit}/{code}" if unit else code
+    headers: tuple[str, ...]
+    widths: tuple[float, ...]
+    subtotals: bool  # a row per field and criterion above its items
+    ruled: bool  # borders on empty cells too (a short table to print; the long units table is for filtering)
+    note: str  # the line under the title, after the time stamp
 
 
-def read_appraisals(path: Path, campaign: Campaign) -> dict[str, Appraisal]:
-    """Read the appraised scores and notes typed into an existing consolidated workbook.
-
-    Raises :class:`ConsolidatedError` when the file is not a consolidated
-    workbook of this campaign (it is then not overwritten).
-    """
-    from openpyxl import load_workbook
-
-    from parcli.rounds.scoring.read import CalamineBook
-
-    wb: Any = CalamineBook.open(path, (layout.SHEET_CONSOLIDATED, layout.SHEET_META))
-    if wb is None:
-        try:
-            wb = load_workbook(path, read_only=True, data_only=False)
-        except Exception as exc:
-            raise ConsolidatedError(
-                f"Tệp {path} đã tồn tại nhưng không đọc được ({type(exc).__name__}); parcli không ghi đè. "
-                "Chọn tên khác với --out hoặc chuyển tệp đó đi."
-            ) from exc
-    try:
-        from parcli.rounds.scoring.read import read_metadata
-
-        meta = read_metadata(wb)
-        if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
-            raise ConsolidatedError(
-                f"Tệp {path} đã tồn tại và không phải bảng tổng hợp của parcli; parcli không ghi đè. "
-                "Chọn tên khác với --out."
-            )
-        if meta.get(layout.META_CAMPAIGN) != campaign.id:
-            raise ConsolidatedError(
-                f"Tệp {path} là bảng tổng hợp của đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải "
-                f"“{campaign.id}”; parcli không ghi đè. Chọn tên khác với --out."
-            )
-        if layout.SHEET_CONSOLIDATED not in wb.sheetnames:
-            raise ConsolidatedError(f"Tệp {path} thiếu trang tính “{layout.SHEET_CONSOLIDATED}”; parcli không ghi đè.")
-        ws = wb[layout.SHEET_CONSOLIDATED]
-        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-        header = layout.find_header(
-            rows,
-            (*layout.CONSOLIDATED_HEADERS, layout.HEADER_UNIT_ID),
-            (layout.HEADER_CODE, layout.HEADER_APPRAISED, layout.HEADER_APPRAISAL_NOTE),
-        )
-        if header is None:
-            raise ConsolidatedError(
-                f"Không tìm thấy dòng tiêu đề trong {path} › {layout.SHEET_CONSOLIDATED}; parcli không ghi đè."
-            )
-        c_code = header.columns[layout.HEADER_CODE] - 1
-        c_app = header.columns[layout.HEADER_APPRAISED] - 1
-        c_note = header.columns[layout.HEADER_APPRAISAL_NOTE] - 1
-        c_unit = header.columns.get(layout.HEADER_UNIT_ID)
-        out: dict[str, Appraisal] = {}
-        for row in rows[header.row :]:
-            if len(row) <= max(c_code, c_app, c_note) or row[c_code] is None:
-                continue
-            score, note = row[c_app], row[c_note]
-            if score not in (None, "") or note not in (None, ""):
-                unit = str(row[c_unit - 1] or "").strip() if c_unit is not None else ""
-                out[appraisal_key(unit, str(row[c_code]).strip())] = Appraisal(score=score, note=note)
-        return out
-    finally:
-        wb.close()
+PROVINCE_LAYOUT = ConsolidatedLayout(layout.CONSOLIDATED_HEADERS, layout.CONSOLIDATED_WIDTHS, True, True, ". " + _NOTE)
+UNITS_LAYOUT = ConsolidatedLayout(
+    layout.UNIT_CONSOLIDATED_HEADERS,
+    layout.UNIT_CONSOLIDATED_WIDTHS,
+    False,
+    False,
+    "; mỗi dòng là một mục của một đơn vị. " + _NOTE,
+)
+DEPARTMENT_WIDTHS = (8, 16, 38, 14, 10, 10, 11, 12, 8, 10, 40, 14, 14)
+PROBLEM_WIDTHS = (10, 22, 30, 28, 14, 8, 8, 80)
 
 
 def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None = None) -> int:
-    """Write the consolidated workbook atomically; return how many appraisals were carried over."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-    from openpyxl.utils import get_column_letter
+    """Write the consolidated workbook atomically; return how many appraisals were carried over.
+
+    Raises :class:`parcli.errors.ConsolidatedError` (and writes nothing) when ``out``
+    exists and is not a consolidated workbook of this campaign.
+    """
+    import xlsxwriter
 
     campaign = result.campaign
-    cat = campaign.catalogue
     appraisals = read_appraisals(out, campaign) if out.exists() else {}
     stamp = (now or clock.now()).replace(microsecond=0)
-    if campaign.is_units:
-        return _write_units_consolidated(result, out, appraisals, stamp)
-
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    font = Font(name="Times New Roman", size=11)
-    bold = Font(name="Times New Roman", size=11, bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    header_fill = PatternFill("solid", fgColor="D9E1F2")
-    field_fill = PatternFill("solid", fgColor="DDEBF7")
-    crit_fill = PatternFill("solid", fgColor="F2F2F2")
-    input_fill = PatternFill("solid", fgColor="FFF2CC")
-    unlocked = Protection(locked=False)
-
-    wb = Workbook()
-    wb.properties.created = wb.properties.modified = stamp.astimezone(UTC).replace(tzinfo=None)
-    ws = wb.active
-    assert ws is not None
-    ws.title = layout.SHEET_CONSOLIDATED
-    ws.cell(row=1, column=1, value=f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ — {campaign.model.title.upper()}").font = bold
-    ws.cell(
-        row=2,
-        column=1,
-        value=f"Tổng hợp lúc {stamp.strftime('%d/%m/%Y %H:%M')} (UTC) bằng parcli {__version__}. "
-        f"Cột “{layout.HEADER_APPRAISED}” và “{layout.HEADER_APPRAISAL_NOTE}” dành cho thẩm định; "
-        "được giữ lại khi tổng hợp lại.",
-    ).font = font
-    hr = layout.CONSOLIDATED_HEADER_ROW
-    col = {label: i for i, label in enumerate(layout.CONSOLIDATED_HEADERS, start=1)}
-    widths = dict(enumerate(layout.CONSOLIDATED_WIDTHS, start=1))
-    for label, i in col.items():
-        c = ws.cell(row=hr, column=i, value=label)
-        c.font, c.fill, c.border, c.alignment = bold, header_fill, border, wrap
-    for i, width in enumerate(layout.CONSOLIDATED_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-
-    def put_text(r: int, label: str, value: str | None) -> None:
-        c = ws.cell(row=r, column=col[label], value=value or None)
-        if value:
-            c.data_type = "s"  # text from returns stays text, never a formula
-
-    def put_num(r: int, label: str, value: Decimal | None) -> None:
-        if value is not None:
-            ws.cell(row=r, column=col[label], value=int(value) if value == value.to_integral_value() else float(value))
-
-    totals = result.totals()
-    field_scores = {f["code"]: f["score"] for f in totals["fields"]}
-    carried = 0
-    r = hr + 1
-    for f in cat.model.fields:
-        _style_row(ws, r, len(col), bold, field_fill, border, wrap)
-        put_text(r, layout.HEADER_CODE, f.code)
-        put_text(r, layout.HEADER_LEVEL, layout.LEVEL_LABELS[1])
-        put_text(r, layout.HEADER_TITLE, f.title)
-        put_num(r, layout.HEADER_MAX, f.max_points)
-        put_num(r, layout.HEADER_SCORE, field_scores[f.code])
-        r += 1
-        for c in f.criteria:
-            leaves = cat.leaves_under(c.code)
-            if c.components:
-                _style_row(ws, r, len(col), bold, crit_fill, border, wrap)
-                put_text(r, layout.HEADER_CODE, c.code)
-                put_text(r, layout.HEADER_LEVEL, layout.LEVEL_LABELS[2])
-                put_text(r, layout.HEADER_TITLE, c.title)
-                put_num(r, layout.HEADER_MAX, c.max_points)
-                put_num(
-                    r, layout.HEADER_SCORE, sum((result.items[x.code].score or Decimal(0) for x in leaves), Decimal(0))
-                )
-                r += 1
-            for leaf in leaves:
-                item = result.items[leaf.code]
-                _style_row(ws, r, len(col), font, None, border, wrap)
-                put_text(r, layout.HEADER_CODE, leaf.code)
-                put_text(r, layout.HEADER_LEVEL, layout.LEVEL_LABELS[3] if c.components else layout.LEVEL_LABELS[2])
-                put_text(r, layout.HEADER_TITLE, leaf.title)
-                put_num(r, layout.HEADER_MAX, leaf.max_points)
-                put_text(r, layout.HEADER_SCORED_BY, layout.SCORED_BY_LABELS[leaf.scored_by])
-                if item.not_applicable:
-                    put_text(r, layout.HEADER_SCORE, layout.NOT_APPLICABLE)
-                else:
-                    put_num(r, layout.HEADER_SCORE, item.score)
-                put_text(r, layout.HEADER_EXPLANATION, item.explanation)
-                put_text(r, layout.HEADER_EVIDENCE, item.evidence)
-                if leaf.is_self:
-                    dept = campaign.owner_of[leaf.code]
-                    put_text(r, layout.HEADER_DEPARTMENT, dept.name)
-                    put_text(r, layout.HEADER_APPENDIX, dept.appendix)
-                    for label in (layout.HEADER_APPRAISED, layout.HEADER_APPRAISAL_NOTE):
-                        cell = ws.cell(row=r, column=col[label])
-                        cell.protection = unlocked
-                        cell.fill = input_fill
-                    kept = appraisals.get(leaf.code)
-                    if kept is not None:
-                        carried += 1
-                        ws.cell(row=r, column=col[layout.HEADER_APPRAISED], value=kept.score)
-                        put_text(r, layout.HEADER_APPRAISAL_NOTE, None if kept.note is None else str(kept.note))
-                put_text(r, layout.HEADER_ITEM_STATUS, item.status)
-                put_text(r, layout.HEADER_FILE, item.file)
-                layout.fit_row_height(ws, r, widths)
-                r += 1
-    ws.freeze_panes = ws.cell(row=hr + 1, column=col[layout.HEADER_MAX])
-    ws.auto_filter.ref = f"A{hr}:{get_column_letter(len(col))}{r - 1}"
-    ws.print_title_rows = f"{hr}:{hr}"
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.protection.sheet = True
-    ws.protection.autoFilter = False
-    ws.protection.sort = False
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-
-    _write_departments(wb.create_sheet(layout.SHEET_DEPARTMENTS), result, bold, header_fill, border, wrap)
-    _write_problems(wb.create_sheet(layout.SHEET_PROBLEMS), result, bold, header_fill, border, wrap)
-    meta = wb.create_sheet(layout.SHEET_META)
-    for i, (key, value) in enumerate(_metadata_values(campaign, stamp).items(), start=1):
-        meta.cell(row=i, column=1, value=key)
-        meta.cell(row=i, column=2, value=value).data_type = "s"
-    meta.sheet_state = "hidden"
     with atomic_path(out) as tmp:
-        wb.save(tmp)
-    return carried
+        wb = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_format_properties": dict(FONT),
+            },
+        )
+        wb.set_properties({"created": stamp.astimezone(UTC).replace(tzinfo=None)})
+        sheet = _ItemSheet(wb, campaign, UNITS_LAYOUT if campaign.is_units else PROVINCE_LAYOUT, appraisals)
+        sheet.write(result, stamp)
+        formats = sheet.formats
+        departments = _departments(result)
+        _write_table(wb, formats, layout.SHEET_DEPARTMENTS, layout.DEPARTMENT_HEADERS, DEPARTMENT_WIDTHS, departments)
+        _write_table(wb, formats, layout.SHEET_PROBLEMS, layout.PROBLEM_HEADERS, PROBLEM_WIDTHS, _problems(result))
+        meta = wb.add_worksheet(layout.SHEET_META)
+        for r, (key, value) in enumerate(_metadata_values(campaign, stamp).items()):
+            meta.write_string(r, 0, key)
+            meta.write_string(r, 1, value)
+        meta.hide()
+        wb.close()
+    return sheet.carried
+
+
+def _formats(wb: Any) -> dict[str, Any]:
+    border = {"border": 1, "border_color": BORDER_COLOUR}
+    cell = {**border, "text_wrap": True, "valign": "top"}
+    return {
+        "title": wb.add_format({"bold": True}),
+        "header": wb.add_format({**cell, "bold": True, "pattern": 1, "bg_color": HEADER_FILL}),
+        "field": wb.add_format({**cell, "bold": True, "pattern": 1, "bg_color": FIELD_FILL}),
+        "criterion": wb.add_format({**cell, "bold": True, "pattern": 1, "bg_color": CRITERION_FILL}),
+        "cell": wb.add_format(cell),
+        "date": wb.add_format({**cell, "num_format": "dd/mm/yyyy"}),
+        "input": wb.add_format({**cell, "locked": False, "pattern": 1, "bg_color": "#" + layout.INPUT_FILL}),
+    }
+
+
+def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+    """One cell by type; text is always written as text (a value from a return never becomes a formula)."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, Decimal):
+        ws.write_number(row, col, int(value) if value == value.to_integral_value() else float(value), fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, datetime | date):
+        ws.write_datetime(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)
+
+
+def _num(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _lines(text: str, per_line: int) -> int:
+    """Lines a wrapped text takes (as :func:`parcli.rounds.scoring.layout.estimate_row_height` counts them)."""
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+LINE_POINTS = 15.75
+
+
+class _ItemSheet:
+    """The "Tổng hợp" sheet: a title, a header, then the rows of every scope, streamed.
+
+    A commune campaign writes ~100,000 rows: the cells that repeat per item (code,
+    title, maximum…) are prepared once per catalogue, each row only adds its own.
+    """
+
+    def __init__(self, wb: Any, campaign: Campaign, mode: ConsolidatedLayout, appraisals: dict[Any, Appraisal]):
+        self.campaign, self.mode, self.appraisals = campaign, mode, appraisals
+        self.formats = _formats(wb)
+        self.ws = wb.add_worksheet(layout.SHEET_CONSOLIDATED)
+        self.col = {label: i for i, label in enumerate(mode.headers)}
+        self.per_line = [max(int(w * 1.15), 1) for w in mode.widths]
+        self.input_cols = (self.col[layout.HEADER_APPRAISED], self.col[layout.HEADER_APPRAISAL_NOTE])
+        self.outlines: dict[str, list[tuple[str, Any, list[Any], int]]] = {}
+        self.carried = 0
+
+    def write(self, result: MergeResult, stamp: datetime) -> None:
+        """Write the whole sheet (rows in catalogue order, scope by scope)."""
+        ws, mode, f, col = self.ws, self.mode, self.formats, self.col
+        for i, width in enumerate(mode.widths):
+            ws.set_column(i, i, width)
+        title = f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ — {self.campaign.model.title.upper()}"
+        ws.write_string(0, 0, title, f["title"])
+        when = stamp.strftime("%d/%m/%Y %H:%M")
+        ws.write_string(1, 0, f"Tổng hợp lúc {when} (UTC) bằng parcli {__version__}{mode.note}")
+        header_row = layout.CONSOLIDATED_HEADER_ROW - 1
+        for c, label in enumerate(mode.headers):
+            ws.write_string(header_row, c, label, f["header"])
+        row = header_row + 1
+        c_score = col[layout.HEADER_SCORE]
+        for scope in self.campaign.scopes:
+            items = result.rows.get(scope.id, {})
+            unit = scope.unit
+            scope_cells = (
+                []
+                if unit is None
+                else [
+                    (col[label], value)
+                    for label, value in (
+                        (layout.HEADER_UNIT_ID, unit.id),
+                        (layout.HEADER_UNIT, unit.name),
+                        (layout.HEADER_GROUP, unit.group),
+                    )
+                    if label in col
+                ]
+            )
+            for kind, node, base, base_lines in self._outline(scope.catalogue):
+                cells = base.copy()
+                for c, value in scope_cells:
+                    cells[c] = value
+                if kind == "leaf":
+                    variable = self._fill(cells, scope, node, items[node.code])
+                    appraisable = cells[-1]
+                    cells.pop()
+                    self._fit(row, base_lines, variable)
+                    self._write(row, cells, f["cell"], appraisable)
+                else:
+                    leaves = scope.catalogue.leaves_under(node.code)
+                    cells[c_score] = _num(sum((items[x.code].score or Decimal(0) for x in leaves), Decimal(0)))
+                    self._write(row, cells, f[kind], False)
+                row += 1
+        ws.freeze_panes(header_row + 1, col[layout.HEADER_MAX])
+        ws.autofilter(header_row, 0, max(row - 1, header_row), len(mode.headers) - 1)
+        ws.repeat_rows(header_row)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
+
+    def _outline(self, cat: Catalogue) -> list[tuple[str, Any, list[Any], int]]:
+        """(kind, node, its constant cells, their wrapped lines) in catalogue order, once per catalogue."""
+        if cat.content_hash in self.outlines:
+            return self.outlines[cat.content_hash]
+        col, width = self.col, len(self.mode.headers)
+        out = []
+        for kind, node, level in _outline(cat, self.mode.subtotals):
+            cells: list[Any] = [None] * width
+            given = {
+                layout.HEADER_CODE: node.code,
+                layout.HEADER_LEVEL: level,
+                layout.HEADER_TITLE: node.title,
+                layout.HEADER_MAX: _num(node.max_points),
+            }
+            if kind == "leaf":
+                given[layout.HEADER_SCORED_BY] = layout.SCORED_BY_LABELS[node.scored_by]
+            for label, value in given.items():
+                if label in col:
+                    cells[col[label]] = value
+            out.append((kind, node, cells, self._lines(enumerate(cells))))
+        self.outlines[cat.content_hash] = out
+        return out
+
+    def _fill(self, cells: list[Any], scope: Scope, leaf: Leaf, item: ItemRow) -> list[tuple[int, Any]]:
+        """Put one item's own cells into ``cells`` (appending whether it is open for appraisal); return them."""
+        col = self.col
+        exempt = item.status == EXEMPT_STATUS
+        if item.not_applicable and not exempt:
+            score: Any = layout.NOT_APPLICABLE
+        else:
+            score = None if item.score is None else _num(item.score)
+        own: list[tuple[str, Any]] = [
+            (layout.HEADER_SCORE, score),
+            (layout.HEADER_EXPLANATION, item.explanation),
+            (layout.HEADER_EVIDENCE, item.evidence),
+            (layout.HEADER_ITEM_STATUS, item.status),
+            (layout.HEADER_FILE, item.file),
+        ]
+        appraisable = leaf.is_self and not exempt
+        if appraisable:
+            owner = scope.owner_of[leaf.code]
+            own += [(layout.HEADER_DEPARTMENT, owner.name), (layout.HEADER_APPENDIX, owner.appendix)]
+            kept = self.appraisals.get((scope.id, leaf.code))
+            if kept is not None:
+                self.carried += 1
+                note = None if kept.note is None else str(kept.note)
+                own += [(layout.HEADER_APPRAISED, kept.score), (layout.HEADER_APPRAISAL_NOTE, note)]
+        variable = [(col[label], value) for label, value in own if label in col]
+        for c, value in variable:
+            cells[c] = value
+        cells.append(appraisable)
+        return variable
+
+    def _lines(self, cells: Any) -> int:
+        lines = 1
+        for c, value in cells:
+            if type(value) is str and (len(value) > self.per_line[c] or "\n" in value) and value[:1] != "=":
+                lines = max(lines, _lines(value, self.per_line[c]))
+        return lines
+
+    def _fit(self, row: int, base_lines: int, variable: list[tuple[int, Any]]) -> None:
+        """A row height that shows all wrapped text (spreadsheet programs do not re-measure written rows)."""
+        lines = max(base_lines, self._lines(variable))
+        if lines > 1:
+            self.ws.set_row(row, round(lines * LINE_POINTS, 2))
+
+    def _write(self, row: int, cells: list[Any], fmt: Any, appraisable: bool) -> None:
+        ws, ruled = self.ws, self.mode.ruled
+        input_fmt = self.formats["input"]
+        for c, value in enumerate(cells):
+            this = input_fmt if appraisable and c in self.input_cols else fmt
+            if value is None or value == "":
+                if ruled or this is input_fmt:
+                    ws.write_blank(row, c, None, this)
+            elif type(value) is str:
+                ws.write_string(row, c, value, this)  # text from returns stays text, never a formula
+            elif type(value) is int or type(value) is float:
+                ws.write_number(row, c, value, this)
+            else:
+                _put(ws, row, c, value, this)
+
+
+def _outline(cat: Catalogue, subtotals: bool) -> Iterator[tuple[str, Any, str]]:
+    """(kind, node, level label) in catalogue order; with subtotals, each field and criterion with components first."""
+    for f in cat.model.fields:
+        if subtotals:
+            yield "field", f, layout.LEVEL_LABELS[1]
+        for c in f.criteria:
+            if subtotals and c.components:
+                yield "criterion", c, layout.LEVEL_LABELS[2]
+            level = layout.LEVEL_LABELS[3] if c.components else layout.LEVEL_LABELS[2]
+            for leaf in cat.leaves_under(c.code):
+                yield "leaf", leaf, level
+
+
+def _write_table(
+    wb: Any,
+    formats: dict[str, Any],
+    name: str,
+    headers: tuple[str, ...],
+    widths: tuple[int, ...],
+    rows: list[list[Any]],
+) -> None:
+    ws = wb.add_worksheet(name)
+    for c, label in enumerate(headers):
+        ws.set_column(c, c, widths[c])
+        ws.write_string(0, c, label, formats["header"])
+    for r, values in enumerate(rows, start=1):
+        for c, value in enumerate(values):
+            _put(ws, r, c, value, formats["date"] if isinstance(value, date) else formats["cell"])
+    ws.freeze_panes(1, 0)
+    if rows:
+        ws.autofilter(0, 0, len(rows), len(headers) - 1)
 
 
 def _metadata_values(campaign: Campaign, stamp: datetime) -> dict[str, str]:
@@ -245,174 +346,7 @@ def _metadata_values(campaign: Campaign, stamp: datetime) -> dict[str, str]:
     }
 
 
-def _write_units_consolidated(result: MergeResult, out: Path, appraisals: dict[str, Appraisal], stamp: datetime) -> int:
-    """each-unit-scores: one long table (unit × item), streamed row by row with xlsxwriter.
-
-    A province-wide commune campaign is ~100,000 rows: xlsxwriter's constant-memory
-    mode writes them several times faster than openpyxl and in flat memory.
-    """
-    import xlsxwriter
-
-    campaign = result.campaign
-    carried = 0
-    with atomic_path(out) as tmp:
-        wb = xlsxwriter.Workbook(
-            str(tmp),
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        bold = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
-        unlocked = wb.add_format({"locked": False, "bg_color": "#" + layout.INPUT_FILL})
-        ws = wb.add_worksheet(layout.SHEET_CONSOLIDATED)
-        for i, width in enumerate(layout.UNIT_CONSOLIDATED_WIDTHS):
-            ws.set_column(i, i, width)
-        ws.write_string(0, 0, f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ — {campaign.model.title.upper()}")
-        ws.write_string(
-            1,
-            0,
-            f"Tổng hợp lúc {stamp.strftime('%d/%m/%Y %H:%M')} (UTC) bằng parcli {__version__}; mỗi dòng là một mục "
-            f"của một đơn vị. Cột “{layout.HEADER_APPRAISED}” và “{layout.HEADER_APPRAISAL_NOTE}” dành cho thẩm "
-            "định; được giữ lại khi tổng hợp lại.",
-        )
-        header_row = 3
-        for col, label in enumerate(layout.UNIT_CONSOLIDATED_HEADERS):
-            ws.write_string(header_row, col, label, bold)
-        c_appraised = layout.UNIT_CONSOLIDATED_HEADERS.index(layout.HEADER_APPRAISED)
-        row = header_row + 1
-
-        def put(col: int, value: Any, fmt: Any = None) -> None:
-            if value is None or value == "":
-                if fmt is not None:
-                    ws.write_blank(row, col, None, fmt)
-                return
-            if isinstance(value, Decimal):
-                ws.write_number(row, col, int(value) if value == value.to_integral_value() else float(value), fmt)
-            elif isinstance(value, bool):
-                ws.write_boolean(row, col, value, fmt)
-            elif isinstance(value, int | float):
-                ws.write_number(row, col, value, fmt)
-            else:
-                ws.write_string(row, col, str(value), fmt)  # text from returns stays text, never a formula
-
-        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
-        # the per-item constants of each catalogue, computed once (a commune campaign repeats them 1,000 times)
-        constants: dict[str, list[tuple[Leaf, str, str, float, str]]] = {}
-        for unit in campaign.departments:
-            cat = unit.catalogue
-            if cat.id not in constants:
-                constants[cat.id] = [
-                    (leaf, leaf.code, leaf.title, float(leaf.max_points), layout.SCORED_BY_LABELS[leaf.scored_by])
-                    for leaf in cat.leaves
-                ]
-        c_rest = c_appraised + 2
-        for unit in campaign.departments:
-            rows = result.unit_items.get(unit.id, {})
-            unit_id, unit_name, group = unit.id, unit.name, unit.group or ""
-            for leaf, code, title, max_points, scored_by in constants[unit.catalogue.id]:
-                item = rows[code]
-                exempt = item.status == EXEMPT_STATUS
-                write_string(row, 0, unit_id)
-                write_string(row, 1, unit_name)
-                write_string(row, 2, group)
-                write_string(row, 3, code)
-                write_string(row, 4, title)
-                write_number(row, 5, max_points)
-                write_string(row, 6, scored_by)
-                if item.not_applicable and not exempt:
-                    write_string(row, 7, layout.NOT_APPLICABLE)
-                elif item.score is not None:
-                    write_number(row, 7, float(item.score))
-                if leaf.is_self and not exempt:
-                    kept = appraisals.get(appraisal_key(unit_id, code))
-                    if kept is None:
-                        write_blank(row, c_appraised, None, unlocked)
-                        write_blank(row, c_appraised + 1, None, unlocked)
-                    else:
-                        carried += 1
-                        put(c_appraised, kept.score, unlocked)
-                        put(c_appraised + 1, None if kept.note is None else str(kept.note), unlocked)
-                # text from returns stays text (write_string), never a formula
-                if item.explanation:
-                    write_string(row, c_rest, item.explanation)
-                if item.evidence:
-                    write_string(row, c_rest + 1, item.evidence)
-                write_string(row, c_rest + 2, item.status)
-                if item.file:
-                    write_string(row, c_rest + 3, item.file)
-                row += 1
-        ws.freeze_panes(header_row + 1, 3)
-        ws.autofilter(header_row, 0, max(row - 1, header_row), len(layout.UNIT_CONSOLIDATED_HEADERS) - 1)
-        ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
-
-        for name, headers, rows_ in (
-            (layout.SHEET_DEPARTMENTS, layout.DEPARTMENT_HEADERS, _department_rows(result)),
-            (layout.SHEET_PROBLEMS, layout.PROBLEM_HEADERS, _problem_rows(result)),
-        ):
-            sheet = wb.add_worksheet(name)
-            date_format = wb.add_format({"num_format": "dd/mm/yyyy"})
-            for col, label in enumerate(headers):
-                sheet.write_string(0, col, label, bold)
-            for r, values in enumerate(rows_, start=1):
-                for col, value in enumerate(values):
-                    if value is None:
-                        continue
-                    if isinstance(value, date):
-                        sheet.write_datetime(r, col, datetime(value.year, value.month, value.day), date_format)
-                    elif isinstance(value, int | float):
-                        sheet.write_number(r, col, value)
-                    else:
-                        sheet.write_string(r, col, str(value))
-        meta = wb.add_worksheet(layout.SHEET_META)
-        for r, (key, value) in enumerate(_metadata_values(campaign, stamp).items()):
-            meta.write_string(r, 0, key)
-            meta.write_string(r, 1, value)
-        meta.hide()
-        wb.close()
-    return carried
-
-
-def _style_row(ws: Any, r: int, ncols: int, font: Any, fill: Any, border: Any, wrap: Any) -> None:
-    for i in range(1, ncols + 1):
-        c = ws.cell(row=r, column=i)
-        c.font, c.border, c.alignment = font, border, wrap
-        if fill is not None:
-            c.fill = fill
-
-
-def _write_table(
-    ws: Any,
-    headers: tuple[str, ...],
-    rows: list[list[Any]],
-    widths: list[int],
-    bold: Any,
-    fill: Any,
-    border: Any,
-    wrap: Any,
-) -> None:
-    from openpyxl.utils import get_column_letter
-
-    for i, label in enumerate(headers, start=1):
-        c = ws.cell(row=1, column=i, value=label)
-        c.font, c.fill, c.border, c.alignment = bold, fill, border, wrap
-        ws.column_dimensions[get_column_letter(i)].width = widths[i - 1]
-    for r, values in enumerate(rows, start=2):
-        for i, value in enumerate(values, start=1):
-            c = ws.cell(row=r, column=i, value=value)
-            if isinstance(value, str):
-                c.data_type = "s"
-            elif isinstance(value, date):
-                c.number_format = "DD/MM/YYYY"
-            c.border, c.alignment = border, wrap
-    ws.freeze_panes = "A2"
-    if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-
-
-def _department_rows(result: MergeResult) -> list[list[Any]]:
+def _departments(result: MergeResult) -> list[list[Any]]:
     rows = []
     for d in result.departments:
         dept = d.department
@@ -436,7 +370,7 @@ def _department_rows(result: MergeResult) -> list[list[Any]]:
     return rows
 
 
-def _problem_rows(result: MergeResult) -> list[list[Any]]:
+def _problems(result: MergeResult) -> list[list[Any]]:
     names = {d.id: d.name for d in result.campaign.departments}
     return [
         [
@@ -451,12 +385,3 @@ def _problem_rows(result: MergeResult) -> list[list[Any]]:
         ]
         for p in result.problems
     ]
-
-
-def _write_departments(ws: Any, result: MergeResult, *style: Any) -> None:
-    rows = _department_rows(result)
-    _write_table(ws, layout.DEPARTMENT_HEADERS, rows, [8, 16, 38, 14, 10, 10, 11, 12, 8, 10, 40, 14, 14], *style)
-
-
-def _write_problems(ws: Any, result: MergeResult, *style: Any) -> None:
-    _write_table(ws, layout.PROBLEM_HEADERS, _problem_rows(result), [10, 22, 30, 28, 14, 8, 8, 80], *style)

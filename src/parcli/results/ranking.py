@@ -17,8 +17,9 @@ from parcli.config.campaign import Band, Campaign
 from parcli.errors import UsageError
 from parcli.numbers import ROUNDING_RULE
 from parcli.render import output_format, render, render_each, template_name
-from parcli.results.consolidated import read_consolidated
+from parcli.results.consolidated import Consolidated, consolidated_for
 from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
+from parcli.results.survey_scores import load_unit_survey
 
 BAND_COLOURS = ("C6EFCE", "E2F0D9", "FFF2CC", "FCE4D6", "FFC7CE")  # best band first
 NO_COLOUR = "EDEDED"
@@ -103,19 +104,16 @@ def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_
 
 
 def build_ranking(
-    campaign: Campaign, consolidated: Path, *, today: date | None = None, survey: Path | None = None
+    campaign: Campaign, consolidated: Path | Consolidated, *, today: date | None = None, survey: Path | None = None
 ) -> dict[str, Any]:
-    """Plain data for the ranking report and the unit sheets (``survey``: a CSV unit,code,points)."""
+    """Plain data for the ranking report and the unit sheets (``survey``: a CSV unit,code,points).
+
+    ``consolidated`` is the workbook merge wrote, or its content already read
+    with :func:`~parcli.results.consolidated.load_consolidated` (it is then not read again).
+    """
     if not campaign.is_units:
         raise UsageError("Xếp hạng chỉ dùng cho kế hoạch chế độ each-unit-scores.")
-    maxima = {f"{u.id}/{leaf.code}": leaf.max_points for u in campaign.departments for leaf in u.catalogue.leaves}
-    data = read_consolidated(consolidated, maxima)
-    if data.campaign_id != campaign.id:
-        raise UsageError(
-            f"Bảng tổng hợp {consolidated.name} thuộc đợt “{data.campaign_id}”, không phải “{campaign.id}”."
-        )
-    from parcli.results.report import load_unit_survey
-
+    data = consolidated_for(campaign, consolidated)
     survey_scores = load_unit_survey(survey, campaign) if survey else None
     unit_scores = compute_unit_scores(campaign, data, survey_scores)
     ranks = rank_units(campaign, unit_scores)
@@ -156,7 +154,7 @@ def build_ranking(
         "bands": bands,
         "tie_rule": TIE_RULE,
         "rounding_rule": ROUNDING_RULE,
-        "source_file": consolidated.name,
+        "source_file": data.path.name,
         "generated": day,
         "tool": f"parcli {__version__}",
     }

@@ -8,30 +8,22 @@ scores and last year's consolidated workbook), computes the scores with
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from parcli import __version__, clock
 from parcli.config.campaign import Campaign
-from parcli.config.catalogue import Leaf
-from parcli.config.yamlio import YamlSyntaxError, parse_yaml
-from parcli.errors import ParcliError, UsageError
-from parcli.numbers import ROUNDING_RULE, fmt_points
+from parcli.numbers import ROUNDING_RULE
 from parcli.render import DocxImage, find_template, output_format, render, render_string
-from parcli.results.consolidated import Consolidated, read_consolidated
+from parcli.results.consolidated import Consolidated, consolidated_for, read_consolidated
 from parcli.results.scoring import Scores, Totals, compute_scores
 from parcli.results.status import timing_of
+from parcli.results.survey_scores import load_survey
 
 TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2", "docx": "report.docx"}
-
-
-class SurveyError(ParcliError):
-    """The survey scores file cannot be used."""
 
 
 @dataclass
@@ -40,126 +32,6 @@ class ReportData:
 
     context: dict[str, Any]
     scores: Scores
-
-
-def _survey_points(where: str, leaf: Leaf, value: Any, problems: list[str]) -> Decimal | None:
-    """One survey score as typed (decimal comma accepted); None, with a problem noted, when not a number.
-
-    A number outside 0..max is noted too but still returned, so that every mistake of the file is listed.
-    """
-    try:
-        points = Decimal(str(value).strip().replace(",", "."))
-        if not points.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        problems.append(f"{where}: điểm “{value}” của mục {leaf.code} không phải là số")
-        return None
-    if not Decimal(0) <= points <= leaf.max_points:
-        problems.append(
-            f"{where}: điểm {fmt_points(points)} của mục {leaf.code} phải từ 0 đến {fmt_points(leaf.max_points)}"
-        )
-    return points
-
-
-def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
-    """Read survey scores (CSV ``code,points`` or YAML ``code: points``); every survey item must be given."""
-    if not path.is_file():
-        raise SurveyError(f"Không tìm thấy tệp điểm điều tra xã hội học {path}.")
-    text = path.read_text(encoding="utf-8-sig")
-    raw: list[tuple[str, str, Any]] = []  # (where, code, value)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        try:
-            data = parse_yaml(text)
-        except YamlSyntaxError as exc:
-            raise SurveyError(f"{path.name}: {exc.message}") from None
-        if not isinstance(data, dict):
-            raise SurveyError(f'{path.name}: cần một bảng mã mục: điểm, ví dụ  "1.5.3": 0.75')
-        raw = [(f"{path.name} › {k}", str(k).strip(), v) for k, v in data.items()]
-    else:
-        # Excel on a Vietnamese system saves CSV with ";" (the comma is the decimal sign)
-        first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-        delimiter = ";" if ";" in first else ","
-        for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-            if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
-                continue
-            if not raw and not any(ch.isdigit() for ch in row[0]):  # a header line
-                continue
-            extra = [cell for cell in row[2:] if cell.strip()]
-            if len(row) < 2 or extra:
-                raise SurveyError(
-                    f"{path.name} dòng {lineno}: cần đúng hai cột mã mục và điểm (đọc được {len(row)} cột). "
-                    "Nếu điểm có dấu phẩy thập phân, dùng dấu chấm phẩy để ngăn cột hoặc đặt điểm trong ngoặc kép."
-                )
-            raw.append((f"{path.name} dòng {lineno}", row[0].strip(), row[1].strip()))
-    if not raw:
-        raise SurveyError(f"{path.name}: không có điểm nào (cần các dòng mã mục,điểm).")
-    leaves = campaign.catalogue.leaf_by_code
-    problems: list[str] = []
-    scores: dict[str, Decimal] = {}
-    for where, code, value in raw:
-        leaf = leaves.get(code)
-        if leaf is None or leaf.is_self:
-            problems.append(f"{where}: mục {code} không phải mục điều tra xã hội học của bộ tiêu chí")
-            continue
-        points = _survey_points(where, leaf, value, problems)
-        if points is not None:
-            scores[code] = points
-    missing = [leaf.code for leaf in campaign.catalogue.leaves if not leaf.is_self and leaf.code not in scores]
-    if missing:
-        problems.append(f"{path.name}: thiếu điểm các mục điều tra xã hội học {', '.join(missing)}")
-    if problems:
-        raise SurveyError("Tệp điểm điều tra xã hội học không hợp lệ:\n" + "\n".join(f"  - {p}" for p in problems))
-    return scores
-
-
-def load_unit_survey(path: Path, campaign: Campaign) -> dict[str, dict[str, Decimal]]:
-    """each-unit-scores: survey scores per unit, a CSV ``unit,code,points`` (``,`` or ``;``).
-
-    A unit that appears must have every survey item of its catalogue (not exempt);
-    units that do not appear keep their survey part pending.
-    """
-    if not path.is_file():
-        raise SurveyError(f"Không tìm thấy tệp điểm điều tra xã hội học {path}.")
-    text = path.read_text(encoding="utf-8-sig")
-    first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-    delimiter = ";" if ";" in first else ","
-    problems: list[str] = []
-    scores: dict[str, dict[str, Decimal]] = {}
-    for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
-            continue
-        if not scores and not problems and len(row) >= 2 and not any(ch.isdigit() for ch in row[1]):
-            continue  # a header line
-        where = f"{path.name} dòng {lineno}"
-        if len([c for c in row if c.strip()]) != 3:
-            problems.append(f"{where}: cần đúng ba cột mã đơn vị, mã mục, điểm")
-            continue
-        unit_id, code, value = (c.strip() for c in row[:3])
-        unit = campaign.department_by_id.get(unit_id)
-        if unit is None:
-            problems.append(f"{where}: đơn vị “{unit_id}” không có trong kế hoạch")
-            continue
-        leaf = unit.catalogue.leaf_by_code.get(code)
-        if leaf is None or leaf.is_self or unit.is_exempt(code):
-            problems.append(f"{where}: mục {code} không phải mục điều tra xã hội học của {unit.name}")
-            continue
-        points = _survey_points(where, leaf, value, problems)
-        if points is not None:
-            scores.setdefault(unit_id, {})[code] = points
-    for unit_id, given in scores.items():
-        unit = campaign.department_by_id[unit_id]
-        missing = [
-            leaf.code
-            for leaf in unit.catalogue.leaves
-            if not leaf.is_self and not unit.is_exempt(leaf.code) and leaf.code not in given
-        ]
-        if missing:
-            problems.append(f"{path.name}: {unit.name} thiếu điểm các mục điều tra xã hội học {', '.join(missing)}")
-    if not scores and not problems:
-        problems.append(f"{path.name}: không có điểm nào (cần các dòng mã đơn vị,mã mục,điểm)")
-    if problems:
-        raise SurveyError("Tệp điểm điều tra xã hội học không hợp lệ:\n" + "\n".join(f"  - {p}" for p in problems))
-    return scores
 
 
 def _totals(t: Totals) -> dict[str, Any]:
@@ -193,7 +65,7 @@ def _previous_fields(previous: Consolidated) -> dict[str, dict[str, Decimal | No
 
     sums: dict[str, Decimal] = {}
     maxima: dict[str, Decimal] = {}
-    for item in previous.items.values():
+    for item in previous.items().values():
         if item.scored_by != "self" or item.not_applicable:
             continue
         field_code = item.code.split(".")[0]
@@ -236,20 +108,19 @@ def _chart(fields: list[dict[str, Any]]) -> dict[str, Any]:
 
 def build_report(
     campaign: Campaign,
-    consolidated: Path,
+    consolidated: Path | Consolidated,
     *,
     survey: Path | None = None,
     previous: Path | None = None,
     today: date | None = None,
 ) -> ReportData:
-    """Compute the scores and the plain data every report template renders."""
+    """Compute the scores and the plain data every report template renders.
+
+    ``consolidated`` is the workbook merge wrote, or its content already read
+    with :func:`~parcli.results.consolidated.load_consolidated` (it is then not read again).
+    """
     cat = campaign.catalogue
-    data = read_consolidated(consolidated, {leaf.code: leaf.max_points for leaf in cat.leaves})
-    if data.campaign_id != campaign.id:
-        raise UsageError(
-            f"Bảng tổng hợp {consolidated.name} thuộc đợt “{data.campaign_id}”, không phải "
-            f"“{campaign.id}”. Chọn đúng kế hoạch với --campaign."
-        )
+    data = consolidated_for(campaign, consolidated, " Chọn đúng kế hoạch với --campaign.")
     survey_scores = load_survey(survey, campaign) if survey else None
     scores = compute_scores(campaign, data, survey_scores)
     prev = _previous_fields(read_consolidated(previous)) if previous else None
@@ -358,7 +229,7 @@ def build_report(
         "departments": departments,
         "survey_given": survey_scores is not None,
         "rounding_rule": ROUNDING_RULE,
-        "source_file": consolidated.name,
+        "source_file": data.path.name,
         "generated": day,
         "tool": f"parcli {__version__}",
     }

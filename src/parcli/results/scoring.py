@@ -13,12 +13,12 @@ the project's single rounding rule.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parcli.config.campaign import Band, Campaign
-from parcli.config.catalogue import Catalogue, Leaf
+from parcli.config.campaign import Band, Campaign, Scope
+from parcli.config.catalogue import Leaf
 from parcli.numbers import percent
 from parcli.results.consolidated import Consolidated, ConsolidatedItem
 
@@ -161,12 +161,10 @@ class Scores:
         return [i for i in self.items.values() if i.leaf.is_self and i.final is None and not i.not_applicable]
 
 
-def compute_scores(campaign: Campaign, data: Consolidated, survey: dict[str, Decimal] | None = None) -> Scores:
-    """Compute item, criterion, field, department and index scores of a split campaign."""
-    owner = {code: d.id for code, d in campaign.owner_of.items()}
-    return score_catalogue(
-        campaign.catalogue, data.items, owner, survey, [d.id for d in campaign.departments], lambda _code: False
-    )
+def compute_scores(campaign: Campaign, data: Consolidated, survey: Mapping[str, Decimal] | None = None) -> Scores:
+    """Compute item, criterion, field, department and index scores of a split campaign (its province scope)."""
+    (scope,) = campaign.scopes
+    return score_scope(scope, data.items(scope.id), survey, [d.id for d in campaign.departments])
 
 
 def compute_unit_scores(
@@ -177,24 +175,22 @@ def compute_unit_scores(
     ``survey`` gives, per unit id, the survey items' points; a unit without them
     keeps its survey part pending (its percentage is of the self-assessed part).
     """
-    out: dict[str, Scores] = {}
-    for unit in campaign.departments:
-        rows = data.unit_items.get(unit.id, {})
-        owner = {leaf.code: unit.id for leaf in unit.items}
-        unit_survey = (survey or {}).get(unit.id)
-        out[unit.id] = score_catalogue(unit.catalogue, rows, owner, unit_survey, [unit.id], unit.is_exempt)
-    return out
+    return {
+        scope.id: score_scope(scope, data.items(scope.id), (survey or {}).get(scope.id), [scope.id])
+        for scope in campaign.scopes
+    }
 
 
-def score_catalogue(
-    cat: Catalogue,
+def score_scope(
+    scope: Scope,
     rows: Mapping[str, ConsolidatedItem],
-    owner: Mapping[str, str],
     survey: Mapping[str, Decimal] | None,
     department_ids: list[str],
-    exempt: Callable[[str], bool],
 ) -> Scores:
-    """The core: score one catalogue from its consolidated rows (exempt items count as not applicable)."""
+    """The core: score one scope's catalogue from its consolidated rows (exempt items count as not applicable)."""
+    cat = scope.catalogue
+    exempt = scope.is_exempt
+    owner = {code: d.id for code, d in scope.owner_of.items()}
     items: dict[str, ItemScore] = {}
     for leaf in cat.leaves:
         row = rows.get(leaf.code)
@@ -275,7 +271,7 @@ def rank_units(campaign: Campaign, unit_scores: dict[str, Scores]) -> dict[str, 
             key=lambda u: (
                 -(unit_scores[u.id].index.percent or ZERO),
                 -unit_scores[u.id].index.final,
-                layout_key(u.name),
+                vietnamese_sort_key(u.name),
             )
         )
         rows: list[RankRow] = []
@@ -287,7 +283,7 @@ def rank_units(campaign: Campaign, unit_scores: dict[str, Scores]) -> dict[str, 
                 rank = position
                 previous = pct
             rows.append(RankRow(unit.id, rank, pct, band_of(pct, campaign.bands), unit_scores[unit.id]))
-        for unit in sorted(unscored, key=lambda u: layout_key(u.name)):
+        for unit in sorted(unscored, key=lambda u: vietnamese_sort_key(u.name)):
             rows.append(RankRow(unit.id, None, None, None, unit_scores[unit.id]))
         out[group.id] = rows
     return out
@@ -305,7 +301,7 @@ _VN_VARIANTS = {
 }
 
 
-def layout_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def vietnamese_sort_key(name: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Vietnamese alphabetical order: a ă â b c d đ e ê …; letters first, then tones (ngang … nặng)."""
     import unicodedata
 

@@ -66,12 +66,11 @@ class MergeResult:
     campaign: Campaign
     returns: list[ReturnResult] = field(default_factory=list)
     departments: list[DepartmentResult] = field(default_factory=list)
-    items: dict[str, ItemRow] = field(default_factory=dict)
+    rows: dict[str, dict[str, ItemRow]] = field(default_factory=dict)  # scope -> item code -> row
     problems: list[Problem] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     decisions: list[VersionDecision] = field(default_factory=list)
     unmatched_picks: list[str] = field(default_factory=list)
-    unit_items: dict[str, dict[str, ItemRow]] = field(default_factory=dict)  # each-unit-scores mode
 
     @property
     def ok(self) -> bool:
@@ -88,16 +87,14 @@ class MergeResult:
         return manifest_inputs(self.returns, self.departments, role="return", owner_key="department", extra=supplied)
 
     def item_rows(self, department_id: str | None = None) -> dict[str, ItemRow]:
-        """The consolidated rows: of the whole catalogue (split mode) or of one unit (each-unit-scores)."""
-        if self.campaign.is_units:
-            return self.unit_items.get(department_id or "", {})
-        return self.items
+        """The consolidated rows of the scope a department feeds: the province's, or its own as a unit."""
+        return self.rows.get(self.campaign.scope_of(department_id), {})
 
     def unit_totals(self) -> list[dict[str, Any]]:
         """each-unit-scores: accepted self-assessed score and applicable self maximum per unit."""
         out = []
         for unit in self.campaign.departments:
-            rows = self.unit_items.get(unit.id, {})
+            rows = self.item_rows(unit.id)
             out.append(
                 {
                     "id": unit.id,
@@ -121,11 +118,12 @@ class MergeResult:
                 "units": units,
             }
         cat = self.campaign.catalogue
+        rows = self.item_rows()
         fields = []
         overall = Decimal(0)
         for f in cat.model.fields:
             leaves = cat.leaves_under(f.code)
-            score = sum((self.items[leaf.code].score or Decimal(0) for leaf in leaves if leaf.is_self), Decimal(0))
+            score = sum((rows[leaf.code].score or Decimal(0) for leaf in leaves if leaf.is_self), Decimal(0))
             self_max = sum((leaf.max_points for leaf in leaves if leaf.is_self), Decimal(0))
             overall += score
             fields.append({"code": f.code, "title": f.title, "max": f.max_points, "self_max": self_max, "score": score})
@@ -295,25 +293,17 @@ def _build_item_rows(
     result: MergeResult, outcomes: dict[str, DepartmentResult], chosen: dict[str, ReturnResult]
 ) -> None:
     """The consolidated item rows from the returns that count."""
-    campaign = result.campaign
-    if campaign.is_units:
-        for unit in campaign.departments:
-            rows: dict[str, ItemRow] = {}
-            for leaf in unit.catalogue.leaves:
-                if not leaf.is_self:
-                    rows[leaf.code] = ItemRow(leaf.code, None, False, "", "", "Điều tra XHH", None)
-                elif unit.is_exempt(leaf.code):
-                    rows[leaf.code] = ItemRow(leaf.code, None, True, "", "", EXEMPT_STATUS, None)
-                else:
-                    rows[leaf.code] = _item_row(leaf.code, outcomes[unit.id], chosen.get(unit.id))
-            result.unit_items[unit.id] = rows
-        return
-    for leaf in campaign.catalogue.leaves:
-        if not leaf.is_self:
-            result.items[leaf.code] = ItemRow(leaf.code, None, False, "", "", "Điều tra XHH", None)
-            continue
-        dept = campaign.owner_of[leaf.code]
-        result.items[leaf.code] = _item_row(leaf.code, outcomes[dept.id], chosen.get(dept.id))
+    for scope in result.campaign.scopes:
+        rows: dict[str, ItemRow] = {}
+        for leaf in scope.catalogue.leaves:
+            if not leaf.is_self:
+                rows[leaf.code] = ItemRow(leaf.code, None, False, "", "", "Điều tra XHH", None)
+            elif scope.is_exempt(leaf.code):
+                rows[leaf.code] = ItemRow(leaf.code, None, True, "", "", EXEMPT_STATUS, None)
+            else:
+                owner = scope.owner_of[leaf.code].id
+                rows[leaf.code] = _item_row(leaf.code, outcomes[owner], chosen.get(owner))
+        result.rows[scope.id] = rows
 
 
 EXEMPT_STATUS = layout.EXEMPT_STATUS
