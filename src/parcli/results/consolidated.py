@@ -162,7 +162,7 @@ def _number(value: Any) -> Decimal | None:
 
 def _open(path: Path, sheets: tuple[str, ...], unreadable: str) -> Any:
     """The workbook through calamine (formulas typed into ``sheets`` still seen), else openpyxl."""
-    from parcli.rounds.scoring.read import CalamineBook
+    from parcli.xlsx.open import CalamineBook
 
     wb: Any = CalamineBook.open(path, sheets)
     if wb is None:

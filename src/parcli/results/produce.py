@@ -19,6 +19,7 @@ from parcli.errors import UsageError
 
 if TYPE_CHECKING:
     from parcli.config.campaign import Campaign
+    from parcli.results.consolidated import Consolidated
     from parcli.results.report import ReportData
 
 DEFAULT_REPORT = Path("bao-cao.docx")
@@ -53,6 +54,7 @@ class ReportPlan:
     today: date | None
     replayed_from: Path | None = None  # the manifest whose inputs are used again
     recorded_campaign: bool = False  # the campaign is the one recorded in the consolidated workbook
+    loaded: Consolidated | None = field(default=None, compare=False, repr=False)  # read once, when already read
 
 
 @dataclass
@@ -81,10 +83,12 @@ def plan_report(request: ReportRequest) -> ReportPlan:
     out = request.out or DEFAULT_REPORT
     output_format(out)
     campaign = request.campaign
+    loaded = None
     if campaign is None:
-        from parcli.results.consolidated import read_consolidated
+        from parcli.results.consolidated import load_consolidated
 
-        recorded = read_consolidated(request.consolidated).campaign_path
+        loaded = load_consolidated(request.consolidated)  # read once: the report uses what is read here
+        recorded = loaded.campaign_path
         if not recorded or not Path(recorded).is_file():
             raise UsageError("Bảng tổng hợp không ghi lại tệp kế hoạch còn dùng được; chỉ rõ bằng --campaign.")
         campaign = Path(recorded)
@@ -99,6 +103,7 @@ def plan_report(request: ReportRequest) -> ReportPlan:
         today=request.today,
         replayed_from=request.manifest,
         recorded_campaign=request.campaign is None,
+        loaded=loaded,
     )
 
 
@@ -136,31 +141,33 @@ def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], No
     the ranking report and, with ``unit_sheets``, one result sheet per unit.
     """
     from parcli.config.campaign import load_campaign
+    from parcli.results.consolidated import load_consolidated
 
     plan = plan_report(request)
     if on_plan is not None:
         on_plan(plan)
     campaign = load_campaign(plan.campaign)
+    data = plan.loaded if plan.loaded is not None else load_consolidated(plan.consolidated)
     if campaign.is_units:
-        return _produce_ranking(plan, campaign)
-    return _produce_province(plan, campaign)
+        return _produce_ranking(plan, campaign, data)
+    return _produce_province(plan, campaign, data)
 
 
-def _produce_province(plan: ReportPlan, campaign: Campaign) -> ProducedReport:
+def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.report import build_report, render_report
 
-    data = build_report(campaign, plan.consolidated, survey=plan.survey, previous=plan.previous, today=plan.today)
+    data = build_report(campaign, consolidated, survey=plan.survey, previous=plan.previous, today=plan.today)
     render_report(data, plan.out, plan.templates)
     _write_manifest(plan, campaign, data.context["generated"], previous=plan.previous)
     return ProducedReport(plan=plan, campaign=campaign, report=data)
 
 
-def _produce_ranking(plan: ReportPlan, campaign: Campaign) -> ProducedReport:
+def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
 
     if plan.previous is not None:
         raise UsageError("--previous chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores).")
-    context = build_ranking(campaign, plan.consolidated, today=plan.today, survey=plan.survey)
+    context = build_ranking(campaign, consolidated, today=plan.today, survey=plan.survey)
     render_ranking(context, plan.out, plan.templates)
     _write_manifest(plan, campaign, context["generated"], previous=None)
     produced = ProducedReport(plan=plan, campaign=campaign, ranking=context)

@@ -284,6 +284,14 @@ class CalamineBook:
 _REF_RE = re.compile(rb'\sr="([A-Z]+)([0-9]+)"')
 
 
+def column_number(letters: str) -> int:
+    """``A`` → 1, ``AB`` → 28 (openpyxl's column_index_from_string, without importing openpyxl)."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
+
+
 def _scan_formulas(path: Path, sheets: tuple[str, ...]) -> dict[str, dict[tuple[int, int], str]] | None:
     """Formula cells of the sheets the reader uses, as openpyxl shows them (``=TEXT``).
 
@@ -291,8 +299,6 @@ def _scan_formulas(path: Path, sheets: tuple[str, ...]) -> dict[str, dict[tuple[
     shape other than the usual unprefixed one): openpyxl then reads the file.
     """
     import html
-
-    from openpyxl.utils import column_index_from_string
 
     with zipfile.ZipFile(path) as archive:
         workbook_xml = archive.read("xl/workbook.xml")
@@ -322,7 +328,7 @@ def _scan_formulas(path: Path, sheets: tuple[str, ...]) -> dict[str, dict[tuple[
                 if match is None or match[2] is None or b' t="' in (match[1] or b"") or ref is None:
                     return None  # shared or array formula, or an unusual shape: openpyxl expands these
                 text = html.unescape(match[2].decode("utf-8"))
-                cells[(int(ref[2]), column_index_from_string(ref[1].decode()))] = "=" + text
+                cells[(int(ref[2]), column_number(ref[1].decode()))] = "=" + text
                 position = xml.find(b"<f", match.end())
             if b":c " in xml[:4096] and b"<c " not in xml:
                 return None  # namespace-prefixed cells
