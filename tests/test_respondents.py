@@ -35,8 +35,9 @@ from parcli.problems import SLUGS, Problem
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.checks import check_email, is_official, normalise_phone, tidy_name
 from parcli.rounds.lists.issue import generate_lists
-from parcli.rounds.lists.merge import ListsMergeResult, merge_lists, write_respondents
+from parcli.rounds.lists.merge import ListsMergeResult, merge_lists
 from parcli.rounds.lists.read import read_list
+from parcli.rounds.lists.write import write_respondents
 from snapshot import assert_golden, workbook_snapshot
 
 OFFICIALS = "Đại biểu, lãnh đạo"

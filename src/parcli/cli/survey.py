@@ -112,7 +112,8 @@ def merge(
     from parcli import clock
     from parcli.config.lists_plan import load_lists_plan
     from parcli.manifest import write_manifest
-    from parcli.rounds.lists.merge import check_output, merge_lists, write_respondents
+    from parcli.rounds.lists.merge import merge_lists
+    from parcli.rounds.lists.write import check_output, write_respondents
 
     err = err_console()
     camp = load_campaign(campaign, err)

@@ -19,7 +19,7 @@ from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import nfc
 
 if TYPE_CHECKING:
-    from parcli.rounds.lists.read import ListResult, Respondent
+    from parcli.rounds.lists.records import ListResult, Respondent
 
 QuotaStatus = Literal["met", "short", "over", "free", "none"]
 

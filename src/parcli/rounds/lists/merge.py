@@ -23,8 +23,8 @@ from parcli.problems import Problem
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.checks import GroupCount, count_quotas, mark_duplicates
 from parcli.rounds.lists.layout import STATUS_LABELS
-from parcli.rounds.lists.read import ListResult, Respondent, read_list
-from parcli.rounds.lists.write import check_output, write_respondents
+from parcli.rounds.lists.read import read_list
+from parcli.rounds.lists.records import ListResult, Respondent
 
 
 def _deadline(value: date) -> str:
@@ -226,7 +226,5 @@ __all__ = [
     "ListResult",
     "ListsMergeResult",
     "UnitOutcome",
-    "check_output",
     "merge_lists",
-    "write_respondents",
 ]

@@ -8,14 +8,11 @@ becomes a :class:`Respondent`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from parcli.collect.form import FormResult, open_form
+from parcli.collect.form import open_form
 from parcli.config.lists_plan import GroupKind, ListsPlan, NominatingUnit, RespondentGroup
 from parcli.problems import ProblemCollector
 from parcli.rounds.lists import layout
@@ -28,6 +25,7 @@ from parcli.rounds.lists.checks import (
     tidy_name,
 )
 from parcli.rounds.lists.layout import FIELD_NAMES, nfc
+from parcli.rounds.lists.records import ListResult, Respondent
 from parcli.xlsx.open import looks_legacy, read_labelled_date, read_metadata
 
 # Fields a row must have, by the kind of its group.  Officials are surveyed online through the
@@ -38,48 +36,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "citizen": ("name", "group", "dossier", "procedure", "phone"),
 }
 _LIST_SHEETS = (layout.LIST_SHEET_OFFICIALS, layout.LIST_SHEET_CITIZENS, layout.SHEET_COVER, layout.SHEET_META)
-
-
-class Respondent(BaseModel):
-    """One nominated person as read from a list: normalised values, where they came from, accepted or not.
-
-    Values that failed their check are left empty (``None``/``""``); ``accepted``
-    is True only for a row without errors (and not a duplicate of an earlier row).
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    unit_id: str
-    kind: GroupKind
-    group_id: str | None = None
-    name: str = ""
-    position: str = ""
-    agency: str = ""
-    email: str | None = Field(default=None, pattern=r"^[^@\sA-Z]+@[^@\sA-Z]+$")
-    phone: str | None = Field(default=None, pattern=r"^0\d{9,10}$")
-    dossier: str = ""
-    procedure: str = ""
-    file: str
-    sheet: str
-    row: int
-    cells: dict[str, str]  # field -> cell reference
-    accepted: bool = True
-
-    def place(self, fieldname: str) -> str:
-        """``file › sheet › cell`` of one of the row's fields."""
-        return " › ".join((self.file, self.sheet, self.cells.get(fieldname, f"A{self.row}")))
-
-
-@dataclass
-class ListResult(FormResult):
-    """A returned list as read: identity, respondents, problems."""
-
-    respondents: list[Respondent] = field(default_factory=list)
-
-    @property
-    def unit_id(self) -> str | None:
-        """The unit named by the metadata (the owner of the list)."""
-        return self.owner_id
 
 
 def read_list(path: Path, plan: ListsPlan) -> ListResult:
