@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
-from parcli.config.campaign import Campaign
 from parcli.errors import ParcliError
 from parcli.files import atomic_write_text, sha256_file
+
+if TYPE_CHECKING:  # the manifest only reads a campaign's ids, paths and hashes
+    from parcli.config.campaign import Campaign
 
 MANIFEST_FORMAT = "parcli-manifest/1"
 

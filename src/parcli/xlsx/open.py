@@ -284,6 +284,15 @@ class CalamineBook:
 _REF_RE = re.compile(rb'\sr="([A-Z]+)([0-9]+)"')
 
 
+def column_letter(number: int) -> str:
+    """1 → ``A``, 28 → ``AB`` (openpyxl's get_column_letter, without importing openpyxl on the read path)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def column_number(letters: str) -> int:
     """``A`` → 1, ``AB`` → 28 (openpyxl's column_index_from_string, without importing openpyxl)."""
     number = 0

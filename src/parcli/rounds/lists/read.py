@@ -141,7 +141,7 @@ def _read_sheet(
     ws: Any, plan: ListsPlan, unit: NominatingUnit, kind: GroupKind, result: ListResult, add: ProblemCollector
 ) -> None:
     """Find the header, check every filled row, then the sheet-wide warnings."""
-    from openpyxl.utils import get_column_letter
+    from parcli.xlsx.open import column_letter as get_column_letter
 
     sheet = layout.LIST_SHEETS[kind]
     fields = layout.LIST_FIELDS[kind]

@@ -192,7 +192,7 @@ def _code_of(value: object) -> str:
 
 
 def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnResult, add: ProblemCollector) -> None:
-    from openpyxl.utils import get_column_letter
+    from parcli.xlsx.open import column_letter as get_column_letter
 
     sheet = layout.SHEET_SCORES
     assigned = dept.items
