@@ -1,6 +1,7 @@
 """The collection engine: list a folder, read forms in parallel, group by owner, pick versions.
 
-``form.py`` (what a form kind declares, the per-file result), ``folder.py`` (listing and
+``layout.py`` (the conventions every form shares: cover, metadata sheet, header search,
+problems sheet), ``form.py`` (what a form kind declares, the per-file result), ``folder.py`` (listing and
 parallel reading), ``versions.py`` (the version rule, outcomes, status labels) and
 ``engine.py`` (:func:`~parcli.collect.engine.collect_forms`; its docstring says how a new
 form kind plugs in: a layout, a reader of one file, a small ``FormKind``).

@@ -12,7 +12,6 @@ has groups and units of its own).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -24,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from parcli.config.catalogue import canonical_hash
 from parcli.config.yamlio import path_line, read_yaml_mapping, validate_document
 from parcli.errors import CampaignError
+from parcli.text import label_key, nfc
 
 if TYPE_CHECKING:
     from parcli.config.campaign import Campaign
@@ -39,18 +39,6 @@ _SHEET_NAME = r"^[^\[\]:*?/\\']+$"
 # Sheet names of the respondents workbook a group's short label (its sheet name) may not take:
 # the counts, the problems and the hidden metadata sheet (rounds/lists/layout.py; a test keeps them equal).
 RESERVED_SHEETS = ("Số lượng", "Vấn đề", "parcli")
-
-
-def nfc(text: str) -> str:
-    """Normalise text to NFC (composed Vietnamese)."""
-    return unicodedata.normalize("NFC", text)
-
-
-def label_key(value: object) -> str:
-    """Comparable form of a label: NFC, trimmed, case-folded, single spaces."""
-    if value is None:
-        return ""
-    return " ".join(nfc(str(value)).split()).casefold()
 
 
 # --- the lists plan -------------------------------------------------------------------------------

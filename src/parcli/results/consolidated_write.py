@@ -28,13 +28,10 @@ from parcli.files import atomic_path
 from parcli.results.consolidated import Appraisal, read_appraisals
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, ItemRow, MergeResult
+from parcli.xlsx.style import FONT_NAME, SMALL_FONT_SIZE, XW, xw_format, xw_props
 
-# the colours of the consolidated workbook (the input yellow is the one departments type into)
-HEADER_FILL = "#D9E1F2"
-FIELD_FILL = "#DDEBF7"
-CRITERION_FILL = "#F2F2F2"
-BORDER_COLOUR = "#808080"
-FONT = {"font_name": "Times New Roman", "font_size": 11}
+# the default font of the consolidated workbook (a dense table)
+FONT = {"font_name": FONT_NAME, "font_size": SMALL_FONT_SIZE}
 
 _NOTE = (
     f"Cột “{layout.HEADER_APPRAISED}” và “{layout.HEADER_APPRAISAL_NOTE}” dành cho thẩm định; "
@@ -104,16 +101,17 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
 
 
 def _formats(wb: Any) -> dict[str, Any]:
-    border = {"border": 1, "border_color": BORDER_COLOUR}
-    cell = {**border, "text_wrap": True, "valign": "top"}
+    # the workbook's default font (FONT) applies; bold alone, not XW.bold, keeps it
+    bold = {"bold": True}
+    cell = xw_props(XW.border, XW.wrap)
     return {
-        "title": wb.add_format({"bold": True}),
-        "header": wb.add_format({**cell, "bold": True, "pattern": 1, "bg_color": HEADER_FILL}),
-        "field": wb.add_format({**cell, "bold": True, "pattern": 1, "bg_color": FIELD_FILL}),
-        "criterion": wb.add_format({**cell, "bold": True, "pattern": 1, "bg_color": CRITERION_FILL}),
-        "cell": wb.add_format(cell),
-        "date": wb.add_format({**cell, "num_format": "dd/mm/yyyy"}),
-        "input": wb.add_format({**cell, "locked": False, "pattern": 1, "bg_color": "#" + layout.INPUT_FILL}),
+        "title": xw_format(wb, bold),
+        "header": xw_format(wb, cell, bold, XW.header_fill),
+        "field": xw_format(wb, cell, bold, XW.group_fill),
+        "criterion": xw_format(wb, cell, bold, XW.subgroup_fill),
+        "cell": xw_format(wb, cell),
+        "date": xw_format(wb, cell, {"num_format": "dd/mm/yyyy"}),
+        "input": xw_format(wb, cell, XW.input),  # unlocked, the yellow of cells a department types into
     }
 
 

@@ -20,20 +20,18 @@ from parcli.render import output_format, render, render_each, template_name
 from parcli.results.consolidated import Consolidated, consolidated_for
 from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
 from parcli.results.survey_scores import load_unit_survey
-
-BAND_COLOURS = ("C6EFCE", "E2F0D9", "FFF2CC", "FCE4D6", "FFC7CE")  # best band first
-NO_COLOUR = "EDEDED"
+from parcli.xlsx.style import BAND_FILLS, NO_VALUE_FILL
 
 
 def heat_class(percent: Decimal | None, bands: tuple[Band, ...]) -> tuple[str, str]:
     """(CSS class, colour) of a percentage by the campaign's bands, best first; grey without a score."""
     if percent is None:
-        return "h0", NO_COLOUR
+        return "h0", NO_VALUE_FILL
     for index, band in enumerate(bands):
         if percent >= band.min:
-            position = round(index * (len(BAND_COLOURS) - 1) / max(len(bands) - 1, 1))
-            return f"b{position}", BAND_COLOURS[position]
-    return "h0", NO_COLOUR
+            position = round(index * (len(BAND_FILLS) - 1) / max(len(bands) - 1, 1))
+            return f"b{position}", BAND_FILLS[position]
+    return "h0", NO_VALUE_FILL
 
 
 def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_size: int) -> dict[str, Any]:

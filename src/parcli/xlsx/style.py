@@ -24,6 +24,7 @@ SUBGROUP_FILL = "F2F2F2"  # light grey: second-level group rows, subtotals
 ERROR_FILL = "FFC7CE"  # pale red: a cell with an error
 WARNING_FILL = "FFEB9C"  # pale orange: a cell with a warning
 GOOD_FILL = "C6EFCE"  # pale green: a cell that is fine
+NO_VALUE_FILL = "EDEDED"  # grey: no value to judge (left out, or not known yet)
 # a five-step scale, best first (green → yellow → red), for banding results
 BAND_FILLS: tuple[str, ...] = (GOOD_FILL, "E2F0D9", INPUT_FILL, "FCE4D6", ERROR_FILL)
 WARNING_TEXT = "C00000"  # dark red text of a warning line

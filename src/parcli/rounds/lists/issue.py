@@ -19,7 +19,7 @@ from parcli.files import atomic_path
 from parcli.numbers import date_vn
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import fit_row_height
-from parcli.xlsx.style import OpenpyxlStyles
+from parcli.xlsx.style import DATE_FORMAT, TEXT_FORMAT, OpenpyxlStyles
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -190,7 +190,7 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
         cell.border = s.border
         cell.font = s.font
         if label == layout.COVER_SENT:
-            cell.number_format = "DD/MM/YYYY"
+            cell.number_format = DATE_FORMAT
             dv = DataValidation(
                 type="date",
                 operator="greaterThan",
@@ -206,7 +206,7 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
             dv.add(cell.coordinate)
             ws.add_data_validation(dv)
         else:
-            cell.number_format = "@"
+            cell.number_format = TEXT_FORMAT
     ws.protection.sheet = True
     if plan.campaign.model.protection_password:
         ws.protection.password = plan.campaign.model.protection_password
@@ -256,7 +256,7 @@ def _row_styles(wb: Any, s: OpenpyxlStyles) -> tuple[str, str]:
     a few thousand input cells fast.  Input cells are unlocked, yellow, and formatted as
     text, so phone numbers and dossier codes keep their leading zeros.
     """
-    from openpyxl.styles import NamedStyle, Protection
+    from openpyxl.styles import NamedStyle
 
     names = ("parcli-stt", "parcli-input")
     if names[0] not in wb.named_styles:
@@ -268,8 +268,8 @@ def _row_styles(wb: Any, s: OpenpyxlStyles) -> tuple[str, str]:
                 border=s.border,
                 alignment=s.wrap,
                 fill=s.input_fill,
-                number_format="@",
-                protection=Protection(locked=False),
+                number_format=TEXT_FORMAT,
+                protection=s.unlocked,
             )
         )
     return names

@@ -6,20 +6,19 @@ The issuer (:mod:`.issue`), the reader (:mod:`.read`) and the consolidated write
 
 from __future__ import annotations
 
-from parcli.labels import status_labels
-
 # The conventions every parcli form shares (cover sheet and its "Ngày gửi", hidden metadata
-# sheet and its common keys, header search, the problems sheet) are still defined with the
-# scoring layout; they are re-exported here so the list round reads them from its own layout.
-from parcli.rounds.scoring.layout import (
+# sheet and its common keys, the kinds of parcli workbooks, header search, the problems
+# sheet), re-exported so the list round reads every name from its own layout.
+from parcli.collect.layout import (
     COVER_INPUT_LABELS,
     COVER_SENT,
     HEADER_FILES,
     HEADER_SEARCH_ROWS,
+    KIND_RESPONDENTS,
     KIND_RETURN,
+    KIND_SURVEY_LIST,
     META_CAMPAIGN,
     META_GENERATED_AT,
-    META_KEYS,
     META_KIND,
     META_LAYOUT,
     META_TOOL_VERSION,
@@ -33,6 +32,7 @@ from parcli.rounds.scoring.layout import (
     nfc,
     sheet_ref,
 )
+from parcli.labels import status_labels
 
 # Field names in messages ("Dòng 12: chưa ghi email công vụ").
 FIELD_NAMES: dict[str, str] = {
@@ -51,8 +51,6 @@ FIELD_NAMES: dict[str, str] = {
 # nominates for the Ministry's sociological survey, and the consolidated respondents workbook.
 # Both take every sheet name, header label and metadata key from here.
 LIST_LAYOUT_VERSION = "1"
-KIND_SURVEY_LIST = "parcli-survey-list"
-KIND_RESPONDENTS = "parcli-respondents"
 
 # One input sheet per kind of respondent group ("official": reached by official e-mail;
 # "citizen": dossier code and procedure instead of an e-mail).
@@ -173,10 +171,11 @@ __all__ = [
     "COVER_SENT",
     "HEADER_FILES",
     "HEADER_SEARCH_ROWS",
+    "KIND_RESPONDENTS",
     "KIND_RETURN",
+    "KIND_SURVEY_LIST",
     "META_CAMPAIGN",
     "META_GENERATED_AT",
-    "META_KEYS",
     "META_KIND",
     "META_LAYOUT",
     "META_TOOL_VERSION",

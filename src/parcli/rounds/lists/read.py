@@ -62,7 +62,7 @@ def read_list(path: Path, plan: ListsPlan) -> ListResult:
 
 
 def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: ProblemCollector) -> None:
-    meta = read_metadata(wb, layout.SHEET_META, len(layout.META_KEYS) + 5)
+    meta = read_metadata(wb, layout.SHEET_META, len(layout.LIST_META_KEYS) + 5)
     if meta is not None and meta.get(layout.META_KIND) == layout.KIND_RETURN:
         add.add(
             "metadata-missing",

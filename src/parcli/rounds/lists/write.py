@@ -11,6 +11,7 @@ from parcli.errors import ConsolidatedError, OutputError
 from parcli.files import atomic_path
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import STATUS_LABELS, fit_row_height
+from parcli.xlsx.style import SMALL_FONT_SIZE, OpenpyxlStyles
 
 if TYPE_CHECKING:
     from parcli.config.lists_plan import ListsPlan
@@ -45,7 +46,7 @@ def _check_existing(out: Path, plan: ListsPlan) -> None:
     try:
         from parcli.xlsx.open import read_metadata
 
-        meta = read_metadata(wb, layout.SHEET_META, len(layout.META_KEYS) + 5)
+        meta = read_metadata(wb, layout.SHEET_META, len(layout.LIST_META_KEYS) + 5)
     finally:
         wb.close()
     if not meta or meta.get(layout.META_KIND) != layout.KIND_RESPONDENTS:
@@ -71,21 +72,18 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     respondents workbook of the same campaign.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     plan = result.plan
     check_output(plan, result.folder, out)
     stamp = (now or clock.now()).replace(microsecond=0)
 
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    font = Font(name="Times New Roman", size=11)
-    bold = Font(name="Times New Roman", size=11, bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    center = Alignment(horizontal="center", vertical="top")
-    header_fill = PatternFill("solid", fgColor="D9E1F2")
-    total_fill = PatternFill("solid", fgColor="F2F2F2")
+    s = OpenpyxlStyles(size=SMALL_FONT_SIZE)
+    border, font, bold, wrap = s.border, s.font, s.bold, s.wrap
+    center = Alignment(horizontal="center", vertical="top")  # the STT column (not wrapped, unlike s.center)
+    header_fill = s.header_fill
+    total_fill = s.subgroup_fill
 
     def put(ws: Any, r: int, c: int, value: object, *, style: Any = font) -> Any:
         cell = ws.cell(row=r, column=c, value=value)

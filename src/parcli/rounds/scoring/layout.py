@@ -1,23 +1,47 @@
-"""The one place that knows how parcli workbooks are laid out.
+"""The one place that knows how the scoring workbooks are laid out.
 
 Both the generator and the return reader (and the merge writer/reader) take
 sheet names, header labels, column order and metadata keys from here, so a
 change of layout is a change in one module and a new :data:`LAYOUT_VERSION`.
+The conventions every form shares (cover sheet, metadata sheet and its common
+keys, header search, problems sheet) come from :mod:`parcli.collect.layout`
+and are re-exported here.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from parcli.collect.layout import (
+    COVER_INPUT_LABELS,
+    COVER_PHONE,
+    COVER_POSITION,
+    COVER_PREPARER,
+    COVER_SENT,
+    HEADER_FILES,
+    HEADER_SEARCH_ROWS,
+    KIND_CONSOLIDATED,
+    KIND_RETURN,
+    META_CAMPAIGN,
+    META_GENERATED_AT,
+    META_KIND,
+    META_LAYOUT,
+    META_TOOL_VERSION,
+    PROBLEM_HEADERS,
+    SHEET_COVER,
+    SHEET_META,
+    SHEET_PROBLEMS,
+    HeaderMatch,
+    estimate_row_height,
+    find_header,
+    fit_row_height,
+    label_key,
+    nfc,
+    sheet_ref,
+)
 
 LAYOUT_VERSION = "1"
 
 # --- the scoring workbook issued to a department -------------------------------------------
-SHEET_COVER = "Hướng dẫn"
 SHEET_SCORES = "Chấm điểm"
-SHEET_META = "parcli"  # hidden: metadata and drop-down lists
 
 HEADER_CODE = "Mã"
 HEADER_TITLE = "Nội dung"
@@ -49,9 +73,6 @@ COLUMN_WIDTHS: dict[int, float] = {
     COL_GUIDANCE: 62,
 }
 SCORE_HEADER_ROW = 5  # where generate puts the header; the reader searches for it
-HEADER_SEARCH_ROWS = 40
-
-INPUT_FILL = "FFF2CC"  # the pale yellow of cells a department types into
 
 # Rows of the table whose code cell marks them, beside item rows.
 TOTAL_LABEL = "Tổng cộng"
@@ -59,25 +80,13 @@ TOTAL_LABEL = "Tổng cộng"
 # Text a department types (or picks) in the score cell to mark an item not applicable.
 NOT_APPLICABLE = "Không áp dụng"
 
-# The cover sheet: labels in column A, values in column B.  Unlocked inputs:
-COVER_PREPARER = "Người lập biểu"
-COVER_POSITION = "Chức vụ"
-COVER_PHONE = "Số điện thoại"
-COVER_SENT = "Ngày gửi"
-COVER_INPUT_LABELS = (COVER_PREPARER, COVER_POSITION, COVER_PHONE, COVER_SENT)
-
 # The hidden metadata sheet: keys in column A, values in column B, from row 1.
-META_KIND = "kind"
-META_LAYOUT = "layout_version"
-META_TOOL_VERSION = "parcli_version"
-META_CAMPAIGN = "campaign_id"
 META_CAMPAIGN_HASH = "campaign_hash"
 META_CATALOGUE = "catalogue_id"
 META_CATALOGUE_HASH = "catalogue_hash"
 META_DEPARTMENT = "department_id"
 META_DEPARTMENT_NAME = "department_name"
 META_APPENDIX = "appendix"
-META_GENERATED_AT = "generated_at"
 META_ITEMS = "items"
 META_KEYS = (
     META_KIND,
@@ -93,14 +102,11 @@ META_KEYS = (
     META_GENERATED_AT,
     META_ITEMS,
 )
-KIND_RETURN = "parcli-return"
-KIND_CONSOLIDATED = "parcli-consolidated"
 META_LISTS_FIRST_ROW = 31  # drop-down lists: code in A, allowed values from B, one row per item
 
 # --- the consolidated workbook written by merge ---------------------------------------------
 SHEET_CONSOLIDATED = "Tổng hợp"
 SHEET_DEPARTMENTS = "Cơ quan"
-SHEET_PROBLEMS = "Vấn đề"
 
 HEADER_APPRAISED = "Điểm thẩm định"
 HEADER_APPRAISAL_NOTE = "Ý kiến thẩm định"
@@ -160,7 +166,6 @@ HEADER_STATUS_CODE = "Mã trạng thái"
 HEADER_ITEMS = "Số mục được giao"
 HEADER_ERRORS = "Số lỗi"
 HEADER_WARNINGS = "Số cảnh báo"
-HEADER_FILES = "Tệp"
 HEADER_SENT = "Ngày gửi (ghi trên phiếu)"
 HEADER_RECEIVED = "Ngày nhận tệp"
 DEPARTMENT_HEADERS: tuple[str, ...] = (
@@ -178,86 +183,33 @@ DEPARTMENT_HEADERS: tuple[str, ...] = (
     HEADER_SENT,
     HEADER_RECEIVED,
 )
-PROBLEM_HEADERS: tuple[str, ...] = (
-    "Mức độ",
-    "Mã lỗi",
-    HEADER_DEPARTMENT,
-    "Tệp",
-    "Trang tính",
-    "Ô",
-    "Mục",
-    "Nội dung",
-)
-
 SCORED_BY_LABELS = {"self": "Tự đánh giá", "survey": "Điều tra XHH"}
 LEVEL_LABELS = {1: "Lĩnh vực", 2: "Tiêu chí", 3: "Tiêu chí TP"}
 
-
-def nfc(text: str) -> str:
-    """Normalise text to NFC (composed Vietnamese)."""
-    return unicodedata.normalize("NFC", text)
-
-
-def label_key(value: object) -> str:
-    """Comparable form of a header label: NFC, trimmed, case-folded, single spaces."""
-    if value is None:
-        return ""
-    return " ".join(nfc(str(value)).split()).casefold()
-
-
-@dataclass(frozen=True)
-class HeaderMatch:
-    """Where a header row was found and which column holds each label."""
-
-    row: int
-    columns: dict[str, int]
-
-
-def find_header(
-    rows: list[tuple[object, ...]], labels: tuple[str, ...], required: tuple[str, ...]
-) -> HeaderMatch | None:
-    """Find the header row among the first rows (1-based row numbers) by its labels."""
-    wanted = {label_key(label): label for label in labels}
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
-        columns: dict[str, int] = {}
-        for col, value in enumerate(row, start=1):
-            key = label_key(value)
-            if key in wanted and wanted[key] not in columns:
-                columns[wanted[key]] = col
-        if all(label in columns for label in required):
-            return HeaderMatch(row=index, columns=columns)
-    return None
-
-
-def sheet_ref(sheet: str, cell_range: str) -> str:
-    """A quoted cross-sheet reference usable in formulas and validations."""
-    return "'" + sheet.replace("'", "''") + "'!" + cell_range
-
-
-def estimate_row_height(
-    texts_by_column: Mapping[int, object], widths: Mapping[int, float], *, line_points: float = 15.75
-) -> float | None:
-    """The row height (points) that shows all wrapped text of a row, or None for one line.
-
-    Spreadsheet programs do not re-measure rows written by a library
-    (LibreOffice keeps the default height), so long text would be cut off.
-    The estimate counts about 1.15 characters per unit of column width; only
-    the columns in ``widths`` count, and only text values (not formulas).
-    """
-    lines = 1
-    for col, width in widths.items():
-        value = texts_by_column.get(col)
-        if not isinstance(value, str) or value.startswith("="):
-            continue
-        per_line = max(int(width * 1.15), 1)
-        count = sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
-        lines = max(lines, count)
-    return round(lines * line_points, 2) if lines > 1 else None
-
-
-def fit_row_height(ws: Any, row: int, widths: Mapping[int, float], *, line_points: float = 15.75) -> None:
-    """Set a row height of an openpyxl worksheet that shows all wrapped text (see :func:`estimate_row_height`)."""
-    texts = {col: ws.cell(row=row, column=col).value for col in widths}
-    height = estimate_row_height(texts, widths, line_points=line_points)
-    if height is not None:
-        ws.row_dimensions[row].height = height
+__all__ = [  # the conventions every form shares, re-exported from parcli.collect.layout
+    "COVER_INPUT_LABELS",
+    "COVER_PHONE",
+    "COVER_POSITION",
+    "COVER_PREPARER",
+    "COVER_SENT",
+    "HEADER_FILES",
+    "HEADER_SEARCH_ROWS",
+    "KIND_CONSOLIDATED",
+    "KIND_RETURN",
+    "META_CAMPAIGN",
+    "META_GENERATED_AT",
+    "META_KIND",
+    "META_LAYOUT",
+    "META_TOOL_VERSION",
+    "PROBLEM_HEADERS",
+    "SHEET_COVER",
+    "SHEET_META",
+    "SHEET_PROBLEMS",
+    "HeaderMatch",
+    "estimate_row_height",
+    "find_header",
+    "fit_row_height",
+    "label_key",
+    "nfc",
+    "sheet_ref",
+]
