@@ -1,0 +1,117 @@
+"""The package's floors: imports run down, never in a loop, and a round never imports another round."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+PACKAGE = SRC / "parcli"
+
+# lowest first; a module may import from its own floor or any floor below
+FLOORS = {
+    "ground": 0,
+    "config": 1,
+    "xlsx": 1,
+    "collect": 2,
+    "rounds": 3,
+    "catalogue_table": 3,
+    "results": 4,
+    "cli": 5,
+}
+MAX_LINES = 600
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _floor(module: str) -> str:
+    parts = module.split(".")
+    if parts[-1] == "__main__":
+        return "cli"
+    return parts[1] if len(parts) >= 2 and parts[1] in FLOORS else "ground"
+
+
+def _imports(path: Path) -> set[str]:
+    """parcli modules imported by a file (anywhere in it, TYPE_CHECKING blocks aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("parcli"):
+            for alias in node.names:
+                candidate = f"{node.module}.{alias.name}"
+                found.add(candidate if (SRC / candidate.replace(".", "/")).with_suffix(".py").exists() else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("parcli"))
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    files = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    return {name: {m for m in _imports(path) if m in files and m != name} for name, path in files.items()}
+
+
+def test_imports_run_down_the_floors() -> None:
+    wrong = []
+    for module, targets in _graph().items():
+        for target in targets:
+            if target == "parcli":
+                continue
+            if FLOORS[_floor(target)] > FLOORS[_floor(module)]:
+                wrong.append(f"{module} → {target}")
+    assert not wrong, wrong
+
+
+def test_a_round_never_imports_another_round() -> None:
+    wrong = []
+    for module, targets in _graph().items():
+        if module.startswith("parcli.rounds."):
+            mine = module.split(".")[2]
+            wrong += [f"{module} → {t}" for t in targets if t.startswith("parcli.rounds.") and t.split(".")[2] != mine]
+    assert not wrong, wrong
+
+
+def test_no_import_loop() -> None:
+    graph = _graph()
+    state: dict[str, int] = {}
+    loops: list[list[str]] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if nxt == "parcli":
+                continue
+            if state.get(nxt) == 1:
+                loops.append([*path[path.index(nxt) :], nxt] if nxt in path else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert not loops, loops
+
+
+def test_no_module_over_the_size_limit() -> None:
+    big = {
+        str(p.relative_to(SRC)): n for p in PACKAGE.rglob("*.py") if (n := len(p.read_text().splitlines())) > MAX_LINES
+    }
+    assert not big, big
+
+
+def test_xlsx_knows_no_domain_words() -> None:
+    for path in (PACKAGE / "xlsx").glob("*.py"):
+        text = path.read_text(encoding="utf-8").lower()
+        for word in ("campaign", "catalogue", "department"):
+            assert word not in text, (path.name, word)
