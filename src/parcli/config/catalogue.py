@@ -290,14 +290,13 @@ def canonical_hash(data: Any) -> str:
 def _check_tree(model: CatalogueModel, text: str) -> list[str]:
     """Whole-tree checks that per-node validation cannot do."""
     problems: list[str] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, list[str | int]] = {}  # code → YAML path; lines are looked up only for a problem
 
     def note_code(code: str, path: list[str | int]) -> None:
-        where = path_line(text, path)
         if code in seen:
-            problems.append(f"{where}: mã {code} bị trùng (đã dùng tại {seen[code]})")
+            problems.append(f"{path_line(text, path)}: mã {code} bị trùng (đã dùng tại {path_line(text, seen[code])})")
         else:
-            seen[code] = where
+            seen[code] = path
 
     def check_sum(node_max: Decimal, children: list[Decimal], path: list[str | int], code: str) -> None:
         total = sum(children, Decimal(0))
@@ -308,23 +307,26 @@ def _check_tree(model: CatalogueModel, text: str) -> list[str]:
             )
 
     def check_leaf(node: Criterion | Component, path: list[str | int]) -> None:
-        where = path_line(text, path)
+
+        def where() -> str:
+            return path_line(text, path)
+
         if node.scored_by == "self" and node.rule is None:
-            problems.append(f"{where}: mục {node.code} tự đánh giá nhưng thiếu cách chấm (rule)")
+            problems.append(f"{where()}: mục {node.code} tự đánh giá nhưng thiếu cách chấm (rule)")
         if isinstance(node.rule, ChoiceRule):
             points = [o.points for o in node.rule.options]
             if len(set(points)) != len(points):
-                problems.append(f"{where}.rule.options: mục {node.code} có mức điểm bị lặp")
+                problems.append(f"{where()}.rule.options: mục {node.code} có mức điểm bị lặp")
             if max(points) != node.max_points:
                 problems.append(
-                    f"{where}.rule.options: mức điểm cao nhất của mục {node.code} "
+                    f"{where()}.rule.options: mức điểm cao nhất của mục {node.code} "
                     f"({fmt_points(max(points))}) phải bằng điểm tối đa ({fmt_points(node.max_points)})"
                 )
         if isinstance(node.rule, ScaleRule):
             step = node.rule.step
             if step <= 0 or node.max_points % step != 0:
                 problems.append(
-                    f"{where}.rule.step: bước điểm {fmt_points(step)} của mục {node.code} "
+                    f"{where()}.rule.step: bước điểm {fmt_points(step)} của mục {node.code} "
                     f"phải lớn hơn 0 và chia hết điểm tối đa {fmt_points(node.max_points)}"
                 )
 

@@ -134,9 +134,9 @@ _NOT_APPLICABLE_KEY = layout.label_key(layout.NOT_APPLICABLE)
 
 
 def _text(value: Any) -> str:
-    if value is None:
+    if value is None or value == "":
         return ""
-    text = str(value)
+    text = value if type(value) is str else str(value)
     return text.strip() if text.isascii() else layout.nfc(text).strip()
 
 
@@ -250,17 +250,23 @@ def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, 
     where = f"{result.path.name} › {layout.SHEET_CONSOLIDATED}"
     appraised_letter = _column_letter(col[layout.HEADER_APPRAISED] + 1)
     score_letter = _column_letter(col[layout.HEADER_SCORE] + 1)
+    c_code, c_scored_by = col[layout.HEADER_CODE], col[layout.HEADER_SCORED_BY]
+    scored_by_of = {v: k for k, v in layout.SCORED_BY_LABELS.items()}
+    field_label = layout.LEVEL_LABELS[1]
+    padding = [None] * width
     for offset, row in enumerate(rows[header.row :], start=header.row + 1):
-        cells = list(row) + [None] * (width - len(row))
-        code = _text(cells[col[layout.HEADER_CODE]])
+        cells = row if len(row) >= width else (*row, *padding[len(row) :])
+        code = _text(cells[c_code])
+        if not code:
+            continue
+        if c_level is not None and _text(cells[c_level]) == field_label:
+            continue  # a field's subtotal row
+        scored_by_label = _text(cells[c_scored_by])
+        if not scored_by_label:
+            continue  # criterion rows with components carry no "Hình thức": they are group rows
         scope = _text(cells[c_unit]) if c_unit is not None else PROVINCE_SCOPE
         key = code if scope == PROVINCE_SCOPE else f"{scope}/{code}"
-        if c_level is not None and code and _text(cells[c_level]) == layout.LEVEL_LABELS[1]:
-            continue  # a field's subtotal row
-        scored_by_label = _text(cells[col[layout.HEADER_SCORED_BY]])
-        if not code or not scored_by_label:
-            continue  # criterion rows with components carry no "Hình thức": they are group rows
-        scored_by = next((k for k, v in layout.SCORED_BY_LABELS.items() if v == scored_by_label), "self")
+        scored_by = scored_by_of.get(scored_by_label, "self")
         try:
             item_max = _number(cells[col[layout.HEADER_MAX]])
         except (InvalidOperation, ValueError):
