@@ -298,6 +298,53 @@ def main() -> None:
         print(f"  {'example-' + name:15s} {r['seconds']:8.2f} s  ({r['files']} returns)  peak {r['peak_mb']:7.1f} MB")
     bin_dir = Path(sys.executable).parent
     parcli = [str(bin_dir / "parcli")] if (bin_dir / "parcli").exists() else [sys.executable, "-m", "parcli"]
+    # whole processes, as an officer runs them: start-up, campaign loading and output included (medians)
+    floor = [sys.executable, str(HERE / "bench.py"), "--stage", "merge-floor", "--dir"]
+    big_runs = 3 if args.units > 100 else 5
+    results["process"] = {
+        "example_merge": startup(
+            [
+                *parcli,
+                "merge",
+                str(example / "returns"),
+                "-c",
+                str(_campaign_path(example)),
+                "-o",
+                str(example / "th-process.xlsx"),
+            ]
+        ),
+        "example_merge_floor": startup([*floor, str(example)]),
+        "merge": startup(
+            [
+                *parcli,
+                "merge",
+                str(folder / "returns"),
+                "-c",
+                str(_campaign_path(folder)),
+                "-o",
+                str(folder / "th-process.xlsx"),
+            ],
+            runs=big_runs,
+        ),
+        "merge_floor": startup([*floor, str(folder)], runs=big_runs),
+        "report": startup(
+            [
+                *parcli,
+                "report",
+                str(folder / "tong-hop.xlsx"),
+                "-c",
+                str(_campaign_path(folder)),
+                "-o",
+                str(folder / "xep-hang-process.html"),
+            ]
+        ),
+    }
+    proc = results["process"]
+    print(
+        f"  processes: example merge {proc['example_merge']:.2f} s (floor {proc['example_merge_floor']:.2f} s), "
+        f"merge {proc['merge']:.2f} s (floor {proc['merge_floor']:.2f} s), report {proc['report']:.2f} s",
+        flush=True,
+    )
     typer_start = startup([sys.executable, "-c", "import typer"])
     results["startup"] = {
         "import_typer": typer_start,
@@ -307,7 +354,8 @@ def main() -> None:
     ratios = {
         "merge_vs_floor": results["merge"]["seconds"] / results["merge-floor"]["seconds"],
         "merge_read_vs_floor": results["merge"]["read_seconds"] / results["merge-floor"]["seconds"],
-        "example_merge_vs_floor": results["example-merge"]["seconds"] / results["example-merge-floor"]["seconds"],
+        "example_merge_vs_floor": proc["example_merge"] / proc["example_merge_floor"],
+        "merge_process_vs_floor": proc["merge"] / proc["merge_floor"],
         "generate_vs_xlsxwriter": results["generate"]["seconds"] / results["generate-floor"]["seconds"],
         "help_vs_import_typer": results["startup"]["help"] / typer_start,
         "version_vs_import_typer": results["startup"]["version"] / typer_start,
@@ -316,6 +364,7 @@ def main() -> None:
     targets = {
         "merge_vs_floor": 3,
         "example_merge_vs_floor": 3,
+        "merge_process_vs_floor": 3,
         "generate_vs_xlsxwriter": 2,
         "help_vs_import_typer": 2,
         "version_vs_import_typer": 2,
@@ -324,10 +373,8 @@ def main() -> None:
     for key, target in targets.items():
         mark = "ok" if ratios[key] <= target else "MISSED"
         print(f"  {key:28s} {ratios[key]:8.2f}  ≤ {target}   {mark}")
-    report_ok = results["report"]["seconds"] < 1
-    print(
-        f"  report work (s)              {results['report']['seconds']:8.2f}  < 1   {'ok' if report_ok else 'MISSED'}"
-    )
+    report_ok = proc["report"] <= 1
+    print(f"  report process (s)           {proc['report']:8.2f}  ≤ 1   {'ok' if report_ok else 'MISSED'}")
     merge_mem_ok = results["merge"]["peak_mb"] <= 300
     print(
         f"  merge peak memory (MB)       {results['merge']['peak_mb']:8.1f}  ≤ 300 {'ok' if merge_mem_ok else 'MISSED'}"
