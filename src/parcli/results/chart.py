@@ -60,8 +60,8 @@ def bar_chart_png(fields: list[dict[str, Any]], target: Path) -> None:
     from parcli.numbers import fmt_percent
 
     scale = 2  # drawn at twice the size for a crisp print
-    size, line_h = 15 * scale, 18 * scale
-    left, width, right, pad = 290 * scale, 400 * scale, 80 * scale, 8 * scale
+    size, line_h = 17 * scale, 20 * scale
+    left, width, right, pad = 300 * scale, 380 * scale, 90 * scale, 8 * scale
     font = _font(size)
     labels = [wrap(f"{f['code']}. {f['title']}", font, left - 2 * pad) for f in fields]
     heights = [max(len(lines) * line_h, 22 * scale) + 2 * pad for lines in labels]
