@@ -18,10 +18,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Cm, Mm, Pt
 
 TARGET = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
 RANKING = TARGET.with_name("ranking.docx")
+LETTER = TARGET.with_name("letter.docx")
 FONT = "Times New Roman"
 
 
@@ -34,15 +35,32 @@ def set_font(run, size=13, bold=False, italic=False):  # type: ignore[no-untyped
     return run
 
 
-def para(doc_or_cell, text="", size=13, bold=False, italic=False, align=None, space_after=3):  # type: ignore[no-untyped-def]
+def para(  # type: ignore[no-untyped-def]
+    doc_or_cell, text="", size=13, bold=False, italic=False, align=None, space_after=6, indent=False, keep=False
+):
     p = doc_or_cell.add_paragraph()
     if text:
         set_font(p.add_run(text), size, bold, italic)
     if align is not None:
         p.alignment = align
-    p.paragraph_format.space_after = Pt(space_after)
-    p.paragraph_format.space_before = Pt(0)
+    fmt = p.paragraph_format
+    fmt.space_after = Pt(space_after)
+    fmt.space_before = Pt(0)
+    if indent:
+        fmt.first_line_indent = Cm(1.27)
+    if keep:
+        fmt.keep_with_next = True
     return p
+
+
+def body(doc, text, size=13, **kwargs):  # type: ignore[no-untyped-def]
+    """A body paragraph: justified, first line indented 1.27 cm, 6 pt after."""
+    return para(doc, text, size, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True, **kwargs)
+
+
+def tag(doc_or_cell, text):  # type: ignore[no-untyped-def]
+    """A paragraph holding only a docxtpl tag ({%p … %}); docxtpl removes it."""
+    return para(doc_or_cell, text, 10, space_after=0)
 
 
 def cell_text(cell, text, size=12, bold=False, italic=False, align=None):  # type: ignore[no-untyped-def]
@@ -52,6 +70,40 @@ def cell_text(cell, text, size=12, bold=False, italic=False, align=None):  # typ
     if align is not None:
         p.alignment = align
     p.paragraph_format.space_after = Pt(0)
+    return p
+
+
+def cell_para(cell, text, size=13, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0):  # type: ignore[no-untyped-def]
+    p = cell.add_paragraph()
+    if text:
+        set_font(p.add_run(text), size, bold, italic)
+    p.alignment = align
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.space_before = Pt(0)
+    return p
+
+
+def rule(container, width_mm, line_mm):  # type: ignore[no-untyped-def]
+    """A centred horizontal rule ``line_mm`` long in a container ``width_mm`` wide (a bordered empty paragraph).
+
+    The rules under the issuing body's name, under the motto and under the
+    trích yếu (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II).
+    """
+    p = container.add_paragraph()
+    fmt = p.paragraph_format
+    side = Mm(max((width_mm - line_mm) / 2, 0))
+    fmt.left_indent = fmt.right_indent = side
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(2)
+    p_pr = p._element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        top.set(qn(f"w:{key}"), value)
+    borders.append(top)
+    p_pr.insert(0, borders)
+    set_font(p.add_run(""), 2)
+    return p
 
 
 def no_borders(table):  # type: ignore[no-untyped-def]
@@ -78,6 +130,14 @@ def set_widths(table, widths_mm):  # type: ignore[no-untyped-def]
     table._element.tblPr.append(layout)
 
 
+def row_flags(row, header=False):  # type: ignore[no-untyped-def]
+    """A row that never splits across pages (``w:cantSplit``); a header row repeats on every page (``w:tblHeader``)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+
+
 def shade(cell, colour="D9E1F2"):  # type: ignore[no-untyped-def]
     tc_pr = cell._element.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
@@ -88,7 +148,7 @@ def shade(cell, colour="D9E1F2"):  # type: ignore[no-untyped-def]
 
 
 def loop_table(doc, headers, widths, loop, cells, total=None):  # type: ignore[no-untyped-def]
-    """A table with a header, a docxtpl row loop and an optional total row."""
+    """A table with a repeated header row, a docxtpl row loop and an optional total row; no row splits."""
     rows = 4 + (1 if total else 0)
     table = doc.add_table(rows=rows, cols=len(headers))
     table.style = "Table Grid"
@@ -105,48 +165,132 @@ def loop_table(doc, headers, widths, loop, cells, total=None):  # type: ignore[n
     if total:
         for i, content in enumerate(total):
             cell_text(table.rows[4].cells[i], content, 11, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT if i else None)
+    for i, row in enumerate(table.rows):
+        row_flags(row, header=i == 0)
     return table
 
 
-def main() -> None:
+def page_numbers(doc):  # type: ignore[no-untyped-def]
+    """Page numbers centred in the header from page 2 on; none on the first page (Nghị định 30/2020, Phụ lục I)."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run.append(text)
+    field.append(run)
+    p._element.append(field)
+    set_font(p.add_run(""), 13)
+
+
+def letterhead(doc, widths, number, subject=None):  # type: ignore[no-untyped-def]
+    """The heading: issuing body and national title with their rules; number (and V/v) beside the date line."""
+    head = doc.add_table(rows=2, cols=2)
+    no_borders(head)
+    set_widths(head, widths)
+    left, right = head.rows[0].cells
+    cell_text(left, "{{ letterhead.parent }}", 13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    cell_para(left, "{{ letterhead.agency }}", 13, bold=True)
+    rule(left, widths[0], 22)
+    cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    cell_para(right, "Độc lập - Tự do - Hạnh phúc", 13, bold=True)
+    rule(right, widths[1], 62)
+    left, right = head.rows[1].cells
+    cell_text(left, number, 13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if subject:
+        cell_para(left, subject, 12)
+    cell_text(right, "{{ letterhead.date_line }}", 13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    for row in head.rows:
+        row_flags(row)
+    for cell in head.rows[1].cells:
+        cell.paragraphs[0].paragraph_format.space_before = Pt(6)
+    return head
+
+
+def signature(doc, widths, recipients, size=13):  # type: ignore[no-untyped-def]
+    """Nơi nhận on the left; the signer's title (and KT. line), room to sign and the full name on the right."""
+    sign = doc.add_table(rows=1, cols=2)
+    no_borders(sign)
+    set_widths(sign, widths)
+    row_flags(sign.rows[0])
+    left, right = sign.rows[0].cells
+    cell_text(left, "Nơi nhận:", 12, bold=True, italic=True)
+    for line in recipients:
+        cell_para(left, line, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    right.text = ""
+    first = right.paragraphs[0]
+    set_font(first.add_run("{%p if letterhead.sign_on_behalf %}"), 10)
+    cell_para(right, "{{ letterhead.sign_on_behalf }}", size, bold=True)
+    cell_para(right, "{%p endif %}", 10)
+    cell_para(right, "{{ letterhead.sign_title }}", size, bold=True)
+    for _ in range(4):  # room for the signature and the seal
+        cell_para(right, "", size, space_after=6)
+    cell_para(right, "{{ letterhead.sign_name }}", size, bold=True)
+    for p in [*left.paragraphs, *right.paragraphs]:
+        p.paragraph_format.keep_with_next = True
+    return sign
+
+
+def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
+    """An A4 document in Times New Roman with the margins of Nghị định 30/2020 (20/20/30/15 mm)."""
     doc = Document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.top_margin, section.bottom_margin = Mm(15), Mm(15)
+        section.left_margin, section.right_margin = Mm(20), Mm(15)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+        section.left_margin, section.right_margin = Mm(30), Mm(15)
     normal = doc.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(13)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    return doc
 
-    head = doc.add_table(rows=1, cols=2)
-    no_borders(head)
-    set_widths(head, [65, 100])
-    left, right = head.rows[0].cells
-    cell_text(left, "{{ letterhead.parent }}", 13, align=WD_ALIGN_PARAGRAPH.CENTER)
-    p = left.add_paragraph()
-    set_font(p.add_run("{{ letterhead.agency }}"), 13, bold=True)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = left.add_paragraph()
-    set_font(p.add_run("{{ letterhead.number }}"), 13)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    p = right.add_paragraph()
-    set_font(p.add_run("Độc lập - Tự do - Hạnh phúc"), 13, bold=True)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = right.add_paragraph()
-    set_font(p.add_run("{{ letterhead.date_line }}"), 13, italic=True)
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+def build_letter() -> None:
+    """The one công văn layout (Nghị định 30/2020/NĐ-CP, Phụ lục I): every letter parcli writes."""
+    doc = new_document()
+    page_numbers(doc)
+    letterhead(doc, [70, 95], "{{ letterhead.letter_number }}", "V/v {{ subject }}")
+    para(doc, "", space_after=6)
+    p = para(doc, "Kính gửi: {{ recipient }}", 14, space_after=12)
+    p.paragraph_format.left_indent = Mm(25)
+    tag(doc, "{%p for p in body %}")
+    p = body(doc, "{{ p }}", 14)
+    tag(doc, "{%p endfor %}")
+    p.paragraph_format.keep_with_next = True
+    signature(
+        doc, [80, 85], ["{%p for c in copies %}", "- {{ c }};", "{%p endfor %}", "- {{ letterhead.archive }}"], 14
+    )
+    doc.save(LETTER)
+    print(f"wrote {LETTER}")
+
+
+def main() -> None:
+    """The province report (báo cáo) of ``parcli report``."""
+    doc = new_document()
+    page_numbers(doc)
+    letterhead(doc, [70, 95], "{{ letterhead.number }}")
 
     para(doc, "")
     para(doc, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    para(doc, "{{ title }}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    para(
+    para(doc, "{{ title }}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+    rule(doc, 165, 40)
+    para(doc, "", space_after=6)
+    body(
         doc,
         "Căn cứ {{ campaign.plan }}, {{ letterhead.organiser }} tổng hợp kết quả tự đánh giá của các cơ quan "
-        "theo {{ catalogue.decision }} như sau.",
-        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+        "theo {{ catalogue.decision }} như sau:",
     )
     para(doc, "{%p if catalogue.unverified %}", 10)
     para(
@@ -160,36 +304,36 @@ def main() -> None:
 
     para(doc, "1. Kết quả chung", 13, bold=True)
     para(doc, "{%p if survey_given %}", 10)
-    para(
+    body(
         doc,
         "- Chỉ số CCHC của tỉnh: {{ index.final|points }}/{{ index.applicable_max|points }} điểm, đạt "
         "{{ index.percent|pct }}.",
         bold=True,
     )
-    para(
+    body(
         doc,
         "- Phần tự đánh giá (sau thẩm định): {{ index.appraised|points }}/{{ index.self_max|points }} điểm; "
         "phần điều tra xã hội học: {{ index.survey_score|points }}/{{ index.survey_max|points }} điểm.",
     )
     para(doc, "{%p else %}", 10)
-    para(
+    body(
         doc,
         "- Phần tự đánh giá (sau thẩm định): {{ index.appraised|points }}/{{ index.self_max|points }} điểm, "
         "đạt {{ index.percent|pct }}.",
         bold=True,
     )
-    para(doc, "- Phần điều tra xã hội học ({{ index.survey_max|points }} điểm): chờ kết quả điều tra xã hội học.")
+    body(doc, "- Phần điều tra xã hội học ({{ index.survey_max|points }} điểm): chờ kết quả điều tra xã hội học.")
     para(doc, "{%p endif %}", 10)
     para(doc, "{%p if index.appraisal_differs %}", 10)
-    para(
+    body(
         doc,
         "- Điểm các cơ quan tự đánh giá: {{ index.self_score|points }} điểm ({{ index.self_percent|pct }}); "
         "sau thẩm định: {{ index.appraised|points }} điểm.",
     )
     para(doc, "{%p endif %}", 10)
-    para(doc, "- Số điểm bị trừ ở phần tự đánh giá: {{ index.lost|points }} điểm.")
+    body(doc, "- Số điểm bị trừ ở phần tự đánh giá: {{ index.lost|points }} điểm.")
     para(doc, "{%p if index.unscored %}", 10)
-    para(
+    body(
         doc,
         "- Còn {{ index.unscored }} tiêu chí thành phần chưa có điểm (cơ quan chưa nộp hoặc phiếu có lỗi); "
         "kết quả trên là tạm tính.",
@@ -208,7 +352,7 @@ def main() -> None:
             "Tỷ lệ",
             "Thay đổi so với năm trước",
         ],
-        [50, 17, 22, 19, 22, 18, 17],
+        [45, 17, 22, 19, 22, 20, 20],
         "for f in fields",
         [
             "{{ f.code }}. {{ f.title }}",
@@ -239,7 +383,8 @@ def main() -> None:
         11,
         italic=True,
     )
-    p = para(doc, "{{ chart_image }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{{ chart_image }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0, keep=True)
+    para(doc, "Biểu đồ: Tỷ lệ điểm đạt theo lĩnh vực (%)", 12, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
 
     para(doc, "3. Các tiêu chí thành phần bị trừ điểm", 13, bold=True)
     para(doc, "{%p if lost %}", 10)
@@ -260,7 +405,7 @@ def main() -> None:
         ],
     )
     para(doc, "{%p else %}", 10)
-    para(doc, "Không có tiêu chí thành phần nào bị trừ điểm.")
+    body(doc, "Không có tiêu chí thành phần nào bị trừ điểm.")
     para(doc, "{%p endif %}", 10)
     para(doc, "{%p if unscored %}", 10)
     para(doc, "Tiêu chí thành phần chưa có điểm:", 13, italic=True)
@@ -297,11 +442,11 @@ def main() -> None:
     para(doc, "{%p endif %}", 10)
 
     para(doc, "4. Tình hình gửi kết quả của các cơ quan", 13, bold=True)
-    para(doc, "Hạn gửi: trước ngày {{ campaign.deadline|date_vn }}.")
+    body(doc, "Hạn gửi: trước ngày {{ campaign.deadline|date_vn }}.")
     loop_table(
         doc,
         ["PL", "Cơ quan", "Số mục", "Điểm / tối đa", "Tỷ lệ", "Tình trạng", "Ngày gửi"],
-        [10, 48, 13, 24, 19, 30, 21],
+        [14, 42, 13, 24, 20, 27, 25],
         "for d in departments",
         [
             "{{ d.appendix }}",
@@ -313,71 +458,26 @@ def main() -> None:
             "{{ d.sent|date_vn }}",
         ],
     )
-    para(doc, "")
-    sign = doc.add_table(rows=1, cols=2)
-    no_borders(sign)
-    set_widths(sign, [80, 85])
-    left, right = sign.rows[0].cells
-    cell_text(left, "Nơi nhận:", 12, bold=True, italic=True)
-    for line in ("- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."):
-        p = left.add_paragraph()
-        set_font(p.add_run(line), 11)
-    cell_text(right, "{{ letterhead.signer }}", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "")
-    para(
+    para(doc, "", space_after=0, keep=True)
+    body(
         doc,
-        "Số liệu tính từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: {{ rounding_rule }}.",
-        10,
-        italic=True,
+        "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.",
+        keep=True,
     )
+    signature(doc, [80, 85], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])
+    # the software and its rounding rule: an appendix page after the body, not in the letter
+    p = para(doc, "PHỤ LỤC: NGUỒN SỐ LIỆU", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.page_break_before = True
+    body(doc, "Số liệu tính từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: {{ rounding_rule }}.", 12)
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     doc.save(TARGET)
     print(f"wrote {TARGET}")
 
 
-def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
-    doc = Document()
-    section = doc.sections[0]
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin = Mm(15), Mm(15)
-        section.left_margin, section.right_margin = Mm(20), Mm(15)
-    else:
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-        section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(13)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    return doc
-
-
-def letterhead(doc, widths):  # type: ignore[no-untyped-def]
-    head = doc.add_table(rows=1, cols=2)
-    no_borders(head)
-    set_widths(head, widths)
-    left, right = head.rows[0].cells
-    cell_text(left, "{{ letterhead.parent }}", 13, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for text, bold in (("{{ letterhead.agency }}", True), ("{{ letterhead.number }}", False)):
-        p = left.add_paragraph()
-        set_font(p.add_run(text), 13, bold=bold)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for text, bold, italic in (
-        ("Độc lập - Tự do - Hạnh phúc", True, False),
-        ("{{ letterhead.date_line }}", False, True),
-    ):
-        p = right.add_paragraph()
-        set_font(p.add_run(text), 13, bold=bold, italic=italic)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
 def build_ranking() -> None:
     """The ranking report of each-unit-scores campaigns: a ranking table and a heat map per group."""
     doc = new_document(landscape=True)
-    letterhead(doc, [95, 167])
+    letterhead(doc, [95, 167], "{{ letterhead.number }}")
     para(doc, "")
     para(doc, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     para(doc, "{{ title }}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
@@ -473,3 +573,4 @@ def build_ranking() -> None:
 if __name__ == "__main__":
     main()
     build_ranking()
+    build_letter()

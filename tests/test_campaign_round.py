@@ -29,6 +29,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
 from conftest import FIXED_NOW, copy_tree_bytes
+from documents import read_docx
 from factory import COL, SCORES_SHEET, expected_values, fill_workbook
 from parcli import clock
 from parcli.cli import app
@@ -373,6 +374,11 @@ def addressee(letter: str) -> str:
     return next(line for line in letter.splitlines() if line.startswith("Kính gửi: ")).removeprefix("Kính gửi: ")
 
 
+def same_letter(path: Path) -> str | bytes:
+    """What a reader sees of an output: a Word letter's text, any other file's bytes."""
+    return read_docx(path).text if path.suffix == ".docx" else path.read_bytes()
+
+
 def table_names(listing: str) -> list[str]:
     rows = [line.split("|") for line in listing.splitlines() if line.startswith("| ") and line[2].isdigit()]
     return [cells[3].strip() for cells in rows]
@@ -383,35 +389,58 @@ def test_reminders_for_the_missing_and_the_invalid(campaign: Campaign, round_: R
     result = merge_returns(campaign, round_.folder)
     reminders, listing = write_reminders(result, tmp_path / "nhac-nho", today=TODAY)
     assert [(r.department_id, r.path.name) for r in reminders] == [
-        (INVALID_ID, "nhac-nho-PL02-van-phong-ubnd.txt"),
-        (MISSING_ID, "nhac-nho-PL17-thanh-tra.txt"),
+        (INVALID_ID, "nhac-nho-PL02-van-phong-ubnd.docx"),
+        (MISSING_ID, "nhac-nho-PL17-thanh-tra.docx"),
     ]
     assert sorted(p.name for p in (tmp_path / "nhac-nho").iterdir()) == sorted(
-        [r.path.name for r in reminders] + [listing.name]
+        [r.path.name for r in reminders] + [r.text_path.name for r in reminders] + [listing.name]
     )
-    letters = {r.department_id: r.path.read_text(encoding="utf-8") for r in reminders}
+    letters = {r.department_id: r.text_path.read_text(encoding="utf-8") for r in reminders}
     names = campaign.department_by_id
-    for dept_id, letter in letters.items():
-        dept = names[dept_id]
+    for reminder in reminders:
+        dept = names[reminder.department_id]
+        letter = letters[dept.id]
         assert addressee(letter) == dept.name
-        assert f"Phụ lục {dept.appendix} trước ngày 15/01/2024" in letter
+        assert f"Phụ lục {dept.appendix} của Kế hoạch về Sở Nội vụ tỉnh Hưng Yên trước ngày 15/01/2024" in letter
         assert "đã qua 3 ngày" in letter or "đã quá 3 ngày" in letter
-        assert "ngày 18 tháng 01 năm 2024" in letter
-        others = [d.name for d in campaign.departments if d.id != dept_id and d.name not in dept.name]
-        assert not [n for n in others if n in letter.replace("Sở Nội vụ", "")], dept_id
+        # the date line is the office's to fill in on signing, never the day the command ran
+        assert "Hưng Yên, ngày … tháng … năm …" in letter and "ngày 18 tháng 01" not in letter
+        # a letter names no file and no cell
+        assert ".xlsx" not in letter and f"{SCORES_SHEET} ›" not in letter
+        others = [d.name for d in campaign.departments if d.id != dept.id and d.name not in dept.name]
+        assert not [n for n in others if n in letter.replace("Sở Nội vụ", "")], dept.id
+        # the Word letter: the same body, the letterhead and the signer of the campaign, closed with ./.
+        word = read_docx(reminder.path).text
+        for words in (
+            "UBND TỈNH HƯNG YÊN",
+            "SỞ NỘI VỤ",
+            "Số: …/SNV-CCHC",
+            "V/v đôn đốc gửi kết quả tự đánh giá Chỉ số CCHC năm 2023",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            f"Kính gửi: {dept.name}",
+            "Trân trọng./.",
+            "Nơi nhận:",
+            "- Như trên;",
+            "- Lưu: VT, CCHC.",
+            "KT. GIÁM ĐỐC",
+            "PHÓ GIÁM ĐỐC",
+            "Nguyễn Văn A",
+        ):
+            assert words in word, words
+        assert ".xlsx" not in word
 
     invalid = letters[INVALID_ID]
-    original = round_.folder / round_.files[INVALID_ID]
     problems = {p.item: p for p in result.problems if p.department == INVALID_ID}
-    assert "PL02-van-phong-ubnd.xlsx của Văn phòng UBND tỉnh (gửi đúng hạn); phiếu chưa hợp lệ" in invalid
+    titles = {leaf.code: leaf.title for d in campaign.departments for leaf in d.items}
+    assert "đã nhận được phiếu tự đánh giá của Quý cơ quan (gửi đúng hạn). Phiếu chưa hợp lệ" in invalid
     assert "Hạn gửi đã qua 3 ngày" in invalid  # it was sent on time: no "late" wording
-    for code, column in ((ABOVE_MAX, "score"), (UNEXPLAINED, "explanation")):
-        line = f"  - {SCORES_SHEET} › {cell_of(original, code, column)}: "
-        assert line + problems[code].message in invalid.splitlines()
-    assert sum(1 for line in invalid.splitlines() if line.startswith("  - ")) == 2
+    for code in (ABOVE_MAX, UNEXPLAINED):
+        assert f"- Mục {code} ({titles[code]}): {problems[code].message}" in invalid.splitlines()
+    assert sum(1 for line in invalid.splitlines() if line.startswith("- Mục ")) == 2
     missing = letters[MISSING_ID]
-    assert "Đến ngày 18/01/2024, Sở Nội vụ tỉnh Hưng Yên chưa nhận được phiếu chấm điểm của Thanh tra tỉnh" in missing
-    assert "PL17-thanh-tra.xlsx" in missing and "  - " not in missing
+    assert "Đến ngày 18/01/2024, Sở Nội vụ tỉnh Hưng Yên chưa nhận được phiếu tự đánh giá của Quý cơ quan" in missing
+    assert "- Mục " not in missing
 
     text = listing.read_text(encoding="utf-8")
     assert listing.name == "danh-sach-chua-hoan-thanh.md"
@@ -420,12 +449,12 @@ def test_reminders_for_the_missing_and_the_invalid(campaign: Campaign, round_: R
     assert "Phiếu có 2 lỗi, phải gửi lại" in text and "Chưa gửi phiếu" in text
     assert "đã quá hạn 3 ngày" in text and "15/01/2024" in text
 
-    # the CLI writes the same letters, byte for byte
+    # the CLI writes the same letters
     out = tmp_path / "nhac-nho-cli"
     cli = invoke("remind", round_.folder, "-o", out, "--today", "2024-01-18")
     assert cli.exit_code == 0, cli.output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == {
-        p.name: p.read_bytes() for p in (tmp_path / "nhac-nho").iterdir()
+    assert {p.name: same_letter(p) for p in out.iterdir()} == {
+        p.name: same_letter(p) for p in (tmp_path / "nhac-nho").iterdir()
     }
     assert tree_state(round_.folder) == before
 
@@ -433,8 +462,9 @@ def test_reminders_for_the_missing_and_the_invalid(campaign: Campaign, round_: R
 def test_reminder_before_the_deadline_is_not_overdue(campaign: Campaign, round_: Round, tmp_path: Path) -> None:
     result = merge_returns(campaign, round_.folder)
     reminders, listing = write_reminders(result, tmp_path, today=date(2024, 1, 10))
-    letter = reminders[0].path.read_text(encoding="utf-8")
+    letter = reminders[0].text_path.read_text(encoding="utf-8")
     assert "đã quá" not in letter and "hoàn thành và gửi về Sở Nội vụ tỉnh Hưng Yên trước ngày 15/01/2024" in letter
+    assert "hoàn thành và gửi về Sở Nội vụ tỉnh Hưng Yên trước ngày 15/01/2024" in read_docx(reminders[0].path).text
     assert "quá hạn" not in listing.read_text(encoding="utf-8")
 
 
@@ -562,8 +592,10 @@ def test_same_date_and_close_file_times_are_ambiguous(
     assert (row.status, row.used, row.timing, sorted(row.files)) == ("duplicate", None, None, sorted([a, b]))
     # the reminder asks which one counts, the leaders' list says so
     reminders, listing = write_reminders(result, tmp_path / "nhac-nho", today=TODAY)
-    letter = next(r.path for r in reminders if r.department_id == dept.id).read_text(encoding="utf-8")
-    assert a in letter and b in letter and "không xác định được phiếu nào là bản cuối cùng" in letter
+    letter = next(r.text_path for r in reminders if r.department_id == dept.id).read_text(encoding="utf-8")
+    assert "nhận được 2 bản phiếu tự đánh giá của Quý cơ quan" in letter
+    assert "không xác định được bản nào là bản cuối cùng" in letter
+    assert a not in letter and b not in letter  # no file names: the department knows its own copies
     assert "Sở Kế hoạch và Đầu tư" in table_names(listing.read_text(encoding="utf-8"))
     assert "Tổng số: 3/17 cơ quan." in listing.read_text(encoding="utf-8")
     assert tree_state(folder) == before

@@ -107,6 +107,24 @@ CASES = [
         ["province", "thiếu trường bắt buộc", "provinse"],
     ),
     (
+        "signer-without-title",
+        "campaign",
+        lambda t: t.replace('    title: "PHÓ GIÁM ĐỐC"\n', "", 1),
+        ["documents.signer.title", "thiếu trường bắt buộc"],
+    ),
+    (
+        "bad-report-date",
+        "campaign",
+        lambda t: re.sub(r"report_date: [0-9-]+", "report_date: 19/01/2024", t, count=1),
+        ["documents.report_date"],
+    ),
+    (
+        "unknown-documents-key",
+        "campaign",
+        lambda t: t.replace('  symbol: "SNV-CCHC"', '  symbl: "SNV-CCHC"', 1),
+        ["documents", "symbl"],
+    ),
+    (
         "bad-number",
         "catalogue",
         lambda t: t.replace("total_points: 100", "total_points: một trăm", 1),
@@ -151,3 +169,15 @@ def test_init_copy_is_self_contained(project: Path, tmp_path: Path) -> None:
     assert camp.catalogue.path == (moved / "criteria" / "par-province-2023.yaml").resolve()
     again = CliRunner().invoke(app, ["init", str(moved)])
     assert again.exit_code == 3 and "--force" in again.output
+
+
+def test_documents_block_is_optional(project: Path) -> None:
+    """A campaign without ``documents:`` keeps working: the director signs, the dates are left to fill in."""
+    from parcli.config.campaign import load_campaign
+
+    target = project / "campaign.yaml"
+    _edit(target, lambda t: re.sub(r"\ndocuments:.*?\n(?=[a-z])", "\n", t, count=1, flags=re.S))
+    head = load_campaign(target).letterhead()
+    assert (head["sign_on_behalf"], head["sign_title"], head["sign_name"]) == ("", "GIÁM ĐỐC", "")
+    assert head["letter_number"] == "Số: …/SNV-CCHC" and head["number"] == "Số: …/BC-SNV"
+    assert head["date_line"] == "Hưng Yên, ngày … tháng … năm …"

@@ -386,7 +386,11 @@ def remind(
     today: TodayOption = None,
     pick: PickOption = None,
     templates: Annotated[
-        Path | None, typer.Option("--templates", help="Thư mục mẫu của đơn vị (remind.txt.j2, non-submitters.md.j2).")
+        Path | None,
+        typer.Option(
+            "--templates",
+            help="Thư mục mẫu của đơn vị (letter.docx, letter.txt.j2, remind.txt.j2, non-submitters.md.j2).",
+        ),
     ] = None,
 ) -> ExitCode:
     """Văn bản đôn đốc cho từng cơ quan chưa nộp hoặc phiếu có lỗi, và danh sách các cơ quan đó cho lãnh đạo."""

@@ -58,6 +58,23 @@ class Organiser(_Strict):
     place: str | None = None  # the place in the date line, e.g. "Hưng Yên"
 
 
+class Signer(_Strict):
+    """Who signs the organiser's documents (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục 7)."""
+
+    title: str = Field(min_length=1)  # the signer's own title, e.g. "GIÁM ĐỐC" or "PHÓ GIÁM ĐỐC"
+    on_behalf: str | None = None  # the line above it when a deputy signs, e.g. "KT. GIÁM ĐỐC"
+    name: str | None = None  # the full name under the signature; left blank for the office to type
+
+
+class Documents(_Strict):
+    """What the organiser's letters and report carry: signer, number symbol, reference dates."""
+
+    signer: Signer | None = None
+    symbol: str | None = Field(default=None, min_length=1)  # "SNV-CCHC" in a letter's "Số: …/SNV-CCHC"
+    letter_date: date | None = None  # the letters' date line; none: "ngày … tháng … năm …" to fill in
+    report_date: date | None = None  # the report's date line; none: "ngày … tháng … năm …" to fill in
+
+
 class Deadlines(_Strict):
     """Dates of the plan."""
 
@@ -119,6 +136,7 @@ class CampaignModel(_Strict):
     catalogue: str | None = Field(default=None, min_length=1)
     plan: str | None = None
     organiser: Organiser
+    documents: Documents | None = None
     deadlines: Deadlines
     assignment_note: str | None = None
     protection_password: str | None = None
@@ -246,17 +264,37 @@ class Campaign:
             return None
         return (self.path.parent / self.model.survey_lists).resolve()
 
-    def letterhead(self, day: date) -> dict[str, str]:
-        """The heading of documents the organiser signs (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
+    @property
+    def documents(self) -> Documents:
+        """The campaign's ``documents:`` block (all defaults when it has none)."""
+        return self.model.documents or Documents()
+
+    def letterhead(self, day: date | None = None) -> dict[str, str]:
+        """The heading and signature of documents the organiser signs (Nghị định 30/2020/NĐ-CP, Phụ lục I).
+
+        ``day`` is the document's date (the campaign's ``documents.report_date`` or
+        ``letter_date``); without one the date line is left for the office to fill in.
+        """
         model = self.model
         org = model.organiser
+        docs = self.documents
+        signer = docs.signer or Signer(title=org.signer or "GIÁM ĐỐC")
+        place = org.place or model.province
+        when = f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}" if day else "ngày … tháng … năm …"
+        symbol = org.symbol or "SNV"
+        letter_symbol = docs.symbol or f"{symbol}-CCHC"
         return {
             "parent": (org.parent or f"UBND tỉnh {model.province}").upper(),
             "agency": org.name.replace(f" tỉnh {model.province}", "").upper(),
-            "symbol": org.symbol or "SNV",
-            "number": f"Số: …/BC-{org.symbol or 'SNV'}",
-            "date_line": f"{org.place or model.province}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
-            "signer": org.signer or "GIÁM ĐỐC",
+            "symbol": symbol,
+            "number": f"Số: …/BC-{symbol}",
+            "letter_number": f"Số: …/{letter_symbol}",
+            "archive": f"Lưu: VT, {letter_symbol.rsplit('-', 1)[-1]}." if "-" in letter_symbol else "Lưu: VT.",
+            "date_line": f"{place}, {when}",
+            "signer": signer.on_behalf or signer.title,  # the first line of the signature block
+            "sign_on_behalf": signer.on_behalf or "",
+            "sign_title": signer.title,
+            "sign_name": signer.name or "",
             "organiser": org.name,
             "contact": org.contact or "",
         }

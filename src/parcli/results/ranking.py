@@ -146,7 +146,7 @@ def build_ranking(
             "year": campaign.model.year,
             "province": campaign.model.province,
         },
-        "letterhead": campaign.letterhead(day),
+        "letterhead": campaign.letterhead(campaign.documents.report_date),
         "catalogue": {"unverified": unverified, "nodes": nodes},
         "groups": groups,
         "bands": bands,

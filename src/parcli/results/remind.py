@@ -1,4 +1,10 @@
-"""Reminders: a letter for each department that is missing or must resend, and a list for leaders."""
+"""Reminders: a công văn for each department that is missing or must resend, and a list for leaders.
+
+The letter's body is ``remind.txt.j2`` (plain text, rendered per department);
+:mod:`parcli.results.letters` puts it into the Word layout with the letterhead
+and the signer, and writes a text copy for e-mail beside it.  The body names
+no file and no cell: problems are told by item code and title.
+"""
 
 from __future__ import annotations
 
@@ -8,20 +14,26 @@ from pathlib import Path
 from typing import Any
 
 from parcli import clock
-from parcli.render import render, render_each
+from parcli.render import render
+from parcli.results.letters import Letter, body_of, write_letters
 from parcli.results.status import status_rows
 from parcli.rounds.scoring.merge import MergeResult
 
-REMINDER_TEMPLATE = "remind.txt.j2"
+REMINDER_TEMPLATE = "remind.txt.j2"  # the body of the letter
 LIST_TEMPLATE = "non-submitters.md.j2"
 
 
 @dataclass(frozen=True)
 class Reminder:
-    """One rendered reminder."""
+    """One rendered reminder: the Word letter (``path``) and its text copy for e-mail (``text_path``)."""
 
     department_id: str
     path: Path
+
+    @property
+    def text_path(self) -> Path:
+        """The plain-text copy of the letter, for pasting into an e-mail."""
+        return self.path.with_suffix(".txt")
 
 
 def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
@@ -29,6 +41,7 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
     campaign = result.campaign
     model = campaign.model
     deadline = model.deadlines.returns
+    titles = {leaf.code: leaf.title for dept in campaign.departments for leaf in dept.items}
     rows = []
     late_ok: list[dict[str, Any]] = []
     for row in status_rows(result, today):
@@ -51,8 +64,9 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
                 "file_stem": row.department.file_stem,
                 "status": row.status,
                 "files": list(row.files),
+                "file_count": len(row.files),
                 "problems": [
-                    {"where": " › ".join(x for x in (p.sheet, p.cell) if x), "item": p.item or "", "message": p.message}
+                    {"item": p.item or "", "title": titles.get(p.item or "", ""), "message": p.message}
                     for p in problems[:30]
                 ],
                 "timing": row.timing,
@@ -76,17 +90,31 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
     }
 
 
+def reminder_letter(context: dict[str, Any], dept: dict[str, Any], template_dir: Path | None = None) -> Letter:
+    """The reminder to one department: its body rendered from ``remind.txt.j2``."""
+    year = context["campaign"]["year"]
+    return Letter(
+        recipient=dept["name"],
+        subject=f"đôn đốc gửi kết quả tự đánh giá Chỉ số CCHC năm {year}",
+        body=body_of(REMINDER_TEMPLATE, {**context, "dept": dept}, template_dir),
+    )
+
+
 def write_reminders(
     result: MergeResult, out_dir: Path, *, today: date | None = None, template_dir: Path | None = None
 ) -> tuple[list[Reminder], Path]:
-    """Render one reminder per department that is missing or invalid, and the list of non-submitters."""
+    """Write one reminder letter per department that is missing or invalid, and the list of non-submitters.
+
+    Each letter is a Word document ``nhac-nho-<file stem>.docx`` with a ``.txt``
+    copy beside it; every body is rendered before anything is written.
+    """
     context = reminder_context(result, today or clock.today())
     departments = context["departments"]
-    letters = render_each(
-        REMINDER_TEMPLATE,
-        [({**context, "dept": dept}, out_dir / f"nhac-nho-{dept['file_stem']}.txt") for dept in departments],
-        template_dir,
-    )
+    jobs = [
+        (reminder_letter(context, dept, template_dir), out_dir / f"nhac-nho-{dept['file_stem']}.docx")
+        for dept in departments
+    ]
+    letters = write_letters(result.campaign, jobs, template_dir=template_dir)
     listing = out_dir / "danh-sach-chua-hoan-thanh.md"
     render(LIST_TEMPLATE, context, listing, template_dir)
     return [Reminder(dept["id"], path) for dept, path in zip(departments, letters, strict=True)], listing

@@ -78,30 +78,43 @@ def _previous_fields(previous: Consolidated) -> dict[str, dict[str, Decimal | No
 
 
 def _chart(fields: list[dict[str, Any]]) -> dict[str, Any]:
-    """Geometry of the horizontal bar chart of percentage by field (drawn by the templates)."""
-    bar_h, gap, left, width = 22, 10, 330, 360
+    """Geometry of the horizontal bar chart of percentage by field (drawn by the templates).
+
+    Each field's full name is wrapped over as many lines as it needs (``lines``), never cut.
+    """
+    import textwrap
+
+    bar_h, gap, line_h, left, width = 22, 10, 15, 330, 360
     bars = []
-    for i, f in enumerate(fields):
+    y = 10
+    for f in fields:
         pct = f["percent"] if f["percent"] is not None else Decimal(0)
-        y = 10 + i * (bar_h + gap)
+        label = f"{f['code']}. {f['title']}"
+        lines = textwrap.wrap(label, 46) or [label]
+        row_h = max(bar_h, len(lines) * line_h)
+        bar_y = y + (row_h - bar_h) / 2
         bars.append(
             {
-                "label": f"{f['code']}. {f['title']}",
-                "short": f["title"] if len(f["title"]) <= 44 else f["title"][:43] + "…",
+                "label": label,
+                "short": f["title"],
+                "lines": lines,
+                "lines_y": y + (row_h - len(lines) * line_h) / 2 + line_h * 0.8,
+                "line_h": line_h,
                 "code": f["code"],
-                "y": y,
-                "text_y": y + bar_h * 0.7,
+                "y": bar_y,
+                "text_y": bar_y + bar_h * 0.7,
                 "width": float(round(pct * width / 100, 1)),
                 "value_x": left + float(round(pct * width / 100, 1)) + 6,
                 "percent": f["percent"],
             }
         )
+        y += row_h + gap
     return {
         "bars": bars,
         "bar_h": bar_h,
         "left": left,
         "width": width,
-        "height": 20 + len(fields) * (bar_h + gap),
+        "height": y + 10,
         "total_width": left + width + 70,
     }
 
@@ -125,7 +138,6 @@ def build_report(
     scores = compute_scores(campaign, data, survey_scores)
     prev = _previous_fields(read_consolidated(previous)) if previous else None
     model = campaign.model
-    org = model.organiser
     day = today or clock.today()
     fields = []
     for node in scores.fields:
@@ -204,14 +216,7 @@ def build_report(
             "deadline": deadline,
             "report_deadline": model.deadlines.report,
         },
-        "letterhead": {
-            "parent": (org.parent or f"UBND tỉnh {model.province}").upper(),
-            "agency": org.name.replace(f" tỉnh {model.province}", "").upper(),
-            "number": f"Số: …/BC-{org.symbol or 'SNV'}",
-            "date_line": f"{org.place or model.province}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}",
-            "signer": org.signer or "GIÁM ĐỐC",
-            "organiser": org.name,
-        },
+        "letterhead": campaign.letterhead(campaign.documents.report_date),
         "catalogue": {
             "title": cat.model.title,
             "decision": cat.model.decision,
