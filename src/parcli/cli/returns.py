@@ -46,7 +46,7 @@ def generate(
         "phieu-cham-diem"
     ),
 ) -> None:
-    """Phát hành phiếu chấm điểm: mỗi cơ quan một tệp .xlsx đã khoá và có kiểm tra dữ liệu."""
+    """Phát hành phiếu chấm điểm: mỗi cơ quan một tệp .xlsx đã khóa và có kiểm tra dữ liệu."""
     from rich.progress import Progress
     from rich.table import Table
 

@@ -58,7 +58,7 @@ def generate(
         "danh-sach-xhh"
     ),
 ) -> None:
-    """Phát hành mẫu danh sách đối tượng điều tra xã hội học: mỗi đơn vị một tệp .xlsx đã khoá, có kiểm tra dữ liệu.
+    """Phát hành mẫu danh sách đối tượng điều tra xã hội học: mỗi đơn vị một tệp .xlsx đã khóa, có kiểm tra dữ liệu.
 
     Mỗi sở, ngành, UBND cấp huyện (và Văn phòng Đoàn ĐBQH và HĐND tỉnh) nhận một tệp DSnn-<mã>.xlsx gồm trang
     hướng dẫn, trang danh sách đại biểu, lãnh đạo (email công vụ) và/hoặc trang người dân, doanh nghiệp (mã hồ
@@ -102,7 +102,7 @@ def merge(
     """Tổng hợp danh sách đối tượng điều tra xã hội học: kiểm tra từng dòng, ghi danh sách theo nhóm, số lượng, lỗi.
 
     Kiểm tra: thông tin bắt buộc; nhóm đối tượng đơn vị được giới thiệu; email đúng định dạng và là thư điện tử
-    công vụ (không dùng Gmail, Yahoo…); số điện thoại Việt Nam (chuẩn hoá +84, dấu cách, dấu chấm); một người
+    công vụ (không dùng Gmail, Yahoo…); số điện thoại Việt Nam (chuẩn hóa +84, dấu cách, dấu chấm); một người
     được giới thiệu hai lần (trong một danh sách hoặc bởi hai đơn vị); số lượng so với số lượng đề nghị. Thư
     mục đầu vào không bị thay đổi. Thoát với mã 0 khi mọi đơn vị đã gửi danh sách hợp lệ, 1 khi còn đơn vị chưa
     gửi hoặc danh sách có lỗi (danh sách tổng hợp vẫn được ghi).

@@ -135,7 +135,7 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
             "1.",
             f"Mở trang tính “{layout.SHEET_SCORES}”. Chỉ nhập vào các ô nền vàng của ba cột "
             f"“{layout.HEADER_SCORE}”, “{layout.HEADER_EXPLANATION}” và “{layout.HEADER_EVIDENCE}”; "
-            "các ô khác đã được khoá.",
+            "các ô khác đã được khóa.",
             "value",
         ),
         (
@@ -159,7 +159,7 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         ),
         (
             "5.",
-            "Không đổi tên, thêm, xoá hay sắp xếp lại dòng, cột, trang tính; không sao chép sang tệp khác. "
+            "Không đổi tên, thêm, xóa hay sắp xếp lại dòng, cột, trang tính; không sao chép sang tệp khác. "
             "Có thể đổi tên tệp. Lưu ở định dạng .xlsx (Excel, LibreOffice hoặc WPS).",
             "value",
         ),
@@ -245,7 +245,7 @@ def _write_meta(ws: Any, campaign: Campaign, dept: Department, generated_at: dat
 
 def _prompt(leaf: Leaf) -> tuple[str, str]:
     """Input prompt title (≤ 32 chars) and text (≤ 255 chars) for a score cell."""
-    title = f"Mục {leaf.code}: tối đa {fmt_points(leaf.max_points)} đ"[:32]
+    title = f"Mục {leaf.code}: tối đa {fmt_points(leaf.max_points)} điểm"[:32]
     if isinstance(leaf.rule, ChoiceRule):
         text = "Chọn: " + "; ".join(fmt_points(o.points) for o in leaf.rule.options)
     else:
