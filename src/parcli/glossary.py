@@ -21,12 +21,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 
 REQUEST = "Đề nghị"
 """How every error message addressed to a department says what to do."""
 
 UTC_OFFSET_HOURS = 7
 """Vietnam time (UTC+7, no daylight saving): time stamps shown to people use it."""
+
+VIETNAM = timezone(timedelta(hours=UTC_OFFSET_HOURS), "ICT")
 
 
 @dataclass(frozen=True)
@@ -142,3 +145,13 @@ def new_tone(word: str) -> str:
     if second.isupper():
         plain = plain.upper()
     return word[:-2] + moved + plain
+
+
+def time_vn(moment: datetime) -> str:
+    """A time stamp as people in Vietnam read it: ``lúc 15:00 ngày 20/12/2023 (giờ Việt Nam)``.
+
+    A naive *moment* is taken as UTC (parcli's clock and metadata are UTC; metadata keeps ISO UTC).
+    """
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    local = aware.astimezone(VIETNAM)
+    return f"lúc {local:%H:%M} ngày {local:%d/%m/%Y} (giờ Việt Nam)"
