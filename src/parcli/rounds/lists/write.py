@@ -202,7 +202,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     groups = plan.group_by_id
     for r, p in enumerate(result.problems, start=2):
         unit = units.get(p.department or "")
-        group = groups.get(p.item or "")
+        named = groups.get(p.item or "")
         for c, value in enumerate(
             [
                 "Lỗi" if p.is_error else "Cảnh báo",
@@ -210,7 +210,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
                 p.file or "",
                 p.sheet or "",
                 p.cell or "",
-                group.label if group else (p.item or ""),
+                named.label if named else (p.item or ""),
                 p.message,
                 p.slug,
             ],
