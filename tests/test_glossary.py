@@ -182,3 +182,65 @@ def test_every_error_to_a_department_says_what_to_do() -> None:
         if SLUGS[slug][0] == "error" and "đề nghị" not in text.casefold() and "{resend}" not in text
     ]
     assert missing == []
+
+
+# --- placeholders never reach a real campaign's documents --------------------------------------------
+
+
+@pytest.fixture
+def real_campaign(tmp_path: Path) -> Path:
+    """A campaign started with ``parcli init``: a real campaign, still holding the example's sample values."""
+    result = runner.invoke(app, ["init", str(tmp_path / "ke-hoach")])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "ke-hoach" / "campaign.yaml"
+    assert "example: true" not in path.read_text(encoding="utf-8")
+    return path
+
+
+def _one_line(output: str) -> str:
+    return " ".join(output.split())
+
+
+def test_real_campaign_with_sample_contact_is_refused(real_campaign: Path, full_returns: Path, tmp_path: Path) -> None:
+    merged = tmp_path / "tong-hop.xlsx"
+    assert runner.invoke(app, ["merge", str(full_returns), "-o", str(merged)]).exit_code == 0
+    commands = {
+        "generate": ["generate", "--campaign", str(real_campaign), "-o", str(tmp_path / "phieu")],
+        "remind": ["remind", str(full_returns), "--campaign", str(real_campaign), "-o", str(tmp_path / "dd")],
+        "report": ["report", str(merged), "--campaign", str(real_campaign), "-o", str(tmp_path / "bc.html")],
+        "survey generate": ["survey", "generate", "--campaign", str(real_campaign), "-o", str(tmp_path / "ds")],
+    }
+    for name, args in commands.items():
+        result = runner.invoke(app, args)
+        assert result.exit_code == 3, (name, result.output)
+        text = _one_line(result.output)
+        assert "Trường organiser.contact trong campaign.yaml vẫn là thông tin mẫu" in text, (name, text)
+        assert "Đề nghị thay bằng thông tin thật" in text, name
+    assert not (tmp_path / "phieu").exists() and not (tmp_path / "dd").exists()
+
+
+def test_real_campaign_with_real_contact_is_issued(real_campaign: Path, tmp_path: Path) -> None:
+    text = real_campaign.read_text(encoding="utf-8")
+    text = text.replace("(thông tin liên hệ mẫu — thay bằng thông tin thật)", "ĐT 0221 3862 545")
+    text = text.replace("VÍ DỤ do parcli lập", "bảng do Sở Nội vụ lập")
+    real_campaign.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["generate", "--campaign", str(real_campaign), "-o", str(tmp_path / "phieu")])
+    assert result.exit_code == 0, result.output
+    lists = real_campaign.with_name("survey-lists.yaml")
+    refused = runner.invoke(app, ["survey", "generate", "--campaign", str(real_campaign), "-o", str(tmp_path / "ds")])
+    assert refused.exit_code == 3 and "survey-lists.yaml" in _one_line(refused.output), refused.output
+    plan_text = lists.read_text(encoding="utf-8").replace("(thông tin liên hệ mẫu — thay bằng thông tin thật)", "")
+    lists.write_text(plan_text.replace("VÍ DỤ do parcli lập", "do Sở Nội vụ lập"), encoding="utf-8")
+    issued = runner.invoke(app, ["survey", "generate", "--campaign", str(real_campaign), "-o", str(tmp_path / "ds")])
+    assert issued.exit_code == 0, issued.output
+
+
+def test_the_bundled_example_is_allowed_and_says_it_is_a_sample(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    result = runner.invoke(app, ["generate", "-o", str(tmp_path / "phieu")])
+    assert result.exit_code == 0, result.output
+    book = sorted((tmp_path / "phieu").glob("*.xlsx"))[0]
+    texts = [t for _, t in _workbook_texts(book)]
+    assert any("thông tin liên hệ mẫu" in t for t in texts)
+    assert load_workbook(book).sheetnames  # opens

@@ -155,3 +155,23 @@ def time_vn(moment: datetime) -> str:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     local = aware.astimezone(VIETNAM)
     return f"lúc {local:%H:%M} ngày {local:%d/%m/%Y} (giờ Việt Nam)"
+
+
+PLACEHOLDER_MARKERS: tuple[str, ...] = ("thay bằng thông tin thật", "VÍ DỤ do parcli lập")
+"""Words that mark a sample value in the bundled example; a real campaign must not send them out."""
+
+
+def placeholders(data: object, path: str = "") -> list[tuple[str, str]]:
+    """The (dotted path, text) of every string in *data* (dicts and lists) that still holds a placeholder."""
+    found: list[tuple[str, str]] = []
+    if isinstance(data, str):
+        folded = unicodedata.normalize("NFC", data).casefold()
+        if any(marker.casefold() in folded for marker in PLACEHOLDER_MARKERS):
+            found.append((path, data))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            found += placeholders(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list | tuple):
+        for i, value in enumerate(data):
+            found += placeholders(value, f"{path}[{i}]")
+    return found

@@ -50,11 +50,13 @@ def generate(
     from rich.progress import Progress
     from rich.table import Table
 
+    from parcli.config.campaign import refuse_placeholders
     from parcli.numbers import fmt_points
     from parcli.rounds.scoring.issue import generate_workbooks
 
     err = err_console()
     camp = load_campaign(campaign, err)
+    refuse_placeholders(camp)
     unverified, total = camp.verification()
     if unverified:
         err.print(
@@ -390,10 +392,12 @@ def remind(
     ] = None,
 ) -> ExitCode:
     """Văn bản đôn đốc cho từng cơ quan chưa nộp hoặc phiếu có lỗi, và danh sách các cơ quan đó cho lãnh đạo."""
+    from parcli.config.campaign import refuse_placeholders
     from parcli.results.remind import write_reminders
 
     err = err_console()
     camp = load_campaign(campaign, err)
+    refuse_placeholders(camp)
     result = _read_folder(camp, returns_dir, pick, err)
     reminders, listing = write_reminders(result, out, today=parse_day(today), template_dir=templates)
     for r in reminders:

@@ -66,12 +66,14 @@ def generate(
     """
     from rich.table import Table
 
+    from parcli.config.campaign import refuse_placeholders
     from parcli.config.lists_plan import load_lists_plan
     from parcli.rounds.lists.issue import generate_lists
 
     err = err_console()
     camp = load_campaign(campaign, err)
     plan = load_lists_plan(camp)
+    refuse_placeholders(camp, {plan.path.name: plan.model})
     if plan.model.note:
         err.print(styled(("Lưu ý: ", "yellow"), " ".join(plan.model.note.split())))
     result = generate_lists(plan, out)

@@ -128,6 +128,7 @@ class CampaignModel(_Strict):
     units: list[UnitModel] | None = None
     units_file: str | None = None  # CSV or XLSX with columns id, name, group, exempt
     bands: list[Band] | None = None
+    example: bool = False  # the bundled example: its sample contacts may reach documents (marked as samples)
 
     @model_validator(mode="after")
     def _mode_fields(self) -> CampaignModel:
@@ -523,6 +524,30 @@ def default_campaign_path() -> Path:
     return data_dir("examples") / "hung-yen-2023" / "campaign.yaml"
 
 
+def refuse_placeholders(campaign: Campaign, extra: dict[str, BaseModel] | None = None) -> None:
+    """Refuse to issue documents for a real campaign whose fields still hold sample values.
+
+    *extra* names further YAML documents that feed the documents (file name → model), e.g. the survey
+    lists plan.  The bundled example (``example: true``) is allowed: its documents show the sample marks.
+    Raises :class:`parcli.errors.PlaceholderError` naming the first field to fill.
+    """
+    from parcli.errors import PlaceholderError
+    from parcli.glossary import placeholders
+
+    if campaign.model.example:
+        return
+    sources: dict[str, BaseModel] = {campaign.path.name: campaign.model, **(extra or {})}
+    for name, model in sources.items():
+        found = placeholders(model.model_dump(mode="json", by_alias=True, exclude_none=True))
+        if found:
+            where, text = found[0]
+            more = f" (và {len(found) - 1} trường khác)" if len(found) > 1 else ""
+            raise PlaceholderError(
+                f"Trường {where} trong {name} vẫn là thông tin mẫu (“{text.strip()}”){more}. Đề nghị thay bằng "
+                "thông tin thật trước khi phát hành văn bản."
+            )
+
+
 def campaign_slug(text: str) -> str:
     """A safe ASCII slug for file names."""
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "campaign"
@@ -536,4 +561,5 @@ __all__ = [
     "Department",
     "default_campaign_path",
     "load_campaign",
+    "refuse_placeholders",
 ]
