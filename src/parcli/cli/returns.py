@@ -325,6 +325,7 @@ def status(
     for r in rows:
         received = f"{date_filter(r.received)} ({r.received_from})" if r.received else ""
         timing = TIMING_LABELS[r.timing] if r.timing else ("quá hạn" if left < 0 else f"còn {left} ngày")
+        timing = r.timing_note or timing
         table.add_row(
             r.department.appendix,
             r.department.name,
