@@ -498,9 +498,9 @@ def build_ranking() -> None:
     para(doc, "{%p endif %}", 10)
     para(
         doc,
-        "Xếp loại: {% for b in bands %}{{ b.label }} {% if b.upper is none %}từ {{ b.min|points }} %"
-        "{% elif b.min == 0 %}dưới {{ b.upper|points }} %{% else %}từ {{ b.min|points }} % "
-        "đến dưới {{ b.upper|points }} %{% endif %}"
+        "Xếp loại: {% for b in bands %}{{ b.label }} {% if b.upper is none %}từ {{ b.min|points }}%"
+        "{% elif b.min == 0 %}dưới {{ b.upper|points }}%{% else %}từ {{ b.min|points }}% "
+        "đến dưới {{ b.upper|points }}%{% endif %}"
         "{% if not loop.last %}; {% endif %}{% endfor %}.",
         12,
     )

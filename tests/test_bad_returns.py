@@ -431,7 +431,7 @@ CASES: list[Case] = [
         (("decimal-comma", "D@1.3.1", CHOICE),),
         "ok",
         {CHOICE: Decimal("0.5")},
-        hint="đọc là 0,5",
+        hint="được hiểu là 0,5",
     ),
     Case(
         "text-number-with-spaces",

@@ -155,6 +155,9 @@ def expected_rows(campaign: Campaign, round_: Round) -> list[dict[str, Any]]:
                 "received_from": "phiếu" if sent else None,
                 "timing": None if sent is None else "late" if sent > DEADLINE else "on-time",
                 "days_left": -3,
+                "first_received": sent.isoformat() if sent else None,  # one file each: the first is the one used
+                "first_on_time": None if sent is None else sent < DEADLINE,
+                "timing_note": None,
             }
         )
     return rows

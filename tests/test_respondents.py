@@ -869,7 +869,7 @@ def test_clean_round_trip_exact_counts(
     totals = {r[3]: r[4:7] for r in table if r[0] == "Cộng"}
     assert totals["Người dân, doanh nghiệp"] == [370, 370, 370]
     assert totals["Đại biểu HĐND tỉnh"] == [None, FREE, FREE]
-    assert [c.value for c in wb["Vấn đề"][1]][:3] == ["Mức độ", "Mã lỗi", "Cơ quan"]
+    assert [c.value for c in wb["Vấn đề"][1]][:3] == ["Mức độ", "Đơn vị", "Tệp"]
     assert wb["Vấn đề"].max_row == 1
     assert wb[META].sheet_state == "hidden" and wb[META]["B1"].value == "parcli-respondents"
 

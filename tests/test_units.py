@@ -102,7 +102,7 @@ CUSTOM_EXPECTED = {
     "h-van-lam": "Tốt",
     "h-kim-dong": "Trung bình",
     "h-tien-lu": "Trung bình",
-    "h-phu-cu": "Trung bình",  # 50,00 % exactly: the band's minimum is included
+    "h-phu-cu": "Trung bình",  # 50,00% exactly: the band's minimum is included
     "xa-lac-hong": "Xuất sắc",
     "xa-minh-hai": "Khá",
 }
@@ -299,7 +299,7 @@ def test_campaign_units_items_and_file_stems(camp: Campaign) -> None:
 
 
 def test_units_file_with_semicolons(folder: Path) -> None:
-    from parcli.config.campaign import read_units_file
+    from parcli.config.units_file import read_units_file
 
     rows = read_units_file(folder / "units-huyen.csv", "campaign.yaml")
     assert [(u.id, u.name, u.group, u.exempt) for _, u in rows] == [(u[0], u[1], u[2], u[3]) for u in FILE_UNITS]
@@ -557,9 +557,9 @@ def test_custom_bands_from_the_campaign(folder: Path, merged: tuple[MergeResult,
     md = folder / "bands.md"
     render_ranking(context, md)
     text = md.read_text(encoding="utf-8")
-    assert "Xuất sắc từ 95 %" in text
-    assert "Tốt từ 85 % đến dưới 95 %" in text
-    assert "Yếu dưới 50 %" in text
+    assert "Xuất sắc từ 95%" in text
+    assert "Tốt từ 85% đến dưới 95%" in text
+    assert "Yếu dưới 50%" in text
 
 
 def _sort_key_campaign(camp: Campaign, names: dict[str, str]) -> Campaign:
@@ -615,12 +615,12 @@ def test_markdown_ranking(rendered: dict[str, Path]) -> None:
             assert row[0] == _rank_text(rank), uid
             assert row[4] == (band or "–"), uid
     dt = next(r for r in table_rows if len(r) == 6 and r[1].startswith("Ban Dân tộc"))
-    assert dt == ["2", "Ban Dân tộc (miễn: 3)", "66/72", "91,67 %", "Tốt", "Hợp lệ"]
+    assert dt == ["2", "Ban Dân tộc (miễn: 3)", "66/72", "91,67%", "Tốt", "Hợp lệ"]
     missing = next(r for r in table_rows if len(r) == 6 and r[1] == "Sở Y tế")
     assert missing[0] == "–" and missing[5] == "Chưa nộp"
     heat = next(r for r in table_rows if len(r) == 9 and r[0] == "Ban Dân tộc")
     assert heat[3] == "miễn"
-    assert "Xếp loại: Tốt từ 90 %; Khá từ 80 % đến dưới 90 %; Trung bình từ 70 % đến dưới 80 %; Yếu dưới 70 %." in text
+    assert "Xếp loại: Tốt từ 90%; Khá từ 80% đến dưới 90%; Trung bình từ 70% đến dưới 80%; Yếu dưới 70%." in text
 
 
 def test_html_ranking(rendered: dict[str, Path]) -> None:
@@ -654,7 +654,7 @@ def test_docx_ranking(rendered: dict[str, Path]) -> None:
             assert row is not None, f"{uid} missing from the Word ranking"
             assert row[0] == _rank_text(rank) and row[4] == (band or "–"), uid
     dt = next(r for r in rows if len(r) == 6 and r[1] == "Ban Dân tộc (miễn: 3)")
-    assert dt[2:4] == ["66/72", "91,67 %"]
+    assert dt[2:4] == ["66/72", "91,67%"]
     heat = next(r for r in rows if r and r[0] == "Ban Dân tộc" and len(r) != 6)
     assert "miễn" in heat
     assert "{{" not in text and "{%" not in text
@@ -670,7 +670,7 @@ def _docx_text(path: Path) -> tuple[str, list[list[str]]]:
 
 def test_docx_ranking_states_the_bands(rendered: dict[str, Path]) -> None:
     text, _ = _docx_text(rendered["docx"])
-    assert "Tốt từ 90 %" in text
+    assert "Tốt từ 90%" in text
     assert "Số đơn vị theo xếp loại" in text
 
 
@@ -703,7 +703,7 @@ def test_unit_sheets_name_the_rank(sheets: dict[str, list[Path]]) -> None:
                 assert f"xếp loại {band}" in text, (fmt, uid)
     dt = _strip((sheets["html"][0].parent / f"ket-qua-{EXEMPT_UNIT}.html").read_text(encoding="utf-8"))
     assert "Được miễn đánh giá: 3. Cải cách thủ tục hành chính" in dt
-    assert "66/72 điểm — 91,67 %" in dt
+    assert "66/72 điểm — 91,67%" in dt
 
 
 def test_cli_report_with_unit_sheets(merged: tuple[MergeResult, Path], folder: Path) -> None:

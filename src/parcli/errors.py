@@ -62,3 +62,7 @@ class UsageError(ParcliError):
     """The command was called in a way that cannot work (wrong format, mismatched inputs)."""
 
     exit_code = ExitCode.USAGE
+
+
+class PlaceholderError(ParcliError):
+    """A real campaign still holds a sample value where a document would show it."""

@@ -3,7 +3,7 @@
 All arithmetic on points is done with :class:`decimal.Decimal`.  Scores are
 exact as typed; the only rounding happens for display and for percentages, in
 :func:`round_points` and :func:`percent`, half-up to two decimals (the way the
-Ministry publishes the index, e.g. 86,98 %).
+Ministry publishes the index, e.g. 86,98%).
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ def fmt_points(value: Decimal | int | float | None, *, comma: bool = True) -> st
 
 
 def fmt_percent(value: Decimal | None) -> str:
-    """``86.98`` → ``86,98 %``; a dash for None."""
+    """``86.98`` → ``86,98%``; a dash for None."""
     if value is None:
         return "–"
     text = f"{round_points(value):,.2f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".") + " %"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".") + "%"
 
 
 def to_decimal(value: float | int | str | Decimal) -> Decimal:

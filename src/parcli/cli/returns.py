@@ -46,15 +46,17 @@ def generate(
         "phieu-cham-diem"
     ),
 ) -> None:
-    """Phát hành phiếu chấm điểm: mỗi cơ quan một tệp .xlsx đã khoá và có kiểm tra dữ liệu."""
+    """Phát hành phiếu chấm điểm: mỗi cơ quan một tệp .xlsx đã khóa và có kiểm tra dữ liệu."""
     from rich.progress import Progress
     from rich.table import Table
 
+    from parcli.config.campaign import refuse_placeholders
     from parcli.numbers import fmt_points
     from parcli.rounds.scoring.issue import generate_workbooks
 
     err = err_console()
     camp = load_campaign(campaign, err)
+    refuse_placeholders(camp)
     unverified, total = camp.verification()
     if unverified:
         err.print(
@@ -323,6 +325,7 @@ def status(
     for r in rows:
         received = f"{date_filter(r.received)} ({r.received_from})" if r.received else ""
         timing = TIMING_LABELS[r.timing] if r.timing else ("quá hạn" if left < 0 else f"còn {left} ngày")
+        timing = r.timing_note or timing
         table.add_row(
             r.department.appendix,
             r.department.name,
@@ -394,10 +397,12 @@ def remind(
     ] = None,
 ) -> ExitCode:
     """Văn bản đôn đốc cho từng cơ quan chưa nộp hoặc phiếu có lỗi, và danh sách các cơ quan đó cho lãnh đạo."""
+    from parcli.config.campaign import refuse_placeholders
     from parcli.results.remind import write_reminders
 
     err = err_console()
     camp = load_campaign(campaign, err)
+    refuse_placeholders(camp)
     result = _read_folder(camp, returns_dir, pick, err)
     reminders, listing = write_reminders(result, out, today=parse_day(today), template_dir=templates)
     for r in reminders:

@@ -58,7 +58,7 @@ def generate(
         "danh-sach-xhh"
     ),
 ) -> None:
-    """Phát hành mẫu danh sách đối tượng điều tra xã hội học: mỗi đơn vị một tệp .xlsx đã khoá, có kiểm tra dữ liệu.
+    """Phát hành mẫu danh sách đối tượng điều tra xã hội học: mỗi đơn vị một tệp .xlsx đã khóa, có kiểm tra dữ liệu.
 
     Mỗi sở, ngành, UBND cấp huyện (và Văn phòng Đoàn ĐBQH và HĐND tỉnh) nhận một tệp DSnn-<mã>.xlsx gồm trang
     hướng dẫn, trang danh sách đại biểu, lãnh đạo (email công vụ) và/hoặc trang người dân, doanh nghiệp (mã hồ
@@ -66,12 +66,14 @@ def generate(
     """
     from rich.table import Table
 
+    from parcli.config.campaign import refuse_placeholders
     from parcli.config.lists_plan import load_lists_plan
     from parcli.rounds.lists.issue import generate_lists
 
     err = err_console()
     camp = load_campaign(campaign, err)
     plan = load_lists_plan(camp)
+    refuse_placeholders(camp, {plan.path.name: plan.model})
     if plan.model.note:
         err.print(styled(("Lưu ý: ", "yellow"), " ".join(plan.model.note.split())))
     result = generate_lists(plan, out)
@@ -102,7 +104,7 @@ def merge(
     """Tổng hợp danh sách đối tượng điều tra xã hội học: kiểm tra từng dòng, ghi danh sách theo nhóm, số lượng, lỗi.
 
     Kiểm tra: thông tin bắt buộc; nhóm đối tượng đơn vị được giới thiệu; email đúng định dạng và là thư điện tử
-    công vụ (không dùng Gmail, Yahoo…); số điện thoại Việt Nam (chuẩn hoá +84, dấu cách, dấu chấm); một người
+    công vụ (không dùng Gmail, Yahoo…); số điện thoại Việt Nam (chuẩn hóa +84, dấu cách, dấu chấm); một người
     được giới thiệu hai lần (trong một danh sách hoặc bởi hai đơn vị); số lượng so với số lượng đề nghị. Thư
     mục đầu vào không bị thay đổi. Thoát với mã 0 khi mọi đơn vị đã gửi danh sách hợp lệ, 1 khi còn đơn vị chưa
     gửi hoặc danh sách có lỗi (danh sách tổng hợp vẫn được ghi).

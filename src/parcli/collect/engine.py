@@ -95,6 +95,8 @@ def collect_forms(
         owner_ids.append(oid)
         files = by_owner.get(oid, [])
         outcome = make_outcome(owner, [r.file for r in files])
+        days = [d for d in (r.sent_date or r.received for r in files) if d is not None]
+        outcome.first_received = min(days, default=None)
         found.outcomes.append(outcome)
         bucket = found.problems_of[oid] = []
         if not files:

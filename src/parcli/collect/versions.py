@@ -69,6 +69,7 @@ class Outcome(Generic[OwnerT]):
     used: str | None = None  # the file whose values count
     errors: int = 0
     warnings: int = 0
+    first_received: date | None = None  # the earliest day any of its files was sent (cover date, else file time)
 
     def settle(self, problems: list[Problem], usable: bool) -> None:
         """Count the owner's problems; one usable file without errors is ``ok``, with errors ``invalid``."""

@@ -15,156 +15,22 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel
 
+from parcli.config.campaign_models import (
+    CAMPAIGN_SCHEMA,
+    DEFAULT_BANDS,
+    Band,
+    CampaignModel,
+    Documents,
+    Signer,
+    UnitModel,
+    roman_to_int,
+)
 from parcli.config.catalogue import Catalogue, Leaf, canonical_hash, load_catalogue
 from parcli.config.yamlio import path_line, read_yaml_mapping, validate_document
 from parcli.errors import CampaignError, CatalogueError
-
-CAMPAIGN_SCHEMA = "parcli/campaign@1"
-
-_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-
-
-def roman_to_int(numeral: str) -> int:
-    """Convert a Roman numeral (I … C) to an int; raise ValueError if it is not one."""
-    if not numeral or any(ch not in _ROMAN for ch in numeral):
-        raise ValueError(numeral)
-    total = 0
-    for i, ch in enumerate(numeral):
-        value = _ROMAN[ch]
-        if i + 1 < len(numeral) and _ROMAN[numeral[i + 1]] > value:
-            total -= value
-        else:
-            total += value
-    return total
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Organiser(_Strict):
-    """The body running the campaign (usually the Sở Nội vụ)."""
-
-    name: str = Field(min_length=1)
-    unit: str | None = None
-    contact: str | None = None
-    parent: str | None = None  # the superior body in the letterhead, e.g. "UBND tỉnh Hưng Yên"
-    symbol: str | None = None  # the document-number symbol, e.g. "SNV" in "Số: …/BC-SNV"
-    signer: str | None = None  # the signature block title, e.g. "GIÁM ĐỐC"
-    place: str | None = None  # the place in the date line, e.g. "Hưng Yên"
-
-
-class Signer(_Strict):
-    """Who signs the organiser's documents (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục 7)."""
-
-    title: str = Field(min_length=1)  # the signer's own title, e.g. "GIÁM ĐỐC" or "PHÓ GIÁM ĐỐC"
-    on_behalf: str | None = None  # the line above it when a deputy signs, e.g. "KT. GIÁM ĐỐC"
-    name: str | None = None  # the full name under the signature; left blank for the office to type
-
-
-class Documents(_Strict):
-    """What the organiser's letters and report carry: signer, number symbol, reference dates."""
-
-    signer: Signer | None = None
-    symbol: str | None = Field(default=None, min_length=1)  # "SNV-CCHC" in a letter's "Số: …/SNV-CCHC"
-    letter_date: date | None = None  # the letters' date line; none: "ngày … tháng … năm …" to fill in
-    report_date: date | None = None  # the report's date line; none: "ngày … tháng … năm …" to fill in
-
-
-class Deadlines(_Strict):
-    """Dates of the plan."""
-
-    returns: date
-    report: date | None = None
-    ministry: date | None = None
-
-
-class DepartmentModel(_Strict):
-    """One department (an appendix of the plan) and the codes it self-assesses."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str = Field(min_length=1)
-    appendix: str = Field(pattern=r"^[IVXLC]+$")
-    assign: list[str] = Field(min_length=1)
-
-
-class GroupModel(_Strict):
-    """A kind of unit with its own catalogue (each-unit-scores mode), e.g. ``so``, ``huyen``, ``xa``."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str = Field(min_length=1)
-    catalogue: str = Field(min_length=1)
-
-
-class UnitModel(_Strict):
-    """A unit that scores its group's whole catalogue, less the branches it is exempt from."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str = Field(min_length=1)
-    group: str = Field(min_length=1)
-    exempt: list[str] = Field(default_factory=list)
-
-
-class Band(_Strict):
-    """A classification band: a percentage at or above ``min`` gets ``label`` (the highest band that fits)."""
-
-    label: str = Field(min_length=1)
-    min: Decimal = Field(ge=0, le=100)
-
-
-DEFAULT_BANDS = (
-    Band(label="Tốt", min=Decimal(90)),
-    Band(label="Khá", min=Decimal(80)),
-    Band(label="Trung bình", min=Decimal(70)),
-    Band(label="Yếu", min=Decimal(0)),
-)
-
-
-class CampaignModel(_Strict):
-    """The YAML document as written."""
-
-    schema_: str = Field(alias="schema", pattern=r"^parcli/campaign@1$")
-    mode: Literal["split", "each-unit-scores"] = "split"
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: str = Field(min_length=1)
-    province: str = Field(min_length=1)
-    year: int
-    catalogue: str | None = Field(default=None, min_length=1)
-    plan: str | None = None
-    organiser: Organiser
-    documents: Documents | None = None
-    deadlines: Deadlines
-    assignment_note: str | None = None
-    protection_password: str | None = None
-    survey_lists: str | None = None  # the survey respondent lists plan, a YAML path relative to this file
-    departments: list[DepartmentModel] | None = None  # split mode
-    groups: list[GroupModel] | None = None  # each-unit-scores mode
-    units: list[UnitModel] | None = None
-    units_file: str | None = None  # CSV or XLSX with columns id, name, group, exempt
-    bands: list[Band] | None = None
-
-    @model_validator(mode="after")
-    def _mode_fields(self) -> CampaignModel:
-        if self.mode == "split":
-            if not self.catalogue:
-                raise ValueError("chế độ split cần trường catalogue (đường dẫn bộ tiêu chí)")
-            if not self.departments:
-                raise ValueError("chế độ split cần danh sách departments")
-        else:
-            if not self.groups:
-                raise ValueError("chế độ each-unit-scores cần danh sách groups (nhóm đơn vị và bộ tiêu chí)")
-            if not self.units and not self.units_file:
-                raise ValueError("chế độ each-unit-scores cần danh sách units hoặc units_file")
-        if self.bands is not None:
-            if not any(b.min == 0 for b in self.bands):
-                raise ValueError("bands cần một mức có min: 0 để đơn vị nào cũng được xếp loại")
-            if len({b.min for b in self.bands}) != len(self.bands):
-                raise ValueError("bands có hai mức cùng min")
-        return self
 
 
 @dataclass(frozen=True)
@@ -373,6 +239,8 @@ def _load_units_campaign(model: CampaignModel, path: Path, text: str) -> Campaig
     for ui, unit in enumerate(model.units or ()):
         raw_units.append((path_line(text, ["units", ui]), unit))
     if model.units_file:
+        from parcli.config.units_file import read_units_file
+
         raw_units.extend(read_units_file((path.parent / model.units_file).resolve(), label))
     units: list[Department] = []
     seen: dict[str, str] = {}
@@ -439,56 +307,6 @@ def _load_units_campaign(model: CampaignModel, path: Path, text: str) -> Campaig
         content_hash=content_hash,
         catalogues=catalogues,
     )
-
-
-def read_units_file(path: Path, campaign_label: str) -> list[tuple[str, UnitModel]]:
-    """Units from a CSV (``,`` or ``;``) or XLSX table with columns id, name, group, exempt."""
-    import csv
-    import io
-
-    if not path.is_file():
-        raise CampaignError(campaign_label, [f"units_file: không tìm thấy {path}"])
-    rows: list[tuple[str, list[str]]] = []
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, read_only=True, data_only=True)
-        try:
-            ws = wb.worksheets[0]
-            for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                rows.append(
-                    (f"{path.name} › {ws.title} › dòng {r}", ["" if v is None else str(v).strip() for v in values])
-                )
-        finally:
-            wb.close()
-    else:
-        text = path.read_text(encoding="utf-8-sig")
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        for r, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-            rows.append((f"{path.name} dòng {r}", [v.strip() for v in values]))
-    rows = [(w, v) for w, v in rows if any(v)]
-    if not rows:
-        raise CampaignError(campaign_label, [f"{path.name}: không có dòng nào"])
-    header = [h.casefold() for h in rows[0][1]]
-    missing = [h for h in ("id", "name", "group") if h not in header]
-    if missing:
-        raise CampaignError(
-            campaign_label, [f"{rows[0][0]}: thiếu cột {', '.join(missing)} (cần các cột id, name, group, exempt)"]
-        )
-    out: list[tuple[str, UnitModel]] = []
-    problems: list[str] = []
-    for where, values in rows[1:]:
-        record = dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
-        exempt = [c for c in re.split(r"[\s,;]+", record.get("exempt", "")) if c]
-        try:
-            out.append((where, UnitModel(id=record["id"], name=record["name"], group=record["group"], exempt=exempt)))
-        except ValidationError as exc:
-            fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
-            problems.append(f"{where}: giá trị không hợp lệ ở cột {fields} (mã đơn vị chỉ gồm chữ thường a-z, số, -)")
-    if problems:
-        raise CampaignError(campaign_label, problems)
-    return out
 
 
 def _resolve(model: CampaignModel, catalogue: Catalogue, text: str) -> tuple[tuple[Department, ...], list[str]]:
@@ -561,6 +379,30 @@ def default_campaign_path() -> Path:
     return data_dir("examples") / "hung-yen-2023" / "campaign.yaml"
 
 
+def refuse_placeholders(campaign: Campaign, extra: dict[str, BaseModel] | None = None) -> None:
+    """Refuse to issue documents for a real campaign whose fields still hold sample values.
+
+    *extra* names further YAML documents that feed the documents (file name → model), e.g. the survey
+    lists plan.  The bundled example (``example: true``) is allowed: its documents show the sample marks.
+    Raises :class:`parcli.errors.PlaceholderError` naming the first field to fill.
+    """
+    from parcli.errors import PlaceholderError
+    from parcli.glossary import placeholders
+
+    if campaign.model.example:
+        return
+    sources: dict[str, BaseModel] = {campaign.path.name: campaign.model, **(extra or {})}
+    for name, model in sources.items():
+        found = placeholders(model.model_dump(mode="json", by_alias=True, exclude_none=True))
+        if found:
+            where, text = found[0]
+            more = f" (và {len(found) - 1} trường khác)" if len(found) > 1 else ""
+            raise PlaceholderError(
+                f"Trường {where} trong {name} vẫn là thông tin mẫu (“{text.strip()}”){more}. Đề nghị thay bằng "
+                "thông tin thật trước khi phát hành văn bản."
+            )
+
+
 def campaign_slug(text: str) -> str:
     """A safe ASCII slug for file names."""
     return re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "campaign"
@@ -574,4 +416,5 @@ __all__ = [
     "Department",
     "default_campaign_path",
     "load_campaign",
+    "refuse_placeholders",
 ]

@@ -29,6 +29,7 @@ def init_project(directory: Path, *, force: bool = False) -> list[Path]:
         if target.exists() and not force:
             raise OutputError(f"Tệp {target} đã tồn tại; dùng --force để ghi đè.")
     new_campaign = campaign_text[: match.start(1)] + f"criteria/{source_catalogue.name}" + campaign_text[match.end(1) :]
+    new_campaign = re.sub(r"^example: true.*\n", "", new_campaign, flags=re.MULTILINE)  # the copy is a real campaign
     written = [target_campaign, target_catalogue]
     lists = re.search(r"^survey_lists:\s*(\S+)", campaign_text, flags=re.MULTILINE)
     if lists is not None:  # the survey lists plan sits beside the campaign under the same name

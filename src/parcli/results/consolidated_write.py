@@ -25,6 +25,7 @@ from parcli import __version__, clock
 from parcli.config.campaign import Campaign, Scope
 from parcli.config.catalogue import Catalogue, Leaf
 from parcli.files import atomic_path
+from parcli.glossary import time_vn
 from parcli.results.consolidated import Appraisal, read_appraisals
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, ItemRow, MergeResult
@@ -169,8 +170,7 @@ class _ItemSheet:
             ws.set_column(i, i, width)
         title = f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ — {self.campaign.model.title.upper()}"
         ws.write_string(0, 0, title, f["title"])
-        when = stamp.strftime("%d/%m/%Y %H:%M")
-        ws.write_string(1, 0, f"Tổng hợp lúc {when} (UTC) bằng parcli {__version__}{mode.note}")
+        ws.write_string(1, 0, f"Tổng hợp {time_vn(stamp)} bằng parcli {__version__}{mode.note}")
         header_row = layout.CONSOLIDATED_HEADER_ROW - 1
         for c, label in enumerate(mode.headers):
             ws.write_string(header_row, c, label, f["header"])

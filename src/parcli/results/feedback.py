@@ -119,7 +119,7 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     ws["A1"].font = Font(name=FONT_NAME, bold=True, size=HEADING_FONT_SIZE)
     ws["A2"] = (
         f"Phiếu có {errors} lỗi và {len(problems) - errors} cảnh báo. Các ô cần sửa được tô màu trên trang "
-        f"“{layout.SHEET_SCORES}” (đỏ: lỗi, vàng: cảnh báo); di chuột vào ô để xem ghi chú. Sửa trực tiếp "
+        f"“{layout.SHEET_SCORES}” (đỏ: lỗi, cam: cảnh báo); di chuột vào ô để xem ghi chú. Sửa trực tiếp "
         f"trong tệp này, cập nhật “{layout.COVER_SENT}” trên trang “{layout.SHEET_COVER}”, lưu lại và gửi lại "
         "cho Sở Nội vụ."
     )

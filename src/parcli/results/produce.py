@@ -140,13 +140,14 @@ def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], No
     A province campaign gets the province report; an each-unit-scores campaign
     the ranking report and, with ``unit_sheets``, one result sheet per unit.
     """
-    from parcli.config.campaign import load_campaign
+    from parcli.config.campaign import load_campaign, refuse_placeholders
     from parcli.results.consolidated import load_consolidated
 
     plan = plan_report(request)
     if on_plan is not None:
         on_plan(plan)
     campaign = load_campaign(plan.campaign)
+    refuse_placeholders(campaign)
     data = plan.loaded if plan.loaded is not None else load_consolidated(plan.consolidated)
     if campaign.is_units:
         return _produce_ranking(plan, campaign, data)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from parcli import __version__, clock
-from parcli.config.campaign import Band, Campaign
+from parcli.config.campaign import Campaign
+from parcli.config.campaign_models import Band
 from parcli.errors import UsageError
 from parcli.numbers import ROUNDING_RULE
 from parcli.render import output_format, render, render_each, template_name

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parcli.config.campaign import Band, Campaign, Scope
+from parcli.config.campaign import Campaign, Scope
+from parcli.config.campaign_models import Band
 from parcli.config.catalogue import Leaf
 from parcli.numbers import percent
 from parcli.results.consolidated import Consolidated, ConsolidatedItem

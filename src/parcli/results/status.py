@@ -28,6 +28,21 @@ class StatusRow:
     received_from: str | None  # "phiếu" (the date on the cover sheet) or "tệp" (file time)
     timing: Timing | None
     days_left: int
+    first_received: date | None = None  # the first copy of any of its files (a corrected copy may come later)
+    first_on_time: bool | None = None  # that first copy came before the deadline
+
+    @property
+    def resubmitted(self) -> bool:
+        """A first copy came on time and the copy used is a later, late correction."""
+        return bool(self.first_on_time and self.timing == "late" and self.first_received != self.received)
+
+    @property
+    def timing_note(self) -> str | None:
+        """Both facts when a late corrected copy followed an on-time first copy, e.g.
+        “Nộp đúng hạn 13/01/2024; bản sửa 17/01/2024”; None otherwise."""
+        if not self.resubmitted or self.first_received is None or self.received is None:
+            return None
+        return f"Nộp đúng hạn {self.first_received:%d/%m/%Y}; bản sửa {self.received:%d/%m/%Y}"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape."""
@@ -44,6 +59,9 @@ class StatusRow:
             "received_from": self.received_from,
             "timing": self.timing,
             "days_left": self.days_left,
+            "first_received": self.first_received.isoformat() if self.first_received else None,
+            "first_on_time": self.first_on_time,
+            "timing_note": self.timing_note,
         }
 
 
@@ -75,6 +93,8 @@ def status_rows(result: MergeResult, today: date) -> list[StatusRow]:
                 received_from=source,
                 timing=timing_of(received, deadline) if d.status in ("ok", "invalid") else None,
                 days_left=(deadline - today).days,
+                first_received=d.first_received,
+                first_on_time=timing_of(d.first_received, deadline) == "on-time" if d.first_received else None,
             )
         )
     return rows

@@ -51,7 +51,7 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        add("unreadable-workbook", f"Không đọc được tệp: {exc.strerror or exc}.")
+        add("unreadable-workbook", f"Không đọc được tệp: {exc.strerror or exc}. {resend}")
         return False
     if size == 0:
         add("not-a-workbook", f"Tệp rỗng (0 byte). {resend}")

@@ -22,7 +22,7 @@ HEADER_FILL = "D9E1F2"  # pale blue: column headers and total rows
 GROUP_FILL = "DDEBF7"  # light blue: first-level group rows (bold)
 SUBGROUP_FILL = "F2F2F2"  # light grey: second-level group rows, subtotals
 ERROR_FILL = "FFC7CE"  # pale red: a cell with an error
-WARNING_FILL = "FFEB9C"  # pale orange: a cell with a warning
+WARNING_FILL = "F4B183"  # orange, clearly apart from the input yellow: a cell with a warning
 GOOD_FILL = "C6EFCE"  # pale green: a cell that is fine
 NO_VALUE_FILL = "EDEDED"  # grey: no value to judge (left out, or not known yet)
 # a five-step scale, best first (green → yellow → red), for banding results

@@ -131,7 +131,7 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
             )
         )
     steps = [
-        "Mỗi người một dòng; chỉ nhập vào các ô nền vàng, các ô khác đã được khoá. Cột "
+        "Mỗi người một dòng; chỉ nhập vào các ô nền vàng, các ô khác đã được khóa. Cột "
         f"“{layout.LIST_HEADER_GROUP}”: chọn trong danh sách thả xuống (trang tính chỉ có một nhóm thì "
         "có thể để trống).",
     ]
@@ -153,7 +153,7 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
         "Số điện thoại: số di động 10 chữ số (ví dụ 0912 345 678) hoặc số cố định bắt đầu bằng 02 (ví dụ "
         "0221 3xxx xxx); có thể ghi +84. Mỗi người chỉ được giới thiệu một lần: không trùng email, số "
         "di động với người khác trong danh sách hoặc trong danh sách của đơn vị khác.",
-        "Không đổi tên, thêm, xoá hay sắp xếp lại trang tính, cột; không sao chép sang tệp khác. Có thể đổi "
+        "Không đổi tên, thêm, xóa hay sắp xếp lại trang tính, cột; không sao chép sang tệp khác. Có thể đổi "
         "tên tệp. Lưu ở định dạng .xlsx (Excel, LibreOffice hoặc WPS).",
         "Thông tin cá nhân trong danh sách chỉ dùng cho việc điều tra xã hội học xác định Chỉ số CCHC "
         "(Nghị định số 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân).",

@@ -73,7 +73,7 @@ def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: Probl
     if meta is None or layout.META_UNIT not in meta:
         add.add(
             "metadata-missing",
-            f"Không nhận diện được danh sách: trang tính ẩn “{layout.SHEET_META}” đã bị xoá hoặc sửa. Đề nghị "
+            f"Không nhận diện được danh sách: trang tính ẩn “{layout.SHEET_META}” đã bị xóa hoặc sửa. Đề nghị "
             "điền lại vào tệp danh sách đã được phát hành (không sao chép sang tệp mới).",
         )
         return
@@ -81,14 +81,14 @@ def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: Probl
     if meta.get(layout.META_KIND) != layout.KIND_SURVEY_LIST:
         add.add(
             "metadata-missing",
-            "Tệp này không phải danh sách đối tượng điều tra xã hội học do parcli phát hành (có thể là bảng "
-            "tổng hợp). Chỉ gửi tệp danh sách đã được phát hành.",
+            "Tệp này không phải danh sách đối tượng điều tra xã hội học đã được phát hành (có thể là bảng "
+            "tổng hợp). Đề nghị chỉ gửi tệp danh sách đã được phát hành.",
         )
         return
     if meta.get(layout.META_LAYOUT) != layout.LIST_LAYOUT_VERSION:
         add.add(
             "unsupported-layout",
-            f"Danh sách theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}, parcli này đọc mẫu phiên bản "
+            f"Danh sách theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}, trong khi đợt này dùng mẫu phiên bản "
             f"{layout.LIST_LAYOUT_VERSION}. Đề nghị dùng tệp danh sách của đợt hiện tại.",
         )
         return
@@ -105,7 +105,8 @@ def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: Probl
     if unit is None:
         add.add(
             "unknown-department",
-            f"Đơn vị “{meta.get(layout.META_UNIT)}” ghi trong danh sách không có trong kế hoạch ({plan.path.name}).",
+            f"Đơn vị “{meta.get(layout.META_UNIT)}” ghi trong danh sách không có trong kế hoạch ({plan.path.name}). "
+            "Đề nghị dùng tệp danh sách đã được phát hành cho đơn vị.",
         )
         return
     result.owner_id = unit.id
@@ -117,7 +118,7 @@ def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: Probl
         if sheet not in wb.sheetnames:
             add.add(
                 "sheet-missing",
-                f"Không có trang tính “{sheet}” (đã bị xoá hoặc đổi tên). Đề nghị điền lại vào tệp danh sách "
+                f"Không có trang tính “{sheet}” (đã bị xóa hoặc đổi tên). Đề nghị điền lại vào tệp danh sách "
                 "đã được phát hành.",
                 sheet=sheet,
             )
@@ -169,7 +170,7 @@ def _read_sheet(
     if checker.nfd_cells:
         add.add(
             "text-normalised",
-            f"{len(checker.nfd_cells)} ô có chữ tiếng Việt dạng tổ hợp (NFD); parcli đã chuẩn hoá về dạng dựng sẵn "
+            f"{len(checker.nfd_cells)} ô có chữ tiếng Việt dạng tổ hợp (NFD), đã được chuẩn hóa về dạng dựng sẵn "
             "(NFC).",
             sheet=sheet,
             cell=checker.nfd_cells[0],
@@ -178,7 +179,7 @@ def _read_sheet(
         cell, typed, written = checker.recased[0]
         add.add(
             "name-recased",
-            f"{len(checker.recased)} họ tên được viết toàn chữ hoa hoặc toàn chữ thường; parcli đã viết hoa chữ cái "
+            f"{len(checker.recased)} họ tên được viết toàn chữ hoa hoặc toàn chữ thường, đã được viết hoa chữ cái "
             f"đầu mỗi từ (ví dụ “{typed}” → “{written}”). Đề nghị kiểm tra lại nếu có tên viết khác thường.",
             sheet=sheet,
             cell=cell,
@@ -190,7 +191,7 @@ def _read_sheet(
     if max_row > limit:
         add.add(
             "content-below-table",
-            f"Trang tính có nội dung đến dòng {max_row}; parcli chỉ đọc đến dòng {limit}. Đề nghị xoá nội dung "
+            f"Trang tính có nội dung đến dòng {max_row}; chỉ đọc đến dòng {limit}. Đề nghị xóa nội dung "
             "thừa hoặc chia danh sách.",
             sheet=sheet,
             cell=f"A{max_row}",
@@ -302,7 +303,7 @@ class _RowChecker:
             self.problem(
                 "group-not-allowed",
                 f"{who}: {unit.name} không thuộc diện giới thiệu nhóm “{found.short}”. Các nhóm {unit.name} được "
-                f"giới thiệu: {allowed}. Đề nghị xoá dòng này hoặc chọn lại nhóm.",
+                f"giới thiệu: {allowed}. Đề nghị xóa dòng này hoặc chọn lại nhóm.",
                 ref,
                 found.id,
             )
@@ -373,7 +374,7 @@ class _RowChecker:
             self.problem(
                 "phone-invalid",
                 f"{who}: số điện thoại “{text}” không hợp lệ ({reason}). Số di động gồm 10 chữ số (ví dụ 0912 345 "
-                "678), số cố định bắt đầu bằng 02 (ví dụ 0221 3xxx xxx).",
+                "678), số cố định bắt đầu bằng 02 (ví dụ 0221 3xxx xxx). Đề nghị sửa lại số điện thoại.",
                 ref,
                 group_id,
             )

@@ -9,9 +9,22 @@ from typing import TYPE_CHECKING, Any
 from parcli import __version__, clock
 from parcli.errors import ConsolidatedError, OutputError
 from parcli.files import atomic_path
+from parcli.glossary import time_vn
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import STATUS_LABELS, fit_row_height
 from parcli.xlsx.style import SMALL_FONT_SIZE, OpenpyxlStyles
+
+# The problems sheet as people read it: names, not ids; the problem's code last, for the technical reader.
+PROBLEM_HEADERS: tuple[str, ...] = (
+    "Mức độ",
+    "Đơn vị",
+    layout.HEADER_FILES,
+    "Trang tính",
+    "Ô",
+    "Nhóm đối tượng",
+    "Nội dung",
+    "Mã lỗi (kỹ thuật)",
+)
 
 if TYPE_CHECKING:
     from parcli.config.lists_plan import ListsPlan
@@ -113,7 +126,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     assert first_sheet is not None
     wb.remove(first_sheet)
     units = plan.unit_by_id
-    when = stamp.strftime("%d/%m/%Y %H:%M")
+    when = time_vn(stamp)
     for group, people in zip(plan.groups, result.by_group().values(), strict=True):
         ws = wb.create_sheet(group.short)
         labels = layout.RESPONDENT_COLUMNS[group.kind]
@@ -122,7 +135,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
         ws.cell(
             row=2,
             column=1,
-            value=f"{plan.model.title}. {len(people)} người; tổng hợp lúc {when} (UTC) bằng parcli {__version__}.",
+            value=f"{plan.model.title}. {len(people)} người; tổng hợp {when} bằng parcli {__version__}.",
         ).font = font
         hr = layout.RESPONDENTS_HEADER_ROW
         header(ws, hr, labels, widths)
@@ -139,7 +152,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
 
     counts = wb.create_sheet(layout.SHEET_COUNTS)
     counts.cell(row=1, column=1, value="SỐ LƯỢNG ĐỐI TƯỢNG THEO ĐƠN VỊ VÀ NHÓM").font = bold
-    counts.cell(row=2, column=1, value=f"{plan.model.title}. Tổng hợp lúc {when} (UTC).").font = font
+    counts.cell(row=2, column=1, value=f"{plan.model.title}. Tổng hợp {when}.").font = font
     hr = layout.RESPONDENTS_HEADER_ROW
     header(counts, hr, layout.COUNT_HEADERS, layout.COUNT_WIDTHS)
     r = hr
@@ -185,26 +198,28 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     page(counts, hr, len(layout.COUNT_HEADERS), r)
 
     problems = wb.create_sheet(layout.SHEET_PROBLEMS)
-    header(problems, 1, layout.PROBLEM_HEADERS, (10, 22, 30, 28, 18, 8, 20, 90))
+    header(problems, 1, PROBLEM_HEADERS, (10, 30, 28, 18, 8, 24, 90, 22))
+    groups = plan.group_by_id
     for r, p in enumerate(result.problems, start=2):
         unit = units.get(p.department or "")
+        named = groups.get(p.item or "")
         for c, value in enumerate(
             [
                 "Lỗi" if p.is_error else "Cảnh báo",
-                p.slug,
                 unit.name if unit else "",
                 p.file or "",
                 p.sheet or "",
                 p.cell or "",
-                p.item or "",
+                named.label if named else (p.item or ""),
                 p.message,
+                p.slug,
             ],
             start=1,
         ):
             put(problems, r, c, value if value != "" else None)
     problems.freeze_panes = "A2"
     if result.problems:
-        problems.auto_filter.ref = f"A1:{get_column_letter(len(layout.PROBLEM_HEADERS))}{len(result.problems) + 1}"
+        problems.auto_filter.ref = f"A1:{get_column_letter(len(PROBLEM_HEADERS))}{len(result.problems) + 1}"
 
     meta = wb.create_sheet(layout.SHEET_META)
     values = {

@@ -118,7 +118,7 @@ def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: Probl
         hint = f" Tệp có vẻ là của {guess}." if guess else ""
         add.add(
             "metadata-missing",
-            f"Không nhận diện được phiếu: trang tính ẩn “{layout.SHEET_META}” đã bị xoá "
+            f"Không nhận diện được phiếu: trang tính ẩn “{layout.SHEET_META}” đã bị xóa "
             f"hoặc sửa.{hint} Đề nghị điền lại vào phiếu gốc đã được phát hành (không sao chép sang tệp mới).",
         )
         return
@@ -127,14 +127,14 @@ def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: Probl
         add.add(
             "metadata-missing",
             "Tệp này không phải phiếu chấm điểm của cơ quan (có thể là bảng tổng hợp). "
-            "Chỉ gửi phiếu chấm điểm đã được phát hành.",
+            "Đề nghị chỉ gửi phiếu chấm điểm đã được phát hành.",
         )
         return
     if meta.get(layout.META_LAYOUT) != layout.LAYOUT_VERSION:
         add.add(
             "unsupported-layout",
-            f"Phiếu theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}, parcli này đọc "
-            f"mẫu phiên bản {layout.LAYOUT_VERSION}. Đề nghị dùng phiếu của đợt đánh giá hiện tại.",
+            f"Phiếu theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}, trong khi đợt này "
+            f"dùng mẫu phiên bản {layout.LAYOUT_VERSION}. Đề nghị dùng phiếu của đợt đánh giá hiện tại.",
         )
         return
     if meta.get(layout.META_CAMPAIGN) != campaign.id:
@@ -156,14 +156,18 @@ def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: Probl
         )
         return
     if dept is None:
-        add.add("unknown-department", f"Cơ quan “{dept_id}” ghi trong phiếu không có trong kế hoạch đánh giá.")
+        add.add(
+            "unknown-department",
+            f"Cơ quan “{dept_id}” ghi trong phiếu không có trong kế hoạch đánh giá. "
+            "Đề nghị dùng phiếu đã được phát hành cho cơ quan mình.",
+        )
         return
     result.owner_id = dept.id
     add.department = dept.id
     if layout.SHEET_SCORES not in wb.sheetnames:
         add.add(
             "sheet-missing",
-            f"Không có trang tính “{layout.SHEET_SCORES}” (đã bị xoá hoặc đổi tên). Đề nghị điền lại vào phiếu gốc.",
+            f"Không có trang tính “{layout.SHEET_SCORES}” (đã bị xóa hoặc đổi tên). Đề nghị điền lại vào phiếu gốc.",
             sheet=layout.SHEET_SCORES,
         )
         return
@@ -226,7 +230,7 @@ def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnRe
         if label not in cols:
             add.add(
                 "header-missing",
-                f"Thiếu cột “{label}” trên trang tính.",
+                f"Thiếu cột “{label}” trên trang tính. Đề nghị điền lại vào phiếu gốc.",
                 sheet=sheet,
                 cell=f"{get_column_letter(len(layout.SCORE_HEADERS))}{header.row}",
             )
@@ -264,7 +268,7 @@ def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnRe
                 why = "không có trong bộ tiêu chí (mã bị sửa hoặc dòng tự thêm)"
             add.add(
                 "unknown-item",
-                f"Dòng {rownum} có mã “{code}” {why}. Đề nghị xoá dòng này hoặc khôi phục mã gốc.",
+                f"Dòng {rownum} có mã “{code}” {why}. Đề nghị xóa dòng này hoặc khôi phục mã gốc.",
                 sheet=sheet,
                 cell=ref(c_code),
                 item=code,
@@ -293,8 +297,8 @@ def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnRe
             if getattr(cell, "data_type", None) == "f":
                 add.add(
                     "formula-in-text",
-                    f"Ô chứa công thức {text}; parcli giữ nguyên nội dung công thức dưới "
-                    "dạng chữ, không lấy kết quả tính.",
+                    f"Ô chứa công thức {text}; nội dung công thức được giữ nguyên dưới "
+                    "dạng chữ, không lấy kết quả tính. Đề nghị nhập trực tiếp nội dung.",
                     sheet=sheet,
                     cell=ref(col),
                     item=code,
@@ -322,7 +326,7 @@ def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnRe
         if leaf.code not in result.items:
             add.add(
                 "missing-item",
-                f"Không tìm thấy dòng của mục {leaf.code} ({leaf.title}). Dòng đã bị xoá hoặc "
+                f"Không tìm thấy dòng của mục {leaf.code} ({leaf.title}). Dòng đã bị xóa hoặc "
                 "mã đã bị sửa; đề nghị khôi phục từ phiếu gốc.",
                 sheet=sheet,
                 item=leaf.code,
@@ -330,7 +334,7 @@ def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnRe
     if nfd_cells:
         add.add(
             "text-normalised",
-            f"{len(nfd_cells)} ô có chữ tiếng Việt dạng tổ hợp (NFD); parcli đã chuẩn hoá về dạng dựng sẵn (NFC).",
+            f"{len(nfd_cells)} ô có chữ tiếng Việt dạng tổ hợp (NFD), đã được chuẩn hóa về dạng dựng sẵn (NFC).",
             sheet=sheet,
             cell=nfd_cells[0],
         )
@@ -347,7 +351,7 @@ def _check_below(ws: Any, last_table_row: int, scanned: int, add: ProblemCollect
         add.add(
             "content-below-table",
             f"Trang tính có nội dung đến dòng {max_row}, rất xa bảng chấm điểm "
-            f"(kết thúc ở dòng {last_table_row}); phần đó không được đọc. Đề nghị xoá nội dung thừa.",
+            f"(kết thúc ở dòng {last_table_row}); phần đó không được đọc. Đề nghị xóa nội dung thừa.",
             sheet=sheet,
             cell=f"A{max_row}",
         )
@@ -364,8 +368,8 @@ def _check_max(cell: Any, leaf: Leaf, add: ProblemCollector, sheet: str, ref: st
     if typed != leaf.max_points:
         add.add(
             "max-changed",
-            f"Điểm tối đa của mục {leaf.code} bị sửa thành “{_text(value)}”; parcli dùng điểm "
-            f"tối đa theo bộ tiêu chí là {fmt_points(leaf.max_points)}.",
+            f"Điểm tối đa của mục {leaf.code} bị sửa thành “{_text(value)}”; điểm tối đa "
+            f"được tính theo bộ tiêu chí là {fmt_points(leaf.max_points)}. Đề nghị không sửa cột điểm tối đa.",
             sheet=sheet,
             cell=ref,
             item=leaf.code,
@@ -378,8 +382,8 @@ def _read_score(cell: Any, leaf: Leaf, entry: ItemEntry, add: ProblemCollector, 
     if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
         add.add(
             "formula-in-score",
-            f"Ô điểm của mục {code} chứa công thức {value}; kết quả công thức không được "
-            "tin cậy (có thể chưa được tính). Đề nghị nhập trực tiếp số điểm.",
+            f"Ô điểm của mục {code} chứa công thức {value}; kết quả công thức không bảo "
+            "đảm chính xác (có thể chưa được tính). Đề nghị nhập trực tiếp số điểm.",
             sheet=sheet,
             cell=ref,
             item=code,
@@ -437,7 +441,8 @@ def _read_score(cell: Any, leaf: Leaf, entry: ItemEntry, add: ProblemCollector, 
         if "," in text:
             add.add(
                 "decimal-comma",
-                f"Điểm của mục {code} được nhập dạng chữ “{text}”; parcli đọc là {fmt_points(score)}.",
+                f"Điểm của mục {code} được nhập dạng chữ “{text}”, được hiểu là {fmt_points(score)}. "
+                "Đề nghị kiểm tra lại và nhập dạng số.",
                 sheet=sheet,
                 cell=ref,
                 item=code,
@@ -445,7 +450,8 @@ def _read_score(cell: Any, leaf: Leaf, entry: ItemEntry, add: ProblemCollector, 
         else:
             add.add(
                 "number-as-text",
-                f"Điểm của mục {code} được lưu dạng chữ “{text}”; parcli đọc là {fmt_points(score)}.",
+                f"Điểm của mục {code} được lưu dạng chữ “{text}”, được hiểu là {fmt_points(score)}. "
+                "Đề nghị kiểm tra lại và nhập dạng số.",
                 sheet=sheet,
                 cell=ref,
                 item=code,
@@ -454,7 +460,7 @@ def _read_score(cell: Any, leaf: Leaf, entry: ItemEntry, add: ProblemCollector, 
     if score < 0:
         add.add(
             "score-below-zero",
-            f"Điểm của mục {code} là {fmt_points(score)}, nhỏ hơn 0.",
+            f"Điểm của mục {code} là {fmt_points(score)}, nhỏ hơn 0. Đề nghị chấm lại.",
             sheet=sheet,
             cell=ref,
             item=code,
@@ -483,7 +489,8 @@ def _read_score(cell: Any, leaf: Leaf, entry: ItemEntry, add: ProblemCollector, 
     elif isinstance(leaf.rule, ScaleRule) and score % leaf.rule.step != 0:
         add.add(
             "score-off-step",
-            f"Điểm của mục {code} là {fmt_points(score)}, phải là bội số của {fmt_points(leaf.rule.step)}.",
+            f"Điểm của mục {code} là {fmt_points(score)}, phải là bội số của {fmt_points(leaf.rule.step)}. "
+            "Đề nghị chấm lại.",
             sheet=sheet,
             cell=ref,
             item=code,
@@ -499,15 +506,15 @@ def _check_required(
     if not entry.explanation:
         why = None
         if entry.not_applicable:
-            why = "mục được chọn “Không áp dụng” phải giải trình lý do"
+            why = "được chọn “Không áp dụng” nhưng chưa giải trình lý do"
         elif leaf.explanation_required:
-            why = "bộ tiêu chí yêu cầu giải trình cho mục này"
+            why = "chưa có giải trình (bộ tiêu chí yêu cầu giải trình cho mục này)"
         elif entry.score is not None and entry.score < leaf.max_points:
-            why = "mục bị trừ điểm phải giải trình lý do"
+            why = "bị trừ điểm nhưng chưa giải trình lý do"
         if why:
             add.add(
                 "explanation-missing",
-                f"Mục {code}: {why}. Đề nghị ghi vào cột {layout.HEADER_EXPLANATION}.",
+                f"Mục {code} {why}. Đề nghị ghi vào cột {layout.HEADER_EXPLANATION}.",
                 sheet=sheet,
                 cell=expl_ref,
                 item=code,

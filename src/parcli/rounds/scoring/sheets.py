@@ -135,7 +135,7 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
             "1.",
             f"Mở trang tính “{layout.SHEET_SCORES}”. Chỉ nhập vào các ô nền vàng của ba cột "
             f"“{layout.HEADER_SCORE}”, “{layout.HEADER_EXPLANATION}” và “{layout.HEADER_EVIDENCE}”; "
-            "các ô khác đã được khoá.",
+            "các ô khác đã được khóa.",
             "value",
         ),
         (
@@ -159,7 +159,7 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         ),
         (
             "5.",
-            "Không đổi tên, thêm, xoá hay sắp xếp lại dòng, cột, trang tính; không sao chép sang tệp khác. "
+            "Không đổi tên, thêm, xóa hay sắp xếp lại dòng, cột, trang tính; không sao chép sang tệp khác. "
             "Có thể đổi tên tệp. Lưu ở định dạng .xlsx (Excel, LibreOffice hoặc WPS).",
             "value",
         ),
@@ -245,7 +245,7 @@ def _write_meta(ws: Any, campaign: Campaign, dept: Department, generated_at: dat
 
 def _prompt(leaf: Leaf) -> tuple[str, str]:
     """Input prompt title (≤ 32 chars) and text (≤ 255 chars) for a score cell."""
-    title = f"Mục {leaf.code}: tối đa {fmt_points(leaf.max_points)} đ"[:32]
+    title = f"Mục {leaf.code}: tối đa {fmt_points(leaf.max_points)} điểm"[:32]
     if isinstance(leaf.rule, ChoiceRule):
         text = "Chọn: " + "; ".join(fmt_points(o.points) for o in leaf.rule.options)
     else:
@@ -360,7 +360,8 @@ def _write_scores(
         r0 = row - 1
         ws.write_string(r0, layout.COL_CODE - 1, leaf.code, f.item[layout.COL_CODE])
         write_text(ws, r0, layout.COL_TITLE - 1, leaf.title, f.item[layout.COL_TITLE])
-        ws.write_number(r0, layout.COL_MAX - 1, cell_number(leaf.max_points), f.item[layout.COL_MAX])
+        # maximum points are display-only: text with a decimal comma reads “7,5” in every locale
+        ws.write_string(r0, layout.COL_MAX - 1, fmt_points(leaf.max_points), f.item[layout.COL_MAX])
         for col in layout.INPUT_COLUMNS:
             ws.write_blank(r0, col - 1, None, f.item[col])
         write_text(ws, r0, layout.COL_GUIDANCE - 1, guidance, f.item[layout.COL_GUIDANCE])
@@ -375,13 +376,15 @@ def _write_scores(
     last_item_row = row - 1
     for grow, fmt in groups:
         first, last = group_spans[grow]
-        ws.write_number(grow - 1, layout.COL_MAX - 1, cell_number(group_max[grow]), fmt)
+        ws.write_string(grow - 1, layout.COL_MAX - 1, fmt_points(group_max[grow]), fmt)
         ws.write_formula(grow - 1, layout.COL_SCORE - 1, f"=SUBTOTAL(9,{score_col}{first}:{score_col}{last})", fmt)
     t0 = row - 1
     for col in range(n_cols):
         ws.write_blank(t0, col, None, f.total)
     ws.write_string(t0, layout.COL_CODE - 1, layout.TOTAL_LABEL, f.total_bold)
-    ws.write_number(t0, layout.COL_MAX - 1, cell_number(dept.max_points), f.total_bold)
+    ws.write_string(t0, layout.COL_MAX - 1, fmt_points(dept.max_points), f.total_bold)
+    max_col = xl_col_to_name(layout.COL_MAX - 1)
+    ws.ignore_errors({"number_stored_as_text": f"{max_col}1:{max_col}{row}"})
     ws.write_formula(
         t0,
         layout.COL_SCORE - 1,

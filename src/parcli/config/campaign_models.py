@@ -1,0 +1,153 @@
+"""The campaign file's pydantic models: what a campaign.yaml may say, checked field by field."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CAMPAIGN_SCHEMA = "parcli/campaign@1"
+
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+
+
+def roman_to_int(numeral: str) -> int:
+    """Convert a Roman numeral (I … C) to an int; raise ValueError if it is not one."""
+    if not numeral or any(ch not in _ROMAN for ch in numeral):
+        raise ValueError(numeral)
+    total = 0
+    for i, ch in enumerate(numeral):
+        value = _ROMAN[ch]
+        if i + 1 < len(numeral) and _ROMAN[numeral[i + 1]] > value:
+            total -= value
+        else:
+            total += value
+    return total
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Organiser(_Strict):
+    """The body running the campaign (usually the Sở Nội vụ)."""
+
+    name: str = Field(min_length=1)
+    unit: str | None = None
+    contact: str | None = None
+    parent: str | None = None  # the superior body in the letterhead, e.g. "UBND tỉnh Hưng Yên"
+    symbol: str | None = None  # the document-number symbol, e.g. "SNV" in "Số: …/BC-SNV"
+    signer: str | None = None  # the signature block title, e.g. "GIÁM ĐỐC"
+    place: str | None = None  # the place in the date line, e.g. "Hưng Yên"
+
+
+class Signer(_Strict):
+    """Who signs the organiser's documents (Nghị định 30/2020/NĐ-CP, Phụ lục I, mục 7)."""
+
+    title: str = Field(min_length=1)  # the signer's own title, e.g. "GIÁM ĐỐC" or "PHÓ GIÁM ĐỐC"
+    on_behalf: str | None = None  # the line above it when a deputy signs, e.g. "KT. GIÁM ĐỐC"
+    name: str | None = None  # the full name under the signature; left blank for the office to type
+
+
+class Documents(_Strict):
+    """What the organiser's letters and report carry: signer, number symbol, reference dates."""
+
+    signer: Signer | None = None
+    symbol: str | None = Field(default=None, min_length=1)  # "SNV-CCHC" in a letter's "Số: …/SNV-CCHC"
+    letter_date: date | None = None  # the letters' date line; none: "ngày … tháng … năm …" to fill in
+    report_date: date | None = None  # the report's date line; none: "ngày … tháng … năm …" to fill in
+
+
+class Deadlines(_Strict):
+    """Dates of the plan."""
+
+    returns: date
+    report: date | None = None
+    ministry: date | None = None
+
+
+class DepartmentModel(_Strict):
+    """One department (an appendix of the plan) and the codes it self-assesses."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    appendix: str = Field(pattern=r"^[IVXLC]+$")
+    assign: list[str] = Field(min_length=1)
+
+
+class GroupModel(_Strict):
+    """A kind of unit with its own catalogue (each-unit-scores mode), e.g. ``so``, ``huyen``, ``xa``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    catalogue: str = Field(min_length=1)
+
+
+class UnitModel(_Strict):
+    """A unit that scores its group's whole catalogue, less the branches it is exempt from."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str = Field(min_length=1)
+    group: str = Field(min_length=1)
+    exempt: list[str] = Field(default_factory=list)
+
+
+class Band(_Strict):
+    """A classification band: a percentage at or above ``min`` gets ``label`` (the highest band that fits)."""
+
+    label: str = Field(min_length=1)
+    min: Decimal = Field(ge=0, le=100)
+
+
+DEFAULT_BANDS = (
+    Band(label="Tốt", min=Decimal(90)),
+    Band(label="Khá", min=Decimal(80)),
+    Band(label="Trung bình", min=Decimal(70)),
+    Band(label="Yếu", min=Decimal(0)),
+)
+
+
+class CampaignModel(_Strict):
+    """The YAML document as written."""
+
+    schema_: str = Field(alias="schema", pattern=r"^parcli/campaign@1$")
+    mode: Literal["split", "each-unit-scores"] = "split"
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    province: str = Field(min_length=1)
+    year: int
+    catalogue: str | None = Field(default=None, min_length=1)
+    plan: str | None = None
+    organiser: Organiser
+    documents: Documents | None = None
+    deadlines: Deadlines
+    assignment_note: str | None = None
+    protection_password: str | None = None
+    survey_lists: str | None = None  # the survey respondent lists plan, a YAML path relative to this file
+    departments: list[DepartmentModel] | None = None  # split mode
+    groups: list[GroupModel] | None = None  # each-unit-scores mode
+    units: list[UnitModel] | None = None
+    units_file: str | None = None  # CSV or XLSX with columns id, name, group, exempt
+    bands: list[Band] | None = None
+    example: bool = False  # the bundled example: its sample contacts may reach documents (marked as samples)
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> CampaignModel:
+        if self.mode == "split":
+            if not self.catalogue:
+                raise ValueError("chế độ split cần trường catalogue (đường dẫn bộ tiêu chí)")
+            if not self.departments:
+                raise ValueError("chế độ split cần danh sách departments")
+        else:
+            if not self.groups:
+                raise ValueError("chế độ each-unit-scores cần danh sách groups (nhóm đơn vị và bộ tiêu chí)")
+            if not self.units and not self.units_file:
+                raise ValueError("chế độ each-unit-scores cần danh sách units hoặc units_file")
+        if self.bands is not None:
+            if not any(b.min == 0 for b in self.bands):
+                raise ValueError("bands cần một mức có min: 0 để đơn vị nào cũng được xếp loại")
+            if len({b.min for b in self.bands}) != len(self.bands):
+                raise ValueError("bands có hai mức cùng min")
+        return self

@@ -1,0 +1,61 @@
+"""The units of an each-unit-scores campaign from a table: a CSV (``,`` or ``;``) or an XLSX sheet."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from parcli.config.campaign_models import UnitModel
+from parcli.errors import CampaignError
+
+
+def read_units_file(path: Path, campaign_label: str) -> list[tuple[str, UnitModel]]:
+    """Units from a CSV (``,`` or ``;``) or XLSX table with columns id, name, group, exempt."""
+    import csv
+    import io
+
+    if not path.is_file():
+        raise CampaignError(campaign_label, [f"units_file: không tìm thấy {path}"])
+    rows: list[tuple[str, list[str]]] = []
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = wb.worksheets[0]
+            for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                rows.append(
+                    (f"{path.name} › {ws.title} › dòng {r}", ["" if v is None else str(v).strip() for v in values])
+                )
+        finally:
+            wb.close()
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        for r, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+            rows.append((f"{path.name} dòng {r}", [v.strip() for v in values]))
+    rows = [(w, v) for w, v in rows if any(v)]
+    if not rows:
+        raise CampaignError(campaign_label, [f"{path.name}: không có dòng nào"])
+    header = [h.casefold() for h in rows[0][1]]
+    missing = [h for h in ("id", "name", "group") if h not in header]
+    if missing:
+        raise CampaignError(
+            campaign_label, [f"{rows[0][0]}: thiếu cột {', '.join(missing)} (cần các cột id, name, group, exempt)"]
+        )
+    out: list[tuple[str, UnitModel]] = []
+    problems: list[str] = []
+    for where, values in rows[1:]:
+        record = dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))
+        exempt = [c for c in re.split(r"[\s,;]+", record.get("exempt", "")) if c]
+        try:
+            out.append((where, UnitModel(id=record["id"], name=record["name"], group=record["group"], exempt=exempt)))
+        except ValidationError as exc:
+            fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
+            problems.append(f"{where}: giá trị không hợp lệ ở cột {fields} (mã đơn vị chỉ gồm chữ thường a-z, số, -)")
+    if problems:
+        raise CampaignError(campaign_label, problems)
+    return out
