@@ -226,3 +226,65 @@ def test_xlsb_is_named(campaign: Campaign, tmp_path: Path) -> None:
 
 
 __all__ = ["MUTATIONS", "mutants", "shutil"]
+
+
+def test_a_worker_that_dies_is_a_problem_on_its_file(
+    campaign: Campaign, full_returns: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader process that dies (an abort on one file) names that file; the other returns are still read."""
+    from parcli.collect import folder
+    from parcli.xlsx import open as xlsx_open
+
+    parent = os.getpid()
+    victim = next(p for p in sorted(full_returns.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
+    original = xlsx_open.sniff_workbook
+
+    def dying_sniff(path: Path, add: Callable[[str, str], None], noun: str) -> bool:
+        if os.getpid() != parent and path.name == victim.name:
+            os._exit(134)  # what an allocation abort looks like from the parent
+        return original(path, add, noun)
+
+    monkeypatch.setattr(xlsx_open, "sniff_workbook", dying_sniff)
+    monkeypatch.setattr(folder, "PARALLEL_MIN_FILES", 2)
+    result = merge_returns(campaign, full_returns)
+    statuses = {d.owner.id: d.status for d in result.departments}
+    assert statuses.pop(DEPT) != "ok"
+    assert set(statuses.values()) == {"ok"}
+    assert any(p.file == victim.name and p.slug == "unreadable-workbook" for p in result.problems)
+
+
+def test_workers_die_with_their_parent() -> None:
+    """Worker processes ask the kernel to kill them when the parent dies (no orphan reads a folder on)."""
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux only")
+    script = (
+        "import os, signal, time\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    from parcli.parallel import die_with_parent\n"
+        "    die_with_parent()\n"
+        "    print(os.getpid(), flush=True)\n"
+        "    signal.pause()\n"
+        "else:\n"
+        "    signal.pause()\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    for _ in range(1000):  # the kernel delivers SIGKILL to the child at once; poll without sleeping
+        try:
+            os.kill(child, 0)
+            with open(f"/proc/{child}/stat") as stat:
+                if stat.read().split()[2] == "Z":
+                    break
+        except (ProcessLookupError, FileNotFoundError):
+            break
+        os.sched_yield()
+    else:
+        os.kill(child, 9)
+        pytest.fail("the worker outlived its parent")

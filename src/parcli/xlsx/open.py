@@ -62,6 +62,14 @@ def is_lock_file(path: Path) -> bool:
     return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
 
 
+_CRASHED: set[Path] = set()
+
+
+def mark_crashed(path: Path) -> None:
+    """Record that a reader process died on ``path``: the next :func:`sniff_workbook` refuses it unopened."""
+    _CRASHED.add(path)
+
+
 def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bool:
     """Check a returned file's container before any XML is parsed; True when a spreadsheet reader may open it.
 
@@ -70,6 +78,13 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
     returned workbooks, so they refuse the same things with the same slugs.
     """
     resend = f"Đề nghị gửi lại đúng {noun} đã được phát hành (.xlsx)."
+    if path in _CRASHED:
+        _CRASHED.discard(path)
+        add(
+            "unreadable-workbook",
+            "Trình đọc dừng bất thường khi mở tệp này (tệp bị hỏng hoặc quá lớn). Đề nghị mở tệp, lưu lại và gửi lại.",
+        )
+        return False
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
