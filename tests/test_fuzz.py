@@ -288,3 +288,26 @@ def test_workers_die_with_their_parent() -> None:
     else:
         os.kill(child, 9)
         pytest.fail("the worker outlived its parent")
+
+
+def test_control_characters_reach_the_consolidated_workbook(
+    campaign: Campaign, full_returns: Path, tmp_path: Path
+) -> None:
+    """Control characters in a return's text: merge still writes the consolidated workbook, without them."""
+    from openpyxl import load_workbook
+
+    from parcli.results.consolidated_write import write_consolidated
+
+    victim = next(p for p in sorted(full_returns.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
+    members = _members(victim.read_bytes())
+    members = [
+        (n, b.replace(b"</t>", b"_x000B_dong 2_x0001_</t>") if n.endswith("sharedStrings.xml") else b)
+        for n, b in members
+    ]
+    victim.write_bytes(_zip(members))
+    result = merge_returns(campaign, full_returns)
+    out = tmp_path / "tong-hop.xlsx"
+    write_consolidated(result, out)
+    wb = load_workbook(out, read_only=True)
+    texts = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert not any("\x0b" in c or "\x01" in c for c in texts)

@@ -12,6 +12,7 @@ from parcli.files import atomic_path
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import STATUS_LABELS, fit_row_height
 from parcli.xlsx.style import SMALL_FONT_SIZE, OpenpyxlStyles
+from parcli.xlsx.text import openpyxl_text_cell
 
 if TYPE_CHECKING:
     from parcli.config.lists_plan import ListsPlan
@@ -86,9 +87,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     total_fill = s.subgroup_fill
 
     def put(ws: Any, r: int, c: int, value: object, *, style: Any = font) -> Any:
-        cell = ws.cell(row=r, column=c, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text from lists stays text, never a formula
+        cell = openpyxl_text_cell(ws, r, c, value)  # text from lists stays text, never a formula
         cell.font, cell.border, cell.alignment = style, border, wrap
         return cell
 
@@ -217,7 +216,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     }
     for i, (key, value) in enumerate(values.items(), start=1):
         meta.cell(row=i, column=1, value=key)
-        meta.cell(row=i, column=2, value=value).data_type = "s"
+        openpyxl_text_cell(meta, i, 2, value)
     meta.sheet_state = "hidden"
     wb.active = 0
     wb.properties.creator = f"parcli {__version__}"
