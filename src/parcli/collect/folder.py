@@ -11,7 +11,10 @@ from parcli.xlsx.open import SPREADSHEET_SUFFIXES, is_lock_file
 
 
 def list_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
-    """Split a folder's files into (spreadsheets, other files, ignored lock/hidden files); subfolders are skipped."""
+    """Split a folder's entries into (spreadsheets, other files, ignored entries).
+
+    Ignored: lock and hidden files, subfolders and broken links (none of them is read, all are named).
+    """
     if not folder.exists():
         raise InputNotFoundError(f"Không tìm thấy thư mục {folder}.")
     if not folder.is_dir():
@@ -21,8 +24,8 @@ def list_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
     ignored: list[Path] = []
     for path in sorted(folder.iterdir()):
         if not path.is_file():
-            continue
-        if is_lock_file(path) or path.name.startswith("."):
+            ignored.append(path)  # a subfolder or a broken link
+        elif is_lock_file(path) or path.name.startswith("."):
             ignored.append(path)
         elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
             sheets.append(path)
