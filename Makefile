@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := demo-output
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ pytest: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
+
+# Long fuzz run of the readers (mutated returns); FUZZ=<count> mutants, FUZZ_SEED=<seed>.
+FUZZ ?= 2000
+FUZZ_SEED ?= 12
+fuzz: $(VENV)/.installed-test
+	PARCLI_FUZZ=$(FUZZ) PARCLI_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest -q -s tests/test_fuzz.py
 
 # Benchmark against the floors (python-calamine, xlsxwriter); N=100 for a quick look.
 N ?= 1000

@@ -17,6 +17,28 @@ class WorkerUnavailable(Exception):
     """Raised by a worker that cannot do the job (its initializer found different inputs); the caller takes over."""
 
 
+def die_with_parent() -> None:
+    """Make this worker process end when its parent dies (Linux); a killed merge leaves no worker behind."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+
+
+def _start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> None:
+    """Every worker's initializer: die with the parent, then run the caller's own."""
+    die_with_parent()
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def start_method() -> str:
     """fork when it is safe (Linux, no other thread: fast, nothing re-imported); else forkserver or spawn.
 
@@ -63,7 +85,10 @@ def run_in_workers(
 
     try:
         pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=mp_context(preload), initializer=initializer, initargs=initargs
+            max_workers=workers,
+            mp_context=mp_context(preload),
+            initializer=_start_worker,
+            initargs=(initializer, *initargs),
         )
     except (OSError, ValueError, NotImplementedError):
         return

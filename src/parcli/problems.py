@@ -20,6 +20,8 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "encrypted-workbook": ("error", "the workbook is protected by an opening password"),
     "unsafe-workbook": ("error", "the file is refused for safety (XML bomb, oversized content)"),
     "unreadable-workbook": ("error", "the workbook is damaged and cannot be read"),
+    "binary-workbook": ("error", "an Excel binary workbook (.xlsb); it must be saved as .xlsx"),
+    "sheet-too-large": ("error", "a sheet (hidden ones included) reaches further than parcli reads (far cells)"),
     "metadata-missing": ("error", "the hidden parcli sheet was removed: the return cannot be identified"),
     "wrong-campaign": ("error", "the workbook belongs to another campaign (another year or province)"),
     "wrong-catalogue-version": ("error", "the workbook was issued from another version of the catalogue"),
@@ -30,6 +32,7 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "duplicate-return": ("error", "the same department returned more than one workbook; neither is used"),
     "missing-return": ("error", "no workbook was returned by this department"),
     "not-a-return": ("warning", "a file in the returns folder that is not a spreadsheet; it is not read"),
+    "folder-entry-skipped": ("warning", "a subfolder, hidden file or broken link in the returns folder; not read"),
     "content-below-table": ("warning", "content far below the scoring table; it is ignored"),
     # item rows
     "unknown-item": ("error", "a row with a code that is not assigned to this department"),
@@ -51,6 +54,8 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "legacy-encoding": ("warning", "text that looks like TCVN3/VNI legacy encoding"),
     "formula-in-text": ("warning", "a formula in an explanation/evidence cell; its text is kept as text"),
     "max-changed": ("warning", "the max-points cell was edited; the catalogue's maximum is used"),
+    "text-control-characters": ("warning", "control characters in a text cell; line breaks kept, the others dropped"),
+    "text-too-long": ("warning", "text longer than a cell holds (32,767 characters); it is cut"),
     # survey respondent lists
     "respondent-field-missing": ("error", "a required field of a nominated respondent is empty"),
     "group-unknown": ("error", "the respondent group is not one of the groups of the survey lists plan"),

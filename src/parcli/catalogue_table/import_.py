@@ -460,14 +460,13 @@ def _placeholder(value: Any, default: Any) -> Any:
 
 
 def _open_workbook(path: Path) -> Any:
-    from openpyxl import load_workbook
+    from parcli.xlsx.open import WorkbookRefused, open_workbook
 
     try:
-        return load_workbook(path, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for damaged or foreign files
+        return open_workbook(path, fast_sheets=None, noun="bảng danh mục", read_only=False)
+    except WorkbookRefused as exc:
         raise CatalogueTableError(
-            path.name,
-            [TableProblem(f"không mở được bảng tính .xlsx ({type(exc).__name__}); lưu lại ở định dạng Excel .xlsx")],
+            path.name, [TableProblem(f"không mở được bảng tính .xlsx: {exc.message}; lưu lại ở định dạng Excel .xlsx")]
         ) from None
 
 

@@ -11,7 +11,10 @@ from parcli.xlsx.open import SPREADSHEET_SUFFIXES, is_lock_file
 
 
 def list_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
-    """Split a folder's files into (spreadsheets, other files, ignored lock/hidden files); subfolders are skipped."""
+    """Split a folder's entries into (spreadsheets, other files, ignored entries).
+
+    Ignored: lock and hidden files, subfolders and broken links (none of them is read, all are named).
+    """
     if not folder.exists():
         raise InputNotFoundError(f"Không tìm thấy thư mục {folder}.")
     if not folder.is_dir():
@@ -21,8 +24,8 @@ def list_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
     ignored: list[Path] = []
     for path in sorted(folder.iterdir()):
         if not path.is_file():
-            continue
-        if is_lock_file(path) or path.name.startswith("."):
+            ignored.append(path)  # a subfolder or a broken link
+        elif is_lock_file(path) or path.name.startswith("."):
             ignored.append(path)
         elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
             sheets.append(path)
@@ -37,6 +40,9 @@ _worker_read: Callable[[Path], Any] | None = None
 
 def _init_worker(build: Callable[[str], Any], argument: str) -> None:
     global _worker_read
+    from parcli.parallel import die_with_parent
+
+    die_with_parent()
     _worker_read = build(argument).read
 
 
@@ -52,7 +58,10 @@ def read_all(
 
     ``worker`` is a top-level function and its argument that build, in each
     worker process, an object whose ``read`` method reads one file (a form kind
-    loaded once per worker, not pickled with every file).
+    loaded once per worker, not pickled with every file).  A worker that dies
+    (a reader aborted on a file) does not end the reading: the files not yet read
+    are read again one at a time in a fresh worker, and the file a worker died on
+    becomes a problem on that file (see :func:`parcli.xlsx.open.mark_crashed`).
     """
     import os
 
@@ -62,6 +71,42 @@ def read_all(
             yield read(path)
         return
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=worker) as pool:
-        yield from pool.map(_read_in_worker, paths, chunksize=8)
+    from parcli.parallel import mp_context
+
+    done = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=mp_context(), initializer=_init_worker, initargs=worker
+        ) as pool:
+            for result in pool.map(_read_in_worker, paths, chunksize=8):
+                done += 1
+                yield result
+    except BrokenProcessPool:
+        yield from _read_one_by_one(read, paths[done:], worker)
+
+
+def _read_one_by_one(
+    read: Callable[[Path], Any], paths: list[Path], worker: tuple[Callable[[str], Any], str]
+) -> Iterator[Any]:
+    """Read ``paths`` one at a time in a single worker, so the file a worker dies on is known."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from parcli.parallel import mp_context
+    from parcli.xlsx.open import mark_crashed
+
+    pending = list(paths)
+    while pending:
+        try:
+            with ProcessPoolExecutor(
+                max_workers=1, mp_context=mp_context(), initializer=_init_worker, initargs=worker
+            ) as pool:
+                while pending:
+                    result = pool.submit(_read_in_worker, pending[0]).result()
+                    pending.pop(0)
+                    yield result
+        except BrokenProcessPool:
+            mark_crashed(pending[0])
+            yield read(pending.pop(0))  # refused before it is opened: a problem on that file

@@ -20,9 +20,12 @@ def read_units_file(path: Path, campaign_label: str) -> list[tuple[str, UnitMode
         raise CampaignError(campaign_label, [f"units_file: không tìm thấy {path}"])
     rows: list[tuple[str, list[str]]] = []
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+        from parcli.xlsx.open import WorkbookRefused, open_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            wb = open_workbook(path, fast_sheets=None, noun="bảng đơn vị", data_only=True)
+        except WorkbookRefused as exc:
+            raise CampaignError(campaign_label, [f"units_file: {path.name}: {exc.message}"]) from None
         try:
             ws = wb.worksheets[0]
             for r, values in enumerate(ws.iter_rows(values_only=True), start=1):

@@ -161,23 +161,25 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _open(path: Path, sheets: tuple[str, ...], unreadable: str) -> Any:
-    """The workbook through calamine (formulas typed into ``sheets`` still seen), else openpyxl."""
-    from parcli.xlsx.open import CalamineBook
+    """The workbook through the guarded open (calamine, formulas typed into ``sheets`` still seen, else openpyxl)."""
+    from parcli.xlsx.open import WorkbookRefused, open_workbook
 
-    wb: Any = CalamineBook.open(path, sheets)
-    if wb is None:
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=False)
-        except Exception as exc:
-            raise ConsolidatedError(unreadable.format(error=type(exc).__name__)) from exc
-    return wb
+    try:
+        return open_workbook(path, fast_sheets=sheets, noun="bảng tổng hợp")
+    except WorkbookRefused as exc:
+        raise ConsolidatedError(unreadable.format(error=exc.message.rstrip("."))) from None
 
 
 def _item_table(wb: Any, labels: tuple[str, ...], required: tuple[str, ...]) -> tuple[list[tuple[Any, ...]], Any]:
     """The rows of the "Tổng hợp" sheet and its header (None when not found)."""
-    rows = [tuple(r) for r in wb[layout.SHEET_CONSOLIDATED].iter_rows(values_only=True)]
+    from parcli.xlsx.open import root_cause_name
+
+    try:
+        rows = [tuple(r) for r in wb[layout.SHEET_CONSOLIDATED].iter_rows(values_only=True)]
+    except Exception as exc:  # a parser's own error class (calamine, lxml)
+        raise ConsolidatedError(
+            f"Trang tính “{layout.SHEET_CONSOLIDATED}” bị hỏng, không đọc được ({root_cause_name(exc)})."
+        ) from None
     return rows, layout.find_header(rows, labels, required)
 
 

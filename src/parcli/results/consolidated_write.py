@@ -30,6 +30,7 @@ from parcli.results.consolidated import Appraisal, read_appraisals
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, ItemRow, MergeResult
 from parcli.xlsx.style import FONT_NAME, SMALL_FONT_SIZE, XW, xw_format, xw_props
+from parcli.xlsx.text import clean
 
 # the default font of the consolidated workbook (a dense table)
 FONT = {"font_name": FONT_NAME, "font_size": SMALL_FONT_SIZE}
@@ -94,8 +95,8 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
         _write_table(wb, formats, layout.SHEET_PROBLEMS, layout.PROBLEM_HEADERS, PROBLEM_WIDTHS, _problems(result))
         meta = wb.add_worksheet(layout.SHEET_META)
         for r, (key, value) in enumerate(_metadata_values(campaign, stamp).items()):
-            meta.write_string(r, 0, key)
-            meta.write_string(r, 1, value)
+            meta.write_string(r, 0, clean(key))
+            meta.write_string(r, 1, clean(value))
         meta.hide()
         wb.close()
     return sheet.carried
@@ -121,7 +122,7 @@ def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
     if value is None or value == "":
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
-        ws.write_string(row, col, value, fmt)
+        ws.write_string(row, col, clean(value), fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
     elif isinstance(value, Decimal):
@@ -131,7 +132,7 @@ def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
     elif isinstance(value, datetime | date):
         ws.write_datetime(row, col, value, fmt)
     else:
-        ws.write_string(row, col, str(value), fmt)
+        ws.write_string(row, col, clean(str(value)), fmt)
 
 
 def _num(value: Decimal) -> int | float:
@@ -289,7 +290,7 @@ class _ItemSheet:
                 if ruled or this is input_fmt:
                     ws.write_blank(row, c, None, this)
             elif type(value) is str:
-                ws.write_string(row, c, value, this)  # text from returns stays text, never a formula
+                ws.write_string(row, c, clean(value), this)  # text from returns stays text, never a formula
             elif type(value) is int or type(value) is float:
                 ws.write_number(row, c, value, this)
             else:

@@ -18,6 +18,7 @@ from parcli.problems import Problem
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import MergeResult
 from parcli.xlsx.style import ERROR_FILL, FONT_NAME, FONT_SIZE, HEADER_FILL, HEADING_FONT_SIZE, INPUT_FILL, WARNING_FILL
+from parcli.xlsx.text import openpyxl_text_cell
 
 FEEDBACK_SHEET = "Cần sửa"
 
@@ -136,8 +137,7 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     for r, p in enumerate(sorted(problems, key=lambda p: (not p.is_error, p.item or "")), start=5):
         values = (severity_label(p.is_error), p.cell or "", p.item or "", p.message)
         for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=col, value=value)
-            cell.data_type = "s"
+            cell = openpyxl_text_cell(ws, r, col, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.font = Font(name=FONT_NAME)
         layout.fit_row_height(ws, r, {4: 90})

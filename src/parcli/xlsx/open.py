@@ -14,8 +14,10 @@ Messages are Vietnamese; the caller names the document (``noun``) they speak of.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -23,9 +25,31 @@ from typing import Any
 
 from parcli.problems import ProblemCollector
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xltx"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".xltx"}
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # an issued form is a few hundred KB
 MAX_RATIO = 150
+MAX_SHEET_CELLS = 4_000_000  # rows × columns of one sheet's used range: ~130 MB in the fast reader
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+# every error a damaged container or part can raise while it is parsed
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    EOFError,
+    UnicodeError,
+    NotImplementedError,
+    RuntimeError,
+    AttributeError,
+    AssertionError,
+    MemoryError,
+    OverflowError,
+    RecursionError,
+)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TCVN3 = set("¸µ¶·¹¨©ª«¬®®ÇÕ×ÝÞßøùúûüýþ÷¡¢£¤¥¦§°±²³´½¾")
 _VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
@@ -38,6 +62,14 @@ def is_lock_file(path: Path) -> bool:
     return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
 
 
+_CRASHED: set[Path] = set()
+
+
+def mark_crashed(path: Path) -> None:
+    """Record that a reader process died on ``path``: the next :func:`sniff_workbook` refuses it unopened."""
+    _CRASHED.add(path)
+
+
 def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bool:
     """Check a returned file's container before any XML is parsed; True when a spreadsheet reader may open it.
 
@@ -46,6 +78,13 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
     returned workbooks, so they refuse the same things with the same slugs.
     """
     resend = f"Đề nghị gửi lại đúng {noun} đã được phát hành (.xlsx)."
+    if path in _CRASHED:
+        _CRASHED.discard(path)
+        add(
+            "unreadable-workbook",
+            "Trình đọc dừng bất thường khi mở tệp này (tệp bị hỏng hoặc quá lớn). Đề nghị mở tệp, lưu lại và gửi lại.",
+        )
+        return False
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
@@ -88,6 +127,13 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
             if "word/document.xml" in names:
                 add("not-a-workbook", f"Đây là tệp Word (.docx) được đổi tên, không phải {noun} .xlsx. {resend}")
                 return False
+            if "xl/workbook.bin" in names:
+                add(
+                    "binary-workbook",
+                    "Tệp là sổ làm việc nhị phân của Excel (.xlsb). Đề nghị mở tệp, chọn Lưu thành (Save As) "
+                    f"định dạng Excel Workbook (.xlsx) rồi gửi lại. {resend}",
+                )
+                return False
             if "xl/workbook.xml" not in names:
                 add("not-a-workbook", f"Tệp nén không chứa bảng tính Excel. {resend}")
                 return False
@@ -111,10 +157,82 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
                     f"vì lý do an toàn. {resend}",
                 )
                 return False
-    except (zipfile.BadZipFile, OSError, KeyError):
-        add("unreadable-workbook", "Tệp .xlsx bị hỏng, không mở được. Đề nghị lưu lại và gửi lại.")
+            oversized = _oversized_sheet(archive, infos)
+            if oversized is not None:
+                add(
+                    "sheet-too-large",
+                    f"{oversized} Đề nghị xóa các dòng, cột thừa ở cuối trang tính (kể cả định dạng) rồi lưu và "
+                    "gửi lại.",
+                )
+                return False
+    except Exception as exc:  # any damage in the container is a problem on this file
+        slug, message = classify_error(exc, noun)
+        add(slug, message)
         return False
     return True
+
+
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
+_CELL_REF_RE = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,9})"')
+_ROW_REF_RE = re.compile(rb'<(?:\w+:)?row\s[^>]*?r="([0-9]{1,9})"')
+_RANGE_END_RE = re.compile(r"([A-Z]{1,3})?([0-9]{1,9})?$")
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """(rows, columns) a reader may allocate for one worksheet's XML: its declared dimension and its cells.
+
+    Rows and cells written without a reference count one each, so a sheet cannot hide its size.
+    """
+    rows = columns = 0
+    for ref in _DIMENSION_RE.findall(xml[:65536]):
+        end = _RANGE_END_RE.search(ref.decode("ascii", "replace").split(":")[-1].upper())
+        if end is not None:
+            columns = max(columns, column_number(end[1] or ""))
+            rows = max(rows, int(end[2] or 0))
+    refs = _CELL_REF_RE.findall(xml)
+    for letters, number in refs:
+        rows = max(rows, int(number))
+        columns = max(columns, column_number(letters.decode()) if len(letters) > 1 else 26)
+    unreferenced = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>") - len(refs)
+    rows = max([rows, xml.count(b"<row"), *(int(r) for r in _ROW_REF_RE.findall(xml))])
+    return rows, max(columns, unreferenced)
+
+
+def _oversized_sheet(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    """A message when a worksheet (hidden sheets included) reaches further than a reader may allocate."""
+    for info in infos:
+        name = info.filename
+        if not (name.startswith("xl/") and name.endswith(".xml")) or "/worksheets/" not in name:
+            continue
+        rows, columns = sheet_extent(archive.read(info))
+        if rows * max(columns, 1) > MAX_SHEET_CELLS or rows > MAX_ROWS or columns > MAX_COLUMNS:
+            return (
+                f"Một trang tính ({name.rsplit('/', 1)[-1]}) có ô ở rất xa (tới dòng {rows:,}, cột "
+                f"{column_letter(min(columns, MAX_COLUMNS))}) — vượt giới hạn {MAX_SHEET_CELLS:,} ô có thể đọc."
+            ).replace(",", ".")
+    return None
+
+
+def classify_error(exc: BaseException, noun: str) -> tuple[str, str]:
+    """The problem (slug, Vietnamese message) for an error raised while a workbook was opened or read."""
+    name = root_cause_name(exc)
+    text = str(exc).lower()
+    if name in UNSAFE_PARSER_ERRORS:
+        return (
+            "unsafe-workbook",
+            f"Tệp chứa cấu trúc XML nguy hiểm (khai báo thực thể/DTD) nên bị từ chối vì lý do an toàn. "
+            f"Đề nghị gửi lại {noun}.",
+        )
+    if "encrypt" in text or "password" in text or name == "PasswordError":
+        return (
+            "encrypted-workbook",
+            "Tệp (hoặc một phần của tệp) được mã hóa theo cách parcli không đọc được. Đề nghị gỡ mật khẩu rồi gửi lại.",
+        )
+    if isinstance(exc, MemoryError):
+        return ("sheet-too-large", f"Tệp quá lớn để đọc ({name}). Đề nghị xóa nội dung thừa rồi gửi lại {noun}.")
+    if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile) and exc.errno is not None:
+        return ("unreadable-workbook", f"Không đọc được tệp: {exc.strerror or exc}.")
+    return ("unreadable-workbook", f"Tệp .xlsx bị hỏng, không mở được ({name}). Đề nghị lưu lại và gửi lại.")
 
 
 def looks_legacy(text: str) -> bool:
@@ -142,6 +260,38 @@ def root_cause_name(exc: BaseException) -> str:
     return name
 
 
+class WorkbookRefused(Exception):
+    """A workbook :func:`open_workbook` will not open or could not read: the problem's slug and message."""
+
+    def __init__(self, slug: str, message: str) -> None:
+        super().__init__(message)
+        self.slug = slug
+        self.message = message
+
+
+def open_workbook(
+    path: Path, *, fast_sheets: tuple[str, ...] | None, noun: str, read_only: bool = True, data_only: bool = False
+) -> Any:
+    """The guarded open for workbooks read whole rather than as returned forms (results, tables, lists).
+
+    Sniffs the container and bounds its sheets, then opens with calamine (``fast_sheets``) or
+    openpyxl; raises :class:`WorkbookRefused` with the first problem instead of a parser error.
+    """
+    problems: list[tuple[str, str]] = []
+    if not sniff_workbook(path, lambda slug, message: problems.append((slug, message)), noun):
+        raise WorkbookRefused(*problems[0])
+    if fast_sheets is not None:
+        book = CalamineBook.open(path, fast_sheets)
+        if book is not None:
+            return book
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(path, read_only=read_only, data_only=data_only, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise WorkbookRefused(*classify_error(exc, noun)) from exc
+
+
 def read_workbook(
     path: Path,
     add: ProblemCollector,
@@ -154,38 +304,29 @@ def read_workbook(
 
     With ``fast_sheets`` the workbook is read with python-calamine (formulas of those
     sheets found in their XML) unless it needs openpyxl to be described exactly;
-    otherwise, or then, with openpyxl in read-only mode.  Parser failures become
-    ``unsafe-workbook`` / ``unreadable-workbook`` problems, never exceptions.
+    otherwise, or then, with openpyxl in read-only mode.  Every parser, zip or crypto
+    failure becomes a problem (:func:`classify_error`), never an exception.
     """
-    if fast_sheets is not None:
-        book = CalamineBook.open(path, fast_sheets)
-        if book is not None:
-            read(book)
-            return True
-    from openpyxl import load_workbook
+    wb: Any = CalamineBook.open(path, fast_sheets) if fast_sheets is not None else None
+    if wb is None:
+        from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds for damaged files
-        name = root_cause_name(exc)
-        if name in UNSAFE_PARSER_ERRORS:
-            add.add(
-                "unsafe-workbook",
-                f"Tệp chứa cấu trúc XML nguy hiểm (khai báo thực thể/DTD) nên bị từ chối vì lý do an toàn. "
-                f"Đề nghị gửi lại {noun}.",
-            )
-        else:
-            add.add("unreadable-workbook", f"Tệp .xlsx bị hỏng, không mở được ({name}). Đề nghị lưu lại và gửi lại.")
-        return True  # nothing was read; the problem says why
+        try:
+            wb = load_workbook(path, read_only=True, data_only=False, keep_links=False)
+        except Exception as exc:  # openpyxl raises many kinds for damaged files
+            add.add(*classify_error(exc, noun))
+            return True  # nothing was read; the problem says why
     try:
         read(wb)
     except Exception as exc:  # a damaged part found while streaming rows
-        name = root_cause_name(exc)
-        slug = "unsafe-workbook" if name in UNSAFE_PARSER_ERRORS else "unreadable-workbook"
-        add.add(slug, f"Một phần của tệp bị hỏng hoặc không an toàn ({name}); không đọc được. Đề nghị gửi lại.")
+        slug, message = classify_error(exc, noun)
+        if slug == "unreadable-workbook":
+            message = f"Một phần của tệp bị hỏng ({root_cause_name(exc)}); không đọc được. Đề nghị lưu lại và gửi lại."
+        add.add(slug, message)
         return False
     finally:
-        wb.close()
+        with contextlib.suppress(Exception):
+            wb.close()
     return True
 
 
@@ -259,10 +400,14 @@ class CalamineBook:
     def __init__(self, workbook: Any, formulas: dict[str, dict[tuple[int, int], str]]) -> None:
         self._workbook = workbook
         self._formulas = formulas
+        self._sheets: dict[str, Any] = {}
         self.sheetnames: list[str] = list(workbook.sheet_names)
 
     def __getitem__(self, name: str) -> _CalamineSheet:
-        return _CalamineSheet(self._workbook.get_sheet_by_name(name), self._formulas.get(name, {}))
+        sheet = self._sheets.get(name)
+        if sheet is None:
+            sheet = self._sheets[name] = self._workbook.get_sheet_by_name(name)
+        return _CalamineSheet(sheet, self._formulas.get(name, {}))
 
     def close(self) -> None:
         """Nothing to release (the reader keeps no file handle)."""
@@ -276,7 +421,11 @@ class CalamineBook:
             formulas = _scan_formulas(path, sheets)
             if formulas is None:
                 return None
-            return cls(CalamineWorkbook.from_path(str(path)), formulas)
+            book = cls(CalamineWorkbook.from_path(str(path)), formulas)
+            for name in sheets:  # parse now: a damaged part sends the file to openpyxl, which names it
+                if name in book.sheetnames:
+                    book._sheets[name] = book._workbook.get_sheet_by_name(name)
+            return book
         except Exception:  # anything unusual: the openpyxl path diagnoses it
             return None
 

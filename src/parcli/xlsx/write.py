@@ -17,6 +17,7 @@ from typing import Any
 
 from parcli.errors import OutputError
 from parcli.files import atomic_path
+from parcli.xlsx.text import clean
 
 A4 = 9  # the paper size code of A4 in both engines (ECMA-376 ST_PaperSize)
 CHAR_PX = 7  # pixels of one character of column width (Calibri 11, the default font: 7 px a digit)
@@ -136,7 +137,7 @@ def validate(ws: Any, row: int, col: int, options: dict[str, object]) -> None:
 def write_text(ws: Any, row: int, col: int, value: str, fmt: Any = None) -> None:
     """Write text (0-based cell); empty text leaves an empty cell (xlsxwriter would store "")."""
     if value:
-        ws.write_string(row, col, value, fmt)
+        ws.write_string(row, col, clean(value), fmt)
     elif fmt is not None:
         ws.write_blank(row, col, None, fmt)
 

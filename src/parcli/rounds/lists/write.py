@@ -13,6 +13,7 @@ from parcli.glossary import time_vn
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import STATUS_LABELS, fit_row_height
 from parcli.xlsx.style import SMALL_FONT_SIZE, OpenpyxlStyles
+from parcli.xlsx.text import openpyxl_text_cell
 
 # The problems sheet as people read it: names, not ids; the problem's code last, for the technical reader.
 PROBLEM_HEADERS: tuple[str, ...] = (
@@ -99,9 +100,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     total_fill = s.subgroup_fill
 
     def put(ws: Any, r: int, c: int, value: object, *, style: Any = font) -> Any:
-        cell = ws.cell(row=r, column=c, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text from lists stays text, never a formula
+        cell = openpyxl_text_cell(ws, r, c, value)  # text from lists stays text, never a formula
         cell.font, cell.border, cell.alignment = style, border, wrap
         return cell
 
@@ -232,7 +231,7 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     }
     for i, (key, value) in enumerate(values.items(), start=1):
         meta.cell(row=i, column=1, value=key)
-        meta.cell(row=i, column=2, value=value).data_type = "s"
+        openpyxl_text_cell(meta, i, 2, value)
     meta.sheet_state = "hidden"
     wb.active = 0
     wb.properties.creator = f"parcli {__version__}"

@@ -1,0 +1,313 @@
+"""Fuzzing the readers (issue 12): mutated returns never raise, never abort, and are named as problems.
+
+Each mutant is a real filled return (or survey list) with one damage: a byte flipped in a zip member
+(compressed or not), XML truncated or malformed, a shared-string index out of range, a huge dimension or a
+far cell in any sheet, control characters, a deleted or duplicated part.  The readers must return problems
+(or accept the file when the damage is harmless) without an exception; inside a folder, the other returns
+are still consolidated.  Seeded and bounded: ``PARCLI_FUZZ`` mutants (default 60) run in ``make test``;
+``make fuzz`` runs 2,000 and prints its figures.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+import shutil
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import MakeReturn
+from parcli.config.campaign import Campaign
+from parcli.rounds.scoring.merge import merge_returns
+from parcli.rounds.scoring.read import read_return
+
+DEPT = "so-noi-vu"
+COUNT = int(os.environ.get("PARCLI_FUZZ", "60"))
+SEED = int(os.environ.get("PARCLI_FUZZ_SEED", "12"))
+
+Members = list[tuple[str, bytes]]
+
+
+def _members(data: bytes) -> Members:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [(info.filename, archive.read(info)) for info in archive.infolist()]
+
+
+def _zip(members: Members) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in members:
+            archive.writestr(name, body)
+    return buffer.getvalue()
+
+
+def _xml_members(members: Members) -> list[int]:
+    return [i for i, (name, _) in enumerate(members) if name.endswith((".xml", ".rels"))]
+
+
+def _sheets(members: Members) -> list[int]:
+    return [i for i, (name, _) in enumerate(members) if "/worksheets/" in name and name.endswith(".xml")]
+
+
+def flip_compressed(data: bytes, rng: random.Random) -> bytes:
+    """Flip a byte anywhere in the file (compressed data, headers, central directory)."""
+    buffer = bytearray(data)
+    position = rng.randrange(len(buffer))
+    buffer[position] ^= 1 << rng.randrange(8)
+    return bytes(buffer)
+
+
+def flip_member(data: bytes, rng: random.Random) -> bytes:
+    """Flip a byte in the uncompressed text of one member."""
+    members = _members(data)
+    index = rng.randrange(len(members))
+    name, body = members[index]
+    if body:
+        raw = bytearray(body)
+        raw[rng.randrange(len(raw))] ^= 1 << rng.randrange(8)
+        members[index] = (name, bytes(raw))
+    return _zip(members)
+
+
+def truncate_xml(data: bytes, rng: random.Random) -> bytes:
+    """Cut one XML part anywhere."""
+    members = _members(data)
+    index = rng.choice(_xml_members(members))
+    name, body = members[index]
+    members[index] = (name, body[: rng.randrange(len(body) + 1)])
+    return _zip(members)
+
+
+def malformed_xml(data: bytes, rng: random.Random) -> bytes:
+    """Unbalanced tags, a stray ampersand or a bad attribute in one XML part."""
+    members = _members(data)
+    index = rng.choice(_xml_members(members))
+    name, body = members[index]
+    junk = rng.choice([b"<", b"&", b"</x>", b'<c r="A1" t="s"><v>x</v>', b"\x00", b"<row r='-1'>", b"\xff\xfe"])
+    position = rng.randrange(len(body) + 1)
+    members[index] = (name, body[:position] + junk + body[position:])
+    return _zip(members)
+
+
+def shared_string_out_of_range(data: bytes, rng: random.Random) -> bytes:
+    """A shared-string cell pointing past the table."""
+    members = _members(data)
+    for index in _sheets(members):
+        name, body = members[index]
+        big = str(rng.choice([10**6, 2**31, 2**40, 99999])).encode()
+        pattern = rb'(t="s"[^>]*><v>)\d+(</v>)'
+        body = re.sub(pattern, lambda m, big=big: m[1] + big + m[2], body, count=rng.randint(1, 3))
+        members[index] = (name, body)
+    return _zip(members)
+
+
+def huge_dimension(data: bytes, rng: random.Random) -> bytes:
+    """A dimension or a far cell at the sheet limit in one sheet (the hidden metadata sheet too)."""
+    members = _members(data)
+    index = rng.choice(_sheets(members))
+    name, body = members[index]
+    far = rng.choice(["XFD1048576", "A1048576", "XFD1", "ZZ99999"])
+    if rng.random() < 0.5:
+        if b"<dimension" in body:
+            body = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:{far}"'.encode(), body)
+        else:
+            body = body.replace(b"<sheetData", f'<dimension ref="A1:{far}"/><sheetData'.encode(), 1)
+    else:
+        row = re.sub(r"[A-Z]+", "", far)
+        cell = f'<row r="{row}"><c r="{far}" t="inlineStr"><is><t>x</t></is></c></row>'.encode()
+        body = body.replace(b"</sheetData>", cell + b"</sheetData>", 1)
+    members[index] = (name, body)
+    return _zip(members)
+
+
+def control_characters(data: bytes, rng: random.Random) -> bytes:
+    """Control characters (escaped and raw) in shared strings and inline text."""
+    members = _members(data)
+    for index, (name, body) in enumerate(members):
+        if name.endswith("sharedStrings.xml"):
+            junk = rng.choice([b"_x000B_", b"_x000C_", b"_x0001_", b"\x0b", b"\x1f"])
+            members[index] = (name, body.replace(b"</t>", junk + b"</t>", rng.randint(1, 20)))
+    return _zip(members)
+
+
+def delete_part(data: bytes, rng: random.Random) -> bytes:
+    """One part removed."""
+    members = _members(data)
+    del members[rng.randrange(len(members))]
+    return _zip(members)
+
+
+def duplicate_part(data: bytes, rng: random.Random) -> bytes:
+    """One part stored twice (the second copy damaged or not)."""
+    members = _members(data)
+    name, body = members[rng.randrange(len(members))]
+    copy = body if rng.random() < 0.5 else body[: len(body) // 2]
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
+        for member_name, member_body in members:
+            archive.writestr(member_name, member_body)
+        archive.writestr(name, copy)
+    return buffer.getvalue()
+
+
+MUTATIONS: dict[str, Callable[[bytes, random.Random], bytes]] = {
+    "flip-compressed": flip_compressed,
+    "flip-member": flip_member,
+    "truncate-xml": truncate_xml,
+    "malformed-xml": malformed_xml,
+    "shared-string-out-of-range": shared_string_out_of_range,
+    "huge-dimension": huge_dimension,
+    "control-characters": control_characters,
+    "delete-part": delete_part,
+    "duplicate-part": duplicate_part,
+}
+
+
+def mutants(original: bytes, count: int, seed: int) -> list[tuple[str, bytes]]:
+    """``count`` seeded mutants of ``original``, cycling through the mutations."""
+    rng = random.Random(seed)
+    names = sorted(MUTATIONS)
+    return [(names[i % len(names)], MUTATIONS[names[i % len(names)]](original, rng)) for i in range(count)]
+
+
+def test_mutants_never_raise(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
+    """Every mutant is read without an exception; a refused one carries an error naming the file."""
+    original = make_return(DEPT, tmp_path / "src").read_bytes()
+    figures: Counter[str] = Counter()
+    target = tmp_path / "mutant.xlsx"
+    for kind, data in mutants(original, COUNT, SEED):
+        target.write_bytes(data)
+        result = read_return(target, campaign)  # an exception or an abort fails the test
+        assert all(p.file == target.name for p in result.problems), kind
+        figures[f"{kind}:{'error' if any(p.is_error for p in result.problems) else 'read'}"] += 1
+    summary = ", ".join(f"{k}={v}" for k, v in sorted(figures.items()))
+    print(f"\nfuzz: {COUNT} mutants, seed {SEED}, 0 tracebacks, 0 aborts; {summary}")
+
+
+@pytest.mark.parametrize("kind", sorted(MUTATIONS))
+def test_damaged_return_in_a_folder(
+    kind: str, campaign: Campaign, full_returns: Path, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    """One damaged return among valid ones: it is named, the others are consolidated ``ok``."""
+    victim = next(p for p in sorted(full_returns.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
+    data = MUTATIONS[kind](victim.read_bytes(), random.Random(SEED + len(kind)))
+    victim.write_bytes(data)
+    result = merge_returns(campaign, full_returns)
+    others = [d for d in result.departments if d.owner.id != DEPT]
+    assert all(d.status == "ok" for d in others), [(d.owner.id, d.status) for d in others if d.status != "ok"]
+
+
+def test_huge_dimension_in_metadata_sheet_is_a_problem(campaign: Campaign, make_return: MakeReturn) -> None:
+    """A far cell in the hidden metadata sheet is refused before any reader allocates its range."""
+    path = make_return(DEPT)
+    members = _members(path.read_bytes())
+    index = _sheets(members)[-1]
+    name, body = members[index]
+    cell = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    members[index] = (name, body.replace(b"</sheetData>", cell + b"</sheetData>"))
+    path.write_bytes(_zip(members))
+    result = read_return(path, campaign)
+    assert [p.slug for p in result.problems] == ["sheet-too-large"]
+
+
+def test_xlsb_is_named(campaign: Campaign, tmp_path: Path) -> None:
+    """A binary workbook gets its own message: save it as .xlsx."""
+    path = tmp_path / "PL01.xlsb"
+    path.write_bytes(_zip([("[Content_Types].xml", b"<Types/>"), ("xl/workbook.bin", b"\x00" * 10)]))
+    assert [p.slug for p in read_return(path, campaign).problems] == ["binary-workbook"]
+
+
+__all__ = ["MUTATIONS", "mutants", "shutil"]
+
+
+def test_a_worker_that_dies_is_a_problem_on_its_file(
+    campaign: Campaign, full_returns: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader process that dies (an abort on one file) names that file; the other returns are still read."""
+    from parcli.collect import folder
+    from parcli.xlsx import open as xlsx_open
+
+    parent = os.getpid()
+    victim = next(p for p in sorted(full_returns.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
+    original = xlsx_open.sniff_workbook
+
+    def dying_sniff(path: Path, add: Callable[[str, str], None], noun: str) -> bool:
+        if os.getpid() != parent and path.name == victim.name:
+            os._exit(134)  # what an allocation abort looks like from the parent
+        return original(path, add, noun)
+
+    monkeypatch.setattr(xlsx_open, "sniff_workbook", dying_sniff)
+    monkeypatch.setattr(folder, "PARALLEL_MIN_FILES", 2)
+    result = merge_returns(campaign, full_returns)
+    statuses = {d.owner.id: d.status for d in result.departments}
+    assert statuses.pop(DEPT) != "ok"
+    assert set(statuses.values()) == {"ok"}
+    assert any(p.file == victim.name and p.slug == "unreadable-workbook" for p in result.problems)
+
+
+def test_workers_die_with_their_parent() -> None:
+    """Worker processes ask the kernel to kill them when the parent dies (no orphan reads a folder on)."""
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux only")
+    script = (
+        "import os, signal, time\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    from parcli.parallel import die_with_parent\n"
+        "    die_with_parent()\n"
+        "    print(os.getpid(), flush=True)\n"
+        "    signal.pause()\n"
+        "else:\n"
+        "    signal.pause()\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait()
+    for _ in range(1000):  # the kernel delivers SIGKILL to the child at once; poll without sleeping
+        try:
+            os.kill(child, 0)
+            with open(f"/proc/{child}/stat") as stat:
+                if stat.read().split()[2] == "Z":
+                    break
+        except (ProcessLookupError, FileNotFoundError):
+            break
+        os.sched_yield()
+    else:
+        os.kill(child, 9)
+        pytest.fail("the worker outlived its parent")
+
+
+def test_control_characters_reach_the_consolidated_workbook(
+    campaign: Campaign, full_returns: Path, tmp_path: Path
+) -> None:
+    """Control characters in a return's text: merge still writes the consolidated workbook, without them."""
+    from openpyxl import load_workbook
+
+    from parcli.results.consolidated_write import write_consolidated
+
+    victim = next(p for p in sorted(full_returns.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
+    members = _members(victim.read_bytes())
+    members = [
+        (n, b.replace(b"</t>", b"_x000B_dong 2_x0001_</t>") if n.endswith("sharedStrings.xml") else b)
+        for n, b in members
+    ]
+    victim.write_bytes(_zip(members))
+    result = merge_returns(campaign, full_returns)
+    out = tmp_path / "tong-hop.xlsx"
+    write_consolidated(result, out)
+    wb = load_workbook(out, read_only=True)
+    texts = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert not any("\x0b" in c or "\x01" in c for c in texts)
