@@ -174,6 +174,8 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
 
 _DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
 _CELL_REF_RE = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,9})"')
+_CELL_REF_FAST_RE = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,9})"')
+_ROW_REF_FAST_RE = re.compile(rb'<row r="([0-9]{1,9})"')
 _ROW_REF_RE = re.compile(rb'<(?:\w+:)?row\s[^>]*?r="([0-9]{1,9})"')
 _RANGE_END_RE = re.compile(r"([A-Z]{1,3})?([0-9]{1,9})?$")
 
@@ -189,12 +191,24 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
         if end is not None:
             columns = max(columns, column_number(end[1] or ""))
             rows = max(rows, int(end[2] or 0))
-    refs = _CELL_REF_RE.findall(xml)
-    for letters, number in refs:
-        rows = max(rows, int(number))
-        columns = max(columns, column_number(letters.decode()) if len(letters) > 1 else 26)
+    # the farthest cell reference. A long table has hundreds of thousands of cells, so the usual shape
+    # (`<c r="B12" …>`, one space) is scanned with a literal-prefix pattern; any other shape the slow way.
+    unusual = re.search(rb"c[\t\n\r]+r=", xml) is not None or b':c r="' in xml
+    pattern = _CELL_REF_RE if unusual else _CELL_REF_FAST_RE
+    refs = pattern.findall(xml)
+    for letters in {letters for letters, _ in refs}:
+        columns = max(columns, column_number(letters.decode()))
+    if refs:
+        digits = [number for _, number in refs]
+        longest = max(map(len, digits))
+        rows = max(rows, int(max(d for d in digits if len(d) == longest)))
     unreferenced = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>") - len(refs)
-    rows = max([rows, xml.count(b"<row"), *(int(r) for r in _ROW_REF_RE.findall(xml))])
+    row_count = xml.count(b"<row")
+    row_refs = _ROW_REF_FAST_RE.findall(xml)
+    if len(row_refs) != row_count:  # an attribute before r, or a namespace prefix: the general pattern
+        row_refs = _ROW_REF_RE.findall(xml)
+    last = max(row_refs, key=lambda r: (len(r), r), default=b"0")
+    rows = max(rows, row_count, int(last))
     return rows, max(columns, unreferenced)
 
 
