@@ -446,7 +446,7 @@ def main() -> None:
     loop_table(
         doc,
         ["PL", "Cơ quan", "Số mục", "Điểm / tối đa", "Tỷ lệ", "Tình trạng", "Ngày gửi"],
-        [14, 42, 13, 24, 20, 27, 25],
+        [13, 40, 12, 22, 19, 35, 24],
         "for d in departments",
         [
             "{{ d.appendix }}",
@@ -484,7 +484,7 @@ def build_ranking() -> None:
     para(
         doc,
         "Căn cứ {{ campaign.plan }}, {{ letterhead.organiser }} tổng hợp kết quả tự đánh giá, thẩm định và "
-        "xếp hạng Chỉ số cải cách hành chính của các đơn vị như sau.",
+        "xếp hạng Chỉ số cải cách hành chính của các đơn vị như sau:",
         align=WD_ALIGN_PARAGRAPH.JUSTIFY,
     )
     para(doc, "{%p if catalogue.unverified %}", 10)
@@ -557,15 +557,17 @@ def build_ranking() -> None:
         doc,
         "{{ tie_rule }} Tỷ lệ tính trên phần tự đánh giá sau thẩm định khi chưa có kết quả điều tra xã hội học; "
         "mục được miễn và mục không áp dụng không tính vào điểm tối đa; “chờ XHH”: lĩnh vực chấm bằng điều tra "
-        "xã hội học, chưa có kết quả. Số liệu từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: "
-        "{{ rounding_rule }}.",
+        "xã hội học, chưa có kết quả.",
         10,
         italic=True,
     )
-    sign = doc.add_table(rows=1, cols=2)
-    no_borders(sign)
-    set_widths(sign, [130, 132])
-    cell_text(sign.rows[0].cells[1], "{{ letterhead.signer }}", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "", space_after=0, keep=True)
+    body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
+    signature(doc, [130, 132], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])
+    # the software and its rounding rule: an appendix page after the signature, as in the province report
+    p = para(doc, "PHỤ LỤC: NGUỒN SỐ LIỆU", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    p.paragraph_format.page_break_before = True
+    body(doc, "Số liệu tính từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: {{ rounding_rule }}.", 12)
     doc.save(RANKING)
     print(f"wrote {RANKING}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+
+from parcli import __version__
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -76,3 +79,25 @@ def assert_golden(name: str, data: Any) -> None:
     assert json.loads(target.read_text(encoding="utf-8")) == json.loads(text), (
         f"{name} differs from its golden file; run UPDATE_GOLDEN=1 pytest and review the diff"
     )
+
+
+def assert_text_golden(name: str, text: str) -> None:
+    """Compare ``text`` with ``tests/golden/<name>``; ``UPDATE_GOLDEN=1`` rewrites the file.
+
+    Only the tool version is masked (it changes with every release).
+    """
+    target = GOLDEN / name
+    text = text.replace(f"parcli {__version__}", "parcli <phiên bản>")
+    if os.environ.get("UPDATE_GOLDEN") == "1" or not target.exists():
+        if os.environ.get("CI") and not target.exists():
+            raise AssertionError(f"golden file {target} is missing")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    want = target.read_text(encoding="utf-8")
+    if text != want:
+        diff = "".join(
+            difflib.unified_diff(
+                want.splitlines(keepends=True), text.splitlines(keepends=True), str(target), "rendered", n=1
+            )
+        )
+        raise AssertionError(f"{name} differs from its golden file (UPDATE_GOLDEN=1 to accept):\n{diff}")

@@ -36,10 +36,11 @@ from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.errors import UsageError
 from parcli.results.feedback import write_feedback
-from parcli.results.remind import write_reminders
+from parcli.results.remind import message_under_item, write_reminders
 from parcli.results.status import returns_status, status_rows
 from parcli.rounds.scoring.merge import MergeResult, VersionDecision, merge_returns
 from parcli.rounds.scoring.read import read_return
+from snapshot import assert_text_golden
 
 DEADLINE = date(2024, 1, 15)
 TODAY = date(2024, 1, 18)
@@ -436,10 +437,18 @@ def test_reminders_for_the_missing_and_the_invalid(campaign: Campaign, round_: R
     invalid = letters[INVALID_ID]
     problems = {p.item: p for p in result.problems if p.department == INVALID_ID}
     titles = {leaf.code: leaf.title for d in campaign.departments for leaf in d.items}
-    assert "đã nhận được phiếu tự đánh giá của Quý cơ quan (gửi đúng hạn). Phiếu chưa hợp lệ" in invalid
-    assert "Hạn gửi đã qua 3 ngày" in invalid  # it was sent on time: no "late" wording
+    # sent on time with errors: the date is told, never "đúng hạn" (a copy with errors does not meet the deadline)
+    assert "đã nhận được phiếu tự đánh giá Quý cơ quan gửi ngày 12/01/2024. Phiếu chưa hợp lệ" in invalid
+    assert "đúng hạn" not in invalid
+    assert "Hạn gửi đã qua 3 ngày" in invalid
     for code in (ABOVE_MAX, UNEXPLAINED):
-        assert f"- Mục {code} ({titles[code]}): {problems[code].message}" in invalid.splitlines()
+        assert f"- Mục {code} ({titles[code]}): {message_under_item(problems[code].message, code)}" in invalid
+    # each entry names its item once: "Mục 1.5.1 (…): Điểm tự chấm là 2, …", not "…: Điểm của mục 1.5.1 …"
+    assert f"mục {ABOVE_MAX}" not in invalid.lower().replace(f"- mục {ABOVE_MAX} (", "")
+    assert f"- Mục {ABOVE_MAX} ({titles[ABOVE_MAX]}): Điểm tự chấm là 2, vượt điểm tối đa 1." in invalid
+    assert f"- Mục {UNEXPLAINED} ({titles[UNEXPLAINED]}): Bị trừ điểm nhưng chưa giải trình lý do." in invalid
+    # the wording of a whole letter, as a reviewable snapshot
+    assert_text_golden("reminder-van-phong-ubnd.txt", invalid)
     assert sum(1 for line in invalid.splitlines() if line.startswith("- Mục ")) == 2
     missing = letters[MISSING_ID]
     assert "Đến ngày 18/01/2024, Sở Nội vụ tỉnh Hưng Yên chưa nhận được phiếu tự đánh giá của Quý cơ quan" in missing

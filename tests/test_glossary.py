@@ -5,14 +5,21 @@ from __future__ import annotations
 import ast
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from conftest import MakeReturn
 from parcli.cli import app
+from parcli.config.campaign import Campaign
 from parcli.glossary import find_forbidden, new_tone
 from parcli.problems import SLUGS
+from parcli.results.consolidated_write import write_consolidated
+from parcli.results.remind import write_reminders
+from parcli.results.report import build_report, render_text
+from parcli.rounds.scoring.merge import merge_returns
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "parcli"
@@ -55,6 +62,8 @@ def _python_strings() -> Iterator[tuple[str, str]]:
         ("parcli đọc là 0,5", "software-reads"),
         ("mục 2.1.2: mục bị trừ điểm", "repeated-muc"),
         ("đánh giá).Mục", "missing-space-after-stop"),
+        ("- Mục 2.1.2 (Tuân thủ trình tự): Mục 2.1.2 bị trừ điểm", "repeated-code"),
+        ("- Mục 2.1.1 (Mức độ): Điểm của mục 2.1.1 là 2", "repeated-code"),
     ],
 )
 def test_each_forbidden_variant_is_found(text: str, slug: str) -> None:
@@ -244,3 +253,25 @@ def test_the_bundled_example_is_allowed_and_says_it_is_a_sample(tmp_path: Path) 
     texts = [t for _, t in _workbook_texts(book)]
     assert any("thông tin liên hệ mẫu" in t for t in texts)
     assert load_workbook(book).sheetnames  # opens
+
+
+def test_letters_and_reports_use_the_glossary(
+    campaign: Campaign, make_return: MakeReturn, full_returns: Path, tmp_path: Path
+) -> None:
+    """What an official signs and sends, rendered: a reminder with problems, the non-submitters list, the reports."""
+    code = campaign.department_by_id["so-tu-phap"].items[0].code
+    folder = full_returns
+    for old in folder.glob("*"):
+        if "tu-phap" in old.name:
+            old.unlink()
+    make_return("so-tu-phap", folder, overrides={code: {"score": 99, "explanation": None}}, sent=date(2024, 1, 13))
+    result = merge_returns(campaign, folder)
+    reminders, listing = write_reminders(result, tmp_path / "nhac-nho", today=date(2024, 1, 18))
+    assert reminders, "the scenario has an invalid return"
+    texts = [(r.text_path.name, r.text_path.read_text(encoding="utf-8")) for r in reminders]
+    texts.append((listing.name, listing.read_text(encoding="utf-8")))
+    merged = tmp_path / "tong-hop.xlsx"
+    write_consolidated(result, merged)
+    report = build_report(campaign, merged, today=date(2024, 1, 20))
+    texts += [(f"report.{fmt}", render_text(report, fmt)) for fmt in ("md", "html")]
+    assert _hits(iter(texts)) == []

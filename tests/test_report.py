@@ -11,7 +11,6 @@ formatting helpers are used only to write the numbers the Vietnamese way.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shutil
@@ -28,7 +27,6 @@ from typer.testing import CliRunner
 
 from documents import Doc, md_cells, md_plain, read_docx, read_html, read_md, squash
 from factory import expected_values, fill_workbook
-from parcli import __version__
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.numbers import fmt_percent, fmt_points
@@ -37,6 +35,7 @@ from parcli.results.consolidated_write import write_consolidated
 from parcli.results.report import ReportData, build_report, render_report, render_text
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import merge_returns
+from snapshot import assert_text_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 NA = "Không áp dụng"
@@ -1034,28 +1033,6 @@ def test_user_template_via_cli(year: Year, tmp_path: Path) -> None:
 
 
 # --- 7. golden Markdown ---------------------------------------------------------------------------
-
-
-def assert_text_golden(name: str, text: str) -> None:
-    """Compare ``text`` with ``tests/golden/<name>``; ``UPDATE_GOLDEN=1`` rewrites the file.
-
-    Only the tool version is masked (it changes with every release).
-    """
-    target = GOLDEN / name
-    text = text.replace(f"parcli {__version__}", "parcli <phiên bản>")
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not target.exists():
-        if os.environ.get("CI") and not target.exists():
-            raise AssertionError(f"golden file {target} is missing")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    want = target.read_text(encoding="utf-8")
-    if text != want:
-        diff = "".join(
-            difflib.unified_diff(
-                want.splitlines(keepends=True), text.splitlines(keepends=True), str(target), "rendered", n=1
-            )
-        )
-        raise AssertionError(f"{name} differs from its golden file (UPDATE_GOLDEN=1 to accept):\n{diff}")
 
 
 def test_golden_markdown(year: Year) -> None:

@@ -6,12 +6,19 @@ import json
 from datetime import date
 from pathlib import Path
 
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from conftest import MakeReturn
 from parcli.cli import app
 from parcli.config.campaign import Campaign
+from parcli.results.consolidated import read_consolidated
+from parcli.results.consolidated_write import write_consolidated
+from parcli.results.remind import write_reminders
+from parcli.results.report import build_report, render_text
 from parcli.results.status import returns_status
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.merge import merge_returns
 
 runner = CliRunner()
 
@@ -36,3 +43,84 @@ def test_on_time_first_copy_and_late_correction(campaign: Campaign, make_return:
     stp = next(d for d in data["departments"] if d["id"] == "so-tu-phap")
     assert stp["first_received"] == "2024-01-13" and stp["first_on_time"] is True
     assert stp["timing_note"] == "Nộp đúng hạn 13/01/2024; bản sửa 17/01/2024"
+
+
+# --- the same wording in every document ---------------------------------------------------------------------
+
+NOTE = "Nộp đúng hạn 13/01/2024; bản sửa 17/01/2024"
+
+
+def _resubmitted(campaign: Campaign, make_return: MakeReturn, folder: Path, *, corrected: bool) -> str:
+    """Sở Tư pháp returns on time with an error (13/01), then a late copy (17/01), correct or not."""
+    code = campaign.department_by_id["so-tu-phap"].items[0].code
+    make_return("so-tu-phap", folder, overrides={code: {"score": 99}}, name="stp-lan-1.xlsx", sent=date(2024, 1, 13))
+    late = {} if corrected else {code: {"score": 99}}
+    make_return("so-tu-phap", folder, overrides=late, name="stp-ban-sua.xlsx", sent=date(2024, 1, 17))
+    return code
+
+
+def test_consolidated_sheet_and_report_show_both_facts(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    folder = tmp_path / "returns"
+    for dept in campaign.departments:
+        if dept.id != "so-tu-phap":
+            make_return(dept.id, folder, sent=date(2024, 1, 10))
+    _resubmitted(campaign, make_return, folder, corrected=True)
+    result = merge_returns(campaign, folder)
+    out = tmp_path / "tong-hop.xlsx"
+    write_consolidated(result, out)
+
+    ws = load_workbook(out, read_only=True)[layout.SHEET_DEPARTMENTS]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    header = rows[0]
+    stp = next(r for r in rows if r[header.index(layout.HEADER_DEPT_ID)] == "so-tu-phap")
+    assert stp[header.index(layout.HEADER_TIMING)] == NOTE
+    assert stp[header.index(layout.HEADER_FIRST_SENT)].date() == date(2024, 1, 13)
+    on_time = next(r for r in rows if r[header.index(layout.HEADER_DEPT_ID)] == "so-noi-vu")
+    assert on_time[header.index(layout.HEADER_TIMING)] == "Đúng hạn"
+    assert on_time[header.index(layout.HEADER_FIRST_SENT)] is None
+
+    data = read_consolidated(out)
+    assert (data.departments["so-tu-phap"].first_sent, data.departments["so-tu-phap"].timing) == (
+        date(2024, 1, 13),
+        NOTE,
+    )
+    assert data.departments["so-noi-vu"].first_sent is None
+
+    # the report's department table words it as `status` does
+    report = build_report(campaign, out, today=date(2024, 1, 20))
+    stp_row = next(d for d in report.context["departments"] if d["id"] == "so-tu-phap")
+    assert stp_row["status_label"] == "Hợp lệ, nộp đúng hạn 13/01/2024; bản sửa 17/01/2024"
+    markdown = render_text(report, "md")
+    assert "| Sở Tư pháp |" in markdown and "Hợp lệ, nộp đúng hạn 13/01/2024; bản sửa 17/01/2024" in markdown
+    assert "Hợp lệ, muộn" not in markdown
+    assert "Hợp lệ, đúng hạn" in markdown  # the others, sent once on 10/01
+
+
+def test_reminders_tell_dates_not_a_wrong_on_time(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
+    # on time with errors, not corrected: the date, never "đúng hạn"
+    once = tmp_path / "once"
+    code = campaign.department_by_id["so-tu-phap"].items[0].code
+    make_return("so-tu-phap", once, overrides={code: {"score": 99}}, name="stp.xlsx", sent=date(2024, 1, 13))
+    reminders, _ = write_reminders(merge_returns(campaign, once), tmp_path / "a", today=date(2024, 1, 16))
+    letter = next(r for r in reminders if r.department_id == "so-tu-phap").text_path.read_text(encoding="utf-8")
+    assert "phiếu tự đánh giá Quý cơ quan gửi ngày 13/01/2024. Phiếu chưa hợp lệ" in letter
+    assert "đúng hạn" not in letter
+
+    # on time with errors, then a late copy still with errors: both dates, the late one not called on time
+    twice = tmp_path / "twice"
+    _resubmitted(campaign, make_return, twice, corrected=False)
+    reminders, _ = write_reminders(merge_returns(campaign, twice), tmp_path / "b", today=date(2024, 1, 18))
+    letter = next(r for r in reminders if r.department_id == "so-tu-phap").text_path.read_text(encoding="utf-8")
+    assert "gửi ngày 13/01/2024 và bản sửa gửi ngày 17/01/2024. Bản sửa vẫn chưa hợp lệ" in letter
+    assert "đúng hạn" not in letter
+
+    # a late correct copy after an on-time first one: no letter, and the list tells both facts
+    fixed = tmp_path / "fixed"
+    _resubmitted(campaign, make_return, fixed, corrected=True)
+    reminders, listing = write_reminders(merge_returns(campaign, fixed), tmp_path / "c", today=date(2024, 1, 18))
+    assert "so-tu-phap" not in [r.department_id for r in reminders]
+    assert "Sở Tư pháp (Phụ lục III, nộp đúng hạn 13/01/2024; bản sửa 17/01/2024)" in listing.read_text(
+        encoding="utf-8"
+    )

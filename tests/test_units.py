@@ -863,3 +863,40 @@ def test_unit_survey_scores_complete_the_index(
     result = CliRunner().invoke(app, ["report", str(merged[1]), "-o", str(tmp_path / "x.html"), "--survey", str(bad)])
     assert result.exit_code == 3
     assert "khong-co" in result.output and "thiếu điểm" in result.output
+
+
+SIGNED = """documents:
+  signer: {on_behalf: "KT. GIÁM ĐỐC", title: "PHÓ GIÁM ĐỐC", name: "Trần Thị B"}
+  report_date: 2024-01-25
+"""
+
+
+def _docx_in_order(path: Path) -> str:
+    """A Word document's text in reading order (paragraphs and tables as they follow each other)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    body = Document(str(path)).element.body
+    return " ".join("".join(t.text or "" for t in child.iter(qn("w:t"))) for child in body.iterchildren())
+
+
+def test_ranking_is_signed_like_the_province_report(ranking: dict[str, Any], folder: Path) -> None:
+    # the date line is the campaign's report date, else left for the office: never the day the command ran
+    assert ranking["letterhead"]["date_line"].endswith("ngày … tháng … năm …")
+    (folder / "campaign-signed.yaml").write_text(campaign_text(extra=SIGNED), encoding="utf-8")
+    signed = load_campaign(folder / "campaign-signed.yaml")
+    context = {**ranking, "letterhead": signed.letterhead(signed.documents.report_date)}
+    out = folder / "signed"
+    out.mkdir()
+    texts = {}
+    for fmt in ("md", "html", "docx"):
+        path = out / f"xep-hang.{fmt}"
+        render_ranking(context, path)
+        texts[fmt] = _docx_in_order(path) if fmt == "docx" else _strip(path.read_text(encoding="utf-8"))
+    for fmt, text in texts.items():
+        assert "ngày 25 tháng 01 năm 2024" in text, fmt
+        assert "như sau:" in text and "như sau." not in text, fmt
+        order = [text.index(w) for w in ("./.", "Nơi nhận", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Thị B")]
+        assert order == sorted(order), fmt
+        # the software and its rounding rule: in an appendix after the signature
+        assert text.index("PHỤ LỤC: NGUỒN SỐ LIỆU") > text.index("Trần Thị B") < text.index("quy tắc làm tròn"), fmt

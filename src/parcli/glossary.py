@@ -9,7 +9,8 @@ Everything an official reads — messages, workbook texts, help, templates, lett
 - “kinh tế - xã hội” with a hyphen; a percentage without a space (“88,10%”);
 - impersonal wording to a department: the software is not named as the one that reads
   (“parcli đọc là …” → “được hiểu là …”);
-- no repeated noun after a code (“mục 2.1.2: mục bị trừ điểm”).
+- no repeated noun after a code (“mục 2.1.2: mục bị trừ điểm”), no code told twice in one entry
+  (“Mục 2.1.2 (…): Mục 2.1.2 bị trừ điểm”).
 
 :func:`find_forbidden` returns the variants found in a text; the test suite runs it over every string
 literal in ``src/``, every template, the generated workbooks and the CLI help. Error messages to a
@@ -69,6 +70,12 @@ RULES: tuple[Rule, ...] = (
         re.compile(r"\bmục \S+: mục\b", re.IGNORECASE),
         "mục 2.1.2 bị trừ điểm",
         "the noun once",
+    ),
+    Rule(
+        "repeated-code",
+        re.compile(r"\b[Mm]ục (\d+(?:\.\d+)+)\b[^\n]*?: [^\n]*?\b[Mm]ục \1\b"),
+        "Mục 2.1.2 (…): Bị trừ điểm …",
+        "a list entry names its item once",
     ),
     Rule("missing-space-after-stop", re.compile(r"[)à-ỹ]\.(?=[A-ZĐÀ-Ỹ][a-zà-ỹ])"), ". Mục", "a space after a stop"),
 )

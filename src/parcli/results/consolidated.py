@@ -57,6 +57,8 @@ class ConsolidatedDepartment:
     files: str
     sent: date | None
     received: date | None
+    first_sent: date | None = None  # the first copy, when the copy used is a later correction
+    timing: str = ""  # "Đúng hạn", "Muộn" or "Nộp đúng hạn 13/01/2024; bản sửa 17/01/2024"
 
 
 @dataclass
@@ -331,6 +333,8 @@ def _read_departments(result: Consolidated, rows: list[tuple[Any, ...]]) -> None
                 files=_text(get(row, layout.HEADER_FILES)),
                 sent=_date(get(row, layout.HEADER_SENT)),
                 received=_date(get(row, layout.HEADER_RECEIVED)),
+                first_sent=_date(get(row, layout.HEADER_FIRST_SENT)),
+                timing=_text(get(row, layout.HEADER_TIMING)),
             )
 
 

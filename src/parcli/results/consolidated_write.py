@@ -60,7 +60,7 @@ UNITS_LAYOUT = ConsolidatedLayout(
     False,
     "; mỗi dòng là một mục của một đơn vị. " + _NOTE,
 )
-DEPARTMENT_WIDTHS = (8, 16, 38, 14, 10, 10, 11, 12, 8, 10, 40, 14, 14)
+DEPARTMENT_WIDTHS = (8, 16, 38, 14, 10, 10, 11, 12, 8, 10, 40, 14, 14, 14, 24)
 PROBLEM_WIDTHS = (10, 22, 30, 28, 14, 8, 8, 80)
 
 
@@ -346,9 +346,13 @@ def _metadata_values(campaign: Campaign, stamp: datetime) -> dict[str, str]:
 
 
 def _departments(result: MergeResult) -> list[list[Any]]:
+    from parcli.results.status import status_rows
+
     rows = []
-    for d in result.departments:
+    # status_rows words the timing as the status command does; ``today`` only sets days_left, unused here
+    for d, status in zip(result.departments, status_rows(result, clock.today()), strict=True):
         dept = d.department
+        first = status.first_received if status.first_received != status.received else None
         rows.append(
             [
                 dept.appendix or dept.group,
@@ -364,6 +368,8 @@ def _departments(result: MergeResult) -> list[list[Any]]:
                 ", ".join(d.files),
                 date.fromisoformat(d.sent_date) if d.sent_date else None,
                 date.fromisoformat(d.received) if d.received else None,
+                first,
+                status.timing_words,
             ]
         )
     return rows

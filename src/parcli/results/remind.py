@@ -48,7 +48,12 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
         if row.status == "ok":
             if row.timing == "late":
                 late_ok.append(
-                    {"name": row.department.name, "appendix": row.department.appendix, "received": row.received}
+                    {
+                        "name": row.department.name,
+                        "appendix": row.department.appendix,
+                        "received": row.received,
+                        "timing_note": row.timing_note,
+                    }
                 )
             continue
         problems = [
@@ -66,10 +71,17 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
                 "files": list(row.files),
                 "file_count": len(row.files),
                 "problems": [
-                    {"item": p.item or "", "title": titles.get(p.item or "", ""), "message": p.message}
+                    {
+                        "item": p.item or "",
+                        "title": titles.get(p.item or "", ""),
+                        "message": message_under_item(p.message, p.item or ""),
+                    }
                     for p in problems[:30]
                 ],
                 "timing": row.timing,
+                # the dates speak for themselves: an on-time copy with errors has not met the deadline yet
+                "received": row.received,
+                "first_received": row.first_received if row.first_received != row.received else None,
                 "more_problems": max(len(problems) - 30, 0),
             }
         )
@@ -88,6 +100,22 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
         "late_ok": late_ok,
         "total": len(result.departments),
     }
+
+
+def message_under_item(message: str, code: str) -> str:
+    """A problem's message as a list entry under “Mục <code> (<title>):”, without naming the item again.
+
+    “Điểm của mục 2.1.1 là 2, …” becomes “Điểm tự chấm là 2, …”; “Mục 2.1.2 bị trừ
+    điểm …” becomes “Bị trừ điểm …”.
+    """
+    if not code:
+        return message
+    text = message.replace(f"Điểm của mục {code} ", "Điểm tự chấm ", 1).replace(f" của mục {code}", "")
+    prefix = f"Mục {code} "
+    if text.startswith(prefix):
+        rest = text[len(prefix) :]
+        text = rest[:1].upper() + rest[1:]
+    return text
 
 
 def reminder_letter(context: dict[str, Any], dept: dict[str, Any], template_dir: Path | None = None) -> Letter:

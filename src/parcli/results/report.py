@@ -20,7 +20,7 @@ from parcli.numbers import ROUNDING_RULE
 from parcli.render import DocxImage, find_template, output_format, render, render_string
 from parcli.results.consolidated import Consolidated, consolidated_for, read_consolidated
 from parcli.results.scoring import Scores, Totals, compute_scores
-from parcli.results.status import timing_of
+from parcli.results.status import timing_of, timing_words
 from parcli.results.survey_scores import load_survey
 
 TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2", "docx": "report.docx"}
@@ -186,8 +186,9 @@ def build_report(
         elif status == "duplicate":
             label = "Trùng phiếu, chưa dùng"
         else:
-            words = {"late": "muộn", "on-time": "đúng hạn", None: "không rõ ngày gửi"}[timing]
-            label = ("Hợp lệ" if status == "ok" else "Có lỗi") + f", {words}"
+            first = info.first_sent if info else None
+            words = timing_words(timing, timing_of(first, deadline) == "on-time", first, when) or "không rõ ngày gửi"
+            label = ("Hợp lệ" if status == "ok" else "Có lỗi") + f", {words[0].lower()}{words[1:]}"
         departments.append(
             {
                 "id": dept.id,

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from parcli import clock
 from parcli.config.campaign import Campaign, Department
+from parcli.labels import TIMING_LABELS
 from parcli.rounds.scoring.merge import MergeResult, merge_returns
 
 Timing = Literal["on-time", "late"]  # its words: parcli.labels.TIMING_LABELS
@@ -40,9 +41,12 @@ class StatusRow:
     def timing_note(self) -> str | None:
         """Both facts when a late corrected copy followed an on-time first copy, e.g.
         “Nộp đúng hạn 13/01/2024; bản sửa 17/01/2024”; None otherwise."""
-        if not self.resubmitted or self.first_received is None or self.received is None:
-            return None
-        return f"Nộp đúng hạn {self.first_received:%d/%m/%Y}; bản sửa {self.received:%d/%m/%Y}"
+        return resubmission_note(self.timing, self.first_on_time, self.first_received, self.received)
+
+    @property
+    def timing_words(self) -> str:
+        """The timing as every document words it: the note of a late correction, else “Đúng hạn”/“Muộn”, else ""."""
+        return timing_words(self.timing, self.first_on_time, self.first_received, self.received)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape."""
@@ -63,6 +67,29 @@ class StatusRow:
             "first_on_time": self.first_on_time,
             "timing_note": self.timing_note,
         }
+
+
+def resubmission_note(
+    timing: Timing | None, first_on_time: bool | None, first_received: date | None, received: date | None
+) -> str | None:
+    """“Nộp đúng hạn 13/01/2024; bản sửa 17/01/2024” when the copy used is a late correction of an on-time
+    first copy; None otherwise.  The status table, the consolidated workbook, the report and the reminders
+    all word it so."""
+    if not first_on_time or timing != "late" or first_received is None or received is None:
+        return None
+    if first_received == received:
+        return None
+    return f"Nộp đúng hạn {first_received:%d/%m/%Y}; bản sửa {received:%d/%m/%Y}"
+
+
+def timing_words(
+    timing: Timing | None, first_on_time: bool | None, first_received: date | None, received: date | None
+) -> str:
+    """The timing in words: the resubmission note, else “Đúng hạn” or “Muộn”, else "" (no copy used)."""
+    note = resubmission_note(timing, first_on_time, first_received, received)
+    if note:
+        return note
+    return TIMING_LABELS[timing] if timing else ""
 
 
 def timing_of(received: date | None, deadline: date) -> Timing | None:

@@ -168,6 +168,8 @@ HEADER_ERRORS = "Số lỗi"
 HEADER_WARNINGS = "Số cảnh báo"
 HEADER_SENT = "Ngày gửi (ghi trên phiếu)"
 HEADER_RECEIVED = "Ngày nhận tệp"
+HEADER_FIRST_SENT = "Ngày gửi bản đầu"  # the first copy, when a corrected copy came later
+HEADER_TIMING = "Thời hạn"  # "Đúng hạn", "Muộn" or "Nộp đúng hạn 13/01/2024; bản sửa 17/01/2024"
 DEPARTMENT_HEADERS: tuple[str, ...] = (
     HEADER_APPENDIX,
     HEADER_DEPT_ID,
@@ -182,6 +184,8 @@ DEPARTMENT_HEADERS: tuple[str, ...] = (
     HEADER_FILES,
     HEADER_SENT,
     HEADER_RECEIVED,
+    HEADER_FIRST_SENT,
+    HEADER_TIMING,
 )
 SCORED_BY_LABELS = {"self": "Tự đánh giá", "survey": "Điều tra XHH"}
 LEVEL_LABELS = {1: "Lĩnh vực", 2: "Tiêu chí", 3: "Tiêu chí TP"}
