@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-ROUNDING_RULE = "làm tròn nửa lên (half-up) đến 2 chữ số thập phân, chỉ khi hiển thị và tính tỷ lệ %"
+ROUNDING_RULE = "làm tròn đến 2 chữ số thập phân (từ 5 trở lên làm tròn lên), chỉ khi hiển thị và tính tỷ lệ %"
 _TWO = Decimal("0.01")
 
 
