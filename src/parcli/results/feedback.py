@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from parcli.errors import UsageError
-from parcli.files import atomic_path
 from parcli.labels import severity_label
 from parcli.problems import Problem
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import MergeResult
 from parcli.xlsx.style import ERROR_FILL, FONT_NAME, FONT_SIZE, HEADER_FILL, HEADING_FONT_SIZE, INPUT_FILL, WARNING_FILL
 from parcli.xlsx.text import openpyxl_text_cell
+from parcli.xlsx.write import save_openpyxl
 
 FEEDBACK_SHEET = "Cần sửa"
 
@@ -147,5 +147,4 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.active = 0
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    save_openpyxl(wb, target)
