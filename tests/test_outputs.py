@@ -199,3 +199,12 @@ def test_temporaries_of_a_killed_run_are_cleaned(tmp_path: Path) -> None:
     atomic_write_text(tmp_path / "report.md", "done")
     assert not stale.exists() and mine.exists()
     assert (tmp_path / "report.md").read_text() == "done"
+
+
+def test_replacing_an_output_drops_its_old_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "bao-cao.md"
+    atomic_write_text(out, "one")
+    manifest = tmp_path / "bao-cao.md.manifest.json"
+    atomic_write_text(manifest, "{}")
+    atomic_write_text(out, "two")  # a run killed now leaves no manifest describing the old output
+    assert not manifest.exists()

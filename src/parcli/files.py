@@ -20,6 +20,7 @@ from pathlib import Path
 from parcli.errors import OutputError
 
 TEMP_SUFFIX = ".tmp"
+MANIFEST_SUFFIX = ".manifest.json"  # ``tong-hop.xlsx`` is described by ``tong-hop.xlsx.manifest.json``
 
 
 def _umask() -> int:
@@ -107,7 +108,8 @@ def atomic_path(target: Path, *, read: FileStamp | None = None, companions: Iter
     ``read``: the stamp of ``target`` when parcli read it — the move is refused
     (:class:`OutputError`) if the file changed since.  ``companions`` (a
     manifest describing ``target``) are removed just before the move, so no
-    file describes an output other than the one on disk.
+    file describes an output other than the one on disk; ``target``'s own
+    manifest always is (the command writes the new one after the output).
     """
     target = Path(target)
     try:
@@ -125,6 +127,8 @@ def atomic_path(target: Path, *, read: FileStamp | None = None, companions: Iter
         yield tmp
         if read is not None:
             check_unchanged(target, read)
+        if not target.name.endswith(MANIFEST_SUFFIX):
+            companions = [*companions, target.with_name(target.name + MANIFEST_SUFFIX)]
         for companion in companions:
             companion.unlink(missing_ok=True)
         tmp.replace(target)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.errors import ParcliError
-from parcli.files import atomic_write_text, sha256_file
+from parcli.files import MANIFEST_SUFFIX, atomic_write_text, sha256_file
 
 if TYPE_CHECKING:  # the manifest only reads a campaign's ids, paths and hashes
     from parcli.config.campaign import Campaign
@@ -29,7 +29,7 @@ class ManifestError(ParcliError):
 
 def manifest_path(output: Path) -> Path:
     """``tong-hop.xlsx`` → ``tong-hop.xlsx.manifest.json``."""
-    return output.with_name(output.name + ".manifest.json")
+    return output.with_name(output.name + MANIFEST_SUFFIX)
 
 
 def file_entry(path: Path, **extra: Any) -> dict[str, Any]:
