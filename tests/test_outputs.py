@@ -208,3 +208,32 @@ def test_replacing_an_output_drops_its_old_manifest(tmp_path: Path) -> None:
     atomic_write_text(manifest, "{}")
     atomic_write_text(out, "two")  # a run killed now leaves no manifest describing the old output
     assert not manifest.exists()
+
+
+# --- names and folder entries -----------------------------------------------------------------------
+
+
+def test_non_utf8_names_and_skipped_entries(returns: Path, tmp_path: Path) -> None:
+    import json
+
+    from parcli.files import display_name
+
+    source = next(returns.iterdir())
+    odd = Path(os.fsdecode(bytes(returns) + b"/PL01-s\xf4-n\xe9i-v\xfb.xlsx"))  # cp1252 bytes, not UTF-8
+    source.rename(odd)
+    (returns / "cu").mkdir()
+    (returns / ".an.xlsx").write_bytes(b"x")
+    (returns / "hong.xlsx").symlink_to(returns / "khong-co.xlsx")
+    (returns / "~$PL01.xlsx").write_bytes(b"")  # a lock file: silent
+    out, data = tmp_path / "th.xlsx", tmp_path / "th.json"
+    result = invoke("merge", returns, "-o", out, "--json", data, "--feedback", tmp_path / "gop-y")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and out.is_file()
+    record = json.loads(data.read_text(encoding="utf-8"))
+    skipped = sorted(p["file"] for p in record["problems"] if p["code"] == "folder-entry-skipped")
+    assert skipped == [".an.xlsx", "cu", "hong.xlsx"]
+    shown = display_name(odd.name)
+    assert "\ufffd" in shown and shown in json.dumps(record, ensure_ascii=False)
+    status = invoke("status", returns, "--json", "-")
+    assert status.exit_code == 1 and "Traceback" not in status.output

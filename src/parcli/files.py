@@ -154,6 +154,36 @@ def atomic_write_text(target: Path, text: str, *, read: FileStamp | None = None)
     atomic_write(target, write, read=read)
 
 
+def display_name(name: str) -> str:
+    """A file name as it can be shown and written: bytes that are not UTF-8 become \ufffd.
+
+    ``os.listdir`` gives such bytes as lone surrogates (``surrogateescape``), which
+    no UTF-8 writer accepts; the real path is kept for reading, this is for display.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = name.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = name.encode("utf-8", "replace")
+        return raw.decode("utf-8", "replace")
+    return name
+
+
+def json_text(data: object) -> str:
+    """``data`` as readable JSON (UTF-8 text, indented) that any UTF-8 writer accepts.
+
+    A file name that is not UTF-8 holds lone surrogates; they are written as
+    ``\\udcXX`` escapes, which read back to the same name (a manifest's paths stay real).
+    """
+    import json
+    import re
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    return re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def sha256_file(path: Path) -> str:
     """SHA-256 of a file's bytes."""
     digest = hashlib.sha256()

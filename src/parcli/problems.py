@@ -79,6 +79,18 @@ SLUGS: dict[str, tuple[Severity, str]] = {
 }
 
 
+def _writable(text: str) -> str:
+    """Text every UTF-8 writer accepts: lone surrogates (bytes of a non-UTF-8 file name) shown as \ufffd."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in one place."""
@@ -94,6 +106,10 @@ class Problem:
     def __post_init__(self) -> None:
         if self.slug not in SLUGS:
             raise ValueError(f"unknown problem slug {self.slug!r}")
+        for name in ("message", "file", "sheet", "cell", "item"):  # a name that is not UTF-8 never reaches a writer
+            value = getattr(self, name)
+            if value is not None and not value.isascii():
+                object.__setattr__(self, name, _writable(value))
 
     @property
     def severity(self) -> Severity:

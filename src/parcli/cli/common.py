@@ -144,9 +144,9 @@ def write_json(target: Path | None, data: object) -> None:
     """Write ``data`` as JSON to ``target`` (``-``: stdout); nothing when no ``--json`` was given."""
     if target is None:
         return
-    import json
+    from parcli.files import json_text
 
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    text = json_text(data)
     if str(target) == "-":
         typer.echo(text, nl=False)
     else:

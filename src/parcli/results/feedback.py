@@ -62,6 +62,7 @@ def write_feedback(
 ) -> list[FeedbackCopy]:
     """Write an annotated copy of every used return with errors (and warnings, if asked) into ``out_dir``."""
     check_feedback_dir(folder, out_dir)
+    paths = {r.file: r.path for r in result.returns}
     copies = []
     for outcome in result.departments:
         if outcome.used is None or outcome.status not in ("ok", "invalid"):
@@ -70,7 +71,7 @@ def write_feedback(
         errors = sum(1 for p in problems if p.is_error)
         if not errors and not (include_warnings and problems):
             continue
-        source = folder / outcome.used
+        source = paths.get(outcome.used, folder / outcome.used)  # the real path (a name may not be UTF-8)
         target = out_dir / feedback_name(outcome.used)
         _annotate(source, target, outcome.department.name, problems)
         copies.append(FeedbackCopy(outcome.department.id, outcome.used, target, errors, len(problems) - errors))
