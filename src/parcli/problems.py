@@ -34,6 +34,7 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "not-a-return": ("warning", "a file in the returns folder that is not a spreadsheet; it is not read"),
     "folder-entry-skipped": ("warning", "a subfolder, hidden file or broken link in the returns folder; not read"),
     "content-below-table": ("warning", "content far below the scoring table; it is ignored"),
+    "list-too-long": ("error", "a respondent list goes on below the rows parcli reads (100,000); split it"),
     # item rows
     "unknown-item": ("error", "a row with a code that is not assigned to this department"),
     "missing-item": ("error", "an assigned item has no row (deleted row or edited code)"),
