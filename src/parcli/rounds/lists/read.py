@@ -27,6 +27,7 @@ from parcli.rounds.lists.checks import (
 from parcli.rounds.lists.layout import FIELD_NAMES, nfc
 from parcli.rounds.lists.records import ListResult, Respondent
 from parcli.xlsx.open import looks_legacy, read_labelled_date, read_metadata
+from parcli.xlsx.text import text_warnings
 
 # Fields a row must have, by the kind of its group.  Officials are surveyed online through the
 # official e-mail the Ministry writes to (plan III.4.c); citizens are met in person by the post
@@ -281,7 +282,9 @@ class _RowChecker:
                 texts[f] = ""
                 formulas.add(f)
                 continue
-            text = _cell_text(value)
+            text, unfit = text_warnings(_cell_text(value))
+            for slug, message in unfit:
+                self.problem(slug, f"Dòng {rownum}, {FIELD_NAMES[f]}: {message}", refs[f])
             if text != nfc(text):
                 self.nfd_cells.append(refs[f])
             texts[f] = " ".join(nfc(text).split())
