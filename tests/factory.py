@@ -83,8 +83,9 @@ def roundtrip_many(paths: list[Path], outdir: Path) -> list[Path]:
     exe = soffice()
     assert exe is not None
     outdir.mkdir(parents=True, exist_ok=True)
-    profile = outdir / ".lo-profile"
-    env = dict(os.environ, HOME=str(outdir))
+    home = outdir.parent / f".lo-home-{outdir.name}"  # beside, not inside: the folder holds only the workbooks
+    profile = home / ".lo-profile"
+    env = dict(os.environ, HOME=str(home))
     subprocess.run(
         [
             exe,

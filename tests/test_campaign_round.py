@@ -340,7 +340,7 @@ def test_feedback_inside_the_returns_folder_is_refused(campaign: Campaign, round
         write_feedback(result, folder, folder)
     cli = invoke("feedback", folder, "-o", folder / "gop-y")
     assert cli.exit_code == 2, cli.output
-    assert "không được nằm trong thư mục phiếu gửi về" in cli.stderr
+    assert "nằm trong thư mục đầu vào" in cli.stderr
     assert "Traceback" not in cli.output
     merged = invoke("merge", folder, "-o", tmp_path / "tong-hop.xlsx", "--feedback", folder / "gop-y")
     assert merged.exit_code == 2, merged.output

@@ -311,3 +311,24 @@ def test_control_characters_reach_the_consolidated_workbook(
     wb = load_workbook(out, read_only=True)
     texts = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert not any("\x0b" in c or "\x01" in c for c in texts)
+
+
+def test_readers_warn_about_control_characters_and_long_text(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    """A vertical tab and a text over a cell's size in a return: kept readable, each a warning on its cell."""
+    from parcli.rounds.scoring.read import read_return
+
+    code = campaign.department_by_id[DEPT].items[0].code
+    path = make_return(DEPT, tmp_path / "in", overrides={code: {"explanation": "MARKER-VT", "evidence": "MARKER-LONG"}})
+    members = _members(path.read_bytes())
+    members = [
+        (n, b.replace(b"MARKER-VT", b"dong 1_x000B_dong 2").replace(b"MARKER-LONG", b"x" * 40_000)) for n, b in members
+    ]
+    path.write_bytes(_zip(members))
+    result = read_return(path, campaign)
+    found = [p for p in result.problems if p.slug == "text-control-characters"]
+    assert found and all(p.cell and p.item and p.sheet for p in found), [p.to_dict() for p in result.problems]
+    assert result.items[code].explanation == "dong 1\ndong 2"
+    assert len(result.items[code].evidence) == 32_767
+    assert [p.item for p in result.problems if p.slug == "text-too-long"] == [code]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.errors import ParcliError
-from parcli.files import atomic_write_text, sha256_file
+from parcli.files import MANIFEST_SUFFIX, atomic_write_text, json_text, sha256_file
 
 if TYPE_CHECKING:  # the manifest only reads a campaign's ids, paths and hashes
     from parcli.config.campaign import Campaign
@@ -29,7 +29,7 @@ class ManifestError(ParcliError):
 
 def manifest_path(output: Path) -> Path:
     """``tong-hop.xlsx`` → ``tong-hop.xlsx.manifest.json``."""
-    return output.with_name(output.name + ".manifest.json")
+    return output.with_name(output.name + MANIFEST_SUFFIX)
 
 
 def file_entry(path: Path, **extra: Any) -> dict[str, Any]:
@@ -79,7 +79,7 @@ def write_manifest(
         "output": file_entry(output),
     }
     target = manifest_path(output)
-    atomic_write_text(target, json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n")
+    atomic_write_text(target, json_text(record))
     return target
 
 

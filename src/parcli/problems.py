@@ -34,6 +34,7 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "not-a-return": ("warning", "a file in the returns folder that is not a spreadsheet; it is not read"),
     "folder-entry-skipped": ("warning", "a subfolder, hidden file or broken link in the returns folder; not read"),
     "content-below-table": ("warning", "content far below the scoring table; it is ignored"),
+    "list-too-long": ("error", "a respondent list goes on below the rows parcli reads (100,000); split it"),
     # item rows
     "unknown-item": ("error", "a row with a code that is not assigned to this department"),
     "missing-item": ("error", "an assigned item has no row (deleted row or edited code)"),
@@ -79,6 +80,18 @@ SLUGS: dict[str, tuple[Severity, str]] = {
 }
 
 
+def _writable(text: str) -> str:
+    """Text every UTF-8 writer accepts: lone surrogates (bytes of a non-UTF-8 file name) shown as \ufffd."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem in one place."""
@@ -94,6 +107,10 @@ class Problem:
     def __post_init__(self) -> None:
         if self.slug not in SLUGS:
             raise ValueError(f"unknown problem slug {self.slug!r}")
+        for name in ("message", "file", "sheet", "cell", "item"):  # a name that is not UTF-8 never reaches a writer
+            value = getattr(self, name)
+            if value is not None and not value.isascii():
+                object.__setattr__(self, name, _writable(value))
 
     @property
     def severity(self) -> Severity:

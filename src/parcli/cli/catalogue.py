@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcli.cli.common import ForceOption, campaign_option, command, err_console, load_campaign, out_console, styled
+from parcli.cli.common import (
+    ForceOption,
+    campaign_option,
+    command,
+    err_console,
+    guard,
+    load_campaign,
+    out_console,
+    styled,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -174,6 +183,7 @@ def export(
     err = err_console()
     _refuse_overwrite(out, force, (".xlsx",))
     cat = _load(catalogue, campaign, err)
+    guard(err, inputs=[catalogue, campaign, cat.path], files=[out])
     export_table(cat, out)
     counts = cat.counts()
     _say(
@@ -215,6 +225,7 @@ def import_(
 
     err = err_console()
     _refuse_overwrite(out, force, (".yaml", ".yml"))
+    guard(err, inputs=[table], files=[out])
     text, warnings = import_table(table)
     cat = parse_catalogue(text, source=str(out))
     atomic_write_text(out, text)

@@ -120,13 +120,33 @@ def load_campaign(path: Path | None, console: Console) -> Campaign:
     return load_campaign(path)
 
 
+def guard(
+    err: Console,
+    *,
+    inputs: list[Path | None] | tuple[Path | None, ...] = (),
+    files: list[Path | None] | tuple[Path | None, ...] = (),
+    dirs: list[Path | None] | tuple[Path | None, ...] = (),
+) -> None:
+    """The output guard (:func:`parcli.outputs.guard_outputs`) before anything is written; say its warnings."""
+    from parcli.outputs import guard_outputs
+
+    for warning in guard_outputs(inputs=inputs, files=files, dirs=dirs):
+        err.print(styled(("Cảnh báo: ", "yellow"), warning))
+
+
+def campaign_files(camp: Campaign) -> list[Path | None]:
+    """The files a loaded campaign was read from: the plan and its catalogues."""
+    cats = list(camp.catalogues.values()) or [camp.catalogue]
+    return [camp.path, *(c.path for c in cats)]
+
+
 def write_json(target: Path | None, data: object) -> None:
     """Write ``data`` as JSON to ``target`` (``-``: stdout); nothing when no ``--json`` was given."""
     if target is None:
         return
-    import json
+    from parcli.files import json_text
 
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    text = json_text(data)
     if str(target) == "-":
         typer.echo(text, nl=False)
     else:

@@ -89,6 +89,8 @@ def report(
         manifest=manifest,
     )
     produced = produce_report(request, on_plan=lambda plan: _say_plan(plan, err))
+    for warning in produced.warnings:
+        err.print(f"Cảnh báo: {warning}")
     if produced.ranking is not None:
         _say_ranking(produced, produced.ranking, err)
     else:

@@ -20,8 +20,10 @@ from parcli.cli.common import (
     JsonOption,
     PickOption,
     TodayOption,
+    campaign_files,
     command,
     err_console,
+    guard,
     load_campaign,
     out_console,
     parse_day,
@@ -57,6 +59,7 @@ def generate(
     err = err_console()
     camp = load_campaign(campaign, err)
     refuse_placeholders(camp)
+    guard(err, inputs=campaign_files(camp), dirs=[out])
     unverified, total = camp.verification()
     if unverified:
         err.print(
@@ -97,6 +100,7 @@ def init(
     from parcli.config.scaffold import init_project
 
     err = err_console()
+    guard(err, dirs=[directory])
     written = init_project(directory, force=force)
     for path in written:
         err.print(f"Đã tạo {path}")
@@ -117,6 +121,7 @@ def check(
 
     err = err_console()
     camp = load_campaign(campaign, err)
+    guard(err, inputs=[*campaign_files(camp), *files], files=[json_out])
     results = []
     for path in files:
         if not path.is_file():
@@ -178,11 +183,13 @@ def merge(
     Ghi kèm tệp .manifest.json (các tệp đầu vào và mã băm). Thoát với mã 0 khi mọi cơ quan đã gửi phiếu hợp
     lệ, 1 khi có cơ quan chưa gửi hoặc phiếu có lỗi (bảng tổng hợp vẫn được ghi).
     """
-    from parcli.manifest import write_manifest
+    from parcli.manifest import manifest_path, write_manifest
     from parcli.results.consolidated_write import write_consolidated
 
     err = err_console()
     camp = load_campaign(campaign, err)
+    inputs = [*campaign_files(camp), returns_dir]
+    guard(err, inputs=inputs, files=[out, manifest_path(out), json_out], dirs=[feedback])
     if feedback is not None:
         from parcli.results.feedback import check_feedback_dir
 
@@ -314,6 +321,7 @@ def status(
     err = err_console()
     day = parse_day(today)
     camp = load_campaign(campaign, err)
+    guard(err, inputs=[*campaign_files(camp), returns_dir], files=[json_out])
     result = _read_folder(camp, returns_dir, pick, err)
     rows = status_rows(result, day)
     deadline = camp.model.deadlines.returns
@@ -371,6 +379,7 @@ def feedback(
 
     err = err_console()
     camp = load_campaign(campaign, err)
+    guard(err, inputs=[*campaign_files(camp), returns_dir], dirs=[out])
     result = _read_folder(camp, returns_dir, pick, err)
     copies = write_feedback(result, returns_dir, out, include_warnings=warnings)
     for c in copies:
@@ -403,6 +412,7 @@ def remind(
     err = err_console()
     camp = load_campaign(campaign, err)
     refuse_placeholders(camp)
+    guard(err, inputs=[*campaign_files(camp), returns_dir, templates], dirs=[out])
     result = _read_folder(camp, returns_dir, pick, err)
     reminders, listing = write_reminders(result, out, today=parse_day(today), template_dir=templates)
     for r in reminders:

@@ -16,9 +16,11 @@ import typer
 
 from parcli.cli.common import (
     JsonOption,
+    campaign_files,
     campaign_option,
     command,
     err_console,
+    guard,
     load_campaign,
     out_console,
     problem_table,
@@ -74,6 +76,7 @@ def generate(
     camp = load_campaign(campaign, err)
     plan = load_lists_plan(camp)
     refuse_placeholders(camp, {plan.path.name: plan.model})
+    guard(err, inputs=[*campaign_files(camp), plan.path], dirs=[out])
     if plan.model.note:
         err.print(styled(("Lưu ý: ", "yellow"), " ".join(plan.model.note.split())))
     result = generate_lists(plan, out)
@@ -113,13 +116,14 @@ def merge(
 
     from parcli import clock
     from parcli.config.lists_plan import load_lists_plan
-    from parcli.manifest import write_manifest
+    from parcli.manifest import manifest_path, write_manifest
     from parcli.rounds.lists.merge import merge_lists
     from parcli.rounds.lists.write import check_output, write_respondents
 
     err = err_console()
     camp = load_campaign(campaign, err)
     plan = load_lists_plan(camp)
+    guard(err, inputs=[*campaign_files(camp), plan.path, lists_dir], files=[out, manifest_path(out), json_out])
     check_output(plan, lists_dir, out)  # before reading: refuse a bad --out at once
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("Đang đọc danh sách", total=None)

@@ -25,7 +25,9 @@ from typing import Any, Generic, TypeVar
 from parcli.collect.folder import list_folder, read_all
 from parcli.collect.form import FormKind, FormResult
 from parcli.collect.versions import Outcome, VersionDecision, choose_version
+from parcli.files import display_name
 from parcli.problems import Problem
+from parcli.xlsx.open import is_lock_file
 
 R = TypeVar("R", bound=FormResult)
 OwnerT = TypeVar("OwnerT")
@@ -57,6 +59,18 @@ class Collection(Generic[R, Out]):
             outcome.settle(self.problems_of[oid], kept is not None and kept.usable)
 
 
+def skipped_entry(path: Path) -> Problem:
+    """The warning for a folder entry that is not read: a subfolder, a broken link or a hidden file."""
+    name = display_name(path.name)
+    if path.is_dir():
+        why = "là thư mục con; các tệp trong đó không được đọc (đặt phiếu trực tiếp vào thư mục gửi về)"
+    elif not path.exists():
+        why = "là liên kết hỏng (tệp nó trỏ tới không còn); không đọc được"
+    else:
+        why = "là tệp ẩn (tên bắt đầu bằng dấu chấm) nên không được đọc; đổi tên nếu đây là phiếu gửi về"
+    return Problem("folder-entry-skipped", f"{name} {why}.", file=name)
+
+
 def collect_forms(
     kind: FormKind[R, OwnerT],
     folder: Path,
@@ -72,15 +86,16 @@ def collect_forms(
     names files (a name or a path) that win when an owner sent several versions.
     """
     sheets, others, ignored = list_folder(folder)
-    found: Collection[R, Out] = Collection(ignored=[p.name for p in ignored])
+    found: Collection[R, Out] = Collection(ignored=[display_name(p.name) for p in ignored])
     if on_start is not None:
         on_start(len(sheets))
-    found.general = [kind.not_a_form(path) for path in others]
+    found.general = [skipped_entry(path) for path in ignored if not is_lock_file(path)]
+    found.general += [kind.not_a_form(path) for path in others]
     for result in read_all(kind.read, sheets, kind.worker()):
         found.results.append(result)
         if on_file is not None:
             on_file(result.path)
-    picks = {Path(p).name for p in pick or ()}  # a file name or a path, as shell completion writes it
+    picks = {display_name(Path(p).name) for p in pick or ()}  # a file name or a path, as shell completion writes it
     found.unmatched_picks = sorted(picks - {r.file for r in found.results})
 
     by_owner: dict[str, list[R]] = {}

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from parcli.files import sha256_file
+from parcli.files import display_name, sha256_file
 from parcli.problems import Problem, ProblemCollector
 
 
@@ -36,8 +36,8 @@ class FormResult:
 
     @property
     def file(self) -> str:
-        """The file name shown in messages."""
-        return self.path.name
+        """The file name shown in messages (bytes that are not UTF-8 shown as \ufffd; ``path`` is the real one)."""
+        return display_name(self.path.name)
 
     @property
     def errors(self) -> int:

@@ -24,13 +24,14 @@ from typing import Any
 from parcli import __version__, clock
 from parcli.config.campaign import Campaign, Scope
 from parcli.config.catalogue import Catalogue, Leaf
-from parcli.files import atomic_path
+from parcli.files import atomic_path, stamp_if_exists
 from parcli.glossary import time_vn
 from parcli.results.consolidated import Appraisal, read_appraisals
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, ItemRow, MergeResult
 from parcli.xlsx.style import FONT_NAME, SMALL_FONT_SIZE, XW, xw_format, xw_props
 from parcli.xlsx.text import clean
+from parcli.xlsx.write import xlsxwriter_workbook
 
 # the default font of the consolidated workbook (a dense table)
 FONT = {"font_name": FONT_NAME, "font_size": SMALL_FONT_SIZE}
@@ -70,14 +71,14 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
     Raises :class:`parcli.errors.ConsolidatedError` (and writes nothing) when ``out``
     exists and is not a consolidated workbook of this campaign.
     """
-    import xlsxwriter
-
     campaign = result.campaign
-    appraisals = read_appraisals(out, campaign) if out.exists() else {}
+    read = stamp_if_exists(out)  # replaced only if still as read: a save made meanwhile is not lost
+    appraisals = read_appraisals(out, campaign) if read is not None else {}
     stamp = (now or clock.now()).replace(microsecond=0)
-    with atomic_path(out) as tmp:
-        wb = xlsxwriter.Workbook(
-            str(tmp),
+    with (
+        atomic_path(out, read=read) as tmp,
+        xlsxwriter_workbook(
+            tmp,
             {
                 "constant_memory": True,
                 "strings_to_formulas": False,
@@ -85,7 +86,8 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
                 "strings_to_numbers": False,
                 "default_format_properties": dict(FONT),
             },
-        )
+        ) as wb,
+    ):
         wb.set_properties({"created": stamp.astimezone(UTC).replace(tzinfo=None)})
         sheet = _ItemSheet(wb, campaign, UNITS_LAYOUT if campaign.is_units else PROVINCE_LAYOUT, appraisals)
         sheet.write(result, stamp)
@@ -98,7 +100,6 @@ def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None =
             meta.write_string(r, 0, clean(key))
             meta.write_string(r, 1, clean(value))
         meta.hide()
-        wb.close()
     return sheet.carried
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from parcli.errors import UsageError
-from parcli.files import atomic_path
 from parcli.labels import severity_label
 from parcli.problems import Problem
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import MergeResult
 from parcli.xlsx.style import ERROR_FILL, FONT_NAME, FONT_SIZE, HEADER_FILL, HEADING_FONT_SIZE, INPUT_FILL, WARNING_FILL
 from parcli.xlsx.text import openpyxl_text_cell
+from parcli.xlsx.write import save_openpyxl
 
 FEEDBACK_SHEET = "Cần sửa"
 
@@ -62,6 +62,7 @@ def write_feedback(
 ) -> list[FeedbackCopy]:
     """Write an annotated copy of every used return with errors (and warnings, if asked) into ``out_dir``."""
     check_feedback_dir(folder, out_dir)
+    paths = {r.file: r.path for r in result.returns}
     copies = []
     for outcome in result.departments:
         if outcome.used is None or outcome.status not in ("ok", "invalid"):
@@ -70,7 +71,7 @@ def write_feedback(
         errors = sum(1 for p in problems if p.is_error)
         if not errors and not (include_warnings and problems):
             continue
-        source = folder / outcome.used
+        source = paths.get(outcome.used, folder / outcome.used)  # the real path (a name may not be UTF-8)
         target = out_dir / feedback_name(outcome.used)
         _annotate(source, target, outcome.department.name, problems)
         copies.append(FeedbackCopy(outcome.department.id, outcome.used, target, errors, len(problems) - errors))
@@ -147,5 +148,4 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.active = 0
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    save_openpyxl(wb, target)

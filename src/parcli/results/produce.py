@@ -66,6 +66,7 @@ class ProducedReport:
     report: ReportData | None = None
     ranking: dict[str, Any] | None = None
     unit_sheets: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # outputs a spreadsheet program holds open
 
 
 def plan_report(request: ReportRequest) -> ReportPlan:
@@ -141,6 +142,8 @@ def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], No
     the ranking report and, with ``unit_sheets``, one result sheet per unit.
     """
     from parcli.config.campaign import load_campaign, refuse_placeholders
+    from parcli.manifest import manifest_path
+    from parcli.outputs import guard_outputs
     from parcli.results.consolidated import load_consolidated
 
     plan = plan_report(request)
@@ -148,10 +151,37 @@ def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], No
         on_plan(plan)
     campaign = load_campaign(plan.campaign)
     refuse_placeholders(campaign)
+    warnings = guard_outputs(
+        inputs=[
+            plan.consolidated,
+            plan.campaign,
+            plan.survey,
+            plan.previous,
+            plan.templates,
+            request.manifest,
+            _returns_folder(plan.consolidated),
+        ],
+        files=[plan.out, manifest_path(plan.out)],
+        dirs=[plan.unit_sheets],
+    )
     data = plan.loaded if plan.loaded is not None else load_consolidated(plan.consolidated)
-    if campaign.is_units:
-        return _produce_ranking(plan, campaign, data)
-    return _produce_province(plan, campaign, data)
+    produced = _produce_ranking(plan, campaign, data) if campaign.is_units else _produce_province(plan, campaign, data)
+    produced.warnings = warnings
+    return produced
+
+
+def _returns_folder(consolidated: Path) -> Path | None:
+    """The returns folder a consolidated workbook was merged from (its manifest says), if still there."""
+    import json
+
+    from parcli.manifest import manifest_path
+
+    try:
+        record = json.loads(manifest_path(consolidated).read_text(encoding="utf-8"))
+        folder = Path(record["options"]["returns_dir"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return folder if folder.is_dir() else None
 
 
 def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:

@@ -48,6 +48,30 @@ def clean(value: Any) -> Any:
     return cell_text(value).text
 
 
+def text_warnings(value: str) -> tuple[str, list[tuple[str, str]]]:
+    """What a reader keeps of a typed text, and the (slug, Vietnamese message) warnings to raise on its cell.
+
+    Slugs: ``text-control-characters`` (line breaks kept, other control characters dropped) and
+    ``text-too-long`` (cut at :data:`MAX_CELL_TEXT` characters, what a cell holds).
+    """
+    if len(value) <= MAX_CELL_TEXT and _UNFIT.search(value) is None:
+        return value, []
+    fixed = cell_text(value)
+    warnings = []
+    if fixed.dropped_controls or "\x0b" in value or "\x0c" in value:
+        warnings.append(
+            (
+                "text-control-characters",
+                "Ô có ký tự điều khiển (thường do dán từ Word): ngắt dòng được giữ, các ký tự khác được bỏ.",
+            )
+        )
+    if fixed.cut:
+        size, most = (f"{n:_}".replace("_", ".") for n in (len(value), MAX_CELL_TEXT))
+        message = f"Nội dung dài {size} ký tự, quá sức chứa của một ô; chỉ giữ {most} ký tự đầu."
+        warnings.append(("text-too-long", message))
+    return fixed.text, warnings
+
+
 def openpyxl_text_cell(ws: Any, row: int, column: int, value: Any) -> Any:
     """Write ``value`` into an openpyxl cell; text is sanitized and stored as a string, never a formula."""
     cell = ws.cell(row=row, column=column)

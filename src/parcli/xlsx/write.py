@@ -9,14 +9,14 @@ moved over it only once complete (:func:`parcli.files.atomic_path`).  No domain 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from parcli.errors import OutputError
-from parcli.files import atomic_path
+from parcli.files import FileStamp, atomic_path
 from parcli.xlsx.text import clean
 
 A4 = 9  # the paper size code of A4 in both engines (ECMA-376 ST_PaperSize)
@@ -70,20 +70,37 @@ def write_xlsxwriter(target: Path, build: Callable[[Any], None]) -> None:
     The workbook is a :func:`protected_workbook_class` instance; its parts are built in memory, not in
     temporary files, then zipped into the temporary file.  Raise :class:`OutputError` if it cannot be written.
     """
+    with (
+        atomic_path(target) as tmp,
+        xlsxwriter_workbook(
+            tmp, {"constant_memory": False, "in_memory": True}, workbook_class=protected_workbook_class()
+        ) as wb,
+    ):
+        build(wb)
+
+
+@contextlib.contextmanager
+def xlsxwriter_workbook(
+    tmp: Path, options: dict[str, Any], *, workbook_class: type[Any] | None = None
+) -> Iterator[Any]:
+    """An xlsxwriter workbook on ``tmp``, closed on leaving — also on error, so no half-open zip is left.
+
+    A file that cannot be created or written (``FileCreateError``, a full disk) becomes :class:`OutputError`.
+    """
+    from xlsxwriter import Workbook
     from xlsxwriter.exceptions import XlsxWriterException
 
-    with atomic_path(target) as tmp:
-        wb = protected_workbook_class()(str(tmp), {"constant_memory": False, "in_memory": True})
-        try:
-            build(wb)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                wb.close()  # xlsxwriter complains about unclosed workbooks; atomic_path drops the file
-            raise
-        try:
-            wb.close()  # writes and closes the file before atomic_path renames it
-        except XlsxWriterException as exc:
-            raise OutputError(f"Không ghi được tệp {target}: {exc}") from exc
+    wb = (workbook_class or Workbook)(str(tmp), options)
+    try:
+        yield wb
+    except BaseException:
+        with contextlib.suppress(Exception):
+            wb.close()  # the temporary file is dropped by the atomic writer
+        raise
+    try:
+        wb.close()
+    except (XlsxWriterException, OSError) as exc:
+        raise OutputError(f"Không ghi được tệp {tmp.name}: {exc}") from exc
 
 
 def width_px(width: float) -> int:
@@ -150,10 +167,21 @@ def cell_number(value: Decimal) -> int | float:
 # --- openpyxl -----------------------------------------------------------------------------------
 
 
-def save_openpyxl(wb: Any, target: Path) -> None:
-    """Save an openpyxl workbook to ``target`` atomically."""
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+def save_openpyxl(wb: Any, target: Path, *, read: FileStamp | None = None) -> None:
+    """Save an openpyxl workbook to ``target`` atomically; the zip is closed even when writing fails."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    with atomic_path(target, read=read) as tmp:
+        archive = ZipFile(tmp, "w", ZIP_DEFLATED, allowZip64=True)
+        try:
+            ExcelWriter(wb, archive).write_data()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                archive.close()
+            raise
+        archive.close()
 
 
 def setup_page(ws: Any, *, landscape: bool = True, repeat_rows: str | None = None, fit_to_page: bool = True) -> None:

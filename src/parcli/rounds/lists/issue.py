@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.config.lists_plan import KINDS, GroupKind, ListsPlan, NominatingUnit
-from parcli.files import atomic_path
 from parcli.numbers import date_vn
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import fit_row_height
 from parcli.xlsx.style import DATE_FORMAT, TEXT_FORMAT, OpenpyxlStyles
+from parcli.xlsx.write import save_openpyxl
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -60,8 +60,7 @@ def generate_lists(
             continue
         wb = build_list_workbook(plan, unit, stamp)
         target = out_dir / f"{unit.file_stem}.xlsx"
-        with atomic_path(target) as tmp:
-            wb.save(tmp)
+        save_openpyxl(wb, target)
         sheets = tuple(layout.LIST_SHEETS[k] for k in plan.kinds_of(unit))
         result.lists.append(GeneratedList(unit=unit, path=target, sheets=sheets))
         if on_progress is not None:

@@ -97,7 +97,7 @@ LIST_FIELD_WIDTHS: dict[str, float] = {
 }
 LIST_NO_WIDTH = 6
 LIST_HEADER_ROW = 5  # where generate puts the header; the reader searches for it
-LIST_MAX_ROWS = 5000  # rows read below the header at most
+LIST_MAX_ROWS = 100_000  # rows read below the header at most; a list longer than that is refused (list-too-long)
 
 # The hidden metadata sheet of a list workbook (SHEET_META): keys in column A, values in column B.
 META_UNIT = "unit_id"

@@ -27,6 +27,7 @@ from parcli.rounds.lists.checks import (
 from parcli.rounds.lists.layout import FIELD_NAMES, nfc
 from parcli.rounds.lists.records import ListResult, Respondent
 from parcli.xlsx.open import looks_legacy, read_labelled_date, read_metadata
+from parcli.xlsx.text import text_warnings
 
 # Fields a row must have, by the kind of its group.  Officials are surveyed online through the
 # official e-mail the Ministry writes to (plan III.4.c); citizens are met in person by the post
@@ -189,13 +190,22 @@ def _read_sheet(
     except Exception:  # a damaged dimension; the rows themselves were read
         max_row = 0
     if max_row > limit:
-        add.add(
-            "content-below-table",
-            f"Trang tính có nội dung đến dòng {max_row}; chỉ đọc đến dòng {limit}. Đề nghị xóa nội dung "
-            "thừa hoặc chia danh sách.",
-            sheet=sheet,
-            cell=f"A{max_row}",
-        )
+        _refuse_beyond(ws, limit, max_row, len(fields) + 4, sheet, add)
+
+
+def _refuse_beyond(ws: Any, limit: int, max_row: int, width: int, sheet: str, add: ProblemCollector) -> None:
+    """A row typed below the rows parcli reads is an error naming the limit, never a silent cut."""
+    most = f"{layout.LIST_MAX_ROWS:_}".replace("_", ".")
+    for number, row in enumerate(ws.iter_rows(min_row=limit + 1, max_row=max_row, max_col=width), start=limit + 1):
+        if any(not _blank(getattr(c, "value", None)) for c in row):
+            add.add(
+                "list-too-long",
+                f"Danh sách có nội dung đến dòng {number} (và có thể xa hơn); chỉ đọc tối đa {most} dòng dưới "
+                f"dòng tiêu đề (đến dòng {limit}). Đề nghị chia danh sách thành nhiều tệp hoặc xóa nội dung thừa.",
+                sheet=sheet,
+                cell=f"A{number}",
+            )
+            return
 
 
 def _blank(value: object) -> bool:
@@ -272,7 +282,9 @@ class _RowChecker:
                 texts[f] = ""
                 formulas.add(f)
                 continue
-            text = _cell_text(value)
+            text, unfit = text_warnings(_cell_text(value))
+            for slug, message in unfit:
+                self.problem(slug, f"Dòng {rownum}, {FIELD_NAMES[f]}: {message}", refs[f])
             if text != nfc(text):
                 self.nfd_cells.append(refs[f])
             texts[f] = " ".join(nfc(text).split())

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.errors import ConsolidatedError, OutputError
-from parcli.files import atomic_path
 from parcli.glossary import time_vn
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import STATUS_LABELS, fit_row_height
 from parcli.xlsx.style import SMALL_FONT_SIZE, OpenpyxlStyles
 from parcli.xlsx.text import openpyxl_text_cell
+from parcli.xlsx.write import save_openpyxl
 
 # The problems sheet as people read it: names, not ids; the problem's code last, for the technical reader.
 PROBLEM_HEADERS: tuple[str, ...] = (
@@ -236,5 +236,4 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     wb.active = 0
     wb.properties.creator = f"parcli {__version__}"
     wb.properties.title = plan.model.title
-    with atomic_path(out) as tmp:
-        wb.save(tmp)
+    save_openpyxl(wb, out)

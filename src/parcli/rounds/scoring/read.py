@@ -34,6 +34,7 @@ from parcli.xlsx.open import (
     sniff_workbook,
 )
 from parcli.xlsx.open import read_metadata as _read_metadata_sheet
+from parcli.xlsx.text import text_warnings
 
 if TYPE_CHECKING:
     from parcli.config.campaign import Campaign, Department
@@ -293,7 +294,9 @@ def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnRe
                 continue
             cell = cell_at(col)
             value = getattr(cell, "value", None)
-            text = _text(value)
+            text, unfit = text_warnings(_text(value))
+            for slug, message in unfit:
+                add.add(slug, message, sheet=sheet, cell=ref(col), item=code)
             if getattr(cell, "data_type", None) == "f":
                 add.add(
                     "formula-in-text",
