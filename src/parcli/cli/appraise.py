@@ -12,21 +12,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcli.cli.common import (
+    AppraisalsOption,
     CampaignOption,
     PickOption,
     TodayOption,
     command,
     err_console,
     load_campaign,
-    out_console,
     parse_day,
-    problem_table,
+    show_appraisal_problems,
 )
 from parcli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from parcli.config.campaign import Campaign
     from parcli.rounds.scoring.merge import MergeResult
 
@@ -34,12 +32,6 @@ appraise_app = typer.Typer(
     help="Thẩm định: phát hành phiếu thẩm định, chuyển điểm thẩm định từ bảng tổng hợp cũ, thông báo kết quả lần 1.",
     no_args_is_help=True,
 )
-
-AppraisalsOption = Annotated[
-    Path | None,
-    typer.Option("--appraisals", help="Thư mục chứa các phiếu thẩm định.", file_okay=False),
-]
-
 
 def _refuse_inside(out: Path, *inputs: Path | None) -> None:
     """An output folder may not be an input folder (a note: the shared output guard is to replace this)."""
@@ -161,15 +153,3 @@ def notices(
         err.print(f"{camp.department_by_id[dept_id].name}: {path}")
     err.print(f"Đã ghi {len(written)} văn bản thông báo vào {out.resolve()}")
     return ExitCode.OK if found.ok else ExitCode.DATA_PROBLEMS
-
-
-def show_appraisal_problems(problems: list[object], err: Console) -> None:
-    """The problems of the appraisal workbooks as a table on stdout, with a count on stderr."""
-    from parcli.problems import Problem
-
-    found = [p for p in problems if isinstance(p, Problem)]
-    if found:
-        out_console().print(problem_table(found, "Các vấn đề của phiếu thẩm định"))
-        stale = sum(1 for p in found if p.slug == "appraisal-stale")
-        errors = sum(1 for p in found if p.is_error)
-        err.print(f"Phiếu thẩm định: {errors} lỗi, {stale} mục cần thẩm định lại (phiếu tự đánh giá đã thay đổi).")

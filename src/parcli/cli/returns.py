@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcli import clock
-from parcli.cli.appraise import AppraisalsOption, show_appraisal_problems
 from parcli.cli.common import (
+    AppraisalsOption,
     CampaignOption,
     ForceOption,
     JsonOption,
@@ -27,6 +27,7 @@ from parcli.cli.common import (
     out_console,
     parse_day,
     problem_table,
+    show_appraisal_problems,
     status_cell,
     styled,
     write_json,

@@ -72,11 +72,17 @@ def write_consolidated(
     """Write the consolidated workbook atomically; return how many items carry an appraised score or note.
 
     ``appraisals`` are the collected appraisals by (scope, item code); the
-    workbook is an output only, an earlier copy at ``out`` is replaced.
+    workbook is an output only, an earlier copy at ``out`` is replaced.  Raises
+    :class:`parcli.errors.ConsolidatedError` (and writes nothing) when ``out``
+    exists and is not a consolidated workbook of this campaign.
     """
     import xlsxwriter
 
+    from parcli.results.consolidated import read_appraisals
+
     campaign = result.campaign
+    if out.exists():
+        read_appraisals(out, campaign)  # refuses anything but a consolidated workbook of this campaign
     appraisals = appraisals or {}
     stamp = (now or clock.now()).replace(microsecond=0)
     with atomic_path(out) as tmp:

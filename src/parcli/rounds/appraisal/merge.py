@@ -236,7 +236,7 @@ def _settle(
                     cell=e.cell,
                     item=key[1],
                     message=f"Điểm thẩm định lần {round_} {_where(key)} khác nhau giữa các phiếu: {names}; chưa "
-                    "tính điểm nào cho đến khi thống nhất.",
+                    "tính điểm nào. Đề nghị các thành viên tổ thẩm định thống nhất và sửa lại một phiếu.",
                 )
             )
         score = None

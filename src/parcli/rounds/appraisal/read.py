@@ -101,17 +101,20 @@ def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemColl
         add.add(
             "metadata-missing",
             f"Không nhận diện được phiếu thẩm định: trang tính ẩn “{layout.SHEET_META}” đã bị xóa hoặc sửa, "
-            "hoặc tệp không phải phiếu thẩm định do parcli phát hành.",
+            "hoặc tệp không phải phiếu thẩm định do parcli phát hành. Đề nghị nhập vào phiếu thẩm định đã phát hành.",
         )
         return
     result.metadata = meta
     if meta.get(layout.META_LAYOUT) != layout.LAYOUT_VERSION:
-        add.add("unsupported-layout", f"Phiếu thẩm định theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}.")
+        add.add(
+            "unsupported-layout",
+            f"Phiếu thẩm định theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}. Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+        )
         return
     if meta.get(layout.META_CAMPAIGN) != campaign.id:
         add.add(
             "wrong-campaign",
-            f"Phiếu thẩm định thuộc đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải “{campaign.id}”.",
+            f"Phiếu thẩm định thuộc đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải “{campaign.id}”. Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
         )
         return
     try:
@@ -122,12 +125,19 @@ def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemColl
     result.owner_key = meta.get(layout.META_OWNER, "")
     result.owner_name = meta.get(layout.META_OWNER_NAME, "")
     if result.round_ not in layout.ROUNDS or not result.by or not result.owner_key:
-        add.add("metadata-missing", "Trang tính ẩn của phiếu thẩm định đã bị sửa (lần thẩm định, phạm vi).")
+        add.add(
+            "metadata-missing",
+            "Trang tính ẩn của phiếu thẩm định đã bị sửa (lần thẩm định, phạm vi). Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+        )
         return
     result.owner_id = layout.owner_id(result.round_, result.by, result.owner_key)
     for name in (layout.SHEET_APPRAISAL, layout.SHEET_ITEMS):
         if name not in wb.sheetnames:
-            add.add("sheet-missing", f"Không có trang tính “{name}” (đã bị xóa hoặc đổi tên).", sheet=name)
+            add.add(
+                "sheet-missing",
+                f"Không có trang tính “{name}” (đã bị xóa hoặc đổi tên). Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+                sheet=name,
+            )
             return
     recorded = _recorded(wb)
     _read_rows(wb[layout.SHEET_APPRAISAL], campaign, result, recorded, add)
@@ -164,7 +174,7 @@ def _read_rows(
         add.add(
             "header-missing",
             f"Không tìm thấy dòng tiêu đề (có các cột “{layout.HEADER_CODE}”, “{layout.HEADER_APPRAISED}”) "
-            "trên trang tính thẩm định.",
+            "trên trang tính thẩm định. Đề nghị nhập vào phiếu thẩm định đã phát hành.",
             sheet=sheet,
         )
         return
@@ -236,30 +246,30 @@ def _score(cell: Any, leaf: Any, where: str, add: ProblemCollector, ref: str, co
     if value is None or (isinstance(value, str) and not value.strip()):
         return True, None
     if isinstance(value, bool | datetime | date):
-        return bad("appraisal-not-a-number", f"Điểm thẩm định {where} là “{value}”, không phải số.")
+        return bad("appraisal-not-a-number", f"Điểm thẩm định {where} là “{value}”, không phải số. Đề nghị nhập số điểm.")
     if isinstance(value, int | float):
         score = to_decimal(value)
     else:
         text = layout.nfc(str(value)).strip()
         if not _NUMBER.match(text):
-            return bad("appraisal-not-a-number", f"Điểm thẩm định {where} là “{text}”, không phải số.")
+            return bad("appraisal-not-a-number", f"Điểm thẩm định {where} là “{text}”, không phải số. Đề nghị nhập số điểm.")
         score = Decimal(text.replace(",", "."))
     if score < 0:
-        return bad("appraisal-below-zero", f"Điểm thẩm định {where} là {fmt_points(score)}, nhỏ hơn 0.")
+        return bad("appraisal-below-zero", f"Điểm thẩm định {where} là {fmt_points(score)}, nhỏ hơn 0. Đề nghị thẩm định lại.")
     if score > leaf.max_points:
         return bad(
             "appraisal-above-max",
-            f"Điểm thẩm định {where} là {fmt_points(score)}, vượt điểm tối đa {fmt_points(leaf.max_points)}.",
+            f"Điểm thẩm định {where} là {fmt_points(score)}, vượt điểm tối đa {fmt_points(leaf.max_points)}. Đề nghị thẩm định lại.",
         )
     if isinstance(leaf.rule, ChoiceRule) and score not in [o.points for o in leaf.rule.options]:
         levels = "; ".join(fmt_points(o.points) for o in leaf.rule.options)
         return bad(
             "appraisal-not-allowed",
-            f"Điểm thẩm định {where} là {fmt_points(score)}, không thuộc các mức cho phép ({levels}).",
+            f"Điểm thẩm định {where} là {fmt_points(score)}, không thuộc các mức cho phép ({levels}). Đề nghị chọn một mức.",
         )
     if isinstance(leaf.rule, ScaleRule) and score % leaf.rule.step != 0:
         return bad(
             "appraisal-not-allowed",
-            f"Điểm thẩm định {where} là {fmt_points(score)}, phải là bội số của {fmt_points(leaf.rule.step)}.",
+            f"Điểm thẩm định {where} là {fmt_points(score)}, phải là bội số của {fmt_points(leaf.rule.step)}. Đề nghị thẩm định lại.",
         )
     return True, score
