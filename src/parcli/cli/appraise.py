@@ -33,6 +33,7 @@ appraise_app = typer.Typer(
     no_args_is_help=True,
 )
 
+
 def _refuse_inside(out: Path, *inputs: Path | None) -> None:
     """An output folder may not be an input folder (a note: the shared output guard is to replace this)."""
     target = out.resolve()

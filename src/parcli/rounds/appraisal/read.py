@@ -108,13 +108,15 @@ def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemColl
     if meta.get(layout.META_LAYOUT) != layout.LAYOUT_VERSION:
         add.add(
             "unsupported-layout",
-            f"Phiếu thẩm định theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}. Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+            f"Phiếu thẩm định theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}. "
+            "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
         )
         return
     if meta.get(layout.META_CAMPAIGN) != campaign.id:
         add.add(
             "wrong-campaign",
-            f"Phiếu thẩm định thuộc đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải “{campaign.id}”. Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+            f"Phiếu thẩm định thuộc đợt “{meta.get(layout.META_CAMPAIGN)}”, "
+            f"không phải “{campaign.id}”. Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
         )
         return
     try:
@@ -127,7 +129,8 @@ def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemColl
     if result.round_ not in layout.ROUNDS or not result.by or not result.owner_key:
         add.add(
             "metadata-missing",
-            "Trang tính ẩn của phiếu thẩm định đã bị sửa (lần thẩm định, phạm vi). Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+            "Trang tính ẩn của phiếu thẩm định đã bị sửa (lần thẩm định, phạm vi). "
+            "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
         )
         return
     result.owner_id = layout.owner_id(result.round_, result.by, result.owner_key)
@@ -135,7 +138,8 @@ def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemColl
         if name not in wb.sheetnames:
             add.add(
                 "sheet-missing",
-                f"Không có trang tính “{name}” (đã bị xóa hoặc đổi tên). Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+                f"Không có trang tính “{name}” (đã bị xóa hoặc đổi tên). "
+                "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
                 sheet=name,
             )
             return
@@ -246,30 +250,39 @@ def _score(cell: Any, leaf: Any, where: str, add: ProblemCollector, ref: str, co
     if value is None or (isinstance(value, str) and not value.strip()):
         return True, None
     if isinstance(value, bool | datetime | date):
-        return bad("appraisal-not-a-number", f"Điểm thẩm định {where} là “{value}”, không phải số. Đề nghị nhập số điểm.")
+        return bad(
+            "appraisal-not-a-number", f"Điểm thẩm định {where} là “{value}”, không phải số. Đề nghị nhập số điểm."
+        )
     if isinstance(value, int | float):
         score = to_decimal(value)
     else:
         text = layout.nfc(str(value)).strip()
         if not _NUMBER.match(text):
-            return bad("appraisal-not-a-number", f"Điểm thẩm định {where} là “{text}”, không phải số. Đề nghị nhập số điểm.")
+            return bad(
+                "appraisal-not-a-number", f"Điểm thẩm định {where} là “{text}”, không phải số. Đề nghị nhập số điểm."
+            )
         score = Decimal(text.replace(",", "."))
     if score < 0:
-        return bad("appraisal-below-zero", f"Điểm thẩm định {where} là {fmt_points(score)}, nhỏ hơn 0. Đề nghị thẩm định lại.")
+        return bad(
+            "appraisal-below-zero", f"Điểm thẩm định {where} là {fmt_points(score)}, nhỏ hơn 0. Đề nghị thẩm định lại."
+        )
     if score > leaf.max_points:
         return bad(
             "appraisal-above-max",
-            f"Điểm thẩm định {where} là {fmt_points(score)}, vượt điểm tối đa {fmt_points(leaf.max_points)}. Đề nghị thẩm định lại.",
+            f"Điểm thẩm định {where} là {fmt_points(score)}, "
+            f"vượt điểm tối đa {fmt_points(leaf.max_points)}. Đề nghị thẩm định lại.",
         )
     if isinstance(leaf.rule, ChoiceRule) and score not in [o.points for o in leaf.rule.options]:
         levels = "; ".join(fmt_points(o.points) for o in leaf.rule.options)
         return bad(
             "appraisal-not-allowed",
-            f"Điểm thẩm định {where} là {fmt_points(score)}, không thuộc các mức cho phép ({levels}). Đề nghị chọn một mức.",
+            f"Điểm thẩm định {where} là {fmt_points(score)}, không thuộc các mức cho phép ({levels}). "
+            "Đề nghị chọn một mức.",
         )
     if isinstance(leaf.rule, ScaleRule) and score % leaf.rule.step != 0:
         return bad(
             "appraisal-not-allowed",
-            f"Điểm thẩm định {where} là {fmt_points(score)}, phải là bội số của {fmt_points(leaf.rule.step)}. Đề nghị thẩm định lại.",
+            f"Điểm thẩm định {where} là {fmt_points(score)}, phải là bội số của {fmt_points(leaf.rule.step)}. "
+            "Đề nghị thẩm định lại.",
         )
     return True, score
