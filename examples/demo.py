@@ -50,8 +50,10 @@ def main() -> None:
     fill = [sys.executable, str(HERE / "fill_returns.py"), str(issued), str(returns)]
     summary = out / "3-tong-hop" / "tong-hop.json"
 
-    def merge(ok: int) -> None:
-        run([*PARCLI, "merge", str(returns), "--out", str(consolidated), "--json", str(summary)], ok=(ok,))
+    appraisals = out / "8-tham-dinh"
+
+    def merge(ok: int, *extra: str) -> None:
+        run([*PARCLI, "merge", str(returns), "--out", str(consolidated), "--json", str(summary), *extra], ok=(ok,))
 
     step("1. Sở Nội vụ phát hành phiếu chấm điểm cho 17 cơ quan")
     run([*PARCLI, "generate", "--out", str(issued)])
@@ -71,14 +73,38 @@ def main() -> None:
     run([*PARCLI, "feedback", str(returns), "--out", str(feedback)])
     run([*PARCLI, "remind", str(returns), "--out", str(out / "6-nhac-nho"), "--today", "2024-01-16"])
 
-    step("6. Chuyên viên thẩm định nhập điểm thẩm định vào bảng tổng hợp")
-    run([sys.executable, str(HERE / "appraise.py"), str(consolidated)])
+    step("6. Phát hành phiếu thẩm định; hai thành viên tổ thẩm định nhập song song (theo cơ quan, theo lĩnh vực)")
+    run([*PARCLI, "appraise", "issue", str(returns), "--out", str(appraisals)])
+    run([*PARCLI, "appraise", "issue", str(returns), "--out", str(appraisals), "--by", "field"])
+    typer_ = [sys.executable, str(HERE / "appraise.py"), str(appraisals)]
+    run([*typer_, "--files", "tham-dinh-lan1-PL01-*.xlsx", "--count", "3"])
+    run([*typer_, "--files", "tham-dinh-lan1-linh-vuc-6.xlsx", "--count", "2"])
+    run(
+        [
+            *PARCLI,
+            "appraise",
+            "notices",
+            str(returns),
+            "--appraisals",
+            str(appraisals),
+            "--out",
+            str(out / "9-thong-bao-tham-dinh"),
+            "--deadline",
+            "2024-01-25",
+        ],
+        ok=(0, 1),
+    )
 
     step(f"7. {LATE} gửi phiếu muộn; {MISTAKE} sửa trên bản góp ý và gửi lại; tổng hợp lại")
     run([*fill, "--only", LATE, "--late", LATE])
     corrected = next(feedback.glob(f"*{MISTAKE}*.xlsx"))
     run([*fill, "--only", MISTAKE, "--source", str(corrected), "--sent", "2024-01-17"])
-    merge(ok=0)
+    merge(0, "--appraisals", str(appraisals))
+
+    step("7b. Thẩm định lần 2 (kết quả cuối cùng) và tổng hợp lại")
+    run([*PARCLI, "appraise", "issue", str(returns), "--out", str(appraisals), "--round", "2"])
+    run([*typer_, "--files", "tham-dinh-lan2-PL01-*.xlsx", "--count", "1", "--agree"])
+    merge(0, "--appraisals", str(appraisals))
 
     step("8. Lập báo cáo tổng hợp gửi UBND tỉnh (Word, HTML, Markdown)")
     reports = out / "4-bao-cao"
@@ -112,6 +138,8 @@ def main() -> None:
     print(f"Báo cáo:               {(out / '4-bao-cao').resolve()}")
     print(f"Bản góp ý, đôn đốc:    {feedback.resolve()}, {(out / '6-nhac-nho').resolve()}")
     print(f"Danh sách điều tra XHH: {(lists / 'danh-sach-tong-hop.xlsx').resolve()}")
+    print(f"Phiếu thẩm định:       {appraisals.resolve()}")
+    print(f"Thông báo thẩm định:   {(out / '9-thong-bao-tham-dinh').resolve()}")
 
 
 if __name__ == "__main__":

@@ -78,6 +78,11 @@ def test_totals_exact_to_the_last_decimal(campaign: Campaign, make_return: MakeR
 
 
 def test_appraisal_survives_second_merge(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
+    """Appraisals live in appraisal workbooks: a late return, a re-merge, a deleted output — the same figures."""
+    from parcli.results.appraisal import collect_for
+    from parcli.rounds.appraisal import layout as alayout
+    from parcli.rounds.appraisal.issue import issue_appraisals
+
     folder = tmp_path / "returns"
     for dept in campaign.departments:
         if dept.id != "thanh-tra":
@@ -85,33 +90,44 @@ def test_appraisal_survives_second_merge(campaign: Campaign, make_return: MakeRe
     out = tmp_path / "tong-hop.xlsx"
     first = merge_returns(campaign, folder)
     assert not first.ok and {d.department.id for d in first.departments if d.status == "missing"} == {"thanh-tra"}
-    write_consolidated(first, out)
-    # the reviewer types two appraisals
-    wb = load_workbook(out)
-    ws = wb[layout.SHEET_CONSOLIDATED]
-    header = [c.value for c in ws[layout.CONSOLIDATED_HEADER_ROW]]
-    c_app = header.index(layout.HEADER_APPRAISED) + 1
-    c_note = header.index(layout.HEADER_APPRAISAL_NOTE) + 1
+    appraisals = tmp_path / "tham-dinh"
+    issue_appraisals(campaign, first.returned_rows(), appraisals, by="field")
     typed = {}
-    for r in range(layout.CONSOLIDATED_HEADER_ROW + 1, ws.max_row + 1):
-        code = ws.cell(row=r, column=1).value
-        if code in ("1.1.1", "2.1.1"):
-            ws.cell(row=r, column=c_app, value=0.25)
-            ws.cell(row=r, column=c_note, value=f"Thẩm định mục {code}: trừ điểm do thiếu minh chứng.")
-            typed[code] = (0.25, f"Thẩm định mục {code}: trừ điểm do thiếu minh chứng.")
-    wb.save(out)
+    for path in sorted(appraisals.glob("*.xlsx")):
+        wb = load_workbook(path)
+        ws = wb[alayout.SHEET_APPRAISAL]
+        header = [c.value for c in ws[alayout.HEADER_ROW]]
+        c_app = header.index(alayout.HEADER_APPRAISED) + 1
+        c_note = header.index(alayout.HEADER_NOTE) + 1
+        for r in range(alayout.HEADER_ROW + 1, ws.max_row + 1):
+            code = ws.cell(row=r, column=header.index(alayout.HEADER_CODE) + 1).value
+            value = {"1.1.1": 0, "2.1.1": 0.5}.get(code)  # one of each item's options
+            if value is not None:
+                ws.cell(row=r, column=c_app, value=value)
+                ws.cell(row=r, column=c_note, value=f"Thẩm định mục {code}: trừ điểm do thiếu minh chứng.")
+                typed[code] = (value, f"Thẩm định mục {code}: trừ điểm do thiếu minh chứng.")
+        wb.save(path)
+    assert set(typed) == {"1.1.1", "2.1.1"}
+    write_consolidated(first, out, appraisals=collect_for(first, appraisals).scores())
     before = copy_tree_bytes(folder)
+    typed_books = copy_tree_bytes(appraisals)
     make_return("thanh-tra", folder)  # the late return arrives
     second = merge_returns(campaign, folder)
     assert second.ok
-    assert write_consolidated(second, out) == 2
+    found = collect_for(second, appraisals)
+    assert found.ok and not found.problems
+    assert write_consolidated(second, out, appraisals=found.scores()) == 2
     rows = _consolidated_rows(out)
     for code, (score, note) in typed.items():
         assert rows[code][layout.HEADER_APPRAISED] == score
         assert rows[code][layout.HEADER_APPRAISAL_NOTE] == note
     assert rows["6.4.2"][layout.HEADER_ITEM_STATUS] == "Đã nhận"
+    out.unlink()  # the consolidated workbook is an output: delete it, merge again, the same figures
+    write_consolidated(merge_returns(campaign, folder), out, appraisals=collect_for(second, appraisals).scores())
+    assert _consolidated_rows(out) == rows
     after = copy_tree_bytes(folder)
     assert {k: v for k, v in after.items() if k in before} == before
+    assert copy_tree_bytes(appraisals) == typed_books  # parcli never rewrites what appraisers typed
 
 
 def test_refuses_to_overwrite_foreign_workbook(campaign: Campaign, full_returns: Path, tmp_path: Path) -> None:
@@ -152,4 +168,4 @@ def test_consolidated_has_every_item_and_sheets(campaign: Campaign, full_returns
     assert ws.protection.sheet
     c_app = [c.value for c in ws[layout.CONSOLIDATED_HEADER_ROW]].index(layout.HEADER_APPRAISED) + 1
     r = next(r for r in range(5, ws.max_row + 1) if ws.cell(row=r, column=1).value == "1.1.1")
-    assert ws.cell(row=r, column=c_app).protection.locked is False
+    assert ws.cell(row=r, column=c_app).protection.locked is not False  # an output column now

@@ -28,6 +28,7 @@ from parcli.cli import app
 from parcli.config.campaign import Campaign, Department, load_campaign
 from parcli.config.synthetic import catalogue_yaml
 from parcli.errors import CampaignError
+from parcli.results.appraisal import collect_for
 from parcli.results.consolidated import read_appraisals
 from parcli.results.consolidated_write import write_consolidated
 from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
@@ -402,12 +403,18 @@ def test_exempt_rows_are_not_open_for_appraisal(merged: tuple[MergeResult, Path]
     for r in range(header_row + 1, ws.max_row + 1):
         unit, code = ws.cell(row=r, column=1).value, ws.cell(row=r, column=col[layout.HEADER_CODE]).value
         cell = ws.cell(row=r, column=col[layout.HEADER_APPRAISED])
+        assert cell.protection.locked, code  # the consolidated workbook is an output: appraisals are typed elsewhere
         if unit == EXEMPT_UNIT and str(code).startswith("3."):
-            assert cell.protection.locked, code
             seen += 1
-        elif unit == "so-noi-vu" and str(code).startswith("3."):
-            assert not cell.protection.locked, code
     assert seen == 4
+    # the appraisal workbooks carry no row of an exempt branch
+    from parcli.rounds.appraisal.issue import plan_workbooks
+
+    lines = [
+        line for *_, mine in plan_workbooks(merged[0].campaign, merged[0].returned_rows(), "group") for line in mine
+    ]
+    assert not [x for x in lines if x.scope == EXEMPT_UNIT and x.leaf.code.startswith("3.")]
+    assert [x for x in lines if x.scope == "so-noi-vu" and x.leaf.code.startswith("3.")]
 
 
 # --- 2. appraisal kept per unit and item ------------------------------------------------------------------------
@@ -423,28 +430,38 @@ APPRAISALS = {
 def remerged(
     camp: Campaign, issued: dict[str, Path], merged: tuple[MergeResult, Path], returns_v1: Path, folder: Path
 ) -> tuple[MergeResult, Path, int]:
+    from parcli.rounds.appraisal import layout as alayout
+    from parcli.rounds.appraisal.issue import issue_appraisals
+
     out = folder / "v2" / "tong-hop.xlsx"
     out.parent.mkdir()
-    shutil.copy2(merged[1], out)
-    wb = load_workbook(out)
-    ws = wb[layout.SHEET_CONSOLIDATED]
-    header_row = next(r for r in range(1, 10) if ws.cell(row=r, column=1).value == layout.HEADER_UNIT_ID)
-    col = {ws.cell(row=header_row, column=c).value: c for c in range(1, ws.max_column + 1)}
+    appraisals = folder / "v2" / "tham-dinh"
+    issued_books = issue_appraisals(camp, merged[0].returned_rows(), appraisals, by="group", now=FIXED_NOW)
     typed = 0
-    for r in range(header_row + 1, ws.max_row + 1):
-        key = (ws.cell(row=r, column=1).value, ws.cell(row=r, column=col[layout.HEADER_CODE]).value)
-        if key in APPRAISALS:
-            score, note = APPRAISALS[key]
-            ws.cell(row=r, column=col[layout.HEADER_APPRAISED]).value = score
-            ws.cell(row=r, column=col[layout.HEADER_APPRAISAL_NOTE]).value = note
-            typed += 1
+    for book in issued_books.workbooks:
+        wb = load_workbook(book.path)
+        ws = wb[alayout.SHEET_APPRAISAL]
+        header = [c.value for c in ws[alayout.HEADER_ROW]]
+        col = {label: header.index(label) + 1 for label in header if label}
+        for r in range(alayout.HEADER_ROW + 1, ws.max_row + 1):
+            key = (
+                ws.cell(row=r, column=col[alayout.HEADER_UNIT_ID]).value,
+                ws.cell(row=r, column=col[alayout.HEADER_CODE]).value,
+            )
+            if key in APPRAISALS:
+                score, note = APPRAISALS[key]
+                ws.cell(row=r, column=col[alayout.HEADER_APPRAISED]).value = score
+                ws.cell(row=r, column=col[alayout.HEADER_NOTE]).value = note
+                typed += 1
+        wb.save(book.path)
     assert typed == 2
-    wb.save(out)
     returns_v2 = folder / "returns-v2"
     shutil.copytree(returns_v1, returns_v2)
     fill(camp, issued, returns_v2, MISSING, LATE_LOSS)
     result = merge_returns(camp, returns_v2)
-    carried = write_consolidated(result, out, now=FIXED_NOW)
+    found = collect_for(result, appraisals)
+    assert found.ok, found.problems
+    carried = write_consolidated(result, out, appraisals=found.scores(), now=FIXED_NOW)
     return result, out, carried
 
 
@@ -452,7 +469,7 @@ def test_appraisals_kept_on_their_own_unit_rows(camp: Campaign, remerged: tuple[
     result, out, carried = remerged
     assert result.ok
     assert carried == 2
-    kept = read_appraisals(out, camp)
+    kept = read_appraisals(out, camp)  # what the consolidated workbook shows, as written from the appraisal workbooks
     assert {k: (a.score, a.note) for k, a in kept.items()} == APPRAISALS
     wb = load_workbook(out, read_only=True)
     try:

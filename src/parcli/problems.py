@@ -77,6 +77,25 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "quota-exceeded": ("warning", "more respondents in a group than the number the plan asks of the unit"),
     "list-missing": ("error", "no respondent list was returned by this unit"),
     "duplicate-list": ("error", "the same unit returned more than one different list; none is used"),
+    # appraisal workbooks (thẩm định)
+    "appraisal-stale": (
+        "warning",
+        "the return row appraised (self-score, explanation, evidence) has changed since; still counted, re-appraise",
+    ),
+    "appraisal-orphaned": (
+        "error",
+        "an appraisal of an item no longer in the catalogue or no longer assigned to that department; not counted",
+    ),
+    "appraisal-conflict": (
+        "error",
+        "two appraisal workbooks give one item different scores in one round; neither counts",
+    ),
+    "appraisal-not-a-number": ("error", "the appraised score is not a number"),
+    "appraisal-above-max": ("error", "the appraised score is above the item's maximum"),
+    "appraisal-below-zero": ("error", "the appraised score is negative"),
+    "appraisal-not-allowed": ("error", "the appraised score is not one of the item's options, or off its step"),
+    "appraisal-formula": ("error", "a formula (or text such as =1+1) instead of a typed appraised score"),
+    "duplicate-appraisal": ("error", "two copies of one appraisal workbook and neither can be chosen; none is used"),
 }
 
 

@@ -190,3 +190,19 @@ def status_cell(labels: dict[str, str], status: str) -> Text:
     from parcli.labels import STATUS_COLOURS
 
     return styled((labels[status], STATUS_COLOURS[status]))
+
+
+AppraisalsOption = Annotated[
+    Path | None,
+    typer.Option("--appraisals", help="Thư mục chứa các phiếu thẩm định.", file_okay=False),
+]
+
+
+def show_appraisal_problems(problems: list[Problem], err: Console) -> None:
+    """The problems of the appraisal workbooks as a table on stdout, with a count on stderr."""
+    found = list(problems)
+    if found:
+        out_console().print(problem_table(found, "Các vấn đề của phiếu thẩm định"))
+        stale = sum(1 for p in found if p.slug == "appraisal-stale")
+        errors = sum(1 for p in found if p.is_error)
+        err.print(f"Phiếu thẩm định: {errors} lỗi, {stale} mục cần thẩm định lại (phiếu tự đánh giá đã thay đổi).")

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from parcli import __version__
-from parcli.cli import catalogue, common, report, returns, survey
+from parcli.cli import appraise, catalogue, common, report, returns, survey
 
 app = typer.Typer(
     name="parcli",
@@ -49,6 +49,7 @@ for _command in (*returns.COMMANDS, *report.COMMANDS):
     app.command()(_command)
 app.add_typer(catalogue.catalogue_app, name="catalogue")
 app.add_typer(survey.survey_app, name="survey")
+app.add_typer(appraise.appraise_app, name="appraise")
 
 
 def run() -> None:  # pragma: no cover - console-script entry point

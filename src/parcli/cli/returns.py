@@ -15,6 +15,7 @@ import typer
 
 from parcli import clock
 from parcli.cli.common import (
+    AppraisalsOption,
     CampaignOption,
     ForceOption,
     JsonOption,
@@ -28,6 +29,7 @@ from parcli.cli.common import (
     out_console,
     parse_day,
     problem_table,
+    show_appraisal_problems,
     status_cell,
     styled,
     write_json,
@@ -175,10 +177,12 @@ def merge(
         Path | None,
         typer.Option("--feedback", help="Ghi thêm bản góp ý cho các phiếu có lỗi vào thư mục này.", file_okay=False),
     ] = None,
+    appraisals: AppraisalsOption = None,
 ) -> ExitCode:
     """Tổng hợp các phiếu đã gửi về: kiểm tra từng phiếu, ghi bảng tổng hợp, danh sách cơ quan và lỗi.
 
-    Điểm thẩm định đã nhập trong bảng tổng hợp cũ (cùng tên) được giữ lại. Khi một cơ quan gửi nhiều phiếu,
+    Điểm thẩm định lấy từ các phiếu thẩm định (--appraisals); bảng tổng hợp chỉ là kết quả, xóa đi và tổng hợp
+    lại cho cùng kết quả. Khi một cơ quan gửi nhiều phiếu,
     phiếu mới nhất (theo ngày gửi ghi trên phiếu, rồi thời gian tệp) được dùng; --pick chỉ định phiếu khác.
     Ghi kèm tệp .manifest.json (các tệp đầu vào và mã băm). Thoát với mã 0 khi mọi cơ quan đã gửi phiếu hợp
     lệ, 1 khi có cơ quan chưa gửi hoặc phiếu có lỗi (bảng tổng hợp vẫn được ghi).
@@ -195,21 +199,32 @@ def merge(
 
         check_feedback_dir(returns_dir, feedback)  # before anything is written
     result = _read_folder(camp, returns_dir, pick, err)
+    found = None
+    if appraisals is not None:
+        from parcli.results.appraisal import collect_for
+
+        found = collect_for(result, appraisals)
+        show_appraisal_problems(list(found.problems), err)
     stamp = clock.now()
-    carried = write_consolidated(result, out, now=stamp)
+    carried = write_consolidated(result, out, appraisals=found.scores() if found else None, now=stamp)
     write_manifest(
         out,
         "merge",
         camp,
-        result.manifest_inputs(),
-        {"returns_dir": str(returns_dir.resolve()), "pick": pick or [], "appraisals_kept": carried},
+        result.manifest_inputs() + (found.manifest_inputs() if found else []),
+        {
+            "returns_dir": str(returns_dir.resolve()),
+            "appraisals_dir": str(appraisals.resolve()) if appraisals else None,
+            "pick": pick or [],
+            "appraised_items": carried,
+        },
         now=stamp,
     )
     write_json(json_out, result.to_json())
     _render_merge(result, out, carried, err)
     if feedback is not None:
         _write_feedback(result, returns_dir, feedback, err)
-    return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
+    return ExitCode.OK if result.ok and (found is None or found.ok) else ExitCode.DATA_PROBLEMS
 
 
 def _read_folder(camp: Campaign, folder: Path, pick: list[str] | None, err: Console) -> MergeResult:
@@ -296,7 +311,7 @@ def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) ->
         f"Tổng điểm tự đánh giá đã nhận: {fmt_points(totals['score'])}/{fmt_points(totals['self_max'])}."
     )
     if carried:
-        err.print(f"Đã giữ lại {carried} ý kiến/điểm thẩm định từ bảng tổng hợp trước.")
+        err.print(f"Điểm/ý kiến thẩm định lấy từ phiếu thẩm định: {carried} mục.")
     err.print(f"Bảng tổng hợp: {out.resolve()}")
 
 
@@ -307,6 +322,7 @@ def status(
     today: TodayOption = None,
     json_out: JsonOption = None,
     pick: PickOption = None,
+    appraisals: AppraisalsOption = None,
 ) -> ExitCode:
     """Tình trạng gửi phiếu của từng cơ quan: hợp lệ, có lỗi, chưa nộp, trùng phiếu; ngày nhận, đúng hạn hay muộn.
 
@@ -323,6 +339,12 @@ def status(
     camp = load_campaign(campaign, err)
     guard(err, inputs=[*campaign_files(camp), returns_dir], files=[json_out])
     result = _read_folder(camp, returns_dir, pick, err)
+    found = None
+    if appraisals is not None:
+        from parcli.results.appraisal import collect_for
+
+        found = collect_for(result, appraisals)
+        show_appraisal_problems(list(found.problems), err)
     rows = status_rows(result, day)
     deadline = camp.model.deadlines.returns
     left = (deadline - day).days
@@ -358,9 +380,10 @@ def status(
             "today": day.isoformat(),
             "deadline": deadline.isoformat(),
             "departments": [r.to_dict() for r in rows],
+            **({"appraisal_problems": [p.to_dict() for p in found.problems]} if found else {}),
         },
     )
-    return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
+    return ExitCode.OK if result.ok and (found is None or found.ok) else ExitCode.DATA_PROBLEMS
 
 
 @command

@@ -1,8 +1,9 @@
 """Writing the consolidated workbook: one streaming writer (xlsxwriter, constant memory) for both modes.
 
-The workbook is parcli's output: it can be deleted and regenerated from the
-returns; appraisals typed into an earlier copy are carried over (read back by
-:func:`parcli.results.consolidated.read_appraisals`).
+The workbook is parcli's output only: it can be deleted and regenerated from
+the returns and the appraisal workbooks.  The appraised score and note of each
+item come from the appraisals collected by :mod:`parcli.rounds.appraisal.merge`
+(passed in as plain values); their columns are locked like the others.
 
 Rows are keyed by (scope, item code): a split campaign has the single province
 scope, an each-unit-scores campaign one scope per unit. The two modes differ
@@ -26,7 +27,7 @@ from parcli.config.campaign import Campaign, Scope
 from parcli.config.catalogue import Catalogue, Leaf
 from parcli.files import atomic_path, stamp_if_exists
 from parcli.glossary import time_vn
-from parcli.results.consolidated import Appraisal, read_appraisals
+from parcli.results.consolidated import read_appraisals
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, ItemRow, MergeResult
 from parcli.xlsx.style import FONT_NAME, SMALL_FONT_SIZE, XW, xw_format, xw_props
@@ -37,9 +38,11 @@ from parcli.xlsx.write import xlsxwriter_workbook
 FONT = {"font_name": FONT_NAME, "font_size": SMALL_FONT_SIZE}
 
 _NOTE = (
-    f"Cột “{layout.HEADER_APPRAISED}” và “{layout.HEADER_APPRAISAL_NOTE}” dành cho thẩm định; "
-    "được giữ lại khi tổng hợp lại."
+    f"Cột “{layout.HEADER_APPRAISED}” và “{layout.HEADER_APPRAISAL_NOTE}” lấy từ các phiếu thẩm định "
+    "(parcli appraise); không nhập vào bảng này."
 )
+
+Appraisals = dict[tuple[str, str], tuple[Decimal | None, str]]  # (scope, item code) -> (appraised score, note)
 
 
 @dataclass(frozen=True)
@@ -65,15 +68,21 @@ DEPARTMENT_WIDTHS = (8, 16, 38, 14, 10, 10, 11, 12, 8, 10, 40, 14, 14, 14, 24)
 PROBLEM_WIDTHS = (10, 22, 30, 28, 14, 8, 8, 80)
 
 
-def write_consolidated(result: MergeResult, out: Path, *, now: datetime | None = None) -> int:
-    """Write the consolidated workbook atomically; return how many appraisals were carried over.
+def write_consolidated(
+    result: MergeResult, out: Path, *, appraisals: Appraisals | None = None, now: datetime | None = None
+) -> int:
+    """Write the consolidated workbook atomically; return how many items carry an appraised score or note.
 
-    Raises :class:`parcli.errors.ConsolidatedError` (and writes nothing) when ``out``
+    ``appraisals`` are the collected appraisals by (scope, item code); the
+    workbook is an output only, an earlier copy at ``out`` is replaced.  Raises
+    :class:`parcli.errors.ConsolidatedError` (and writes nothing) when ``out``
     exists and is not a consolidated workbook of this campaign.
     """
     campaign = result.campaign
     read = stamp_if_exists(out)  # replaced only if still as read: a save made meanwhile is not lost
-    appraisals = read_appraisals(out, campaign) if read is not None else {}
+    if read is not None:
+        read_appraisals(out, campaign)  # refuses anything but a consolidated workbook of this campaign
+    appraisals = appraisals or {}
     stamp = (now or clock.now()).replace(microsecond=0)
     with (
         atomic_path(out, read=read) as tmp,
@@ -114,7 +123,6 @@ def _formats(wb: Any) -> dict[str, Any]:
         "criterion": xw_format(wb, cell, bold, XW.subgroup_fill),
         "cell": xw_format(wb, cell),
         "date": xw_format(wb, cell, {"num_format": "dd/mm/yyyy"}),
-        "input": xw_format(wb, cell, XW.input),  # unlocked, the yellow of cells a department types into
     }
 
 
@@ -155,13 +163,12 @@ class _ItemSheet:
     title, maximum…) are prepared once per catalogue, each row only adds its own.
     """
 
-    def __init__(self, wb: Any, campaign: Campaign, mode: ConsolidatedLayout, appraisals: dict[Any, Appraisal]):
+    def __init__(self, wb: Any, campaign: Campaign, mode: ConsolidatedLayout, appraisals: Appraisals):
         self.campaign, self.mode, self.appraisals = campaign, mode, appraisals
         self.formats = _formats(wb)
         self.ws = wb.add_worksheet(layout.SHEET_CONSOLIDATED)
         self.col = {label: i for i, label in enumerate(mode.headers)}
         self.per_line = [max(int(w * 1.15), 1) for w in mode.widths]
-        self.input_cols = (self.col[layout.HEADER_APPRAISED], self.col[layout.HEADER_APPRAISAL_NOTE])
         self.outlines: dict[str, list[tuple[str, Any, list[Any], int]]] = {}
         self.carried = 0
 
@@ -200,14 +207,13 @@ class _ItemSheet:
                     cells[c] = value
                 if kind == "leaf":
                     variable = self._fill(cells, scope, node, items[node.code])
-                    appraisable = cells[-1]
                     cells.pop()
                     self._fit(row, base_lines, variable)
-                    self._write(row, cells, f["cell"], appraisable)
+                    self._write(row, cells, f["cell"])
                 else:
                     leaves = scope.catalogue.leaves_under(node.code)
                     cells[c_score] = _num(sum((items[x.code].score or Decimal(0) for x in leaves), Decimal(0)))
-                    self._write(row, cells, f[kind], False)
+                    self._write(row, cells, f[kind])
                 row += 1
         ws.freeze_panes(header_row + 1, col[layout.HEADER_MAX])
         ws.autofilter(header_row, 0, max(row - 1, header_row), len(mode.headers) - 1)
@@ -259,10 +265,10 @@ class _ItemSheet:
             owner = scope.owner_of[leaf.code]
             own += [(layout.HEADER_DEPARTMENT, owner.name), (layout.HEADER_APPENDIX, owner.appendix)]
             kept = self.appraisals.get((scope.id, leaf.code))
-            if kept is not None:
+            if kept is not None and (kept[0] is not None or kept[1]):
                 self.carried += 1
-                note = None if kept.note is None else str(kept.note)
-                own += [(layout.HEADER_APPRAISED, kept.score), (layout.HEADER_APPRAISAL_NOTE, note)]
+                score = None if kept[0] is None else _num(kept[0])
+                own += [(layout.HEADER_APPRAISED, score), (layout.HEADER_APPRAISAL_NOTE, kept[1])]
         variable = [(col[label], value) for label, value in own if label in col]
         for c, value in variable:
             cells[c] = value
@@ -282,13 +288,12 @@ class _ItemSheet:
         if lines > 1:
             self.ws.set_row(row, round(lines * LINE_POINTS, 2))
 
-    def _write(self, row: int, cells: list[Any], fmt: Any, appraisable: bool) -> None:
+    def _write(self, row: int, cells: list[Any], fmt: Any) -> None:
         ws, ruled = self.ws, self.mode.ruled
-        input_fmt = self.formats["input"]
         for c, value in enumerate(cells):
-            this = input_fmt if appraisable and c in self.input_cols else fmt
+            this = fmt
             if value is None or value == "":
-                if ruled or this is input_fmt:
+                if ruled:
                     ws.write_blank(row, c, None, this)
             elif type(value) is str:
                 ws.write_string(row, c, clean(value), this)  # text from returns stays text, never a formula

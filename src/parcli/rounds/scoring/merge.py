@@ -2,9 +2,10 @@
 
 :func:`merge_returns` reads the folder (never modifying it), decides the status
 of each department (``ok``, ``invalid``, ``missing``, ``duplicate``), and
-:func:`write_consolidated` writes one row per catalogue item with the accepted
-self-assessed score, keeping any appraisal already typed into an earlier
-consolidated workbook.
+:mod:`parcli.results.consolidated_write` writes one row per catalogue item with
+the accepted self-assessed score and, when appraisal workbooks are given, the
+appraised score collected from them.  :meth:`MergeResult.returned_rows` hands the
+appraisal round the return rows as they stand (it never reads returns itself).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from parcli.collect.engine import collect_forms, manifest_inputs
 from parcli.collect.folder import PARALLEL_MIN_FILES, list_folder, read_all
 from parcli.collect.form import FormResult
+from parcli.collect.rowhash import ReturnedRow
 from parcli.collect.versions import (
     MTIME_MARGIN_SECONDS,
     Outcome,
@@ -85,6 +87,20 @@ class MergeResult:
             return {"items": [c for c, i in rows if i.file == ret.file and (i.score is not None or i.not_applicable)]}
 
         return manifest_inputs(self.returns, self.departments, role="return", owner_key="department", extra=supplied)
+
+    def returned_rows(self) -> dict[str, dict[str, ReturnedRow]]:
+        """The self-assessed rows a department returned and merge accepted, by scope then item code.
+
+        An item with no usable return (missing, invalid, duplicate) has no row.
+        """
+        out: dict[str, dict[str, ReturnedRow]] = {}
+        for scope in self.campaign.scopes:
+            rows = out[scope.id] = {}
+            for code, row in self.rows.get(scope.id, {}).items():
+                if row.file is not None and (row.score is not None or row.not_applicable):
+                    owner = scope.owner_of[code].id if code in scope.owner_of else ""
+                    rows[code] = ReturnedRow(row.score, row.not_applicable, row.explanation, row.evidence, owner)
+        return out
 
     def item_rows(self, department_id: str | None = None) -> dict[str, ItemRow]:
         """The consolidated rows of the scope a department feeds: the province's, or its own as a unit."""

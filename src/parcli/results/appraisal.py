@@ -1,0 +1,232 @@
+"""What is computed from the returns and the appraisal workbooks together.
+
+The appraisal round (:mod:`parcli.rounds.appraisal`) never reads the scoring
+returns; this module joins the two: it collects the appraisals against the
+merged returns (:func:`collect_for`), carries what was typed into an old
+consolidated workbook over into appraisal workbooks (:func:`import_consolidated`),
+sums self-assessed → round 1 → final per field, department and unit group
+(:func:`progress`), and writes the round-2 notices (:func:`write_notices`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from parcli import clock
+from parcli.collect.rowhash import ReturnedRow
+from parcli.config.campaign import PROVINCE_SCOPE, Campaign
+from parcli.results.letters import Letter, body_of, write_letters
+from parcli.rounds.appraisal.issue import IssueResult, Prior, issue_appraisals
+from parcli.rounds.appraisal.merge import AppraisalCollection, collect_appraisals
+from parcli.rounds.scoring.merge import MergeResult
+
+NOTICE_TEMPLATE = "appraisal-notice.txt.j2"
+ZERO = Decimal(0)
+
+
+def collect_for(merged: MergeResult, folder: Path, *, pick: list[str] | None = None) -> AppraisalCollection:
+    """The appraisal workbooks of ``folder``, judged against the returns as merged (stale, orphaned…)."""
+    return collect_appraisals(merged.campaign, folder, merged.returned_rows(), pick=pick)
+
+
+def import_consolidated(campaign: Campaign, old: Path, out_dir: Path, *, now: datetime | None = None) -> IssueResult:
+    """Round-1 appraisal workbooks (one per department or unit) from an old consolidated workbook.
+
+    Every appraised score and note typed into ``old`` is written, as typed, into
+    the input columns; the return row recorded with it is the one the old
+    workbook showed, so an appraisal of a row that has changed since is stale.
+    Departments with nothing typed get no workbook.
+    """
+    from parcli.results.consolidated import load_consolidated, read_appraisals
+
+    typed = read_appraisals(old, campaign)
+    data = load_consolidated(old)
+    rows: dict[str, dict[str, ReturnedRow]] = {}
+    for scope, items in data.rows.items():
+        rows[scope] = {
+            code: ReturnedRow(i.score, i.not_applicable, i.explanation, i.evidence)
+            for code, i in items.items()
+            if i.score is not None or i.not_applicable
+        }
+    prior = {key: Prior(score=a.score, note="" if a.note is None else str(a.note)) for key, a in typed.items()}
+    owners = {
+        scope.owner_of[code].id
+        for scope in campaign.scopes
+        for (s, code) in typed
+        if s == scope.id and code in scope.owner_of
+    }
+    result = issue_appraisals(campaign, rows, out_dir, by="department", round_=1, prior=prior, source="import", now=now)
+    kept = [w for w in result.workbooks if w.owner in owners]
+    for w in result.workbooks:
+        if w.owner not in owners:
+            w.path.unlink(missing_ok=True)
+    result.workbooks = kept
+    return result
+
+
+def round1_prior(appraisals: AppraisalCollection) -> dict[tuple[str, str], Prior]:
+    """The round-1 appraisal of each item, for the round-2 workbooks."""
+    return {
+        key: Prior(score=a.round1, note=a.round1_note, supplement=a.supplement)
+        for key, a in appraisals.items.items()
+        if a.round1 is not None or a.round1_note
+    }
+
+
+@dataclass
+class Progress:
+    """Self-assessed → round 1 → final over a set of items, with what is left to do."""
+
+    name: str
+    self_score: Decimal = ZERO
+    round1: Decimal = ZERO
+    final: Decimal = ZERO
+    items: int = 0
+    appraised: int = 0
+    stale: int = 0
+
+    def add(self, self_score: Decimal | None, round1: Decimal | None, final: Decimal | None, stale: bool) -> None:
+        """Count one item (an item not appraised counts with its self-score in round 1 and final)."""
+        base = self_score or ZERO
+        self.items += 1
+        self.self_score += base
+        self.round1 += base if round1 is None else round1
+        self.final += base if final is None else final
+        self.appraised += final is not None
+        self.stale += stale
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for templates and JSON."""
+        return {
+            "name": self.name,
+            "self_score": self.self_score,
+            "round1": self.round1,
+            "final": self.final,
+            "items": self.items,
+            "appraised": self.appraised,
+            "not_appraised": self.items - self.appraised,
+            "stale": self.stale,
+        }
+
+
+def progress(merged: MergeResult, appraisals: AppraisalCollection) -> dict[str, Any]:
+    """Per field, per department (or unit) and per unit group: self-assessed, round 1, final; what is left.
+
+    Returns plain data: ``fields``, ``departments``, ``groups``, ``total``,
+    ``stale`` and ``not_appraised`` (lists of items) and ``files``.
+    """
+    campaign = merged.campaign
+    fields = {f.code: Progress(f.title) for f in campaign.catalogue.model.fields}
+    depts = {d.id: Progress(d.name) for d in campaign.departments}
+    groups: dict[str, Progress] = {}
+    total = Progress("Cộng")
+    stale: list[dict[str, str]] = []
+    missing: list[dict[str, str]] = []
+    for scope, leaf, owner_id, owner_name in _self_items(campaign):
+        row = merged.rows.get(scope, {}).get(leaf.code)
+        if row is None or row.not_applicable:
+            continue
+        a = appraisals.items.get((scope, leaf.code))
+        r1, final, is_stale = (a.round1, a.score, a.stale) if a else (None, None, False)
+        buckets = [total, depts[owner_id]]
+        if leaf.field_code in fields:
+            buckets.append(fields[leaf.field_code])
+        dept = campaign.department_by_id[owner_id]
+        if campaign.is_units:
+            group = dept.group or ""
+            buckets.append(groups.setdefault(group, Progress(campaign.group_name(group))))
+        for b in buckets:
+            b.add(row.score, r1, final, is_stale)
+        entry = {"scope": scope, "item": leaf.code, "title": leaf.title, "department": owner_name}
+        if is_stale:
+            stale.append(entry)
+        if final is None:
+            missing.append(entry)
+    return {
+        "fields": [p.to_dict() for p in fields.values()],
+        "departments": [p.to_dict() for p in depts.values()],
+        "groups": [p.to_dict() for p in groups.values()],
+        "total": total.to_dict(),
+        "stale": stale,
+        "not_appraised": missing,
+        "files": [o.used for o in appraisals.outcomes if o.used],
+    }
+
+
+def _self_items(campaign: Campaign) -> Iterable[tuple[str, Any, str, str]]:
+    for scope in campaign.scopes:
+        for leaf in scope.catalogue.leaves:
+            if leaf.is_self and not scope.is_exempt(leaf.code) and leaf.code in scope.owner_of:
+                owner = scope.owner_of[leaf.code]
+                yield scope.id, leaf, owner.id, owner.name
+
+
+def notice_context(
+    merged: MergeResult, appraisals: AppraisalCollection, deadline: date | None, today: date
+) -> dict[str, Any]:
+    """Plain data for the notices: per department, the items appraised below the self-score, with the notes."""
+    campaign = merged.campaign
+    model = campaign.model
+    rows = []
+    for dept in campaign.departments:
+        items = []
+        for scope, leaf, owner_id, _ in _self_items(campaign):
+            if owner_id != dept.id:
+                continue
+            row = merged.rows.get(scope, {}).get(leaf.code)
+            a = appraisals.items.get((scope, leaf.code))
+            if row is None or row.score is None or a is None or a.round1 is None or a.round1 >= row.score:
+                continue
+            items.append(
+                {
+                    "item": leaf.code,
+                    "title": leaf.title,
+                    "unit": "" if scope == PROVINCE_SCOPE else scope,
+                    "self_score": row.score,
+                    "appraised": a.round1,
+                    "note": a.round1_note,
+                }
+            )
+        if items:
+            rows.append({"id": dept.id, "name": dept.name, "file_stem": dept.file_stem, "items": items})
+    return {
+        "campaign": {"title": model.title, "plan": model.plan or model.title, "year": model.year},
+        "letterhead": campaign.letterhead(today),
+        "deadline": deadline,
+        "today": today,
+        "departments": rows,
+    }
+
+
+def write_notices(
+    merged: MergeResult,
+    appraisals: AppraisalCollection,
+    out_dir: Path,
+    *,
+    deadline: date | None = None,
+    today: date | None = None,
+    template_dir: Path | None = None,
+) -> list[tuple[str, Path]]:
+    """One notice (công văn) per department with items appraised below its self-score; (department id, path)."""
+    context = notice_context(merged, appraisals, deadline, today or clock.today())
+    year = context["campaign"]["year"]
+    jobs = [
+        (
+            Letter(
+                recipient=dept["name"],
+                subject=f"kết quả thẩm định lần 1 Chỉ số CCHC năm {year}",
+                body=body_of(NOTICE_TEMPLATE, {**context, "dept": dept}, template_dir),
+            ),
+            out_dir / f"thong-bao-tham-dinh-{dept['file_stem']}.docx",
+        )
+        for dept in context["departments"]
+    ]
+    if jobs:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    written = write_letters(merged.campaign, jobs, template_dir=template_dir)
+    return [(dept["id"], path) for dept, path in zip(context["departments"], written, strict=True)]

@@ -1,0 +1,326 @@
+"""Issuing appraisal workbooks: one per department (or unit), field or unit group, for round 1 or 2.
+
+Each row is one self-assessed item as the department returned it (self-score,
+explanation, evidence), locked, with the appraiser's unlocked input columns
+beside it; a hidden sheet records, per row, the scope, item, owner, self-score
+and the hash of the return row appraised (:class:`parcli.collect.rowhash.ReturnedRow`).
+Round 2 adds the round-1 appraisal and the department's additional explanation.
+What the workbooks are built from is passed in as plain values: this round
+never reads the scoring returns itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from parcli import __version__, clock
+from parcli.collect.rowhash import ReturnedRow
+from parcli.config.campaign import Campaign, Department
+from parcli.config.catalogue import ChoiceRule, Leaf
+from parcli.errors import UsageError
+from parcli.numbers import fmt_points
+from parcli.rounds.appraisal import layout
+from parcli.xlsx.style import XW, xw_format, xw_props
+from parcli.xlsx.write import cell_number, page, protect, set_column_widths, validate, write_text, write_xlsxwriter
+
+Key = tuple[str, str]  # (scope, item code)
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What an earlier round (or an old consolidated workbook) holds for one item: written into the new one."""
+
+    score: Any = None  # a number, or text as typed (an import keeps what was typed, even a bad value)
+    note: str = ""
+    supplement: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of an appraisal workbook."""
+
+    scope: str
+    leaf: Leaf
+    owner: Department
+    returned: ReturnedRow | None
+
+
+@dataclass
+class IssuedWorkbook:
+    """One appraisal workbook written."""
+
+    path: Path
+    owner: str  # department/unit id, field code or unit group
+    owner_name: str
+    items: int
+
+
+@dataclass
+class IssueResult:
+    """The workbooks written, in order."""
+
+    out_dir: Path
+    workbooks: list[IssuedWorkbook] = field(default_factory=list)
+
+
+def plan_workbooks(
+    campaign: Campaign, rows: Mapping[str, Mapping[str, ReturnedRow]], by: str
+) -> list[tuple[str, str, str, list[Line]]]:
+    """(owner key, owner name, file stem, lines) of every workbook for ``by``, in catalogue order.
+
+    ``by`` is ``department`` (a department or unit each), ``field`` (a field each,
+    over every department or unit) or ``group`` (each-unit-scores: a unit group each).
+    """
+    if by not in (*layout.BY_CHOICES, "group"):
+        raise UsageError(f"--by phải là department, field hoặc group, không phải “{by}”.")
+    if by == "group" and not campaign.is_units:
+        raise UsageError("--by group chỉ dùng cho đợt chấm điểm từng đơn vị (each-unit-scores).")
+    lines: list[Line] = []
+    for scope in campaign.scopes:
+        scope_rows = rows.get(scope.id, {})
+        for leaf in scope.catalogue.leaves:
+            if leaf.is_self and not scope.is_exempt(leaf.code) and leaf.code in scope.owner_of:
+                lines.append(Line(scope.id, leaf, scope.owner_of[leaf.code], scope_rows.get(leaf.code)))
+    out: list[tuple[str, str, str, list[Line]]] = []
+    if by == "department":
+        for dept in campaign.departments:
+            mine = [line for line in lines if line.owner.id == dept.id]
+            if mine:
+                out.append((dept.id, dept.name, dept.file_stem, mine))
+    elif by == "field":
+        for f in campaign.catalogue.model.fields:
+            mine = [line for line in lines if line.leaf.field_code == f.code]
+            if mine:
+                out.append((f.code, f.title, f.code.replace(".", "-"), mine))
+    else:
+        groups: dict[str, list[Line]] = {}
+        for line in lines:
+            groups.setdefault(line.owner.group or "", []).append(line)
+        for group, mine in groups.items():
+            out.append((group, campaign.group_name(group), f"nhom-{group}", mine))
+    return out
+
+
+def issue_appraisals(
+    campaign: Campaign,
+    rows: Mapping[str, Mapping[str, ReturnedRow]],
+    out_dir: Path,
+    *,
+    by: str = "department",
+    round_: int = 1,
+    prior: Mapping[Key, Prior] | None = None,
+    source: str = "returns",
+    now: datetime | None = None,
+    on_progress: Callable[[IssuedWorkbook], None] | None = None,
+) -> IssueResult:
+    """Write the appraisal workbooks of one round into ``out_dir`` (atomically, file by file).
+
+    ``rows`` are the return rows as they stand, by scope then item code; ``prior``
+    fills the round-1 columns of round 2, or (``source="import"``) the input
+    columns with what was typed into an old consolidated workbook.
+    """
+    if round_ not in layout.ROUNDS:
+        raise UsageError(f"--round phải là 1 hoặc 2, không phải {round_}.")
+    stamp = (now or clock.now()).replace(microsecond=0)
+    result = IssueResult(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    by_word = "field" if by == "field" else ("group" if by == "group" else "department")
+    for key, name, stem, lines in plan_workbooks(campaign, rows, by):
+        target = out_dir / f"{layout.file_stem(round_, 'department' if by == 'department' else 'field', stem)}.xlsx"
+        if by == "group":
+            target = out_dir / f"tham-dinh-lan{round_}-{stem}.xlsx"
+        sheet = _Sheet(campaign, by_word, key, name, round_, lines, prior or {}, source, stamp)
+        write_xlsxwriter(target, sheet.build)
+        issued = IssuedWorkbook(target, key, name, len(lines))
+        result.workbooks.append(issued)
+        if on_progress is not None:
+            on_progress(issued)
+    return result
+
+
+@dataclass
+class _Sheet:
+    campaign: Campaign
+    by: str
+    owner: str
+    owner_name: str
+    round_: int
+    lines: list[Line]
+    prior: Mapping[Key, Prior]
+    source: str
+    stamp: datetime
+
+    def build(self, wb: Any) -> None:
+        """Fill an empty xlsxwriter workbook: the appraisal sheet, the item sheet, the metadata sheet."""
+        cell = xw_props(XW.font, XW.border, XW.wrap)
+        formats = {
+            "title": xw_format(wb, XW.title),
+            "note": xw_format(wb, XW.italic),
+            "header": xw_format(wb, XW.bold, XW.border, XW.center, XW.header_fill),
+            "cell": xw_format(wb, cell),
+            "input": xw_format(wb, cell, XW.input),
+            "stale": xw_format(wb, cell, XW.warning_fill),
+        }
+        ws = wb.add_worksheet(layout.SHEET_APPRAISAL)
+        items = wb.add_worksheet(layout.SHEET_ITEMS)
+        meta = wb.add_worksheet(layout.SHEET_META)
+        self._write_table(ws, formats, items)
+        self._write_meta(meta)
+        items.hide()
+        meta.hide()
+        ws.activate()
+        wb.lock_structure = True
+        wb.structure_password = self.campaign.model.protection_password or ""
+        created = self.stamp.astimezone(UTC) if self.stamp.tzinfo else self.stamp
+        wb.set_properties(
+            {
+                "title": f"Thẩm định lần {self.round_} — {self.owner_name}",
+                "author": f"parcli {__version__}",
+                "created": created,
+            }
+        )
+
+    def _write_table(self, ws: Any, f: dict[str, Any], items: Any) -> None:
+        headers = layout.headers(units=self.campaign.is_units, round_=self.round_)
+        col = {label: i for i, label in enumerate(headers)}
+        inputs = {col[h] for h in layout.input_headers(self.round_) if h in col}
+        set_column_widths(ws, {i + 1: layout.WIDTHS[h] for i, h in enumerate(headers)})
+        what = "theo lĩnh vực" if self.by == "field" else ("theo nhóm đơn vị" if self.by == "group" else "")
+        ws.write_string(
+            0,
+            0,
+            f"PHIẾU THẨM ĐỊNH LẦN {self.round_} {what.upper()} — {self.owner_name.upper()}".replace("  ", " "),
+            f["title"],
+        )
+        ws.write_string(
+            1,
+            0,
+            f"{self.campaign.model.title}. Nhập “{layout.HEADER_APPRAISED}” và “{layout.HEADER_NOTE}” (ô màu vàng); "
+            "các cột khác là kết quả tự đánh giá cơ quan đã gửi, không sửa.",
+            f["note"],
+        )
+        header_row = layout.HEADER_ROW - 1
+        for c, label in enumerate(headers):
+            ws.write_string(header_row, c, label, f["header"])
+        for c, label in enumerate(layout.ITEM_HEADERS):
+            items.write_string(0, c, label)
+        for offset, line in enumerate(self.lines):
+            r = header_row + 1 + offset
+            self._write_line(ws, f, col, inputs, r, line)
+            returned = line.returned
+            self_text = "" if returned is None or returned.score is None else fmt_points(returned.score, comma=False)
+            if returned is not None and returned.not_applicable:
+                self_text = layout.NOT_APPLICABLE
+            for c, value in enumerate(
+                (line.scope, line.leaf.code, line.owner.id, self_text, returned.digest if returned else "", str(r + 1))
+            ):
+                items.write_string(offset + 1, c, value)
+        ws.freeze_panes(header_row + 1, col[layout.HEADER_TITLE])
+        last = header_row + len(self.lines)
+        ws.autofilter(header_row, 0, max(last, header_row), len(headers) - 1)
+        page(ws, landscape=True, repeat_row=header_row)
+        protect(
+            ws,
+            self.campaign.model.protection_password or "",
+            format_rows_and_columns=True,
+            autofilter=True,
+            sort=False,
+        )
+
+    def _write_line(
+        self, ws: Any, f: dict[str, Any], col: dict[str, int], inputs: set[int], r: int, line: Line
+    ) -> None:
+        leaf, returned = line.leaf, line.returned
+        prior = self.prior.get((line.scope, leaf.code))
+        given: dict[str, Any] = {
+            layout.HEADER_UNIT_ID: line.scope,
+            layout.HEADER_CODE: leaf.code,
+            layout.HEADER_TITLE: leaf.title,
+            layout.HEADER_DEPARTMENT: line.owner.name,
+            layout.HEADER_MAX: cell_number(leaf.max_points),
+            layout.HEADER_SELF: None,
+            layout.HEADER_EXPLANATION: returned.explanation if returned else "",
+            layout.HEADER_EVIDENCE: returned.evidence if returned else "",
+        }
+        if returned is not None:
+            given[layout.HEADER_SELF] = (
+                layout.NOT_APPLICABLE
+                if returned.not_applicable
+                else (None if returned.score is None else cell_number(returned.score))
+            )
+        if self.round_ == 2 and prior is not None:
+            given[layout.HEADER_ROUND1_SCORE] = prior.score
+            given[layout.HEADER_ROUND1_NOTE] = prior.note
+            given[layout.HEADER_SUPPLEMENT] = prior.supplement
+        if self.round_ == 1 and prior is not None:  # an import: what was typed, as typed
+            given[layout.HEADER_APPRAISED] = prior.score
+            given[layout.HEADER_NOTE] = prior.note
+        for label, c in col.items():
+            value = given.get(label)
+            fmt = f["input"] if c in inputs else f["cell"]
+            if isinstance(value, Decimal):
+                value = cell_number(value)
+            if value is None or value == "":
+                ws.write_blank(r, c, None, fmt)
+            elif isinstance(value, str):
+                write_text(ws, r, c, value, fmt)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(r, c, value, fmt)
+            else:
+                write_text(ws, r, c, str(value), fmt)
+        validate(ws, r + 1, col[layout.HEADER_APPRAISED] + 1, _validation(leaf, r + 1, col[layout.HEADER_APPRAISED]))
+
+    def _write_meta(self, ws: Any) -> None:
+        values = {
+            layout.META_KIND: layout.KIND_APPRAISAL,
+            layout.META_LAYOUT: layout.LAYOUT_VERSION,
+            layout.META_TOOL_VERSION: __version__,
+            layout.META_CAMPAIGN: self.campaign.id,
+            layout.META_CAMPAIGN_HASH: self.campaign.content_hash,
+            layout.META_CATALOGUE_HASH: self.campaign.catalogue.content_hash,
+            layout.META_ROUND: str(self.round_),
+            layout.META_BY: self.by,
+            layout.META_OWNER: self.owner,
+            layout.META_OWNER_NAME: self.owner_name,
+            layout.META_SOURCE: self.source,
+            layout.META_GENERATED_AT: self.stamp.isoformat(),
+        }
+        for r, (key, value) in enumerate(values.items()):
+            ws.write_string(r, 0, key)
+            write_text(ws, r, 1, value)
+
+
+def _validation(leaf: Leaf, row: int, col0: int) -> dict[str, object]:
+    """The data validation of an appraised-score cell: the item's options, or 0..max."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    cell = xl_rowcol_to_cell(row - 1, col0)
+    top = fmt_points(leaf.max_points, comma=False)
+    options: dict[str, object] = {
+        "ignore_blank": True,
+        "show_error": True,
+        "error_type": "stop",
+        "error_title": "Điểm thẩm định không hợp lệ",
+        "input_title": f"Mục {leaf.code}: tối đa {fmt_points(leaf.max_points)}"[:32],
+    }
+    if isinstance(leaf.rule, ChoiceRule):
+        allowed = [fmt_points(o.points, comma=False) for o in leaf.rule.options]
+        options["validate"] = "custom"
+        options["value"] = "OR(" + ",".join(f"{cell}={v}" for v in allowed) + ")"
+        levels = "; ".join(fmt_points(o.points) for o in leaf.rule.options)
+        options["error_message"] = f"Mục {leaf.code}: chỉ được nhập một trong các mức {levels}."[:255]
+        options["input_message"] = f"Chọn một mức: {levels}."[:255]
+    else:
+        options["validate"] = "decimal"
+        options["criteria"] = "between"
+        options["minimum"] = "0"
+        options["maximum"] = top
+        step = fmt_points(leaf.rule.step)
+        options["error_message"] = f"Mục {leaf.code}: nhập số từ 0 đến {fmt_points(leaf.max_points)}, bước {step}."
+        options["input_message"] = f"Nhập số từ 0 đến {fmt_points(leaf.max_points)}, bước {step}."
+    return options

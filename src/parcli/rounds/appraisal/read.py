@@ -1,0 +1,288 @@
+"""Reading one appraisal workbook: what the appraiser typed, checked cell by cell against the campaign.
+
+:func:`read_appraisal` never raises for bad data: a value that is not a number,
+above the maximum, below zero or off the item's rule, or a formula, is an error
+by file, sheet, cell and item; an appraisal of an item no longer in the
+catalogue or no longer assigned to the department it was made for is
+``appraisal-orphaned``.  Whether the return row has changed since (stale) and
+whether two workbooks disagree (conflict) is decided across files, in
+:mod:`.merge`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from parcli.collect.form import FormResult, open_form
+from parcli.config.campaign import Campaign
+from parcli.config.catalogue import ChoiceRule, ScaleRule
+from parcli.numbers import fmt_points, to_decimal
+from parcli.problems import ProblemCollector
+from parcli.rounds.appraisal import layout
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_SHEETS = (layout.SHEET_APPRAISAL, layout.SHEET_ITEMS, layout.SHEET_META)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What the hidden item sheet says was appraised on one row."""
+
+    scope: str
+    code: str
+    owner: str
+    self_score: str
+    digest: str
+
+
+@dataclass
+class AppraisalEntry:
+    """One typed row of an appraisal workbook."""
+
+    scope: str
+    code: str
+    cell: str  # the appraised-score cell (``K5``)
+    score: Decimal | None  # None: no score typed (a note alone), or a bad value
+    note: str
+    supplement: str
+    recorded: Recorded | None
+    valid: bool = True  # False: a bad value or an orphaned item; never applied
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(scope, item code)."""
+        return (self.scope, self.code)
+
+
+@dataclass
+class AppraisalResult(FormResult):
+    """An appraisal workbook as read: its round and cut, the typed rows, the problems."""
+
+    round_: int = 1
+    by: str = ""
+    owner_key: str = ""
+    owner_name: str = ""
+    entries: list[AppraisalEntry] = field(default_factory=list)
+    rows: int = 0  # item rows issued
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    return layout.nfc(str(value)).strip()
+
+
+def read_appraisal(path: Path, campaign: Campaign) -> AppraisalResult:
+    """Read one appraisal workbook against ``campaign``; never raises for bad data."""
+    result = AppraisalResult(path=path)
+    if not open_form(
+        result,
+        lambda wb, add: _read(wb, campaign, result, add),
+        fast_sheets=_SHEETS,
+        noun="phiếu thẩm định",
+    ):
+        result.usable = False
+        result.entries.clear()
+    return result
+
+
+def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemCollector) -> None:
+    from parcli.xlsx.open import read_metadata
+
+    meta = read_metadata(wb, layout.SHEET_META, len(layout.META_KEYS) + 5)
+    if not meta or meta.get(layout.META_KIND) != layout.KIND_APPRAISAL:
+        add.add(
+            "metadata-missing",
+            f"Không nhận diện được phiếu thẩm định: trang tính ẩn “{layout.SHEET_META}” đã bị xóa hoặc sửa, "
+            "hoặc tệp không phải phiếu thẩm định do parcli phát hành. Đề nghị nhập vào phiếu thẩm định đã phát hành.",
+        )
+        return
+    result.metadata = meta
+    if meta.get(layout.META_LAYOUT) != layout.LAYOUT_VERSION:
+        add.add(
+            "unsupported-layout",
+            f"Phiếu thẩm định theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}. "
+            "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+        )
+        return
+    if meta.get(layout.META_CAMPAIGN) != campaign.id:
+        add.add(
+            "wrong-campaign",
+            f"Phiếu thẩm định thuộc đợt “{meta.get(layout.META_CAMPAIGN)}”, "
+            f"không phải “{campaign.id}”. Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+        )
+        return
+    try:
+        result.round_ = int(meta.get(layout.META_ROUND, "1"))
+    except ValueError:
+        result.round_ = 0
+    result.by = meta.get(layout.META_BY, "")
+    result.owner_key = meta.get(layout.META_OWNER, "")
+    result.owner_name = meta.get(layout.META_OWNER_NAME, "")
+    if result.round_ not in layout.ROUNDS or not result.by or not result.owner_key:
+        add.add(
+            "metadata-missing",
+            "Trang tính ẩn của phiếu thẩm định đã bị sửa (lần thẩm định, phạm vi). "
+            "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+        )
+        return
+    result.owner_id = layout.owner_id(result.round_, result.by, result.owner_key)
+    for name in (layout.SHEET_APPRAISAL, layout.SHEET_ITEMS):
+        if name not in wb.sheetnames:
+            add.add(
+                "sheet-missing",
+                f"Không có trang tính “{name}” (đã bị xóa hoặc đổi tên). "
+                "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+                sheet=name,
+            )
+            return
+    recorded = _recorded(wb)
+    _read_rows(wb[layout.SHEET_APPRAISAL], campaign, result, recorded, add)
+
+
+def _recorded(wb: Any) -> dict[tuple[str, str], Recorded]:
+    out: dict[tuple[str, str], Recorded] = {}
+    for row in wb[layout.SHEET_ITEMS].iter_rows(min_row=2, max_col=len(layout.ITEM_HEADERS), values_only=True):
+        cells = [_text(v) for v in (*row, *([None] * len(layout.ITEM_HEADERS)))][: len(layout.ITEM_HEADERS)]
+        if cells[1]:
+            out[(cells[0], cells[1])] = Recorded(cells[0], cells[1], cells[2], cells[3], cells[4])
+    return out
+
+
+def _read_rows(
+    ws: Any,
+    campaign: Campaign,
+    result: AppraisalResult,
+    recorded: dict[tuple[str, str], Recorded],
+    add: ProblemCollector,
+) -> None:
+    from parcli.config.campaign import PROVINCE_SCOPE
+    from parcli.xlsx.open import column_letter
+
+    sheet = layout.SHEET_APPRAISAL
+    width = len(layout.headers(units=True, round_=2)) + 2
+    rows = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=len(recorded) + 200, max_col=width)]
+    header = layout.find_header(
+        [tuple(getattr(c, "value", None) for c in r) for r in rows[:40]],
+        layout.headers(units=campaign.is_units, round_=result.round_),
+        (layout.HEADER_CODE, layout.HEADER_APPRAISED, layout.HEADER_NOTE),
+    )
+    if header is None:
+        add.add(
+            "header-missing",
+            f"Không tìm thấy dòng tiêu đề (có các cột “{layout.HEADER_CODE}”, “{layout.HEADER_APPRAISED}”) "
+            "trên trang tính thẩm định. Đề nghị nhập vào phiếu thẩm định đã phát hành.",
+            sheet=sheet,
+        )
+        return
+    result.usable = True
+    cols = {label: c - 1 for label, c in header.columns.items()}
+    scopes = {s.id: s for s in campaign.scopes}
+
+    def at(cells: tuple[Any, ...], label: str) -> Any:
+        index = cols.get(label)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    for number, cells in enumerate(rows[header.row :], start=header.row + 1):
+        code = _text(getattr(at(cells, layout.HEADER_CODE), "value", None))
+        if not code:
+            continue
+        result.rows += 1
+        scope = _text(getattr(at(cells, layout.HEADER_UNIT_ID), "value", None)) or PROVINCE_SCOPE
+        score_cell = at(cells, layout.HEADER_APPRAISED)
+        raw = getattr(score_cell, "value", None)
+        note = _text(getattr(at(cells, layout.HEADER_NOTE), "value", None))
+        supplement = _text(getattr(at(cells, layout.HEADER_SUPPLEMENT), "value", None))
+        if (raw is None or (isinstance(raw, str) and not raw.strip())) and not note and not supplement:
+            continue  # not appraised (yet)
+        ref = f"{column_letter(cols[layout.HEADER_APPRAISED] + 1)}{number}"
+        entry = AppraisalEntry(scope, code, ref, None, note, supplement, recorded.get((scope, code)))
+        result.entries.append(entry)
+        where = f"mục {code}" if scope == PROVINCE_SCOPE else f"mục {code} của đơn vị {scope}"
+        target = scopes.get(scope)
+        leaf = target.catalogue.leaf_by_code.get(code) if target is not None else None
+        owner = target.owner_of.get(code) if target is not None and leaf is not None else None
+        was = entry.recorded.owner if entry.recorded else ""
+        if leaf is None or not leaf.is_self or owner is None or (was and owner.id != was):
+            why = (
+                "không còn trong bộ tiêu chí"
+                if leaf is None
+                else (
+                    "không còn giao cho cơ quan đã được thẩm định"
+                    if owner is not None
+                    else "không phải mục tự đánh giá"
+                )
+            )
+            add.add(
+                "appraisal-orphaned",
+                f"Ý kiến thẩm định {where} nhưng mục này {why}; kết quả thẩm định không được tính. "
+                "Đề nghị thẩm định lại trên phiếu thẩm định mới.",
+                sheet=sheet,
+                cell=ref,
+                item=code,
+            )
+            entry.valid = False
+            continue
+        entry.valid, entry.score = _score(score_cell, leaf, where, add, ref, code)
+
+
+def _score(cell: Any, leaf: Any, where: str, add: ProblemCollector, ref: str, code: str) -> tuple[bool, Decimal | None]:
+    """(valid, the appraised score) of one cell; bad values are errors by cell."""
+    sheet = layout.SHEET_APPRAISAL
+    value = getattr(cell, "value", None)
+
+    def bad(slug: str, message: str) -> tuple[bool, Decimal | None]:
+        add.add(slug, message, sheet=sheet, cell=ref, item=code)
+        return False, None
+
+    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.strip().startswith("=")):
+        return bad(
+            "appraisal-formula",
+            f"Điểm thẩm định {where} là công thức {value}; đề nghị nhập trực tiếp số điểm.",
+        )
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True, None
+    if isinstance(value, bool | datetime | date):
+        return bad(
+            "appraisal-not-a-number", f"Điểm thẩm định {where} là “{value}”, không phải số. Đề nghị nhập số điểm."
+        )
+    if isinstance(value, int | float):
+        score = to_decimal(value)
+    else:
+        text = layout.nfc(str(value)).strip()
+        if not _NUMBER.match(text):
+            return bad(
+                "appraisal-not-a-number", f"Điểm thẩm định {where} là “{text}”, không phải số. Đề nghị nhập số điểm."
+            )
+        score = Decimal(text.replace(",", "."))
+    if score < 0:
+        return bad(
+            "appraisal-below-zero", f"Điểm thẩm định {where} là {fmt_points(score)}, nhỏ hơn 0. Đề nghị thẩm định lại."
+        )
+    if score > leaf.max_points:
+        return bad(
+            "appraisal-above-max",
+            f"Điểm thẩm định {where} là {fmt_points(score)}, "
+            f"vượt điểm tối đa {fmt_points(leaf.max_points)}. Đề nghị thẩm định lại.",
+        )
+    if isinstance(leaf.rule, ChoiceRule) and score not in [o.points for o in leaf.rule.options]:
+        levels = "; ".join(fmt_points(o.points) for o in leaf.rule.options)
+        return bad(
+            "appraisal-not-allowed",
+            f"Điểm thẩm định {where} là {fmt_points(score)}, không thuộc các mức cho phép ({levels}). "
+            "Đề nghị chọn một mức.",
+        )
+    if isinstance(leaf.rule, ScaleRule) and score % leaf.rule.step != 0:
+        return bad(
+            "appraisal-not-allowed",
+            f"Điểm thẩm định {where} là {fmt_points(score)}, phải là bội số của {fmt_points(leaf.rule.step)}. "
+            "Đề nghị thẩm định lại.",
+        )
+    return True, score
