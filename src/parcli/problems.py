@@ -58,7 +58,10 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "evidence-missing": ("error", "evidence is required for this item and none is cited"),
     "explanation-missing": ("error", "an explanation is required for this item and none is given"),
     "evidence-file-missing": ("error", "the evidence cell names a file that is not in the return's package"),
-    "evidence-unreadable": ("error", "a cited evidence file is empty, damaged, password-protected or of a type refused"),
+    "evidence-unreadable": (
+        "error",
+        "a cited evidence file is empty, damaged, password-protected or of a type refused",
+    ),
     "evidence-too-large": ("error", "a cited evidence file is larger than the campaign's evidence.max_file_mb"),
     "evidence-outside-period": ("warning", "every document cited for the item is dated outside the assessment period"),
     "evidence-citation-malformed": (

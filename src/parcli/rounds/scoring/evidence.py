@@ -241,10 +241,10 @@ def check_evidence(result: ReturnResult, campaign: Campaign, sheet: str) -> None
         result.evidence[code] = parsed
         cited.update(parsed.files)
         _item_problems(parsed, entry.evidence, result, add, sheet, start, end)
-    refused = {p.item for p in result.problems if p.is_error and p.slug.startswith("evidence-")}
-    for code in refused:
-        if code in result.items:
-            result.items[code].accepted = False  # an item with an evidence error is not counted, as any row error
+    refused = {p.item for p in result.problems if p.is_error and p.slug.startswith("evidence-") and p.item}
+    for item in refused:
+        if item in result.items:
+            result.items[item].accepted = False  # an item with an evidence error is not counted, as any row error
     for member in members:
         if member.name not in cited:
             add.add(
