@@ -130,6 +130,12 @@ def main() -> None:
     run([sys.executable, str(HERE / "fill_lists.py"), str(lists / "phat-hanh"), str(lists / "gui-ve")])
     run([*PARCLI, "survey", "merge", str(lists / "gui-ve"), "--out", str(lists / "danh-sach-tong-hop.xlsx")], ok=(1,))
 
+    step("11. Tài liệu kiểm chứng: 4 cơ quan gửi phiếu kèm tệp (thư mục hoặc .zip); lập hồ sơ kiểm chứng")
+    evidence = out / "10-tai-lieu-kiem-chung"
+    shutil.copytree(returns, evidence / "gui-ve")
+    run([sys.executable, str(HERE / "evidence_packages.py"), str(evidence / "gui-ve")])
+    run([*PARCLI, "evidence", str(evidence / "gui-ve"), "--out", str(evidence / "ho-so"), "--zip"], ok=(1,))
+
     step("Kết quả")
     print(f"Phiếu đã phát hành:   {issued.resolve()}")
     print(f"Phiếu các cơ quan gửi: {returns.resolve()}")
@@ -140,6 +146,7 @@ def main() -> None:
     print(f"Danh sách điều tra XHH: {(lists / 'danh-sach-tong-hop.xlsx').resolve()}")
     print(f"Phiếu thẩm định:       {appraisals.resolve()}")
     print(f"Thông báo thẩm định:   {(out / '9-thong-bao-tham-dinh').resolve()}")
+    print(f"Hồ sơ kiểm chứng:      {(evidence / 'ho-so' / 'trang-kiem-chung' / 'index.html').resolve()}")
 
 
 if __name__ == "__main__":

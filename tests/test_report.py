@@ -326,7 +326,7 @@ def last_year_values(campaign: Campaign) -> dict[str, dict[str, dict[str, Any]]]
             cells[leaf.code] = {
                 "score": NA if leaf.code == LAST_YEAR_NA else float(score),
                 "explanation": f"Năm 2022, mục {leaf.code}: kết quả theo báo cáo năm.",
-                "evidence": "Báo cáo số 01/BC năm 2022",
+                "evidence": "Báo cáo số 01/BC-SNV ngày 15/12/2022",
             }
         values[dept.id] = cells
     return values

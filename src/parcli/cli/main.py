@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from parcli import __version__
-from parcli.cli import appraise, catalogue, common, report, returns, survey
+from parcli.cli import appraise, catalogue, common, evidence, report, returns, survey
 
 app = typer.Typer(
     name="parcli",
@@ -45,7 +45,7 @@ def main(
     common.state["debug"] = debug
 
 
-for _command in (*returns.COMMANDS, *report.COMMANDS):
+for _command in (*returns.COMMANDS, *report.COMMANDS, *evidence.COMMANDS):
     app.command()(_command)
 app.add_typer(catalogue.catalogue_app, name="catalogue")
 app.add_typer(survey.survey_app, name="survey")

@@ -126,7 +126,7 @@ def check(
     guard(err, inputs=[*campaign_files(camp), *files], files=[json_out])
     results = []
     for path in files:
-        if not path.is_file():
+        if not path.is_file() and not path.is_dir():  # a folder is a package: the workbook and its files
             raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
         results.append(read_return(path, camp))
     problems = [p for r in results for p in r.problems]

@@ -11,10 +11,14 @@ from parcli.xlsx.open import SPREADSHEET_SUFFIXES, is_lock_file
 
 
 def list_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
-    """Split a folder's entries into (spreadsheets, other files, ignored entries).
+    """Split a folder's entries into (forms, other files, ignored entries).
 
-    Ignored: lock and hidden files, subfolders and broken links (none of them is read, all are named).
+    Forms: spreadsheets, and packages — a ``.zip``, or a subfolder with a spreadsheet at its top
+    (see :mod:`parcli.collect.package`).  Ignored: lock and hidden files, other subfolders and
+    broken links (none of them is read, all are named).
     """
+    from parcli.collect.package import holds_form
+
     if not folder.exists():
         raise InputNotFoundError(f"Không tìm thấy thư mục {folder}.")
     if not folder.is_dir():
@@ -23,11 +27,13 @@ def list_folder(folder: Path) -> tuple[list[Path], list[Path], list[Path]]:
     others: list[Path] = []
     ignored: list[Path] = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file():
+        if path.is_dir() and not path.is_symlink() and not path.name.startswith(".") and holds_form(path):
+            sheets.append(path)  # a package: the form and its files
+        elif not path.is_file():
             ignored.append(path)  # a subfolder or a broken link
         elif is_lock_file(path) or path.name.startswith("."):
             ignored.append(path)
-        elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        elif path.suffix.lower() in SPREADSHEET_SUFFIXES or path.suffix.lower() == ".zip":
             sheets.append(path)
         else:
             others.append(path)

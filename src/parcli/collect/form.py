@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from parcli.files import display_name, sha256_file
+from parcli.packages import Package
 from parcli.problems import Problem, ProblemCollector
 
 
@@ -33,6 +34,8 @@ class FormResult:
     received: date | None = None  # the file's modification date
     modified: datetime | None = None  # the file's modification time
     usable: bool = False  # False when the file as a whole cannot be used
+    package: Package | None = None  # the folder or .zip the form came in, with its other files
+    form_member: str | None = None  # the form's name inside its package
 
     @property
     def file(self) -> str:
@@ -64,16 +67,36 @@ def open_form(
     refused or a part of it was damaged (the problems say why); ``noun`` names the
     document in the container messages, ``open_noun`` in the parser messages.
     """
-    from parcli.xlsx.open import read_workbook, sniff_workbook
-
     path = result.path
     add = ProblemCollector(result.problems, result.file)
-    if not sniff_workbook(path, lambda slug, message: add.add(slug, message), noun=noun):
+    if path.is_dir() or path.suffix.lower() == ".zip":
+        from parcli.collect.package import open_package_form
+
+        return open_package_form(
+            result, add, lambda source: _open_file(result, source, add, read, fast_sheets, noun, open_noun)
+        )
+    return _open_file(result, path, add, read, fast_sheets, noun, open_noun)
+
+
+def _open_file(
+    result: FormResult,
+    source: Path,
+    add: ProblemCollector,
+    read: Callable[[Any, ProblemCollector], None],
+    fast_sheets: tuple[str, ...] | None,
+    noun: str,
+    open_noun: str | None,
+) -> bool:
+    """Open the workbook at ``source`` (the returned file itself, or a package's form); hash and stamp the return."""
+    from parcli.xlsx.open import read_workbook, sniff_workbook
+
+    if not sniff_workbook(source, lambda slug, message: add.add(slug, message), noun=noun):
         return False
-    result.sha256 = sha256_file(path)
-    result.modified = datetime.fromtimestamp(path.stat().st_mtime)
+    stamped = result.path if result.path.is_file() else source  # a zip is stamped as itself, a folder by its form
+    result.sha256 = sha256_file(stamped)
+    result.modified = datetime.fromtimestamp(stamped.stat().st_mtime)
     result.received = result.modified.date()
-    return read_workbook(path, add, lambda wb: read(wb, add), fast_sheets=fast_sheets, noun=open_noun or noun)
+    return read_workbook(source, add, lambda wb: read(wb, add), fast_sheets=fast_sheets, noun=open_noun or noun)
 
 
 R = TypeVar("R", bound=FormResult)

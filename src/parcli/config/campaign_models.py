@@ -109,6 +109,37 @@ DEFAULT_BANDS = (
 )
 
 
+DEFAULT_EVIDENCE_TYPES = ("pdf", "docx", "xlsx", "jpg", "jpeg", "png")
+
+
+class Period(_Strict):
+    """A span of dates, both ends included."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("end phải không sớm hơn start")
+        return self
+
+
+class EvidenceModel(_Strict):
+    """How evidence documents (tài liệu kiểm chứng) are checked; with this block the checks are on."""
+
+    max_file_mb: Decimal = Field(default=Decimal(20), gt=0)  # a file above this is evidence-too-large
+    types: list[str] = Field(default_factory=lambda: list(DEFAULT_EVIDENCE_TYPES), min_length=1)  # accepted suffixes
+    period: Period | None = None  # the assessment period; none: 1 January – 31 December of the campaign's year
+
+    @model_validator(mode="after")
+    def _suffixes(self) -> EvidenceModel:
+        for kind in self.types:
+            if not kind or not kind.isalnum() or kind != kind.lower():
+                raise ValueError(f"types: “{kind}” phải là đuôi tệp viết thường, không dấu chấm (ví dụ pdf)")
+        return self
+
+
 class CampaignModel(_Strict):
     """The YAML document as written."""
 
@@ -131,6 +162,7 @@ class CampaignModel(_Strict):
     units: list[UnitModel] | None = None
     units_file: str | None = None  # CSV or XLSX with columns id, name, group, exempt
     bands: list[Band] | None = None
+    evidence: EvidenceModel | None = None  # evidence checks (file, citation, period); none: only a non-empty cell
     example: bool = False  # the bundled example: its sample contacts may reach documents (marked as samples)
 
     @model_validator(mode="after")

@@ -23,6 +23,7 @@ from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
 from parcli.numbers import fmt_points, to_decimal
 from parcli.problems import ProblemCollector
 from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.evidence import EvidenceFile, ItemEvidence, check_evidence
 from parcli.xlsx.open import (
     SPREADSHEET_SUFFIXES,
     CalamineBook,
@@ -54,6 +55,7 @@ class ItemEntry:
     explanation: str = ""
     evidence: str = ""
     accepted: bool = False
+    evidence_cell: str | None = None  # the evidence cell's reference ("F12"), for problems on it
 
 
 @dataclass
@@ -61,6 +63,8 @@ class ReturnResult(FormResult):
     """A returned workbook as read: identity, items, problems."""
 
     items: dict[str, ItemEntry] = field(default_factory=dict)
+    evidence: dict[str, ItemEvidence] = field(default_factory=dict)  # item code -> its evidence cell, parsed
+    evidence_files: dict[str, EvidenceFile] = field(default_factory=dict)  # package member -> checked file
 
     @property
     def department_id(self) -> str | None:
@@ -99,6 +103,8 @@ def read_return(path: Path, campaign: Campaign, *, fast: bool = True) -> ReturnR
     ):
         result.usable = False
         result.items.clear()
+    elif result.usable and (campaign.model.evidence is not None or result.package is not None):
+        check_evidence(result, campaign, layout.SHEET_SCORES)
     return result
 
 
@@ -321,6 +327,7 @@ def _read_scores(ws: Any, campaign: Campaign, dept: Department, result: ReturnRe
             texts[name] = text
         entry.explanation = texts.get("explanation", "")
         entry.evidence = texts.get("evidence", "")
+        entry.evidence_cell = ref(c_evid) if c_evid else None
         _check_max(cell_at(c_max), leaf, add, sheet, ref(c_max) if c_max else None)
         _read_score(cell_at(c_score), leaf, entry, add, sheet, ref(c_score))
         _check_required(leaf, entry, add, sheet, ref(c_expl) if c_expl else None, ref(c_evid) if c_evid else None)

@@ -152,9 +152,11 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         ),
         (
             "4.",
-            f"{layout.HEADER_EVIDENCE}: ghi số, ký hiệu, ngày, trích yếu của văn bản chứng minh "
-            "(ví dụ: Kế hoạch số 204/KH-UBND ngày 23/12/2022 của UBND tỉnh) hoặc đường dẫn tới văn bản "
-            "đã đăng tải trên phần mềm chấm điểm.",
+            f"{layout.HEADER_EVIDENCE}: mỗi tài liệu một dòng (xuống dòng trong ô bằng Alt+Enter), ghi số, ký "
+            "hiệu, ngày, trích yếu của văn bản (ví dụ: Quyết định số 123/QĐ-UBND ngày 05/01/2023 của UBND tỉnh), "
+            "tên tệp gửi kèm (ví dụ: QD-123-UBND.pdf) và/hoặc đường dẫn tới văn bản đã đăng tải. Tệp kiểm chứng "
+            "(PDF, DOCX, XLSX, JPG, PNG) gửi cùng phiếu trong một thư mục hoặc một tệp .zip, phiếu đặt ngoài "
+            "cùng, tên tệp ghi đúng như trong gói. Không ghi chung chung như “Đã thực hiện”.",
             "value",
         ),
         (

@@ -1,0 +1,230 @@
+"""Packages: a folder or a ``.zip`` holding one form and the files that go with it, listed safely.
+
+:func:`open_package` lists the members of a package without extracting
+anything and refuses, by name, every member that is not safe to read: a path
+that climbs out of the package (``../``) or is absolute, a link, an archive
+inside the archive, and what a zip bomb looks like (a member whose size is far
+above its compressed size, or members adding up to more than a limit).
+:func:`member_stream` opens one member as a stream (never loaded whole);
+:func:`copy_member` copies one into a given folder, counting the bytes as they
+come, so nothing is ever written outside that folder nor beyond the declared
+size.  No domain words here: what the members mean is the caller's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import stat
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+ZIP_SUFFIX = ".zip"
+ARCHIVE_SUFFIXES = frozenset({".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst"})
+MAX_RATIO = 100  # a member expanding more than 100× its compressed size (over 1 MB) is a bomb
+RATIO_FLOOR = 1 << 20  # small members may compress well (a text file of spaces): not judged by ratio
+MAX_TOTAL = 2 << 30  # 2 GiB in all, declared: more is refused before anything is read
+MAX_MEMBERS = 10_000
+CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file of a package: its name inside the package (``/``-separated, NFC) and its size in bytes."""
+
+    name: str
+    size: int
+
+    @property
+    def base(self) -> str:
+        """The file name without its folders."""
+        return PurePosixPath(self.name).name
+
+    @property
+    def suffix(self) -> str:
+        """The lower-case suffix (``.pdf``)."""
+        return PurePosixPath(self.name).suffix.lower()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A member refused for safety: ``reason`` is one of ``unsafe-path``, ``link``, ``nested-archive``, ``bomb``."""
+
+    reason: str
+    name: str
+    detail: str = ""
+
+
+@dataclass
+class Package:
+    """A package as listed: where it is, whether it is a zip, its safe members and the refused ones."""
+
+    path: Path
+    is_zip: bool
+    members: list[Member] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    damaged: str | None = None  # why the zip cannot be read at all, when it cannot
+
+    def member(self, name: str) -> Member | None:
+        """The member of that name (exact, else compared case-insensitively), or None."""
+        for m in self.members:
+            if m.name == name:
+                return m
+        folded = name.casefold()
+        return next((m for m in self.members if m.name.casefold() == folded), None)
+
+
+def is_package(path: Path) -> bool:
+    """True for a ``.zip`` file or a folder (a folder is a package when it holds a form; the caller decides)."""
+    return path.is_dir() or (path.is_file() and path.suffix.lower() == ZIP_SUFFIX)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _unsafe_path(name: str) -> bool:
+    if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
+        return True
+    return any(part == ".." for part in name.replace("\\", "/").split("/"))
+
+
+def open_package(
+    path: Path, *, max_ratio: int = MAX_RATIO, max_total: int = MAX_TOTAL, max_members: int = MAX_MEMBERS
+) -> Package:
+    """List a package's members (a ``.zip`` or a folder); never raises for a bad archive, never extracts."""
+    if path.is_dir():
+        return _list_folder(path)
+    import zipfile
+
+    package = Package(path=path, is_zip=True)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        package.damaged = str(exc) or type(exc).__name__
+        return package
+    if len(infos) > max_members:
+        package.refused.append(Refusal("bomb", path.name, f"{len(infos)} tệp"))
+        return package
+    total = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        name = _nfc(info.filename)
+        mode = info.external_attr >> 16
+        if _unsafe_path(info.filename):
+            package.refused.append(Refusal("unsafe-path", name))
+        elif stat.S_ISLNK(mode):
+            package.refused.append(Refusal("link", name))
+        elif PurePosixPath(name).suffix.lower() in ARCHIVE_SUFFIXES:
+            package.refused.append(Refusal("nested-archive", name))
+        elif info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
+            package.refused.append(Refusal("bomb", name, f"nén {info.file_size // max(info.compress_size, 1)} lần"))
+        elif total + info.file_size > max_total:
+            package.refused.append(Refusal("bomb", name, f"tổng dung lượng giải nén vượt {max_total >> 20} MB"))
+        else:
+            total += info.file_size
+            package.members.append(Member(name, info.file_size))
+    return package
+
+
+def _list_folder(folder: Path) -> Package:
+    package = Package(path=folder, is_zip=False)
+    for entry in sorted(folder.rglob("*")):
+        name = _nfc(entry.relative_to(folder).as_posix())
+        if entry.is_symlink():
+            package.refused.append(Refusal("link", name))
+        elif entry.is_dir():
+            continue
+        elif entry.suffix.lower() in ARCHIVE_SUFFIXES:
+            package.refused.append(Refusal("nested-archive", name))
+        elif entry.is_file():
+            package.members.append(Member(name, entry.stat().st_size))
+    return package
+
+
+def _folder_member_path(package: Package, member: Member) -> Path:
+    for entry in package.path.rglob("*"):
+        if _nfc(entry.relative_to(package.path).as_posix()) == member.name:
+            return entry
+    raise FileNotFoundError(member.name)
+
+
+def member_path(package: Package, member: Member) -> Path | None:
+    """The member's own path for a folder package (None for a zip: open it with :func:`member_stream`)."""
+    if package.is_zip:
+        return None
+    direct = package.path / member.name
+    return direct if direct.is_file() else _folder_member_path(package, member)
+
+
+@contextlib.contextmanager
+def member_stream(package: Package, member: Member) -> Iterator[IO[bytes]]:
+    """The member as a binary stream, read as it is used (a zip member is decompressed on the fly).
+
+    A zip member never yields more than its declared size (``zipfile`` stops there and checks the CRC).
+    """
+    if not package.is_zip:
+        path = member_path(package, member)
+        assert path is not None
+        with path.open("rb") as handle:
+            yield handle
+        return
+    import zipfile
+
+    with zipfile.ZipFile(package.path) as archive:
+        info = next(i for i in archive.infolist() if _nfc(i.filename) == member.name)
+        with archive.open(info) as handle:
+            yield handle
+
+
+def copy_member(package: Package, member: Member, folder: Path, name: str | None = None) -> Path:
+    """Copy one member into ``folder`` under ``name`` (default: its base name), streamed; return the new path.
+
+    ``name`` must be a plain file name: whatever the member is called, the copy lands in ``folder``.
+    """
+    target_name = PurePosixPath((name or member.base).replace("\\", "/")).name
+    if target_name in ("", ".", ".."):
+        raise ValueError(f"not a file name: {name!r}")
+    target = folder / target_name
+    if target.resolve().parent != folder.resolve():
+        raise ValueError(f"{target} is outside {folder}")
+    written = 0
+    with member_stream(package, member) as source, target.open("wb") as out:
+        while chunk := source.read(CHUNK):
+            written += len(chunk)
+            if written > member.size:
+                raise ValueError(f"{member.name} is larger than declared")
+            out.write(chunk)
+    return target
+
+
+def spool_member(package: Package, member: Member, limit: int) -> IO[bytes]:
+    """The member in a seekable temporary file (in memory up to 1 MB, then on disk); at most ``limit`` bytes."""
+    import tempfile
+
+    spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 - returned to the caller
+    with member_stream(package, member) as source:
+        shutil.copyfileobj(_Bounded(source, limit), spool, CHUNK)
+    spool.seek(0)
+    return spool
+
+
+class _Bounded:
+    """A reader that stops after ``limit`` bytes."""
+
+    def __init__(self, source: IO[bytes], limit: int) -> None:
+        self.source = source
+        self.left = limit
+
+    def read(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.source.read(size)
+        self.left -= len(data)
+        return data

@@ -1,0 +1,303 @@
+"""Evidence documents (tài liệu kiểm chứng): the evidence cell parsed, the package's files checked.
+
+The evidence cell holds one entry per line: a file of the return's package
+(``QD-123.pdf``), a document citation — number/symbol and date, e.g.
+"Quyết định số 123/QĐ-UBND ngày 05/01/2023" — and/or a link.  :func:`parse_cell`
+reads one cell; :func:`check_evidence` checks a whole return against its
+package and the campaign's ``evidence:`` block, raising the ``evidence-*``
+problems on the item's evidence cell.  The files are opened with pypdf (PDF),
+``zipfile`` (DOCX/XLSX, sniffed, not parsed) and Pillow (images), streamed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, TYPE_CHECKING
+
+from parcli.collect.package import evidence_members
+from parcli.packages import Member, Package, member_path, spool_member
+from parcli.problems import ProblemCollector
+
+if TYPE_CHECKING:
+    from parcli.config.campaign import Campaign
+    from parcli.config.campaign_models import EvidenceModel
+    from parcli.rounds.scoring.read import ReturnResult
+
+# Nghị định 30/2020/NĐ-CP, Phụ lục I, mục II.3: "Số: 123/QĐ-UBND"; laws and decrees carry the year, "05/2023/NĐ-CP"
+SYMBOL_FORM = re.compile(r"^\d{1,6}(/\d{4})?/[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)+$")
+_CITED_NUMBER = re.compile(r"\bsố\s*:?\s*(\d[^\s,;()]*)", re.IGNORECASE)
+_DATE_SLASH = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
+_DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_FILE_NAME = re.compile(r"[^\s/\\:;,\"“”()]+\.(pdf|docx?|xlsx?|xlsm|ods|odt|jpe?g|png|tiff?|gif|zip|rar|7z)\b", re.I)
+_PDF_MAGIC = b"%PDF-"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an encrypted Office file is an OLE container
+_IMAGE_MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff"}
+
+
+@dataclass
+class Citation:
+    """A document cited by number/symbol (and its date, when the line gives one)."""
+
+    number: str
+    well_formed: bool
+    day: date | None = None
+
+
+@dataclass
+class ItemEvidence:
+    """What one item's evidence cell says, parsed: files found and missing, citations, dates, links."""
+
+    code: str
+    cell: str | None
+    files: list[str] = field(default_factory=list)  # package members named by the cell
+    missing: list[str] = field(default_factory=list)  # file names the cell gives that the package lacks
+    citations: list[Citation] = field(default_factory=list)
+    dates: list[date] = field(default_factory=list)  # every date the cell gives
+    links: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvidenceFile:
+    """One file of a package as checked: size, hash, pages (PDF), and why it is refused (empty when fine)."""
+
+    name: str
+    size: int
+    sha256: str = ""
+    pages: int | None = None
+    refused: str = ""  # the Vietnamese reason, when unreadable or too large
+    slug: str = ""  # evidence-unreadable / evidence-too-large
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _date(day: str, month: str, year: str) -> date | None:
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def parse_cell(code: str, cell: str | None, text: str, members: list[Member]) -> ItemEvidence:
+    """Parse one evidence cell: which package files it names, its citations, dates and links."""
+    found = ItemEvidence(code=code, cell=cell)
+    by_fold = sorted(members, key=lambda m: -len(m.base))
+    for raw_line in _nfc(text).splitlines():
+        line = raw_line.strip()
+        if not line:
+            continue
+        links = _LINK.findall(line)
+        found.links += links
+        rest = _LINK.sub(" ", line)
+        folded = rest.casefold()
+        for member in by_fold:
+            for key in (member.name.casefold(), member.base.casefold()):
+                if key and key in folded:
+                    if member.name not in found.files:
+                        found.files.append(member.name)
+                    folded = folded.replace(key, " ")
+                    break
+        for match in _FILE_NAME.finditer(folded):
+            if match.group(0) not in found.missing:
+                found.missing.append(match.group(0))
+        line_dates = [d for m in _DATE_SLASH.finditer(rest) if (d := _date(*m.groups())) is not None]
+        line_dates += [d for m in _DATE_WORDS.finditer(rest) if (d := _date(*m.groups())) is not None]
+        found.dates += line_dates
+        for match in _CITED_NUMBER.finditer(rest):
+            number = match.group(1).rstrip(".")
+            if _DATE_SLASH.fullmatch(number):
+                continue  # "số 05/01/2023" is a date, not a number
+            found.citations.append(
+                Citation(number, bool(SYMBOL_FORM.match(number)), line_dates[0] if line_dates else None)
+            )
+    # a name the line gives in the original case, for the message
+    found.missing = [_original_case(text, name) for name in found.missing]
+    return found
+
+
+def _original_case(text: str, folded: str) -> str:
+    index = _nfc(text).casefold().find(folded)
+    return _nfc(text)[index : index + len(folded)] if index >= 0 else folded
+
+
+def period_of(settings: EvidenceModel, year: int) -> tuple[date, date]:
+    """The assessment period: the campaign's ``evidence.period``, else its year."""
+    if settings.period is not None:
+        return settings.period.start, settings.period.end
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def check_file(package: Package, member: Member, settings: EvidenceModel) -> EvidenceFile:
+    """Size, hash and readability of one package file; streamed, never loaded whole."""
+    info = EvidenceFile(member.name, member.size)
+    kind = member.suffix.lstrip(".")
+    limit = int(settings.max_file_mb * (1 << 20))
+    if member.size > limit:
+        info.slug, info.refused = (
+            "evidence-too-large",
+            f"dung lượng {_mb(member.size)} MB, vượt {settings.max_file_mb} MB",
+        )
+        return info
+    if kind not in settings.types:
+        allowed = ", ".join(settings.types)
+        info.slug, info.refused = "evidence-unreadable", f"loại tệp .{kind} không được chấp nhận (chỉ nhận {allowed})"
+        return info
+    if member.size == 0:
+        info.slug, info.refused = "evidence-unreadable", "tệp rỗng (0 byte)"
+        return info
+    own = member_path(package, member)
+    try:
+        stream: IO[bytes] = own.open("rb") if own is not None else spool_member(package, member, member.size)
+    except Exception as exc:  # a zip member that cannot be decompressed
+        info.slug, info.refused = "evidence-unreadable", f"không giải nén được ({type(exc).__name__})"
+        return info
+    with stream:
+        digest = hashlib.sha256()
+        while chunk := stream.read(1 << 16):
+            digest.update(chunk)
+        info.sha256 = digest.hexdigest()
+        stream.seek(0)
+        reason = _sniff(kind, stream, info)
+    if reason:
+        info.slug, info.refused = "evidence-unreadable", reason
+    return info
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1 << 20):.1f}".replace(".", ",")
+
+
+def _sniff(kind: str, stream: IO[bytes], info: EvidenceFile) -> str:
+    """Why the file cannot be read ("" when it can); the page count of a PDF on ``info``."""
+    head = stream.read(8)
+    stream.seek(0)
+    if kind == "pdf":
+        if not head.startswith(_PDF_MAGIC):
+            return "không phải tệp PDF (nội dung không đúng định dạng)"
+        return _read_pdf(stream, info)
+    if kind in ("docx", "xlsx", "xlsm", "pptx", "odt", "ods"):
+        if head.startswith(_OLE_MAGIC):
+            return "tệp được đặt mật khẩu (hoặc là định dạng Office cũ)"
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(stream) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            return "tệp bị hỏng, không mở được"
+        return "" if "[Content_Types].xml" in names or "mimetype" in names else "tệp bị hỏng, không mở được"
+    if kind in _IMAGE_MAGIC:
+        if not head.startswith(_IMAGE_MAGIC[kind]):
+            return "không phải tệp ảnh đúng định dạng"
+        from PIL import Image
+
+        try:
+            with Image.open(stream) as image:
+                image.verify()
+        except Exception:  # Pillow raises many kinds for a damaged image
+            return "ảnh bị hỏng, không mở được"
+    return ""
+
+
+def _read_pdf(stream: IO[bytes], info: EvidenceFile) -> str:
+    import logging
+
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(stream, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return "tệp PDF được đặt mật khẩu"
+        info.pages = len(reader.pages)
+    except Exception as exc:  # pypdf raises many kinds for a damaged file
+        if "password" in str(exc).lower() or "decrypt" in str(exc).lower():
+            return "tệp PDF được đặt mật khẩu"
+        return "tệp PDF bị hỏng, không mở được"
+    return ""
+
+
+def check_evidence(result: ReturnResult, campaign: Campaign, sheet: str) -> None:
+    """Parse every item's evidence cell and check the package's files; problems go to ``result.problems``."""
+    from parcli.config.campaign_models import EvidenceModel
+
+    settings = campaign.model.evidence or EvidenceModel()
+    add = ProblemCollector(result.problems, result.file)
+    add.department = result.owner_id
+    members = evidence_members(result)
+    package = result.package
+    start, end = period_of(settings, campaign.model.year)
+    if package is not None:
+        result.evidence_files = {m.name: check_file(package, m, settings) for m in members}
+    cited: set[str] = set()
+    for code, entry in result.items.items():
+        parsed = parse_cell(code, entry.evidence_cell, entry.evidence, members)
+        result.evidence[code] = parsed
+        cited.update(parsed.files)
+        _item_problems(parsed, entry.evidence, result, add, sheet, start, end)
+    refused = {p.item for p in result.problems if p.is_error and p.slug.startswith("evidence-") and p.item}
+    for item in refused:
+        if item in result.items:
+            result.items[item].accepted = False  # an item with an evidence error is not counted, as any row error
+    for member in members:
+        if member.name not in cited:
+            add.add(
+                "evidence-file-unused",
+                f"Tệp “{member.name}” trong gói không được ghi ở cột tài liệu kiểm chứng của mục nào. "
+                "Đề nghị ghi tên tệp vào đúng mục hoặc bỏ tệp khỏi gói.",
+            )
+
+
+def _item_problems(
+    parsed: ItemEvidence, text: str, result: ReturnResult, add: ProblemCollector, sheet: str, start: date, end: date
+) -> None:
+    where = {"sheet": sheet, "cell": parsed.cell, "item": parsed.code}
+    for name in parsed.missing:
+        inside = "gói gửi kèm" if result.package is not None else "phiếu (phiếu gửi riêng, không kèm tệp)"
+        add.add(
+            "evidence-file-missing",
+            f"Mục {parsed.code} ghi tệp “{name}” nhưng không có tệp này trong {inside}. "
+            "Đề nghị gửi phiếu cùng tài liệu trong một thư mục hoặc tệp .zip, tên tệp ghi đúng như trong gói.",
+            **where,
+        )
+    for name in parsed.files:
+        info = result.evidence_files.get(name)
+        if info is not None and info.slug:
+            add.add(
+                info.slug, f"Tài liệu “{name}” của mục {parsed.code}: {info.refused}. Đề nghị gửi lại tệp.", **where
+            )
+    for citation in parsed.citations:
+        if not citation.well_formed:
+            add.add(
+                "evidence-citation-malformed",
+                f"Số, ký hiệu văn bản “{citation.number}” của mục {parsed.code} không đúng thể thức Nghị định "
+                "30/2020/NĐ-CP (số/ký hiệu loại văn bản-cơ quan ban hành, ví dụ 123/QĐ-UBND). Đề nghị ghi đúng "
+                "như trên văn bản.",
+                **where,
+            )
+    if parsed.dates and all(not start <= d <= end for d in parsed.dates):
+        shown = ", ".join(d.strftime("%d/%m/%Y") for d in parsed.dates)
+        add.add(
+            "evidence-outside-period",
+            f"Văn bản kiểm chứng của mục {parsed.code} đều ban hành ngoài kỳ đánh giá "
+            f"({start:%d/%m/%Y}–{end:%d/%m/%Y}): {shown}. Tài liệu ngoài kỳ thường không được tính điểm.",
+            **where,
+        )
+    if text.strip() and not (parsed.files or parsed.missing or parsed.citations or parsed.links):
+        add.add(
+            "evidence-vague",
+            f"Cột tài liệu kiểm chứng của mục {parsed.code} chỉ ghi “{_short(text)}”, không có tệp, văn bản (số, "
+            "ký hiệu, ngày) hay đường dẫn nào. Đề nghị ghi rõ tài liệu, mỗi tài liệu một dòng.",
+            **where,
+        )
+
+
+def _short(text: str) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= 60 else one[:57] + "…"

@@ -1,0 +1,294 @@
+"""Evidence documents: the cell parsed, every evidence slug, the pack, its index and the site (in Chromium)."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import tracemalloc
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import pytest
+from pypdf import PdfWriter
+from tests.conftest import MakeReturn, require_soffice
+from tests.factory import roundtrip
+from typer.testing import CliRunner
+
+from parcli.cli.main import app
+from parcli.config.campaign import Campaign
+from parcli.packages import Member
+from parcli.rounds.scoring.evidence import parse_cell
+from parcli.rounds.scoring.read import read_return
+
+DEPT = "van-phong-ubnd"
+
+
+def pdf_bytes(title: str, pages: int = 1, password: str | None = None) -> bytes:
+    """A small PDF (blank pages, a title so that every file differs)."""
+    import io
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("text", "files", "missing", "numbers", "dates", "links"),
+    [
+        ("Quyết định số 123/QĐ-UBND ngày 05/01/2023", [], [], [("123/QĐ-UBND", True)], [date(2023, 1, 5)], 0),
+        (
+            "Nghị định số 05/2023/NĐ-CP ngày 12 tháng 3 năm 2023",
+            [],
+            [],
+            [("05/2023/NĐ-CP", True)],
+            [date(2023, 3, 12)],
+            0,
+        ),
+        ("Báo cáo số 01/BC năm 2022", [], [], [("01/BC", False)], [], 0),
+        ("qd-123.PDF\nhttps://vbpl.vn/van-ban/123", ["QD-123.pdf"], [], [], [], 1),
+        ("Xem tep khong-co.pdf", [], ["khong-co.pdf"], [], [], 0),
+        ("Đã thực hiện", [], [], [], [], 0),
+    ],
+)
+def test_parse_cell(
+    text: str,
+    files: list[str],
+    missing: list[str],
+    numbers: list[tuple[str, bool]],
+    dates: list[date],
+    links: int,
+) -> None:
+    parsed = parse_cell("1.1.1", "F8", text, [Member("QD-123.pdf", 10)])
+    assert parsed.files == files and parsed.missing == missing
+    assert [(c.number, c.well_formed) for c in parsed.citations] == numbers
+    assert parsed.dates == dates and len(parsed.links) == links
+
+
+def build_package(
+    make_return: MakeReturn,
+    campaign: Campaign,
+    target: Path,
+    evidence: dict[int, str],
+    files: dict[str, bytes],
+    *,
+    as_zip: bool = True,
+) -> tuple[Path, list[str]]:
+    """A department's return with ``evidence`` typed on its n-th items, packed with ``files``."""
+    codes = [leaf.code for leaf in campaign.department_by_id[DEPT].items]
+    overrides = {codes[i]: {"evidence": text} for i, text in evidence.items()}
+    staging = target.parent / f"{target.stem}-staging"
+    form = make_return(DEPT, staging, overrides=overrides, name="PL02-vp-ubnd.xlsx")
+    for name, data in files.items():
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_bytes(data)
+    if not as_zip:
+        shutil.move(staging, target)
+        return target, codes
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(form, form.name)
+        for name in files:
+            archive.write(staging / name, name)
+    shutil.rmtree(staging)
+    return target, codes
+
+
+GOOD = "Quyết định số 123/QĐ-UBND ngày 05/01/2023\nQD-123.pdf"
+SLUG_CASES: list[tuple[str, dict[int, str], dict[str, bytes], str, str]] = [
+    ("evidence-file-missing", {0: "Quyết định số 9/QĐ-UBND ngày 05/01/2023\nQD-9.pdf"}, {}, "QD-9.pdf", "item"),
+    ("evidence-unreadable", {0: "BC-hong.pdf"}, {"BC-hong.pdf": b"%PDF-1.4 hong"}, "hỏng", "item"),
+    ("evidence-unreadable", {0: "rong.pdf"}, {"rong.pdf": b""}, "0 byte", "item"),
+    ("evidence-unreadable", {0: "mat-khau.pdf"}, {"mat-khau.pdf": pdf_bytes("m", password="x")}, "mật khẩu", "item"),
+    ("evidence-unreadable", {0: "ghi-chu.txt"}, {"ghi-chu.txt": b"abc"}, ".txt", "item"),
+    ("evidence-unreadable", {0: "anh.png"}, {"anh.png": b"\x89PNG\r\n\x1a\nhong"}, "ảnh", "item"),
+    ("evidence-unreadable", {0: "bang.xlsx"}, {"tl/bang.xlsx": b"PK\x03\x04hong"}, "hỏng", "item"),
+    (
+        "evidence-too-large",
+        {0: "lon.pdf"},
+        {"lon.pdf": b"%PDF-" + random.Random(0).randbytes(21 << 20)},
+        "vượt 20",
+        "item",
+    ),
+    ("evidence-outside-period", {0: "Quyết định số 88/QĐ-UBND ngày 10/03/2022"}, {}, "10/03/2022", "item"),
+    ("evidence-citation-malformed", {0: "Báo cáo số 01/BC ngày 10/03/2023"}, {}, "01/BC", "item"),
+    ("evidence-vague", {0: "Đã thực hiện"}, {}, "Đã thực hiện", "item"),
+    ("evidence-file-unused", {0: GOOD}, {"QD-123.pdf": pdf_bytes("q"), "thua.pdf": pdf_bytes("t")}, "thua.pdf", "file"),
+]
+
+
+@pytest.mark.parametrize(("slug", "evidence", "files", "needle", "where"), SLUG_CASES)
+def test_every_evidence_slug(
+    campaign: Campaign,
+    make_return: MakeReturn,
+    tmp_path: Path,
+    slug: str,
+    evidence: dict[int, str],
+    files: dict[str, bytes],
+    needle: str,
+    where: str,
+) -> None:
+    package, codes = build_package(make_return, campaign, tmp_path / "goi.zip", evidence, files)
+    result = read_return(package, campaign)
+    found = [p for p in result.problems if p.slug == slug]
+    assert len(found) == 1, result.problems
+    problem = found[0]
+    assert needle in problem.message and problem.file == "goi.zip" and problem.department == DEPT
+    if where == "item":
+        assert problem.item == codes[0] and problem.sheet == "Chấm điểm" and problem.cell
+        assert re.fullmatch(r"F\d+", problem.cell)
+        if problem.is_error:
+            assert not result.items[codes[0]].accepted
+    others = {p.slug for p in result.problems if p.slug.startswith("evidence-")} - {slug}
+    assert others <= {"evidence-file-unused"}, result.problems
+
+
+def test_a_good_package_has_no_evidence_problem(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
+    files = {"QD-123.pdf": pdf_bytes("q", 3), "anh/hoi-nghi.png": png_bytes()}
+    package, codes = build_package(
+        make_return, campaign, tmp_path / "goi.zip", {0: GOOD, 1: "hoi-nghi.png\nhttps://example.vn/a"}, files
+    )
+    result = read_return(package, campaign)
+    assert not [p for p in result.problems if p.slug.startswith(("evidence-", "package-"))], result.problems
+    assert result.evidence_files["QD-123.pdf"].pages == 3
+    assert result.evidence[codes[1]].files == ["anh/hoi-nghi.png"]
+
+
+def test_a_thousand_evidence_files_in_bounded_memory(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    files = {f"tl/{i:04d}.pdf": pdf_bytes(f"t{i}") for i in range(1000)}
+    lines = {0: "\n".join(f"{i:04d}.pdf" for i in range(500)), 1: "\n".join(f"{i:04d}.pdf" for i in range(500, 1000))}
+    package, codes = build_package(make_return, campaign, tmp_path / "goi.zip", lines, files)
+    tracemalloc.start()
+    result = read_return(package, campaign)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert len(result.evidence_files) == 1000
+    assert sum(1 for f in result.evidence_files.values() if f.pages == 1) == 1000
+    assert len(result.evidence[codes[0]].files) == 500 and len(result.evidence[codes[1]].files) == 500
+    assert not [p for p in result.problems if p.slug.startswith("evidence-")]
+    assert peak < 64 << 20
+
+
+def _returns_with_packages(campaign: Campaign, make_return: MakeReturn, root: Path) -> Path:
+    returns = root / "gui-ve"
+    for dept in campaign.departments:
+        if dept.id != DEPT:
+            make_return(dept.id, returns)
+    shared = pdf_bytes("chung", 2)
+    build_package(
+        make_return,
+        campaign,
+        returns / "PL02 vp ubnd",
+        {0: GOOD, 1: "Kế hoạch số 4/KH-UBND ngày 02/02/2023\nKH 4 (bản ký).pdf\nQD-123.pdf", 2: "Đã thực hiện"},
+        {"QD-123.pdf": shared, "KH 4 (bản ký).pdf": pdf_bytes("kh")},
+        as_zip=False,
+    )
+    return returns
+
+
+def test_the_evidence_command_writes_the_pack_the_index_and_a_site_that_works_offline(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    out = tmp_path / "ho-so"
+    result = CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out), "--zip"])
+    assert result.exit_code == 0, result.output
+    pack = out / "goi-tai-lieu"
+    stored = sorted(p.relative_to(pack).as_posix() for p in pack.rglob("*.pdf"))
+    assert len(stored) == 2, stored  # QD-123.pdf cited twice, stored once
+    assert any(s.endswith(f"-{DEPT}-1-QD-123.pdf") for s in stored)
+    assert any(s.endswith(f"-{DEPT}-1-KH 4 (bản ký).pdf") for s in stored)
+    with zipfile.ZipFile(out / "ho-so-kiem-chung.zip") as archive:
+        names = archive.namelist()
+    assert "trang-kiem-chung/index.html" in names and "goi-tai-lieu/danh-muc-tai-lieu.xlsx" in names
+    site = out / "trang-kiem-chung"
+    pages = [site / "index.html", *sorted((site / "co-quan").glob("*.html"))]
+    for page in pages:
+        for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
+            if href.startswith(("http", "#")):
+                continue
+            target = (page.parent / unquote(href.split("#")[0])).resolve()
+            assert target.is_file(), (page.name, href)
+    again = CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out)])
+    assert again.exit_code == 0 and not (out / "ho-so-kiem-chung.zip").exists()
+
+
+def test_the_evidence_command_refuses_a_folder_it_did_not_write(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    out = tmp_path / "khac"
+    out.mkdir()
+    (out / "cua-toi.txt").write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out)])
+    assert result.exit_code == 3 and (out / "cua-toi.txt").exists()
+
+
+def _chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if exe is None:
+        pytest.skip("Chromium is not installed")
+    return exe
+
+
+def _chrome(exe: str, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={home}", "--no-first-run"]
+    return subprocess.run([exe, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_the_site_renders_in_headless_chromium(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
+    exe = _chromium()
+    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    out = tmp_path / "ho-so"
+    assert CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out)]).exit_code == 0
+    page = out / "trang-kiem-chung" / "co-quan" / f"{DEPT}.html"
+    dom = _chrome(exe, tmp_path / "chrome", "--dump-dom", page.as_uri()).stdout
+    assert "Văn phòng UBND tỉnh" in dom and "QD-123.pdf" in dom and "evidence-vague" in dom
+    links = re.findall(r'href="(\.\./\.\./goi-tai-lieu/[^"]+)"', dom)
+    assert links and all((page.parent / unquote(h)).resolve().is_file() for h in links)
+    index = _chrome(exe, tmp_path / "chrome", "--dump-dom", (out / "trang-kiem-chung" / "index.html").as_uri()).stdout
+    assert "Theo lĩnh vực" in index and "Theo cơ quan" in index
+    shot = tmp_path / "trang.png"
+    _chrome(exe, tmp_path / "chrome", f"--screenshot={shot}", "--window-size=1200,900", page.as_uri())
+    assert shot.is_file() and shot.stat().st_size > 5000
+
+
+def test_the_index_workbook_survives_a_libreoffice_round_trip(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    require_soffice()
+    from openpyxl import load_workbook
+
+    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    out = tmp_path / "ho-so"
+    assert CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out)]).exit_code == 0
+    saved = roundtrip(out / "goi-tai-lieu" / "danh-muc-tai-lieu.xlsx", tmp_path / "lo")
+    ws = load_workbook(saved).active
+    assert ws is not None
+    rows: list[tuple[Any, ...]] = list(ws.iter_rows(min_row=3, values_only=True))
+    assert rows[0][:3] == ("Mục", "Cơ quan", "Tệp trong gói")
+    packed = [r for r in rows[1:] if r[2]]
+    assert len(packed) == 3  # QD-123 for two items, KH 4 for one
+    assert {r[4] for r in packed} == {1, 2}
+    assert any(r[6] and "Đã thực hiện" in r[6] for r in rows[1:])
