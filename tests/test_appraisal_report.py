@@ -1,0 +1,112 @@
+"""The report from appraisal workbooks (``report --appraisals``), its manifest, and a LibreOffice round trip.
+
+Figures are summed here from what was returned and what was typed, with Decimal:
+self-assessed → round 1 → final per department, and the items still stale or not appraised.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from conftest import MakeReturn, require_soffice
+from factory import expected_values
+from parcli.cli.main import app
+from parcli.config.campaign import PROVINCE_SCOPE, Campaign
+from parcli.numbers import fmt_points
+from parcli.results.appraisal import collect_for, round1_prior
+from parcli.rounds.appraisal import layout
+from parcli.rounds.appraisal.issue import issue_appraisals
+from parcli.rounds.scoring.merge import merge_returns
+from test_appraisal import type_into
+
+runner = CliRunner()
+DEPT = "so-noi-vu"
+# self 1,5 and 1 (the factory's defaults): round 1 lowers both, round 2 raises 1.3.1 back to 0,5
+ROUND1: dict[str, tuple[Any, str]] = {"1.1.2": (1, "Thiếu tài liệu kiểm chứng"), "1.3.1": (0, "Chưa báo cáo")}
+
+
+def _book(folder: Path, round_: int = 1) -> Path:
+    return next(folder.glob(f"tham-dinh-lan{round_}-*PL01-so-noi-vu.xlsx"))
+
+
+def _self_scores(campaign: Campaign) -> dict[str, Decimal]:
+    """Every self-score Sở Nội vụ returned: the values the factory typed (not read back through parcli)."""
+    typed = expected_values(campaign.department_by_id[DEPT])
+    return {code: Decimal(str(v["score"])) for code, v in typed.items() if isinstance(v["score"], int | float)}
+
+
+def _md_row(text: str, first_cell: str) -> list[str]:
+    for line in text.splitlines():
+        cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
+        if cells and cells[0] == first_cell:
+            return cells
+    raise AssertionError(f"no row {first_cell!r}")
+
+
+@pytest.fixture
+def appraised(campaign: Campaign, full_returns: Path, tmp_path: Path) -> Path:
+    """Round 1 typed for Sở Nội vụ; the consolidated workbook merged with those appraisals."""
+    books = tmp_path / "tham-dinh"
+    issue_appraisals(campaign, merge_returns(campaign, full_returns).returned_rows(), books)
+    type_into(_book(books), ROUND1)
+    out = tmp_path / "tong-hop.xlsx"
+    result = runner.invoke(app, ["merge", str(full_returns), "--appraisals", str(books), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return books
+
+
+def test_report_shows_self_round1_final_and_what_is_left(
+    campaign: Campaign, make_return: MakeReturn, full_returns: Path, appraised: Path, tmp_path: Path
+) -> None:
+    # Sở Nội vụ resubmits 1.1.2 with other evidence after round 1: its appraisal becomes stale
+    for old in full_returns.glob("*so-noi-vu*"):
+        old.unlink()
+    make_return(DEPT, full_returns, overrides={"1.1.2": {"evidence": "Quyết định số 99/QĐ-UBND"}})
+    merged = merge_returns(campaign, full_returns)
+    found = collect_for(merged, appraised)
+    # round 2: 1.3.1 raised after the department's additional explanation
+    issue_appraisals(campaign, merged.returned_rows(), appraised, round_=2, prior=round1_prior(found))
+    type_into(_book(appraised, 2), {"1.3.1": (0.5, "Đã bổ sung báo cáo")})
+    consolidated = tmp_path / "tong-hop-2.xlsx"
+    assert runner.invoke(app, ["merge", str(full_returns), "-o", str(consolidated)]).exit_code == 0
+    out = tmp_path / "bao-cao.md"
+    result = runner.invoke(app, ["report", str(consolidated), "--appraisals", str(appraised), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    own = _self_scores(campaign)
+    assert (own["1.1.2"], own["1.3.1"]) == (Decimal("1.5"), Decimal(1))
+    self_total = sum(own.values(), Decimal(0))
+    r1 = self_total - Decimal("1.5") - Decimal(1) + Decimal(1) + Decimal(0)
+    final = r1 + Decimal("0.5")
+    row = _md_row(text, campaign.department_by_id[DEPT].name)
+    assert row[1:4] == [fmt_points(self_total), fmt_points(r1), fmt_points(final)]
+    assert row[4] == f"2/{len(own)}" and row[5] == "1"
+    stale = _md_row(text.split("### Mục cần thẩm định lại", 1)[1], "1.1.2")
+    assert stale[2] == campaign.department_by_id[DEPT].name and stale[4] == "1"
+    pending = text.split("### Mục chưa thẩm định", 1)[1]
+    left = sorted(set(own) - {"1.1.2", "1.3.1"}, key=lambda c: [int(p) for p in c.split(".")])
+    assert _md_row(pending, campaign.department_by_id[DEPT].name)[1:] == [str(len(left)), ", ".join(left)]
+    assert "Thẩm định: tự đánh giá" in result.output
+    # the manifest names each appraisal workbook with its hash; replay refuses a changed one
+    record = json.loads(out.with_name("bao-cao.md.manifest.json").read_text(encoding="utf-8"))
+    books = [e for e in record["inputs"] if e["role"] == "appraisal"]
+    assert {Path(e["path"]).name for e in books} == {p.name for p in appraised.glob("*.xlsx")}
+    assert {_book(appraised).name, _book(appraised, 2).name} <= {Path(e["path"]).name for e in books}
+    assert all(len(e["sha256"]) == 64 for e in books)
+    again = tmp_path / "lai.md"
+    replay = runner.invoke(app, ["report", "--manifest", str(out), "-o", str(again)])
+    assert replay.exit_code == 0, replay.output
+    assert again.read_text(encoding="utf-8") == text
+    type_into(_book(appraised, 2), {"1.3.1": (1, "Sửa lại")})
+    refused = runner.invoke(app, ["report", "--manifest", str(out), "-o", str(tmp_path / "x.md")])
+    assert refused.exit_code == 3, refused.output
+    assert _book(appraised, 2).name in refused.output
