@@ -17,6 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from documents import Doc, read_docx, read_html, read_md
 from conftest import MakeReturn, require_soffice
 from factory import expected_values
 from parcli.cli.main import app
@@ -44,12 +45,11 @@ def _self_scores(campaign: Campaign) -> dict[str, Decimal]:
     return {code: Decimal(str(v["score"])) for code, v in typed.items() if isinstance(v["score"], int | float)}
 
 
-def _md_row(text: str, first_cell: str) -> list[str]:
-    for line in text.splitlines():
-        cells = [c.strip().strip("*") for c in line.strip("|").split("|")]
-        if cells and cells[0] == first_cell:
-            return cells
-    raise AssertionError(f"no row {first_cell!r}")
+def _read(path: Path) -> Doc:
+    if path.suffix == ".docx":
+        return read_docx(path)
+    text = path.read_text(encoding="utf-8")
+    return read_md(text) if path.suffix == ".md" else read_html(text)
 
 
 @pytest.fixture
@@ -78,24 +78,30 @@ def test_report_shows_self_round1_final_and_what_is_left(
     type_into(_book(appraised, 2), {"1.3.1": (0.5, "Đã bổ sung báo cáo")})
     consolidated = tmp_path / "tong-hop-2.xlsx"
     assert runner.invoke(app, ["merge", str(full_returns), "-o", str(consolidated)]).exit_code == 0
-    out = tmp_path / "bao-cao.md"
-    result = runner.invoke(app, ["report", str(consolidated), "--appraisals", str(appraised), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    text = out.read_text(encoding="utf-8")
     own = _self_scores(campaign)
     assert (own["1.1.2"], own["1.3.1"]) == (Decimal("1.5"), Decimal(1))
     self_total = sum(own.values(), Decimal(0))
     r1 = self_total - Decimal("1.5") - Decimal(1) + Decimal(1) + Decimal(0)
     final = r1 + Decimal("0.5")
-    row = _md_row(text, campaign.department_by_id[DEPT].name)
-    assert row[1:4] == [fmt_points(self_total), fmt_points(r1), fmt_points(final)]
-    assert row[4] == f"2/{len(own)}" and row[5] == "1"
-    stale = _md_row(text.split("### Mục cần thẩm định lại", 1)[1], "1.1.2")
-    assert stale[2] == campaign.department_by_id[DEPT].name and stale[4] == "1"
-    pending = text.split("### Mục chưa thẩm định", 1)[1]
+    name = campaign.department_by_id[DEPT].name
     left = sorted(set(own) - {"1.1.2", "1.3.1"}, key=lambda c: [int(p) for p in c.split(".")])
-    assert _md_row(pending, campaign.department_by_id[DEPT].name)[1:] == [str(len(left)), ", ".join(left)]
+    for fmt in ("md", "html", "docx"):
+        out = tmp_path / f"bao-cao.{fmt}"
+        result = runner.invoke(app, ["report", str(consolidated), "--appraisals", str(appraised), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        doc = _read(out)
+        rows = doc.table("Cơ quan", "Tự đánh giá", "Thẩm định lần 1")
+        assert doc.row(rows, name)[1:] == [
+            fmt_points(self_total), fmt_points(r1), fmt_points(final), str(len(left)), "1"
+        ]  # fmt: skip
+        stale = doc.table("Mã", "Tiêu chí thành phần", "Cơ quan", "Tự đánh giá", "Điểm thẩm định")
+        assert [(r[0], r[2], r[4]) for r in stale] == [("1.1.2", name, "1")]
+        if fmt != "docx":  # the Word report gives counts only
+            pending = doc.table("Cơ quan", "Số mục", "Mã mục")
+            assert doc.row(pending, name)[1:] == [str(len(left)), ", ".join(left)]
     assert "Thẩm định: tự đánh giá" in result.output
+    out = tmp_path / "bao-cao.md"
+    text = out.read_text(encoding="utf-8")
     # the manifest names each appraisal workbook with its hash; replay refuses a changed one
     record = json.loads(out.with_name("bao-cao.md.manifest.json").read_text(encoding="utf-8"))
     books = [e for e in record["inputs"] if e["role"] == "appraisal"]
