@@ -240,26 +240,20 @@ def appraisal_section(doc, heading, tables):  # type: ignore[no-untyped-def]
     """``report --appraisals``: self-assessed → round 1 → final per (field,) department or unit; what is left."""
     para(doc, "{%p if appraisal %}", 10)
     para(doc, heading, 13, bold=True)
-    body(doc, "Điểm thẩm định lấy từ các phiếu thẩm định trong thư mục {{ appraisal.folder }} "
-         "({{ appraisal.files|length }} phiếu); mục chưa thẩm định tính theo điểm tự đánh giá. Còn "
-         "{{ appraisal.total.not_appraised }} mục chưa thẩm định, {{ appraisal.total.stale }} mục cần thẩm định "
-         "lại (phiếu tự đánh giá đã thay đổi sau khi thẩm định).")  # fmt: skip
-    total = ["Cộng", *(f"{{{{ appraisal.total.{k}|points }}}}" for k in ("self_score", "round1", "final"))]
+    body(
+        doc,
+        "Điểm thẩm định lấy từ các phiếu thẩm định trong thư mục {{ appraisal.folder }} "
+        "({{ appraisal.files|length }} phiếu); mục chưa thẩm định tính theo điểm tự đánh giá. Còn "
+        "{{ appraisal.total.not_appraised }} mục chưa thẩm định, {{ appraisal.total.stale }} mục cần thẩm định "
+        "lại (phiếu tự đánh giá đã thay đổi sau khi thẩm định).",
+    )
+    keys = ("self_score|points", "round1|points", "final|points", "not_appraised", "stale")
+    heads = ["Tự đánh giá", "Thẩm định lần 1", "Kết quả cuối", "Chưa thẩm định", "Cần thẩm định lại"]
     for title, rows in tables:
+        cells = ["{{ r.name }}", *("{{ r." + k + " }}" for k in keys)]
+        total = ["Cộng", *("{{ appraisal.total." + k + " }}" for k in keys)]
         loop_table(
-            doc,
-            [title, "Tự đánh giá", "Thẩm định lần 1", "Kết quả cuối", "Chưa thẩm định", "Cần thẩm định lại"],
-            [55, 22, 22, 22, 22, 22],
-            f'for r in appraisal.{rows} if r["items"]',
-            [
-                "{{ r.name }}",
-                "{{ r.self_score|points }}",
-                "{{ r.round1|points }}",
-                "{{ r.final|points }}",
-                "{{ r.not_appraised }}",
-                "{{ r.stale }}",
-            ],  # fmt: skip
-            total=[*total, "{{ appraisal.total.not_appraised }}", "{{ appraisal.total.stale }}"],
+            doc, [title, *heads], [55, 22, 22, 22, 22, 22], f'for r in appraisal.{rows} if r["items"]', cells, total
         )
     para(doc, "{%p if appraisal.stale %}", 10)
     para(doc, "Mục cần thẩm định lại:", 13, italic=True)

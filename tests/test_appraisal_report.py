@@ -7,24 +7,20 @@ self-assessed → round 1 → final per department, and the items still stale or
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from conftest import MakeReturn
 from documents import Doc, read_docx, read_html, read_md
-from conftest import MakeReturn, require_soffice
 from factory import expected_values
 from parcli.cli.main import app
-from parcli.config.campaign import PROVINCE_SCOPE, Campaign
+from parcli.config.campaign import Campaign
 from parcli.numbers import fmt_points
 from parcli.results.appraisal import collect_for, round1_prior
-from parcli.rounds.appraisal import layout
 from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring.merge import merge_returns
 from test_appraisal import type_into
@@ -92,8 +88,12 @@ def test_report_shows_self_round1_final_and_what_is_left(
         doc = _read(out)
         rows = doc.table("Cơ quan", "Tự đánh giá", "Thẩm định lần 1")
         assert doc.row(rows, name)[1:] == [
-            fmt_points(self_total), fmt_points(r1), fmt_points(final), str(len(left)), "1"
-        ]  # fmt: skip
+            fmt_points(self_total),
+            fmt_points(r1),
+            fmt_points(final),
+            str(len(left)),
+            "1",
+        ]
         stale = doc.table("Mã", "Tiêu chí thành phần", "Cơ quan", "Tự đánh giá", "Điểm thẩm định")
         assert [(r[0], r[2], r[4]) for r in stale] == [("1.1.2", name, "1")]
         if fmt != "docx":  # the Word report gives counts only
