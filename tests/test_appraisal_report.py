@@ -7,20 +7,23 @@ self-assessed → round 1 → final per department, and the items still stale or
 from __future__ import annotations
 
 import json
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import MakeReturn
+from conftest import MakeReturn, require_soffice
 from documents import Doc, read_docx, read_html, read_md
 from factory import expected_values
 from parcli.cli.main import app
-from parcli.config.campaign import Campaign
+from parcli.config.campaign import PROVINCE_SCOPE, Campaign
 from parcli.numbers import fmt_points
 from parcli.results.appraisal import collect_for, round1_prior
+from parcli.rounds.appraisal import layout
 from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring.merge import merge_returns
 from test_appraisal import type_into
@@ -116,3 +119,92 @@ def test_report_shows_self_round1_final_and_what_is_left(
     refused = runner.invoke(app, ["report", "--manifest", str(out), "-o", str(tmp_path / "x.md")])
     assert refused.exit_code == 3, refused.output
     assert _book(appraised, 2).name in refused.output
+
+
+def _structure(path: Path) -> dict[str, Any]:
+    """What LibreOffice must keep: sheets and their visibility, protection, validations, unlocked inputs, metadata."""
+    wb = load_workbook(path)
+    ws = wb[layout.SHEET_APPRAISAL]
+    header = [c.value for c in ws[layout.HEADER_ROW]]
+    inputs = [header.index(h) + 1 for h in (layout.HEADER_APPRAISED, layout.HEADER_NOTE)]
+    body = range(layout.HEADER_ROW + 1, ws.max_row + 1)
+    return {
+        "sheets": [(s.title, s.sheet_state) for s in wb.worksheets],
+        "protected": [s.protection.sheet for s in wb.worksheets],
+        "header": header,
+        "validations": sorted(
+            # LibreOffice writes a second formula “0” for a custom rule, which has none: not compared there
+            (str(v.sqref), v.type, str(v.formula1), "" if v.type == "custom" else str(v.formula2))
+            for v in ws.data_validations.dataValidation
+        ),
+        "unlocked": sorted(
+            (r, c) for r in body for c in range(1, len(header) + 1) if not ws.cell(row=r, column=c).protection.locked
+        ),
+        "inputs": inputs,
+        "metadata": [[c.value for c in row] for row in wb[layout.SHEET_META].iter_rows()],
+        "items": [[c.value for c in row] for row in wb[layout.SHEET_ITEMS].iter_rows()],
+    }
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_round_trip_keeps_figures_protection_validation_metadata(
+    campaign: Campaign, full_returns: Path, tmp_path: Path
+) -> None:
+    """Issued, typed with openpyxl, re-saved by LibreOffice Calc: the same appraisals, nothing lost."""
+    from factory import roundtrip_many
+
+    require_soffice()
+    merged = merge_returns(campaign, full_returns)
+    typed = tmp_path / "typed"
+    issue_appraisals(campaign, merged.returned_rows(), typed, by="department")
+    issue_appraisals(campaign, merged.returned_rows(), typed, by="field")
+    type_into(_book(typed), {**ROUND1, "1.2.1": ("0,5", "Gõ dấu phẩy")})  # a decimal comma typed as text
+    by_field = next(typed.glob("tham-dinh-lan1-linh-vuc-4.xlsx"))
+    type_into(by_field, {"4.1.1": (0, "Không đạt"), "4.2.1": (1, "")})
+    chosen = [_book(typed), by_field]
+    back = roundtrip_many(chosen, tmp_path / "lo")
+    for src, saved in zip(chosen, back, strict=True):
+        assert saved.name == src.name
+        before, after = _structure(src), _structure(saved)
+        assert after == before, src.name
+    folder = tmp_path / "tham-dinh-lo"
+    folder.mkdir()
+    for saved in back:
+        shutil.copy2(saved, folder / saved.name)
+    only_typed = tmp_path / "tham-dinh-openpyxl"
+    only_typed.mkdir()
+    for src in chosen:
+        shutil.copy2(src, only_typed / src.name)
+    found = collect_for(merged, folder)
+    assert found.problems == []
+    assert found.scores() == collect_for(merged, only_typed).scores()
+    expected = {
+        "1.1.2": Decimal(1),
+        "1.3.1": Decimal(0),
+        "1.2.1": Decimal("0.5"),
+        "4.1.1": Decimal(0),
+        "4.2.1": Decimal(1),
+    }
+    assert {code: found.scores()[(PROVINCE_SCOPE, code)][0] for code in expected} == expected
+
+
+@pytest.mark.parametrize("command", ["issue", "notices"])
+def test_appraise_output_inside_an_input_folder_is_refused(full_returns: Path, tmp_path: Path, command: str) -> None:
+    books = tmp_path / "tham-dinh"
+    books.mkdir()
+    extra = ["--appraisals", str(books)] if command == "notices" else []
+    result = runner.invoke(app, ["appraise", command, str(full_returns), *extra, "-o", str(full_returns / "ra")])
+    assert result.exit_code == 2, result.output
+    assert "nằm trong thư mục đầu vào" in " ".join(result.output.split())
+    assert not (full_returns / "ra").exists()
+
+
+def test_import_writes_only_the_departments_with_something_typed(
+    campaign: Campaign, full_returns: Path, appraised: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "nhap"
+    result = runner.invoke(app, ["appraise", "import", str(tmp_path / "tong-hop.xlsx"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == [_book(appraised).name]
+    found = collect_for(merge_returns(campaign, full_returns), out)
+    assert {k[1]: v[0] for k, v in found.scores().items() if v[0] is not None} == {"1.1.2": 1, "1.3.1": 0}
