@@ -11,6 +11,7 @@ typed values, independently of parcli's scoring.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 from datetime import date
