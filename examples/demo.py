@@ -79,6 +79,20 @@ def main() -> None:
     typer_ = [sys.executable, str(HERE / "appraise.py"), str(appraisals)]
     run([*typer_, "--files", "tham-dinh-lan1-PL01-*.xlsx", "--count", "3"])
     run([*typer_, "--files", "tham-dinh-lan1-linh-vuc-6.xlsx", "--count", "2"])
+
+    step(f"7. {LATE} gửi phiếu muộn; {MISTAKE} sửa trên bản góp ý và gửi lại; tổng hợp lại")
+    run([*fill, "--only", LATE, "--late", LATE])
+    corrected = next(feedback.glob(f"*{MISTAKE}*.xlsx"))
+    run([*fill, "--only", MISTAKE, "--source", str(corrected), "--sent", "2024-01-17"])
+    merge(0, "--appraisals", str(appraisals))
+
+    step("7a. Sở Nội vụ gửi lại phiếu sau thẩm định lần 1: một mục phải thẩm định lại (appraisal-stale)")
+    run([*typer_, "--files", "tham-dinh-lan1-PL01-*.xlsx", "--resubmit", str(returns)])
+    run([*PARCLI, "status", str(returns), "--appraisals", str(appraisals), "--today", "2024-01-19"], ok=(0, 1))
+    merge(0, "--appraisals", str(appraisals))
+
+    step("7b. Thông báo kết quả thẩm định lần 1; thẩm định lần 2 (kết quả cuối cùng) và tổng hợp lại")
+    notices = out / "9-thong-bao-tham-dinh"
     run(
         [
             *PARCLI,
@@ -88,28 +102,21 @@ def main() -> None:
             "--appraisals",
             str(appraisals),
             "--out",
-            str(out / "9-thong-bao-tham-dinh"),
+            str(notices),
             "--deadline",
             "2024-01-25",
         ],
         ok=(0, 1),
     )
-
-    step(f"7. {LATE} gửi phiếu muộn; {MISTAKE} sửa trên bản góp ý và gửi lại; tổng hợp lại")
-    run([*fill, "--only", LATE, "--late", LATE])
-    corrected = next(feedback.glob(f"*{MISTAKE}*.xlsx"))
-    run([*fill, "--only", MISTAKE, "--source", str(corrected), "--sent", "2024-01-17"])
-    merge(0, "--appraisals", str(appraisals))
-
-    step("7b. Thẩm định lần 2 (kết quả cuối cùng) và tổng hợp lại")
     run([*PARCLI, "appraise", "issue", str(returns), "--out", str(appraisals), "--round", "2"])
-    run([*typer_, "--files", "tham-dinh-lan2-PL01-*.xlsx", "--count", "1", "--agree"])
+    # round 2 settles another item; the item Sở Nội vụ re-sent stays to be re-appraised, and the report lists it
+    run([*typer_, "--files", "tham-dinh-lan2-PL01-*.xlsx", "--count", "1", "--skip", "1", "--agree"])
     merge(0, "--appraisals", str(appraisals))
 
     step("8. Lập báo cáo tổng hợp gửi UBND tỉnh (Word, HTML, Markdown)")
     reports = out / "4-bao-cao"
     for name in ("bao-cao-chi-so-cchc-2023.docx", "bao-cao-chi-so-cchc-2023.html", "bao-cao-chi-so-cchc-2023.md"):
-        run([*PARCLI, "report", str(consolidated), "--out", str(reports / name)])
+        run([*PARCLI, "report", str(consolidated), "--appraisals", str(appraisals), "--out", str(reports / name)])
 
     step("9. Khi có kết quả điều tra xã hội học: báo cáo đầy đủ Chỉ số")
     run(
@@ -119,6 +126,8 @@ def main() -> None:
             str(consolidated),
             "--survey",
             str(HERE / "hung-yen-2023" / "survey-example.csv"),
+            "--appraisals",
+            str(appraisals),
             "--out",
             str(reports / "bao-cao-chi-so-cchc-2023-day-du.html"),
         ]
@@ -144,8 +153,9 @@ def main() -> None:
     print(f"Báo cáo:               {(out / '4-bao-cao').resolve()}")
     print(f"Bản góp ý, đôn đốc:    {feedback.resolve()}, {(out / '6-nhac-nho').resolve()}")
     print(f"Danh sách điều tra XHH: {(lists / 'danh-sach-tong-hop.xlsx').resolve()}")
-    print(f"Phiếu thẩm định:       {appraisals.resolve()}")
-    print(f"Thông báo thẩm định:   {(out / '9-thong-bao-tham-dinh').resolve()}")
+    print(f"Phiếu thẩm định:       {appraisals.resolve()} (lần 1 và lần 2)")
+    print(f"Thông báo thẩm định:   {notices.resolve()}")
+    print(f"Kết quả thẩm định:     mục 5 của báo cáo trong {reports.resolve()}")
     print(f"Hồ sơ kiểm chứng:      {(evidence / 'ho-so' / 'trang-kiem-chung' / 'index.html').resolve()}")
 
 

@@ -236,6 +236,38 @@ def signature(doc, widths, recipients, size=13):  # type: ignore[no-untyped-def]
     return sign
 
 
+def appraisal_section(doc, heading, tables):  # type: ignore[no-untyped-def]
+    """``report --appraisals``: self-assessed → round 1 → final per (field,) department or unit; what is left."""
+    para(doc, "{%p if appraisal %}", 10)
+    para(doc, heading, 13, bold=True)
+    body(
+        doc,
+        "Điểm thẩm định lấy từ các phiếu thẩm định trong thư mục {{ appraisal.folder }} "
+        "({{ appraisal.files|length }} phiếu); mục chưa thẩm định tính theo điểm tự đánh giá. Còn "
+        "{{ appraisal.total.not_appraised }} mục chưa thẩm định, {{ appraisal.total.stale }} mục cần thẩm định "
+        "lại (phiếu tự đánh giá đã thay đổi sau khi thẩm định).",
+    )
+    keys = ("self_score|points", "round1|points", "final|points", "not_appraised", "stale")
+    heads = ["Tự đánh giá", "Thẩm định lần 1", "Kết quả cuối", "Chưa thẩm định", "Cần thẩm định lại"]
+    for title, rows in tables:
+        cells = ["{{ r.name }}", *("{{ r." + k + " }}" for k in keys)]
+        total = ["Cộng", *("{{ appraisal.total." + k + " }}" for k in keys)]
+        loop_table(
+            doc, [title, *heads], [55, 22, 22, 22, 22, 22], f'for r in appraisal.{rows} if r["items"]', cells, total
+        )
+    para(doc, "{%p if appraisal.stale %}", 10)
+    para(doc, "Mục cần thẩm định lại:", 13, italic=True)
+    loop_table(
+        doc,
+        ["Mã", "Tiêu chí thành phần", "Cơ quan", "Tự đánh giá", "Điểm thẩm định"],
+        [12, 70, 45, 19, 19],
+        "for i in appraisal.stale",
+        ["{{ i.item }}", "{{ i.title }}", "{{ i.department }}", "{{ i.self_score|points }}", "{{ i.final|points }}"],
+    )
+    para(doc, "{%p endif %}", 10)
+    para(doc, "{%p endif %}", 10)
+
+
 def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
     """An A4 document in Times New Roman with the margins of Nghị định 30/2020 (20/20/30/15 mm)."""
     doc = Document()
@@ -458,12 +490,9 @@ def main() -> None:
             "{{ d.sent|date_vn }}",
         ],
     )
+    appraisal_section(doc, "5. Kết quả thẩm định", [("Lĩnh vực", "fields"), ("Cơ quan", "departments")])
     para(doc, "", space_after=0, keep=True)
-    body(
-        doc,
-        "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.",
-        keep=True,
-    )
+    body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
     signature(doc, [80, 85], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])
     # the software and its rounding rule: an appendix page after the body, not in the letter
     p = para(doc, "PHỤ LỤC: NGUỒN SỐ LIỆU", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -561,6 +590,7 @@ def build_ranking() -> None:
         10,
         italic=True,
     )
+    appraisal_section(doc, "Kết quả thẩm định", [("Đơn vị", "departments")])
     para(doc, "", space_after=0, keep=True)
     body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
     signature(doc, [130, 132], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])

@@ -2,9 +2,10 @@
 
 One known year is built once per module: 16 of the 17 departments return
 their workbook (Sở Giao thông vận tải does not), a few scores are overridden,
-two items are marked “Không áp dụng”, and the reviewer types four appraised
-scores into the consolidated workbook (down, down to 0, up to the maximum,
-and one typed as text with a decimal comma).  Every expected figure is summed
+two items are marked “Không áp dụng”, and the appraiser types four appraised
+scores into the issued appraisal workbooks (down, down to 0, up to the maximum,
+and one typed as text with a decimal comma); merge reads them (``--appraisals``)
+and the report is made from the consolidated workbook and those workbooks.  Every expected figure is summed
 here from those typed values and the catalogue, with Decimal; parcli's
 formatting helpers are used only to write the numbers the Vietnamese way.
 """
@@ -31,8 +32,11 @@ from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.numbers import fmt_percent, fmt_points
 from parcli.render import TemplateRenderError
+from parcli.results.appraisal import collect_for
 from parcli.results.consolidated_write import write_consolidated
 from parcli.results.report import ReportData, build_report, render_report, render_text
+from parcli.rounds.appraisal import layout as appraisal_layout
+from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import merge_returns
 from snapshot import assert_text_golden
@@ -213,27 +217,55 @@ def build_returns(
         fill_workbook(issued[dept_id], folder / issued[dept_id].name, cells, sent=sent.get(dept_id, ON_TIME))
 
 
-def consolidate(campaign: Campaign, folder: Path, out: Path) -> Path:
-    write_consolidated(merge_returns(campaign, folder), out, now=datetime(2024, 1, 16, 8, 0, tzinfo=UTC))
+def consolidate(campaign: Campaign, folder: Path, out: Path, appraisals: Path | None = None) -> Path:
+    """``parcli merge folder [--appraisals DIR]``: the consolidated workbook, an output only."""
+    merged = merge_returns(campaign, folder)
+    scores = collect_for(merged, appraisals).scores() if appraisals is not None else None
+    write_consolidated(merged, out, appraisals=scores, now=datetime(2024, 1, 16, 8, 0, tzinfo=UTC))
     return out
 
 
-def appraise(path: Path, appraisals: dict[str, tuple[Any, str | None]]) -> dict[str, str]:
-    """Type appraised scores (and notes) as a reviewer would; return code → cell of the appraised score."""
+def appraise(
+    campaign: Campaign, returns: Path, books: Path, appraisals: dict[str, tuple[Any, str | None]]
+) -> dict[str, str]:
+    """Issue the appraisal workbooks and type scores (and notes) as an appraiser would; code → file › cell."""
+    merged = merge_returns(campaign, returns)
+    issued = issue_appraisals(campaign, merged.returned_rows(), books)
+    cells = {}
+    for book in issued.workbooks:
+        wb = load_workbook(book.path)
+        ws = wb[appraisal_layout.SHEET_APPRAISAL]
+        header = [c.value for c in ws[appraisal_layout.HEADER_ROW]]
+        c_code = header.index(appraisal_layout.HEADER_CODE) + 1
+        c_app = header.index(appraisal_layout.HEADER_APPRAISED) + 1
+        c_note = header.index(appraisal_layout.HEADER_NOTE) + 1
+        typed = False
+        for r in range(appraisal_layout.HEADER_ROW + 1, ws.max_row + 1):
+            code = ws.cell(row=r, column=c_code).value
+            if code in appraisals:
+                value, note = appraisals[code]
+                cell = ws.cell(row=r, column=c_app, value=value)
+                if note is not None:
+                    ws.cell(row=r, column=c_note, value=note)
+                cells[code] = f"{book.path.name} › {cell.coordinate}"
+                typed = True
+        if typed:
+            wb.save(book.path)
+    assert set(cells) == set(appraisals)
+    return cells
+
+
+def type_into_consolidated(path: Path, appraisals: dict[str, tuple[Any, str | None]]) -> dict[str, str]:
+    """Edit the appraisal columns of a consolidated workbook by hand (an output: the report still checks them)."""
     wb = load_workbook(path)
     ws = wb[layout.SHEET_CONSOLIDATED]
     header = [c.value for c in ws[layout.CONSOLIDATED_HEADER_ROW]]
     c_app = header.index(layout.HEADER_APPRAISED) + 1
-    c_note = header.index(layout.HEADER_APPRAISAL_NOTE) + 1
     cells = {}
     for r in range(layout.CONSOLIDATED_HEADER_ROW + 1, ws.max_row + 1):
         code = ws.cell(row=r, column=1).value
         if code in appraisals:
-            value, note = appraisals[code]
-            cell = ws.cell(row=r, column=c_app, value=value)
-            if note is not None:
-                ws.cell(row=r, column=c_note, value=note)
-            cells[code] = cell.coordinate
+            cells[code] = ws.cell(row=r, column=c_app, value=appraisals[code][0]).coordinate
     wb.save(path)
     assert set(cells) == set(appraisals)
     return cells
@@ -286,9 +318,10 @@ def year(campaign: Campaign, issued: dict[str, Path], tmp_path_factory: pytest.T
         d.id: department_values(campaign, d.id, OVERRIDES.get(d.id)) for d in campaign.departments if d.id != MISSING
     }
     build_returns(campaign, issued, root / "returns", values, {LATE_DEPT: LATE})
-    consolidated = consolidate(campaign, root / "returns", root / "tong-hop-2023.xlsx")
-    appraise(consolidated, {code: (value, note) for code, (value, _, note) in APPRAISALS.items()})
-    data = build_report(campaign, consolidated, today=TODAY)
+    books = root / "tham-dinh"
+    appraise(campaign, root / "returns", books, {code: (value, note) for code, (value, _, note) in APPRAISALS.items()})
+    consolidated = consolidate(campaign, root / "returns", root / "tong-hop-2023.xlsx", books)
+    data = build_report(campaign, consolidated, today=TODAY, appraisals=books)
     docs = render_all(data, root / "out")
     appraised = {code: dec for code, (_, dec, _) in APPRAISALS.items()}
     typed = typed_scores(values)
@@ -341,8 +374,14 @@ def last_year(
     root = tmp_path_factory.mktemp("last-year")
     values = last_year_values(campaign)
     build_returns(campaign, issued, root / "returns", values, {})
-    path = consolidate(campaign, root / "returns", root / "tong-hop-2022.xlsx")
-    appraise(path, {code: (value, "Thẩm định năm 2022.") for code, (value, _) in LAST_YEAR_APPRAISALS.items()})
+    books = root / "tham-dinh"
+    appraise(
+        campaign,
+        root / "returns",
+        books,
+        {code: (value, "Thẩm định năm 2022.") for code, (value, _) in LAST_YEAR_APPRAISALS.items()},
+    )
+    path = consolidate(campaign, root / "returns", root / "tong-hop-2022.xlsx", books)
     appraised = {code: dec for code, (_, dec) in LAST_YEAR_APPRAISALS.items()}
     return path, expected_figures(campaign, typed_scores(values), appraised)
 
@@ -365,6 +404,26 @@ def test_scenario_is_what_the_test_thinks(campaign: Campaign, year: Year) -> Non
     # the unscored item (7.2.3, 0,5) tells “lost” apart from “self max − appraised”
     assert e.index.lost == e.index.self_max - e.index.final - campaign.catalogue.leaf_by_code["7.2.3"].max_points
     assert e.index.lost == sum((x[3] for x in e.lost), ZERO)
+
+
+def test_appraisal_progress_matches_independent_sums(year: Year, campaign: Campaign) -> None:
+    """Self-assessed → round 1 → final from the appraisal workbooks; every returned item is counted once."""
+    progress, e = year.data.context["appraisal"], year.expected
+    assert (progress["total"]["self_score"], progress["total"]["round1"], progress["total"]["final"]) == (
+        e.index.self_score,
+        e.index.final,
+        e.index.final,
+    )
+    assert progress["total"]["appraised"] == len(APPRAISALS) and progress["stale"] == []
+    for f in progress["fields"]:
+        code = next(x.code for x in campaign.catalogue.model.fields if x.title == f["name"])
+        assert (f["self_score"], f["final"]) == (e.fields[code].self_score, e.fields[code].final)
+    for d in progress["departments"]:
+        dept = next(x for x in campaign.departments if x.name == d["name"])
+        assert (d["self_score"], d["final"]) == (e.departments[dept.id].self_score, e.departments[dept.id].final)
+    pending = {code for p in progress["pending"] for code in p["codes"].split(", ")}
+    returned = {code for code, value in year.typed.items() if value is not NA}
+    assert pending == returned - set(APPRAISALS)
 
 
 def test_context_matches_independent_sums(year: Year) -> None:
@@ -926,8 +985,8 @@ def nasty(
     dept = campaign.owner_of[NASTY_ITEM]
     values = department_values(campaign, dept.id, {NASTY_ITEM: {"explanation": NASTY}})
     fill_workbook(issued[dept.id], root / "returns" / issued[dept.id].name, values, sent=ON_TIME)
-    consolidated = consolidate(campaign, root / "returns", root / "tong-hop.xlsx")
-    appraise(consolidated, {NASTY_ITEM: (None, NASTY_NOTE)})
+    appraise(campaign, root / "returns", root / "tham-dinh", {NASTY_ITEM: (None, NASTY_NOTE)})
+    consolidated = consolidate(campaign, root / "returns", root / "tong-hop.xlsx", root / "tham-dinh")
     data = build_report(campaign, consolidated, today=TODAY)
     assert any(i["explanation"] == NASTY for i in data.context["lost"])
     outs = {}
@@ -1087,7 +1146,7 @@ def test_cli_missing_consolidated_exits_3(tmp_path: Path) -> None:
 def test_cli_bad_appraisal_names_the_cell(year: Year, tmp_path: Path, value: Any, words: list[str]) -> None:
     path = tmp_path / "tong-hop-loi.xlsx"
     shutil.copy(year.consolidated, path)
-    cell = appraise(path, {"1.2.1": (value, None)})["1.2.1"]  # Sở Nội vụ, maximum 1
+    cell = type_into_consolidated(path, {"1.2.1": (value, None)})["1.2.1"]  # Sở Nội vụ, maximum 1
     out = tmp_path / "x.md"
     result = CliRunner().invoke(app, ["report", str(path), "-o", str(out)])
     text = squash(result.output)
@@ -1114,7 +1173,7 @@ def test_cli_error_names_a_file_with_brackets(year: Year, tmp_path: Path, which:
     else:
         path = tmp_path / "tong-hop [ban cuoi].xlsx"
         shutil.copy(year.consolidated, path)
-        cell = appraise(path, {"1.2.1": ("NaN", None)})["1.2.1"]
+        cell = type_into_consolidated(path, {"1.2.1": ("NaN", None)})["1.2.1"]
         args = [str(path)]
         where = f"{path.name} › {layout.SHEET_CONSOLIDATED} › {cell} (mục 1.2.1)"
     result = CliRunner().invoke(app, ["report", *args, "-o", str(tmp_path / "x.md")])

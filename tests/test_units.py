@@ -11,6 +11,7 @@ typed values, independently of parcli's scoring.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 from datetime import date
@@ -917,3 +918,32 @@ def test_ranking_is_signed_like_the_province_report(ranking: dict[str, Any], fol
         assert order == sorted(order), fmt
         # the software and its rounding rule: in an appendix after the signature
         assert text.index("PHỤ LỤC: NGUỒN SỐ LIỆU") > text.index("Trần Thị B") < text.index("quy tắc làm tròn"), fmt
+
+
+def test_ranking_report_with_appraisals_shows_each_unit_self_round1_final(
+    camp: Campaign, remerged: tuple[MergeResult, Path, int], tmp_path: Path
+) -> None:
+    """``report --appraisals`` in unit mode: per unit self-assessed → round 1 → final, and the counts left."""
+    from parcli.results.appraisal import collect_for_consolidated
+    from parcli.results.consolidated import load_consolidated
+
+    books = remerged[1].parent / "tham-dinh"
+    data = load_consolidated(remerged[1])
+    context = build_ranking(camp, data, today=TODAY, appraisals=collect_for_consolidated(camp, data, books))
+    progress = {d["name"]: d for d in context["appraisal"]["departments"]}
+    noi_vu = progress[camp.department_by_id["so-noi-vu"].name]
+    assert (noi_vu["self_score"], noi_vu["round1"], noi_vu["final"]) == (Decimal(84), Decimal("83.5"), Decimal("83.5"))
+    assert noi_vu["appraised"] == 1 and noi_vu["not_appraised"] == noi_vu["items"] - 1
+    assert context["appraisal"]["total"]["appraised"] == len(APPRAISALS)
+    assert rows_by_unit(context)["so-noi-vu"]["final"] == Decimal("83.5")
+    out = tmp_path / "xep-hang.md"
+    result = CliRunner().invoke(
+        app, ["report", str(remerged[1]), "-c", str(camp.path), "--appraisals", str(books), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert f"| {noi_vu['name']} | 84 | 83,5 | 83,5 | {noi_vu['not_appraised']} | 0 |" in text
+    record = json.loads(out.with_name("xep-hang.md.manifest.json").read_text(encoding="utf-8"))
+    assert sorted(Path(e["path"]).name for e in record["inputs"] if e["role"] == "appraisal") == sorted(
+        p.name for p in books.glob("*.xlsx")
+    )

@@ -16,13 +16,15 @@ from parcli.cli.common import (
     CampaignOption,
     PickOption,
     TodayOption,
+    campaign_files,
     command,
     err_console,
+    guard,
     load_campaign,
     parse_day,
     show_appraisal_problems,
 )
-from parcli.errors import ExitCode, UsageError
+from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
     from parcli.config.campaign import Campaign
@@ -32,14 +34,6 @@ appraise_app = typer.Typer(
     help="Thẩm định: phát hành phiếu thẩm định, chuyển điểm thẩm định từ bảng tổng hợp cũ, thông báo kết quả lần 1.",
     no_args_is_help=True,
 )
-
-
-def _refuse_inside(out: Path, *inputs: Path | None) -> None:
-    """An output folder may not be an input folder (a note: the shared output guard is to replace this)."""
-    target = out.resolve()
-    for folder in inputs:
-        if folder is not None and folder.resolve() == target:
-            raise UsageError(f"Thư mục ghi {out} trùng thư mục đầu vào {folder}; chọn thư mục khác với --out.")
 
 
 def _merged(camp: Campaign, returns_dir: Path, pick: list[str] | None) -> MergeResult:
@@ -74,7 +68,7 @@ def issue(
 
     err = err_console()
     camp = load_campaign(campaign, err)
-    _refuse_inside(out, returns_dir)
+    guard(err, inputs=[*campaign_files(camp), returns_dir], dirs=[out])
     merged = _merged(camp, returns_dir, pick)
     prior = None
     if round_ == 2:
@@ -103,6 +97,7 @@ def import_(
     camp = load_campaign(campaign, err)
     if not old.is_file():
         raise InputNotFoundError(f"Không tìm thấy bảng tổng hợp {old}.")
+    guard(err, inputs=[*campaign_files(camp), old], dirs=[out])
     result = import_consolidated(camp, old, out)
     for w in result.workbooks:
         err.print(f"{w.owner_name}: {w.path.name}")
@@ -138,7 +133,7 @@ def notices(
     err = err_console()
     camp = load_campaign(campaign, err)
     refuse_placeholders(camp)
-    _refuse_inside(out, returns_dir, appraisals)
+    guard(err, inputs=[*campaign_files(camp), returns_dir, appraisals, templates], dirs=[out])
     merged = _merged(camp, returns_dir, None)
     found = collect_for(merged, appraisals)
     show_appraisal_problems(found.problems, err)

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from parcli.cli.common import campaign_option, command, err_console
+from parcli.cli.common import campaign_option, command, err_console, show_appraisal_problems
+from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -60,6 +61,15 @@ def report(
             file_okay=False,
         ),
     ] = None,
+    appraisals: Annotated[
+        Path | None,
+        typer.Option(
+            "--appraisals",
+            help="Thư mục phiếu thẩm định: lấy điểm thẩm định từ các phiếu này; báo cáo nêu điểm tự đánh giá → "
+            "thẩm định lần 1 → kết quả cuối, các mục chưa thẩm định hoặc cần thẩm định lại.",
+            file_okay=False,
+        ),
+    ] = None,
     manifest: Annotated[
         Path | None,
         typer.Option(
@@ -68,10 +78,11 @@ def report(
             dir_okay=False,
         ),
     ] = None,
-) -> None:
+) -> ExitCode:
     """Lập báo cáo tổng hợp Chỉ số CCHC của tỉnh (Word, HTML hoặc Markdown) từ bảng tổng hợp.
 
-    Điểm thẩm định được dùng thay điểm tự đánh giá ở những mục đã nhập. Nêu điểm theo lĩnh vực, các tiêu
+    Điểm thẩm định được dùng thay điểm tự đánh giá ở những mục đã thẩm định (từ bảng tổng hợp, hoặc từ các
+    phiếu thẩm định với --appraisals). Nêu điểm theo lĩnh vực, các tiêu
     chí thành phần bị trừ điểm và cơ quan chịu trách nhiệm, tình hình gửi kết quả của các cơ quan. Ghi kèm
     tệp .manifest.json để có thể tạo lại đúng báo cáo này (--manifest).
     """
@@ -87,14 +98,20 @@ def report(
         templates=templates,
         unit_sheets=unit_sheets,
         manifest=manifest,
+        appraisals=appraisals,
     )
     produced = produce_report(request, on_plan=lambda plan: _say_plan(plan, err))
     for warning in produced.warnings:
         err.print(f"Cảnh báo: {warning}")
+    if produced.appraisals is not None:
+        show_appraisal_problems(list(produced.appraisals.problems), err)
     if produced.ranking is not None:
         _say_ranking(produced, produced.ranking, err)
     else:
         _say_report(produced, err)
+    if produced.appraisals is not None and not produced.appraisals.ok:
+        return ExitCode.DATA_PROBLEMS
+    return ExitCode.OK
 
 
 def _say_plan(plan: ReportPlan, err: Console) -> None:
@@ -118,7 +135,22 @@ def _say_report(produced: ProducedReport, err: Console) -> None:
         f"{fmt_percent(index['percent'])}{part}. Bị trừ điểm: {len(context['lost'])} mục; "
         f"chưa có điểm: {len(context['unscored'])} mục."
     )
+    appraisal = context["appraisal"]
+    if appraisal is not None:
+        _say_appraisal(appraisal, err)
     err.print(f"Báo cáo: {produced.plan.out.resolve()}")
+
+
+def _say_appraisal(appraisal: dict[str, Any], err: Console) -> None:
+    """Self-assessed → round 1 → final in one line, and what is left to appraise."""
+    from parcli.numbers import fmt_points
+
+    total = appraisal["total"]
+    err.print(
+        f"Thẩm định: tự đánh giá {fmt_points(total['self_score'])} → lần 1 {fmt_points(total['round1'])} → "
+        f"kết quả {fmt_points(total['final'])} điểm; chưa thẩm định: {total['not_appraised']} mục; "
+        f"cần thẩm định lại: {total['stale']} mục."
+    )
 
 
 def _say_ranking(produced: ProducedReport, context: dict[str, Any], err: Console) -> None:
@@ -133,6 +165,8 @@ def _say_ranking(produced: ProducedReport, context: dict[str, Any], err: Console
     sheets = produced.plan.unit_sheets
     if sheets is not None:
         err.print(f"Phiếu kết quả từng đơn vị: {len(produced.unit_sheets)} tệp trong {sheets.resolve()}")
+    if context["appraisal"] is not None:
+        _say_appraisal(context["appraisal"], err)
     err.print(f"Báo cáo xếp hạng: {produced.plan.out.resolve()}")
 
 

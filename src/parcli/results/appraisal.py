@@ -10,12 +10,12 @@ sums self-assessed → round 1 → final per field, department and unit group
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcli import clock
 from parcli.collect.rowhash import ReturnedRow
@@ -24,6 +24,9 @@ from parcli.results.letters import Letter, body_of, write_letters
 from parcli.rounds.appraisal.issue import IssueResult, Prior, issue_appraisals
 from parcli.rounds.appraisal.merge import AppraisalCollection, collect_appraisals
 from parcli.rounds.scoring.merge import MergeResult
+
+if TYPE_CHECKING:
+    from parcli.results.consolidated import Consolidated
 
 NOTICE_TEMPLATE = "appraisal-notice.txt.j2"
 ZERO = Decimal(0)
@@ -45,14 +48,7 @@ def import_consolidated(campaign: Campaign, old: Path, out_dir: Path, *, now: da
     from parcli.results.consolidated import load_consolidated, read_appraisals
 
     typed = read_appraisals(old, campaign)
-    data = load_consolidated(old)
-    rows: dict[str, dict[str, ReturnedRow]] = {}
-    for scope, items in data.rows.items():
-        rows[scope] = {
-            code: ReturnedRow(i.score, i.not_applicable, i.explanation, i.evidence)
-            for code, i in items.items()
-            if i.score is not None or i.not_applicable
-        }
+    rows = returned_rows_of(campaign, load_consolidated(old))
     prior = {key: Prior(score=a.score, note="" if a.note is None else str(a.note)) for key, a in typed.items()}
     owners = {
         scope.owner_of[code].id
@@ -60,13 +56,50 @@ def import_consolidated(campaign: Campaign, old: Path, out_dir: Path, *, now: da
         for (s, code) in typed
         if s == scope.id and code in scope.owner_of
     }
-    result = issue_appraisals(campaign, rows, out_dir, by="department", round_=1, prior=prior, source="import", now=now)
-    kept = [w for w in result.workbooks if w.owner in owners]
-    for w in result.workbooks:
-        if w.owner not in owners:
-            w.path.unlink(missing_ok=True)
-    result.workbooks = kept
-    return result
+    return issue_appraisals(
+        campaign, rows, out_dir, by="department", round_=1, prior=prior, source="import", now=now, only=owners
+    )
+
+
+def returned_rows_of(campaign: Campaign, data: Consolidated) -> dict[str, dict[str, ReturnedRow]]:
+    """The return rows a consolidated workbook shows, by scope then item code (as merge accepted them)."""
+    out: dict[str, dict[str, ReturnedRow]] = {}
+    for scope in campaign.scopes:
+        rows = out[scope.id] = {}
+        for code, item in data.items(scope.id).items():
+            if item.score is not None or item.not_applicable:
+                owner = scope.owner_of[code].id if code in scope.owner_of else ""
+                rows[code] = ReturnedRow(item.score, item.not_applicable, item.explanation, item.evidence, owner)
+    return out
+
+
+def with_appraisals(data: Consolidated, appraisals: AppraisalCollection) -> Consolidated:
+    """The consolidated rows with the appraised score and note of the appraisal workbooks, and no other.
+
+    What the consolidated workbook itself shows in its appraisal columns is
+    replaced: the appraisal workbooks are the only input of appraised scores.
+    """
+    from dataclasses import replace
+
+    typed = appraisals.scores()
+    rows = {
+        scope: {
+            code: replace(
+                item,
+                appraised=typed.get((scope, code), (None, ""))[0],
+                appraisal_note=typed.get((scope, code), (None, ""))[1],
+                appraised_problem="",
+            )
+            for code, item in items.items()
+        }
+        for scope, items in data.rows.items()
+    }
+    return replace(data, rows=rows)
+
+
+def collect_for_consolidated(campaign: Campaign, data: Consolidated, folder: Path) -> AppraisalCollection:
+    """The appraisal workbooks of ``folder``, judged against the return rows a consolidated workbook shows."""
+    return collect_appraisals(campaign, folder, returned_rows_of(campaign, data))
 
 
 def round1_prior(appraisals: AppraisalCollection) -> dict[tuple[str, str], Prior]:
@@ -114,13 +147,17 @@ class Progress:
         }
 
 
-def progress(merged: MergeResult, appraisals: AppraisalCollection) -> dict[str, Any]:
+def progress(
+    campaign: Campaign, rows: Mapping[str, Mapping[str, ReturnedRow]], appraisals: AppraisalCollection
+) -> dict[str, Any]:
     """Per field, per department (or unit) and per unit group: self-assessed, round 1, final; what is left.
 
-    Returns plain data: ``fields``, ``departments``, ``groups``, ``total``,
-    ``stale`` and ``not_appraised`` (lists of items) and ``files``.
+    ``rows`` are the return rows as they stand (:meth:`MergeResult.returned_rows`
+    or :func:`returned_rows_of` a consolidated workbook). Returns plain data:
+    ``fields``, ``departments``, ``groups``, ``total``, ``stale`` and
+    ``not_appraised`` (lists of items) and ``files`` (the appraisal workbooks used).
+    An item not returned, or returned as not applicable, is left out.
     """
-    campaign = merged.campaign
     fields = {f.code: Progress(f.title) for f in campaign.catalogue.model.fields}
     depts = {d.id: Progress(d.name) for d in campaign.departments}
     groups: dict[str, Progress] = {}
@@ -128,7 +165,7 @@ def progress(merged: MergeResult, appraisals: AppraisalCollection) -> dict[str, 
     stale: list[dict[str, str]] = []
     missing: list[dict[str, str]] = []
     for scope, leaf, owner_id, owner_name in _self_items(campaign):
-        row = merged.rows.get(scope, {}).get(leaf.code)
+        row = rows.get(scope, {}).get(leaf.code)
         if row is None or row.not_applicable:
             continue
         a = appraisals.items.get((scope, leaf.code))
@@ -142,7 +179,16 @@ def progress(merged: MergeResult, appraisals: AppraisalCollection) -> dict[str, 
             buckets.append(groups.setdefault(group, Progress(campaign.group_name(group))))
         for b in buckets:
             b.add(row.score, r1, final, is_stale)
-        entry = {"scope": scope, "item": leaf.code, "title": leaf.title, "department": owner_name}
+        entry = {
+            "scope": scope,
+            "unit": "" if scope == PROVINCE_SCOPE else owner_name,
+            "item": leaf.code,
+            "title": leaf.title,
+            "department": owner_name,
+            "self_score": row.score,
+            "round1": r1,
+            "final": final,
+        }
         if is_stale:
             stale.append(entry)
         if final is None:
@@ -154,8 +200,17 @@ def progress(merged: MergeResult, appraisals: AppraisalCollection) -> dict[str, 
         "total": total.to_dict(),
         "stale": stale,
         "not_appraised": missing,
+        "pending": _pending_by_department(missing),
         "files": [o.used for o in appraisals.outcomes if o.used],
     }
+
+
+def _pending_by_department(missing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items not appraised yet, grouped by department (or unit), in the order met."""
+    grouped: dict[str, list[str]] = {}
+    for entry in missing:
+        grouped.setdefault(entry["department"], []).append(entry["item"])
+    return [{"department": name, "count": len(codes), "codes": ", ".join(codes)} for name, codes in grouped.items()]
 
 
 def _self_items(campaign: Campaign) -> Iterable[tuple[str, Any, str, str]]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from parcli.config.campaign import Campaign
     from parcli.results.consolidated import Consolidated
     from parcli.results.report import ReportData
+    from parcli.rounds.appraisal.merge import AppraisalCollection
 
 DEFAULT_REPORT = Path("bao-cao.docx")
 
@@ -38,6 +39,7 @@ class ReportRequest:
     unit_sheets: Path | None = None
     manifest: Path | None = None
     today: date | None = None
+    appraisals: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class ReportPlan:
     templates: Path | None
     unit_sheets: Path | None
     today: date | None
+    appraisals: Path | None = None  # the folder of appraisal workbooks
     replayed_from: Path | None = None  # the manifest whose inputs are used again
     recorded_campaign: bool = False  # the campaign is the one recorded in the consolidated workbook
     loaded: Consolidated | None = field(default=None, compare=False, repr=False)  # read once, when already read
@@ -67,6 +70,7 @@ class ProducedReport:
     ranking: dict[str, Any] | None = None
     unit_sheets: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # outputs a spreadsheet program holds open
+    appraisals: AppraisalCollection | None = None  # the appraisal workbooks read (``--appraisals``)
 
 
 def plan_report(request: ReportRequest) -> ReportPlan:
@@ -102,6 +106,7 @@ def plan_report(request: ReportRequest) -> ReportPlan:
         templates=request.templates,
         unit_sheets=request.unit_sheets,
         today=request.today,
+        appraisals=request.appraisals,
         replayed_from=request.manifest,
         recorded_campaign=request.campaign is None,
         loaded=loaded,
@@ -130,6 +135,7 @@ def _replayed(request: ReportRequest, manifest: Path) -> ReportRequest:
         unit_sheets=request.unit_sheets,
         manifest=manifest,
         today=option_date(record, "today"),
+        appraisals=Path(options["appraisals"]) if options.get("appraisals") else None,
     )
 
 
@@ -158,6 +164,7 @@ def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], No
             plan.survey,
             plan.previous,
             plan.templates,
+            plan.appraisals,
             request.manifest,
             _returns_folder(plan.consolidated),
         ],
@@ -187,10 +194,17 @@ def _returns_folder(consolidated: Path) -> Path | None:
 def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.report import build_report, render_report
 
-    data = build_report(campaign, consolidated, survey=plan.survey, previous=plan.previous, today=plan.today)
+    data = build_report(
+        campaign,
+        consolidated,
+        survey=plan.survey,
+        previous=plan.previous,
+        today=plan.today,
+        appraisals=plan.appraisals,
+    )
     render_report(data, plan.out, plan.templates)
-    _write_manifest(plan, campaign, data.context["generated"], previous=plan.previous)
-    return ProducedReport(plan=plan, campaign=campaign, report=data)
+    _write_manifest(plan, campaign, data.context["generated"], previous=plan.previous, appraisals=data.appraisals)
+    return ProducedReport(plan=plan, campaign=campaign, report=data, appraisals=data.appraisals)
 
 
 def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
@@ -198,18 +212,32 @@ def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consoli
 
     if plan.previous is not None:
         raise UsageError("--previous chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores).")
-    context = build_ranking(campaign, consolidated, today=plan.today, survey=plan.survey)
+    found = None
+    if plan.appraisals is not None:
+        from parcli.results.appraisal import collect_for_consolidated
+        from parcli.results.consolidated import consolidated_for
+
+        consolidated = consolidated_for(campaign, consolidated)
+        found = collect_for_consolidated(campaign, consolidated, plan.appraisals)
+    context = build_ranking(campaign, consolidated, today=plan.today, survey=plan.survey, appraisals=found)
     render_ranking(context, plan.out, plan.templates)
-    _write_manifest(plan, campaign, context["generated"], previous=None)
-    produced = ProducedReport(plan=plan, campaign=campaign, ranking=context)
+    _write_manifest(plan, campaign, context["generated"], previous=None, appraisals=found)
+    produced = ProducedReport(plan=plan, campaign=campaign, ranking=context, appraisals=found)
     if plan.unit_sheets is not None:
         fmt = "md" if plan.out.suffix.lower() == ".md" else "html"
         produced.unit_sheets = write_unit_sheets(context, plan.unit_sheets, fmt, plan.templates)
     return produced
 
 
-def _write_manifest(plan: ReportPlan, campaign: Campaign, generated: date, *, previous: Path | None) -> None:
-    """The report's manifest: its inputs with their hashes, the day it is dated and the template folder."""
+def _write_manifest(
+    plan: ReportPlan,
+    campaign: Campaign,
+    generated: date,
+    *,
+    previous: Path | None,
+    appraisals: AppraisalCollection | None = None,
+) -> None:
+    """The report's manifest: its inputs with their hashes (each appraisal workbook too), the day, the folders."""
     from parcli.manifest import write_manifest
     from parcli.results.report import report_inputs
 
@@ -217,6 +245,10 @@ def _write_manifest(plan: ReportPlan, campaign: Campaign, generated: date, *, pr
         plan.out,
         "report",
         campaign,
-        report_inputs(plan.consolidated, plan.survey, previous, plan.templates, plan.out),
-        {"today": generated.isoformat(), "templates": str(plan.templates.resolve()) if plan.templates else None},
+        report_inputs(plan.consolidated, plan.survey, previous, plan.templates, plan.out, appraisals),
+        {
+            "today": generated.isoformat(),
+            "templates": str(plan.templates.resolve()) if plan.templates else None,
+            "appraisals": str(plan.appraisals.resolve()) if plan.appraisals else None,
+        },
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.config.campaign import Campaign
@@ -22,6 +22,9 @@ from parcli.results.consolidated import Consolidated, consolidated_for
 from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
 from parcli.results.survey_scores import load_unit_survey
 from parcli.xlsx.style import BAND_FILLS, NO_VALUE_FILL
+
+if TYPE_CHECKING:
+    from parcli.rounds.appraisal.merge import AppraisalCollection
 
 
 def heat_class(percent: Decimal | None, bands: tuple[Band, ...]) -> tuple[str, str]:
@@ -103,16 +106,33 @@ def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_
 
 
 def build_ranking(
-    campaign: Campaign, consolidated: Path | Consolidated, *, today: date | None = None, survey: Path | None = None
+    campaign: Campaign,
+    consolidated: Path | Consolidated,
+    *,
+    today: date | None = None,
+    survey: Path | None = None,
+    appraisals: AppraisalCollection | None = None,
 ) -> dict[str, Any]:
     """Plain data for the ranking report and the unit sheets (``survey``: a CSV unit,code,points).
 
     ``consolidated`` is the workbook merge wrote, or its content already read
     with :func:`~parcli.results.consolidated.load_consolidated` (it is then not read again).
+    ``appraisals`` (collected against that workbook with
+    :func:`parcli.results.appraisal.collect_for_consolidated`) gives the appraised
+    scores, and ``appraisal``: per unit self-assessed → round 1 → final, and what is
+    still stale or not appraised.
     """
     if not campaign.is_units:
         raise UsageError("Xếp hạng chỉ dùng cho kế hoạch chế độ each-unit-scores.")
     data = consolidated_for(campaign, consolidated)
+    appraisal = None
+    if appraisals is not None:
+        from parcli.results.appraisal import progress, returned_rows_of, with_appraisals
+
+        data = with_appraisals(data, appraisals)
+        appraisal = progress(campaign, returned_rows_of(campaign, data), appraisals)
+        appraisal["folder"] = appraisals.folder.name
+        appraisal["problems"] = sum(1 for p in appraisals.problems if p.is_error)
     survey_scores = load_unit_survey(survey, campaign) if survey else None
     unit_scores = compute_unit_scores(campaign, data, survey_scores)
     ranks = rank_units(campaign, unit_scores)
@@ -150,6 +170,7 @@ def build_ranking(
         "letterhead": campaign.letterhead(campaign.documents.report_date),
         "catalogue": {"unverified": unverified, "nodes": nodes},
         "groups": groups,
+        "appraisal": appraisal,
         "bands": bands,
         "tie_rule": TIE_RULE,
         "rounding_rule": ROUNDING_RULE,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.config.campaign import Campaign
@@ -23,6 +23,9 @@ from parcli.results.scoring import Scores, Totals, compute_scores
 from parcli.results.status import timing_of, timing_words
 from parcli.results.survey_scores import load_survey
 
+if TYPE_CHECKING:
+    from parcli.rounds.appraisal.merge import AppraisalCollection
+
 TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2", "docx": "report.docx"}
 
 
@@ -32,6 +35,7 @@ class ReportData:
 
     context: dict[str, Any]
     scores: Scores
+    appraisals: AppraisalCollection | None = None  # the appraisal workbooks read (``appraisals=``)
 
 
 def _totals(t: Totals) -> dict[str, Any]:
@@ -126,14 +130,24 @@ def build_report(
     survey: Path | None = None,
     previous: Path | None = None,
     today: date | None = None,
+    appraisals: Path | None = None,
 ) -> ReportData:
     """Compute the scores and the plain data every report template renders.
 
     ``consolidated`` is the workbook merge wrote, or its content already read
     with :func:`~parcli.results.consolidated.load_consolidated` (it is then not read again).
+    ``appraisals`` is a folder of appraisal workbooks: its appraised scores are
+    used (in place of what the consolidated workbook shows) and the context gets
+    ``appraisal``, self-assessed → round 1 → final per field and department with
+    the items still stale or not appraised (:func:`parcli.results.appraisal.progress`).
     """
     cat = campaign.catalogue
     data = consolidated_for(campaign, consolidated, " Chọn đúng kế hoạch với --campaign.")
+    found, appraisal = _appraisals(campaign, data, appraisals)
+    if found is not None:
+        from parcli.results.appraisal import with_appraisals
+
+        data = with_appraisals(data, found)
     survey_scores = load_survey(survey, campaign) if survey else None
     scores = compute_scores(campaign, data, survey_scores)
     prev = _previous_fields(read_consolidated(previous)) if previous else None
@@ -233,22 +247,45 @@ def build_report(
         "unscored": [item_row(i) for i in scores.unscored_items()],
         "not_applicable": [item_row(i) | {"max": i.leaf.max_points} for i in scores.items.values() if i.not_applicable],
         "departments": departments,
+        "appraisal": appraisal,
         "survey_given": survey_scores is not None,
         "rounding_rule": ROUNDING_RULE,
         "source_file": data.path.name,
         "generated": day,
         "tool": f"parcli {__version__}",
     }
-    return ReportData(context=context, scores=scores)
+    return ReportData(context=context, scores=scores, appraisals=found)
+
+
+def _appraisals(
+    campaign: Campaign, data: Consolidated, folder: Path | None
+) -> tuple[AppraisalCollection | None, dict[str, Any] | None]:
+    """The appraisal workbooks of ``folder`` judged against the consolidated rows, and their progress."""
+    if folder is None:
+        return None, None
+    from parcli.results.appraisal import collect_for_consolidated, progress, returned_rows_of
+
+    found = collect_for_consolidated(campaign, data, folder)
+    summary = progress(campaign, returned_rows_of(campaign, data), found)
+    summary["folder"] = folder.name
+    summary["problems"] = sum(1 for p in found.problems if p.is_error)
+    return found, summary
 
 
 def report_inputs(
-    consolidated: Path, survey: Path | None, previous: Path | None, template_dir: Path | None, out: Path
+    consolidated: Path,
+    survey: Path | None,
+    previous: Path | None,
+    template_dir: Path | None,
+    out: Path,
+    appraisals: AppraisalCollection | None = None,
 ) -> list[dict[str, Any]]:
-    """The files a report is made from, with their hashes (for the manifest)."""
+    """The files a report is made from, with their hashes (for the manifest); appraisal workbooks: ``appraisal``."""
     from parcli.manifest import file_entry
 
     entries = [file_entry(consolidated, role="consolidated")]
+    if appraisals is not None:
+        entries.extend(appraisals.manifest_inputs())
     if survey is not None:
         entries.append(file_entry(survey, role="survey"))
     if previous is not None:

@@ -11,7 +11,7 @@ never reads the scoring returns itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -117,12 +117,14 @@ def issue_appraisals(
     source: str = "returns",
     now: datetime | None = None,
     on_progress: Callable[[IssuedWorkbook], None] | None = None,
+    only: Collection[str] | None = None,
 ) -> IssueResult:
     """Write the appraisal workbooks of one round into ``out_dir`` (atomically, file by file).
 
     ``rows`` are the return rows as they stand, by scope then item code; ``prior``
     fills the round-1 columns of round 2, or (``source="import"``) the input
-    columns with what was typed into an old consolidated workbook.
+    columns with what was typed into an old consolidated workbook.  ``only``
+    limits the workbooks to those owner keys (nothing else is written).
     """
     if round_ not in layout.ROUNDS:
         raise UsageError(f"--round phải là 1 hoặc 2, không phải {round_}.")
@@ -131,6 +133,8 @@ def issue_appraisals(
     out_dir.mkdir(parents=True, exist_ok=True)
     by_word = "field" if by == "field" else ("group" if by == "group" else "department")
     for key, name, stem, lines in plan_workbooks(campaign, rows, by):
+        if only is not None and key not in only:
+            continue
         target = out_dir / f"{layout.file_stem(round_, 'department' if by == 'department' else 'field', stem)}.xlsx"
         if by == "group":
             target = out_dir / f"tham-dinh-lan{round_}-{stem}.xlsx"
