@@ -332,3 +332,48 @@ def test_readers_warn_about_control_characters_and_long_text(
     assert result.items[code].explanation == "dong 1\ndong 2"
     assert len(result.items[code].evidence) == 32_767
     assert [p.item for p in result.problems if p.slug == "text-too-long"] == [code]
+
+
+_ODD_CELLS = (
+    '<c r="a5">',
+    '<c r="AAAA5">',
+    '<c r="A">',
+    '<c r="5">',
+    '<c s="1" r="B2">',
+    "<c>",
+    '<x:c r="Z9">',
+    '<c\tr="C3">',
+    '<c r="A1234567890">',
+)
+
+
+def _random_sheet(rng: random.Random) -> bytes:
+    """A worksheet's XML: mostly the usual shape, with far cells, far rows and odd tags now and then."""
+    from parcli.xlsx.sheetxml import column_letter
+
+    rows = []
+    for number in range(1, rng.randint(0, 30) + 1):
+        row = number if rng.random() > 0.05 else rng.choice([1, 99, 101, 1_048_576, 28_804, 28_805])
+        cells = []
+        for column in range(1, rng.randint(0, 6)):
+            column = column if rng.random() > 0.05 else rng.choice([14, 15, 26, 27, 702, 703, 16_384])
+            cell_row = row if rng.random() > 0.05 else rng.choice([row + 1, 99_999, 28_805, 10])
+            odd = rng.random() < 0.02
+            cells.append((rng.choice(_ODD_CELLS) if odd else f'<c r="{column_letter(column)}{cell_row}">') + "</c>")
+        rows.append(f'<row r="{row}">{"".join(cells)}</row>')
+    dimension = rng.choice(["", '<dimension ref="A1:N28804"/>', '<dimension ref="A1"/>', '<dimension ref="A1:AA9"/>'])
+    return f"<worksheet>{dimension}<sheetData>{''.join(rows)}</sheetData></worksheet>".encode()
+
+
+def test_sheet_extent_fast_path_is_exact() -> None:
+    """The quick bound of the usual sheet shape equals the general scan, far cells and odd tags included."""
+    from parcli.xlsx.sheetxml import _DIMENSION_RE, _sheet_extent_general, column_number, sheet_extent
+
+    rng = random.Random(SEED)
+    for _ in range(max(COUNT * 20, 1000)):
+        xml = _random_sheet(rng)
+        rows = columns = 0
+        for ref in _DIMENSION_RE.findall(xml):
+            end = ref.decode().split(":")[-1]
+            columns, rows = column_number(end.rstrip("0123456789")), int(end.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        assert sheet_extent(xml) == _sheet_extent_general(xml, rows, columns), xml
