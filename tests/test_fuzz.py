@@ -377,3 +377,70 @@ def test_sheet_extent_fast_path_is_exact() -> None:
             end = ref.decode().split(":")[-1]
             columns, rows = column_number(end.rstrip("0123456789")), int(end.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
         assert sheet_extent(xml) == _sheet_extent_general(xml, rows, columns), xml
+
+
+def _campaign_with_control_characters(root: Path) -> Path:
+    """A copy of the bundled campaign whose catalogue title, campaign title, organiser, a department and the
+    survey lists hold control characters, and whose first guidance is 40,000 characters long."""
+    source = Path(__file__).resolve().parents[1]
+    shutil.copytree(source / "examples" / "hung-yen-2023", root / "examples" / "hung-yen-2023")
+    (root / "criteria").mkdir()
+    catalogue = (source / "criteria" / "par-province-2023.yaml").read_text(encoding="utf-8")
+    catalogue = catalogue.replace('title: "Bộ tiêu chí xác định', 'title: "Bộ tiêu chí\\vxác\\x01 định', 1)
+    catalogue = catalogue.replace('guidance: "Căn cứ', 'guidance: "' + "dài\\v" * 10_000 + "Căn cứ", 1)
+    (root / "criteria" / "par-province-2023.yaml").write_text(catalogue, encoding="utf-8")
+    folder = root / "examples" / "hung-yen-2023"
+    text = (folder / "campaign.yaml").read_text(encoding="utf-8")
+    text = text.replace('title: "Xác định Chỉ số', 'title: "=Xác định\\vChỉ\\x02 số', 1)
+    text = text.replace('name: "Sở Nội vụ tỉnh Hưng Yên"', 'name: "Sở Nội vụ\\f tỉnh\\x03 Hưng Yên"', 1)
+    text = text.replace('name: "Sở Nội vụ"', 'name: "Sở\\v Nội vụ\\x04"', 1)
+    (folder / "campaign.yaml").write_text(text, encoding="utf-8")
+    lists = (folder / "survey-lists.yaml").read_text(encoding="utf-8")
+    (folder / "survey-lists.yaml").write_text(lists.replace('title: "Danh sách', 'title: "Danh\\v sách\\x05', 1))
+    return folder / "campaign.yaml"
+
+
+def _xml_texts(path: Path) -> str:
+    """Every XML part of a workbook, parsed strictly (a control character in raw XML fails here), as text."""
+    import xml.etree.ElementTree as ET
+
+    parts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                body = archive.read(name)
+                ET.fromstring(body)
+                parts.append(body.decode("utf-8"))
+    return "".join(parts)
+
+
+def test_generate_writes_control_characters_and_long_guidance_safely(tmp_path: Path) -> None:
+    """Catalogue and campaign texts with control characters, a 40,000-character guidance: generate and survey
+    generate write valid workbooks — line breaks kept, other control characters dropped, text cut to a cell."""
+    from openpyxl import load_workbook
+
+    from parcli.config.campaign import load_campaign
+    from parcli.config.lists_plan import load_lists_plan
+    from parcli.rounds.lists.issue import generate_lists
+    from parcli.rounds.scoring.issue import generate_workbooks
+    from parcli.xlsx.text import MAX_CELL_TEXT
+
+    bad = load_campaign(_campaign_with_control_characters(tmp_path / "c"))
+    assert "\x0b" in bad.catalogue.model.title and "\x04" in bad.department_by_id[DEPT].name
+    issued = generate_workbooks(bad, tmp_path / "out", departments=[DEPT]).workbooks[0].path
+    lists = generate_lists(load_lists_plan(bad), tmp_path / "lists").lists
+    for path in (issued, *(entry.path for entry in lists)):
+        xml = _xml_texts(path)
+        assert "_x000B_" not in xml and "_x0001_" not in xml and "_x0004_" not in xml, path.name
+        wb = load_workbook(path)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        assert cell.data_type == "s" or "Xác" not in cell.value, (path.name, cell.coordinate)
+                        assert len(cell.value) <= MAX_CELL_TEXT
+                        assert not set(cell.value) & {"\x01", "\x02", "\x03", "\x04", "\x05", "\x0b", "\x0c"}
+    cells = [c for ws in load_workbook(issued).worksheets for r in ws.iter_rows(values_only=True) for c in r]
+    assert any(isinstance(c, str) and c.startswith("Bộ tiêu chí\nxác định") for c in cells)
+    assert any(isinstance(c, str) and len(c) == MAX_CELL_TEXT and c.count("dài\n") > 5_000 for c in cells)
+    assert read_return(issued, bad).problems is not None  # the issued form reads back without a traceback
