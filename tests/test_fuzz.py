@@ -20,6 +20,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -190,6 +191,48 @@ def test_mutants_never_raise(campaign: Campaign, make_return: MakeReturn, tmp_pa
         figures[f"{kind}:{'error' if any(p.is_error for p in result.problems) else 'read'}"] += 1
     summary = ", ".join(f"{k}={v}" for k, v in sorted(figures.items()))
     print(f"\nfuzz: {COUNT} mutants, seed {SEED}, 0 tracebacks, 0 aborts; {summary}")
+
+
+def test_list_mutants_never_raise(tmp_path: Path) -> None:
+    """Survey lists too: every mutant of a filled list is read without an exception, problems naming the file."""
+    from parcli.rounds.lists.read import read_list
+
+    plan, original = _filled_list(tmp_path)
+    figures: Counter[str] = Counter()
+    target = tmp_path / "mutant-list.xlsx"
+    for kind, data in mutants(original.read_bytes(), COUNT, SEED + 1):
+        target.write_bytes(data)
+        result = read_list(target, plan)  # an exception or an abort fails the test
+        assert all(p.file == target.name for p in result.problems), kind
+        figures[f"{kind}:{'error' if any(p.is_error for p in result.problems) else 'read'}"] += 1
+    summary = ", ".join(f"{k}={v}" for k, v in sorted(figures.items()))
+    print(f"\nfuzz (survey lists): {COUNT} mutants, seed {SEED + 1}, 0 tracebacks, 0 aborts; {summary}")
+
+
+def _filled_list(tmp_path: Path, unit: str = DEPT) -> tuple[Any, Path]:
+    """The lists plan and one unit's survey list, issued and filled in as the unit would."""
+    from parcli.config.campaign import default_campaign_path, load_campaign
+    from parcli.config.lists_plan import load_lists_plan
+    from parcli.rounds.lists.issue import generate_lists
+    from test_respondents import default_rows, fill_list
+
+    plan = load_lists_plan(load_campaign(default_campaign_path()))
+    issued = generate_lists(plan, tmp_path / "issued-lists", units=[unit]).lists[0].path
+    return plan, fill_list(issued, tmp_path / "lists" / issued.name, default_rows(plan, unit))
+
+
+@pytest.mark.parametrize("kind", ["flip-member", "huge-dimension", "shared-string-out-of-range", "truncate-xml"])
+def test_damaged_list_in_a_folder(kind: str, tmp_path: Path) -> None:
+    """One damaged survey list beside a valid one: it is named, the other unit's list is consolidated ``ok``."""
+    from parcli.rounds.lists.merge import merge_lists
+
+    plan, victim = _filled_list(tmp_path, DEPT)
+    _filled_list(tmp_path, "so-tu-phap")  # beside it, in the same folder
+    victim.write_bytes(MUTATIONS[kind](victim.read_bytes(), random.Random(SEED + len(kind))))
+    result = merge_lists(plan, victim.parent)
+    status = {u.unit.id: u.status for u in result.units}
+    assert status["so-tu-phap"] == "ok", status
+    assert any(p.file == victim.name for p in result.problems) or status[DEPT] == "ok"
 
 
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
