@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.config.lists_plan import KINDS, GroupKind, ListsPlan, NominatingUnit
+from parcli.files import staged_folder
 from parcli.numbers import date_vn
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import fit_row_height
@@ -53,19 +54,20 @@ def generate_lists(
     units: list[str] | None = None,
     on_progress: Callable[[NominatingUnit], None] | None = None,
 ) -> GenerateListsResult:
-    """Write one list workbook per unit into ``out_dir`` (atomically, file by file)."""
+    """Write one list workbook per unit into ``out_dir``, all or none (staged, see :func:`staged_folder`)."""
     stamp = (now or clock.now()).replace(microsecond=0)
     result = GenerateListsResult(out_dir=out_dir, note=plan.model.note)
-    for unit in plan.units:
-        if units and unit.id not in units:
-            continue
-        wb = build_list_workbook(plan, unit, stamp)
-        target = out_dir / f"{unit.file_stem}.xlsx"
-        save_openpyxl(wb, target)
-        sheets = tuple(layout.LIST_SHEETS[k] for k in plan.kinds_of(unit))
-        result.lists.append(GeneratedList(unit=unit, path=target, sheets=sheets))
-        if on_progress is not None:
-            on_progress(unit)
+    with staged_folder(out_dir) as stage:
+        for unit in plan.units:
+            if units and unit.id not in units:
+                continue
+            wb = build_list_workbook(plan, unit, stamp)
+            name = f"{unit.file_stem}.xlsx"
+            save_openpyxl(wb, stage / name)
+            sheets = tuple(layout.LIST_SHEETS[k] for k in plan.kinds_of(unit))
+            result.lists.append(GeneratedList(unit=unit, path=out_dir / name, sheets=sheets))
+            if on_progress is not None:
+                on_progress(unit)
     return result
 
 
