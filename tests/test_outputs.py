@@ -335,3 +335,27 @@ def test_a_killed_runs_staging_folder_is_removed(tmp_path: Path) -> None:
     with staged_folder(tmp_path) as stage:
         (stage / "a.txt").write_text("a")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_a_save_made_during_survey_merge_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The respondents workbook, like the consolidated one, is replaced only if unchanged since it was read."""
+    import parcli.rounds.lists.write as lw
+
+    lists = tmp_path / "danh-sach"
+    lists.mkdir()
+    out = tmp_path / "ds-tong-hop.xlsx"
+    first = invoke("survey", "merge", lists, "-o", out)
+    assert first.exit_code in (0, 1) and out.is_file(), first.output
+    saved_meanwhile = out.read_bytes() + b"\0"  # someone's save, made between the read and the write
+    real_check = lw._check_existing
+
+    def read_then_someone_saves(path: Path, plan: object) -> None:
+        real_check(path, plan)  # type: ignore[arg-type]
+        path.write_bytes(saved_meanwhile)
+
+    monkeypatch.setattr(lw, "_check_existing", read_then_someone_saves)
+    result = invoke("survey", "merge", lists, "-o", out)
+    assert result.exit_code == 3, result.output
+    assert "đã thay đổi" in result.output
+    assert out.read_bytes() == saved_meanwhile
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
