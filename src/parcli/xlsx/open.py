@@ -379,8 +379,10 @@ class _CalamineSheet:
     def _row(self, raw: list[Any], row: int, max_col: int | None, values_only: bool, skip: int) -> tuple[Any, ...]:
         width = max_col if max_col is not None else len(raw) + skip
         if values_only and not skip and not self._formulas:  # the common case, kept fast for long tables
-            values = tuple(None if v == "" else v for v in raw[:width])
-            return values + (None,) * (width - len(values)) if len(values) < width else values
+            values = [None if v == "" else v for v in (raw if width >= len(raw) else raw[:width])]
+            if len(values) < width:
+                values += [None] * (width - len(values))
+            return tuple(values)
         cells: list[Any] = []
         for col in range(1, width + 1):
             index = col - 1 - skip
