@@ -20,6 +20,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -192,6 +193,48 @@ def test_mutants_never_raise(campaign: Campaign, make_return: MakeReturn, tmp_pa
     print(f"\nfuzz: {COUNT} mutants, seed {SEED}, 0 tracebacks, 0 aborts; {summary}")
 
 
+def test_list_mutants_never_raise(tmp_path: Path) -> None:
+    """Survey lists too: every mutant of a filled list is read without an exception, problems naming the file."""
+    from parcli.rounds.lists.read import read_list
+
+    plan, original = _filled_list(tmp_path)
+    figures: Counter[str] = Counter()
+    target = tmp_path / "mutant-list.xlsx"
+    for kind, data in mutants(original.read_bytes(), COUNT, SEED + 1):
+        target.write_bytes(data)
+        result = read_list(target, plan)  # an exception or an abort fails the test
+        assert all(p.file == target.name for p in result.problems), kind
+        figures[f"{kind}:{'error' if any(p.is_error for p in result.problems) else 'read'}"] += 1
+    summary = ", ".join(f"{k}={v}" for k, v in sorted(figures.items()))
+    print(f"\nfuzz (survey lists): {COUNT} mutants, seed {SEED + 1}, 0 tracebacks, 0 aborts; {summary}")
+
+
+def _filled_list(tmp_path: Path, unit: str = DEPT) -> tuple[Any, Path]:
+    """The lists plan and one unit's survey list, issued and filled in as the unit would."""
+    from parcli.config.campaign import default_campaign_path, load_campaign
+    from parcli.config.lists_plan import load_lists_plan
+    from parcli.rounds.lists.issue import generate_lists
+    from test_respondents import default_rows, fill_list
+
+    plan = load_lists_plan(load_campaign(default_campaign_path()))
+    issued = generate_lists(plan, tmp_path / "issued-lists", units=[unit]).lists[0].path
+    return plan, fill_list(issued, tmp_path / "lists" / issued.name, default_rows(plan, unit))
+
+
+@pytest.mark.parametrize("kind", ["flip-member", "huge-dimension", "shared-string-out-of-range", "truncate-xml"])
+def test_damaged_list_in_a_folder(kind: str, tmp_path: Path) -> None:
+    """One damaged survey list beside a valid one: it is named, the other unit's list is consolidated ``ok``."""
+    from parcli.rounds.lists.merge import merge_lists
+
+    plan, victim = _filled_list(tmp_path, DEPT)
+    _filled_list(tmp_path, "so-tu-phap")  # beside it, in the same folder
+    victim.write_bytes(MUTATIONS[kind](victim.read_bytes(), random.Random(SEED + len(kind))))
+    result = merge_lists(plan, victim.parent)
+    status = {u.unit.id: u.status for u in result.units}
+    assert status["so-tu-phap"] == "ok", status
+    assert any(p.file == victim.name for p in result.problems) or status[DEPT] == "ok"
+
+
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_damaged_return_in_a_folder(
     kind: str, campaign: Campaign, full_returns: Path, make_return: MakeReturn, tmp_path: Path
@@ -332,3 +375,115 @@ def test_readers_warn_about_control_characters_and_long_text(
     assert result.items[code].explanation == "dong 1\ndong 2"
     assert len(result.items[code].evidence) == 32_767
     assert [p.item for p in result.problems if p.slug == "text-too-long"] == [code]
+
+
+_ODD_CELLS = (
+    '<c r="a5">',
+    '<c r="AAAA5">',
+    '<c r="A">',
+    '<c r="5">',
+    '<c s="1" r="B2">',
+    "<c>",
+    '<x:c r="Z9">',
+    '<c\tr="C3">',
+    '<c r="A1234567890">',
+)
+
+
+def _random_sheet(rng: random.Random) -> bytes:
+    """A worksheet's XML: mostly the usual shape, with far cells, far rows and odd tags now and then."""
+    from parcli.xlsx.sheetxml import column_letter
+
+    rows = []
+    for number in range(1, rng.randint(0, 30) + 1):
+        row = number if rng.random() > 0.05 else rng.choice([1, 99, 101, 1_048_576, 28_804, 28_805])
+        cells = []
+        for column in range(1, rng.randint(0, 6)):
+            column = column if rng.random() > 0.05 else rng.choice([14, 15, 26, 27, 702, 703, 16_384])
+            cell_row = row if rng.random() > 0.05 else rng.choice([row + 1, 99_999, 28_805, 10])
+            odd = rng.random() < 0.02
+            cells.append((rng.choice(_ODD_CELLS) if odd else f'<c r="{column_letter(column)}{cell_row}">') + "</c>")
+        rows.append(f'<row r="{row}">{"".join(cells)}</row>')
+    dimension = rng.choice(["", '<dimension ref="A1:N28804"/>', '<dimension ref="A1"/>', '<dimension ref="A1:AA9"/>'])
+    return f"<worksheet>{dimension}<sheetData>{''.join(rows)}</sheetData></worksheet>".encode()
+
+
+def test_sheet_extent_fast_path_is_exact() -> None:
+    """The quick bound of the usual sheet shape equals the general scan, far cells and odd tags included."""
+    from parcli.xlsx.sheetxml import _DIMENSION_RE, _sheet_extent_general, column_number, sheet_extent
+
+    rng = random.Random(SEED)
+    for _ in range(max(COUNT * 20, 1000)):
+        xml = _random_sheet(rng)
+        rows = columns = 0
+        for ref in _DIMENSION_RE.findall(xml):
+            end = ref.decode().split(":")[-1]
+            columns, rows = column_number(end.rstrip("0123456789")), int(end.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        assert sheet_extent(xml) == _sheet_extent_general(xml, rows, columns), xml
+
+
+def _campaign_with_control_characters(root: Path) -> Path:
+    """A copy of the bundled campaign whose catalogue title, campaign title, organiser, a department and the
+    survey lists hold control characters, and whose first guidance is 40,000 characters long."""
+    source = Path(__file__).resolve().parents[1]
+    shutil.copytree(source / "examples" / "hung-yen-2023", root / "examples" / "hung-yen-2023")
+    (root / "criteria").mkdir()
+    catalogue = (source / "criteria" / "par-province-2023.yaml").read_text(encoding="utf-8")
+    catalogue = catalogue.replace('title: "Bộ tiêu chí xác định', 'title: "Bộ tiêu chí\\vxác\\x01 định', 1)
+    catalogue = catalogue.replace('guidance: "Căn cứ', 'guidance: "' + "dài\\v" * 10_000 + "Căn cứ", 1)
+    (root / "criteria" / "par-province-2023.yaml").write_text(catalogue, encoding="utf-8")
+    folder = root / "examples" / "hung-yen-2023"
+    text = (folder / "campaign.yaml").read_text(encoding="utf-8")
+    text = text.replace('title: "Xác định Chỉ số', 'title: "=Xác định\\vChỉ\\x02 số', 1)
+    text = text.replace('name: "Sở Nội vụ tỉnh Hưng Yên"', 'name: "Sở Nội vụ\\f tỉnh\\x03 Hưng Yên"', 1)
+    text = text.replace('name: "Sở Nội vụ"', 'name: "Sở\\v Nội vụ\\x04"', 1)
+    (folder / "campaign.yaml").write_text(text, encoding="utf-8")
+    lists = (folder / "survey-lists.yaml").read_text(encoding="utf-8")
+    (folder / "survey-lists.yaml").write_text(lists.replace('title: "Danh sách', 'title: "Danh\\v sách\\x05', 1))
+    return folder / "campaign.yaml"
+
+
+def _xml_texts(path: Path) -> str:
+    """Every XML part of a workbook, parsed strictly (a control character in raw XML fails here), as text."""
+    import xml.etree.ElementTree as ET
+
+    parts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                body = archive.read(name)
+                ET.fromstring(body)
+                parts.append(body.decode("utf-8"))
+    return "".join(parts)
+
+
+def test_generate_writes_control_characters_and_long_guidance_safely(tmp_path: Path) -> None:
+    """Catalogue and campaign texts with control characters, a 40,000-character guidance: generate and survey
+    generate write valid workbooks — line breaks kept, other control characters dropped, text cut to a cell."""
+    from openpyxl import load_workbook
+
+    from parcli.config.campaign import load_campaign
+    from parcli.config.lists_plan import load_lists_plan
+    from parcli.rounds.lists.issue import generate_lists
+    from parcli.rounds.scoring.issue import generate_workbooks
+    from parcli.xlsx.text import MAX_CELL_TEXT
+
+    bad = load_campaign(_campaign_with_control_characters(tmp_path / "c"))
+    assert "\x0b" in bad.catalogue.model.title and "\x04" in bad.department_by_id[DEPT].name
+    issued = generate_workbooks(bad, tmp_path / "out", departments=[DEPT]).workbooks[0].path
+    lists = generate_lists(load_lists_plan(bad), tmp_path / "lists").lists
+    for path in (issued, *(entry.path for entry in lists)):
+        xml = _xml_texts(path)
+        assert "_x000B_" not in xml and "_x0001_" not in xml and "_x0004_" not in xml, path.name
+        wb = load_workbook(path)
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        assert cell.data_type == "s" or "Xác" not in cell.value, (path.name, cell.coordinate)
+                        assert len(cell.value) <= MAX_CELL_TEXT
+                        assert not set(cell.value) & {"\x01", "\x02", "\x03", "\x04", "\x05", "\x0b", "\x0c"}
+    cells = [c for ws in load_workbook(issued).worksheets for r in ws.iter_rows(values_only=True) for c in r]
+    assert any(isinstance(c, str) and c.startswith("Bộ tiêu chí\nxác định") for c in cells)
+    assert any(isinstance(c, str) and len(c) == MAX_CELL_TEXT and c.count("dài\n") > 5_000 for c in cells)
+    assert read_return(issued, bad).problems is not None  # the issued form reads back without a traceback

@@ -4,14 +4,17 @@ replaced, lock files of a spreadsheet program noticed, temporaries of a killed r
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
 from conftest import MakeReturn, copy_tree_bytes
 from parcli.cli import app
+from parcli.config.campaign import Campaign
 from parcli.errors import OutputError, UsageError
 from parcli.files import FileStamp, atomic_write_text, check_unchanged
 from parcli.outputs import guard_outputs
@@ -237,3 +240,122 @@ def test_non_utf8_names_and_skipped_entries(returns: Path, tmp_path: Path) -> No
     assert "\ufffd" in shown and shown in json.dumps(record, ensure_ascii=False)
     status = invoke("status", returns, "--json", "-")
     assert status.exit_code == 1 and "Traceback" not in status.output
+
+
+# --- sets of outputs: all or none ----------------------------------------------------------------------
+
+
+def _fail_on(n: int, real: Any) -> Any:
+    """A writer that fails like a full disk on its ``n``-th call, and calls ``real`` before that."""
+    calls = {"count": 0}
+
+    def write(*args: Any, **kwargs: Any) -> Any:
+        calls["count"] += 1
+        if calls["count"] == n:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+
+    return write
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_generate_that_fails_halfway_leaves_no_partial_set(
+    campaign: Campaign, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third workbook cannot be written: no new workbook appears, the previous set is kept as it was."""
+    from parcli.rounds.scoring import issue
+
+    chosen = [d.id for d in campaign.departments[:4]]
+    out = tmp_path / "phat-hanh"
+    issue.generate_workbooks(campaign, out, departments=chosen[:1])
+    before = _tree(out)
+    monkeypatch.setattr(issue, "write_return_workbook", _fail_on(3, issue.write_return_workbook))
+    with pytest.raises(OutputError, match="Không tệp nào được ghi"):
+        issue.generate_workbooks(campaign, out, departments=chosen)
+    assert _tree(out) == before
+    assert [p.name for p in out.iterdir()] == list(before)  # no staging folder left
+
+
+def test_generate_cli_on_a_full_disk_exits_3_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parcli.rounds.scoring import issue
+
+    monkeypatch.setattr(issue, "write_return_workbook", _fail_on(5, issue.write_return_workbook))
+    result = invoke("generate", "--out", tmp_path / "out")
+    assert result.exit_code == 3, result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_survey_generate_that_fails_halfway_leaves_no_partial_set(
+    campaign: Campaign, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parcli.config.lists_plan import load_lists_plan
+    from parcli.rounds.lists import issue
+
+    monkeypatch.setattr(issue, "save_openpyxl", _fail_on(4, issue.save_openpyxl))
+    with pytest.raises(OutputError):
+        issue.generate_lists(load_lists_plan(campaign), tmp_path / "ds")
+    assert not (tmp_path / "ds").exists()
+
+
+def test_feedback_and_reminders_that_fail_halfway_leave_no_partial_set(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from parcli.results import feedback, remind
+    from parcli.rounds.scoring.merge import merge_returns
+
+    folder = tmp_path / "returns"
+    for dept_id in (DEPT, "so-tu-phap"):
+        code = campaign.department_by_id[dept_id].items[0].code
+        make_return(dept_id, folder, overrides={code: {"score": 999}})
+    result = merge_returns(campaign, folder)
+    monkeypatch.setattr(feedback, "_annotate", _fail_on(2, feedback._annotate))
+    with pytest.raises(OutputError):
+        feedback.write_feedback(result, folder, tmp_path / "gop-y")
+    assert not (tmp_path / "gop-y").exists()
+    letters = tmp_path / "nhac-nho"
+    letters.mkdir()
+    monkeypatch.setattr(remind, "render", _fail_on(1, remind.render))  # the list, written after every letter
+    with pytest.raises(OutputError):
+        remind.write_reminders(result, letters)
+    assert list(letters.iterdir()) == []
+
+
+def test_a_killed_runs_staging_folder_is_removed(tmp_path: Path) -> None:
+    from parcli.files import STAGING_PREFIX, staged_folder
+
+    stale = tmp_path / f"{STAGING_PREFIX}999999999.abc"
+    stale.mkdir(parents=True)
+    (stale / "PL01.xlsx").write_bytes(b"half")
+    with staged_folder(tmp_path) as stage:
+        (stage / "a.txt").write_text("a")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_a_save_made_during_survey_merge_is_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The respondents workbook, like the consolidated one, is replaced only if unchanged since it was read."""
+    import parcli.rounds.lists.write as lw
+
+    lists = tmp_path / "danh-sach"
+    lists.mkdir()
+    out = tmp_path / "ds-tong-hop.xlsx"
+    first = invoke("survey", "merge", lists, "-o", out)
+    assert first.exit_code in (0, 1) and out.is_file(), first.output
+    saved_meanwhile = out.read_bytes() + b"\0"  # someone's save, made between the read and the write
+    real_check = lw._check_existing
+
+    def read_then_someone_saves(path: Path, plan: object) -> None:
+        real_check(path, plan)  # type: ignore[arg-type]
+        path.write_bytes(saved_meanwhile)
+
+    monkeypatch.setattr(lw, "_check_existing", read_then_someone_saves)
+    result = invoke("survey", "merge", lists, "-o", out)
+    assert result.exit_code == 3, result.output
+    assert "đã thay đổi" in result.output
+    assert out.read_bytes() == saved_meanwhile
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

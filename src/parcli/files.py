@@ -154,6 +154,65 @@ def atomic_write_text(target: Path, text: str, *, read: FileStamp | None = None)
     atomic_write(target, write, read=read)
 
 
+STAGING_PREFIX = ".parcli-staging."
+
+
+def _clean_stale_staging(out_dir: Path) -> None:
+    """Remove staging folders that a killed run left in ``out_dir`` (their writer process is gone)."""
+    import shutil
+
+    with contextlib.suppress(OSError):
+        for entry in out_dir.iterdir():
+            if not entry.name.startswith(STAGING_PREFIX) or not entry.is_dir():
+                continue
+            pid_text = entry.name[len(STAGING_PREFIX) :].split(".", 1)[0]
+            if pid_text.isdigit() and not _alive(int(pid_text)):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staged_folder(out_dir: Path) -> Iterator[Path]:
+    """Yield a hidden staging folder inside ``out_dir``; move its files into ``out_dir`` only once all are written.
+
+    A set of outputs (the issued workbooks, feedback copies, letters) is written into the
+    staging folder; when the block ends without an error every file is moved in (replacing
+    files of the same name, whose manifests are removed), else the staging folder is removed
+    and ``out_dir`` is left as it was — a disk that fills halfway leaves no partial set.  An
+    ``OSError`` while writing or moving becomes an :class:`OutputError`.
+    """
+    import shutil
+
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _clean_stale_staging(out_dir)
+        stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}.", dir=out_dir))
+    except OSError as exc:
+        raise OutputError(f"Không ghi được vào thư mục {out_dir}: {exc.strerror or exc}") from exc
+    try:
+        try:
+            yield stage
+            staged = sorted(entry for entry in stage.iterdir() if entry.is_file())
+            names = {entry.name for entry in staged}
+            for entry in staged:
+                target = out_dir / entry.name
+                if entry.name + MANIFEST_SUFFIX not in names:
+                    target.with_name(target.name + MANIFEST_SUFFIX).unlink(missing_ok=True)
+                entry.replace(target)
+        except OSError as exc:
+            raise OutputError(
+                f"Không ghi được vào thư mục {out_dir}: {exc.strerror or exc}. Không tệp nào được ghi; "
+                "giải phóng dung lượng hoặc chọn thư mục khác rồi chạy lại."
+            ) from exc
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        raise
+    shutil.rmtree(stage, ignore_errors=True)
+
+
 def display_name(name: str) -> str:
     """A file name as it can be shown and written: bytes that are not UTF-8 become \ufffd.
 

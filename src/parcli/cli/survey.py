@@ -124,7 +124,7 @@ def merge(
     camp = load_campaign(campaign, err)
     plan = load_lists_plan(camp)
     guard(err, inputs=[*campaign_files(camp), plan.path, lists_dir], files=[out, manifest_path(out), json_out])
-    check_output(plan, lists_dir, out)  # before reading: refuse a bad --out at once
+    read = check_output(plan, lists_dir, out)  # before reading: refuse a bad --out at once (and stamp it)
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("Đang đọc danh sách", total=None)
         result = merge_lists(
@@ -135,7 +135,7 @@ def merge(
             on_file=lambda _p: progress.advance(task),
         )
     stamp = clock.now()
-    write_respondents(result, out, now=stamp)
+    write_respondents(result, out, now=stamp, read=read)
     write_manifest(
         out, "survey-merge", camp, result.manifest_inputs(), {"lists_dir": str(lists_dir.resolve())}, now=stamp
     )

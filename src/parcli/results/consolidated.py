@@ -248,6 +248,11 @@ def _column_letter(index: int) -> str:
 
 
 def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, width: int) -> None:
+    """The item rows below ``header`` into ``result.rows`` (some 100,000 rows for a commune campaign).
+
+    Columns whose values repeat (codes, units, labels, statuses) are converted once per distinct
+    value; the free text of each row (explanation, evidence, file, note) once per cell.
+    """
     col = {label: index - 1 for label, index in header.columns.items()}
     c_unit = col.get(layout.HEADER_UNIT_ID)
     c_level = col.get(layout.HEADER_LEVEL)
@@ -255,47 +260,74 @@ def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, 
     appraised_letter = _column_letter(col[layout.HEADER_APPRAISED] + 1)
     score_letter = _column_letter(col[layout.HEADER_SCORE] + 1)
     c_code, c_scored_by = col[layout.HEADER_CODE], col[layout.HEADER_SCORED_BY]
+    c_max, c_score, c_status = col[layout.HEADER_MAX], col[layout.HEADER_SCORE], col[layout.HEADER_ITEM_STATUS]
+    c_appraised, c_note = col[layout.HEADER_APPRAISED], col[layout.HEADER_APPRAISAL_NOTE]
+    c_explanation, c_evidence, c_file = (
+        col[layout.HEADER_EXPLANATION],
+        col[layout.HEADER_EVIDENCE],
+        col[layout.HEADER_FILE],
+    )
     scored_by_of = {v: k for k, v in layout.SCORED_BY_LABELS.items()}
     field_label = layout.LEVEL_LABELS[1]
     padding = [None] * width
+    seen: dict[str | None, str] = {None: ""}  # repeated text cells → their text
+    decimals: dict[float, Decimal | None] = {}  # repeated numbers (maxima, scores) → their Decimal
+
+    def repeated(value: Any) -> str:
+        text = seen.get(value) if type(value) is str or value is None else None
+        if text is None:
+            text = _text(value)
+            if type(value) is str:
+                seen[value] = text
+        return text
+
+    def number(value: Any) -> Decimal | None:
+        if type(value) is not float or not value:  # -0.0 and 0.0 are equal keys but not the same Decimal
+            return _number(value)
+        known = decimals.get(value)
+        if known is None:
+            known = decimals[value] = _number(value)
+        return known
+
     for offset, row in enumerate(rows[header.row :], start=header.row + 1):
         cells = row if len(row) >= width else (*row, *padding[len(row) :])
-        code = _text(cells[c_code])
+        code = repeated(cells[c_code])
         if not code:
             continue
-        if c_level is not None and _text(cells[c_level]) == field_label:
+        if c_level is not None and repeated(cells[c_level]) == field_label:
             continue  # a field's subtotal row
-        scored_by_label = _text(cells[c_scored_by])
+        scored_by_label = repeated(cells[c_scored_by])
         if not scored_by_label:
             continue  # criterion rows with components carry no "Hình thức": they are group rows
-        scope = _text(cells[c_unit]) if c_unit is not None else PROVINCE_SCOPE
+        scope = repeated(cells[c_unit]) if c_unit is not None else PROVINCE_SCOPE
         key = code if scope == PROVINCE_SCOPE else f"{scope}/{code}"
         scored_by = scored_by_of.get(scored_by_label, "self")
         try:
-            item_max = _number(cells[col[layout.HEADER_MAX]])
+            item_max = number(cells[c_max])
         except (InvalidOperation, ValueError):
             item_max = None
-        raw_score = cells[col[layout.HEADER_SCORE]]
-        status = _text(cells[col[layout.HEADER_ITEM_STATUS]])
+        raw_score = cells[c_score]
+        status = repeated(cells[c_status])
         not_applicable = status == layout.EXEMPT_STATUS or (
             isinstance(raw_score, str) and layout.label_key(raw_score) == _NOT_APPLICABLE_KEY
         )
-        raw_appraised = cells[col[layout.HEADER_APPRAISED]]
+        raw_appraised = cells[c_appraised]
         cell = f"{appraised_letter}{offset}"
         appraised_problem = score_problem = ""
         try:
-            appraised = _number(raw_appraised)
+            appraised = number(raw_appraised)
         except (InvalidOperation, ValueError):
             appraised_problem = f"{where} › {cell} (mục {key}): điểm thẩm định “{raw_appraised}” không phải là số"
             appraised = None
         try:
-            score = None if not_applicable else _number(raw_score)
+            score = None if not_applicable else number(raw_score)
         except (InvalidOperation, ValueError):
             score_problem = (
                 f"{where} › {score_letter}{offset} (mục {code}): điểm tự đánh giá “{raw_score}” đã bị sửa, "
                 "không phải là số"
             )
             score = None
+        note, explanation, evidence, source = cells[c_note], cells[c_explanation], cells[c_evidence], cells[c_file]
         result.rows.setdefault(scope, {})[code] = ConsolidatedItem(
             code=code,
             max_points=item_max,
@@ -303,11 +335,11 @@ def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, 
             score=score,
             not_applicable=not_applicable,
             appraised=appraised,
-            appraisal_note=_text(cells[col[layout.HEADER_APPRAISAL_NOTE]]),
-            explanation=_text(cells[col[layout.HEADER_EXPLANATION]]),
-            evidence=_text(cells[col[layout.HEADER_EVIDENCE]]),
+            appraisal_note="" if note is None else _text(note),
+            explanation="" if explanation is None else _text(explanation),
+            evidence="" if evidence is None else _text(evidence),
             status=status,
-            file=_text(cells[col[layout.HEADER_FILE]]),
+            file="" if source is None else repeated(source),
             cell=cell,
             appraised_problem=appraised_problem,
             score_problem=score_problem,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from parcli.errors import UsageError
+from parcli.files import staged_folder
 from parcli.labels import severity_label
 from parcli.problems import Problem
 from parcli.rounds.scoring import layout
@@ -63,7 +64,8 @@ def write_feedback(
     """Write an annotated copy of every used return with errors (and warnings, if asked) into ``out_dir``."""
     check_feedback_dir(folder, out_dir)
     paths = {r.file: r.path for r in result.returns}
-    copies = []
+    copies: list[FeedbackCopy] = []
+    jobs = []
     for outcome in result.departments:
         if outcome.used is None or outcome.status not in ("ok", "invalid"):
             continue
@@ -72,9 +74,13 @@ def write_feedback(
         if not errors and not (include_warnings and problems):
             continue
         source = paths.get(outcome.used, folder / outcome.used)  # the real path (a name may not be UTF-8)
-        target = out_dir / feedback_name(outcome.used)
-        _annotate(source, target, outcome.department.name, problems)
-        copies.append(FeedbackCopy(outcome.department.id, outcome.used, target, errors, len(problems) - errors))
+        name = feedback_name(outcome.used)
+        jobs.append((source, name, outcome.department.name, problems))
+        copies.append(FeedbackCopy(outcome.department.id, outcome.used, out_dir / name, errors, len(problems) - errors))
+    if jobs:  # all copies or none: written into a staging folder, moved in once all are written
+        with staged_folder(out_dir) as stage:
+            for source, name, department, problems in jobs:
+                _annotate(source, stage / name, department, problems)
     return copies
 
 

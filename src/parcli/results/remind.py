@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from parcli import clock
+from parcli.files import staged_folder
 from parcli.render import render
 from parcli.results.letters import Letter, body_of, write_letters
 from parcli.results.status import status_rows
@@ -138,11 +139,15 @@ def write_reminders(
     """
     context = reminder_context(result, today or clock.today())
     departments = context["departments"]
-    jobs = [
-        (reminder_letter(context, dept, template_dir), out_dir / f"nhac-nho-{dept['file_stem']}.docx")
-        for dept in departments
-    ]
-    letters = write_letters(result.campaign, jobs, template_dir=template_dir)
-    listing = out_dir / "danh-sach-chua-hoan-thanh.md"
-    render(LIST_TEMPLATE, context, listing, template_dir)
-    return [Reminder(dept["id"], path) for dept, path in zip(departments, letters, strict=True)], listing
+    letters = [reminder_letter(context, dept, template_dir) for dept in departments]
+    names = [f"nhac-nho-{dept['file_stem']}.docx" for dept in departments]
+    listing = "danh-sach-chua-hoan-thanh.md"
+    with staged_folder(out_dir) as stage:  # all letters or none: moved in once all are written
+        write_letters(
+            result.campaign,
+            [(letter, stage / name) for letter, name in zip(letters, names, strict=True)],
+            template_dir=template_dir,
+        )
+        render(LIST_TEMPLATE, context, stage / listing, template_dir)
+    reminders = [Reminder(dept["id"], out_dir / name) for dept, name in zip(departments, names, strict=True)]
+    return reminders, out_dir / listing

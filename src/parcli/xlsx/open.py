@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from parcli.problems import ProblemCollector
+from parcli.xlsx.sheetxml import column_letter as column_letter  # re-exported: readers import it from here
+from parcli.xlsx.sheetxml import part_formulas, sheet_extent
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".xltx"}
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # an issued form is a few hundred KB
@@ -157,7 +159,7 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
                     f"vì lý do an toàn. {resend}",
                 )
                 return False
-            oversized = _oversized_sheet(archive, infos)
+            oversized = _oversized_sheet(archive, infos, path)
             if oversized is not None:
                 add(
                     "sheet-too-large",
@@ -172,58 +174,44 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
     return True
 
 
-_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
-_CELL_REF_RE = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,9})"')
-_CELL_REF_FAST_RE = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,9})"')
-_ROW_REF_FAST_RE = re.compile(rb'<row r="([0-9]{1,9})"')
-_ROW_REF_RE = re.compile(rb'<(?:\w+:)?row\s[^>]*?r="([0-9]{1,9})"')
-_RANGE_END_RE = re.compile(r"([A-Z]{1,3})?([0-9]{1,9})?$")
+# What the last sniff learnt of each worksheet part while bounding it, so that the fast reader
+# does not decompress and scan the same XML again: (path, size, mtime) → part name → formulas.
+# One entry only (memory stays bounded); taken by :func:`_scan_formulas`.
+_SNIFFED: tuple[tuple[str, int, int], dict[str, dict[tuple[int, int], str] | None]] | None = None
 
 
-def sheet_extent(xml: bytes) -> tuple[int, int]:
-    """(rows, columns) a reader may allocate for one worksheet's XML: its declared dimension and its cells.
+def _file_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (str(path), stat.st_size, stat.st_mtime_ns)
 
-    Rows and cells written without a reference count one each, so a sheet cannot hide its size.
+
+def _oversized_sheet(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path) -> str | None:
+    """A message when a worksheet (hidden sheets included) reaches further than a reader may allocate.
+
+    Each sheet's XML is read once, one at a time: bounded, and its formulas noted for the fast reader.
     """
-    rows = columns = 0
-    for ref in _DIMENSION_RE.findall(xml[:65536]):
-        end = _RANGE_END_RE.search(ref.decode("ascii", "replace").split(":")[-1].upper())
-        if end is not None:
-            columns = max(columns, column_number(end[1] or ""))
-            rows = max(rows, int(end[2] or 0))
-    # the farthest cell reference. A long table has hundreds of thousands of cells, so the usual shape
-    # (`<c r="B12" …>`, one space) is scanned with a literal-prefix pattern; any other shape the slow way.
-    unusual = re.search(rb"c[\t\n\r]+r=", xml) is not None or b':c r="' in xml
-    pattern = _CELL_REF_RE if unusual else _CELL_REF_FAST_RE
-    refs = pattern.findall(xml)
-    for letters in {letters for letters, _ in refs}:
-        columns = max(columns, column_number(letters.decode()))
-    if refs:
-        digits = [number for _, number in refs]
-        longest = max(map(len, digits))
-        rows = max(rows, int(max(d for d in digits if len(d) == longest)))
-    unreferenced = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>") - len(refs)
-    row_count = xml.count(b"<row")
-    row_refs = _ROW_REF_FAST_RE.findall(xml)
-    if len(row_refs) != row_count:  # an attribute before r, or a namespace prefix: the general pattern
-        row_refs = _ROW_REF_RE.findall(xml)
-    last = max(row_refs, key=lambda r: (len(r), r), default=b"0")
-    rows = max(rows, row_count, int(last))
-    return rows, max(columns, unreferenced)
-
-
-def _oversized_sheet(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
-    """A message when a worksheet (hidden sheets included) reaches further than a reader may allocate."""
+    global _SNIFFED
+    _SNIFFED = None
+    formulas: dict[str, dict[tuple[int, int], str] | None] = {}
     for info in infos:
         name = info.filename
         if not (name.startswith("xl/") and name.endswith(".xml")) or "/worksheets/" not in name:
             continue
-        rows, columns = sheet_extent(archive.read(info))
+        xml = archive.read(info)
+        rows, columns = sheet_extent(xml)
         if rows * max(columns, 1) > MAX_SHEET_CELLS or rows > MAX_ROWS or columns > MAX_COLUMNS:
             return (
                 f"Một trang tính ({name.rsplit('/', 1)[-1]}) có ô ở rất xa (tới dòng {rows:,}, cột "
                 f"{column_letter(min(columns, MAX_COLUMNS))}) — vượt giới hạn {MAX_SHEET_CELLS:,} ô có thể đọc."
             ).replace(",", ".")
+        formulas[name] = part_formulas(xml)
+        del xml
+    key = _file_key(path)
+    if key is not None:
+        _SNIFFED = (key, formulas)
     return None
 
 
@@ -355,7 +343,6 @@ class _Cell:
 
 
 _EMPTY = _Cell(None, "n")
-_FORMULA_RE = re.compile(rb"<f(\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
 
 
 class _CalamineSheet:
@@ -392,8 +379,10 @@ class _CalamineSheet:
     def _row(self, raw: list[Any], row: int, max_col: int | None, values_only: bool, skip: int) -> tuple[Any, ...]:
         width = max_col if max_col is not None else len(raw) + skip
         if values_only and not skip and not self._formulas:  # the common case, kept fast for long tables
-            values = tuple(None if v == "" else v for v in raw[:width])
-            return values + (None,) * (width - len(values)) if len(values) < width else values
+            values = [None if v == "" else v for v in (raw if width >= len(raw) else raw[:width])]
+            if len(values) < width:
+                values += [None] * (width - len(values))
+            return tuple(values)
         cells: list[Any] = []
         for col in range(1, width + 1):
             index = col - 1 - skip
@@ -444,34 +433,18 @@ class CalamineBook:
             return None
 
 
-_REF_RE = re.compile(rb'\sr="([A-Z]+)([0-9]+)"')
-
-
-def column_letter(number: int) -> str:
-    """1 → ``A``, 28 → ``AB`` (openpyxl's get_column_letter, without importing openpyxl on the read path)."""
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def column_number(letters: str) -> int:
-    """``A`` → 1, ``AB`` → 28 (openpyxl's column_index_from_string, without importing openpyxl)."""
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
 def _scan_formulas(path: Path, sheets: tuple[str, ...]) -> dict[str, dict[tuple[int, int], str]] | None:
     """Formula cells of the sheets the reader uses, as openpyxl shows them (``=TEXT``).
 
-    Returns None when that cannot be exact (shared or array formulas, an XML
-    shape other than the usual unprefixed one): openpyxl then reads the file.
+    Returns None when that cannot be exact (see :func:`_part_formulas`): openpyxl then
+    reads the file.  What :func:`sniff_workbook` just found in the same file is used
+    rather than read again.
     """
     import html
 
+    global _SNIFFED
+    sniffed, _SNIFFED = _SNIFFED, None
+    known = sniffed[1] if sniffed is not None and sniffed[0] == _file_key(path) else {}
     with zipfile.ZipFile(path) as archive:
         workbook_xml = archive.read("xl/workbook.xml")
         rels_xml = archive.read("xl/_rels/workbook.xml.rels")
@@ -486,24 +459,10 @@ def _scan_formulas(path: Path, sheets: tuple[str, ...]) -> dict[str, dict[tuple[
             if target is None:
                 return None
             part = target.decode().lstrip("/")
-            xml = archive.read(part if part.startswith("xl/") else "xl/" + part)
-            cells: dict[tuple[int, int], str] = {}
-            position = xml.find(b"<f")
-            while position != -1:
-                tail = xml[position + 2 : position + 3]
-                if tail not in (b">", b" ", b"/"):  # e.g. <fill… is not a formula
-                    position = xml.find(b"<f", position + 2)
-                    continue
-                match = _FORMULA_RE.match(xml, position)
-                cell_start = xml.rfind(b"<c ", 0, position)
-                ref = _REF_RE.search(xml, cell_start, position) if cell_start != -1 else None
-                if match is None or match[2] is None or b' t="' in (match[1] or b"") or ref is None:
-                    return None  # shared or array formula, or an unusual shape: openpyxl expands these
-                text = html.unescape(match[2].decode("utf-8"))
-                cells[(int(ref[2]), column_number(ref[1].decode()))] = "=" + text
-                position = xml.find(b"<f", match.end())
-            if b":c " in xml[:4096] and b"<c " not in xml:
-                return None  # namespace-prefixed cells
+            part = part if part.startswith("xl/") else "xl/" + part
+            cells = known[part] if part in known else part_formulas(archive.read(part))
+            if cells is None:
+                return None
             out[name] = cells
         return out
 

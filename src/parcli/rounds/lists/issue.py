@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.config.lists_plan import KINDS, GroupKind, ListsPlan, NominatingUnit
+from parcli.files import staged_folder
 from parcli.numbers import date_vn
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import fit_row_height
 from parcli.xlsx.style import DATE_FORMAT, TEXT_FORMAT, OpenpyxlStyles
+from parcli.xlsx.text import clean, openpyxl_text_cell
 from parcli.xlsx.write import save_openpyxl
 
 if TYPE_CHECKING:
@@ -52,19 +54,20 @@ def generate_lists(
     units: list[str] | None = None,
     on_progress: Callable[[NominatingUnit], None] | None = None,
 ) -> GenerateListsResult:
-    """Write one list workbook per unit into ``out_dir`` (atomically, file by file)."""
+    """Write one list workbook per unit into ``out_dir``, all or none (staged, see :func:`staged_folder`)."""
     stamp = (now or clock.now()).replace(microsecond=0)
     result = GenerateListsResult(out_dir=out_dir, note=plan.model.note)
-    for unit in plan.units:
-        if units and unit.id not in units:
-            continue
-        wb = build_list_workbook(plan, unit, stamp)
-        target = out_dir / f"{unit.file_stem}.xlsx"
-        save_openpyxl(wb, target)
-        sheets = tuple(layout.LIST_SHEETS[k] for k in plan.kinds_of(unit))
-        result.lists.append(GeneratedList(unit=unit, path=target, sheets=sheets))
-        if on_progress is not None:
-            on_progress(unit)
+    with staged_folder(out_dir) as stage:
+        for unit in plan.units:
+            if units and unit.id not in units:
+                continue
+            wb = build_list_workbook(plan, unit, stamp)
+            name = f"{unit.file_stem}.xlsx"
+            save_openpyxl(wb, stage / name)
+            sheets = tuple(layout.LIST_SHEETS[k] for k in plan.kinds_of(unit))
+            result.lists.append(GeneratedList(unit=unit, path=out_dir / name, sheets=sheets))
+            if on_progress is not None:
+                on_progress(unit)
     return result
 
 
@@ -91,7 +94,7 @@ def build_list_workbook(plan: ListsPlan, unit: NominatingUnit, generated_at: dat
     if password:
         wb.security.workbookPassword = password
     wb.properties.creator = f"parcli {__version__}"
-    wb.properties.title = f"{plan.model.title} — {unit.name}"
+    wb.properties.title = clean(f"{plan.model.title} — {unit.name}")
     return wb
 
 
@@ -162,8 +165,8 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
     rows += [(f"{i}.", text, "value") for i, text in enumerate(steps, start=1)]
     rows += [("", "", ""), ("THÔNG TIN NGƯỜI LẬP BIỂU", "", "bold")]
     for r, (label, value, style) in enumerate(rows, start=1):
-        a = ws.cell(row=r, column=1, value=label or None)
-        b = ws.cell(row=r, column=2, value=value or None)
+        a = ws.cell(row=r, column=1, value=clean(label) or None)
+        b = ws.cell(row=r, column=2, value=clean(value) or None)
         a.font = s.font
         b.font = s.font
         b.alignment = s.wrap
@@ -233,7 +236,7 @@ def _write_list_meta(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, gener
     }
     for r, key in enumerate(layout.LIST_META_KEYS, start=1):
         ws.cell(row=r, column=1, value=key)
-        ws.cell(row=r, column=2, value=values[key]).data_type = "s"
+        openpyxl_text_cell(ws, r, 2, values[key])
     ranges: dict[str, str] = {}
     for offset, kind in enumerate(KINDS):
         groups = plan.groups_of(unit, kind)
@@ -242,7 +245,7 @@ def _write_list_meta(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, gener
         row = layout.LIST_META_CHOICES_ROW + offset
         ws.cell(row=row, column=1, value=kind)
         for c, group in enumerate(groups, start=2):
-            ws.cell(row=row, column=c, value=group.short).data_type = "s"
+            openpyxl_text_cell(ws, row, c, group.short)
         last = get_column_letter(1 + len(groups))
         ranges[kind] = layout.sheet_ref(layout.SHEET_META, f"$B${row}:${last}${row}")
     return ranges
@@ -301,11 +304,12 @@ def _write_list_sheet(
         else "DANH SÁCH NGƯỜI DÂN, DOANH NGHIỆP CÓ HỒ SƠ THỦ TỤC HÀNH CHÍNH"
     )
     ws.cell(row=1, column=1, value=title).font = s.title
-    ws.cell(row=2, column=1, value=f"{unit.name} — {m.title}").font = s.bold
-    ws.cell(
-        row=3,
-        column=1,
-        value=f"(Gửi {camp.organiser.name} trước ngày {date_vn(m.deadline)}; mỗi người một dòng, chỉ nhập vào "
+    openpyxl_text_cell(ws, 2, 1, f"{unit.name} — {m.title}").font = s.bold
+    openpyxl_text_cell(
+        ws,
+        3,
+        1,
+        f"(Gửi {camp.organiser.name} trước ngày {date_vn(m.deadline)}; mỗi người một dòng, chỉ nhập vào "
         "các ô nền vàng)",
     ).font = s.italic
     hr = layout.LIST_HEADER_ROW
@@ -347,7 +351,7 @@ def _write_list_sheet(
             "errorTitle": "Nhóm không hợp lệ",
             "error": "Chọn một nhóm đối tượng trong danh sách thả xuống.",
             "promptTitle": "Nhóm đối tượng",
-            "prompt": ("Chọn: " + "; ".join(g.short for g in groups) + "." + only)[:255],
+            "prompt": clean("Chọn: " + "; ".join(g.short for g in groups) + "." + only)[:255],
         },
         "email": {
             "type": "custom",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from types import EllipsisType
 from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.errors import ConsolidatedError, OutputError
+from parcli.files import FileStamp, stamp_if_exists
 from parcli.glossary import time_vn
 from parcli.rounds.lists import layout
 from parcli.rounds.lists.layout import STATUS_LABELS, fit_row_height
@@ -32,18 +34,22 @@ if TYPE_CHECKING:
     from parcli.rounds.lists.merge import ListsMergeResult
 
 
-def check_output(plan: ListsPlan, folder: Path, out: Path) -> None:
+def check_output(plan: ListsPlan, folder: Path, out: Path) -> FileStamp | None:
     """Refuse an output inside the lists folder or over a file that is not a respondents workbook of this campaign.
 
-    :func:`write_respondents` calls it; a command may call it before reading the folder, to fail fast.
+    Returns the stamp of ``out`` as it was read (None when there is none yet): the workbook is
+    replaced only if still so.  :func:`write_respondents` calls it; a command may call it before
+    reading the folder, to fail fast, and pass the stamp on.
     """
     if folder.resolve() in out.resolve().parents:
         raise OutputError(
             f"Tệp kết quả {out} nằm trong thư mục danh sách {folder}; parcli không ghi thêm tệp vào thư mục "
             "đầu vào. Chọn vị trí khác với --out."
         )
-    if out.exists():
+    read = stamp_if_exists(out)  # taken before the file is read: a save made from now on is noticed
+    if read is not None:
         _check_existing(out, plan)
+    return read
 
 
 def _check_existing(out: Path, plan: ListsPlan) -> None:
@@ -75,7 +81,9 @@ def _check_existing(out: Path, plan: ListsPlan) -> None:
         )
 
 
-def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | None = None) -> None:
+def write_respondents(
+    result: ListsMergeResult, out: Path, *, now: datetime | None = None, read: FileStamp | EllipsisType | None = ...
+) -> None:
     """Write the consolidated respondents workbook atomically.
 
     One sheet per group in the plan's order (STT, name, position, agency, e-mail or
@@ -83,14 +91,18 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     group against the quota) and the problems.  Every text is written as text,
     never as a formula.  Refuses (``OutputError``) to write inside the lists
     folder, and (``ConsolidatedError``) to overwrite a file that is not a
-    respondents workbook of the same campaign.
+    respondents workbook of the same campaign.  Like the consolidated workbook, an existing
+    file is replaced only if unchanged since it was read (``read``: the stamp
+    :func:`check_output` returned when the command started; by default, now), else
+    ``OutputError`` and nothing is lost.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
     plan = result.plan
-    check_output(plan, result.folder, out)
+    checked = check_output(plan, result.folder, out)
+    since = checked if isinstance(read, EllipsisType) else read
     stamp = (now or clock.now()).replace(microsecond=0)
 
     s = OpenpyxlStyles(size=SMALL_FONT_SIZE)
@@ -236,4 +248,4 @@ def write_respondents(result: ListsMergeResult, out: Path, *, now: datetime | No
     wb.active = 0
     wb.properties.creator = f"parcli {__version__}"
     wb.properties.title = plan.model.title
-    save_openpyxl(wb, out)
+    save_openpyxl(wb, out, read=since)

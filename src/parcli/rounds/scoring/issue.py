@@ -17,6 +17,7 @@ from pathlib import Path
 
 from parcli import clock
 from parcli.config.campaign import Campaign, Department, load_campaign
+from parcli.files import staged_folder
 from parcli.parallel import WorkerUnavailable, run_in_workers
 from parcli.rounds.scoring.sheets import build_return_workbook
 from parcli.xlsx.write import write_xlsxwriter
@@ -60,23 +61,26 @@ def generate_workbooks(
     departments: list[str] | None = None,
     on_progress: Callable[[Department], None] | None = None,
 ) -> GenerateResult:
-    """Write one scoring workbook per department into ``out_dir`` (atomically, file by file).
+    """Write one scoring workbook per department into ``out_dir``, all or none.
 
-    The result lists the workbooks in department order; ``on_progress`` is
-    called in this process as each workbook is done.
+    The workbooks are written into a staging folder and moved into ``out_dir`` once
+    every one is written (:func:`parcli.files.staged_folder`), so a failure halfway
+    leaves no partial set.  The result lists the workbooks in department order;
+    ``on_progress`` is called in this process as each workbook is done.
     """
     stamp = (now or clock.now()).replace(microsecond=0)
     unverified, total = campaign.verification()
     result = GenerateResult(out_dir=out_dir, unverified_nodes=unverified, total_nodes=total)
     selected = [d for d in campaign.departments if not departments or d.id in departments]
-    for dept in _write_all(campaign, selected, stamp, out_dir):
-        result.workbooks.append(
-            GeneratedWorkbook(
-                department=dept, path=_target(out_dir, dept), items=len(dept.items), max_points=dept.max_points
+    with staged_folder(out_dir) as stage:
+        for dept in _write_all(campaign, selected, stamp, stage):
+            result.workbooks.append(
+                GeneratedWorkbook(
+                    department=dept, path=_target(out_dir, dept), items=len(dept.items), max_points=dept.max_points
+                )
             )
-        )
-        if on_progress is not None:
-            on_progress(dept)
+            if on_progress is not None:
+                on_progress(dept)
     return result
 
 

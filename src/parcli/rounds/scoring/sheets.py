@@ -21,6 +21,7 @@ from parcli.numbers import date_vn, fmt_points
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.layout import estimate_row_height
 from parcli.xlsx.style import XW, xw_format
+from parcli.xlsx.text import clean
 from parcli.xlsx.write import cell_number, margins, page, protect, set_column_widths, validate, write_text
 
 
@@ -80,7 +81,7 @@ def build_return_workbook(wb: Any, campaign: Campaign, dept: Department, generat
     created = generated_at.astimezone(UTC) if generated_at.tzinfo else generated_at
     wb.set_properties(
         {
-            "title": f"{campaign.model.title} — {dept.label} — {dept.name}",
+            "title": clean(f"{campaign.model.title} — {dept.label} — {dept.name}"),
             "author": f"parcli {__version__}",
             "created": created,
         }
@@ -315,9 +316,10 @@ def _write_scores(
     cat = dept.catalogue
     m = campaign.model
     heading = f"PHỤ LỤC {dept.appendix}" if dept.appendix else dept.name.upper()
-    ws.write_string(0, 0, heading, f.title)
-    ws.write_string(1, 0, f"KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM {m.year} — {dept.name.upper()}", f.bold)
-    ws.write_string(
+    write_text(ws, 0, 0, heading, f.title)
+    write_text(ws, 1, 0, f"KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM {m.year} — {dept.name.upper()}", f.bold)
+    write_text(
+        ws,
         2,
         0,
         f"(Gửi {m.organiser.name} trước ngày {date_vn(m.deadlines.returns)}; chỉ nhập vào các ô nền vàng)",

@@ -1,0 +1,142 @@
+"""Reading a worksheet's XML directly, before any spreadsheet reader allocates it; no domain words.
+
+* :func:`sheet_extent` bounds the rows and columns a reader would allocate (declared dimension,
+  farthest cell and row, unreferenced cells), quickly for the usual shape;
+* :func:`part_formulas` finds formula cells as openpyxl shows them, for the calamine fast path;
+* :func:`column_letter` and :func:`column_number` convert column names without importing openpyxl.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
+_CELL_REF_RE = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,9})"')
+_CELL_REF_FAST_RE = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,9})"')
+_ROW_REF_FAST_RE = re.compile(rb'<row r="([0-9]{1,9})"')
+_ROW_REF_RE = re.compile(rb'<(?:\w+:)?row\s[^>]*?r="([0-9]{1,9})"')
+_RANGE_END_RE = re.compile(r"([A-Z]{1,3})?([0-9]{1,9})?$")
+
+
+_FORMULA_RE = re.compile(rb"<f(\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
+_REF_RE = re.compile(rb'\sr="([A-Z]+)([0-9]+)"')
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """(rows, columns) a reader may allocate for one worksheet's XML: its declared dimension and its cells.
+
+    Rows and cells written without a reference count one each, so a sheet cannot hide its size.
+    """
+    rows = columns = 0
+    for ref in _DIMENSION_RE.findall(xml[:65536]):
+        end = _RANGE_END_RE.search(ref.decode("ascii", "replace").split(":")[-1].upper())
+        if end is not None:
+            columns = max(columns, column_number(end[1] or ""))
+            rows = max(rows, int(end[2] or 0))
+    # The usual shape — every row and cell carries `r="…"` first, unprefixed — is bounded without
+    # collecting the hundreds of thousands of cell references of a long table: the rows' references
+    # give a bound, and one search proves that no cell reaches past it or past the declared columns.
+    if _UNUSUAL_TAG_RE.search(xml) is None and _PREFIXED_TAG_RE.search(xml) is None:
+        row_refs = _ROW_REF_FAST_RE.findall(xml)
+        last = max(row_refs, key=lambda r: (len(r), r), default=b"0")
+        rows = max(rows, len(row_refs), int(last))
+        beyond = _beyond_pattern(rows, columns)
+        if beyond is not None and beyond.search(xml) is None:
+            return rows, columns
+    return _sheet_extent_general(xml, rows, columns)
+
+
+def _sheet_extent_general(xml: bytes, rows: int, columns: int) -> tuple[int, int]:
+    """:func:`sheet_extent` for any shape: every cell and row reference collected, unreferenced ones counted."""
+    unusual = re.search(rb"c[\t\n\r]+r=", xml) is not None or b':c r="' in xml
+    pattern = _CELL_REF_RE if unusual else _CELL_REF_FAST_RE
+    refs = pattern.findall(xml)
+    for letters in {letters for letters, _ in refs}:
+        columns = max(columns, column_number(letters.decode()))
+    if refs:
+        digits = [number for _, number in refs]
+        longest = max(map(len, digits))
+        rows = max(rows, int(max(d for d in digits if len(d) == longest)))
+    unreferenced = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>") - len(refs)
+    row_count = xml.count(b"<row")
+    row_refs = _ROW_REF_FAST_RE.findall(xml)
+    if len(row_refs) != row_count:  # an attribute before r, or a namespace prefix: the general pattern
+        row_refs = _ROW_REF_RE.findall(xml)
+    last = max(row_refs, key=lambda r: (len(r), r), default=b"0")
+    rows = max(rows, row_count, int(last))
+    return rows, max(columns, unreferenced)
+
+
+# a row or cell tag whose first attribute is not its reference (`<rowBreaks` is not a row), or a
+# namespace-prefixed one (any `<x:c …>` holds `:c`; text with such a colon only costs the general scan)
+_UNUSUAL_TAG_RE = re.compile(rb'<(?:c|row)(?:[\t\n\r>/]| (?!r="))')
+_PREFIXED_TAG_RE = re.compile(rb":(?:c|row)[\s>/]")
+
+
+def _greater_than(text: str, alphabet: str) -> bytes:
+    """A regex matching a same-alphabet token that sorts after ``text`` (longer, or as long and greater)."""
+    escaped = re.escape
+    first, last = alphabet[0], alphabet[-1]
+    options = [f"[{first}-{last}]{{{len(text) + 1},}}"]
+    for index, char in enumerate(text):
+        if char != last:
+            nxt = alphabet[alphabet.index(char) + 1]
+            rest = len(text) - index - 1
+            options.append(f"{escaped(text[:index])}[{nxt}-{last}][{first}-{last}]{{{rest}}}")
+    return "|".join(f"(?:{option})" for option in options).encode()
+
+
+def _beyond_pattern(rows: int, columns: int) -> re.Pattern[bytes] | None:
+    """A cell reference past ``rows`` or past ``columns``; None when no column bound is known (general scan)."""
+    if columns < 1 or rows < 1:
+        return None
+    letters = _greater_than(column_letter(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    digits = _greater_than(str(rows), "0123456789")
+    # or a reference of another shape (lower case, four letters, no digits), which the general scan counts
+    malformed = rb'(?![A-Z]{1,3}[0-9]{1,9}")'
+    return re.compile(rb'<c r="(?:' + malformed + rb"|(?:" + letters + rb")[0-9]|[A-Z]{1,3}(?:" + digits + rb')")')
+
+
+def part_formulas(xml: bytes) -> dict[tuple[int, int], str] | None:
+    """Formula cells of one worksheet's XML as openpyxl shows them (``=TEXT``), by (row, column).
+
+    None when that cannot be exact (shared or array formulas, an XML shape other than the
+    usual unprefixed one): openpyxl then reads the file.
+    """
+    import html
+
+    cells: dict[tuple[int, int], str] = {}
+    position = xml.find(b"<f")
+    while position != -1:
+        tail = xml[position + 2 : position + 3]
+        if tail not in (b">", b" ", b"/"):  # e.g. <fill… is not a formula
+            position = xml.find(b"<f", position + 2)
+            continue
+        match = _FORMULA_RE.match(xml, position)
+        cell_start = xml.rfind(b"<c ", 0, position)
+        ref = _REF_RE.search(xml, cell_start, position) if cell_start != -1 else None
+        if match is None or match[2] is None or b' t="' in (match[1] or b"") or ref is None:
+            return None  # shared or array formula, or an unusual shape: openpyxl expands these
+        text = html.unescape(match[2].decode("utf-8"))
+        cells[(int(ref[2]), column_number(ref[1].decode()))] = "=" + text
+        position = xml.find(b"<f", match.end())
+    if b":c " in xml[:4096] and b"<c " not in xml:
+        return None  # namespace-prefixed cells
+    return cells
+
+
+def column_letter(number: int) -> str:
+    """1 → ``A``, 28 → ``AB`` (openpyxl's get_column_letter, without importing openpyxl on the read path)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_number(letters: str) -> int:
+    """``A`` → 1, ``AB`` → 28 (openpyxl's column_index_from_string, without importing openpyxl)."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + ord(char) - 64
+    return number
