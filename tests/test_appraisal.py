@@ -175,3 +175,13 @@ def test_cli_merge_with_appraisals_and_notices(
     assert result.exit_code == 0, result.output
     again = collect_for(merge_returns(campaign, full_returns), imported)
     assert again.scores() == collect_for(merge_returns(campaign, full_returns), books).scores()
+
+
+def test_issuing_again_never_overwrites_typed_workbooks(campaign: Campaign, full_returns: Path, books: Path) -> None:
+    typed = _book(books, "*PL01-so-noi-vu.xlsx")
+    type_into(typed, {})  # an appraiser's save
+    before = {p.name: p.read_bytes() for p in books.iterdir()}
+    result = runner.invoke(app, ["appraise", "issue", str(full_returns), "-o", str(books)])
+    assert result.exit_code == 2, result.output
+    assert typed.name in result.output and "không bị ghi đè" in result.output
+    assert {p.name: p.read_bytes() for p in books.iterdir()} == before

@@ -132,12 +132,21 @@ def issue_appraisals(
     result = IssueResult(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     by_word = "field" if by == "field" else ("group" if by == "group" else "department")
+    planned = []
     for key, name, stem, lines in plan_workbooks(campaign, rows, by):
         if only is not None and key not in only:
             continue
         target = out_dir / f"{layout.file_stem(round_, 'department' if by == 'department' else 'field', stem)}.xlsx"
         if by == "group":
             target = out_dir / f"tham-dinh-lan{round_}-{stem}.xlsx"
+        planned.append((target, key, name, lines))
+    typed = [target.name for target, *_ in planned if target.exists()]
+    if typed:  # appraisers type into these files: parcli never rewrites them
+        raise UsageError(
+            f"Thư mục {out_dir} đã có phiếu thẩm định: {', '.join(typed)}. Phiếu thẩm định là tệp người thẩm định "
+            "nhập liệu nên không bị ghi đè. Đề nghị phát hành vào thư mục khác hoặc chuyển các tệp đó ra khỏi thư mục."
+        )
+    for target, key, name, lines in planned:
         sheet = _Sheet(campaign, by_word, key, name, round_, lines, prior or {}, source, stamp)
         write_xlsxwriter(target, sheet.build)
         issued = IssuedWorkbook(target, key, name, len(lines))
