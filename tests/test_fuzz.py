@@ -487,3 +487,27 @@ def test_generate_writes_control_characters_and_long_guidance_safely(tmp_path: P
     assert any(isinstance(c, str) and c.startswith("Bộ tiêu chí\nxác định") for c in cells)
     assert any(isinstance(c, str) and len(c) == MAX_CELL_TEXT and c.count("dài\n") > 5_000 for c in cells)
     assert read_return(issued, bad).problems is not None  # the issued form reads back without a traceback
+
+
+@pytest.mark.libreoffice
+def test_shared_string_out_of_range_in_a_real_clients_file(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    """openpyxl writes no shared strings: a return saved by LibreOffice has them, and every cell that points
+    past the table (a department's typed text included) makes the file a problem — never a silently empty cell."""
+    from factory import roundtrip
+
+    saved = roundtrip(make_return(DEPT, tmp_path / "src"), tmp_path / "lo")
+    members = _members(saved.read_bytes())
+    assert any(name.endswith("sharedStrings.xml") for name, _ in members)
+    clean = read_return(saved, campaign)
+    assert clean.errors == 0, [p.message for p in clean.problems]
+    index = next(i for i in _sheets(members) if re.search(rb't="s"[^>]*><v>\d+</v>', members[i][1]))
+    name, body = members[index]
+    cells = list(re.finditer(rb'(t="s"[^>]*><v>)(\d+)(</v>)', body))
+    for cell in (cells[0], cells[len(cells) // 2], cells[-1]):
+        damaged = body[: cell.start(2)] + b"999999" + body[cell.end(2) :]
+        target = tmp_path / f"sst-{cell.start()}.xlsx"
+        target.write_bytes(_zip([*members[:index], (name, damaged), *members[index + 1 :]]))
+        result = read_return(target, campaign)
+        assert result.errors >= 1 and all(p.file == target.name for p in result.problems)
