@@ -24,6 +24,7 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "sheet-too-large": ("error", "a sheet (hidden ones included) reaches further than parcli reads (far cells)"),
     "metadata-missing": ("error", "the hidden parcli sheet was removed: the return cannot be identified"),
     "wrong-campaign": ("error", "the workbook belongs to another campaign (another year or province)"),
+    "wrong-round": ("error", "the workbook belongs to another round of the campaign (e.g. the preliminary one)"),
     "wrong-catalogue-version": ("error", "the workbook was issued from another version of the catalogue"),
     "unsupported-layout": ("error", "the workbook layout version is not one this parcli reads"),
     "unknown-department": ("error", "the department recorded in the workbook is not in the campaign"),

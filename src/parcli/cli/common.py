@@ -105,19 +105,30 @@ TodayOption = Annotated[
     typer.Option("--today", help="Ngày tính hạn (YYYY-MM-DD hoặc dd/mm/yyyy). Mặc định: hôm nay."),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")]
+RoundOption = Annotated[
+    str | None,
+    typer.Option(
+        "--round",
+        help="Đợt đánh giá trong năm (mã đợt trong mục rounds của kế hoạch, ví dụ so-bo-9-thang). "
+        "Mặc định: đợt cuối cùng.",
+    ),
+]
 
 
 # --- helpers ----------------------------------------------------------------------------------------
 
 
-def load_campaign(path: Path | None, console: Console) -> Campaign:
-    """The campaign named with ``--campaign``, or the bundled example (saying so)."""
+def load_campaign(path: Path | None, console: Console, round_id: str | None = None) -> Campaign:
+    """The campaign named with ``--campaign``, or the bundled example (saying so), at round ``round_id``."""
     from parcli.config.campaign import default_campaign_path, load_campaign
 
     if path is None:
         path = default_campaign_path()
         console.print(f"Dùng kế hoạch mẫu đi kèm parcli: {path}")
-    return load_campaign(path)
+    camp = load_campaign(path, round_id)
+    if camp.round_id is not None:
+        console.print(f"Đợt đánh giá: {camp.round_title} ({camp.round_id})")
+    return camp
 
 
 def guard(

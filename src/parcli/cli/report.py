@@ -70,6 +70,13 @@ def report(
             file_okay=False,
         ),
     ] = None,
+    round_id: Annotated[
+        str | None,
+        typer.Option(
+            "--round",
+            help="Đợt đánh giá trong năm (mã đợt trong kế hoạch). Mặc định: đợt ghi trong bảng tổng hợp.",
+        ),
+    ] = None,
     manifest: Annotated[
         Path | None,
         typer.Option(
@@ -99,6 +106,7 @@ def report(
         unit_sheets=unit_sheets,
         manifest=manifest,
         appraisals=appraisals,
+        round=round_id,
     )
     produced = produce_report(request, on_plan=lambda plan: _say_plan(plan, err))
     for warning in produced.warnings:

@@ -20,6 +20,7 @@ from parcli.cli.common import (
     ForceOption,
     JsonOption,
     PickOption,
+    RoundOption,
     TodayOption,
     campaign_files,
     command,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 @command
 def generate(
     campaign: CampaignOption = None,
+    round_id: RoundOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi các phiếu chấm điểm.")] = Path(
         "phieu-cham-diem"
     ),
@@ -59,7 +61,7 @@ def generate(
     from parcli.rounds.scoring.issue import generate_workbooks
 
     err = err_console()
-    camp = load_campaign(campaign, err)
+    camp = load_campaign(campaign, err, round_id)
     refuse_placeholders(camp)
     guard(err, inputs=campaign_files(camp), dirs=[out])
     unverified, total = camp.verification()
@@ -113,6 +115,7 @@ def init(
 def check(
     files: Annotated[list[Path], typer.Argument(help="Các phiếu chấm điểm (.xlsx) cần kiểm tra.")],
     campaign: CampaignOption = None,
+    round_id: RoundOption = None,
     json_out: JsonOption = None,
 ) -> ExitCode:
     """Kiểm tra phiếu chấm điểm trước khi gửi: liệt kê mọi lỗi theo tệp, trang tính, ô và mục.
@@ -122,7 +125,7 @@ def check(
     from parcli.rounds.scoring.read import read_return
 
     err = err_console()
-    camp = load_campaign(campaign, err)
+    camp = load_campaign(campaign, err, round_id)
     guard(err, inputs=[*campaign_files(camp), *files], files=[json_out])
     results = []
     for path in files:
@@ -168,6 +171,7 @@ def check(
 def merge(
     returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
     campaign: CampaignOption = None,
+    round_id: RoundOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Bảng tổng hợp (.xlsx) sẽ ghi.", dir_okay=False)] = Path(
         "tong-hop.xlsx"
     ),
@@ -191,7 +195,7 @@ def merge(
     from parcli.results.consolidated_write import write_consolidated
 
     err = err_console()
-    camp = load_campaign(campaign, err)
+    camp = load_campaign(campaign, err, round_id)
     inputs = [*campaign_files(camp), returns_dir]
     guard(err, inputs=inputs, files=[out, manifest_path(out), json_out], dirs=[feedback])
     if feedback is not None:
@@ -319,6 +323,7 @@ def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) ->
 def status(
     returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
     campaign: CampaignOption = None,
+    round_id: RoundOption = None,
     today: TodayOption = None,
     json_out: JsonOption = None,
     pick: PickOption = None,
@@ -336,7 +341,7 @@ def status(
 
     err = err_console()
     day = parse_day(today)
-    camp = load_campaign(campaign, err)
+    camp = load_campaign(campaign, err, round_id)
     guard(err, inputs=[*campaign_files(camp), returns_dir], files=[json_out])
     result = _read_folder(camp, returns_dir, pick, err)
     found = None

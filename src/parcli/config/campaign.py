@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
@@ -24,6 +24,7 @@ from parcli.config.campaign_models import (
     Band,
     CampaignModel,
     Documents,
+    RoundModel,
     Signer,
     UnitModel,
     roman_to_int,
@@ -97,6 +98,41 @@ class Campaign:
     departments: tuple[Department, ...]  # split: the departments; each-unit-scores: the units
     content_hash: str
     catalogues: dict[str, Catalogue] = field(default_factory=dict)  # group id -> catalogue
+    round_id: str | None = None  # the round being worked on; None: a campaign without rounds
+
+    @property
+    def rounds(self) -> tuple[RoundModel, ...]:
+        """The rounds the campaign declares, in order (none: one implicit round)."""
+        return tuple(self.model.rounds or ())
+
+    @property
+    def round_title(self) -> str:
+        """The title of the current round ("" for a campaign without rounds)."""
+        return next((r.title for r in self.rounds if r.id == self.round_id), "")
+
+    def at_round(self, round_id: str | None) -> Campaign:
+        """The campaign at one of its rounds: that round's id and deadlines (None: the last round).
+
+        A campaign without rounds has one implicit round and is returned unchanged when ``round_id`` is
+        None.  Raises :class:`parcli.errors.UsageError` for a round the campaign does not declare.
+        """
+        from parcli.errors import UsageError
+
+        rounds = self.rounds
+        if not rounds:
+            if round_id is None:
+                return self
+            raise UsageError(f"Kế hoạch {self.path.name} không khai báo các đợt (rounds), không có đợt “{round_id}”.")
+        if round_id is None:
+            chosen = rounds[-1]
+        else:
+            found = [r for r in rounds if r.id == round_id]
+            if not found:
+                known = ", ".join(r.id for r in rounds)
+                raise UsageError(f"Kế hoạch {self.path.name} không có đợt “{round_id}” (các đợt: {known}).")
+            chosen = found[0]
+        model = self.model.model_copy(update={"deadlines": chosen.deadlines})
+        return replace(self, model=model, round_id=chosen.id)
 
     @property
     def id(self) -> str:
@@ -187,12 +223,27 @@ class Campaign:
         return (department_id or "") if self.is_units else PROVINCE_SCOPE
 
 
-def load_campaign(path: Path) -> Campaign:
-    """Read and check a campaign and its catalogue.
+def load_campaign(path: Path, round_id: str | None = None) -> Campaign:
+    """Read and check a campaign and its catalogue, at round ``round_id`` (None: the last round).
 
     Raises :class:`CampaignError` (or :class:`CatalogueError` for the catalogue)
     with every mistake found, each naming its place.
     """
+    return _load_campaign(path).at_round(round_id)
+
+
+def campaign_ref(campaign: Campaign) -> str:
+    """A string a worker process turns back into the same campaign at the same round (see :func:`load_ref`)."""
+    return f"{campaign.path.resolve()}\0{campaign.round_id or ''}"
+
+
+def load_ref(ref: str) -> Campaign:
+    """The campaign named by :func:`campaign_ref`, loaded again from its file."""
+    path, _, round_id = ref.partition("\0")
+    return load_campaign(Path(path), round_id or None)
+
+
+def _load_campaign(path: Path) -> Campaign:
     label = str(path)
     data, text = read_yaml_mapping(path, CampaignError, fields_hint="schema, id, departments…")
     model = validate_document(CampaignModel, data, text, CampaignError, label)

@@ -68,6 +68,14 @@ class Deadlines(_Strict):
     ministry: date | None = None
 
 
+class RoundModel(_Strict):
+    """A round within the year (e.g. the 9-month preliminary assessment) with its own deadlines."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    deadlines: Deadlines
+
+
 class DepartmentModel(_Strict):
     """One department (an appendix of the plan) and the codes it self-assesses."""
 
@@ -154,6 +162,7 @@ class CampaignModel(_Strict):
     organiser: Organiser
     documents: Documents | None = None
     deadlines: Deadlines
+    rounds: list[RoundModel] | None = None  # rounds within the year; none: one implicit round (deadlines above)
     assignment_note: str | None = None
     protection_password: str | None = None
     survey_lists: str | None = None  # the survey respondent lists plan, a YAML path relative to this file
@@ -177,6 +186,11 @@ class CampaignModel(_Strict):
                 raise ValueError("chế độ each-unit-scores cần danh sách groups (nhóm đơn vị và bộ tiêu chí)")
             if not self.units and not self.units_file:
                 raise ValueError("chế độ each-unit-scores cần danh sách units hoặc units_file")
+        if self.rounds is not None:
+            if not self.rounds:
+                raise ValueError("rounds cần ít nhất một đợt (hoặc bỏ hẳn trường rounds)")
+            if len({r.id for r in self.rounds}) != len(self.rounds):
+                raise ValueError("rounds có hai đợt cùng mã id")
         if self.bands is not None:
             if not any(b.min == 0 for b in self.bands):
                 raise ValueError("bands cần một mức có min: 0 để đơn vị nào cũng được xếp loại")

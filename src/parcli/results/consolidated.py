@@ -85,6 +85,11 @@ class Consolidated:
         return self.metadata.get(layout.META_CAMPAIGN, "")
 
     @property
+    def round_id(self) -> str | None:
+        """The round of the campaign the workbook was merged for (None: a campaign without rounds)."""
+        return self.metadata.get(layout.META_ROUND) or None
+
+    @property
     def campaign_path(self) -> str | None:
         """Where the campaign file was when the workbook was merged."""
         return self.metadata.get("campaign_path") or None

@@ -337,7 +337,7 @@ def _write_table(
 
 
 def _metadata_values(campaign: Campaign, stamp: datetime) -> dict[str, str]:
-    return {
+    values = {
         layout.META_KIND: layout.KIND_CONSOLIDATED,
         layout.META_LAYOUT: layout.LAYOUT_VERSION,
         layout.META_TOOL_VERSION: __version__,
@@ -349,6 +349,9 @@ def _metadata_values(campaign: Campaign, stamp: datetime) -> dict[str, str]:
         "campaign_path": str(campaign.path.resolve()),
         layout.META_MODE: campaign.model.mode,
     }
+    if campaign.round_id is not None:  # only a campaign with rounds says which one
+        values[layout.META_ROUND] = campaign.round_id
+    return values
 
 
 def _departments(result: MergeResult) -> list[list[Any]]:

@@ -40,6 +40,7 @@ class ReportRequest:
     manifest: Path | None = None
     today: date | None = None
     appraisals: Path | None = None
+    round: str | None = None  # the campaign's round; None: the consolidated workbook's (else the last)
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], No
     plan = plan_report(request)
     if on_plan is not None:
         on_plan(plan)
-    campaign = load_campaign(plan.campaign)
+    campaign = load_campaign(plan.campaign, request.round)
     refuse_placeholders(campaign)
     warnings = guard_outputs(
         inputs=[
@@ -172,6 +173,7 @@ def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], No
         dirs=[plan.unit_sheets],
     )
     data = plan.loaded if plan.loaded is not None else load_consolidated(plan.consolidated)
+    campaign = _at_consolidated_round(campaign, data, request.round)
     produced = _produce_ranking(plan, campaign, data) if campaign.is_units else _produce_province(plan, campaign, data)
     produced.warnings = warnings
     return produced
@@ -189,6 +191,21 @@ def _returns_folder(consolidated: Path) -> Path | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return folder if folder.is_dir() else None
+
+
+def _at_consolidated_round(campaign: Campaign, data: Consolidated, asked: str | None) -> Campaign:
+    """The campaign at the consolidated workbook's round; a round asked for that is not the workbook's is refused."""
+    from parcli.errors import ConsolidatedError
+
+    merged = data.round_id
+    if merged is None or merged == campaign.round_id:
+        return campaign
+    if asked is not None:
+        raise ConsolidatedError(
+            f"Bảng tổng hợp được lập cho đợt “{merged}”, không phải đợt “{asked}” (--round). "
+            "Đề nghị dùng bảng tổng hợp của đúng đợt."
+        )
+    return campaign.at_round(merged)
 
 
 def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:

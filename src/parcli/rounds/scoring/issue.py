@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from parcli import clock
-from parcli.config.campaign import Campaign, Department, load_campaign
+from parcli.config.campaign import Campaign, Department, campaign_ref, load_ref
 from parcli.files import staged_folder
 from parcli.parallel import WorkerUnavailable, run_in_workers
 from parcli.rounds.scoring.sheets import build_return_workbook
@@ -111,7 +111,7 @@ def _write_all(campaign: Campaign, selected: list[Department], stamp: datetime, 
             [(d.id, stamp, str(out_dir)) for d in selected],
             workers=workers,
             initializer=_init_worker,
-            initargs=(str(campaign.path.resolve()), campaign.content_hash),
+            initargs=(campaign_ref(campaign), campaign.content_hash),
             preload=[__name__],  # a forkserver's workers start with this writer imported
         )
         for dept, dept_id in zip(selected, written, strict=False):
@@ -130,7 +130,7 @@ def _init_worker(campaign_path: str, content_hash: str) -> None:
     """Load the campaign once per worker; keep it only if it is the one being generated."""
     global _worker_campaign
     try:
-        loaded = load_campaign(Path(campaign_path))
+        loaded = load_ref(campaign_path)
     except Exception:  # the parent goes on without workers (see _write_all)
         loaded = None
     _worker_campaign = loaded if loaded is not None and loaded.content_hash == content_hash else None

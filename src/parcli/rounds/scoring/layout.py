@@ -88,6 +88,8 @@ META_DEPARTMENT = "department_id"
 META_DEPARTMENT_NAME = "department_name"
 META_APPENDIX = "appendix"
 META_ITEMS = "items"
+META_ROUND = "round_id"  # written only when the campaign declares rounds (after the keys above)
+META_ROUND_TITLE = "round_title"
 META_KEYS = (
     META_KIND,
     META_LAYOUT,

@@ -215,7 +215,9 @@ class ScoringForms:
 
     def worker(self) -> tuple[Callable[[str], ScoringForms], str]:
         """Each worker process loads the campaign once."""
-        return _forms_from_campaign_path, str(self.campaign.path.resolve())
+        from parcli.config.campaign import campaign_ref
+
+        return _forms_from_campaign_path, campaign_ref(self.campaign)
 
     def owners(self) -> list[Department]:
         """The departments (or units) of the campaign."""
@@ -255,9 +257,9 @@ class ScoringForms:
 
 
 def _forms_from_campaign_path(campaign_path: str) -> ScoringForms:
-    from parcli.config.campaign import load_campaign
+    from parcli.config.campaign import load_ref
 
-    return ScoringForms(load_campaign(Path(campaign_path)))
+    return ScoringForms(load_ref(campaign_path))
 
 
 def read_returns(campaign: Campaign, paths: list[Path]) -> Iterator[ReturnResult]:

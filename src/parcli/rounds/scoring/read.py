@@ -152,6 +152,15 @@ def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: Probl
             "đúng phiếu của đợt này.",
         )
         return
+    issued_round = meta.get(layout.META_ROUND)
+    if issued_round is not None and issued_round != (campaign.round_id or ""):
+        wanted = f"đợt “{campaign.round_title}”" if campaign.round_id else "đợt đánh giá hiện tại"
+        add.add(
+            "wrong-round",
+            f"Phiếu thuộc đợt “{meta.get(layout.META_ROUND_TITLE) or issued_round}”, không phải {wanted}. "
+            "Đề nghị gửi đúng phiếu của đợt này (phiếu đợt trước không được dùng lại).",
+        )
+        return
     dept_id = meta.get(layout.META_DEPARTMENT, "")
     dept = campaign.department_by_id.get(dept_id)
     expected_hash = dept.catalogue.content_hash if dept is not None else campaign.catalogue.content_hash

@@ -98,6 +98,7 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         ("PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", "", "title"),
         (m.title, "", "bold"),
         ("", "", ""),
+        *([("Đợt đánh giá", campaign.round_title, "value")] if campaign.round_id else []),
         ("Cơ quan thực hiện", dept.name, "value"),
         *(
             [("Phụ lục", f"Phụ lục {dept.appendix}", "value")]
@@ -224,7 +225,12 @@ def _write_meta(ws: Any, campaign: Campaign, dept: Department, generated_at: dat
         layout.META_GENERATED_AT: generated_at.isoformat(),
         layout.META_ITEMS: ",".join(leaf.code for leaf in dept.items),
     }
-    for r, key in enumerate(layout.META_KEYS):
+    keys = list(layout.META_KEYS)
+    if campaign.round_id is not None:
+        values[layout.META_ROUND] = campaign.round_id
+        values[layout.META_ROUND_TITLE] = campaign.round_title
+        keys += [layout.META_ROUND, layout.META_ROUND_TITLE]
+    for r, key in enumerate(keys):
         ws.write_string(r, 0, key)
         write_text(ws, r, 1, values[key])  # always text, even "1"
     ranges: dict[str, str] = {}
