@@ -117,6 +117,20 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "appraisal-below-zero": ("error", "the appraised score is negative"),
     "appraisal-not-allowed": ("error", "the appraised score is not one of the item's options, or off its step"),
     "appraisal-formula": ("error", "a formula (or text such as =1+1) instead of a typed appraised score"),
+    # remedy plans (parcli remedy)
+    "remedy-plan-missing": ("error", "a department with items that lost points sent no remedy plan"),
+    "remedy-missing": (
+        "error",
+        "an item that lost points has no remedy in its department's plan (empty cell or deleted row)",
+    ),
+    "remedy-deadline-missing": ("error", "a remedy without a deadline"),
+    "remedy-deadline-not-a-date": ("error", "a remedy deadline that is not a date"),
+    "remedy-deadline-too-late": ("error", "a remedy deadline after the year-end returns deadline (the last round's)"),
+    "remedy-progress-unknown": (
+        "error",
+        "a progress value that is not in the list (chưa thực hiện / đang thực hiện / đã hoàn thành)",
+    ),
+    "remedy-overdue": ("warning", "a remedy whose deadline has passed (on --today) and that is not reported completed"),
     "duplicate-appraisal": ("error", "two copies of one appraisal workbook and neither can be chosen; none is used"),
 }
 

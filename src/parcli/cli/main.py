@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from parcli import __version__
-from parcli.cli import appraise, catalogue, common, evidence, report, returns, survey
+from parcli.cli import appraise, catalogue, common, evidence, remedy, report, returns, survey
 
 app = typer.Typer(
     name="parcli",
@@ -50,6 +50,7 @@ for _command in (*returns.COMMANDS, *report.COMMANDS, *evidence.COMMANDS):
 app.add_typer(catalogue.catalogue_app, name="catalogue")
 app.add_typer(survey.survey_app, name="survey")
 app.add_typer(appraise.appraise_app, name="appraise")
+app.add_typer(remedy.remedy_app, name="remedy")
 
 
 def run() -> None:  # pragma: no cover - console-script entry point

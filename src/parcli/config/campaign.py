@@ -110,6 +110,12 @@ class Campaign:
         """The title of the current round ("" for a campaign without rounds)."""
         return next((r.title for r in self.rounds if r.id == self.round_id), "")
 
+    @property
+    def last_deadline(self) -> date:
+        """The returns deadline of the last round (the year-end one): no remedy may be due after it."""
+        rounds = self.rounds
+        return rounds[-1].deadlines.returns if rounds else self.model.deadlines.returns
+
     def at_round(self, round_id: str | None) -> Campaign:
         """The campaign at one of its rounds: that round's id and deadlines (None: the last round).
 

@@ -1,0 +1,337 @@
+"""Collecting a folder of remedy workbooks on the collection engine, and the tracking table.
+
+The engine lists the folder (lock files ignored), reads every workbook, groups
+them by department and applies the one version rule.  What is this round's own:
+
+* the expected departments are those issued a plan (those with items that lost
+  points, passed in); a department that sent nothing is ``remedy-plan-missing``;
+* ``remedy-overdue`` (warning): a deadline that has passed on ``today`` while the
+  remedy is not reported completed;
+* one tracking table: item, department, cause, remedy, deadline, progress, result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from parcli.collect.engine import collect_forms, manifest_inputs
+from parcli.collect.form import FormResult
+from parcli.collect.versions import Outcome, VersionDecision
+from parcli.config.campaign import Campaign, Department
+from parcli.problems import Problem
+from parcli.render import date_filter
+from parcli.rounds.remedy import layout
+from parcli.rounds.remedy.read import RemedyEntry, RemedyResult, read_remedy
+
+
+@dataclass
+class RemedyOutcome(Outcome[Department]):
+    """The outcome of one department's remedy workbook."""
+
+
+@dataclass(frozen=True)
+class TrackedItem:
+    """One row of the tracking table."""
+
+    department: Department
+    entry: RemedyEntry
+    overdue: bool
+    file: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values for ``--json`` and the report."""
+        e = self.entry
+        return {
+            "scope": e.scope,
+            "code": e.code,
+            "title": e.title,
+            "lost": str(e.lost),
+            "department": self.department.id,
+            "department_name": self.department.name,
+            "cause": e.cause,
+            "remedy": e.remedy,
+            "deadline": e.deadline.isoformat() if e.deadline else None,
+            "responsible": e.responsible,
+            "progress": e.progress,
+            "result": e.result,
+            "evidence": e.evidence,
+            "overdue": self.overdue,
+            "file": self.file,
+        }
+
+
+@dataclass
+class RemedyCollection:
+    """Everything :func:`collect_remedies` found."""
+
+    campaign: Campaign
+    folder: Path
+    today: date
+    results: list[RemedyResult] = field(default_factory=list)
+    outcomes: list[RemedyOutcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    decisions: list[VersionDecision] = field(default_factory=list)
+    items: list[TrackedItem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every expected plan arrived and no problem is an error."""
+        return not any(p.is_error for p in self.problems)
+
+    @property
+    def silent(self) -> list[Department]:
+        """The departments that sent no plan."""
+        return [o.owner for o in self.outcomes if o.status == "missing"]
+
+    @property
+    def overdue(self) -> list[TrackedItem]:
+        """The remedies whose deadline has passed and that are not completed."""
+        return [i for i in self.items if i.overdue]
+
+    def manifest_inputs(self) -> list[dict[str, Any]]:
+        """Every remedy workbook read, with its hash, department and status (for ``manifest.json``)."""
+        return manifest_inputs(self.results, self.outcomes, role="remedy", owner_key="department")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The collection as plain values (``--json``)."""
+        return {
+            "campaign": self.campaign.id,
+            "round": self.campaign.round_id,
+            "today": self.today.isoformat(),
+            "departments": [
+                {"id": o.owner.id, "name": o.owner.name, "status": o.status, "files": o.files, "errors": o.errors}
+                for o in self.outcomes
+            ],
+            "items": [i.as_dict() for i in self.items],
+            "overdue": [[i.department.id, i.entry.code] for i in self.overdue],
+            "silent": [d.id for d in self.silent],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclass(frozen=True)
+class RemedyForms:
+    """The remedy workbook as a form kind of the collection engine."""
+
+    campaign: Campaign
+    expected: tuple[Department, ...]
+    document: str = "kế hoạch khắc phục"
+    owner_noun: str = "cơ quan"
+    role: str = "remedy"
+
+    def read(self, path: Path) -> RemedyResult:
+        """Read one remedy workbook (see :func:`read_remedy`)."""
+        return read_remedy(path, self.campaign)
+
+    def worker(self) -> tuple[Callable[[str], RemedyForms], str]:
+        """Each worker process loads the campaign once (and expects every department: only reading is done)."""
+        from parcli.config.campaign import campaign_ref
+
+        return _forms_from_ref, campaign_ref(self.campaign)
+
+    def owners(self) -> list[Department]:
+        """The departments issued a plan."""
+        return list(self.expected)
+
+    def owner_id(self, owner: Department) -> str:
+        """The department id."""
+        return owner.id
+
+    def not_a_form(self, path: Path) -> Problem:
+        """A file in the remedy folder that is not a spreadsheet."""
+        return Problem(
+            slug="not-a-return",
+            file=path.name,
+            message="Tệp không phải bảng tính nên không được đọc. Nếu đây là kế hoạch khắc phục, đề nghị lưu lại ở "
+            "định dạng .xlsx.",
+        )
+
+    def missing(self, owner: Department) -> Problem:
+        """A department that sent no plan."""
+        return Problem(
+            slug="remedy-plan-missing",
+            department=owner.id,
+            message=f"{owner.name} chưa gửi kế hoạch khắc phục các mục bị trừ điểm.",
+        )
+
+    def duplicate(self, owner: Department, result: FormResult, files: list[str], reason: str) -> Problem:
+        """Several plans of one department when none can be chosen."""
+        return Problem(
+            slug="duplicate-return",
+            file=result.file,
+            department=owner.id,
+            message=f"{owner.name} có {len(files)} kế hoạch khắc phục ({', '.join(files)}); {reason}, nên chưa dùng "
+            "bản nào. Đề nghị giữ lại một bản hoặc chỉ định bằng --pick TÊN_TỆP.",
+        )
+
+
+def _forms_from_ref(ref: str) -> RemedyForms:
+    from parcli.config.campaign import load_ref
+
+    campaign = load_ref(ref)
+    return RemedyForms(campaign, campaign.departments)
+
+
+def collect_remedies(
+    campaign: Campaign,
+    folder: Path,
+    today: date,
+    expected: Sequence[Department] | None = None,
+    *,
+    pick: list[str] | None = None,
+) -> RemedyCollection:
+    """Read every remedy workbook in ``folder`` (never modifying it) and build the tracking table.
+
+    ``expected`` are the departments issued a plan (those with items that lost
+    points); without it, the departments whose plan is in the folder (then no
+    department can be told silent).
+    """
+    if expected is None:
+        found_ids = {r.owner_id for r in (read_remedy(p, campaign) for p in _spreadsheets(folder)) if r.owner_id}
+        expected = [d for d in campaign.departments if d.id in found_ids]
+    kind = RemedyForms(campaign, tuple(expected))
+    found = collect_forms(kind, folder, lambda d, files: RemedyOutcome(owner=d, files=files), pick=pick)
+    result = RemedyCollection(campaign, folder, today, found.results, found.outcomes, decisions=found.decisions)
+    ids = [d.id for d in expected]
+    for dept in expected:
+        chosen = found.chosen.get(dept.id)
+        if chosen is None:
+            continue
+        for entry in chosen.entries:
+            overdue = entry.deadline is not None and entry.deadline < today and not entry.done
+            result.items.append(TrackedItem(dept, entry, overdue, chosen.file))
+            if overdue:
+                found.problems_of[dept.id].append(
+                    Problem(
+                        slug="remedy-overdue",
+                        file=chosen.file,
+                        sheet=layout.SHEET_REMEDY,
+                        cell=entry.deadline_cell,
+                        item=entry.code,
+                        department=dept.id,
+                        message=f"Mục {entry.code}: giải pháp khắc phục đã quá hạn ({date_filter(entry.deadline)}) "
+                        f"mà chưa hoàn thành (tiến độ: {(entry.progress or 'chưa ghi').lower()}).",
+                    )
+                )
+    found.settle(ids)
+    result.problems = found.problems(ids)
+    return result
+
+
+def _spreadsheets(folder: Path) -> list[Path]:
+    from parcli.collect.folder import list_folder
+
+    return list_folder(folder)[0]
+
+
+# --- the tracking workbook ------------------------------------------------------------------------------
+
+TRACK_SHEET = "Theo dõi khắc phục"
+TRACK_HEADERS = (
+    "Mã",
+    "Nội dung",
+    "Điểm bị trừ",
+    "Cơ quan",
+    "Nguyên nhân",
+    "Giải pháp khắc phục",
+    "Thời hạn",
+    "Người chịu trách nhiệm",
+    "Tiến độ",
+    "Quá hạn",
+    "Kết quả",
+    "Tài liệu kiểm chứng",
+    "Tệp",
+)
+TRACK_WIDTHS = (9, 40, 9, 26, 30, 36, 12, 20, 16, 9, 28, 28, 28)
+DEPARTMENT_HEADERS = ("Mã cơ quan", "Cơ quan", "Trạng thái", "Tệp", "Số lỗi", "Số cảnh báo")
+
+
+def write_tracking(collection: RemedyCollection, target: Path, now: datetime) -> None:
+    """Write the tracking workbook (the table, the departments, the problems) atomically."""
+    from parcli import __version__
+    from parcli.collect.layout import PROBLEM_HEADERS, SHEET_PROBLEMS
+    from parcli.labels import severity_label, status_labels
+    from parcli.xlsx.style import XW, xw_format
+    from parcli.xlsx.write import write_text, write_xlsxwriter
+
+    labels = status_labels("kế hoạch")
+    rows = [
+        [
+            i.entry.code,
+            i.entry.title,
+            float(i.entry.lost),
+            i.department.name,
+            i.entry.cause,
+            i.entry.remedy,
+            date_filter(i.entry.deadline),
+            i.entry.responsible,
+            i.entry.progress,
+            "Quá hạn" if i.overdue else "",
+            i.entry.result,
+            i.entry.evidence,
+            i.file,
+        ]
+        for i in collection.items
+    ]
+    departments = [
+        [o.owner.id, o.owner.name, labels[o.status], ", ".join(o.files), o.errors, o.warnings]
+        for o in collection.outcomes
+    ]
+    problems = [
+        [
+            severity_label(p.is_error),
+            p.slug,
+            p.department or "",
+            p.file or "",
+            p.sheet or "",
+            p.cell or "",
+            p.item or "",
+            p.message,
+        ]
+        for p in collection.problems
+    ]
+
+    def build(wb: Any) -> None:
+        header = xw_format(wb, XW.bold, XW.border, XW.center, XW.header_fill)
+        cell = xw_format(wb, XW.font, XW.border, XW.wrap)
+        late = xw_format(wb, XW.font, XW.border, XW.wrap, XW.warning_fill)
+        sheets: tuple[tuple[str, tuple[str, ...], tuple[int, ...], list[list[Any]]], ...] = (
+            (TRACK_SHEET, TRACK_HEADERS, TRACK_WIDTHS, rows),
+            ("Cơ quan", DEPARTMENT_HEADERS, (16, 36, 14, 40, 8, 10), departments),
+            (SHEET_PROBLEMS, PROBLEM_HEADERS, (10, 28, 16, 30, 16, 8, 9, 90), problems),
+        )
+        for name, heads, widths, table in sheets:
+            ws = wb.add_worksheet(name)
+            for c, (label, width) in enumerate(zip(heads, widths, strict=True)):
+                ws.set_column(c, c, width)
+                ws.write_string(0, c, label, header)
+            for r, values in enumerate(table, start=1):
+                fmt = late if name == TRACK_SHEET and values[9] else cell
+                for c, value in enumerate(values):
+                    if isinstance(value, int | float):
+                        ws.write_number(r, c, value, fmt)
+                    else:
+                        write_text(ws, r, c, str(value), fmt)
+            ws.freeze_panes(1, 0)
+            if table:
+                ws.autofilter(0, 0, len(table), len(heads) - 1)
+        meta = wb.add_worksheet(layout.SHEET_META)
+        for r, (key, value) in enumerate(
+            (
+                (layout.META_KIND, "parcli-remedy-tracking"),
+                (layout.META_TOOL_VERSION, __version__),
+                (layout.META_CAMPAIGN, collection.campaign.id),
+                (layout.META_ROUND, collection.campaign.round_id or ""),
+                ("today", collection.today.isoformat()),
+                (layout.META_GENERATED_AT, now.isoformat()),
+            )
+        ):
+            meta.write_string(r, 0, key)
+            write_text(meta, r, 1, value)
+        meta.hide()
+
+    write_xlsxwriter(target, build)
