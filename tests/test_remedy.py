@@ -303,3 +303,36 @@ def test_libreoffice_round_trip(world: World, tmp_path: Path) -> None:
     assert wb[layout.SHEET_META].sheet_state == "hidden"
     assert wb[layout.SHEET_REMEDY].data_validations.dataValidation
     shutil.rmtree(tmp_path / "lo", ignore_errors=True)
+
+
+def test_report_remedy_section(world: World, tmp_path: Path) -> None:
+    filled = tmp_path / "gui-ve"
+    for path in world.plans.values():
+        fill_plan(path, filled / path.name)
+    section = recovery(
+        world.campaign, read_consolidated(world.prelim, world.campaign), read_consolidated(world.final, world.year_end)
+    )
+    runner = CliRunner()
+    for suffix in ("md", "html"):
+        out = tmp_path / f"bao-cao.{suffix}"
+        args = [
+            "report",
+            str(world.final),
+            "-o",
+            str(out),
+            "--preliminary",
+            str(world.prelim),
+            "--remedies",
+            str(filled),
+        ]
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0, res.output
+        text = out.read_text(encoding="utf-8")
+        assert "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ" in text
+        assert "Bổ sung nhiệm vụ mục" in text and "Đang thực hiện" in text
+        assert section["still_losing"][0]["code"] in text
+    res = runner.invoke(app, ["report", str(world.final), "-o", str(tmp_path / "x.md"), "--remedies", str(filled)])
+    assert res.exit_code == 2
+    plain = tmp_path / "plain.md"
+    assert runner.invoke(app, ["report", str(world.final), "-o", str(plain)]).exit_code == 0
+    assert "Kết quả khắc phục" not in plain.read_text(encoding="utf-8")

@@ -70,6 +70,21 @@ def report(
             file_okay=False,
         ),
     ] = None,
+    preliminary: Annotated[
+        Path | None,
+        typer.Option(
+            "--preliminary",
+            help="Bảng tổng hợp của đợt đánh giá sơ bộ: báo cáo thêm phần kết quả khắc phục (điểm khôi phục theo "
+            "lĩnh vực, cơ quan; mục còn bị trừ điểm).",
+            dir_okay=False,
+        ),
+    ] = None,
+    remedies: Annotated[
+        Path | None,
+        typer.Option(
+            "--remedies", help="Thư mục kế hoạch khắc phục (giải pháp, tiến độ), kèm --preliminary.", file_okay=False
+        ),
+    ] = None,
     round_id: Annotated[
         str | None,
         typer.Option(
@@ -107,6 +122,8 @@ def report(
         manifest=manifest,
         appraisals=appraisals,
         round=round_id,
+        preliminary=preliminary,
+        remedies=remedies,
     )
     produced = produce_report(request, on_plan=lambda plan: _say_plan(plan, err))
     for warning in produced.warnings:

@@ -41,6 +41,8 @@ class ReportRequest:
     today: date | None = None
     appraisals: Path | None = None
     round: str | None = None  # the campaign's round; None: the consolidated workbook's (else the last)
+    preliminary: Path | None = None  # the preliminary round's consolidated workbook (the remedy section)
+    remedies: Path | None = None  # the folder of remedy plans (the remedy section's remedies and progress)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class ReportPlan:
     unit_sheets: Path | None
     today: date | None
     appraisals: Path | None = None  # the folder of appraisal workbooks
+    preliminary: Path | None = None  # the preliminary round's consolidated workbook
+    remedies: Path | None = None  # the folder of remedy plans
     replayed_from: Path | None = None  # the manifest whose inputs are used again
     recorded_campaign: bool = False  # the campaign is the one recorded in the consolidated workbook
     loaded: Consolidated | None = field(default=None, compare=False, repr=False)  # read once, when already read
@@ -108,6 +112,8 @@ def plan_report(request: ReportRequest) -> ReportPlan:
         unit_sheets=request.unit_sheets,
         today=request.today,
         appraisals=request.appraisals,
+        preliminary=request.preliminary,
+        remedies=request.remedies,
         replayed_from=request.manifest,
         recorded_campaign=request.campaign is None,
         loaded=loaded,
@@ -166,6 +172,8 @@ def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], No
             plan.previous,
             plan.templates,
             plan.appraisals,
+            plan.preliminary,
+            plan.remedies,
             request.manifest,
             _returns_folder(plan.consolidated),
         ],
@@ -208,6 +216,27 @@ def _at_consolidated_round(campaign: Campaign, data: Consolidated, asked: str | 
     return campaign.at_round(merged)
 
 
+def _remedy_section(plan: ReportPlan, campaign: Campaign, year_end: Consolidated) -> dict[str, Any] | None:
+    """The remedy section: the preliminary round against this one, with the remedy plans when given."""
+    if plan.preliminary is None:
+        if plan.remedies is not None:
+            raise UsageError("--remedies cần kèm --preliminary (bảng tổng hợp của đợt sơ bộ).")
+        return None
+    from parcli.results.consolidated import consolidated_for, load_consolidated
+    from parcli.results.remedy import recovery
+
+    prelim = load_consolidated(plan.preliminary)
+    at_prelim = campaign.at_round(prelim.round_id) if prelim.round_id else campaign
+    plans = None
+    if plan.remedies is not None:
+        from parcli import clock
+        from parcli.rounds.remedy.merge import collect_remedies
+
+        plans = collect_remedies(at_prelim, plan.remedies, plan.today or clock.today())
+    year_end = consolidated_for(campaign, year_end)
+    return recovery(at_prelim, consolidated_for(at_prelim, prelim), year_end, plans)
+
+
 def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.report import build_report, render_report
 
@@ -218,6 +247,7 @@ def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consol
         previous=plan.previous,
         today=plan.today,
         appraisals=plan.appraisals,
+        remedy=_remedy_section(plan, campaign, consolidated),
     )
     render_report(data, plan.out, plan.templates)
     _write_manifest(plan, campaign, data.context["generated"], previous=plan.previous, appraisals=data.appraisals)

@@ -131,6 +131,7 @@ def build_report(
     previous: Path | None = None,
     today: date | None = None,
     appraisals: Path | None = None,
+    remedy: dict[str, Any] | None = None,
 ) -> ReportData:
     """Compute the scores and the plain data every report template renders.
 
@@ -248,6 +249,7 @@ def build_report(
         "not_applicable": [item_row(i) | {"max": i.leaf.max_points} for i in scores.items.values() if i.not_applicable],
         "departments": departments,
         "appraisal": appraisal,
+        "remedy": remedy,  # the remedy section (parcli.results.remedy.recovery), or None
         "survey_given": survey_scores is not None,
         "rounding_rule": ROUNDING_RULE,
         "source_file": data.path.name,
