@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 ZIP_SUFFIX = ".zip"
 ARCHIVE_SUFFIXES = frozenset({".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".zst"})
@@ -162,6 +162,29 @@ def member_path(package: Package, member: Member) -> Path | None:
     return direct if direct.is_file() else _folder_member_path(package, member)
 
 
+_SESSIONS: dict[Path, tuple[Any, dict[str, Any]]] = {}
+
+
+@contextlib.contextmanager
+def reading(package: Package) -> Iterator[None]:
+    """Keep a zip package open, its directory indexed, while many of its members are read.
+
+    Without it every :func:`member_stream` opens the archive again and reads its whole
+    directory: quadratic in the number of members.
+    """
+    if not package.is_zip or package.path in _SESSIONS:
+        yield
+        return
+    import zipfile
+
+    with zipfile.ZipFile(package.path) as archive:
+        _SESSIONS[package.path] = (archive, {_nfc(i.filename): i for i in archive.infolist()})
+        try:
+            yield
+        finally:
+            _SESSIONS.pop(package.path, None)
+
+
 @contextlib.contextmanager
 def member_stream(package: Package, member: Member) -> Iterator[IO[bytes]]:
     """The member as a binary stream, read as it is used (a zip member is decompressed on the fly).
@@ -172,6 +195,12 @@ def member_stream(package: Package, member: Member) -> Iterator[IO[bytes]]:
         path = member_path(package, member)
         assert path is not None
         with path.open("rb") as handle:
+            yield handle
+        return
+    session = _SESSIONS.get(package.path)
+    if session is not None:
+        archive, index = session
+        with archive.open(index[member.name]) as handle:
             yield handle
         return
     import zipfile

@@ -174,18 +174,25 @@ def prepare_output(out: Path) -> None:
 
 def write_evidence(book: EvidenceBook, out: Path, *, archive: bool = False) -> list[Path]:
     """Write the pack, its index workbook and the site into ``out`` (and the zip); the paths written."""
-    from parcli.packages import copy_member
+    import contextlib
+
+    from parcli.packages import copy_member, reading
     from parcli.results.evidence_site import write_site
 
     prepare_output(out)
     pack = out / PACK_DIR
     pack.mkdir()
-    for packed in book.files:
-        folder = pack / packed.folder
-        folder.mkdir(exist_ok=True)
-        assert packed.source is not None
-        package, member = packed.source
-        copy_member(package, member, folder, packed.name)
+    with contextlib.ExitStack() as open_packages:  # each zip opened once, however many of its files are copied
+        opened: set[Path] = set()
+        for packed in book.files:
+            folder = pack / packed.folder
+            folder.mkdir(exist_ok=True)
+            assert packed.source is not None
+            package, member = packed.source
+            if package.path not in opened:
+                opened.add(package.path)
+                open_packages.enter_context(reading(package))
+            copy_member(package, member, folder, packed.name)
     written = [pack, write_index(book, pack / INDEX_NAME), write_site(book, out / SITE_DIR, f"../{PACK_DIR}")]
     if archive:
         written.append(_archive(out, out / ARCHIVE_NAME))

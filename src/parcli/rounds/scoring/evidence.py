@@ -87,7 +87,7 @@ def _date(day: str, month: str, year: str) -> date | None:
 def parse_cell(code: str, cell: str | None, text: str, members: list[Member]) -> ItemEvidence:
     """Parse one evidence cell: which package files it names, its citations, dates and links."""
     found = ItemEvidence(code=code, cell=cell)
-    by_fold = sorted(members, key=lambda m: -len(m.base))
+    keys = sorted(((m.name, m.name.casefold(), m.base.casefold()) for m in members), key=lambda k: -len(k[2]))
     for raw_line in _nfc(text).splitlines():
         line = raw_line.strip()
         if not line:
@@ -96,11 +96,11 @@ def parse_cell(code: str, cell: str | None, text: str, members: list[Member]) ->
         found.links += links
         rest = _LINK.sub(" ", line)
         folded = rest.casefold()
-        for member in by_fold:
-            for key in (member.name.casefold(), member.base.casefold()):
+        for name, *forms in keys:
+            for key in forms:
                 if key and key in folded:
-                    if member.name not in found.files:
-                        found.files.append(member.name)
+                    if name not in found.files:
+                        found.files.append(name)
                     folded = folded.replace(key, " ")
                     break
         for match in _FILE_NAME.finditer(folded):
@@ -234,7 +234,10 @@ def check_evidence(result: ReturnResult, campaign: Campaign, sheet: str) -> None
     package = result.package
     start, end = period_of(settings, campaign.model.year)
     if package is not None:
-        result.evidence_files = {m.name: check_file(package, m, settings) for m in members}
+        from parcli.packages import reading
+
+        with reading(package):
+            result.evidence_files = {m.name: check_file(package, m, settings) for m in members}
     cited: set[str] = set()
     for code, entry in result.items.items():
         parsed = parse_cell(code, entry.evidence_cell, entry.evidence, members)
