@@ -264,7 +264,8 @@ def test_the_site_renders_in_headless_chromium(campaign: Campaign, make_return: 
     assert CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out)]).exit_code == 0
     page = out / "trang-kiem-chung" / "co-quan" / f"{DEPT}.html"
     dom = _chrome(exe, tmp_path / "chrome", "--dump-dom", page.as_uri()).stdout
-    assert "Văn phòng UBND tỉnh" in dom and "QD-123.pdf" in dom and "evidence-vague" in dom
+    assert "Văn phòng UBND tỉnh" in dom and "QD-123.pdf" in dom and "chỉ ghi “Đã thực hiện”" in dom
+    assert "evidence-" not in dom  # officials read sentences, not internal codes
     links = re.findall(r'href="(\.\./\.\./goi-tai-lieu/[^"]+)"', dom)
     assert links and all((page.parent / unquote(h)).resolve().is_file() for h in links)
     index = _chrome(exe, tmp_path / "chrome", "--dump-dom", (out / "trang-kiem-chung" / "index.html").as_uri()).stdout
