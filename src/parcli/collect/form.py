@@ -6,19 +6,25 @@ reader returns for one file (identity, dates, problems); a round subclasses it
 with its own values (scored items, respondents).  :class:`FormKind` is the
 handful of things the engine needs from a round: how to read one file, who the
 expected owners are, and the Vietnamese words and messages of that round.
+:class:`Identity` is what a kind's hidden metadata must say; :func:`check_identity`
+is the one check every reader runs on it, with the kind's words in its messages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, TypeVar
 
+from parcli.collect.layout import META_CAMPAIGN, META_KIND, META_LAYOUT, SHEET_META
 from parcli.files import display_name, sha256_file
 from parcli.packages import Package
 from parcli.problems import Problem, ProblemCollector
+
+if TYPE_CHECKING:
+    from parcli.config.campaign import Campaign
 
 
 @dataclass
@@ -97,6 +103,140 @@ def _open_file(
     result.modified = datetime.fromtimestamp(stamped.stat().st_mtime)
     result.received = result.modified.date()
     return read_workbook(source, add, lambda wb: read(wb, add), fast_sheets=fast_sheets, noun=open_noun or noun)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a kind of form's hidden metadata must say, and the words that tell its sender when it does not.
+
+    ``document`` names the form in the messages ("phiếu chấm điểm"); ``resend`` is the
+    closing request of each message ("Đề nghị …").  ``owner_key`` is the metadata key
+    naming the owner, without which the sheet is taken as edited; ``others`` pairs
+    another form's kind with its noun, for a file sent to the wrong folder.
+    ``round_key`` is set when the kind checks the round (``round_optional``: a workbook
+    that does not state one, issued before the campaign declared rounds, is accepted;
+    ``round_advice`` closes that message), ``catalogue_key`` when it checks the
+    catalogue the owner scores on.
+    """
+
+    kind: str
+    layout_version: str
+    document: str
+    resend: str
+    _: KW_ONLY
+    owner_key: str | None = None
+    others: tuple[tuple[str, str], ...] = ()
+    round_key: str | None = None
+    round_title_key: str | None = None
+    round_optional: bool = False
+    round_advice: str = ""  # "": ``resend``
+    catalogue_key: str | None = None
+
+
+def check_identity(
+    meta: dict[str, str] | None,
+    identity: Identity,
+    campaign: Campaign,
+    add: ProblemCollector,
+    hint: Callable[[], str] = lambda: "",
+) -> TypeGuard[dict[str, str]]:
+    """Whether ``meta`` (None: the hidden sheet is gone) names a form of ``identity`` for ``campaign``.
+
+    When it does not, the problem is added to ``add``.  The checks run in order and stop at
+    the first failure: recognised, kind (both ``metadata-missing``), layout version
+    (``unsupported-layout``), campaign (``wrong-campaign``), round (``wrong-round``),
+    catalogue (``wrong-catalogue-version``).
+    ``hint`` is called only when the form is not recognised, for a sentence such as
+    " Tệp có vẻ là của Sở Tư pháp."
+    """
+    problem = _identity_problem(meta, identity, campaign, hint)
+    if problem is not None:
+        add.add(*problem)
+    return meta is not None and problem is None
+
+
+def _identity_problem(
+    meta: dict[str, str] | None, identity: Identity, campaign: Campaign, hint: Callable[[], str]
+) -> tuple[str, str] | None:
+    """The (slug, message) of the first identity check ``meta`` fails, or None."""
+    document, resend = identity.document, identity.resend
+    title = document[:1].upper() + document[1:]
+    kind = meta.get(META_KIND) if meta else None
+    other = dict(identity.others).get(kind or "")
+    if not meta or not kind or (kind == identity.kind and identity.owner_key and identity.owner_key not in meta):
+        return (
+            "metadata-missing",
+            f"Không nhận diện được {document}: trang tính ẩn “{SHEET_META}” đã bị xóa hoặc sửa.{hint()} {resend}",
+        )
+    if other is not None:
+        return (
+            "metadata-missing",
+            f"Tệp này là {other}, không phải {document}. Đề nghị gửi {other} riêng; thư mục này chỉ chứa {document}.",
+        )
+    if kind != identity.kind:
+        return (
+            "metadata-missing",
+            f"Tệp này không phải {document} đã được phát hành (có thể là bảng tổng hợp). {resend}",
+        )
+    if meta.get(META_LAYOUT) != identity.layout_version:
+        return (
+            "unsupported-layout",
+            f"{title} theo mẫu phiên bản {meta.get(META_LAYOUT)!r}, trong khi đợt này dùng mẫu phiên bản "
+            f"{identity.layout_version}. {resend}",
+        )
+    if meta.get(META_CAMPAIGN) != campaign.id:
+        return (
+            "wrong-campaign",
+            f"{title} thuộc đợt đánh giá “{meta.get(META_CAMPAIGN)}”, không phải “{campaign.id}” "
+            f"({campaign.model.title}); có thể đã gửi nhầm {document} năm trước. {resend}",
+        )
+    wrong_round = _wrong_round(meta, identity, campaign)
+    if wrong_round is not None:
+        resend = identity.round_advice or resend
+        return "wrong-round", f"{title} thuộc đợt “{wrong_round}”, không phải {_wanted_round(campaign)}. {resend}"
+    if _wrong_catalogue(meta, identity, campaign):
+        return (
+            "wrong-catalogue-version",
+            f"{title} được tạo từ một phiên bản bộ tiêu chí khác với phiên bản đang dùng để tổng hợp. {resend}",
+        )
+    return None
+
+
+def _wrong_round(meta: dict[str, str], identity: Identity, campaign: Campaign) -> str | None:
+    """The round ``meta`` names (its title if written) when it is not the campaign's, else None."""
+    if identity.round_key is None:
+        return None
+    issued = meta.get(identity.round_key)
+    if (issued is None and identity.round_optional) or (issued or "") == (campaign.round_id or ""):
+        return None
+    return (meta.get(identity.round_title_key) if identity.round_title_key else None) or issued or ""
+
+
+def _wanted_round(campaign: Campaign) -> str:
+    """The round being collected, as the wrong-round message names it."""
+    return f"đợt “{campaign.round_title}” đang tổng hợp" if campaign.round_id else "đợt đánh giá hiện tại"
+
+
+def _wrong_catalogue(meta: dict[str, str], identity: Identity, campaign: Campaign) -> bool:
+    """Whether the kind checks the catalogue and ``meta`` names another than the one its owner scores on.
+
+    An owner unknown to the campaign is taken to score on the campaign's catalogue.
+    """
+    if identity.catalogue_key is None:
+        return False
+    owner = campaign.department_by_id.get(meta.get(identity.owner_key or "", ""))
+    expected = (owner.catalogue if owner is not None else campaign.catalogue).content_hash
+    return meta.get(identity.catalogue_key) != expected
+
+
+def not_a_spreadsheet(path: Path, document: str) -> Problem:
+    """The problem of a file in a forms folder that is not a spreadsheet (``document``: what it might be)."""
+    return Problem(
+        slug="not-a-return",
+        file=path.name,
+        message=f"Tệp không phải bảng tính nên không được đọc. Nếu đây là {document}, đề nghị lưu lại ở "
+        "định dạng .xlsx.",
+    )
 
 
 R = TypeVar("R", bound=FormResult)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from parcli.collect.engine import collect_forms, manifest_inputs
-from parcli.collect.form import FormResult
+from parcli.collect.form import FormResult, not_a_spreadsheet
 from parcli.collect.rowhash import ReturnedRow
 from parcli.collect.versions import Outcome, VersionDecision
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign
@@ -136,12 +136,7 @@ class AppraisalForms:
 
     def not_a_form(self, path: Path) -> Problem:
         """A file in the appraisals folder that is not a spreadsheet."""
-        return Problem(
-            slug="not-a-return",
-            file=path.name,
-            message="Tệp không phải bảng tính nên không được đọc. Nếu đây là phiếu thẩm định, đề nghị lưu lại ở "
-            "định dạng .xlsx.",
-        )
+        return not_a_spreadsheet(path, "phiếu thẩm định")
 
     def missing(self, owner: Sheet) -> Problem:
         """Not a problem for appraisals (an item not appraised is told by the report); dropped by the caller."""

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from parcli.collect.form import FormResult, open_form
+from parcli.collect.form import FormResult, Identity, check_identity, open_form
 from parcli.config.campaign import Campaign
 from parcli.config.catalogue import ChoiceRule, ScaleRule
 from parcli.numbers import fmt_points, to_decimal
@@ -93,32 +93,22 @@ def read_appraisal(path: Path, campaign: Campaign) -> AppraisalResult:
     return result
 
 
+# What the hidden metadata of an appraisal workbook must say.
+IDENTITY = Identity(
+    layout.KIND_APPRAISAL,
+    layout.LAYOUT_VERSION,
+    "phiếu thẩm định",
+    "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+)
+
+
 def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemCollector) -> None:
     from parcli.xlsx.open import read_metadata
 
     meta = read_metadata(wb, layout.SHEET_META, len(layout.META_KEYS) + 5)
-    if not meta or meta.get(layout.META_KIND) != layout.KIND_APPRAISAL:
-        add.add(
-            "metadata-missing",
-            f"Không nhận diện được phiếu thẩm định: trang tính ẩn “{layout.SHEET_META}” đã bị xóa hoặc sửa, "
-            "hoặc tệp không phải phiếu thẩm định do parcli phát hành. Đề nghị nhập vào phiếu thẩm định đã phát hành.",
-        )
+    if not check_identity(meta, IDENTITY, campaign, add):
         return
     result.metadata = meta
-    if meta.get(layout.META_LAYOUT) != layout.LAYOUT_VERSION:
-        add.add(
-            "unsupported-layout",
-            f"Phiếu thẩm định theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}. "
-            "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
-        )
-        return
-    if meta.get(layout.META_CAMPAIGN) != campaign.id:
-        add.add(
-            "wrong-campaign",
-            f"Phiếu thẩm định thuộc đợt “{meta.get(layout.META_CAMPAIGN)}”, "
-            f"không phải “{campaign.id}”. Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
-        )
-        return
     try:
         result.round_ = int(meta.get(layout.META_ROUND, "1"))
     except ValueError:

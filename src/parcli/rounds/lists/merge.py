@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from parcli.collect.engine import collect_forms, manifest_inputs
-from parcli.collect.form import FormResult
+from parcli.collect.form import FormResult, not_a_spreadsheet
 from parcli.collect.versions import Outcome, VersionDecision
 from parcli.config.lists_plan import ListsPlan, NominatingUnit
 from parcli.problems import Problem
@@ -142,12 +142,7 @@ class ListForms:
 
     def not_a_form(self, path: Path) -> Problem:
         """A file in the lists folder that is not a spreadsheet."""
-        return Problem(
-            slug="not-a-return",
-            file=path.name,
-            message="Tệp không phải bảng tính nên không được đọc. Nếu đây là danh sách đối tượng điều tra, đề nghị "
-            "lưu lại ở định dạng .xlsx.",
-        )
+        return not_a_spreadsheet(path, "danh sách đối tượng điều tra")
 
     def missing(self, owner: NominatingUnit) -> Problem:
         """A unit that sent no list."""

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from parcli.collect.form import open_form
+from parcli.collect.form import Identity, check_identity, open_form
 from parcli.config.lists_plan import GroupKind, ListsPlan, NominatingUnit, RespondentGroup
 from parcli.problems import ProblemCollector
 from parcli.rounds.lists import layout
@@ -62,46 +62,22 @@ def read_list(path: Path, plan: ListsPlan) -> ListResult:
     return result
 
 
+# What the hidden metadata of a survey list must say (a scoring return sent here is named as such).
+IDENTITY = Identity(
+    layout.KIND_SURVEY_LIST,
+    layout.LIST_LAYOUT_VERSION,
+    "danh sách đối tượng điều tra xã hội học",
+    "Đề nghị điền vào tệp danh sách đã được phát hành cho đợt này (không sao chép sang tệp mới).",
+    owner_key=layout.META_UNIT,
+    others=((layout.KIND_RETURN, "phiếu chấm điểm Chỉ số CCHC"),),
+)
+
+
 def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: ProblemCollector) -> None:
     meta = read_metadata(wb, layout.SHEET_META, len(layout.LIST_META_KEYS) + 5)
-    if meta is not None and meta.get(layout.META_KIND) == layout.KIND_RETURN:
-        add.add(
-            "metadata-missing",
-            "Tệp này là phiếu chấm điểm Chỉ số CCHC, không phải danh sách đối tượng điều tra xã hội học. "
-            "Đề nghị gửi phiếu chấm điểm riêng; thư mục này chỉ chứa danh sách.",
-        )
-        return
-    if meta is None or layout.META_UNIT not in meta:
-        add.add(
-            "metadata-missing",
-            f"Không nhận diện được danh sách: trang tính ẩn “{layout.SHEET_META}” đã bị xóa hoặc sửa. Đề nghị "
-            "điền lại vào tệp danh sách đã được phát hành (không sao chép sang tệp mới).",
-        )
+    if not check_identity(meta, IDENTITY, plan.campaign, add):
         return
     result.metadata = meta
-    if meta.get(layout.META_KIND) != layout.KIND_SURVEY_LIST:
-        add.add(
-            "metadata-missing",
-            "Tệp này không phải danh sách đối tượng điều tra xã hội học đã được phát hành (có thể là bảng "
-            "tổng hợp). Đề nghị chỉ gửi tệp danh sách đã được phát hành.",
-        )
-        return
-    if meta.get(layout.META_LAYOUT) != layout.LIST_LAYOUT_VERSION:
-        add.add(
-            "unsupported-layout",
-            f"Danh sách theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}, trong khi đợt này dùng mẫu phiên bản "
-            f"{layout.LIST_LAYOUT_VERSION}. Đề nghị dùng tệp danh sách của đợt hiện tại.",
-        )
-        return
-    campaign = plan.campaign
-    if meta.get(layout.META_CAMPAIGN) != campaign.id:
-        add.add(
-            "wrong-campaign",
-            f"Danh sách thuộc đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải “{campaign.id}” "
-            f"({campaign.model.title}). Có thể đã gửi nhầm danh sách năm trước; đề nghị gửi đúng danh sách của "
-            "đợt này.",
-        )
-        return
     unit = plan.unit_by_id.get(meta.get(layout.META_UNIT, ""))
     if unit is None:
         add.add(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from parcli.collect.engine import collect_forms, manifest_inputs
-from parcli.collect.form import FormResult
+from parcli.collect.form import FormResult, not_a_spreadsheet
 from parcli.collect.versions import Outcome, VersionDecision
 from parcli.config.campaign import Campaign, Department
 from parcli.problems import Problem
@@ -143,12 +143,7 @@ class RemedyForms:
 
     def not_a_form(self, path: Path) -> Problem:
         """A file in the remedy folder that is not a spreadsheet."""
-        return Problem(
-            slug="not-a-return",
-            file=path.name,
-            message="Tệp không phải bảng tính nên không được đọc. Nếu đây là kế hoạch khắc phục, đề nghị lưu lại ở "
-            "định dạng .xlsx.",
-        )
+        return not_a_spreadsheet(path, "kế hoạch khắc phục")
 
     def missing(self, owner: Department) -> Problem:
         """A department that sent no plan."""

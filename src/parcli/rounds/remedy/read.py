@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from parcli.collect.form import FormResult, open_form
+from parcli.collect.form import FormResult, Identity, check_identity, open_form
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign
 from parcli.problems import ProblemCollector
 from parcli.render import date_filter
@@ -107,40 +107,25 @@ def read_remedy(path: Path, campaign: Campaign) -> RemedyResult:
     return result
 
 
+# What the hidden metadata of a remedy plan must say: it remedies the lost points of the round being collected.
+IDENTITY = Identity(
+    layout.KIND_REMEDY,
+    layout.LAYOUT_VERSION,
+    "kế hoạch khắc phục",
+    "Đề nghị nhập vào kế hoạch khắc phục đã phát hành.",
+    round_key=layout.META_ROUND,
+    round_advice="Đề nghị chỉ rõ đợt bằng --round.",
+)
+
+
 def _read(wb: Any, campaign: Campaign, result: RemedyResult, add: ProblemCollector) -> None:
     from parcli.xlsx.open import read_metadata
 
     meta = read_metadata(wb, layout.SHEET_META, len(layout.META_KEYS) + 5)
-    if not meta or meta.get(layout.META_KIND) != layout.KIND_REMEDY:
-        add.add(
-            "metadata-missing",
-            f"Không nhận diện được kế hoạch khắc phục: trang tính ẩn “{layout.SHEET_META}” đã bị xóa hoặc sửa, "
-            "hoặc tệp không phải kế hoạch khắc phục do parcli phát hành. Đề nghị nhập vào tệp đã được phát hành.",
-        )
+    if not check_identity(meta, IDENTITY, campaign, add):
         return
     result.metadata = meta
-    if meta.get(layout.META_LAYOUT) != layout.LAYOUT_VERSION:
-        add.add(
-            "unsupported-layout",
-            f"Kế hoạch khắc phục theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}. "
-            "Đề nghị nhập vào kế hoạch khắc phục đã phát hành.",
-        )
-        return
-    if meta.get(layout.META_CAMPAIGN) != campaign.id:
-        add.add(
-            "wrong-campaign",
-            f"Kế hoạch khắc phục thuộc đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải “{campaign.id}”. "
-            "Đề nghị nhập vào kế hoạch khắc phục đã phát hành.",
-        )
-        return
     result.round_id = meta.get(layout.META_ROUND, "")
-    if result.round_id != (campaign.round_id or ""):
-        add.add(
-            "wrong-round",
-            f"Kế hoạch khắc phục lập cho các mục bị trừ điểm của đợt “{result.round_id}”, không phải đợt "
-            f"“{campaign.round_id or ''}” đang tổng hợp. Đề nghị chỉ rõ đợt bằng --round.",
-        )
-        return
     owner = campaign.department_by_id.get(meta.get(layout.META_OWNER, ""))
     if owner is None:
         add.add(

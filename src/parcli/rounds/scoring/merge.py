@@ -18,7 +18,7 @@ from typing import Any
 
 from parcli.collect.engine import collect_forms, manifest_inputs
 from parcli.collect.folder import PARALLEL_MIN_FILES, list_folder, read_all
-from parcli.collect.form import FormResult
+from parcli.collect.form import FormResult, not_a_spreadsheet
 from parcli.collect.rowhash import ReturnedRow
 from parcli.collect.versions import (
     MTIME_MARGIN_SECONDS,
@@ -229,12 +229,7 @@ class ScoringForms:
 
     def not_a_form(self, path: Path) -> Problem:
         """A file in the returns folder that is not a spreadsheet."""
-        return Problem(
-            slug="not-a-return",
-            file=path.name,
-            message="Tệp không phải bảng tính nên không được đọc. Nếu đây là phiếu "
-            "chấm điểm, đề nghị lưu lại ở định dạng .xlsx.",
-        )
+        return not_a_spreadsheet(path, "phiếu chấm điểm")
 
     def missing(self, owner: Department) -> Problem:
         """A department that returned nothing."""

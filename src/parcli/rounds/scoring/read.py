@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parcli.collect.form import FormResult, open_form
+from parcli.collect.form import FormResult, Identity, check_identity, open_form
 from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
 from parcli.numbers import fmt_points, to_decimal
 from parcli.problems import ProblemCollector
@@ -118,59 +118,28 @@ def read_cover_date(wb: Any) -> date | None:
     return read_labelled_date(wb, layout.SHEET_COVER, layout.label_key, layout.COVER_SENT)
 
 
+# What the hidden metadata of a scoring return must say (the catalogue: the one its department scores on).
+IDENTITY = Identity(
+    layout.KIND_RETURN,
+    layout.LAYOUT_VERSION,
+    "phiếu chấm điểm",
+    "Đề nghị điền vào phiếu chấm điểm mới nhất đã được phát hành cho đợt này (không sao chép sang tệp mới).",
+    owner_key=layout.META_DEPARTMENT,
+    round_key=layout.META_ROUND,
+    round_title_key=layout.META_ROUND_TITLE,
+    round_optional=True,
+    round_advice="Đề nghị gửi đúng phiếu chấm điểm của đợt này (phiếu đợt trước không được dùng lại).",
+    catalogue_key=layout.META_CATALOGUE_HASH,
+)
+
+
 def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: ProblemCollector) -> None:
     meta = read_metadata(wb)
-    if meta is None or layout.META_DEPARTMENT not in meta:
-        guess = _guess_department(wb, campaign)
-        hint = f" Tệp có vẻ là của {guess}." if guess else ""
-        add.add(
-            "metadata-missing",
-            f"Không nhận diện được phiếu: trang tính ẩn “{layout.SHEET_META}” đã bị xóa "
-            f"hoặc sửa.{hint} Đề nghị điền lại vào phiếu gốc đã được phát hành (không sao chép sang tệp mới).",
-        )
+    if not check_identity(meta, IDENTITY, campaign, add, lambda: _guess_hint(wb, campaign)):
         return
     result.metadata = meta
-    if meta.get(layout.META_KIND) != layout.KIND_RETURN:
-        add.add(
-            "metadata-missing",
-            "Tệp này không phải phiếu chấm điểm của cơ quan (có thể là bảng tổng hợp). "
-            "Đề nghị chỉ gửi phiếu chấm điểm đã được phát hành.",
-        )
-        return
-    if meta.get(layout.META_LAYOUT) != layout.LAYOUT_VERSION:
-        add.add(
-            "unsupported-layout",
-            f"Phiếu theo mẫu phiên bản {meta.get(layout.META_LAYOUT)!r}, trong khi đợt này "
-            f"dùng mẫu phiên bản {layout.LAYOUT_VERSION}. Đề nghị dùng phiếu của đợt đánh giá hiện tại.",
-        )
-        return
-    if meta.get(layout.META_CAMPAIGN) != campaign.id:
-        add.add(
-            "wrong-campaign",
-            f"Phiếu thuộc đợt đánh giá “{meta.get(layout.META_CAMPAIGN)}”, không phải "
-            f"“{campaign.id}” ({campaign.model.title}). Có thể đã gửi nhầm phiếu năm trước; đề nghị gửi "
-            "đúng phiếu của đợt này.",
-        )
-        return
-    issued_round = meta.get(layout.META_ROUND)
-    if issued_round is not None and issued_round != (campaign.round_id or ""):
-        wanted = f"đợt “{campaign.round_title}”" if campaign.round_id else "đợt đánh giá hiện tại"
-        add.add(
-            "wrong-round",
-            f"Phiếu thuộc đợt “{meta.get(layout.META_ROUND_TITLE) or issued_round}”, không phải {wanted}. "
-            "Đề nghị gửi đúng phiếu của đợt này (phiếu đợt trước không được dùng lại).",
-        )
-        return
     dept_id = meta.get(layout.META_DEPARTMENT, "")
     dept = campaign.department_by_id.get(dept_id)
-    expected_hash = dept.catalogue.content_hash if dept is not None else campaign.catalogue.content_hash
-    if meta.get(layout.META_CATALOGUE_HASH) != expected_hash:
-        add.add(
-            "wrong-catalogue-version",
-            "Phiếu được tạo từ một phiên bản bộ tiêu chí khác với phiên bản đang "
-            "dùng để tổng hợp. Đề nghị điền vào phiếu mới nhất đã được phát hành.",
-        )
-        return
     if dept is None:
         add.add(
             "unknown-department",
@@ -191,16 +160,16 @@ def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: Probl
     _read_scores(wb[layout.SHEET_SCORES], campaign, dept, result, add)
 
 
-def _guess_department(wb: Any, campaign: Campaign) -> str | None:
-    """Best guess of the department from the cover sheet text, for the message only."""
+def _guess_hint(wb: Any, campaign: Campaign) -> str:
+    """A sentence naming the department the cover sheet text suggests (for the message only), or ""."""
     if layout.SHEET_COVER not in wb.sheetnames:
-        return None
+        return ""
     names = {layout.nfc(d.name).casefold(): d.name for d in campaign.departments}
     for row in wb[layout.SHEET_COVER].iter_rows(min_row=1, max_row=15, max_col=2, values_only=True):
         for value in row:
             if isinstance(value, str) and layout.nfc(value).strip().casefold() in names:
-                return names[layout.nfc(value).strip().casefold()]
-    return None
+                return f" Tệp có vẻ là của {names[layout.nfc(value).strip().casefold()]}."
+    return ""
 
 
 def _code_of(value: object) -> str:
