@@ -336,3 +336,35 @@ def test_report_remedy_section(world: World, tmp_path: Path) -> None:
     plain = tmp_path / "plain.md"
     assert runner.invoke(app, ["report", str(world.final), "-o", str(plain)]).exit_code == 0
     assert "Kết quả khắc phục" not in plain.read_text(encoding="utf-8")
+
+
+def test_report_manifest_records_preliminary_and_remedies(world: World, tmp_path: Path) -> None:
+    import json
+
+    filled = tmp_path / "gui-ve"
+    for path in world.plans.values():
+        fill_plan(path, filled / path.name)
+    runner = CliRunner()
+    out = tmp_path / "bao-cao.md"
+    args = ["report", str(world.final), "-o", str(out), "--preliminary", str(world.prelim), "--remedies", str(filled)]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    record = json.loads(out.with_name("bao-cao.md.manifest.json").read_text(encoding="utf-8"))
+    roles = [(e["role"], Path(e["path"]).name) for e in record["inputs"]]
+    assert ("preliminary", world.prelim.name) in roles
+    assert sorted(name for role, name in roles if role == "remedy") == sorted(p.name for p in world.plans.values())
+    assert record["options"]["remedies"] == str(filled.resolve())
+    # the manifest remakes the same report, remedy section included
+    again = tmp_path / "lai.md"
+    replay = runner.invoke(app, ["report", "--manifest", str(out), "-o", str(again)])
+    assert replay.exit_code == 0, replay.output
+    assert again.read_text(encoding="utf-8") == text
+    assert "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ" in text
+    # a remedy workbook typed into since is refused, by name
+    changed = sorted(filled.glob("*.xlsx"))[0]
+    code = _first_code(changed)
+    fill_plan(changed, changed, {code: {layout.HEADER_PROGRESS: "Đã hoàn thành"}}, default=False)
+    refused = runner.invoke(app, ["report", "--manifest", str(out), "-o", str(tmp_path / "x.md")])
+    assert refused.exit_code == 3, refused.output
+    assert changed.name in refused.output
