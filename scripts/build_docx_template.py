@@ -136,6 +136,58 @@ def appraisal_section(doc, heading, tables):  # type: ignore[no-untyped-def]
     para(doc, "{%p endif %}", 10)
 
 
+def remedy_section(doc):  # type: ignore[no-untyped-def]
+    """``report --preliminary --remedies``: the items lost in the preliminary round, their remedies, what came back."""
+    para(doc, "{%p if remedy %}", 10)
+    para(doc, "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ", 13, bold=True)
+    body(
+        doc,
+        'So sánh bảng tổng hợp đợt sơ bộ với đợt cả năm: {{ remedy.total["items"] }} tiêu chí thành phần bị trừ '
+        "{{ remedy.total.lost_before|points }} điểm ở đợt sơ bộ; đến cuối năm khôi phục được "
+        "{{ remedy.total.recovered|points }} điểm, còn bị trừ {{ remedy.total.lost_after|points }} điểm."
+        '{% if remedy.silent %} Cơ quan chưa gửi kế hoạch khắc phục: {{ remedy.silent|join(", ") }}.{% endif %}',
+    )
+    keys = ("lost_before|points", "recovered|points", "lost_after|points")
+    heads = ["Số mục", "Bị trừ (sơ bộ)", "Khôi phục", "Còn bị trừ"]
+    for title, rows, name in (("Lĩnh vực", "by_field", "title"), ("Cơ quan", "by_department", "name")):
+        cells = ["{{ r." + name + " }}", '{{ r["items"] }}', *("{{ r." + k + " }}" for k in keys)]
+        total = ["Cộng", '{{ remedy.total["items"] }}', *("{{ remedy.total." + k + " }}" for k in keys)]
+        loop_table(doc, [title, *heads], [65, 22, 26, 26, 26], f"for r in remedy.{rows}", cells, total)
+    para(doc, "Giải pháp khắc phục và kết quả từng mục:", 13, italic=True)
+    loop_table(
+        doc,
+        ["Mã", "Cơ quan", "Sơ bộ", "Giải pháp khắc phục", "Tiến độ", "Cả năm", "Khôi phục"],
+        [13, 36, 18, 48, 22, 14, 14],
+        'for i in remedy["items"]',
+        [
+            "{{ i.code }}",
+            "{{ i.department }}",
+            "{{ i.preliminary|points }}/{{ i.max|points }}",
+            "{{ i.remedy }}",
+            "{{ i.progress }}{% if i.overdue %} (quá hạn){% endif %}",
+            "{{ i.year_end|points }}",
+            "{{ i.recovered|points }}",
+        ],
+    )
+    para(doc, "{%p if remedy.still_losing %}", 10)
+    para(doc, "Các mục còn bị trừ điểm ở đợt cả năm:", 13, italic=True)
+    loop_table(
+        doc,
+        ["Mã", "Tiêu chí thành phần", "Cơ quan", "Cả năm", "Còn bị trừ"],
+        [13, 72, 40, 20, 20],
+        "for i in remedy.still_losing",
+        [
+            "{{ i.code }}",
+            "{{ i.title }}",
+            "{{ i.department }}",
+            "{{ i.year_end|points }}/{{ i.max|points }}",
+            "{{ i.lost_after|points }}",
+        ],
+    )
+    para(doc, "{%p endif %}", 10)
+    para(doc, "{%p endif %}", 10)
+
+
 def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
     """An A4 document in Times New Roman with the margins of Nghị định 30/2020 (20/20/30/15 mm)."""
     doc = Document()
@@ -359,6 +411,7 @@ def main() -> None:
         ],
     )
     appraisal_section(doc, "5. Kết quả thẩm định", [("Lĩnh vực", "fields"), ("Cơ quan", "departments")])
+    remedy_section(doc)
     para(doc, "", space_after=0, keep=True)
     body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
     signature(doc, [80, 85], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])
