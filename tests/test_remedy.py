@@ -413,3 +413,16 @@ def test_word_report_remedy_section(world: World, tmp_path: Path) -> None:
         if table.rows[0].cells[0].text in ("Lĩnh vực", "Cơ quan", "Mã"):
             assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
             assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_report_names_departments_that_sent_no_plan(world: World, tmp_path: Path) -> None:
+    filled = tmp_path / "gui-ve"
+    silent, *others = sorted(world.plans)
+    for dept in others:
+        fill_plan(world.plans[dept], filled / world.plans[dept].name)
+    out = tmp_path / "bao-cao.md"
+    args = ["report", str(world.final), "-o", str(out), "--preliminary", str(world.prelim), "--remedies", str(filled)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    name = world.campaign.department_by_id[silent].name
+    assert f"Cơ quan chưa gửi kế hoạch khắc phục: {name}." in out.read_text(encoding="utf-8")

@@ -233,14 +233,18 @@ def _remedy_section(
 
     prelim = load_consolidated(plan.preliminary)
     at_prelim = campaign.at_round(prelim.round_id) if prelim.round_id else campaign
+    prelim = consolidated_for(at_prelim, prelim)
     plans = None
     if plan.remedies is not None:
         from parcli import clock
+        from parcli.results.remedy import lost_items
+        from parcli.rounds.remedy.issue import plan_remedies
         from parcli.rounds.remedy.merge import collect_remedies
 
-        plans = collect_remedies(at_prelim, plan.remedies, plan.today or clock.today())
+        expected = [dept for dept, _ in plan_remedies(at_prelim, lost_items(at_prelim, prelim))]  # issued a plan
+        plans = collect_remedies(at_prelim, plan.remedies, plan.today or clock.today(), expected)
     year_end = consolidated_for(campaign, year_end)
-    return recovery(at_prelim, consolidated_for(at_prelim, prelim), year_end, plans), plans
+    return recovery(at_prelim, prelim, year_end, plans), plans
 
 
 def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
