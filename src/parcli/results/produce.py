@@ -272,6 +272,11 @@ def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consoli
 
     if plan.previous is not None:
         raise UsageError("--previous chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores).")
+    if plan.preliminary is not None or plan.remedies is not None:
+        raise UsageError(
+            "--preliminary/--remedies chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores); "
+            "điểm khôi phục theo đơn vị xem bằng parcli remedy merge."
+        )
     found = None
     if plan.appraisals is not None:
         from parcli.results.appraisal import collect_for_consolidated
