@@ -16,6 +16,9 @@ HERE = Path(__file__).resolve().parent
 PARCLI = [sys.executable, "-m", "parcli"]
 LATE = "thanh-tra"  # Thanh tra tỉnh sends after the first merge
 MISTAKE = "so-tu-phap"  # Sở Tư pháp's return has mistakes
+PRELIMINARY = "so-bo-9-thang"  # the campaign's preliminary round (9 months)
+SILENT = "so-y-te"  # Sở Y tế sends no remedy plan
+OVERDUE = "so-noi-vu"  # Sở Nội vụ's first remedy is overdue at the December follow-up
 
 
 def step(title: str) -> None:
@@ -51,9 +54,36 @@ def main() -> None:
     summary = out / "3-tong-hop" / "tong-hop.json"
 
     appraisals = out / "8-tham-dinh"
+    prelim = out / "0-so-bo-9-thang"
+    prelim_consolidated = prelim / "tong-hop-so-bo-9-thang-2023.xlsx"
+    remedies = out / "11-khac-phuc"
+    tracking = remedies / "theo-doi-khac-phuc.xlsx"
 
     def merge(ok: int, *extra: str) -> None:
         run([*PARCLI, "merge", str(returns), "--out", str(consolidated), "--json", str(summary), *extra], ok=(ok,))
+
+    step("0. Đánh giá sơ bộ 9 tháng: phát hành, các cơ quan tự chấm (một số mục bị trừ điểm), tổng hợp")
+    run([*PARCLI, "generate", "--round", PRELIMINARY, "--out", str(prelim / "phat-hanh")])
+    pre_fill = [sys.executable, str(HERE / "fill_returns.py"), str(prelim / "phat-hanh"), str(prelim / "gui-ve")]
+    run([*pre_fill, "--seed", "9", "--sent", "2023-10-09"])
+    run([*PARCLI, "merge", "--round", PRELIMINARY, str(prelim / "gui-ve"), "--out", str(prelim_consolidated)])
+
+    step(f"0a. Kế hoạch khắc phục các mục bị trừ điểm; theo dõi ngày 20/12/2023 ({SILENT} chưa gửi, {OVERDUE} quá hạn)")
+    run([*PARCLI, "remedy", "issue", str(prelim_consolidated), "--out", str(remedies / "phat-hanh")])
+    run(
+        [
+            sys.executable,
+            str(HERE / "fill_remedies.py"),
+            str(remedies / "phat-hanh"),
+            str(remedies / "gui-ve"),
+            "--silent",
+            SILENT,
+            "--overdue",
+            OVERDUE,
+        ]
+    )
+    remedy_merge = [*PARCLI, "remedy", "merge", str(remedies / "gui-ve"), "--preliminary", str(prelim_consolidated)]
+    run([*remedy_merge, "--out", str(tracking), "--today", "2023-12-20"], ok=(1,))
 
     step("1. Sở Nội vụ phát hành phiếu chấm điểm cho 17 cơ quan")
     run([*PARCLI, "generate", "--out", str(issued)])
@@ -113,10 +143,12 @@ def main() -> None:
     run([*typer_, "--files", "tham-dinh-lan2-PL01-*.xlsx", "--count", "1", "--skip", "1", "--agree"])
     merge(0, "--appraisals", str(appraisals))
 
-    step("8. Lập báo cáo tổng hợp gửi UBND tỉnh (Word, HTML, Markdown)")
+    step("8. Lập báo cáo tổng hợp gửi UBND tỉnh (Word, HTML, Markdown), có phần kết quả khắc phục sau đánh giá sơ bộ")
     reports = out / "4-bao-cao"
+    remedy_args = ["--preliminary", str(prelim_consolidated), "--remedies", str(remedies / "gui-ve")]
     for name in ("bao-cao-chi-so-cchc-2023.docx", "bao-cao-chi-so-cchc-2023.html", "bao-cao-chi-so-cchc-2023.md"):
-        run([*PARCLI, "report", str(consolidated), "--appraisals", str(appraisals), "--out", str(reports / name)])
+        target = reports / name
+        run([*PARCLI, "report", str(consolidated), "--appraisals", str(appraisals), *remedy_args, "--out", str(target)])
 
     step("9. Khi có kết quả điều tra xã hội học: báo cáo đầy đủ Chỉ số")
     run(
@@ -157,6 +189,11 @@ def main() -> None:
     print(f"Thông báo thẩm định:   {notices.resolve()}")
     print(f"Kết quả thẩm định:     mục 5 của báo cáo trong {reports.resolve()}")
     print(f"Hồ sơ kiểm chứng:      {(evidence / 'ho-so' / 'trang-kiem-chung' / 'index.html').resolve()}")
+    print(f"Đánh giá sơ bộ 9 tháng: {prelim_consolidated.resolve()}")
+    print(f"Kế hoạch khắc phục:    {(remedies / 'phat-hanh').resolve()} (phát hành)")
+    print(f"                       {(remedies / 'gui-ve').resolve()} (các cơ quan gửi về)")
+    print(f"Theo dõi khắc phục:    {tracking.resolve()}")
+    print(f"Kết quả khắc phục:     phần cuối báo cáo trong {reports.resolve()}")
 
 
 if __name__ == "__main__":

@@ -336,3 +336,93 @@ def test_report_remedy_section(world: World, tmp_path: Path) -> None:
     plain = tmp_path / "plain.md"
     assert runner.invoke(app, ["report", str(world.final), "-o", str(plain)]).exit_code == 0
     assert "Kết quả khắc phục" not in plain.read_text(encoding="utf-8")
+
+
+def test_report_manifest_records_preliminary_and_remedies(world: World, tmp_path: Path) -> None:
+    import json
+
+    filled = tmp_path / "gui-ve"
+    for path in world.plans.values():
+        fill_plan(path, filled / path.name)
+    runner = CliRunner()
+    out = tmp_path / "bao-cao.md"
+    args = ["report", str(world.final), "-o", str(out), "--preliminary", str(world.prelim), "--remedies", str(filled)]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    record = json.loads(out.with_name("bao-cao.md.manifest.json").read_text(encoding="utf-8"))
+    roles = [(e["role"], Path(e["path"]).name) for e in record["inputs"]]
+    assert ("preliminary", world.prelim.name) in roles
+    assert sorted(name for role, name in roles if role == "remedy") == sorted(p.name for p in world.plans.values())
+    assert record["options"]["remedies"] == str(filled.resolve())
+    # the manifest remakes the same report, remedy section included
+    again = tmp_path / "lai.md"
+    replay = runner.invoke(app, ["report", "--manifest", str(out), "-o", str(again)])
+    assert replay.exit_code == 0, replay.output
+    assert again.read_text(encoding="utf-8") == text
+    assert "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ" in text
+    # a remedy workbook typed into since is refused, by name
+    changed = sorted(filled.glob("*.xlsx"))[0]
+    code = _first_code(changed)
+    fill_plan(changed, changed, {code: {layout.HEADER_PROGRESS: "Đã hoàn thành"}}, default=False)
+    refused = runner.invoke(app, ["report", "--manifest", str(out), "-o", str(tmp_path / "x.md")])
+    assert refused.exit_code == 3, refused.output
+    assert changed.name in refused.output
+
+
+def test_word_report_remedy_section(world: World, tmp_path: Path) -> None:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from documents import read_docx
+    from parcli.numbers import fmt_points
+
+    filled = tmp_path / "gui-ve"
+    for path in world.plans.values():
+        fill_plan(path, filled / path.name)
+    section = recovery(
+        world.campaign, read_consolidated(world.prelim, world.campaign), read_consolidated(world.final, world.year_end)
+    )
+    out = tmp_path / "bao-cao.docx"
+    args = ["report", str(world.final), "-o", str(out), "--preliminary", str(world.prelim), "--remedies", str(filled)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    doc = read_docx(out)
+    assert "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ" in doc.text
+    total = section["total"]
+    assert f"khôi phục được {fmt_points(total['recovered'])} điểm" in doc.text
+    for title, rows, key in (("Lĩnh vực", "by_field", "title"), ("Cơ quan", "by_department", "name")):
+        table = doc.table(title, "Số mục", "Bị trừ (sơ bộ)", "Khôi phục", "Còn bị trừ")
+        for row in section[rows]:
+            expected = [str(row["items"]), *(fmt_points(row[k]) for k in ("lost_before", "recovered", "lost_after"))]
+            assert doc.row(table, row[key])[1:] == expected
+        assert table[-1] == [
+            "Cộng",
+            str(total["items"]),
+            *(fmt_points(total[k]) for k in ("lost_before", "recovered", "lost_after")),
+        ]
+    items = doc.table("Mã", "Cơ quan", "Sơ bộ", "Giải pháp khắc phục", "Tiến độ", "Cả năm", "Khôi phục")
+    assert [r[0] for r in items] == [i["code"] for i in section["items"]]
+    first = section["items"][0]
+    assert items[0][3] == f"Bổ sung nhiệm vụ mục {first['code']} vào kế hoạch quý IV"
+    assert items[0][4].startswith("Đang thực hiện") and items[0][6] == fmt_points(first["recovered"])
+    losing = doc.table("Mã", "Tiêu chí thành phần", "Cơ quan", "Cả năm", "Còn bị trừ")
+    assert [r[0] for r in losing] == [i["code"] for i in section["still_losing"]]
+    # header rows repeat on every page, no row splits across pages
+    for table in Document(str(out)).tables:
+        if table.rows[0].cells[0].text in ("Lĩnh vực", "Cơ quan", "Mã"):
+            assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
+            assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_report_names_departments_that_sent_no_plan(world: World, tmp_path: Path) -> None:
+    filled = tmp_path / "gui-ve"
+    silent, *others = sorted(world.plans)
+    for dept in others:
+        fill_plan(world.plans[dept], filled / world.plans[dept].name)
+    out = tmp_path / "bao-cao.md"
+    args = ["report", str(world.final), "-o", str(out), "--preliminary", str(world.prelim), "--remedies", str(filled)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    name = world.campaign.department_by_id[silent].name
+    assert f"Cơ quan chưa gửi kế hoạch khắc phục: {name}." in out.read_text(encoding="utf-8")

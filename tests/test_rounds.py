@@ -104,3 +104,28 @@ def test_cli_round_option(campaign: Campaign, tmp_path: Path) -> None:
     assert "wrong-round" not in res.output
     res = runner.invoke(app, ["status", "--round", "quy-3", str(out)])
     assert res.exit_code == 2 and "quy-3" in res.output
+
+
+def test_remind_and_feedback_take_the_round(campaign: Campaign, tmp_path: Path) -> None:
+    early = campaign.at_round("so-bo-9-thang")
+    issued = _issue(campaign, "so-bo-9-thang", tmp_path / "issued")
+    sent = campaign.departments[:2]
+    for dept in sent:
+        fill_workbook(issued[dept.id], tmp_path / "returns" / issued[dept.id].name, expected_values(dept))
+    returns = str(tmp_path / "returns")
+    runner = CliRunner()
+    # in their own round the two returns are fine: no feedback copy, reminders only for the others
+    res = runner.invoke(app, ["feedback", "--round", "so-bo-9-thang", returns, "-o", str(tmp_path / "gop-y")])
+    assert res.exit_code == 0, res.output
+    assert not list((tmp_path / "gop-y").glob("*.xlsx"))
+    args = ["remind", "--round", "so-bo-9-thang", returns, "--today", "2023-10-12"]
+    res = runner.invoke(app, [*args, "-o", str(tmp_path / "nhac")])
+    assert res.exit_code == 0, res.output
+    reminded = {line.split(":")[0] for line in res.output.splitlines() if ":" in line}
+    assert {d.name for d in early.departments[2:]} <= reminded
+    assert not {d.name for d in sent} & reminded
+    assert "10/10/2023" in "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "nhac").glob("*.txt"))
+    # read in the default (year-end) round they are returns of another round (wrong-round): reminded too
+    res = runner.invoke(app, ["remind", returns, "--today", "2024-01-16", "-o", str(tmp_path / "nhac-ca-nam")])
+    assert res.exit_code == 0, res.output
+    assert {d.name for d in sent} <= {line.split(":")[0] for line in res.output.splitlines() if ":" in line}

@@ -396,6 +396,7 @@ def feedback(
     returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi bản góp ý.", file_okay=False)] = Path("gop-y"),
     campaign: CampaignOption = None,
+    round_id: RoundOption = None,
     pick: PickOption = None,
     warnings: Annotated[bool, typer.Option("--warnings", help="Cả phiếu chỉ có cảnh báo.")] = False,
 ) -> ExitCode:
@@ -406,7 +407,7 @@ def feedback(
     from parcli.results.feedback import write_feedback
 
     err = err_console()
-    camp = load_campaign(campaign, err)
+    camp = load_campaign(campaign, err, round_id)
     guard(err, inputs=[*campaign_files(camp), returns_dir], dirs=[out])
     result = _read_folder(camp, returns_dir, pick, err)
     copies = write_feedback(result, returns_dir, out, include_warnings=warnings)
@@ -423,6 +424,7 @@ def remind(
         "nhac-nho"
     ),
     campaign: CampaignOption = None,
+    round_id: RoundOption = None,
     today: TodayOption = None,
     pick: PickOption = None,
     templates: Annotated[
@@ -438,7 +440,7 @@ def remind(
     from parcli.results.remind import write_reminders
 
     err = err_console()
-    camp = load_campaign(campaign, err)
+    camp = load_campaign(campaign, err, round_id)
     refuse_placeholders(camp)
     guard(err, inputs=[*campaign_files(camp), returns_dir, templates], dirs=[out])
     result = _read_folder(camp, returns_dir, pick, err)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from parcli.results.consolidated import Consolidated
     from parcli.results.report import ReportData
     from parcli.rounds.appraisal.merge import AppraisalCollection
+    from parcli.rounds.remedy.merge import RemedyCollection
 
 DEFAULT_REPORT = Path("bao-cao.docx")
 
@@ -143,6 +144,9 @@ def _replayed(request: ReportRequest, manifest: Path) -> ReportRequest:
         manifest=manifest,
         today=option_date(record, "today"),
         appraisals=Path(options["appraisals"]) if options.get("appraisals") else None,
+        round=request.round,
+        preliminary=roles.get("preliminary"),
+        remedies=Path(options["remedies"]) if options.get("remedies") else None,
     )
 
 
@@ -216,30 +220,37 @@ def _at_consolidated_round(campaign: Campaign, data: Consolidated, asked: str | 
     return campaign.at_round(merged)
 
 
-def _remedy_section(plan: ReportPlan, campaign: Campaign, year_end: Consolidated) -> dict[str, Any] | None:
-    """The remedy section: the preliminary round against this one, with the remedy plans when given."""
+def _remedy_section(
+    plan: ReportPlan, campaign: Campaign, year_end: Consolidated
+) -> tuple[dict[str, Any] | None, RemedyCollection | None]:
+    """The remedy section (the preliminary round against this one) and the remedy plans read, when given."""
     if plan.preliminary is None:
         if plan.remedies is not None:
             raise UsageError("--remedies cần kèm --preliminary (bảng tổng hợp của đợt sơ bộ).")
-        return None
+        return None, None
     from parcli.results.consolidated import consolidated_for, load_consolidated
     from parcli.results.remedy import recovery
 
     prelim = load_consolidated(plan.preliminary)
     at_prelim = campaign.at_round(prelim.round_id) if prelim.round_id else campaign
+    prelim = consolidated_for(at_prelim, prelim)
     plans = None
     if plan.remedies is not None:
         from parcli import clock
+        from parcli.results.remedy import lost_items
+        from parcli.rounds.remedy.issue import plan_remedies
         from parcli.rounds.remedy.merge import collect_remedies
 
-        plans = collect_remedies(at_prelim, plan.remedies, plan.today or clock.today())
+        expected = [dept for dept, _ in plan_remedies(at_prelim, lost_items(at_prelim, prelim))]  # issued a plan
+        plans = collect_remedies(at_prelim, plan.remedies, plan.today or clock.today(), expected)
     year_end = consolidated_for(campaign, year_end)
-    return recovery(at_prelim, consolidated_for(at_prelim, prelim), year_end, plans)
+    return recovery(at_prelim, prelim, year_end, plans), plans
 
 
 def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.report import build_report, render_report
 
+    remedy, plans = _remedy_section(plan, campaign, consolidated)
     data = build_report(
         campaign,
         consolidated,
@@ -247,10 +258,12 @@ def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consol
         previous=plan.previous,
         today=plan.today,
         appraisals=plan.appraisals,
-        remedy=_remedy_section(plan, campaign, consolidated),
+        remedy=remedy,
     )
     render_report(data, plan.out, plan.templates)
-    _write_manifest(plan, campaign, data.context["generated"], previous=plan.previous, appraisals=data.appraisals)
+    _write_manifest(
+        plan, campaign, data.context["generated"], previous=plan.previous, appraisals=data.appraisals, remedies=plans
+    )
     return ProducedReport(plan=plan, campaign=campaign, report=data, appraisals=data.appraisals)
 
 
@@ -259,6 +272,11 @@ def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consoli
 
     if plan.previous is not None:
         raise UsageError("--previous chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores).")
+    if plan.preliminary is not None or plan.remedies is not None:
+        raise UsageError(
+            "--preliminary/--remedies chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores); "
+            "điểm khôi phục theo đơn vị xem bằng parcli remedy merge."
+        )
     found = None
     if plan.appraisals is not None:
         from parcli.results.appraisal import collect_for_consolidated
@@ -283,8 +301,12 @@ def _write_manifest(
     *,
     previous: Path | None,
     appraisals: AppraisalCollection | None = None,
+    remedies: RemedyCollection | None = None,
 ) -> None:
-    """The report's manifest: its inputs with their hashes (each appraisal workbook too), the day, the folders."""
+    """The report's manifest: its inputs with their hashes (appraisal and remedy workbooks too), the day, the folders.
+
+    The preliminary round's consolidated workbook is the input ``preliminary``; each remedy workbook ``remedy``.
+    """
     from parcli.manifest import write_manifest
     from parcli.results.report import report_inputs
 
@@ -292,10 +314,21 @@ def _write_manifest(
         plan.out,
         "report",
         campaign,
-        report_inputs(plan.consolidated, plan.survey, previous, plan.templates, plan.out, appraisals),
+        report_inputs(
+            plan.consolidated,
+            plan.survey,
+            previous,
+            plan.templates,
+            plan.out,
+            appraisals,
+            preliminary=plan.preliminary,
+            remedies=remedies,
+        ),
         {
             "today": generated.isoformat(),
+            "round": campaign.round_id,
             "templates": str(plan.templates.resolve()) if plan.templates else None,
             "appraisals": str(plan.appraisals.resolve()) if plan.appraisals else None,
+            "remedies": str(plan.remedies.resolve()) if plan.remedies else None,
         },
     )

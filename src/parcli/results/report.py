@@ -25,6 +25,7 @@ from parcli.results.survey_scores import load_survey
 
 if TYPE_CHECKING:
     from parcli.rounds.appraisal.merge import AppraisalCollection
+    from parcli.rounds.remedy.merge import RemedyCollection
 
 TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2", "docx": "report.docx"}
 
@@ -281,13 +282,24 @@ def report_inputs(
     template_dir: Path | None,
     out: Path,
     appraisals: AppraisalCollection | None = None,
+    *,
+    preliminary: Path | None = None,
+    remedies: RemedyCollection | None = None,
 ) -> list[dict[str, Any]]:
-    """The files a report is made from, with their hashes (for the manifest); appraisal workbooks: ``appraisal``."""
+    """The files a report is made from, with their hashes (for the manifest).
+
+    Appraisal workbooks have the role ``appraisal``, the preliminary round's
+    consolidated workbook ``preliminary``, each remedy workbook ``remedy``.
+    """
     from parcli.manifest import file_entry
 
     entries = [file_entry(consolidated, role="consolidated")]
     if appraisals is not None:
         entries.extend(appraisals.manifest_inputs())
+    if preliminary is not None:
+        entries.append(file_entry(preliminary, role="preliminary"))
+    if remedies is not None:
+        entries.extend(remedies.manifest_inputs())
     if survey is not None:
         entries.append(file_entry(survey, role="survey"))
     if previous is not None:
