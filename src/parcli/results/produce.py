@@ -242,7 +242,9 @@ def _remedy_section(
         from parcli.rounds.remedy.merge import collect_remedies
 
         expected = [dept for dept, _ in plan_remedies(at_prelim, lost_items(at_prelim, prelim))]  # issued a plan
-        plans = collect_remedies(at_prelim, plan.remedies, plan.today or clock.today(), expected)
+        # overdue as of the report's own date (the campaign's report date), never the day the command ran
+        day = plan.today or campaign.documents.report_date or clock.today()
+        plans = collect_remedies(at_prelim, plan.remedies, day, expected)
     year_end = consolidated_for(campaign, year_end)
     return recovery(at_prelim, prelim, year_end, plans), plans
 
