@@ -294,3 +294,13 @@ class FormKind(Protocol[R_co, OwnerT]):
     def duplicate(self, owner: OwnerT, result: FormResult, files: list[str], reason: str) -> Problem:
         """The problem of one of several files of an owner when none can be chosen (``reason`` says why)."""
         ...
+
+
+def require_sheets(wb: Any, names: tuple[str, ...], add: ProblemCollector, resend: str) -> bool:
+    """True when every sheet a form kind reads is there; otherwise one ``sheet-missing`` problem (``resend``
+    is the kind's "Đề nghị …" sentence)."""
+    for name in names:
+        if name not in wb.sheetnames:
+            add.add("sheet-missing", f"Không có trang tính “{name}” (đã bị xóa hoặc đổi tên). {resend}", sheet=name)
+            return False
+    return True

@@ -237,3 +237,33 @@ def add_validation(ws: Any, ranges: list[str] | tuple[str, ...], **options: Any)
         dv.add(ref)
     ws.add_data_validation(dv)
     return dv
+
+
+def form_formats(wb: Any, **extra: Mapping[str, object]) -> dict[str, Any]:
+    """The formats of an issued form's table: title, note, header, cell, input cell, plus ``extra``
+    (name → xlsxwriter properties added to the bordered, wrapped cell)."""
+    from parcli.xlsx.style import XW, xw_format, xw_props
+
+    cell = xw_props(XW.font, XW.border, XW.wrap)
+    formats = {
+        "title": xw_format(wb, XW.title),
+        "note": xw_format(wb, XW.italic),
+        "header": xw_format(wb, XW.bold, XW.border, XW.center, XW.header_fill),
+        "cell": xw_format(wb, cell),
+        "input": xw_format(wb, cell, XW.input),
+    }
+    formats.update({name: xw_format(wb, cell, props) for name, props in extra.items()})
+    return formats
+
+
+def seal_form(wb: Any, active: Any, hidden: list[Any], *, password: str, title: str, author: str, created: Any) -> None:
+    """Finish an issued form: bookkeeping sheets hidden, the input sheet active, the structure locked."""
+    from datetime import UTC
+
+    for sheet in hidden:
+        sheet.hide()
+    active.activate()
+    wb.lock_structure = True
+    wb.structure_password = password
+    when = created.astimezone(UTC) if getattr(created, "tzinfo", None) else created
+    wb.set_properties({"title": clean(title), "author": author, "created": when})

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,18 @@ from parcli.config.catalogue import ChoiceRule, Leaf
 from parcli.errors import UsageError
 from parcli.numbers import fmt_points
 from parcli.rounds.appraisal import layout
-from parcli.xlsx.style import XW, xw_format, xw_props
-from parcli.xlsx.write import cell_number, page, protect, set_column_widths, validate, write_text, write_xlsxwriter
+from parcli.xlsx.style import XW
+from parcli.xlsx.write import (
+    cell_number,
+    form_formats,
+    page,
+    protect,
+    seal_form,
+    set_column_widths,
+    validate,
+    write_text,
+    write_xlsxwriter,
+)
 
 Key = tuple[str, str]  # (scope, item code)
 
@@ -170,32 +180,20 @@ class _Sheet:
 
     def build(self, wb: Any) -> None:
         """Fill an empty xlsxwriter workbook: the appraisal sheet, the item sheet, the metadata sheet."""
-        cell = xw_props(XW.font, XW.border, XW.wrap)
-        formats = {
-            "title": xw_format(wb, XW.title),
-            "note": xw_format(wb, XW.italic),
-            "header": xw_format(wb, XW.bold, XW.border, XW.center, XW.header_fill),
-            "cell": xw_format(wb, cell),
-            "input": xw_format(wb, cell, XW.input),
-            "stale": xw_format(wb, cell, XW.warning_fill),
-        }
+        formats = form_formats(wb, stale=XW.warning_fill)
         ws = wb.add_worksheet(layout.SHEET_APPRAISAL)
         items = wb.add_worksheet(layout.SHEET_ITEMS)
         meta = wb.add_worksheet(layout.SHEET_META)
         self._write_table(ws, formats, items)
         self._write_meta(meta)
-        items.hide()
-        meta.hide()
-        ws.activate()
-        wb.lock_structure = True
-        wb.structure_password = self.campaign.model.protection_password or ""
-        created = self.stamp.astimezone(UTC) if self.stamp.tzinfo else self.stamp
-        wb.set_properties(
-            {
-                "title": f"Thẩm định lần {self.round_} — {self.owner_name}",
-                "author": f"parcli {__version__}",
-                "created": created,
-            }
+        seal_form(
+            wb,
+            ws,
+            [items, meta],
+            password=self.campaign.model.protection_password or "",
+            title=f"Thẩm định lần {self.round_} — {self.owner_name}",
+            author=f"parcli {__version__}",
+            created=self.stamp,
         )
 
     def _write_table(self, ws: Any, f: dict[str, Any], items: Any) -> None:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from parcli.collect.form import FormResult, Identity, check_identity, open_form
+from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
 from parcli.config.campaign import Campaign
 from parcli.config.catalogue import ChoiceRule, ScaleRule
 from parcli.numbers import fmt_points, to_decimal
@@ -27,6 +27,8 @@ from parcli.rounds.appraisal import layout
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _SHEETS = (layout.SHEET_APPRAISAL, layout.SHEET_ITEMS, layout.SHEET_META)
+
+_RESEND = "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này."
 
 
 @dataclass(frozen=True)
@@ -124,15 +126,13 @@ def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemColl
         )
         return
     result.owner_id = layout.owner_id(result.round_, result.by, result.owner_key)
-    for name in (layout.SHEET_APPRAISAL, layout.SHEET_ITEMS):
-        if name not in wb.sheetnames:
-            add.add(
-                "sheet-missing",
-                f"Không có trang tính “{name}” (đã bị xóa hoặc đổi tên). "
-                "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
-                sheet=name,
-            )
-            return
+    if not require_sheets(
+        wb,
+        (layout.SHEET_APPRAISAL, layout.SHEET_ITEMS),
+        add,
+        "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+    ):
+        return
     recorded = _recorded(wb)
     _read_rows(wb[layout.SHEET_APPRAISAL], campaign, result, recorded, add)
 

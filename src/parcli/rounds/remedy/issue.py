@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,8 +23,17 @@ from parcli.config.campaign import Campaign, Department
 from parcli.errors import UsageError
 from parcli.numbers import fmt_points
 from parcli.rounds.remedy import layout
-from parcli.xlsx.style import XW, xw_format, xw_props
-from parcli.xlsx.write import cell_number, page, protect, set_column_widths, write_text, write_xlsxwriter
+from parcli.xlsx.style import XW, xw_props
+from parcli.xlsx.write import (
+    cell_number,
+    form_formats,
+    page,
+    protect,
+    seal_form,
+    set_column_widths,
+    write_text,
+    write_xlsxwriter,
+)
 
 
 @dataclass(frozen=True)
@@ -117,28 +126,20 @@ class _Sheet:
 
     def build(self, wb: Any) -> None:
         """Fill an empty xlsxwriter workbook: the remedy sheet, the item sheet, the metadata sheet."""
-        cell = xw_props(XW.font, XW.border, XW.wrap)
-        formats = {
-            "title": xw_format(wb, XW.title),
-            "note": xw_format(wb, XW.italic),
-            "header": xw_format(wb, XW.bold, XW.border, XW.center, XW.header_fill),
-            "cell": xw_format(wb, cell),
-            "input": xw_format(wb, cell, XW.input),
-            "date": xw_format(wb, cell, XW.input, XW.date),
-        }
+        formats = form_formats(wb, date=xw_props(XW.input, XW.date))
         ws = wb.add_worksheet(layout.SHEET_REMEDY)
         items = wb.add_worksheet(layout.SHEET_ITEMS)
         meta = wb.add_worksheet(layout.SHEET_META)
         self._write_table(ws, formats, items)
         self._write_meta(meta)
-        items.hide()
-        meta.hide()
-        ws.activate()
-        wb.lock_structure = True
-        wb.structure_password = self.campaign.model.protection_password or ""
-        created = self.stamp.astimezone(UTC) if self.stamp.tzinfo else self.stamp
-        wb.set_properties(
-            {"title": f"Kế hoạch khắc phục — {self.owner.name}", "author": f"parcli {__version__}", "created": created}
+        seal_form(
+            wb,
+            ws,
+            [items, meta],
+            password=self.campaign.model.protection_password or "",
+            title=f"Kế hoạch khắc phục — {self.owner.name}",
+            author=f"parcli {__version__}",
+            created=self.stamp,
         )
 
     def _write_table(self, ws: Any, f: dict[str, Any], items: Any) -> None:

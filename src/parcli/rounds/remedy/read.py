@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from parcli.collect.form import FormResult, Identity, check_identity, open_form
+from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign
 from parcli.problems import ProblemCollector
 from parcli.render import date_filter
@@ -27,6 +27,8 @@ from parcli.rounds.remedy import layout
 _SHEETS = (layout.SHEET_REMEDY, layout.SHEET_ITEMS, layout.SHEET_META)
 _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+
+_RESEND = "Đề nghị nhập vào kế hoạch khắc phục đã phát hành."
 
 
 @dataclass
@@ -137,15 +139,10 @@ def _read(wb: Any, campaign: Campaign, result: RemedyResult, add: ProblemCollect
     result.owner_id = owner.id
     result.owner_name = owner.name
     add.department = owner.id
-    for name in (layout.SHEET_REMEDY, layout.SHEET_ITEMS):
-        if name not in wb.sheetnames:
-            add.add(
-                "sheet-missing",
-                f"Không có trang tính “{name}” (đã bị xóa hoặc đổi tên). "
-                "Đề nghị nhập vào kế hoạch khắc phục đã phát hành.",
-                sheet=name,
-            )
-            return
+    if not require_sheets(
+        wb, (layout.SHEET_REMEDY, layout.SHEET_ITEMS), add, "Đề nghị nhập vào kế hoạch khắc phục đã phát hành."
+    ):
+        return
     issued = _issued(wb)
     _read_rows(wb[layout.SHEET_REMEDY], campaign, result, issued, add)
 
