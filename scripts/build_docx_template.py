@@ -380,13 +380,14 @@ def main() -> None:
     para(doc, "Tiêu chí thành phần không áp dụng:", 13, italic=True)
     loop_table(
         doc,
-        ["Mã", "Tiêu chí thành phần", "Tối đa (không tính)", "Cơ quan", "Giải trình"],
-        [12, 55, 18, 35, 45],
+        ["Mã", "Tiêu chí thành phần", "Tối đa", "Cách tính khi không áp dụng", "Cơ quan", "Giải trình"],
+        [12, 45, 14, 30, 30, 34],
         "for i in not_applicable",
         [
             "{{ i.code }}",
             "{{ i.title }}",
             "{{ i.max|points }}",
+            "{{ i.rule_label }}",
             "{{ i.department }} (PL {{ i.appendix }})",
             "{{ i.explanation }}",
         ],

@@ -651,15 +651,22 @@ def test_not_applicable_leaves_the_denominator(campaign: Campaign, year: Year, f
 def test_not_applicable_items_are_listed(campaign: Campaign, year: Year, fmt: str) -> None:
     """Each N/A item, with its maximum (not counted), the department and the department's explanation."""
     doc = year.docs[fmt]
-    top = "Tối đa (không tính)" if fmt == "docx" else "Điểm tối đa (không tính)"
-    rows = doc.table("Mã", "Tiêu chí thành phần", top, "Cơ quan", "Giải trình")
+    top = "Tối đa" if fmt == "docx" else "Điểm tối đa"
+    rows = doc.table("Mã", "Tiêu chí thành phần", top, "Cách tính khi không áp dụng", "Cơ quan", "Giải trình")
     want = []
     for leaf in campaign.catalogue.leaves:  # catalogue order
         if leaf.code in year.expected.not_applicable:
             dept = campaign.owner_of[leaf.code]
             explanation = OVERRIDES[dept.id][leaf.code]["explanation"]
             want.append(
-                [leaf.code, leaf.title, fmt_points(leaf.max_points), f"{dept.name} (PL {dept.appendix})", explanation]
+                [
+                    leaf.code,
+                    leaf.title,
+                    fmt_points(leaf.max_points),
+                    "không tính vào điểm tối đa",
+                    f"{dept.name} (PL {dept.appendix})",
+                    explanation,
+                ]
             )
     assert [r[0] for r in want] == ["2.3.2", "6.4.2"]
     assert rows == want

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.config.campaign import Campaign
+from parcli.config.catalogue import NA_SCORING_LABELS
 from parcli.numbers import ROUNDING_RULE
 from parcli.render import DocxImage, find_template, output_format, render, render_string
 from parcli.results.consolidated import Consolidated, consolidated_for, read_consolidated
@@ -247,7 +248,12 @@ def build_report(
         "chart": _chart(fields),
         "lost": [item_row(i) for i in scores.lost_items()],
         "unscored": [item_row(i) for i in scores.unscored_items()],
-        "not_applicable": [item_row(i) | {"max": i.leaf.max_points} for i in scores.items.values() if i.not_applicable],
+        "not_applicable": [
+            item_row(i)
+            | {"max": i.leaf.max_points, "rule": i.na_rule, "rule_label": NA_SCORING_LABELS[i.na_rule or "exclude"]}
+            for i in scores.items.values()
+            if i.not_applicable
+        ],
         "departments": departments,
         "appraisal": appraisal,
         "remedy": remedy,  # the remedy section (parcli.results.remedy.recovery), or None
