@@ -331,7 +331,7 @@ def main() -> None:
         "{% if survey_given %}Tỷ lệ tính trên tổng điểm tối đa áp dụng.{% else %}Tỷ lệ tính trên phần tự "
         "đánh giá.{% endif %} Mục không áp dụng không tính vào điểm và điểm tối đa.{% if has_previous %} "
         "Năm trước: {{ previous_file }}; thay đổi tính trên phần tự đánh giá sau thẩm định, "
-        "bằng điểm phần trăm.{% endif %}",
+        "bằng điểm phần trăm.{% for n in previous_notes %} {{ n }}{% endfor %}{% endif %}",
         11,
         italic=True,
     )

@@ -281,3 +281,57 @@ def import_(
     )
     _say(err, f"Dùng bộ tiêu chí này: ghi “catalogue: {out.name}” (đường dẫn tính từ campaign.yaml) vào kế hoạch.")
     return None
+
+
+@catalogue_app.command()
+@command
+def diff(
+    old: Annotated[Path, typer.Argument(help="Bộ tiêu chí cũ (.yaml), ví dụ của năm trước.", dir_okay=False)],
+    new: Annotated[Path, typer.Argument(help="Bộ tiêu chí mới (.yaml).", dir_okay=False)],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Bảng thay đổi (.xlsx hoặc .md); bỏ trống: in ra màn hình.", dir_okay=False),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="Ghi tệp đối chiếu mã (.csv: ma_cu,ma_moi; “không còn” khi mục bị bỏ) để dùng với "
+            "parcli report --previous … --mapping.",
+            dir_okay=False,
+        ),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """So sánh hai bộ tiêu chí: mục thêm mới, bỏ, đổi tên, đổi điểm, đổi mã (khớp theo mã và độ giống nội dung).
+
+    Ghi bảng thay đổi (.xlsx hoặc .md) và, với --mapping, tệp đối chiếu mã cũ → mã mới của từng mục chấm điểm
+    để báo cáo so sánh với năm trước đúng mục tương ứng. Kiểm tra lại tệp đối chiếu trước khi dùng.
+    """
+    from parcli.catalogue_table.diff import diff_catalogues, diff_markdown, mapping_csv, write_diff_xlsx
+    from parcli.config.catalogue import load_catalogue
+    from parcli.files import atomic_write_text
+
+    err = err_console()
+    if out is not None:
+        _refuse_overwrite(out, force, (".xlsx", ".md"))
+    if mapping is not None:
+        _refuse_overwrite(mapping, force, (".csv",))
+    guard(err, inputs=[old, new], files=[p for p in (out, mapping) if p is not None])
+    result = diff_catalogues(load_catalogue(old), load_catalogue(new))
+    if out is None:
+        out_console().print(diff_markdown(result), markup=False, highlight=False, soft_wrap=True)
+    elif out.suffix.lower() == ".md":
+        atomic_write_text(out, diff_markdown(result))
+    else:
+        write_diff_xlsx(result, out)
+    if mapping is not None:
+        atomic_write_text(mapping, mapping_csv(result))
+    gone = sum(1 for v in result.mapping.values() if v is None)
+    _say(
+        err,
+        f"{len(result.changes)} thay đổi; {len(result.mapping)} mục chấm điểm cũ, {gone} mục không còn"
+        + (f"; đã ghi {out}" if out else "")
+        + (f"; đã ghi tệp đối chiếu mã {mapping}" if mapping else "")
+        + ".",
+    )
