@@ -1211,3 +1211,22 @@ def test_cli_names_a_broken_user_template(year: Year, tmp_path: Path, template: 
     for word in words:
         assert word in result.output
     assert not (tmp_path / "x.md").exists()
+
+
+def test_previous_year_through_a_mapping(
+    year: Year, last_year: tuple[Path, Expected], campaign: Campaign, tmp_path: Path
+) -> None:
+    """A mapping where one item of last year has no counterpart: its field is not compared, and the report says so."""
+    leaves = [leaf.code for leaf in campaign.catalogue.leaves if leaf.is_self]
+    gone = next(code for code in leaves if code.startswith("1."))
+    mapping = tmp_path / "doi-chieu.csv"
+    lines = ["ma_cu,ma_moi", *(f"{c},{'không còn' if c == gone else c}" for c in leaves)]
+    mapping.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = build_report(campaign, year.consolidated, previous=last_year[0], mapping=mapping, today=TODAY)
+    fields = {f["code"]: f for f in data.context["fields"]}
+    assert fields["1"]["previous"]["change"] is None
+    assert gone in fields["1"]["previous"]["note"]
+    assert fields["2"]["previous"]["note"] is None
+    assert fields["2"]["previous"]["change"] is not None
+    doc = render_all(data, tmp_path / "out")["md"]
+    assert f"Lĩnh vực 1: không so sánh được: năm trước không có mục tương ứng với {gone}." in doc.text

@@ -144,6 +144,7 @@ def _replayed(request: ReportRequest, manifest: Path) -> ReportRequest:
         out=request.out or Path(record["output"]["path"]),
         survey=roles.get("survey"),
         previous=roles.get("previous"),
+        mapping=roles.get("mapping"),
         templates=Path(options["templates"]) if options.get("templates") else None,
         unit_sheets=request.unit_sheets,
         manifest=manifest,
@@ -332,6 +333,7 @@ def _write_manifest(
             appraisals,
             preliminary=plan.preliminary,
             remedies=remedies,
+            mapping=plan.mapping if previous is not None else None,
         ),
         {
             "today": generated.isoformat(),

@@ -340,6 +340,7 @@ def report_inputs(
     *,
     preliminary: Path | None = None,
     remedies: RemedyCollection | None = None,
+    mapping: Path | None = None,
 ) -> list[dict[str, Any]]:
     """The files a report is made from, with their hashes (for the manifest).
 
@@ -359,6 +360,8 @@ def report_inputs(
         entries.append(file_entry(survey, role="survey"))
     if previous is not None:
         entries.append(file_entry(previous, role="previous"))
+    if mapping is not None:
+        entries.append(file_entry(mapping, role="mapping"))
     entries.append(file_entry(find_template(TEMPLATES[report_format(out)], template_dir), role="template"))
     return entries
 
