@@ -329,7 +329,9 @@ def main() -> None:
     para(
         doc,
         "{% if survey_given %}Tỷ lệ tính trên tổng điểm tối đa áp dụng.{% else %}Tỷ lệ tính trên phần tự "
-        "đánh giá.{% endif %} Mục không áp dụng không tính vào điểm và điểm tối đa.{% if has_previous %} "
+        "đánh giá.{% endif %} {% if na_full_points %}Mục không áp dụng tính theo cách quy định cho từng mục "
+        "(bảng mục không áp dụng).{% else %}Mục không áp dụng không tính vào điểm và điểm tối đa.{% endif %}"
+        "{% if has_previous %} "
         "Năm trước: {{ previous_file }}; thay đổi tính trên phần tự đánh giá sau thẩm định, "
         "bằng điểm phần trăm.{% for n in previous_notes %} {{ n }}{% endfor %}{% endif %}",
         11,

@@ -291,6 +291,7 @@ def build_report(
         },
         "index": _totals(scores.index),
         "fields": fields,
+        "na_full_points": any(i.na_full_points for i in scores.items.values()),
         "has_previous": prev is not None,
         "previous_notes": _previous_notes(fields, prev),
         "previous_file": previous.name if previous else "",
