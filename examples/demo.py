@@ -177,6 +177,17 @@ def main() -> None:
     run([sys.executable, str(HERE / "evidence_packages.py"), str(evidence / "gui-ve")])
     run([*PARCLI, "evidence", str(evidence / "gui-ve"), "--out", str(evidence / "ho-so"), "--zip"], ok=(1,))
 
+    step("12. Bộ tiêu chí năm sau: nhập phụ lục Word (VÍ DỤ do demo tạo), bảng xem lại, so sánh với bộ đi kèm")
+    annex_dir = out / "12-bo-tieu-chi-nam-sau"
+    bundled = HERE.parent / "criteria" / "par-province-2023.yaml"
+    annex = annex_dir / "phu-luc-vi-du-2024.docx"
+    new_catalogue = annex_dir / "bo-tieu-chi-2024.yaml"
+    run([sys.executable, str(HERE / "make_annex.py"), str(bundled), str(annex), "--next-year"])
+    run([*PARCLI, "catalogue", "import", str(annex), "-o", str(new_catalogue)])
+    changes = annex_dir / "thay-doi.md"
+    mapping = annex_dir / "doi-chieu-ma.csv"
+    run([*PARCLI, "catalogue", "diff", str(bundled), str(new_catalogue), "-o", str(changes), "--mapping", str(mapping)])
+
     step("Kết quả")
     print(f"Phiếu đã phát hành:   {issued.resolve()}")
     print(f"Phiếu các cơ quan gửi: {returns.resolve()}")
@@ -194,6 +205,7 @@ def main() -> None:
     print(f"                       {(remedies / 'gui-ve').resolve()} (các cơ quan gửi về)")
     print(f"Theo dõi khắc phục:    {tracking.resolve()}")
     print(f"Kết quả khắc phục:     phần cuối báo cáo trong {reports.resolve()}")
+    print(f"Bộ tiêu chí năm sau:   {annex_dir.resolve()} (phụ lục ví dụ, bảng xem lại, thay đổi, đối chiếu mã)")
 
 
 if __name__ == "__main__":

@@ -329,9 +329,11 @@ def main() -> None:
     para(
         doc,
         "{% if survey_given %}Tỷ lệ tính trên tổng điểm tối đa áp dụng.{% else %}Tỷ lệ tính trên phần tự "
-        "đánh giá.{% endif %} Mục không áp dụng không tính vào điểm và điểm tối đa.{% if has_previous %} "
+        "đánh giá.{% endif %} {% if na_full_points %}Mục không áp dụng tính theo cách quy định cho từng mục "
+        "(bảng mục không áp dụng).{% else %}Mục không áp dụng không tính vào điểm và điểm tối đa.{% endif %}"
+        "{% if has_previous %} "
         "Năm trước: {{ previous_file }}; thay đổi tính trên phần tự đánh giá sau thẩm định, "
-        "bằng điểm phần trăm.{% endif %}",
+        "bằng điểm phần trăm.{% for n in previous_notes %} {{ n }}{% endfor %}{% endif %}",
         11,
         italic=True,
     )
@@ -380,13 +382,14 @@ def main() -> None:
     para(doc, "Tiêu chí thành phần không áp dụng:", 13, italic=True)
     loop_table(
         doc,
-        ["Mã", "Tiêu chí thành phần", "Tối đa (không tính)", "Cơ quan", "Giải trình"],
-        [12, 55, 18, 35, 45],
+        ["Mã", "Tiêu chí thành phần", "Tối đa", "Cách tính khi không áp dụng", "Cơ quan", "Giải trình"],
+        [12, 45, 14, 30, 30, 34],
         "for i in not_applicable",
         [
             "{{ i.code }}",
             "{{ i.title }}",
             "{{ i.max|points }}",
+            "{{ i.rule_label }}",
             "{{ i.department }} (PL {{ i.appendix }})",
             "{{ i.explanation }}",
         ],

@@ -135,8 +135,9 @@ def test_exported_table_layout(exported: Path) -> None:
         for cells in dv.sqref.ranges
     }
     assert lists[f"{COL['scored_by']}2"] == '"Tự đánh giá,Điều tra XHH"'
-    for key in ("evidence_required", "explanation_required", "not_applicable", "verified"):
+    for key in ("evidence_required", "explanation_required", "verified"):
         assert lists[f"{COL[key]}2"] == '"Có,Không"'
+    assert lists[f"{COL['not_applicable']}2"] == '"Có,Có – tính đủ điểm,Không"'
     row = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
     assert ws.cell(row["1.1.1"], NUM["rule"]).value == (
         "0,5: Ban hành trước ngày 31/12 của năm trước năm kế hoạch\n0: Ban hành sau thời hạn hoặc không ban hành"

@@ -651,15 +651,22 @@ def test_not_applicable_leaves_the_denominator(campaign: Campaign, year: Year, f
 def test_not_applicable_items_are_listed(campaign: Campaign, year: Year, fmt: str) -> None:
     """Each N/A item, with its maximum (not counted), the department and the department's explanation."""
     doc = year.docs[fmt]
-    top = "Tối đa (không tính)" if fmt == "docx" else "Điểm tối đa (không tính)"
-    rows = doc.table("Mã", "Tiêu chí thành phần", top, "Cơ quan", "Giải trình")
+    top = "Tối đa" if fmt == "docx" else "Điểm tối đa"
+    rows = doc.table("Mã", "Tiêu chí thành phần", top, "Cách tính khi không áp dụng", "Cơ quan", "Giải trình")
     want = []
     for leaf in campaign.catalogue.leaves:  # catalogue order
         if leaf.code in year.expected.not_applicable:
             dept = campaign.owner_of[leaf.code]
             explanation = OVERRIDES[dept.id][leaf.code]["explanation"]
             want.append(
-                [leaf.code, leaf.title, fmt_points(leaf.max_points), f"{dept.name} (PL {dept.appendix})", explanation]
+                [
+                    leaf.code,
+                    leaf.title,
+                    fmt_points(leaf.max_points),
+                    "không tính vào điểm tối đa",
+                    f"{dept.name} (PL {dept.appendix})",
+                    explanation,
+                ]
             )
     assert [r[0] for r in want] == ["2.3.2", "6.4.2"]
     assert rows == want
@@ -1204,3 +1211,22 @@ def test_cli_names_a_broken_user_template(year: Year, tmp_path: Path, template: 
     for word in words:
         assert word in result.output
     assert not (tmp_path / "x.md").exists()
+
+
+def test_previous_year_through_a_mapping(
+    year: Year, last_year: tuple[Path, Expected], campaign: Campaign, tmp_path: Path
+) -> None:
+    """A mapping where one item of last year has no counterpart: its field is not compared, and the report says so."""
+    leaves = [leaf.code for leaf in campaign.catalogue.leaves if leaf.is_self]
+    gone = next(code for code in leaves if code.startswith("1."))
+    mapping = tmp_path / "doi-chieu.csv"
+    lines = ["ma_cu,ma_moi", *(f"{c},{'không còn' if c == gone else c}" for c in leaves)]
+    mapping.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = build_report(campaign, year.consolidated, previous=last_year[0], mapping=mapping, today=TODAY)
+    fields = {f["code"]: f for f in data.context["fields"]}
+    assert fields["1"]["previous"]["change"] is None
+    assert gone in fields["1"]["previous"]["note"]
+    assert fields["2"]["previous"]["note"] is None
+    assert fields["2"]["previous"]["change"] is not None
+    doc = render_all(data, tmp_path / "out")["md"]
+    assert f"Lĩnh vực 1: không so sánh được: năm trước không có mục tương ứng với {gone}." in doc.text

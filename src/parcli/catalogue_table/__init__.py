@@ -20,7 +20,8 @@ Modules: :mod:`~parcli.catalogue_table.layout` (sheets and columns),
 :mod:`~parcli.catalogue_table.export` (YAML and the table workbook),
 :mod:`~parcli.catalogue_table.cells` (reading one cell, problems by cell),
 :mod:`~parcli.catalogue_table.import_` (reading a table back),
-:mod:`~parcli.catalogue_table.tree` (the tree and totals of ``show``).
+:mod:`~parcli.catalogue_table.tree` (the tree and totals of ``show``),
+:mod:`~parcli.catalogue_table.annex` (the annex table of a decision, .docx, with its review table).
 """
 
 from __future__ import annotations

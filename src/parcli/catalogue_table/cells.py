@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from parcli.catalogue_table.layout import NO, YES
+from parcli.catalogue_table.layout import NA_FULL_POINTS, NO, YES
 from parcli.errors import CatalogueError
 from parcli.numbers import fmt_points, normalise
 from parcli.rounds.scoring import layout
@@ -142,6 +142,18 @@ def cell_flag(value: object) -> bool:
     if text in ("có", "co", "x", "yes", "true", "1"):
         return True
     raise BadCell(f"ghi “{YES}” hoặc “{NO}” (đang là “{cell_text(value)}”)")
+
+
+def cell_not_applicable(value: object) -> bool | dict[str, object]:
+    """A *Cho phép không áp dụng* cell: Có/Không, or “Có – tính đủ điểm” (the full-points rule)."""
+    if isinstance(value, str):
+        key = " ".join(value.replace("-", "–").split()).casefold()
+        if key == NA_FULL_POINTS.casefold():
+            return {"allowed": True, "scoring": "full_points"}
+    try:
+        return cell_flag(value)
+    except BadCell:
+        raise BadCell(f"ghi “{YES}”, “{NA_FULL_POINTS}” hoặc “{NO}” (đang là “{cell_text(value)}”)") from None
 
 
 def cell_scored_by(value: object) -> str | None:

@@ -13,6 +13,7 @@ from parcli.catalogue_table.layout import (
     INFO_FIELDS,
     INFO_HEADERS,
     INFO_KEYS,
+    NA_FULL_POINTS,
     NO,
     SCALE_LABEL,
     SCORED_BY_LABELS,
@@ -28,6 +29,7 @@ from parcli.config.catalogue import (
     Component,
     Criterion,
     FieldNode,
+    NotApplicable,
     ScaleRule,
 )
 from parcli.numbers import fmt_points, normalise
@@ -132,6 +134,8 @@ def _node_lines(node: dict[str, Any], indent: int) -> list[str]:
                 lines.extend(_node_lines(child, indent + 4))
         elif key == "rule":
             lines.extend(_rule_lines(value, lead))
+        elif key == "not_applicable" and isinstance(value, dict):
+            lines.append(f"{lead}{key}: {{allowed: {_scalar(value['allowed'])}, scoring: {value['scoring']}}}")
         elif key in ("scored_by",) and value in ("self", "survey"):
             lines.append(f"{lead}{key}: {value}")
         else:
@@ -208,6 +212,8 @@ def _node_data(node: FieldNode | Criterion | Component) -> dict[str, Any]:
             out["guidance"] = node.guidance
         for key in FLAG_KEYS:
             value = getattr(node, key)
+            if isinstance(value, NotApplicable):
+                value = {"allowed": True, "scoring": value.scoring} if value.allowed else False
             if value or (leaf and node.scored_by == "self"):
                 out[key] = value
     out["source"] = node.source
@@ -266,8 +272,10 @@ def _row_values(node: FieldNode | Criterion | Component) -> dict[str, Any]:
     values["rule"] = rule_text(node.rule)
     values["guidance"] = node.guidance
     for key in FLAG_KEYS:
-        flag = getattr(node, key)
+        flag = node.na_allowed if key == "not_applicable" else getattr(node, key)
         values[key] = _yes_no(flag) if leaf or flag else None
+    if node.na_allowed and node.na_scoring == "full_points":
+        values["not_applicable"] = NA_FULL_POINTS
     return values
 
 
@@ -333,7 +341,7 @@ def build_table_workbook(catalogue: Catalogue | CatalogueModel) -> Any:
     )
     add_validation(
         ws,
-        [f"{letters[key]}2:{letters[key]}{last}" for key in (*FLAG_KEYS, "verified")],
+        [f"{letters[key]}2:{letters[key]}{last}" for key in ("evidence_required", "explanation_required", "verified")],
         type="list",
         formula1=list_formula((YES, NO)),
         allow_blank=True,
@@ -343,6 +351,20 @@ def build_table_workbook(catalogue: Catalogue | CatalogueModel) -> Any:
         error="Chọn Có hoặc Không.",
         promptTitle="Có/Không",
         prompt="Chọn Có hoặc Không.",
+    )
+    add_validation(
+        ws,
+        [f"{letters['not_applicable']}2:{letters['not_applicable']}{last}"],
+        type="list",
+        formula1=list_formula((YES, NA_FULL_POINTS, NO)),
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorTitle="Không áp dụng",
+        error=f"Chọn {YES}, {NA_FULL_POINTS} hoặc {NO}.",
+        promptTitle="Cho phép không áp dụng",
+        prompt=f"{YES}: mục không phát sinh được loại khỏi điểm tối đa; {NA_FULL_POINTS}: được tính đủ điểm "
+        "(theo hướng dẫn chính thức của từng tiêu chí).",
     )
     add_validation(
         ws,

@@ -15,6 +15,7 @@ from parcli.catalogue_table.cells import (
     TableProblem,
     cell_code,
     cell_flag,
+    cell_not_applicable,
     cell_points,
     cell_scored_by,
     cell_text,
@@ -215,6 +216,7 @@ class _Reader:
             "source": cell_text,
             "verified": cell_flag,
             **dict.fromkeys(FLAG_KEYS, cell_flag),
+            "not_applicable": cell_not_applicable,
         }
         for key, read in readers.items():
             try:
@@ -345,6 +347,9 @@ class _Reader:
             if v["guidance"] not in (None, _BAD):
                 node["guidance"] = v["guidance"]
             for key in FLAG_KEYS:
+                if isinstance(v[key], dict):
+                    node[key] = v[key]
+                    continue
                 flag = v[key] is True
                 if flag or (kind == "leaf" and node["scored_by"] == "self"):
                     node[key] = flag

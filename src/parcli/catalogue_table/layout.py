@@ -26,6 +26,7 @@ COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("Đã đối chiếu", "verified", 11),
 )
 HEADER_BY_KEY: dict[str, str] = {key: label for label, key, _ in COLUMNS}
+NA_FULL_POINTS = "Có – tính đủ điểm"  # not applicable allowed, scored as full points
 FLAG_KEYS = ("evidence_required", "explanation_required", "not_applicable")
 LEAF_KEYS = ("scored_by", "rule", "guidance", *FLAG_KEYS)
 

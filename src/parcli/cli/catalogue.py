@@ -20,6 +20,7 @@ from parcli.cli.common import (
     out_console,
     styled,
 )
+from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -208,15 +209,31 @@ def _warning_table(problems: list[TableProblem], file: str) -> Table:
 @catalogue_app.command("import")
 @command
 def import_(
-    table: Annotated[Path, typer.Argument(help="Bảng tiêu chí (.xlsx) theo mẫu của parcli catalogue export.")],
+    table: Annotated[
+        Path,
+        typer.Argument(help="Bảng tiêu chí (.xlsx) theo mẫu của parcli catalogue export, hoặc phụ lục (.docx)."),
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Tệp bộ tiêu chí (.yaml) sẽ ghi.", dir_okay=False)],
+    review: Annotated[
+        Path | None,
+        typer.Option(
+            "--review",
+            help="Với phụ lục .docx: bảng xem lại (.xlsx) sẽ ghi; mặc định <tên tệp YAML>-xem-lai.xlsx.",
+            dir_okay=False,
+        ),
+    ] = None,
     force: ForceOption = False,
-) -> None:
-    """Nhập bảng tiêu chí (.xlsx) đã sửa thành tệp bộ tiêu chí YAML, kiểm tra đầy đủ như khi nạp bộ tiêu chí.
+) -> ExitCode | None:
+    """Nhập bảng tiêu chí (.xlsx) đã sửa, hoặc phụ lục bộ tiêu chí của quyết định (.docx), thành tệp YAML.
 
-    Mọi lỗi được liệt kê theo ô (ví dụ “bang.xlsx › Bộ tiêu chí › C12 (mục 1.2.3): …”): mã sai hoặc sai thứ
-    tự, thiếu nội dung, số điểm không đọc được, hình thức hay cách chấm không hợp lệ, điểm mục con không cộng
-    đúng điểm mục cha, tổng điểm. Khi có lỗi, không ghi tệp nào. Không ghi đè tệp đã có nếu thiếu --force.
+    Với bảng .xlsx, mọi lỗi được liệt kê theo ô (ví dụ “bang.xlsx › Bộ tiêu chí › C12 (mục 1.2.3): …”): mã
+    sai hoặc sai thứ tự, thiếu nội dung, số điểm không đọc được, hình thức hay cách chấm không hợp lệ, điểm
+    mục con không cộng đúng điểm mục cha, tổng điểm. Khi có lỗi, không ghi tệp nào.
+
+    Với phụ lục .docx (bảng có cột STT, Nội dung, Điểm tối đa, Cách chấm; số thứ tự “I.”, “1.”, “1.1”, “a)”),
+    luôn ghi bảng xem lại (.xlsx, cùng mẫu với catalogue export, thêm cột “Cần xem lại” nêu từng dòng chưa
+    đọc được); chỉ ghi tệp YAML khi không còn dòng nào cần xem lại. Mọi mục mang nguồn (tệp, dòng) và chưa
+    đối chiếu. Sửa bảng xem lại rồi nhập lại bằng lệnh này. Không ghi đè tệp đã có nếu thiếu --force.
     """
     from parcli.catalogue_table import import_table
     from parcli.config.catalogue import parse_catalogue
@@ -225,8 +242,29 @@ def import_(
 
     err = err_console()
     _refuse_overwrite(out, force, (".yaml", ".yml"))
-    guard(err, inputs=[table], files=[out])
-    text, warnings = import_table(table)
+    if table.suffix.casefold() == ".docx":
+        from parcli.catalogue_table.annex import import_annex
+
+        review = review or out.with_name(out.stem + "-xem-lai.xlsx")
+        _refuse_overwrite(review, force, (".xlsx",))
+        guard(err, inputs=[table], files=[out, review])
+        annex_text, doubts = import_annex(table, review)
+        _say(err, f"Đã ghi bảng xem lại {review}.")
+        if annex_text is None:
+            for doubt in doubts:
+                line = doubt.describe(review.name) if doubt.sheet else f"{table.name}: {doubt.message}"
+                out_console().print(f"- {line}", soft_wrap=True, markup=False, highlight=False)
+            _say(
+                err,
+                styled(("Chưa ghi ", "yellow"), f"{out}: {len(doubts)} dòng cần xem lại (cột “Cần xem lại”)."),
+                f"Sửa bảng rồi nhập lại: parcli catalogue import {review} -o {out}",
+            )
+            return ExitCode.DATA_PROBLEMS
+        text = annex_text
+        warnings: list[TableProblem] = []
+    else:
+        guard(err, inputs=[table], files=[out])
+        text, warnings = import_table(table)
     cat = parse_catalogue(text, source=str(out))
     atomic_write_text(out, text)
     if warnings:
@@ -242,3 +280,58 @@ def import_(
         ),
     )
     _say(err, f"Dùng bộ tiêu chí này: ghi “catalogue: {out.name}” (đường dẫn tính từ campaign.yaml) vào kế hoạch.")
+    return None
+
+
+@catalogue_app.command()
+@command
+def diff(
+    old: Annotated[Path, typer.Argument(help="Bộ tiêu chí cũ (.yaml), ví dụ của năm trước.", dir_okay=False)],
+    new: Annotated[Path, typer.Argument(help="Bộ tiêu chí mới (.yaml).", dir_okay=False)],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Bảng thay đổi (.xlsx hoặc .md); bỏ trống: in ra màn hình.", dir_okay=False),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="Ghi tệp đối chiếu mã (.csv: ma_cu,ma_moi; “không còn” khi mục bị bỏ) để dùng với "
+            "parcli report --previous … --mapping.",
+            dir_okay=False,
+        ),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """So sánh hai bộ tiêu chí: mục thêm mới, bỏ, đổi tên, đổi điểm, đổi mã (khớp theo mã và độ giống nội dung).
+
+    Ghi bảng thay đổi (.xlsx hoặc .md) và, với --mapping, tệp đối chiếu mã cũ → mã mới của từng mục chấm điểm
+    để báo cáo so sánh với năm trước đúng mục tương ứng. Kiểm tra lại tệp đối chiếu trước khi dùng.
+    """
+    from parcli.catalogue_table.diff import diff_catalogues, diff_markdown, mapping_csv, write_diff_xlsx
+    from parcli.config.catalogue import load_catalogue
+    from parcli.files import atomic_write_text
+
+    err = err_console()
+    if out is not None:
+        _refuse_overwrite(out, force, (".xlsx", ".md"))
+    if mapping is not None:
+        _refuse_overwrite(mapping, force, (".csv",))
+    guard(err, inputs=[old, new], files=[p for p in (out, mapping) if p is not None])
+    result = diff_catalogues(load_catalogue(old), load_catalogue(new))
+    if out is None:
+        out_console().print(diff_markdown(result), markup=False, highlight=False, soft_wrap=True)
+    elif out.suffix.lower() == ".md":
+        atomic_write_text(out, diff_markdown(result))
+    else:
+        write_diff_xlsx(result, out)
+    if mapping is not None:
+        atomic_write_text(mapping, mapping_csv(result))
+    gone = sum(1 for v in result.mapping.values() if v is None)
+    _say(
+        err,
+        f"{len(result.changes)} thay đổi; {len(result.mapping)} mục chấm điểm cũ, {gone} mục không còn"
+        + (f"; đã ghi {out}" if out else "")
+        + (f"; đã ghi tệp đối chiếu mã {mapping}" if mapping else "")
+        + ".",
+    )

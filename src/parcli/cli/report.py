@@ -48,6 +48,15 @@ def report(
         Path | None,
         typer.Option("--previous", help="Bảng tổng hợp năm trước, để so sánh theo lĩnh vực.", dir_okay=False),
     ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="Với --previous khi bộ tiêu chí hai năm khác nhau: tệp đối chiếu mã (mã cũ → mã mới hoặc “không "
+            "còn”) do parcli catalogue diff ghi.",
+            dir_okay=False,
+        ),
+    ] = None,
     templates: Annotated[
         Path | None,
         typer.Option("--templates", help="Thư mục mẫu báo cáo của đơn vị (ưu tiên hơn mẫu đi kèm).", file_okay=False),
@@ -117,6 +126,7 @@ def report(
         out=out,
         survey=survey,
         previous=previous,
+        mapping=mapping,
         templates=templates,
         unit_sheets=unit_sheets,
         manifest=manifest,

@@ -72,6 +72,24 @@ class ScaleRule(_Strict):
 
 Rule = Annotated[ChoiceRule | ScaleRule, Field(discriminator="kind")]
 
+NaScoring = Literal["exclude", "full_points"]
+NA_SCORING_LABELS: dict[str, str] = {
+    "exclude": "không tính vào điểm tối đa",
+    "full_points": "được tính đủ điểm tối đa",
+}
+
+
+class NotApplicable(_Strict):
+    """Whether an item may be marked not applicable, and how such an item is scored.
+
+    The official method of each criterion decides: ``exclude`` leaves the item
+    out of both score and maximum (the default), ``full_points`` awards its
+    maximum.  The short form ``not_applicable: true`` means ``exclude``.
+    """
+
+    allowed: bool = True
+    scoring: NaScoring = "exclude"
+
 
 class _Node(_Strict):
     code: str = Field(pattern=r"^[0-9]+(\.[0-9]+)*$")
@@ -87,7 +105,19 @@ class _LeafMixin(_Strict):
     guidance: str | None = None
     evidence_required: bool = False
     explanation_required: bool = False
-    not_applicable: bool = False
+    not_applicable: bool | NotApplicable = False
+
+    @property
+    def na_allowed(self) -> bool:
+        """True when the item may be marked not applicable."""
+        na = self.not_applicable
+        return na.allowed if isinstance(na, NotApplicable) else na
+
+    @property
+    def na_scoring(self) -> NaScoring:
+        """How a not-applicable mark is scored (``exclude`` unless declared)."""
+        na = self.not_applicable
+        return na.scoring if isinstance(na, NotApplicable) else "exclude"
 
 
 class Component(_Node, _LeafMixin):
@@ -148,11 +178,12 @@ class Leaf:
     guidance: str | None
     evidence_required: bool
     explanation_required: bool
-    not_applicable: bool
+    not_applicable: bool  # the item may be marked not applicable
     verified: bool
     source: str
     field_code: str
     criterion_code: str
+    not_applicable_scoring: NaScoring = "exclude"  # how a not-applicable mark is scored
 
     @property
     def is_self(self) -> bool:
@@ -199,7 +230,8 @@ class Catalogue:
                             guidance=n.guidance,
                             evidence_required=n.evidence_required,
                             explanation_required=n.explanation_required,
-                            not_applicable=n.not_applicable,
+                            not_applicable=n.na_allowed,
+                            not_applicable_scoring=n.na_scoring,
                             verified=n.verified,
                             source=n.source,
                             field_code=f.code,

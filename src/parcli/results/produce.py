@@ -39,6 +39,7 @@ class ReportRequest:
     templates: Path | None = None
     unit_sheets: Path | None = None
     manifest: Path | None = None
+    mapping: Path | None = None  # old code → new code, when last year's catalogue is another version
     today: date | None = None
     appraisals: Path | None = None
     round: str | None = None  # the campaign's round; None: the consolidated workbook's (else the last)
@@ -61,6 +62,7 @@ class ReportPlan:
     appraisals: Path | None = None  # the folder of appraisal workbooks
     preliminary: Path | None = None  # the preliminary round's consolidated workbook
     remedies: Path | None = None  # the folder of remedy plans
+    mapping: Path | None = None  # old code → new code (catalogue_table.diff), with previous
     replayed_from: Path | None = None  # the manifest whose inputs are used again
     recorded_campaign: bool = False  # the campaign is the one recorded in the consolidated workbook
     loaded: Consolidated | None = field(default=None, compare=False, repr=False)  # read once, when already read
@@ -91,6 +93,8 @@ def plan_report(request: ReportRequest) -> ReportPlan:
         request = _replayed(request, request.manifest)
     if request.consolidated is None:
         raise UsageError("Cần chỉ ra bảng tổng hợp (CONSOLIDATED) hoặc --manifest.")
+    if request.mapping is not None and request.previous is None:
+        raise UsageError("--mapping chỉ dùng kèm --previous (bảng tổng hợp năm trước).")
     out = request.out or DEFAULT_REPORT
     output_format(out)
     campaign = request.campaign
@@ -115,6 +119,7 @@ def plan_report(request: ReportRequest) -> ReportPlan:
         appraisals=request.appraisals,
         preliminary=request.preliminary,
         remedies=request.remedies,
+        mapping=request.mapping,
         replayed_from=request.manifest,
         recorded_campaign=request.campaign is None,
         loaded=loaded,
@@ -139,6 +144,7 @@ def _replayed(request: ReportRequest, manifest: Path) -> ReportRequest:
         out=request.out or Path(record["output"]["path"]),
         survey=roles.get("survey"),
         previous=roles.get("previous"),
+        mapping=roles.get("mapping"),
         templates=Path(options["templates"]) if options.get("templates") else None,
         unit_sheets=request.unit_sheets,
         manifest=manifest,
@@ -174,6 +180,7 @@ def produce_report(request: ReportRequest, *, on_plan: Callable[[ReportPlan], No
             plan.campaign,
             plan.survey,
             plan.previous,
+            plan.mapping,
             plan.templates,
             plan.appraisals,
             plan.preliminary,
@@ -260,6 +267,7 @@ def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consol
         previous=plan.previous,
         today=plan.today,
         appraisals=plan.appraisals,
+        mapping=plan.mapping,
         remedy=remedy,
     )
     render_report(data, plan.out, plan.templates)
@@ -325,6 +333,7 @@ def _write_manifest(
             appraisals,
             preliminary=plan.preliminary,
             remedies=remedies,
+            mapping=plan.mapping if previous is not None else None,
         ),
         {
             "today": generated.isoformat(),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
 from parcli.config.campaign import Campaign
+from parcli.config.catalogue import NA_SCORING_LABELS, Catalogue
 from parcli.numbers import ROUNDING_RULE
 from parcli.render import DocxImage, find_template, output_format, render, render_string
 from parcli.results.consolidated import Consolidated, consolidated_for, read_consolidated
@@ -60,26 +61,66 @@ def _totals(t: Totals) -> dict[str, Any]:
     }
 
 
-def _previous_fields(previous: Consolidated) -> dict[str, dict[str, Decimal | None]]:
+def _previous_fields(
+    previous: Consolidated, mapping: dict[str, str | None] | None = None, current: Catalogue | None = None
+) -> dict[str, dict[str, Any]]:
     """Per field of last year's consolidated workbook: the appraised self part and its percentage.
 
     Computed like this year's self part: items as appraised (else self-assessed),
-    over the maximum of the self-assessed items that applied.
+    over the maximum of the self-assessed items that applied.  With a ``mapping``
+    (old code → new code, None when the item is gone; :mod:`parcli.catalogue_table.diff`)
+    last year's items are counted under their new codes; a field is then compared
+    only when every one of its self-assessed items has a counterpart last year,
+    otherwise ``note`` says why not.
     """
     from parcli.numbers import percent
 
     sums: dict[str, Decimal] = {}
     maxima: dict[str, Decimal] = {}
+    seen: set[str] = set()
+    unknown: list[str] = []
     for item in previous.items().values():
         if item.scored_by != "self" or item.not_applicable:
             continue
-        field_code = item.code.split(".")[0]
+        code: str | None = item.code
+        if mapping is not None:
+            if item.code not in mapping:
+                unknown.append(item.code)
+                continue
+            code = mapping[item.code]
+            if code is None:
+                continue
+        assert code is not None
+        seen.add(code)
+        field_code = code.split(".")[0]
         final = item.appraised if item.appraised is not None else item.score
         sums[field_code] = sums.get(field_code, Decimal(0)) + (final or Decimal(0))
         maxima[field_code] = maxima.get(field_code, Decimal(0)) + (item.max_points or Decimal(0))
-    return {
-        code: {"final": sums[code], "max": maxima[code], "percent": percent(sums[code], maxima[code])} for code in sums
+    out: dict[str, dict[str, Any]] = {
+        code: {"final": sums[code], "max": maxima[code], "percent": percent(sums[code], maxima[code]), "note": None}
+        for code in sums
     }
+    if mapping is not None and current is not None:
+        for f in current.model.fields:
+            missing = [leaf.code for leaf in current.leaves_under(f.code) if leaf.is_self and leaf.code not in seen]
+            if missing:
+                note = "không so sánh được: năm trước không có mục tương ứng với " + ", ".join(missing)
+                out[f.code] = out.get(f.code, {"final": None, "max": None, "percent": None}) | {"note": note}
+        if unknown:
+            out["_unknown"] = {"note": "tệp đối chiếu mã không có các mã năm trước: " + ", ".join(unknown)}
+    return out
+
+
+def _previous_notes(fields: list[dict[str, Any]], prev: dict[str, dict[str, Any]] | None) -> list[str]:
+    """Where last year cannot be compared (catalogue versions differ): one line per field, then unknown codes."""
+    if prev is None:
+        return []
+    notes = [
+        f"Lĩnh vực {f['code']}: {f['previous']['note']}." for f in fields if f["previous"] and f["previous"]["note"]
+    ]
+    if "_unknown" in prev:
+        notes.append(prev["_unknown"]["note"][0].upper() + prev["_unknown"]["note"][1:] + ".")
+    return notes
 
 
 def _chart(fields: list[dict[str, Any]]) -> dict[str, Any]:
@@ -133,6 +174,7 @@ def build_report(
     today: date | None = None,
     appraisals: Path | None = None,
     remedy: dict[str, Any] | None = None,
+    mapping: Path | None = None,
 ) -> ReportData:
     """Compute the scores and the plain data every report template renders.
 
@@ -152,7 +194,13 @@ def build_report(
         data = with_appraisals(data, found)
     survey_scores = load_survey(survey, campaign) if survey else None
     scores = compute_scores(campaign, data, survey_scores)
-    prev = _previous_fields(read_consolidated(previous)) if previous else None
+    prev: dict[str, dict[str, Any]] | None = None
+    if previous and mapping:
+        from parcli.catalogue_table.diff import read_mapping
+
+        prev = _previous_fields(read_consolidated(previous), read_mapping(mapping), cat)
+    else:
+        prev = _previous_fields(read_consolidated(previous)) if previous else None
     model = campaign.model
     day = today or clock.today()
     fields = []
@@ -161,13 +209,14 @@ def build_report(
         if prev is not None and node.code in prev:
             p = prev[node.code]
             change = None
-            if p["percent"] is not None and row["appraised_percent"] is not None:
+            if p["percent"] is not None and row["appraised_percent"] is not None and p["note"] is None:
                 change = row["appraised_percent"] - p["percent"]
             row["previous"] = {
                 "final": p["final"],
-                "percent": p["percent"],
+                "percent": p["percent"] if p["note"] is None else None,
                 "change": change,
-                "final_change": row["appraised"] - (p["final"] or Decimal(0)),
+                "final_change": None if p["note"] else row["appraised"] - (p["final"] or Decimal(0)),
+                "note": p["note"],
             }
         fields.append(row)
     names = {d.id: d for d in campaign.departments}
@@ -242,12 +291,19 @@ def build_report(
         },
         "index": _totals(scores.index),
         "fields": fields,
+        "na_full_points": any(i.na_full_points for i in scores.items.values()),
         "has_previous": prev is not None,
+        "previous_notes": _previous_notes(fields, prev),
         "previous_file": previous.name if previous else "",
         "chart": _chart(fields),
         "lost": [item_row(i) for i in scores.lost_items()],
         "unscored": [item_row(i) for i in scores.unscored_items()],
-        "not_applicable": [item_row(i) | {"max": i.leaf.max_points} for i in scores.items.values() if i.not_applicable],
+        "not_applicable": [
+            item_row(i)
+            | {"max": i.leaf.max_points, "rule": i.na_rule, "rule_label": NA_SCORING_LABELS[i.na_rule or "exclude"]}
+            for i in scores.items.values()
+            if i.not_applicable
+        ],
         "departments": departments,
         "appraisal": appraisal,
         "remedy": remedy,  # the remedy section (parcli.results.remedy.recovery), or None
@@ -285,6 +341,7 @@ def report_inputs(
     *,
     preliminary: Path | None = None,
     remedies: RemedyCollection | None = None,
+    mapping: Path | None = None,
 ) -> list[dict[str, Any]]:
     """The files a report is made from, with their hashes (for the manifest).
 
@@ -304,6 +361,8 @@ def report_inputs(
         entries.append(file_entry(survey, role="survey"))
     if previous is not None:
         entries.append(file_entry(previous, role="previous"))
+    if mapping is not None:
+        entries.append(file_entry(mapping, role="mapping"))
     entries.append(file_entry(find_template(TEMPLATES[report_format(out)], template_dir), role="template"))
     return entries
 

@@ -2,8 +2,10 @@
 
 Per item, criterion, field and the whole index: maximum, self-assessed score,
 appraised score (*điểm thẩm định*, used wherever the reviewer typed one),
-final score, percentage and points lost.  Items marked not applicable leave
-both score and maximum.  Survey items are pending ("chờ kết quả điều tra xã hội
+final score, percentage and points lost.  An item marked not applicable
+follows its catalogue rule (``not_applicable.scoring``): ``exclude`` leaves
+both score and maximum, ``full_points`` awards the maximum; an item of an
+exempt branch is always left out.  Survey items are pending ("chờ kết quả điều tra xã hội
 học") unless survey scores are given; then the index is (appraised
 self-assessment + survey) / applicable maximum.
 
@@ -19,7 +21,7 @@ from decimal import Decimal
 
 from parcli.config.campaign import Campaign, Scope
 from parcli.config.campaign_models import Band
-from parcli.config.catalogue import Leaf
+from parcli.config.catalogue import Leaf, NaScoring
 from parcli.numbers import percent
 from parcli.results.consolidated import Consolidated, ConsolidatedItem
 
@@ -39,11 +41,17 @@ class ItemScore:
     explanation: str
     appraisal_note: str
     status: str
+    na_rule: NaScoring | None = None  # the rule applied to a not-applicable item, None otherwise
+
+    @property
+    def na_full_points(self) -> bool:
+        """True when the item is not applicable and its rule awards full points."""
+        return self.not_applicable and self.na_rule == "full_points"
 
     @property
     def applicable_max(self) -> Decimal:
-        """The item's maximum, or 0 when it is not applicable."""
-        return ZERO if self.not_applicable else self.leaf.max_points
+        """The item's maximum, or 0 when it is not applicable and left out."""
+        return ZERO if self.not_applicable and not self.na_full_points else self.leaf.max_points
 
     @property
     def lost(self) -> Decimal | None:
@@ -75,7 +83,7 @@ class Totals:
             if item.final is not None:
                 self.scored += 1
                 self.scored_max += item.applicable_max
-            self.self_score += item.self_score or ZERO
+            self.self_score += item.leaf.max_points if item.na_full_points else item.self_score or ZERO
             self.appraised += item.final or ZERO
         else:
             self.survey_max += item.applicable_max
@@ -204,6 +212,13 @@ def score_scope(
             self_score = appraised = None
             not_applicable = exempt(leaf.code)
             final = None if not_applicable else (survey or {}).get(leaf.code)
+        na_rule: NaScoring | None = None
+        if not_applicable:
+            # Each criterion's official method decides (catalogue ``not_applicable.scoring``); an exempt branch is
+            # outside the unit's index altogether.
+            na_rule = "exclude" if exempt(leaf.code) else leaf.not_applicable_scoring
+            if na_rule == "full_points":
+                final = leaf.max_points
         items[leaf.code] = ItemScore(
             leaf=leaf,
             department_id=owner.get(leaf.code),
@@ -214,6 +229,7 @@ def score_scope(
             explanation=row.explanation if row else "",
             appraisal_note=row.appraisal_note if row else "",
             status=row.status if row else "",
+            na_rule=na_rule,
         )
     index = Totals()
     fields: list[NodeScores] = []

@@ -16,7 +16,7 @@ from typing import Any
 
 from parcli import __version__
 from parcli.config.campaign import Campaign, Department
-from parcli.config.catalogue import ChoiceRule, Leaf
+from parcli.config.catalogue import NA_SCORING_LABELS, ChoiceRule, Leaf
 from parcli.numbers import date_vn, fmt_points
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.layout import estimate_row_height
@@ -306,7 +306,8 @@ def _guidance(leaf: Leaf) -> str:
     if leaf.explanation_required:
         needs.append("bắt buộc giải trình")
     if leaf.not_applicable:
-        needs.append(f"được chọn “{layout.NOT_APPLICABLE}” nếu không thuộc phạm vi")
+        counted = NA_SCORING_LABELS[leaf.not_applicable_scoring]
+        needs.append(f"được chọn “{layout.NOT_APPLICABLE}” nếu không thuộc phạm vi (khi đó mục {counted})")
     if needs:
         parts.append("Yêu cầu: " + "; ".join(needs) + ".")
     if not leaf.verified:
