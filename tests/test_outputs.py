@@ -138,14 +138,13 @@ def test_a_save_made_during_merge_is_not_lost(returns: Path, tmp_path: Path, mon
     out = tmp_path / "th.xlsx"
     assert invoke("merge", returns, "-o", out).exit_code == 1
     saved_meanwhile = out.read_bytes() + b"\0"  # a reviewer's save, made between the read and the write
-    real_read = cw.read_appraisals
+    real_check = cw.check_replaceable
 
-    def read_then_someone_saves(path: Path, campaign: object) -> object:
-        found = real_read(path, campaign)  # type: ignore[arg-type]
+    def read_then_someone_saves(path: Path, campaign: object) -> None:
+        real_check(path, campaign)  # type: ignore[arg-type]
         path.write_bytes(saved_meanwhile)
-        return found
 
-    monkeypatch.setattr(cw, "read_appraisals", read_then_someone_saves)
+    monkeypatch.setattr(cw, "check_replaceable", read_then_someone_saves)
     result = invoke("merge", returns, "-o", out)
     assert result.exit_code == 3, result.output
     assert "đã thay đổi" in result.output

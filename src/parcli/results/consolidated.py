@@ -375,6 +375,46 @@ def _read_departments(result: Consolidated, rows: list[tuple[Any, ...]]) -> None
             )
 
 
+_KEEP = "parcli không ghi đè"
+
+
+def _open_existing(path: Path, sheets: tuple[str, ...]) -> Any:
+    return _open(
+        path,
+        sheets,
+        f"Tệp {path} đã tồn tại nhưng không đọc được ({{error}}); {_KEEP}. "
+        "Chọn tên khác với --out hoặc chuyển tệp đó đi.",
+    )
+
+
+def _check_owned(wb: Any, path: Path, campaign: Campaign) -> None:
+    """Raise :class:`ConsolidatedError` unless the open workbook is a consolidated workbook of ``campaign``."""
+    from parcli.rounds.scoring.read import read_metadata
+
+    meta = read_metadata(wb)
+    if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
+        raise ConsolidatedError(
+            f"Tệp {path} đã tồn tại và không phải bảng tổng hợp của parcli; {_KEEP}. Chọn tên khác với --out."
+        )
+    if meta.get(layout.META_CAMPAIGN) != campaign.id:
+        raise ConsolidatedError(
+            f"Tệp {path} là bảng tổng hợp của đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải "
+            f"“{campaign.id}”; {_KEEP}. Chọn tên khác với --out."
+        )
+
+
+def check_replaceable(path: Path, campaign: Campaign) -> None:
+    """Refuse (:class:`ConsolidatedError`) to replace ``path`` unless it is a consolidated workbook of ``campaign``.
+
+    Only the hidden metadata sheet is read: the item table, however long, is not needed to decide.
+    """
+    wb = _open_existing(path, (layout.SHEET_META,))
+    try:
+        _check_owned(wb, path, campaign)
+    finally:
+        wb.close()
+
+
 def read_appraisals(path: Path, campaign: Campaign) -> dict[tuple[str, str], Appraisal]:
     """The appraised scores and notes typed into an existing consolidated workbook, by (scope, item code).
 
@@ -382,35 +422,18 @@ def read_appraisals(path: Path, campaign: Campaign) -> dict[tuple[str, str], App
     :class:`ConsolidatedError` when the file is not a consolidated workbook of this
     campaign (it is then not overwritten).
     """
-    from parcli.rounds.scoring.read import read_metadata
-
-    keep = "parcli không ghi đè"
-    wb = _open(
-        path,
-        (layout.SHEET_CONSOLIDATED, layout.SHEET_META),
-        f"Tệp {path} đã tồn tại nhưng không đọc được ({{error}}); {keep}. "
-        "Chọn tên khác với --out hoặc chuyển tệp đó đi.",
-    )
+    wb = _open_existing(path, (layout.SHEET_CONSOLIDATED, layout.SHEET_META))
     try:
-        meta = read_metadata(wb)
-        if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
-            raise ConsolidatedError(
-                f"Tệp {path} đã tồn tại và không phải bảng tổng hợp của parcli; {keep}. Chọn tên khác với --out."
-            )
-        if meta.get(layout.META_CAMPAIGN) != campaign.id:
-            raise ConsolidatedError(
-                f"Tệp {path} là bảng tổng hợp của đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải "
-                f"“{campaign.id}”; {keep}. Chọn tên khác với --out."
-            )
+        _check_owned(wb, path, campaign)
         if layout.SHEET_CONSOLIDATED not in wb.sheetnames:
-            raise ConsolidatedError(f"Tệp {path} thiếu trang tính “{layout.SHEET_CONSOLIDATED}”; {keep}.")
+            raise ConsolidatedError(f"Tệp {path} thiếu trang tính “{layout.SHEET_CONSOLIDATED}”; {_KEEP}.")
         rows, header = _item_table(
             wb,
             (*layout.CONSOLIDATED_HEADERS, layout.HEADER_UNIT_ID),
             (layout.HEADER_CODE, layout.HEADER_APPRAISED, layout.HEADER_APPRAISAL_NOTE),
         )
         if header is None:
-            raise ConsolidatedError(f"Không tìm thấy dòng tiêu đề trong {path} › {layout.SHEET_CONSOLIDATED}; {keep}.")
+            raise ConsolidatedError(f"Không tìm thấy dòng tiêu đề trong {path} › {layout.SHEET_CONSOLIDATED}; {_KEEP}.")
         c_code = header.columns[layout.HEADER_CODE] - 1
         c_app = header.columns[layout.HEADER_APPRAISED] - 1
         c_note = header.columns[layout.HEADER_APPRAISAL_NOTE] - 1

@@ -27,7 +27,7 @@ from parcli.config.campaign import Campaign, Scope
 from parcli.config.catalogue import Catalogue, Leaf
 from parcli.files import atomic_path, stamp_if_exists
 from parcli.glossary import time_vn
-from parcli.results.consolidated import read_appraisals
+from parcli.results.consolidated import check_replaceable
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, ItemRow, MergeResult
 from parcli.xlsx.style import FONT_NAME, SMALL_FONT_SIZE, XW, xw_format, xw_props
@@ -81,7 +81,7 @@ def write_consolidated(
     campaign = result.campaign
     read = stamp_if_exists(out)  # replaced only if still as read: a save made meanwhile is not lost
     if read is not None:
-        read_appraisals(out, campaign)  # refuses anything but a consolidated workbook of this campaign
+        check_replaceable(out, campaign)  # refuses anything but a consolidated workbook of this campaign
     appraisals = appraisals or {}
     stamp = (now or clock.now()).replace(microsecond=0)
     with (
