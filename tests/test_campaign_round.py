@@ -405,7 +405,7 @@ def test_reminders_for_the_missing_and_the_invalid(campaign: Campaign, round_: R
         dept = names[reminder.department_id]
         letter = letters[dept.id]
         assert addressee(letter) == dept.name
-        assert f"Phụ lục {dept.appendix} của Kế hoạch về Sở Nội vụ tỉnh Hưng Yên trước ngày 15/01/2024" in letter
+        assert f"Phụ lục {dept.appendix} của Kế hoạch về Sở Nội vụ trước ngày 15/01/2024" in letter
         assert "đã qua 3 ngày" in letter or "đã quá 3 ngày" in letter
         # the date line is the office's to fill in on signing, never the day the command ran
         assert "Hưng Yên, ngày … tháng … năm …" in letter and "ngày 18 tháng 01" not in letter
@@ -451,7 +451,7 @@ def test_reminders_for_the_missing_and_the_invalid(campaign: Campaign, round_: R
     assert_text_golden("reminder-van-phong-ubnd.txt", invalid)
     assert sum(1 for line in invalid.splitlines() if line.startswith("- Mục ")) == 2
     missing = letters[MISSING_ID]
-    assert "Đến ngày 18/01/2024, Sở Nội vụ tỉnh Hưng Yên chưa nhận được phiếu tự đánh giá của Quý cơ quan" in missing
+    assert "Đến ngày 18/01/2024, Sở Nội vụ chưa nhận được phiếu tự đánh giá của Quý cơ quan" in missing
     assert "- Mục " not in missing
 
     text = listing.read_text(encoding="utf-8")
@@ -475,8 +475,8 @@ def test_reminder_before_the_deadline_is_not_overdue(campaign: Campaign, round_:
     result = merge_returns(campaign, round_.folder)
     reminders, listing = write_reminders(result, tmp_path, today=date(2024, 1, 10))
     letter = reminders[0].text_path.read_text(encoding="utf-8")
-    assert "đã quá" not in letter and "hoàn thành và gửi về Sở Nội vụ tỉnh Hưng Yên trước ngày 15/01/2024" in letter
-    assert "hoàn thành và gửi về Sở Nội vụ tỉnh Hưng Yên trước ngày 15/01/2024" in read_docx(reminders[0].path).text
+    assert "đã quá" not in letter and "hoàn thành và gửi về Sở Nội vụ trước ngày 15/01/2024" in letter
+    assert "hoàn thành và gửi về Sở Nội vụ trước ngày 15/01/2024" in read_docx(reminders[0].path).text
     assert "quá hạn" not in listing.read_text(encoding="utf-8")
 
 

@@ -203,7 +203,8 @@ class Campaign:
             "sign_on_behalf": signer.on_behalf or "",
             "sign_title": signer.title,
             "sign_name": signer.name or "",
-            "organiser": org.name,
+            "organiser": org.name,  # the first mention in a letter's body: "Sở Nội vụ tỉnh Hưng Yên"
+            "organiser_short": org.name.replace(f" tỉnh {model.province}", ""),  # later mentions: "Sở Nội vụ"
             "contact": org.contact or "",
         }
 
