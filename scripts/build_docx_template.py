@@ -188,6 +188,104 @@ def remedy_section(doc):  # type: ignore[no-untyped-def]
     para(doc, "{%p endif %}", 10)
 
 
+def previous_remedy_section(doc):  # type: ignore[no-untyped-def]
+    """``report --previous``: the items that lost points last year, this year's score and the points recovered."""
+    para(doc, "{%p if remedy_previous %}", 10)
+    para(doc, "Kết quả khắc phục các mục bị trừ điểm năm trước", 13, bold=True)
+    body(
+        doc,
+        "So sánh bảng tổng hợp năm trước ({{ remedy_previous.previous_file }}) với năm nay: "
+        '{{ remedy_previous.total["items"] }} tiêu chí thành phần bị trừ '
+        "{{ remedy_previous.total.lost_before|points }} điểm năm trước; năm nay khôi phục được "
+        "{{ remedy_previous.total.recovered|points }} điểm, còn bị trừ "
+        "{{ remedy_previous.total.lost_after|points }} điểm."
+        "{% if remedy_previous.silent %} Cơ quan chưa gửi kế hoạch khắc phục: "
+        '{{ remedy_previous.silent|join(", ") }}.{% endif %}',
+    )
+    keys = ("lost_before|points", "recovered|points", "lost_after|points")
+    heads = ["Số mục", "Bị trừ (năm trước)", "Khôi phục", "Còn bị trừ"]
+    for title, rows, name in (("Lĩnh vực", "by_field", "title"), ("Cơ quan", "by_department", "name")):
+        cells = ["{{ r." + name + " }}", '{{ r["items"] }}', *("{{ r." + k + " }}" for k in keys)]
+        total = [
+            "Cộng",
+            '{{ remedy_previous.total["items"] }}',
+            *("{{ remedy_previous.total." + k + " }}" for k in keys),
+        ]
+        loop_table(doc, [title, *heads], [65, 22, 26, 26, 26], f"for r in remedy_previous.{rows}", cells, total)
+    para(doc, "Kết quả từng mục (giải pháp và tiến độ theo kế hoạch khắc phục, nếu có):", 13, italic=True)
+    loop_table(
+        doc,
+        ["Mã", "Cơ quan", "Năm trước", "Giải pháp khắc phục", "Tiến độ", "Năm nay", "Khôi phục"],
+        [15, 34, 18, 46, 22, 18, 12],
+        'for i in remedy_previous["items"]',
+        [
+            "{{ i.code }}{% if i.old_code %} (năm trước {{ i.old_code }}){% endif %}",
+            "{{ i.department }}",
+            "{{ i.previous|points }}/{{ i.previous_max|points }}",
+            "{{ i.remedy }}",
+            "{{ i.progress }}{% if i.overdue %} (quá hạn){% endif %}",
+            "{{ i.year_end|points }}/{{ i.max|points }}",
+            "{{ i.recovered|points }}",
+        ],
+    )
+    para(doc, "{%p if remedy_previous.still_losing %}", 10)
+    body(
+        doc,
+        "Các mục còn bị trừ điểm năm nay: {% for i in remedy_previous.still_losing %}{{ i.code }} "
+        "({{ i.lost_after|points }}){% if not loop.last %}, {% endif %}{% endfor %}.",
+    )
+    para(doc, "{%p endif %}", 10)
+    para(doc, "{%p if remedy_previous.apart %}", 10)
+    body(
+        doc,
+        "Không tính vào số khôi phục: {% for i in remedy_previous.apart %}mục {{ i.old_code }} năm trước (bị trừ "
+        "{{ i.lost_before|points }} điểm) — {{ i.why }}{% if not loop.last %}; {% endif %}{% endfor %}.",
+    )
+    para(doc, "{%p endif %}", 10)
+    para(
+        doc,
+        "{{ remedy_previous.note }}{% if remedy_previous.mapped %} Mã năm trước được đổi sang mã năm nay theo tệp "
+        "đối chiếu mã (--mapping).{% endif %}",
+        11,
+        italic=True,
+    )
+    para(doc, "{%p endif %}", 10)
+
+
+def ranking_remedy_section(doc, var, heading, before):  # type: ignore[no-untyped-def]
+    """The ranking's remedy section (``var``: ``remedy`` or ``remedy_previous``): by group, by unit, still losing."""
+    para(doc, "{%p if " + var + " %}", 10)
+    para(doc, heading, 13, bold=True)
+    body(
+        doc,
+        "{{ " + var + '.total["items"] }} tiêu chí thành phần của các đơn vị bị trừ {{ ' + var + ".total.lost_before"
+        "|points }} điểm " + before + "; khôi phục được {{ " + var + ".total.recovered|points }} điểm, còn bị trừ "
+        "{{ " + var + ".total.lost_after|points }} điểm.{% if " + var + ".silent %} Đơn vị chưa gửi kế hoạch khắc "
+        "phục: {{ " + var + '.silent|join(", ") }}.{% endif %}',
+        12,
+    )
+    keys = ("lost_before|points", "recovered|points", "lost_after|points")
+    heads = ["Số mục", f"Bị trừ ({before})", "Khôi phục", "Còn bị trừ"]
+    total = ["Cộng", "{{ " + var + '.total["items"] }}', *("{{ " + var + ".total." + k + " }}" for k in keys)]
+    cells = ["{{ r.name }}", '{{ r["items"] }}', *("{{ r." + k + " }}" for k in keys)]
+    loop_table(doc, ["Nhóm đơn vị", *heads], [110, 30, 40, 40, 40], f"for r in {var}.groups", cells, total)
+    loop_table(doc, ["Đơn vị", *heads], [110, 30, 40, 40, 40], f"for r in {var}.units", cells, total)
+    para(doc, "Các mục còn bị trừ điểm, theo đơn vị:", 12, italic=True)
+    loop_table(
+        doc,
+        ["Đơn vị", "Mục còn bị trừ điểm (điểm còn bị trừ; tiến độ khắc phục)"],
+        [80, 180],
+        f'for u in {var}.units if u["still_losing"]',
+        [
+            "{{ u.name }}",
+            "{% for i in u.still_losing %}{{ i.code }} ({{ i.lost_after|points }}{% if i.progress %}; "
+            "{{ i.progress }}{% if i.overdue %}, quá hạn{% endif %}{% endif %}){% if not loop.last %}, {% endif %}"
+            "{% endfor %}",
+        ],
+    )
+    para(doc, "{%p endif %}", 10)
+
+
 def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
     """An A4 document in Times New Roman with the margins of Nghị định 30/2020 (20/20/30/15 mm)."""
     doc = Document()
@@ -415,6 +513,7 @@ def main() -> None:
     )
     appraisal_section(doc, "5. Kết quả thẩm định", [("Lĩnh vực", "fields"), ("Cơ quan", "departments")])
     remedy_section(doc)
+    previous_remedy_section(doc)
     para(doc, "", space_after=0, keep=True)
     body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
     signature(doc, [80, 85], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])
@@ -480,6 +579,38 @@ def build_ranking() -> None:
         "{% if not loop.last %}; {% endif %}{% endfor %}.",
         12,
     )
+    para(doc, "{%p if previous %}", 10)
+    para(doc, "So sánh với năm trước ({{ previous.file }}):", 12, italic=True)
+    loop_table(
+        doc,
+        [
+            "Hạng",
+            "Đơn vị",
+            "Năm nay",
+            "Tỷ lệ",
+            "Hạng năm trước",
+            "Năm trước",
+            "Tỷ lệ năm trước",
+            "Thay đổi",
+            "Khôi phục so với năm trước",
+        ],
+        [14, 70, 30, 22, 22, 30, 24, 20, 30],
+        "for u in g.rows",
+        [
+            "{{ u.rank if u.rank is not none else '–' }}",
+            "{{ u.name }}",
+            "{{ u.final|points }}/{{ u.max|points }}",
+            "{{ u.percent|pct }}",
+            "{% if u.previous %}{{ u.previous.rank if u.previous.rank is not none else '–' }}"
+            "{% else %}chưa có{% endif %}",
+            "{% if u.previous %}{{ u.previous.final|points }}/{{ u.previous.max|points }}{% else %}–{% endif %}",
+            "{% if u.previous %}{{ u.previous.percent|pct }}{% else %}–{% endif %}",
+            "{% if u.previous %}{{ u.previous.change|signed }}{% else %}–{% endif %}",
+            "{% if u.previous and u.previous.recovered is not none %}{{ u.previous.recovered|points }}"
+            "{% else %}–{% endif %}",
+        ],
+    )
+    para(doc, "{%p endif %}", 10)
     para(doc, "Tỷ lệ theo lĩnh vực (%):", 12, italic=True)
     heat = doc.add_table(rows=4, cols=4)
     heat.style = "Table Grid"
@@ -515,6 +646,29 @@ def build_ranking() -> None:
         italic=True,
     )
     appraisal_section(doc, "Kết quả thẩm định", [("Đơn vị", "departments")])
+    para(doc, "{%p if previous and previous.only_previous %}", 10)
+    body(
+        doc,
+        "Đơn vị chỉ có trong bảng tổng hợp năm trước (không còn trong kế hoạch năm nay): "
+        '{{ previous.only_previous|join(", ") }}. Đơn vị “chưa có” hạng năm trước: không có trong bảng tổng hợp năm '
+        "trước.",
+        12,
+    )
+    para(doc, "{%p endif %}", 10)
+    para(doc, "{%p if previous %}", 10)
+    para(
+        doc,
+        "Năm trước: tỷ lệ phần tự đánh giá sau thẩm định, xếp hạng trong nhóm của năm nay; thay đổi bằng điểm phần "
+        "trăm.",
+        10,
+        italic=True,
+    )
+    para(doc, "{%p endif %}", 10)
+    ranking_remedy_section(doc, "remedy", "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ", "sơ bộ")
+    ranking_remedy_section(doc, "remedy_previous", "Kết quả khắc phục các mục bị trừ điểm năm trước", "năm trước")
+    para(doc, "{%p if remedy_previous %}", 10)
+    para(doc, "{{ remedy_previous.note }}", 10, italic=True)
+    para(doc, "{%p endif %}", 10)
     para(doc, "", space_after=0, keep=True)
     body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
     signature(doc, [130, 132], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])
