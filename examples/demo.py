@@ -207,6 +207,11 @@ def main() -> None:
     print(f"Kết quả khắc phục:     phần cuối báo cáo trong {reports.resolve()}")
     print(f"Bộ tiêu chí năm sau:   {annex_dir.resolve()} (phụ lục ví dụ, bảng xem lại, thay đổi, đối chiếu mã)")
 
+    from demo_units import run_units  # the unit-level campaign (each-unit-scores), ranked with its remedy section
+
+    ranking = run_units(out / "13-xep-hang-don-vi", run, step)
+    print(f"\nXếp hạng đơn vị (kèm kết quả khắc phục): {ranking.resolve()}")
+
 
 if __name__ == "__main__":
     main()

@@ -32,6 +32,7 @@ from docx_parts import (
     set_widths,
     tag,
 )
+from docx_remedy import previous_remedy_section, ranking_remedy_section, remedy_section
 
 TARGET = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
 RANKING = TARGET.with_name("ranking.docx")
@@ -131,58 +132,6 @@ def appraisal_section(doc, heading, tables):  # type: ignore[no-untyped-def]
         [12, 70, 45, 19, 19],
         "for i in appraisal.stale",
         ["{{ i.item }}", "{{ i.title }}", "{{ i.department }}", "{{ i.self_score|points }}", "{{ i.final|points }}"],
-    )
-    para(doc, "{%p endif %}", 10)
-    para(doc, "{%p endif %}", 10)
-
-
-def remedy_section(doc):  # type: ignore[no-untyped-def]
-    """``report --preliminary --remedies``: the items lost in the preliminary round, their remedies, what came back."""
-    para(doc, "{%p if remedy %}", 10)
-    para(doc, "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ", 13, bold=True)
-    body(
-        doc,
-        'So sánh bảng tổng hợp đợt sơ bộ với đợt cả năm: {{ remedy.total["items"] }} tiêu chí thành phần bị trừ '
-        "{{ remedy.total.lost_before|points }} điểm ở đợt sơ bộ; đến cuối năm khôi phục được "
-        "{{ remedy.total.recovered|points }} điểm, còn bị trừ {{ remedy.total.lost_after|points }} điểm."
-        '{% if remedy.silent %} Cơ quan chưa gửi kế hoạch khắc phục: {{ remedy.silent|join(", ") }}.{% endif %}',
-    )
-    keys = ("lost_before|points", "recovered|points", "lost_after|points")
-    heads = ["Số mục", "Bị trừ (sơ bộ)", "Khôi phục", "Còn bị trừ"]
-    for title, rows, name in (("Lĩnh vực", "by_field", "title"), ("Cơ quan", "by_department", "name")):
-        cells = ["{{ r." + name + " }}", '{{ r["items"] }}', *("{{ r." + k + " }}" for k in keys)]
-        total = ["Cộng", '{{ remedy.total["items"] }}', *("{{ remedy.total." + k + " }}" for k in keys)]
-        loop_table(doc, [title, *heads], [65, 22, 26, 26, 26], f"for r in remedy.{rows}", cells, total)
-    para(doc, "Giải pháp khắc phục và kết quả từng mục:", 13, italic=True)
-    loop_table(
-        doc,
-        ["Mã", "Cơ quan", "Sơ bộ", "Giải pháp khắc phục", "Tiến độ", "Cả năm", "Khôi phục"],
-        [13, 36, 18, 48, 22, 14, 14],
-        'for i in remedy["items"]',
-        [
-            "{{ i.code }}",
-            "{{ i.department }}",
-            "{{ i.preliminary|points }}/{{ i.max|points }}",
-            "{{ i.remedy }}",
-            "{{ i.progress }}{% if i.overdue %} (quá hạn){% endif %}",
-            "{{ i.year_end|points }}",
-            "{{ i.recovered|points }}",
-        ],
-    )
-    para(doc, "{%p if remedy.still_losing %}", 10)
-    para(doc, "Các mục còn bị trừ điểm ở đợt cả năm:", 13, italic=True)
-    loop_table(
-        doc,
-        ["Mã", "Tiêu chí thành phần", "Cơ quan", "Cả năm", "Còn bị trừ"],
-        [13, 72, 40, 20, 20],
-        "for i in remedy.still_losing",
-        [
-            "{{ i.code }}",
-            "{{ i.title }}",
-            "{{ i.department }}",
-            "{{ i.year_end|points }}/{{ i.max|points }}",
-            "{{ i.lost_after|points }}",
-        ],
     )
     para(doc, "{%p endif %}", 10)
     para(doc, "{%p endif %}", 10)
@@ -415,6 +364,7 @@ def main() -> None:
     )
     appraisal_section(doc, "5. Kết quả thẩm định", [("Lĩnh vực", "fields"), ("Cơ quan", "departments")])
     remedy_section(doc)
+    previous_remedy_section(doc)
     para(doc, "", space_after=0, keep=True)
     body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
     signature(doc, [80, 85], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])
@@ -480,6 +430,38 @@ def build_ranking() -> None:
         "{% if not loop.last %}; {% endif %}{% endfor %}.",
         12,
     )
+    para(doc, "{%p if previous %}", 10)
+    para(doc, "So sánh với năm trước ({{ previous.file }}):", 12, italic=True)
+    loop_table(
+        doc,
+        [
+            "Hạng",
+            "Đơn vị",
+            "Năm nay",
+            "Tỷ lệ",
+            "Hạng năm trước",
+            "Năm trước",
+            "Tỷ lệ năm trước",
+            "Thay đổi",
+            "Khôi phục so với năm trước",
+        ],
+        [14, 70, 30, 22, 22, 30, 24, 20, 30],
+        "for u in g.rows",
+        [
+            "{{ u.rank if u.rank is not none else '–' }}",
+            "{{ u.name }}",
+            "{{ u.final|points }}/{{ u.max|points }}",
+            "{{ u.percent|pct }}",
+            "{% if u.previous %}{{ u.previous.rank if u.previous.rank is not none else '–' }}"
+            "{% else %}chưa có{% endif %}",
+            "{% if u.previous %}{{ u.previous.final|points }}/{{ u.previous.max|points }}{% else %}–{% endif %}",
+            "{% if u.previous %}{{ u.previous.percent|pct }}{% else %}–{% endif %}",
+            "{% if u.previous %}{{ u.previous.change|signed }}{% else %}–{% endif %}",
+            "{% if u.previous and u.previous.recovered is not none %}{{ u.previous.recovered|points }}"
+            "{% else %}–{% endif %}",
+        ],
+    )
+    para(doc, "{%p endif %}", 10)
     para(doc, "Tỷ lệ theo lĩnh vực (%):", 12, italic=True)
     heat = doc.add_table(rows=4, cols=4)
     heat.style = "Table Grid"
@@ -515,6 +497,29 @@ def build_ranking() -> None:
         italic=True,
     )
     appraisal_section(doc, "Kết quả thẩm định", [("Đơn vị", "departments")])
+    para(doc, "{%p if previous and previous.only_previous %}", 10)
+    body(
+        doc,
+        "Đơn vị chỉ có trong bảng tổng hợp năm trước (không còn trong kế hoạch năm nay): "
+        '{{ previous.only_previous|join(", ") }}. Đơn vị “chưa có” hạng năm trước: không có trong bảng tổng hợp năm '
+        "trước.",
+        12,
+    )
+    para(doc, "{%p endif %}", 10)
+    para(doc, "{%p if previous %}", 10)
+    para(
+        doc,
+        "Năm trước: tỷ lệ phần tự đánh giá sau thẩm định, xếp hạng trong nhóm của năm nay; thay đổi bằng điểm phần "
+        "trăm.",
+        10,
+        italic=True,
+    )
+    para(doc, "{%p endif %}", 10)
+    ranking_remedy_section(doc, "remedy", "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ", "sơ bộ")
+    ranking_remedy_section(doc, "remedy_previous", "Kết quả khắc phục các mục bị trừ điểm năm trước", "năm trước")
+    para(doc, "{%p if remedy_previous %}", 10)
+    para(doc, "{{ remedy_previous.note }}", 10, italic=True)
+    para(doc, "{%p endif %}", 10)
     para(doc, "", space_after=0, keep=True)
     body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
     signature(doc, [130, 132], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])

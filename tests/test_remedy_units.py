@@ -7,9 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
 from conftest import FIXED_NOW
 from factory import fill_workbook
+from parcli.cli.main import app
 from parcli.config.campaign import Campaign, load_campaign
 from parcli.results.consolidated import read_consolidated
 from parcli.results.consolidated_write import write_consolidated
@@ -19,7 +21,7 @@ from parcli.rounds.remedy.issue import issue_remedies, plan_remedies
 from parcli.rounds.remedy.merge import collect_remedies
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
-from test_units import LOST, campaign_text, unit_values, write_catalogues
+from test_units import ALL_UNITS, INLINE_UNITS, LOST, campaign_text, pct, self_max, unit_values, write_catalogues
 
 COLS = {h: i + 1 for i, h in enumerate(layout.headers(units=True))}
 SENT = {uid: lose for uid, lose in LOST.items() if lose}  # units that return a workbook with points lost
@@ -91,16 +93,118 @@ def test_remedies_per_unit(tmp_path: Path) -> None:
     assert all(r["progress"] for r in section["items"])
 
 
-def test_ranking_report_refuses_the_remedy_options(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
+def _world(root: Path) -> tuple[Campaign, dict[str, Path], Path, Path]:
+    write_catalogues(root)
+    (root / "campaign.yaml").write_text(campaign_text(), encoding="utf-8")
+    camp = load_campaign(root / "campaign.yaml")
+    issued = {w.department.id: w.path for w in generate_workbooks(camp, root / "issued", now=FIXED_NOW).workbooks}
+    return camp, issued, _merged(camp, issued, root / "pre", SENT), _merged(camp, issued, root / "final", AFTER)
 
-    from parcli.cli.main import app
 
-    write_catalogues(tmp_path)
-    (tmp_path / "campaign.yaml").write_text(campaign_text(), encoding="utf-8")
-    camp = load_campaign(tmp_path / "campaign.yaml")
-    issued = {w.department.id: w.path for w in generate_workbooks(camp, tmp_path / "issued", now=FIXED_NOW).workbooks}
-    merged = _merged(camp, issued, tmp_path / "pre", SENT)
-    args = ["report", str(merged), "-o", str(tmp_path / "x.md"), "--preliminary", str(merged)]
-    res = CliRunner().invoke(app, args)
-    assert res.exit_code == 2 and "each-unit-scores" in res.output
+def _sums(pairs: list[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal, Decimal]:
+    before = sum((b for b, _ in pairs), Decimal(0))
+    after = sum((a for _, a in pairs), Decimal(0))
+    return before, before - after, after
+
+
+def test_ranking_remedy_section_per_unit_and_group(tmp_path: Path) -> None:
+    from parcli.numbers import fmt_points
+    from parcli.results.produce import ReportRequest, produce_report
+
+    camp, _issued, prelim, final = _world(tmp_path)
+    out = tmp_path / "xep-hang.md"
+    produced = produce_report(ReportRequest(consolidated=final, out=out, preliminary=prelim))
+    assert produced.ranking is not None
+    section = produced.ranking["remedy"]
+    # expected, from the points typed: every unit that lost points lost them on (whole) scale items
+    by_unit = {u["id"]: u for u in section["units"]}
+    assert set(by_unit) == set(SENT)
+    for uid, lose in SENT.items():
+        assert (by_unit[uid]["lost_before"], by_unit[uid]["recovered"], by_unit[uid]["lost_after"]) == (
+            lose,
+            lose - AFTER[uid],
+            AFTER[uid],
+        )
+        assert bool(by_unit[uid]["still_losing"]) == bool(AFTER[uid])
+    group_of = {u[0]: u[2] for u in ALL_UNITS}
+    for group in section["groups"]:
+        pairs = [(SENT[u], AFTER[u]) for u in SENT if group_of[u] == group["id"]]
+        lost_before, recovered, lost_after = _sums(pairs)
+        assert (group["lost_before"], group["recovered"], group["lost_after"]) == (lost_before, recovered, lost_after)
+        assert group["items"] == sum(by_unit[u]["items"] for u in SENT if group_of[u] == group["id"])
+    text = out.read_text(encoding="utf-8")
+    assert "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ" in text
+    total = sum(SENT.values()) - sum(AFTER.values())
+    assert f"khôi phục được {fmt_points(total)} điểm" in text
+    for suffix in ("html", "docx"):
+        target = tmp_path / f"xep-hang.{suffix}"
+        res = CliRunner().invoke(app, ["report", str(final), "-o", str(target), "--preliminary", str(prelim)])
+        assert res.exit_code == 0, res.output
+    from documents import read_docx
+
+    doc = read_docx(tmp_path / "xep-hang.docx")
+    assert f"khôi phục được {fmt_points(total)} điểm" in doc.text
+    table = doc.table("Đơn vị", "Số mục", "Bị trừ (sơ bộ)", "Khôi phục", "Còn bị trừ")
+    assert {r[0] for r in table[:-1]} == {camp.department_by_id[u].name for u in SENT}
+
+
+def test_ranking_beside_last_year(tmp_path: Path) -> None:
+    """Last year: one unit fewer (xa-minh-hai is new) and one unit gone since; ranks and recovery per unit."""
+    from parcli.results.produce import ReportRequest, produce_report
+
+    camp, _issued, _, final = _world(tmp_path / "now")
+    last_root = tmp_path / "last"
+    write_catalogues(last_root)
+    units = [u[:4] for u in INLINE_UNITS if u[0] != "xa-minh-hai"] + [("xa-cu", "UBND xã Cũ", "xa", [])]
+    (last_root / "campaign.yaml").write_text(campaign_text(units=units), encoding="utf-8")
+    last_camp = load_campaign(last_root / "campaign.yaml")
+    last_issued = {
+        w.department.id: w.path for w in generate_workbooks(last_camp, last_root / "issued", now=FIXED_NOW).workbooks
+    }
+    last_lost = {uid: lose for uid, lose in SENT.items() if uid in last_camp.department_by_id} | {"xa-cu": Decimal(5)}
+    last = _merged(last_camp, last_issued, last_root / "y", last_lost)
+    out = tmp_path / "xep-hang.md"
+    produced = produce_report(ReportRequest(consolidated=final, out=out, previous=last))
+    assert produced.ranking is not None
+    rows = {u["id"]: u for g in produced.ranking["groups"] for u in g["rows"]}
+    assert rows["xa-minh-hai"]["previous"] is None
+    assert produced.ranking["previous"]["only_previous"] == ["xa-cu"]
+    group_of = {u[0]: u[2] for u in ALL_UNITS}
+    for group in {group_of[u] for u in last_lost if u in group_of}:
+        members = [u for u in last_camp.department_by_id if group_of.get(u) == group and u in camp.department_by_id]
+        percents = {}
+        for uid in members:
+            top = self_max(camp, uid)
+            lose = last_lost.get(uid, Decimal(0)) if uid in last_lost else None  # not filled: no score last year
+            percents[uid] = None if lose is None else pct(top - lose, top)
+        for uid in members:
+            p = percents[uid]
+            rank = None if p is None else 1 + sum(1 for q in percents.values() if q is not None and q > p)
+            assert (rows[uid]["previous"]["percent"], rows[uid]["previous"]["rank"]) == (p, rank), uid
+    # recovered against last year per unit = last year's lost − this year's lost, summed
+    section = produce_report(
+        ReportRequest(consolidated=final, out=tmp_path / "c.md", previous=last, preliminary=_prelim_of(tmp_path))
+    ).ranking
+    assert section is not None and section["remedy"] is not None and section["remedy_previous"] is not None
+    by_unit = {u["id"]: u for u in section["remedy_previous"]["units"]}
+    for uid, lose in last_lost.items():
+        if uid not in camp.department_by_id or not lose:
+            continue
+        assert (by_unit[uid]["lost_before"], by_unit[uid]["recovered"]) == (lose, lose - AFTER[uid]), uid
+        assert rows[uid]["previous"] is not None
+    text = (tmp_path / "c.md").read_text(encoding="utf-8")
+    assert "So sánh với năm trước" in text and "Kết quả khắc phục các mục bị trừ điểm năm trước" in text
+    assert "chưa có" in text and "xa-cu" in text
+    for suffix in ("html", "docx"):
+        args = ["report", str(final), "-o", str(tmp_path / f"c.{suffix}"), "--previous", str(last)]
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 0, res.output
+    import json
+
+    record = json.loads((tmp_path / "c.md.manifest.json").read_text(encoding="utf-8"))
+    roles = {e["role"] for e in record["inputs"]}
+    assert {"previous", "preliminary"} <= roles
+
+
+def _prelim_of(tmp_path: Path) -> Path:
+    return tmp_path / "now" / "pre" / "tong-hop.xlsx"

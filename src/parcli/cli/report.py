@@ -46,7 +46,12 @@ def report(
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="Bảng tổng hợp năm trước, để so sánh theo lĩnh vực.", dir_okay=False),
+        typer.Option(
+            "--previous",
+            help="Bảng tổng hợp năm trước: so sánh theo lĩnh vực (xếp hạng: điểm, tỷ lệ, hạng năm trước của từng đơn "
+            "vị) và phần kết quả khắc phục các mục bị trừ điểm năm trước.",
+            dir_okay=False,
+        ),
     ] = None,
     mapping: Annotated[
         Path | None,
@@ -91,7 +96,9 @@ def report(
     remedies: Annotated[
         Path | None,
         typer.Option(
-            "--remedies", help="Thư mục kế hoạch khắc phục (giải pháp, tiến độ), kèm --preliminary.", file_okay=False
+            "--remedies",
+            help="Thư mục kế hoạch khắc phục (giải pháp, tiến độ), kèm --preliminary hoặc --previous.",
+            file_okay=False,
         ),
     ] = None,
     round_id: Annotated[

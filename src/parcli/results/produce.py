@@ -227,39 +227,65 @@ def _at_consolidated_round(campaign: Campaign, data: Consolidated, asked: str | 
     return campaign.at_round(merged)
 
 
-def _remedy_section(
+def _remedy_sections(
     plan: ReportPlan, campaign: Campaign, year_end: Consolidated
-) -> tuple[dict[str, Any] | None, RemedyCollection | None]:
-    """The remedy section (the preliminary round against this one) and the remedy plans read, when given."""
-    if plan.preliminary is None:
-        if plan.remedies is not None:
-            raise UsageError("--remedies cần kèm --preliminary (bảng tổng hợp của đợt sơ bộ).")
-        return None, None
-    from parcli.results.consolidated import consolidated_for, load_consolidated
-    from parcli.results.remedy import recovery
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, RemedyCollection | None]:
+    """The remedy sections and the remedy plans read, when asked for.
 
-    prelim = load_consolidated(plan.preliminary)
-    at_prelim = campaign.at_round(prelim.round_id) if prelim.round_id else campaign
-    prelim = consolidated_for(at_prelim, prelim)
+    (the preliminary round against this one with ``--preliminary``, last year's
+    result against this one with ``--previous``, the plans of ``--remedies``).
+    Without ``--preliminary`` the plans are read at the round before the last
+    (the one remedy plans are issued from), and nobody is told silent.
+    """
+    if plan.remedies is not None and plan.preliminary is None and plan.previous is None:
+        raise UsageError(
+            "--remedies cần kèm --preliminary (bảng tổng hợp của đợt sơ bộ) hoặc --previous (bảng tổng hợp năm "
+            "trước). Đề nghị chỉ rõ bảng tổng hợp để so sánh."
+        )
+    if plan.preliminary is None and plan.previous is None:
+        return None, None, None
+    from parcli.results.consolidated import consolidated_for, load_consolidated, read_consolidated
+    from parcli.results.remedy import lost_items, recovery
+
+    prelim = None
+    at_prelim = campaign
+    if plan.preliminary is not None:
+        prelim = load_consolidated(plan.preliminary)
+        at_prelim = campaign.at_round(prelim.round_id) if prelim.round_id else campaign
+        prelim = consolidated_for(at_prelim, prelim)
+    elif len(campaign.rounds) > 1:
+        at_prelim = campaign.at_round(campaign.rounds[-2].id)
     plans = None
     if plan.remedies is not None:
         from parcli import clock
-        from parcli.results.remedy import lost_items
         from parcli.rounds.remedy.issue import plan_remedies
         from parcli.rounds.remedy.merge import collect_remedies
 
-        expected = [dept for dept, _ in plan_remedies(at_prelim, lost_items(at_prelim, prelim))]  # issued a plan
+        expected = None
+        if prelim is not None:  # the departments issued a plan
+            expected = [dept for dept, _ in plan_remedies(at_prelim, lost_items(at_prelim, prelim))]
         # overdue as of the report's own date (the campaign's report date), never the day the command ran
         day = plan.today or campaign.documents.report_date or clock.today()
         plans = collect_remedies(at_prelim, plan.remedies, day, expected)
     year_end = consolidated_for(campaign, year_end)
-    return recovery(at_prelim, prelim, year_end, plans), plans
+    section = recovery(at_prelim, prelim, year_end, plans) if prelim is not None else None
+    against = None
+    if plan.previous is not None:
+        from parcli.results.remedy_previous import against_previous
+
+        mapping = None
+        if plan.mapping is not None:
+            from parcli.catalogue_table.diff import read_mapping
+
+            mapping = read_mapping(plan.mapping)
+        against = against_previous(campaign, read_consolidated(plan.previous), year_end, mapping, plans)
+    return section, against, plans
 
 
 def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.report import build_report, render_report
 
-    remedy, plans = _remedy_section(plan, campaign, consolidated)
+    remedy, against, plans = _remedy_sections(plan, campaign, consolidated)
     data = build_report(
         campaign,
         consolidated,
@@ -269,6 +295,7 @@ def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consol
         appraisals=plan.appraisals,
         mapping=plan.mapping,
         remedy=remedy,
+        remedy_previous=against,
     )
     render_report(data, plan.out, plan.templates)
     _write_manifest(
@@ -280,13 +307,6 @@ def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consol
 def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
 
-    if plan.previous is not None:
-        raise UsageError("--previous chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores).")
-    if plan.preliminary is not None or plan.remedies is not None:
-        raise UsageError(
-            "--preliminary/--remedies chưa dùng được cho xếp hạng đơn vị (chế độ each-unit-scores); "
-            "điểm khôi phục theo đơn vị xem bằng parcli remedy merge."
-        )
     found = None
     if plan.appraisals is not None:
         from parcli.results.appraisal import collect_for_consolidated
@@ -294,9 +314,25 @@ def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consoli
 
         consolidated = consolidated_for(campaign, consolidated)
         found = collect_for_consolidated(campaign, consolidated, plan.appraisals)
-    context = build_ranking(campaign, consolidated, today=plan.today, survey=plan.survey, appraisals=found)
+    remedy, against, plans = _remedy_sections(plan, campaign, consolidated)
+    last_year = None
+    if plan.previous is not None:
+        from parcli.results.consolidated import read_consolidated
+        from parcli.results.remedy_previous import previous_units
+
+        last_year = previous_units(campaign, read_consolidated(plan.previous))
+    context = build_ranking(
+        campaign,
+        consolidated,
+        today=plan.today,
+        survey=plan.survey,
+        appraisals=found,
+        remedy=remedy,
+        remedy_previous=against,
+        previous=last_year,
+    )
     render_ranking(context, plan.out, plan.templates)
-    _write_manifest(plan, campaign, context["generated"], previous=None, appraisals=found)
+    _write_manifest(plan, campaign, context["generated"], previous=plan.previous, appraisals=found, remedies=plans)
     produced = ProducedReport(plan=plan, campaign=campaign, ranking=context, appraisals=found)
     if plan.unit_sheets is not None:
         fmt = "md" if plan.out.suffix.lower() == ".md" else "html"

@@ -19,6 +19,7 @@ from parcli.errors import UsageError
 from parcli.numbers import ROUNDING_RULE
 from parcli.render import output_format, render, render_each, template_name
 from parcli.results.consolidated import Consolidated, consolidated_for
+from parcli.results.remedy import per_unit
 from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
 from parcli.results.survey_scores import load_unit_survey
 from parcli.xlsx.style import BAND_FILLS, NO_VALUE_FILL
@@ -100,6 +101,7 @@ def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_
         "exempt": [{"code": c, "title": unit.catalogue.node_titles[c]} for c in unit.exempt],
         "status": status,
         "status_label": status_label,
+        "previous": None,  # last year's result, with --previous (see _beside_previous)
         "survey_pending": scores.index.survey_max > 0 and scores.index.survey_score is None,
         "survey_max": scores.index.survey_max,
     }
@@ -112,6 +114,9 @@ def build_ranking(
     today: date | None = None,
     survey: Path | None = None,
     appraisals: AppraisalCollection | None = None,
+    remedy: dict[str, Any] | None = None,
+    remedy_previous: dict[str, Any] | None = None,
+    previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Plain data for the ranking report and the unit sheets (``survey``: a CSV unit,code,points).
 
@@ -121,6 +126,11 @@ def build_ranking(
     :func:`parcli.results.appraisal.collect_for_consolidated`) gives the appraised
     scores, and ``appraisal``: per unit self-assessed → round 1 → final, and what is
     still stale or not appraised.
+    ``remedy`` / ``remedy_previous`` are the remedy sections against the preliminary
+    round and against last year (regrouped per unit with
+    :func:`parcli.results.remedy.per_unit` here); ``previous`` is last year's result per
+    unit (:func:`parcli.results.remedy_previous.previous_units`), shown beside this
+    year's as each unit row's ``previous``.
     """
     if not campaign.is_units:
         raise UsageError("Xếp hạng chỉ dùng cho kế hoạch chế độ each-unit-scores.")
@@ -171,6 +181,9 @@ def build_ranking(
         "catalogue": {"unverified": unverified, "nodes": nodes},
         "groups": groups,
         "appraisal": appraisal,
+        "remedy": per_unit(campaign, remedy) if remedy is not None else None,
+        "remedy_previous": per_unit(campaign, remedy_previous) if remedy_previous is not None else None,
+        "previous": _beside_previous(groups, previous, remedy_previous) if previous is not None else None,
         "bands": bands,
         "tie_rule": TIE_RULE,
         "rounding_rule": ROUNDING_RULE,
@@ -178,6 +191,33 @@ def build_ranking(
         "generated": day,
         "tool": f"parcli {__version__}",
     }
+
+
+def _beside_previous(
+    groups: list[dict[str, Any]], previous: dict[str, Any], against: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Put last year's result (and the points recovered against it) in each unit row as ``previous``.
+
+    A unit absent from last year's workbook gets ``previous = None``; the units of last
+    year that are not units this year are listed in the returned ``only_previous``.
+    """
+    recovered: dict[str, Decimal] = {}
+    for row in against["items"] if against is not None else ():
+        recovered[row["scope"]] = recovered.get(row["scope"], Decimal(0)) + row["recovered"]
+    for group in groups:
+        for unit in group["rows"]:
+            last = previous["units"].get(unit["id"])
+            if last is None:
+                unit["previous"] = None
+                continue
+            change = None
+            if last["percent"] is not None and unit["percent"] is not None:
+                change = unit["percent"] - last["percent"]
+            unit["previous"] = last | {
+                "change": change,
+                "recovered": recovered.get(unit["id"], Decimal(0)) if against is not None else None,
+            }
+    return {"file": previous["file"], "only_previous": previous["only_previous"]}
 
 
 def render_ranking(context: dict[str, Any], out: Path, template_dir: Path | None = None) -> None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 ZERO = Decimal(0)
 
 
-def _scored(campaign: Campaign, data: Consolidated) -> Iterator[tuple[str, ItemScore]]:
+def scored_items(campaign: Campaign, data: Consolidated) -> Iterator[tuple[str, ItemScore]]:
     """(scope, item score) of every self-assessed item of every scope."""
     from parcli.results.scoring import compute_scores, compute_unit_scores
 
@@ -48,7 +48,7 @@ def lost_items(campaign: Campaign, data: Consolidated) -> list[LostItem]:
 
     owners = {s.id: s.owner_of for s in campaign.scopes}
     out = []
-    for scope, item in _scored(campaign, data):
+    for scope, item in scored_items(campaign, data):
         leaf = item.leaf
         owner = owners.get(scope, {}).get(leaf.code)
         if not leaf.is_self or owner is None or item.final is None or item.lost is None or item.lost <= 0:
@@ -58,11 +58,20 @@ def lost_items(campaign: Campaign, data: Consolidated) -> list[LostItem]:
 
 
 @dataclass
-class _Sum:
+class Sums:
+    """Items, points lost before, points recovered and points still lost, summed."""
+
     lost_before: Decimal = ZERO
     recovered: Decimal = ZERO
     lost_after: Decimal = ZERO
     items: int = 0
+
+    def add(self, lost_before: Decimal, recovered: Decimal, lost_after: Decimal) -> None:
+        """Count one item."""
+        self.items += 1
+        self.lost_before += lost_before
+        self.recovered += recovered
+        self.lost_after += lost_after
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -86,13 +95,13 @@ def recovery(
     recovering nothing (its year-end score is shown empty).
     """
     before = lost_items(campaign, preliminary)
-    after = {(scope, item.leaf.code): item for scope, item in _scored(campaign, year_end)}
+    after = {(scope, item.leaf.code): item for scope, item in scored_items(campaign, year_end)}
     plans = {(i.entry.scope, i.entry.code): i for i in remedies.items} if remedies is not None else {}
     fields = {f.code: f.title for f in campaign.catalogue.model.fields}
-    by_field: dict[str, _Sum] = {}
-    by_department: dict[str, _Sum] = {}
+    by_field: dict[str, Sums] = {}
+    by_department: dict[str, Sums] = {}
     rows = []
-    total = _Sum()
+    total = Sums()
     for lost in before:
         final = after.get((lost.scope, lost.code))
         score = final.final if final is not None else None
@@ -101,14 +110,11 @@ def recovery(
         plan = plans.get((lost.scope, lost.code))
         leaf = lost.owner.catalogue.leaf_by_code[lost.code]
         for sums in (
-            by_field.setdefault(leaf.field_code, _Sum()),
-            by_department.setdefault(lost.owner.id, _Sum()),
+            by_field.setdefault(leaf.field_code, Sums()),
+            by_department.setdefault(lost.owner.id, Sums()),
             total,
         ):
-            sums.items += 1
-            sums.lost_before += lost.lost
-            sums.recovered += recovered
-            sums.lost_after += lost_after
+            sums.add(lost.lost, recovered, lost_after)
         rows.append(
             {
                 "scope": lost.scope,
@@ -118,6 +124,7 @@ def recovery(
                 "max": lost.max_points,
                 "preliminary": lost.score,
                 "lost": lost.lost,
+                "lost_before": lost.lost,
                 "remedy": plan.entry.remedy if plan else "",
                 "deadline": plan.entry.deadline if plan else None,
                 "progress": plan.entry.progress if plan else "",
@@ -143,4 +150,45 @@ def recovery(
         "still_losing": [r for r in rows if r["still_losing"]],
         "with_plans": remedies is not None,
         "silent": [d.name for d in remedies.silent] if remedies is not None else [],
+    }
+
+
+def per_unit(campaign: Campaign, section: dict[str, Any]) -> dict[str, Any]:
+    """each-unit-scores: a remedy section (:func:`recovery`, or against last year) regrouped by unit and unit group.
+
+    Adds ``units`` (per unit with items: its sums and the items it still loses,
+    in campaign order) and ``groups`` (the sums of each unit group).
+    """
+    units: dict[str, Sums] = {}
+    losing: dict[str, list[dict[str, Any]]] = {}
+    for row in section["items"]:
+        units.setdefault(row["scope"], Sums()).add(row["lost_before"], row["recovered"], row["lost_after"])
+        if row["still_losing"]:
+            losing.setdefault(row["scope"], []).append(row)
+    groups: dict[str, Sums] = {}
+    out_units = []
+    for unit in campaign.departments:
+        sums = units.get(unit.id)
+        if sums is None:
+            continue
+        group = groups.setdefault(unit.group or "", Sums())
+        group.add(sums.lost_before, sums.recovered, sums.lost_after)
+        group.items += sums.items - 1
+        out_units.append(
+            {
+                "id": unit.id,
+                "name": unit.name,
+                "group": unit.group or "",
+                "group_name": campaign.group_name(unit.group or ""),
+                **sums.as_dict(),
+                "still_losing": losing.get(unit.id, []),
+            }
+        )
+    return section | {
+        "units": out_units,
+        "groups": [
+            {"id": g.id, "name": g.name, **groups[g.id].as_dict()}
+            for g in campaign.model.groups or ()
+            if g.id in groups
+        ],
     }

@@ -175,6 +175,7 @@ def build_report(
     appraisals: Path | None = None,
     remedy: dict[str, Any] | None = None,
     mapping: Path | None = None,
+    remedy_previous: dict[str, Any] | None = None,
 ) -> ReportData:
     """Compute the scores and the plain data every report template renders.
 
@@ -184,6 +185,9 @@ def build_report(
     used (in place of what the consolidated workbook shows) and the context gets
     ``appraisal``, self-assessed → round 1 → final per field and department with
     the items still stale or not appraised (:func:`parcli.results.appraisal.progress`).
+    ``remedy`` and ``remedy_previous`` are the remedy sections against the preliminary
+    round (:func:`parcli.results.remedy.recovery`) and against last year
+    (:func:`parcli.results.remedy_previous.against_previous`), rendered as given.
     """
     cat = campaign.catalogue
     data = consolidated_for(campaign, consolidated, " Chọn đúng kế hoạch với --campaign.")
@@ -307,6 +311,7 @@ def build_report(
         "departments": departments,
         "appraisal": appraisal,
         "remedy": remedy,  # the remedy section (parcli.results.remedy.recovery), or None
+        "remedy_previous": remedy_previous,  # the same against last year's result, or None
         "survey_given": survey_scores is not None,
         "rounding_rule": ROUNDING_RULE,
         "source_file": data.path.name,
