@@ -426,3 +426,31 @@ def test_report_names_departments_that_sent_no_plan(world: World, tmp_path: Path
     assert res.exit_code == 0, res.output
     name = world.campaign.department_by_id[silent].name
     assert f"Cơ quan chưa gửi kế hoạch khắc phục: {name}." in out.read_text(encoding="utf-8")
+
+
+def test_remedy_section_uses_the_appraised_year_end_score(world: World, tmp_path: Path) -> None:
+    """With --appraisals the remedy section's year-end score is the appraised one, as everywhere else in the report."""
+    from parcli.results.produce import ReportRequest, produce_report
+    from parcli.rounds.appraisal.issue import issue_appraisals
+    from test_appraisal import type_into
+
+    prelim = read_consolidated(world.prelim, world.campaign)
+    lost = lost_items(world.campaign, prelim)
+    item = next(i for i in lost if world.final_scores[i.code] > world.prelim_scores[i.code])
+    books = tmp_path / "tham-dinh"
+    rows = merge_returns(world.year_end, world.final.parent / "returns").returned_rows()
+    issue_appraisals(world.year_end, rows, books)
+    book = next(books.glob(f"*{item.owner.file_stem}.xlsx"))
+    type_into(book, {item.code: (float(item.score), "Tài liệu kiểm chứng chưa thể hiện kết quả khắc phục")})
+    request = ReportRequest(
+        consolidated=world.final, out=tmp_path / "bao-cao.md", preliminary=world.prelim, appraisals=books
+    )
+    report = produce_report(request).report
+    assert report is not None
+    section = report.context["remedy"]
+    # independently: every lost item recovers its year-end self-score, except the one appraised back down
+    expected = sum((world.final_scores[i.code] - world.prelim_scores[i.code] for i in lost), Decimal(0))
+    expected -= world.final_scores[item.code] - item.score
+    assert section["total"]["recovered"] == expected
+    row = next(r for r in section["items"] if r["code"] == item.code)
+    assert (row["year_end"], row["recovered"], row["still_losing"]) == (item.score, 0, True)

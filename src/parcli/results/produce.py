@@ -227,15 +227,31 @@ def _at_consolidated_round(campaign: Campaign, data: Consolidated, asked: str | 
     return campaign.at_round(merged)
 
 
+def _collect_appraisals(
+    plan: ReportPlan, campaign: Campaign, consolidated: Consolidated
+) -> tuple[Consolidated, AppraisalCollection | None]:
+    """The consolidated data checked against the campaign, and the appraisal workbooks of ``--appraisals``."""
+    from parcli.results.consolidated import consolidated_for
+
+    if plan.appraisals is None:
+        return consolidated, None
+    from parcli.results.appraisal import collect_for_consolidated
+
+    consolidated = consolidated_for(campaign, consolidated, " Chọn đúng kế hoạch với --campaign.")
+    return consolidated, collect_for_consolidated(campaign, consolidated, plan.appraisals)
+
+
 def _remedy_sections(
-    plan: ReportPlan, campaign: Campaign, year_end: Consolidated
+    plan: ReportPlan, campaign: Campaign, year_end: Consolidated, appraised: AppraisalCollection | None = None
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, RemedyCollection | None]:
     """The remedy sections and the remedy plans read, when asked for.
 
     (the preliminary round against this one with ``--preliminary``, last year's
     result against this one with ``--previous``, the plans of ``--remedies``).
     Without ``--preliminary`` the plans are read at the round before the last
-    (the one remedy plans are issued from), and nobody is told silent.
+    (the one remedy plans are issued from), and nobody is told silent.  The
+    year-end scores are the final ones: appraised where ``appraised`` (the
+    appraisal workbooks of ``--appraisals``) has a score, as in the rest of the report.
     """
     if plan.remedies is not None and plan.preliminary is None and plan.previous is None:
         raise UsageError(
@@ -268,6 +284,10 @@ def _remedy_sections(
         day = plan.today or campaign.documents.report_date or clock.today()
         plans = collect_remedies(at_prelim, plan.remedies, day, expected)
     year_end = consolidated_for(campaign, year_end)
+    if appraised is not None:
+        from parcli.results.appraisal import with_appraisals
+
+        year_end = with_appraisals(year_end, appraised)
     section = recovery(at_prelim, prelim, year_end, plans) if prelim is not None else None
     against = None
     if plan.previous is not None:
@@ -285,7 +305,8 @@ def _remedy_sections(
 def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.report import build_report, render_report
 
-    remedy, against, plans = _remedy_sections(plan, campaign, consolidated)
+    consolidated, found = _collect_appraisals(plan, campaign, consolidated)
+    remedy, against, plans = _remedy_sections(plan, campaign, consolidated, found)
     data = build_report(
         campaign,
         consolidated,
@@ -293,6 +314,7 @@ def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consol
         previous=plan.previous,
         today=plan.today,
         appraisals=plan.appraisals,
+        collected=found,
         mapping=plan.mapping,
         remedy=remedy,
         remedy_previous=against,
@@ -307,14 +329,8 @@ def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consol
 def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
 
-    found = None
-    if plan.appraisals is not None:
-        from parcli.results.appraisal import collect_for_consolidated
-        from parcli.results.consolidated import consolidated_for
-
-        consolidated = consolidated_for(campaign, consolidated)
-        found = collect_for_consolidated(campaign, consolidated, plan.appraisals)
-    remedy, against, plans = _remedy_sections(plan, campaign, consolidated)
+    consolidated, found = _collect_appraisals(plan, campaign, consolidated)
+    remedy, against, plans = _remedy_sections(plan, campaign, consolidated, found)
     last_year = None
     if plan.previous is not None:
         from parcli.results.consolidated import read_consolidated

@@ -173,6 +173,7 @@ def build_report(
     previous: Path | None = None,
     today: date | None = None,
     appraisals: Path | None = None,
+    collected: AppraisalCollection | None = None,
     remedy: dict[str, Any] | None = None,
     mapping: Path | None = None,
     remedy_previous: dict[str, Any] | None = None,
@@ -184,14 +185,15 @@ def build_report(
     ``appraisals`` is a folder of appraisal workbooks: its appraised scores are
     used (in place of what the consolidated workbook shows) and the context gets
     ``appraisal``, self-assessed → round 1 → final per field and department with
-    the items still stale or not appraised (:func:`parcli.results.appraisal.progress`).
+    the items still stale or not appraised (:func:`parcli.results.appraisal.progress`);
+    ``collected`` is that folder already read (it is then not read again).
     ``remedy`` and ``remedy_previous`` are the remedy sections against the preliminary
     round (:func:`parcli.results.remedy.recovery`) and against last year
     (:func:`parcli.results.remedy_previous.against_previous`), rendered as given.
     """
     cat = campaign.catalogue
     data = consolidated_for(campaign, consolidated, " Chọn đúng kế hoạch với --campaign.")
-    found, appraisal = _appraisals(campaign, data, appraisals)
+    found, appraisal = _appraisals(campaign, data, appraisals, collected)
     if found is not None:
         from parcli.results.appraisal import with_appraisals
 
@@ -322,14 +324,15 @@ def build_report(
 
 
 def _appraisals(
-    campaign: Campaign, data: Consolidated, folder: Path | None
+    campaign: Campaign, data: Consolidated, folder: Path | None, collected: AppraisalCollection | None = None
 ) -> tuple[AppraisalCollection | None, dict[str, Any] | None]:
-    """The appraisal workbooks of ``folder`` judged against the consolidated rows, and their progress."""
+    """The appraisal workbooks of ``folder`` judged against the consolidated rows (or ``collected``, when
+    already read from it), and their progress."""
     if folder is None:
         return None, None
     from parcli.results.appraisal import collect_for_consolidated, progress, returned_rows_of
 
-    found = collect_for_consolidated(campaign, data, folder)
+    found = collected if collected is not None else collect_for_consolidated(campaign, data, folder)
     summary = progress(campaign, returned_rows_of(campaign, data), found)
     summary["folder"] = folder.name
     summary["problems"] = sum(1 for p in found.problems if p.is_error)
