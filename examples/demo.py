@@ -171,11 +171,13 @@ def main() -> None:
     run([sys.executable, str(HERE / "fill_lists.py"), str(lists / "phat-hanh"), str(lists / "gui-ve")])
     run([*PARCLI, "survey", "merge", str(lists / "gui-ve"), "--out", str(lists / "danh-sach-tong-hop.xlsx")], ok=(1,))
 
-    step("11. Tài liệu kiểm chứng: 4 cơ quan gửi phiếu kèm tệp (thư mục hoặc .zip); lập hồ sơ kiểm chứng")
+    step("11. Tài liệu kiểm chứng: 4 cơ quan gửi phiếu kèm tệp (thư mục, .zip); hồ sơ kiểm chứng, kết quả thẩm định")
     evidence = out / "10-tai-lieu-kiem-chung"
     shutil.copytree(returns, evidence / "gui-ve")
     run([sys.executable, str(HERE / "evidence_packages.py"), str(evidence / "gui-ve")])
-    run([*PARCLI, "evidence", str(evidence / "gui-ve"), "--out", str(evidence / "ho-so"), "--zip"], ok=(1,))
+    # the appraisal workbooks of steps 6-7b: an item whose evidence a department changed since shows as stale
+    ho_so = [*PARCLI, "evidence", str(evidence / "gui-ve"), "--out", str(evidence / "ho-so"), "--zip"]
+    run([*ho_so, "--appraisals", str(appraisals)], ok=(1,))
 
     step("12. Bộ tiêu chí năm sau: nhập phụ lục Word (VÍ DỤ do demo tạo), bảng xem lại, so sánh với bộ đi kèm")
     annex_dir = out / "12-bo-tieu-chi-nam-sau"
