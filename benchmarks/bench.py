@@ -30,6 +30,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from bench_evidence import STAGES as EVIDENCE_STAGES  # noqa: E402
 
 
 def _peak_mb() -> float:
@@ -230,6 +232,7 @@ STAGES = {
     "merge-floor": stage_merge_floor,
     "report": stage_report,
     "example-setup": stage_example_setup,
+    **EVIDENCE_STAGES,
 }
 
 
