@@ -22,6 +22,7 @@ import sys
 import time
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -198,13 +199,12 @@ def lying_zip(target: Path, form: Path | None, declared: int, inflated: int) -> 
     local = info.header_offset
     struct.pack_into("<I", data, local + 14, crc)
     struct.pack_into("<I", data, local + 22, declared)
-    central = data.find(b"PK\x01\x02" + data[local + 4 : local + 14])  # same version, flags, method, time
-    while central >= 0:
+    central = data.find(b"PK\x01\x02")  # the central directory entry of bom.pdf (compressed data never holds
+    while central >= 0:  # this signature followed by the right name at the right place)
         name_len = struct.unpack_from("<H", data, central + 28)[0]
         if data[central + 46 : central + 46 + name_len] == b"bom.pdf":
             struct.pack_into("<I", data, central + 16, crc)
             struct.pack_into("<I", data, central + 24, declared)
-            break
         central = data.find(b"PK\x01\x02", central + 4)
     target.write_bytes(bytes(data))
     return target
@@ -243,6 +243,7 @@ def stage_bomb(folder: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"seconds": 0.0, "inflates_mb": BOMB_MB}
     before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     temp_before = _temp_bytes(Path(tempfile.gettempdir()))
+    (folder / "bomb").mkdir(exist_ok=True)
     for name, path in (
         ("lying", lying_zip(folder / "bom-khai-sai.zip", form, 4096, BOMB_MB << 20)),
         ("honest", honest_bomb(folder / "bom-ti-le.zip", form, BOMB_MB << 20)),
@@ -270,3 +271,42 @@ STAGES = {
     "evidence-pack": stage_pack,
     "zip-bomb": stage_bomb,
 }
+
+
+def run(run_stage: Callable[[str, Path], dict[str, Any]], folder: Path, parcli: list[str]) -> dict[str, Any]:
+    """Set up the evidence returns, run every stage in its own process, time the commands; print and return."""
+    import statistics
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {"setup": run_stage("evidence-setup", folder)}
+    for name in ("evidence-check", "evidence-pack"):
+        r = results[name] = run_stage(name, folder)
+        print(f"  {name:15s} {r['seconds']:8.2f} s  ({r['files']} returns)  peak {r['peak_mb']:7.1f} MB", flush=True)
+    campaign = (folder / "campaign-path.txt").read_text(encoding="utf-8").strip()
+    returns = sorted(str(p) for p in (folder / "returns").iterdir())
+    commands = {
+        "check": [*parcli, "check", *returns, "-c", campaign],
+        "evidence": [*parcli, "evidence", str(folder / "returns"), "-c", campaign, "-o", str(folder / "hs-process")],
+    }
+    results["process"] = {}
+    for name, command in commands.items():
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, check=False)
+            times.append(time.perf_counter() - started)
+            if done.returncode != 0:
+                raise SystemExit(f"parcli {name} failed:\n{done.stderr.decode(errors='replace')}")
+        results["process"][name] = statistics.median(times)
+    proc = results["process"]
+    print(f"  processes: parcli check (17 packages) {proc['check']:.2f} s, parcli evidence {proc['evidence']:.2f} s")
+    bomb = results["zip-bomb"] = run_stage("zip-bomb", folder / "bomb")
+    print(
+        f"  zip-bomb        {BOMB_MB} MB inflated: lying header {bomb['lying']['seconds']:.2f} s "
+        f"{bomb['lying']['slugs']}, ratio {bomb['honest']['seconds']:.2f} s {bomb['honest']['slugs']}, "
+        f"peak {bomb['peak_mb']:.1f} MB (before reading {bomb['peak_before_mb']:.1f} MB), "
+        f"temporary files left {bomb['temp_growth_bytes']} bytes",
+        flush=True,
+    )
+    return results
