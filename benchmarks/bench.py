@@ -8,7 +8,9 @@ Floors, measured in the same run on the same files:
 - merge: python-calamine reading every cell of every returned workbook, then xlsxwriter (constant memory)
   writing a table of the item rows read.
 The merge is measured twice: on the synthetic campaign of N units, and on the 17 returns of the bundled
-example campaign (issued by parcli, filled by examples/fill_returns.py).
+example campaign (issued by parcli, filled by examples/fill_returns.py).  The evidence stages
+(benchmarks/bench_evidence.py: 1,000 evidence files in 17 packages, zip bombs) run after them, or alone
+with --evidence-only (results in .bench/bench-evidence.json).
 Ratios (parcli ÷ floor) are printed and written to the JSON file to compare runs over time.
 This is a measurement, not a test: nothing here fails on a slow machine.
 """
@@ -30,6 +32,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+import bench_evidence  # noqa: E402
+from bench_evidence import STAGES as EVIDENCE_STAGES  # noqa: E402
 
 
 def _peak_mb() -> float:
@@ -230,6 +235,7 @@ STAGES = {
     "merge-floor": stage_merge_floor,
     "report": stage_report,
     "example-setup": stage_example_setup,
+    **EVIDENCE_STAGES,
 }
 
 
@@ -244,6 +250,12 @@ def run_stage(name: str, folder: Path) -> dict[str, Any]:
     if out.returncode != 0:
         raise SystemExit(f"stage {name} failed:\n{out.stderr}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def _parcli() -> list[str]:
+    """The parcli command of this interpreter's environment."""
+    bin_dir = Path(sys.executable).parent
+    return [str(bin_dir / "parcli")] if (bin_dir / "parcli").exists() else [sys.executable, "-m", "parcli"]
 
 
 def startup(command: list[str], runs: int = 7) -> float:
@@ -263,6 +275,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--stage", choices=sorted(STAGES), default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--evidence-only", action="store_true", help="only the evidence stages (1,000 files, zip bomb)")
     args = parser.parse_args()
     if args.stage:
         result = STAGES[args.stage](args.dir)
@@ -271,6 +284,18 @@ def main() -> None:
         return
 
     from parcli.config.synthetic import write_campaign
+
+    if args.evidence_only:
+        folder = args.dir or ROOT / ".bench" / "evidence"
+        if folder.exists():
+            shutil.rmtree(folder)
+        print(f"parcli evidence benchmark: {bench_evidence.EVIDENCE_FILES} evidence files, 17 returns", flush=True)
+        results = {"evidence": bench_evidence.run(run_stage, folder, _parcli())}
+        target_json = args.json or ROOT / ".bench" / "bench-evidence.json"
+        target_json.parent.mkdir(parents=True, exist_ok=True)
+        target_json.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+        print(f"\nResults: {target_json}")
+        return
 
     folder = args.dir or ROOT / ".bench" / str(args.units)
     if folder.exists():
@@ -296,8 +321,8 @@ def main() -> None:
     for name in ("merge", "merge-floor"):
         r = results[f"example-{name}"] = run_stage(name, example)
         print(f"  {'example-' + name:15s} {r['seconds']:8.2f} s  ({r['files']} returns)  peak {r['peak_mb']:7.1f} MB")
-    bin_dir = Path(sys.executable).parent
-    parcli = [str(bin_dir / "parcli")] if (bin_dir / "parcli").exists() else [sys.executable, "-m", "parcli"]
+    results["evidence"] = bench_evidence.run(run_stage, folder / "evidence", _parcli())
+    parcli = _parcli()
     # whole processes, as an officer runs them: start-up, campaign loading and output included (medians)
     floor = [sys.executable, str(HERE / "bench.py"), "--stage", "merge-floor", "--dir"]
     big_runs = 3 if args.units > 100 else 5

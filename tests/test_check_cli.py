@@ -60,7 +60,9 @@ def test_check_valid_return_exits_0(make_return: MakeReturn, tmp_path: Path) -> 
     assert "Không có lỗi" in result.stderr
     data = json.loads(out.read_text("utf-8"))
     assert data["problems"] == []
-    assert data["files"] == [{"file": FILE, "department": DEPT, "errors": 0, "warnings": 0}]
+    summary = [{k: f[k] for k in ("file", "department", "errors", "warnings")} for f in data["files"]]
+    assert summary == [{"file": FILE, "department": DEPT, "errors": 0, "warnings": 0}]
+    assert data["files"][0]["package"] is None and data["files"][0]["evidence_files"] == []
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import random
 import stat
 import tracemalloc
 import zipfile
@@ -11,7 +13,7 @@ import pytest
 from tests.conftest import MakeReturn
 
 from parcli.config.campaign import Campaign
-from parcli.packages import copy_member, open_package
+from parcli.packages import copy_member, member_stream, open_package, spool_member
 from parcli.rounds.scoring.read import read_return
 
 
@@ -141,3 +143,95 @@ def test_a_zip_wrapping_one_folder_and_a_folder_package_read_as_the_plain_return
         assert {c: (e.score, e.evidence) for c, e in result.items.items()} == {
             c: (e.score, e.evidence) for c, e in plain.items.items()
         }
+
+
+def _lying(target: Path, declared: int, inflated_mb: int, *, form: Path | None = None, crc_ok: bool = True) -> Path:
+    """A zip whose ``bom.pdf`` announces ``declared`` bytes but inflates to ``inflated_mb`` MB.
+
+    Written honestly in chunks, then its local header and central directory rewritten to announce a small
+    member (with the CRC of the first ``declared`` bytes when ``crc_ok``, so that only the size lies).
+    """
+    import io
+    import struct
+    import zlib
+
+    head = b"%PDF-1.4\n" + bytes((1 << 20) - 9)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        if form is not None:
+            archive.write(form, form.name)
+        with archive.open("bom.pdf", "w") as out:
+            out.write(head)
+            for _ in range(inflated_mb - 1):
+                out.write(bytes(1 << 20))
+    crc = zlib.crc32(head[:declared]) if crc_ok else 0
+    data = bytearray(target.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("bom.pdf")
+    struct.pack_into("<II", data, info.header_offset + 14, crc, info.compress_size)
+    struct.pack_into("<I", data, info.header_offset + 22, declared)
+    central = data.find(b"PK\x01\x02")
+    while central >= 0:
+        size = struct.unpack_from("<H", data, central + 28)[0]
+        if data[central + 46 : central + 46 + size] == b"bom.pdf":
+            struct.pack_into("<I", data, central + 16, crc)
+            struct.pack_into("<I", data, central + 24, declared)
+        central = data.find(b"PK\x01\x02", central + 4)
+    target.write_bytes(bytes(data))
+    return target
+
+
+@pytest.mark.parametrize("crc_ok", [True, False])
+def test_a_member_that_lies_about_its_size_is_read_no_further_than_declared(tmp_path: Path, crc_ok: bool) -> None:
+    bomb = _lying(tmp_path / "bom.zip", 4096, 64, crc_ok=crc_ok)
+    assert bomb.stat().st_size < 1 << 20
+    package = open_package(bomb)
+    assert not package.refused and [(m.name, m.size) for m in package.members] == [("bom.pdf", 4096)]
+    member = package.members[0]
+    tracemalloc.start()
+    read = 0
+    failing = pytest.raises(zipfile.BadZipFile) if not crc_ok else contextlib.nullcontext()
+    with failing, member_stream(package, member) as stream:
+        while chunk := stream.read(1 << 16):
+            read += len(chunk)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert read == (4096 if crc_ok else 0)  # the stream ends at the declared size: 64 MB were there to inflate
+    assert peak < 2 << 20
+    out = tmp_path / "ra"
+    out.mkdir()
+    with pytest.raises(zipfile.BadZipFile) if not crc_ok else contextlib.nullcontext():
+        copy_member(package, member, out)
+    assert sum(p.stat().st_size for p in out.iterdir()) <= 4096  # never more on disk than declared
+    with pytest.raises(zipfile.BadZipFile) if not crc_ok else contextlib.nullcontext():
+        assert len(spool_member(package, member, 1 << 30).read()) == 4096
+
+
+def test_a_spooled_member_stops_at_its_limit(tmp_path: Path) -> None:
+    package = open_package(_zip(tmp_path / "goi.zip", {"a.pdf": b"%PDF-" + random.Random(1).randbytes(3 << 20)}))
+    member = package.members[0]
+    assert member.size > 3 << 20
+    for limit in (100, 2 << 20):  # in memory, then through a temporary file
+        assert len(spool_member(package, member, limit).read()) == limit
+
+
+def test_a_return_with_a_bomb_is_read_in_bounded_memory_and_named(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    dept = campaign.department_by_id["van-phong-ubnd"]
+    overrides = {dept.items[0].code: {"evidence": "Quyết định số 5/QĐ-UBND ngày 05/01/2023\nbom.pdf"}}
+    form = make_return(dept.id, tmp_path / "src", overrides=overrides)
+    lying = _lying(tmp_path / "khai-sai.zip", 4096, 64, form=form)
+    honest = tmp_path / "ti-le.zip"
+    with zipfile.ZipFile(honest, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(form, form.name)
+        with archive.open("bom.pdf", "w") as out:
+            for _ in range(64):
+                out.write(bytes(1 << 20))
+    for path, slug in ((lying, "evidence-unreadable"), (honest, "package-bomb")):
+        tracemalloc.start()
+        result = read_return(path, campaign)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert result.usable and result.owner_id == dept.id
+        assert slug in {p.slug for p in result.problems}, result.problems
+        assert peak < 32 << 20

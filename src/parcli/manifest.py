@@ -2,13 +2,14 @@
 
 ``<output>.manifest.json`` lists the tool version, the campaign and catalogue
 (file hash and content hash), every input file with its SHA-256 (for merge:
-its status and the items it supplied), the outputs and the time.  A report can
+its status and the items it supplied; a package return with its members), the outputs and the time.  A report can
 be re-created from its manifest; any input whose bytes changed is refused.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from parcli import __version__, clock
 from parcli.errors import ParcliError
 from parcli.files import MANIFEST_SUFFIX, atomic_write_text, json_text, sha256_file
+from parcli.packages import Member, Package, member_path, open_package, sha256_listing
 
 if TYPE_CHECKING:  # the manifest only reads a campaign's ids, paths and hashes
     from parcli.config.campaign import Campaign
@@ -41,6 +43,47 @@ def file_entry(path: Path, **extra: Any) -> dict[str, Any]:
         "sha256": sha256_file(path),
         **extra,
     }
+
+
+def package_entry(package: Package, known: Mapping[str, str] | None = None, **extra: Any) -> dict[str, Any]:
+    """A package return: a zip by its file, a folder by its members, each with its members listed.
+
+    ``known`` maps member names to the SHA-256 the reader already computed (the evidence files), so that
+    nothing is read twice.  A zip is hashed as a file (``kind: "zip"``); its members are listed with their
+    size and, where the reader computed it, their SHA-256 (else null: a zip is never opened again for
+    this).  A folder (``kind: "folder"``) has the combined SHA-256 of its members
+    (:func:`parcli.packages.sha256_listing`), its size is their sum, and every member has its SHA-256.
+    """
+    known = known or {}
+    if package.is_zip:
+        entry = file_entry(package.path, kind="zip", **extra)
+        entry["members"] = [{"name": m.name, "size": m.size, "sha256": known.get(m.name)} for m in package.members]
+        return entry
+    hashes = [(m.name, known.get(m.name) or _member_sha(package, m)) for m in package.members]
+    return {
+        "path": str(package.path.resolve()),
+        "name": package.path.name,
+        "kind": "folder",
+        "size": sum(m.size for m in package.members),
+        "sha256": sha256_listing(hashes),
+        "members": [
+            {"name": m.name, "size": m.size, "sha256": sha}
+            for m, (_name, sha) in zip(package.members, hashes, strict=True)
+        ],
+        **extra,
+    }
+
+
+def _member_sha(package: Package, member: Member) -> str:
+    path = member_path(package, member)
+    assert path is not None  # a folder's member is a file of its own
+    return sha256_file(path)
+
+
+def folder_sha256(folder: Path) -> str:
+    """The combined SHA-256 of a folder package as it is now (the rule of :func:`parcli.packages.sha256_listing`)."""
+    package = open_package(folder)
+    return sha256_listing([(m.name, _member_sha(package, m)) for m in package.members])
 
 
 def campaign_entry(campaign: Campaign) -> dict[str, Any]:
@@ -104,9 +147,10 @@ def load_manifest(path: Path) -> dict[str, Any]:
         if not entry:
             continue
         file = Path(entry["path"])
-        if not file.is_file():
+        folder = entry.get("kind") == "folder"  # a package return sent as a folder: its members, combined
+        if not (file.is_dir() if folder else file.is_file()):
             changed.append(f"{file}: không còn tồn tại")
-        elif sha256_file(file) != entry["sha256"]:
+        elif (folder_sha256(file) if folder else sha256_file(file)) != entry["sha256"]:
             changed.append(f"{file}: nội dung đã thay đổi (SHA-256 khác với lúc lập báo cáo)")
     if changed:
         raise ManifestError(

@@ -29,6 +29,7 @@ RATIO_FLOOR = 1 << 20  # small members may compress well (a text file of spaces)
 MAX_TOTAL = 2 << 30  # 2 GiB in all, declared: more is refused before anything is read
 MAX_MEMBERS = 10_000
 CHUNK = 1 << 16
+SPOOL_IN_MEMORY = 1 << 20  # a member up to 1 MB is read into memory, a larger one into a temporary file
 
 
 @dataclass(frozen=True)
@@ -220,8 +221,8 @@ def copy_member(package: Package, member: Member, folder: Path, name: str | None
     if target_name in ("", ".", ".."):
         raise ValueError(f"not a file name: {name!r}")
     target = folder / target_name
-    if target.resolve().parent != folder.resolve():
-        raise ValueError(f"{target} is outside {folder}")
+    if target.is_symlink():  # a plain name lands in ``folder`` unless a link already stands there
+        raise ValueError(f"{target} is a link")
     written = 0
     with member_stream(package, member) as source, target.open("wb") as out:
         while chunk := source.read(CHUNK):
@@ -233,14 +234,45 @@ def copy_member(package: Package, member: Member, folder: Path, name: str | None
 
 
 def spool_member(package: Package, member: Member, limit: int) -> IO[bytes]:
-    """The member in a seekable temporary file (in memory up to 1 MB, then on disk); at most ``limit`` bytes."""
+    """The member in a seekable buffer (in memory up to 1 MB, then a temporary file); at most ``limit`` bytes.
+
+    Never more than ``limit`` bytes are read from the member, whatever it inflates to: a member whose
+    header declares a small size stops there (``zipfile`` ends it at the declared size, and so does
+    this reader at ``limit``).
+    """
+    import io
     import tempfile
 
-    spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 - returned to the caller
     with member_stream(package, member) as source:
-        shutil.copyfileobj(_Bounded(source, limit), spool, CHUNK)
-    spool.seek(0)
-    return spool
+        bounded = _Bounded(source, limit)
+        if min(member.size, limit) <= SPOOL_IN_MEMORY:
+            # a plain buffer: pypdf seeks and reads in small steps, which a spooled file pays for in Python
+            buffer = io.BytesIO()
+            while buffer.tell() <= SPOOL_IN_MEMORY and (chunk := bounded.read(CHUNK)):
+                buffer.write(chunk)
+            if buffer.tell() <= SPOOL_IN_MEMORY:
+                buffer.seek(0)
+                return buffer
+            spill: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 - returned to the caller
+            spill.write(buffer.getvalue())
+        else:
+            spill = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115 - returned
+        shutil.copyfileobj(bounded, spill, CHUNK)
+    spill.seek(0)
+    return spill
+
+
+def sha256_listing(members: list[tuple[str, str]]) -> str:
+    """The combined SHA-256 of a set of files: ``(relative path, sha256)`` pairs, in any order.
+
+    The rule: sort the pairs by relative path (``/``-separated, NFC, compared by code point), write one
+    line per file as ``sha256sum`` does — ``<hex sha256><two spaces><relative path>\n`` — and hash the
+    UTF-8 text.  Any file added, removed, renamed or changed changes it.
+    """
+    import hashlib
+
+    text = "".join(f"{sha}  {name}\n" for name, sha in sorted(members))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class _Bounded:

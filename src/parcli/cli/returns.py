@@ -122,6 +122,7 @@ def check(
 
     Thoát với mã 0 khi không có lỗi (có thể có cảnh báo), 1 khi có lỗi.
     """
+    from parcli.rounds.scoring.evidence import evidence_json
     from parcli.rounds.scoring.read import read_return
 
     err = err_console()
@@ -154,7 +155,13 @@ def check(
         {
             "campaign": camp.id,
             "files": [
-                {"file": r.file, "department": r.department_id, "errors": r.errors, "warnings": r.warnings}
+                {
+                    "file": r.file,
+                    "department": r.department_id,
+                    "errors": r.errors,
+                    "warnings": r.warnings,
+                    **evidence_json(r),
+                }
                 for r in results
             ],
             "problems": [p.to_dict() for p in problems],

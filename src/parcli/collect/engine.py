@@ -147,23 +147,31 @@ def manifest_inputs(
     role: str,
     owner_key: str,
     extra: Callable[[R], dict[str, Any]] | None = None,
+    member_hashes: Callable[[R], dict[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Every file read, with its hash, owner (under ``owner_key``), status and counts (for ``manifest.json``).
 
-    A file not used is ``superseded`` when its owner is known, else ``unidentified``.
+    A file not used is ``superseded`` when its owner is known, else ``unidentified``.  A package return (a
+    zip or a folder) is listed with its members (:func:`parcli.manifest.package_entry`); ``member_hashes``
+    gives the members' SHA-256 the round already computed, so that none is read twice.
     """
-    from parcli.manifest import file_entry
+    from functools import partial
+
+    from parcli.manifest import file_entry, package_entry
 
     used = {o.used: o for o in outcomes if o.used}
     out = []
     for result in results:
-        if not result.path.is_file():
+        if result.package is not None and (result.package.is_zip or result.path.is_dir()):
+            entry = partial(package_entry, result.package, member_hashes(result) if member_hashes else None)
+        elif result.path.is_file():
+            entry = partial(file_entry, result.path)
+        else:
             continue
         outcome = used.get(result.file)
         status = outcome.status if outcome else ("superseded" if result.owner_id else "unidentified")
         out.append(
-            file_entry(
-                result.path,
+            entry(
                 role=role,
                 **{owner_key: result.owner_id},
                 status=status,

@@ -16,7 +16,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, TYPE_CHECKING
+from pathlib import PurePosixPath
+from typing import IO, TYPE_CHECKING, Any
 
 from parcli.collect.package import evidence_members
 from parcli.packages import Member, Package, member_path, spool_member
@@ -84,10 +85,69 @@ def _date(day: str, month: str, year: str) -> date | None:
         return None
 
 
-def parse_cell(code: str, cell: str | None, text: str, members: list[Member]) -> ItemEvidence:
-    """Parse one evidence cell: which package files it names, its citations, dates and links."""
+class FileNames:
+    """A package's file names as an evidence cell may write them (its path or its base name, any case).
+
+    Built once per return; :meth:`find` looks a line up at the places a name can end (its suffix,
+    ``.pdf``), so a line costs the same whether the package holds ten files or ten thousand.
+    """
+
+    def __init__(self, members: list[Member]) -> None:
+        keys = sorted(((m.name, m.name.casefold(), m.base.casefold()) for m in members), key=lambda k: -len(k[2]))
+        self.rank = {name: rank for rank, (name, _full, _base) in enumerate(keys)}
+        self.forms: dict[str, str] = {}  # a folded form -> the member it names (the longer base name first)
+        self.lengths: dict[str, list[int]] = {}  # a folded suffix -> the lengths of the forms it ends, longest first
+        self.plain: list[tuple[str, str, str]] = []  # names with no suffix: looked for one by one
+        for name, full, base in keys:
+            suffix = PurePosixPath(base).suffix
+            if not suffix:
+                self.plain.append((name, full, base))
+                continue
+            for form in (full, base):
+                self.forms.setdefault(form, name)
+                self.lengths.setdefault(suffix, []).append(len(form))
+        for suffix, lengths in self.lengths.items():
+            self.lengths[suffix] = sorted(set(lengths), reverse=True)
+
+    def find(self, folded: str) -> tuple[list[str], str]:
+        """The members a (case-folded) line names, in the package's order, and the line with them blanked."""
+        named: set[str] = set()
+        for name, *forms in self.plain:
+            for key in forms:
+                if key and key in folded:
+                    named.add(name)
+                    folded = folded.replace(key, " ")
+                    break
+        spans: list[tuple[int, int, str]] = []
+        for suffix, lengths in self.lengths.items():
+            start = folded.find(suffix)
+            while start >= 0:
+                end = start + len(suffix)
+                for length in lengths:  # the longest name ending here wins ("a/qd.pdf" over "qd.pdf")
+                    hit = self.forms.get(folded[end - length : end]) if length <= end else None
+                    if hit is not None:
+                        spans.append((end - length, end, hit))
+                        break
+                start = folded.find(suffix, start + 1)
+        taken: list[tuple[int, int]] = []
+        for begin, end, name in sorted(spans, key=lambda s: s[0] - s[1]):
+            if all(end <= b or begin >= e for b, e in taken):
+                taken.append((begin, end))
+                named.add(name)
+        for begin, end in taken:
+            folded = folded[:begin] + " " * (end - begin) + folded[end:]
+        return sorted(named, key=self.rank.__getitem__), folded
+
+
+def parse_cell(
+    code: str, cell: str | None, text: str, members: list[Member], names: FileNames | None = None
+) -> ItemEvidence:
+    """Parse one evidence cell: which package files it names, its citations, dates and links.
+
+    ``names`` is the package's :class:`FileNames` when many cells of one return are parsed.
+    """
     found = ItemEvidence(code=code, cell=cell)
-    keys = sorted(((m.name, m.name.casefold(), m.base.casefold()) for m in members), key=lambda k: -len(k[2]))
+    names = names or FileNames(members)
     for raw_line in _nfc(text).splitlines():
         line = raw_line.strip()
         if not line:
@@ -95,14 +155,8 @@ def parse_cell(code: str, cell: str | None, text: str, members: list[Member]) ->
         links = _LINK.findall(line)
         found.links += links
         rest = _LINK.sub(" ", line)
-        folded = rest.casefold()
-        for name, *forms in keys:
-            for key in forms:
-                if key and key in folded:
-                    if name not in found.files:
-                        found.files.append(name)
-                    folded = folded.replace(key, " ")
-                    break
+        files, folded = names.find(rest.casefold())
+        found.files += [name for name in files if name not in found.files]
         for match in _FILE_NAME.finditer(folded):
             if match.group(0) not in found.missing:
                 found.missing.append(match.group(0))
@@ -239,8 +293,9 @@ def check_evidence(result: ReturnResult, campaign: Campaign, sheet: str) -> None
         with reading(package):
             result.evidence_files = {m.name: check_file(package, m, settings) for m in members}
     cited: set[str] = set()
+    names = FileNames(members)
     for code, entry in result.items.items():
-        parsed = parse_cell(code, entry.evidence_cell, entry.evidence, members)
+        parsed = parse_cell(code, entry.evidence_cell, entry.evidence, members, names)
         result.evidence[code] = parsed
         cited.update(parsed.files)
         _item_problems(parsed, entry.evidence, result, add, sheet, start, end)
@@ -304,3 +359,72 @@ def _item_problems(
 def _short(text: str) -> str:
     one = " ".join(text.split())
     return one if len(one) <= 60 else one[:57] + "…"
+
+
+def evidence_json(result: ReturnResult) -> dict[str, Any]:
+    """The evidence of one return for ``--json``: its package, its files as checked, each item's cell parsed.
+
+    ``package`` is None for a plain workbook, else its kind (``zip``/``folder``), form and refused members;
+    ``evidence_files`` lists every file of the package but the form (name, size, pages, sha256, the items
+    citing it, the problem slugs on it); ``evidence`` lists every item (its cell parsed, its evidence slugs).
+    """
+    package = result.package
+    cited_by: dict[str, list[str]] = {}
+    for code, parsed in result.evidence.items():
+        for name in parsed.files:
+            cited_by.setdefault(name, []).append(code)
+    item_slugs: dict[str, list[str]] = {}
+    for problem in result.problems:
+        if (
+            problem.item
+            and problem.slug.startswith("evidence-")
+            and problem.slug not in item_slugs.get(problem.item, [])
+        ):
+            item_slugs.setdefault(problem.item, []).append(problem.slug)
+    files = []
+    for member in evidence_members(result):
+        info = result.evidence_files.get(member.name)
+        slugs = [info.slug] if info is not None and info.slug else []
+        if member.name not in cited_by:
+            slugs.append("evidence-file-unused")
+        files.append(
+            {
+                "name": member.name,
+                "size": member.size,
+                "pages": info.pages if info is not None else None,
+                "sha256": (info.sha256 or None) if info is not None else None,
+                "cited_by": cited_by.get(member.name, []),
+                "problems": slugs,
+            }
+        )
+    return {
+        "package": None
+        if package is None
+        else {
+            "kind": "zip" if package.is_zip else "folder",
+            "form": result.form_member,
+            "damaged": package.damaged,
+            "refused": [{"reason": r.reason, "name": r.name, "detail": r.detail} for r in package.refused],
+        },
+        "evidence_files": files,
+        "evidence": [
+            {
+                "item": code,
+                "cell": parsed.cell,
+                "files": parsed.files,
+                "missing": parsed.missing,
+                "citations": [
+                    {
+                        "number": c.number,
+                        "well_formed": c.well_formed,
+                        "date": c.day.isoformat() if c.day else None,
+                    }
+                    for c in parsed.citations
+                ],
+                "dates": [d.isoformat() for d in parsed.dates],
+                "links": parsed.links,
+                "problems": item_slugs.get(code, []),
+            }
+            for code, parsed in result.evidence.items()
+        ],
+    }

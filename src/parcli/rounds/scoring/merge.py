@@ -86,7 +86,12 @@ class MergeResult:
             rows = self.item_rows(ret.department_id).items()
             return {"items": [c for c, i in rows if i.file == ret.file and (i.score is not None or i.not_applicable)]}
 
-        return manifest_inputs(self.returns, self.departments, role="return", owner_key="department", extra=supplied)
+        def hashes(ret: ReturnResult) -> dict[str, str]:
+            return {name: info.sha256 for name, info in ret.evidence_files.items() if info.sha256}
+
+        return manifest_inputs(
+            self.returns, self.departments, role="return", owner_key="department", extra=supplied, member_hashes=hashes
+        )
 
     def returned_rows(self) -> dict[str, dict[str, ReturnedRow]]:
         """The self-assessed rows a department returned and merge accepted, by scope then item code.
@@ -151,7 +156,10 @@ class MergeResult:
         def num(value: Decimal) -> int | float:
             return int(value) if value == value.to_integral_value() else float(value)
 
+        from parcli.rounds.scoring.evidence import evidence_json
+
         totals = self.totals()
+        used = {d.used for d in self.departments if d.used}
         return {
             "campaign": self.campaign.id,
             "departments": [
@@ -168,6 +176,17 @@ class MergeResult:
                 for d in self.departments
             ],
             "problems": [p.to_dict() for p in self.problems],
+            "returns": [
+                {
+                    "file": r.file,
+                    "department": r.department_id,
+                    "used": r.file in used,
+                    "errors": r.errors,
+                    "warnings": r.warnings,
+                    **evidence_json(r),
+                }
+                for r in self.returns
+            ],
             "versions": [
                 {"department": v.owner_id, "used": v.used, "others": list(v.others), "reason": v.reason}
                 for v in self.decisions
