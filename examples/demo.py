@@ -190,6 +190,10 @@ def main() -> None:
     mapping = annex_dir / "doi-chieu-ma.csv"
     run([*PARCLI, "catalogue", "diff", str(bundled), str(new_catalogue), "-o", str(changes), "--mapping", str(mapping)])
 
+    from demo_units import run_units  # the unit-level campaign (each-unit-scores), ranked with its remedy section
+
+    units = run_units(out / "13-xep-hang-don-vi", run, step)
+
     step("Kết quả")
     print(f"Phiếu đã phát hành:   {issued.resolve()}")
     print(f"Phiếu các cơ quan gửi: {returns.resolve()}")
@@ -208,11 +212,9 @@ def main() -> None:
     print(f"Theo dõi khắc phục:    {tracking.resolve()}")
     print(f"Kết quả khắc phục:     phần cuối báo cáo trong {reports.resolve()}")
     print(f"Bộ tiêu chí năm sau:   {annex_dir.resolve()} (phụ lục ví dụ, bảng xem lại, thay đổi, đối chiếu mã)")
-
-    from demo_units import run_units  # the unit-level campaign (each-unit-scores), ranked with its remedy section
-
-    ranking = run_units(out / "13-xep-hang-don-vi", run, step)
-    print(f"\nXếp hạng đơn vị (kèm kết quả khắc phục): {ranking.resolve()}")
+    print("\nXếp hạng các sở, ban, ngành và UBND cấp huyện (mỗi đơn vị tự chấm bộ tiêu chí của nhóm mình):")
+    for label, path, note in units:
+        print(f"  {(label + ':') if label else '':22s} {path.resolve()}" + (f" ({note})" if note else ""))
 
 
 if __name__ == "__main__":

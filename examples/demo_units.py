@@ -7,12 +7,15 @@ preliminary round (issue, every unit fills, merge), remedy plans for the items t
 lost points (one unit silent, one remedy overdue) and their tracking table, the
 year-end round (issue, fill, merge), and the ranking report with its remedy section
 (points recovered by unit and by unit group, items still losing points) in Word,
-HTML and Markdown.  The units' part is simulated by ``fill_returns.py`` and
+HTML and Markdown; then four units send their year-end return with evidence files
+(``evidence_packages.py``) and the evidence file is built unit by unit, its site
+grouped by unit group.  The units' part is simulated by ``fill_returns.py`` and
 ``fill_remedies.py``.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,8 +30,8 @@ OVERDUE = "so-noi-vu"  # Sở Nội vụ's first remedy is overdue at the Decemb
 Run = Callable[..., int]
 
 
-def run_units(out: Path, run: Run, step: Callable[[str], None]) -> Path:
-    """Run the unit-level year under ``out``; print where the results are and return the ranking folder."""
+def run_units(out: Path, run: Run, step: Callable[[str], None]) -> list[tuple[str, Path, str]]:
+    """Run the unit-level year under ``out``; return where the results are: (label, path, note) lines."""
     campaign = ["--campaign", str(CAMPAIGN)]
     fill = [sys.executable, str(HERE / "fill_returns.py"), *campaign]
     prelim = out / "0-so-bo-9-thang"
@@ -62,11 +65,18 @@ def run_units(out: Path, run: Run, step: Callable[[str], None]) -> Path:
     for suffix in ("docx", "html", "md"):
         run([*PARCLI, "report", str(consolidated), *remedy_args, "--out", str(reports / f"xep-hang.{suffix}")])
 
-    step("Xếp hạng đơn vị: kết quả")
-    print(f"Đánh giá sơ bộ 9 tháng: {prelim_consolidated.resolve()}")
-    print(f"Kế hoạch khắc phục:    {(remedies / 'phat-hanh').resolve()} (phát hành)")
-    print(f"                       {(remedies / 'gui-ve').resolve()} (các đơn vị gửi về)")
-    print(f"Theo dõi khắc phục:    {tracking.resolve()}")
-    print(f"Bảng tổng hợp cả năm:  {consolidated.resolve()}")
-    print(f"Báo cáo xếp hạng:      {reports.resolve()} (kèm phần kết quả khắc phục theo đơn vị, nhóm đơn vị)")
-    return reports
+    step("Xếp hạng đơn vị 5. Tài liệu kiểm chứng: 4 đơn vị gửi phiếu kèm tệp; hồ sơ kiểm chứng theo nhóm đơn vị")
+    evidence = out / "4-tai-lieu-kiem-chung"
+    shutil.copytree(year_end / "gui-ve", evidence / "gui-ve")
+    run([sys.executable, str(HERE / "evidence_packages.py"), str(evidence / "gui-ve")])
+    run([*PARCLI, "evidence", str(evidence / "gui-ve"), *campaign, "--out", str(evidence / "ho-so")], ok=(1,))
+
+    return [
+        ("Đánh giá sơ bộ 9 tháng", prelim_consolidated, ""),
+        ("Kế hoạch khắc phục", remedies / "phat-hanh", "phát hành"),
+        ("", remedies / "gui-ve", "các đơn vị gửi về"),
+        ("Theo dõi khắc phục", tracking, ""),
+        ("Bảng tổng hợp cả năm", consolidated, ""),
+        ("Báo cáo xếp hạng", reports, "kèm phần kết quả khắc phục theo đơn vị, nhóm đơn vị"),
+        ("Hồ sơ kiểm chứng", evidence / "ho-so" / "trang-kiem-chung" / "index.html", "theo nhóm đơn vị"),
+    ]
