@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from documents import read_docx
@@ -117,3 +118,21 @@ def test_report_previous_alone_and_with_preliminary(world: World, tmp_path: Path
     res = runner.invoke(app, ["report", str(world.final), "-o", str(plain), "--previous", str(world.prelim)])
     assert res.exit_code == 0, res.output
     assert "Giải pháp khắc phục" not in plain.read_text(encoding="utf-8")  # no plans: no remedy columns
+
+
+@pytest.mark.parametrize("content", [b"", b"not a workbook at all", b"PK\x03\x04 damaged zip"])
+def test_a_damaged_last_year_workbook_is_named_with_what_to_do(
+    world: World,  # noqa: F811
+    tmp_path: Path,
+    content: bytes,
+) -> None:
+    """Last year's workbook is parcli's own output: the message says to point at it or merge again, never "resend"."""
+    damaged = tmp_path / "tong-hop-2022.xlsx"
+    damaged.write_bytes(content)
+    args = ["report", str(world.final), "-o", str(tmp_path / "x.md"), "--previous", str(damaged)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 3, res.output
+    text = " ".join(res.output.split())
+    assert "tong-hop-2022.xlsx" in text and "Đề nghị chỉ đúng bảng tổng hợp" in text and "gửi lại" not in text
+    assert res.exception is None or isinstance(res.exception, SystemExit)
+    assert not (tmp_path / "x.md").exists()

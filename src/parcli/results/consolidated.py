@@ -167,14 +167,23 @@ def _number(value: Any) -> Decimal | None:
     return number
 
 
+REMAKE = "Đề nghị chỉ đúng bảng tổng hợp (.xlsx) do parcli merge ghi ra, hoặc chạy lại parcli merge để ghi lại."
+
+
 def _open(path: Path, sheets: tuple[str, ...], unreadable: str) -> Any:
-    """The workbook through the guarded open (calamine, formulas typed into ``sheets`` still seen, else openpyxl)."""
+    """The workbook through the guarded open (calamine, formulas typed into ``sheets`` still seen, else openpyxl).
+
+    The guarded open's advice is written for a returned form ("send it again"); a
+    consolidated workbook is parcli's own output, so only what is wrong is kept and
+    ``unreadable`` says what to do.
+    """
     from parcli.xlsx.open import WorkbookRefused, open_workbook
 
     try:
         return open_workbook(path, fast_sheets=sheets, noun="bảng tổng hợp")
     except WorkbookRefused as exc:
-        raise ConsolidatedError(unreadable.format(error=exc.message.rstrip("."))) from None
+        what = exc.message.split(" Đề nghị", 1)[0].rstrip(".")
+        raise ConsolidatedError(unreadable.format(error=what)) from None
 
 
 def _item_table(wb: Any, labels: tuple[str, ...], required: tuple[str, ...]) -> tuple[list[tuple[Any, ...]], Any]:
@@ -222,11 +231,11 @@ def load_consolidated(path: Path) -> Consolidated:
     # calamine reads the ~100,000 rows of a commune campaign in a fraction of openpyxl's time;
     # formulas typed into these sheets are still seen (and refused as appraisals)
     sheets = (layout.SHEET_CONSOLIDATED, layout.SHEET_DEPARTMENTS, layout.SHEET_META)
-    wb = _open(path, sheets, f"Không đọc được bảng tổng hợp {path} ({{error}}).")
+    wb = _open(path, sheets, f"Không đọc được bảng tổng hợp {path} ({{error}}). {REMAKE}")
     try:
         meta = read_metadata(wb)
         if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
-            raise ConsolidatedError(f"{path.name} không phải bảng tổng hợp do parcli merge tạo ra.")
+            raise ConsolidatedError(f"{path.name} không phải bảng tổng hợp do parcli merge tạo ra. {REMAKE}")
         result = Consolidated(path=path, metadata=meta)
         sheet = layout.SHEET_CONSOLIDATED
         if sheet not in wb.sheetnames:
