@@ -490,9 +490,8 @@ def build_ranking() -> None:
     para(doc, "{%p endfor %}", 10)
     para(
         doc,
-        "{{ tie_rule }} Tỷ lệ tính trên phần tự đánh giá sau thẩm định khi chưa có kết quả điều tra xã hội học; "
-        "mục được miễn và mục không áp dụng không tính vào điểm tối đa; “chờ XHH”: lĩnh vực chấm bằng điều tra "
-        "xã hội học, chưa có kết quả.",
+        "{{ tie_rule }} Tỷ lệ tính trên phần tự đánh giá sau thẩm định khi chưa có kết quả điều tra xã hội học. "
+        "{{ na_rule }} “Chờ XHH”: lĩnh vực chấm bằng điều tra xã hội học, chưa có kết quả.",
         10,
         italic=True,
     )

@@ -137,3 +137,51 @@ def test_table_round_trip_keeps_the_rule(tmp_path: Path) -> None:
     assert leaves["1.1.3"].not_applicable_scoring == "full_points"
     assert leaves["1.1.2"].not_applicable_scoring == "exclude"
     assert "not_applicable: {allowed: true, scoring: full_points}" in text
+
+
+def test_appraisal_workbook_says_how_a_not_applicable_item_counts(tmp_path: Path) -> None:
+    """The appraiser sees "Không áp dụng" for an item left out, and "(tính đủ điểm)" when it gets its full points.
+
+    The bundled campaign, with 2.3.2 switched to full points; its owner returns 2.3.2 and 3.5.1 as not applicable.
+    """
+    from openpyxl import load_workbook
+
+    from conftest import FIXED_NOW
+    from factory import expected_values, fill_workbook
+    from parcli.config.campaign import load_campaign
+    from parcli.rounds.appraisal import layout
+    from parcli.rounds.appraisal.issue import issue_appraisals
+    from parcli.rounds.scoring.issue import generate_workbooks
+    from parcli.rounds.scoring.merge import merge_returns
+
+    repo = Path(__file__).resolve().parents[1]
+    (tmp_path / "criteria").mkdir()
+    text = (repo / "criteria" / "par-province-2023.yaml").read_text(encoding="utf-8")
+    start = text.index('code: "2.3.2"')
+    at = text.index("not_applicable: true", start)
+    rule = "not_applicable: {allowed: true, scoring: full_points}"
+    text = text[:at] + rule + text[at + len("not_applicable: true") :]
+    (tmp_path / "criteria" / "par-province-2023.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "examples" / "hung-yen-2023").mkdir(parents=True)
+    source = repo / "examples" / "hung-yen-2023" / "campaign.yaml"
+    (tmp_path / "examples" / "hung-yen-2023" / "campaign.yaml").write_bytes(source.read_bytes())
+    camp = load_campaign(tmp_path / "examples" / "hung-yen-2023" / "campaign.yaml")
+    assert camp.catalogue.leaf_by_code["2.3.2"].not_applicable_scoring == "full_points"
+    returns = tmp_path / "returns"
+    for issued in generate_workbooks(camp, tmp_path / "issued", now=FIXED_NOW).workbooks:
+        values = expected_values(issued.department)
+        for code in ("2.3.2", "3.5.1"):
+            if code in values:
+                values[code]["score"] = "Không áp dụng"
+        fill_workbook(issued.path, returns / issued.path.name, values)
+    books = tmp_path / "tham-dinh"
+    issue_appraisals(camp, merge_returns(camp, returns).returned_rows(), books)
+    shown: dict[str, object] = {}
+    for book in books.glob("*.xlsx"):
+        ws = load_workbook(book)[layout.SHEET_APPRAISAL]
+        header = [c.value for c in ws[layout.HEADER_ROW]]
+        code_col, self_col = header.index(layout.HEADER_CODE), header.index(layout.HEADER_SELF)
+        for row in ws.iter_rows(min_row=layout.HEADER_ROW + 1, values_only=True):
+            if row[code_col] in ("2.3.2", "3.5.1"):
+                shown[str(row[code_col])] = row[self_col]
+    assert shown == {"2.3.2": "Không áp dụng (tính đủ điểm)", "3.5.1": "Không áp dụng"}

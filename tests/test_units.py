@@ -696,7 +696,7 @@ def test_docx_ranking_explains_the_exemption(rendered: dict[str, Path]) -> None:
     text, rows = _docx_text(rendered["docx"])
     dt = next(r for r in rows if len(r) == 6 and r[1].startswith("Ban Dân tộc"))
     assert "miễn" in dt[1]
-    assert "không tính vào điểm tối đa" in text
+    assert "Mục được miễn và mục không áp dụng không tính vào điểm và điểm tối đa" in text
 
 
 @pytest.fixture(scope="module")
@@ -947,3 +947,23 @@ def test_ranking_report_with_appraisals_shows_each_unit_self_round1_final(
     assert sorted(Path(e["path"]).name for e in record["inputs"] if e["role"] == "appraisal") == sorted(
         p.name for p in books.glob("*.xlsx")
     )
+
+
+def test_ranking_and_unit_sheets_state_how_not_applicable_items_count(
+    ranking: dict[str, Any], rendered: dict[str, Path], sheets: dict[str, list[Path]]
+) -> None:
+    """No unit was given full points for a not-applicable item here, so the rule says such items are left out."""
+    from documents import read_docx
+    from parcli.results.scoring import na_rule
+
+    rule = na_rule(False)
+    assert ranking["na_rule"] == rule and "không tính vào điểm và điểm tối đa" in rule
+    assert "đủ điểm tối đa" in na_rule(True) and na_rule(True) != rule
+    texts = [" ".join(rendered["md"].read_text(encoding="utf-8").split())]
+    texts.append(_strip(rendered["html"].read_text(encoding="utf-8")))
+    texts.append(" ".join(read_docx(rendered["docx"]).text.split()))
+    for paths in sheets.values():
+        raw = paths[0].read_text(encoding="utf-8")
+        texts.append(_strip(raw) if paths[0].suffix == ".html" else " ".join(raw.split()))
+    for text in texts:
+        assert rule in text

@@ -20,7 +20,7 @@ from parcli.numbers import ROUNDING_RULE
 from parcli.render import output_format, render, render_each, template_name
 from parcli.results.consolidated import Consolidated, consolidated_for
 from parcli.results.remedy import per_unit
-from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, rank_units
+from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, na_rule, rank_units
 from parcli.results.survey_scores import load_unit_survey
 from parcli.xlsx.style import BAND_FILLS, NO_VALUE_FILL
 
@@ -186,6 +186,7 @@ def build_ranking(
         "previous": _beside_previous(groups, previous, remedy_previous) if previous is not None else None,
         "bands": bands,
         "tie_rule": TIE_RULE,
+        "na_rule": na_rule(any(i.na_full_points for s in unit_scores.values() for i in s.items.values())),
         "rounding_rule": ROUNDING_RULE,
         "source_file": data.path.name,
         "generated": day,

@@ -270,6 +270,20 @@ TIE_RULE = (
 )
 
 
+def na_rule(full_points_used: bool) -> str:
+    """How exempt and not-applicable items count, as the ranking and unit sheets state it (one wording).
+
+    ``full_points_used``: some item returned as not applicable was given its full
+    points (the catalogue's ``not_applicable: full_points``), so "left out" alone would be wrong.
+    """
+    if full_points_used:
+        return (
+            "Mục được miễn không tính vào điểm tối đa; mục không áp dụng tính theo cách quy định cho từng mục "
+            "trong bộ tiêu chí (không tính vào điểm tối đa, hoặc được tính đủ điểm tối đa)."
+        )
+    return "Mục được miễn và mục không áp dụng không tính vào điểm và điểm tối đa."
+
+
 def band_of(percent: Decimal | None, bands: tuple[Band, ...]) -> str | None:
     """The highest band whose minimum the percentage reaches (bands sorted highest first)."""
     if percent is None:

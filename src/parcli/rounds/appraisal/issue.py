@@ -259,11 +259,11 @@ class _Sheet:
             layout.HEADER_EVIDENCE: returned.evidence if returned else "",
         }
         if returned is not None:
-            given[layout.HEADER_SELF] = (
-                layout.NOT_APPLICABLE
-                if returned.not_applicable
-                else (None if returned.score is None else cell_number(returned.score))
-            )
+            if returned.not_applicable:  # how the catalogue counts it: left out, or its full points
+                full = leaf.not_applicable_scoring == "full_points"
+                given[layout.HEADER_SELF] = layout.NOT_APPLICABLE_FULL if full else layout.NOT_APPLICABLE
+            else:
+                given[layout.HEADER_SELF] = None if returned.score is None else cell_number(returned.score)
         if self.round_ == 2 and prior is not None:
             given[layout.HEADER_ROUND1_SCORE] = prior.score
             given[layout.HEADER_ROUND1_NOTE] = prior.note

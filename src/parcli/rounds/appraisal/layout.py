@@ -59,6 +59,7 @@ WIDTHS: dict[str, float] = {
 
 HEADER_ROW = 4  # 1-based: title, note, blank, header
 NOT_APPLICABLE = "Không áp dụng"
+NOT_APPLICABLE_FULL = "Không áp dụng (tính đủ điểm)"  # the catalogue gives the item its full points when N/A
 
 META_CAMPAIGN_HASH = "campaign_hash"
 META_CATALOGUE_HASH = "catalogue_hash"
