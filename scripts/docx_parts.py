@@ -147,7 +147,7 @@ def loop_table(doc, headers, widths, loop, cells, total=None):  # type: ignore[n
         shade(table.rows[0].cells[i])
     cell_text(table.rows[1].cells[0], "{%tr " + loop + " %}", 10)
     for i, content in enumerate(cells):
-        right = content.endswith("|points }}") or "pct" in content or "signed" in content
+        right = content.endswith("|points }}") or "pct" in content or "signed" in content or '["items"]' in content
         cell_text(table.rows[2].cells[i], content, 11, align=WD_ALIGN_PARAGRAPH.RIGHT if right else None)
     cell_text(table.rows[3].cells[0], "{%tr endfor %}", 10)
     set_widths(table, widths)

@@ -142,7 +142,9 @@ def ranking_remedy_section(doc, var, heading, before):  # type: ignore[no-untype
     heads = ["Số mục", f"Bị trừ ({before})", "Khôi phục", "Còn bị trừ"]
     total = ["Cộng", "{{ " + var + '.total["items"] }}', *("{{ " + var + ".total." + k + " }}" for k in keys)]
     cells = ["{{ r.name }}", '{{ r["items"] }}', *("{{ r." + k + " }}" for k in keys)]
+    para(doc, "Theo nhóm đơn vị:", 12, italic=True)
     loop_table(doc, ["Nhóm đơn vị", *heads], [110, 30, 40, 40, 40], f"for r in {var}.groups", cells, total)
+    para(doc, "Theo đơn vị:", 12, italic=True)
     loop_table(doc, ["Đơn vị", *heads], [110, 30, 40, 40, 40], f"for r in {var}.units", cells, total)
     para(doc, "Các mục còn bị trừ điểm, theo đơn vị:", 12, italic=True)
     loop_table(
