@@ -10,6 +10,16 @@ from __future__ import annotations
 from docx_parts import body, loop_table, para
 
 
+def sums_by_field_and_department(doc, var, before):  # type: ignore[no-untyped-def]
+    """Two tables of the section ``var``: points lost ``before``, recovered and still lost, by field and department."""
+    keys = ("lost_before|points", "recovered|points", "lost_after|points")
+    heads = ["Số mục", f"Bị trừ ({before})", "Khôi phục", "Còn bị trừ"]
+    total = ["Cộng", "{{ " + var + '.total["items"] }}', *("{{ " + var + ".total." + k + " }}" for k in keys)]
+    for title, rows, name in (("Lĩnh vực", "by_field", "title"), ("Cơ quan", "by_department", "name")):
+        cells = ["{{ r." + name + " }}", '{{ r["items"] }}', *("{{ r." + k + " }}" for k in keys)]
+        loop_table(doc, [title, *heads], [65, 22, 26, 26, 26], f"for r in {var}.{rows}", cells, total)
+
+
 def remedy_section(doc):  # type: ignore[no-untyped-def]
     """``report --preliminary --remedies``: the items lost in the preliminary round, their remedies, what came back."""
     para(doc, "{%p if remedy %}", 10)
@@ -21,12 +31,7 @@ def remedy_section(doc):  # type: ignore[no-untyped-def]
         "{{ remedy.total.recovered|points }} điểm, còn bị trừ {{ remedy.total.lost_after|points }} điểm."
         '{% if remedy.silent %} Cơ quan chưa gửi kế hoạch khắc phục: {{ remedy.silent|join(", ") }}.{% endif %}',
     )
-    keys = ("lost_before|points", "recovered|points", "lost_after|points")
-    heads = ["Số mục", "Bị trừ (sơ bộ)", "Khôi phục", "Còn bị trừ"]
-    for title, rows, name in (("Lĩnh vực", "by_field", "title"), ("Cơ quan", "by_department", "name")):
-        cells = ["{{ r." + name + " }}", '{{ r["items"] }}', *("{{ r." + k + " }}" for k in keys)]
-        total = ["Cộng", '{{ remedy.total["items"] }}', *("{{ remedy.total." + k + " }}" for k in keys)]
-        loop_table(doc, [title, *heads], [65, 22, 26, 26, 26], f"for r in remedy.{rows}", cells, total)
+    sums_by_field_and_department(doc, "remedy", "sơ bộ")
     para(doc, "Giải pháp khắc phục và kết quả từng mục:", 13, italic=True)
     loop_table(
         doc,
@@ -76,16 +81,7 @@ def previous_remedy_section(doc):  # type: ignore[no-untyped-def]
         "{% if remedy_previous.silent %} Cơ quan chưa gửi kế hoạch khắc phục: "
         '{{ remedy_previous.silent|join(", ") }}.{% endif %}',
     )
-    keys = ("lost_before|points", "recovered|points", "lost_after|points")
-    heads = ["Số mục", "Bị trừ (năm trước)", "Khôi phục", "Còn bị trừ"]
-    for title, rows, name in (("Lĩnh vực", "by_field", "title"), ("Cơ quan", "by_department", "name")):
-        cells = ["{{ r." + name + " }}", '{{ r["items"] }}', *("{{ r." + k + " }}" for k in keys)]
-        total = [
-            "Cộng",
-            '{{ remedy_previous.total["items"] }}',
-            *("{{ remedy_previous.total." + k + " }}" for k in keys),
-        ]
-        loop_table(doc, [title, *heads], [65, 22, 26, 26, 26], f"for r in remedy_previous.{rows}", cells, total)
+    sums_by_field_and_department(doc, "remedy_previous", "năm trước")
     para(doc, "Kết quả từng mục (giải pháp và tiến độ theo kế hoạch khắc phục, nếu có):", 13, italic=True)
     loop_table(
         doc,
