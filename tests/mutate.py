@@ -15,7 +15,9 @@ import random
 import re
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 COUNT = int(os.environ.get("PARCLI_FUZZ", "60"))
 SEED = int(os.environ.get("PARCLI_FUZZ_SEED", "12"))
@@ -170,3 +172,82 @@ def mutants(original: bytes, count: int, seed: int) -> list[tuple[str, bytes]]:
     rng = random.Random(seed)
     names = sorted(MUTATIONS)
     return [(names[i % len(names)], MUTATIONS[names[i % len(names)]](original, rng)) for i in range(count)]
+
+
+# Mutations whose result can be a well-formed workbook a person could have typed (a digit flipped in a value,
+# a control character in a text): what is read may differ without a problem.  Every other mutation either
+# leaves what is read unchanged or must be reported.
+EDIT_LIKE = frozenset({"flip-member", "control-characters"})
+
+
+def kind_mutants(original: bytes, kind: str, count: int, seed: int) -> list[bytes]:
+    """``count`` seeded mutants of ``original`` by one mutation."""
+    rng = random.Random(f"{seed}:{kind}")
+    return [MUTATIONS[kind](original, rng) for _ in range(count)]
+
+
+def per_kind(total: int) -> int:
+    """Mutants of each kind when ``total`` are spread over every mutation (at least one)."""
+    return max(1, -(-total // len(MUTATIONS)))
+
+
+def judge(kind: str, problems: list[Any], name: str, read: Any, original: Any) -> str:
+    """How one mutant was taken: ``error`` (refused), ``read`` (as the original) or ``edited`` (an edit-like
+    mutation read as typed).  Fails when a problem is not on the file or has no catalogued slug, or when the
+    mutant is read differently from the original without an error."""
+    from parcli.problems import SLUGS
+
+    assert all(p.file == name and p.slug in SLUGS and p.message for p in problems), (kind, problems)
+    if any(p.is_error for p in problems):
+        return "error"
+    if read == original:
+        return "read"
+    assert kind in EDIT_LIKE, f"{kind}: read differently without a problem:\n{read}\n!=\n{original}"
+    return "edited"
+
+
+def summary(title: str, figures: Counter[str]) -> str:
+    """One line of figures for the long run."""
+    parts = ", ".join(f"{k}={v}" for k, v in sorted(figures.items()))
+    return f"\nfuzz ({title}): {sum(figures.values())} mutants, seed {SEED}, 0 tracebacks; {parts}"
+
+
+def shared_strings(data: bytes) -> bytes:
+    """The same workbook with its inline strings moved into a shared-string table, as Excel saves it (openpyxl
+    writes inline strings, which the shared-string mutations would not reach)."""
+    members = members_of(data)
+    table: dict[bytes, int] = {}
+
+    def share(match: re.Match[bytes]) -> bytes:
+        index = table.setdefault(match[2], len(table))
+        return match[1] + b't="s"><v>' + str(index).encode() + b"</v></c>"
+
+    inline = re.compile(rb'(<c [^>]*?)t="inlineStr"[^>]*><is><t[^>]*>(.*?)</t></is></c>', re.S)
+    members = [(n, inline.sub(share, b) if n in {members[i][0] for i in sheets_of(members)} else b) for n, b in members]
+    if not table:
+        return data
+    items = b"".join(b'<si><t xml:space="preserve">' + text + b"</t></si>" for text in table)
+    sst = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        % (len(table), len(table))
+        + items
+        + b"</sst>"
+    )
+    out = []
+    for name, body in members:
+        if name == "[Content_Types].xml":
+            body = body.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+            )
+        elif name == "xl/_rels/workbook.xml.rels":
+            body = body.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                b'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+            )
+        out.append((name, body))
+    out.append(("xl/sharedStrings.xml", sst))
+    return zip_of(out)
