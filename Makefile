@@ -38,7 +38,7 @@ test: lint typecheck pytest
 FUZZ ?= 2000
 FUZZ_SEED ?= 12
 fuzz: $(VENV)/.installed-test
-	PARCLI_FUZZ=$(FUZZ) PARCLI_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest -q -s tests/test_fuzz.py
+	PARCLI_FUZZ=$(FUZZ) PARCLI_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest -q -s tests/test_fuzz.py tests/test_fuzz_*.py
 
 # Benchmark against the floors (python-calamine, xlsxwriter); N=100 for a quick look.
 N ?= 1000

@@ -2,7 +2,8 @@
 
 Each mutant is a real filled return (or survey list) with one damage: a byte flipped in a zip member
 (compressed or not), XML truncated or malformed, a shared-string index out of range, a huge dimension or a
-far cell in any sheet, control characters, a deleted or duplicated part.  The readers must return problems
+far cell in any sheet, control characters, a deleted or duplicated part (the mutations live in
+``tests/mutate.py``, shared with the other readers' fuzz tests).  The readers must return problems
 (or accept the file when the damage is harmless) without an exception; inside a folder, the other returns
 are still consolidated.  Seeded and bounded: ``PARCLI_FUZZ`` mutants (default 60) run in ``make test``;
 ``make fuzz`` runs 2,000 and prints its figures.
@@ -10,12 +11,10 @@ are still consolidated.  Seeded and bounded: ``PARCLI_FUZZ`` mutants (default 60
 
 from __future__ import annotations
 
-import io
 import os
 import random
 import re
 import shutil
-import warnings
 import zipfile
 from collections import Counter
 from collections.abc import Callable
@@ -25,158 +24,15 @@ from typing import Any
 import pytest
 
 from conftest import MakeReturn
+from mutate import COUNT, MUTATIONS, SEED, mutants
+from mutate import members_of as _members
+from mutate import sheets_of as _sheets
+from mutate import zip_of as _zip
 from parcli.config.campaign import Campaign
 from parcli.rounds.scoring.merge import merge_returns
 from parcli.rounds.scoring.read import read_return
 
 DEPT = "so-noi-vu"
-COUNT = int(os.environ.get("PARCLI_FUZZ", "60"))
-SEED = int(os.environ.get("PARCLI_FUZZ_SEED", "12"))
-
-Members = list[tuple[str, bytes]]
-
-
-def _members(data: bytes) -> Members:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return [(info.filename, archive.read(info)) for info in archive.infolist()]
-
-
-def _zip(members: Members) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in members:
-            archive.writestr(name, body)
-    return buffer.getvalue()
-
-
-def _xml_members(members: Members) -> list[int]:
-    return [i for i, (name, _) in enumerate(members) if name.endswith((".xml", ".rels"))]
-
-
-def _sheets(members: Members) -> list[int]:
-    return [i for i, (name, _) in enumerate(members) if "/worksheets/" in name and name.endswith(".xml")]
-
-
-def flip_compressed(data: bytes, rng: random.Random) -> bytes:
-    """Flip a byte anywhere in the file (compressed data, headers, central directory)."""
-    buffer = bytearray(data)
-    position = rng.randrange(len(buffer))
-    buffer[position] ^= 1 << rng.randrange(8)
-    return bytes(buffer)
-
-
-def flip_member(data: bytes, rng: random.Random) -> bytes:
-    """Flip a byte in the uncompressed text of one member."""
-    members = _members(data)
-    index = rng.randrange(len(members))
-    name, body = members[index]
-    if body:
-        raw = bytearray(body)
-        raw[rng.randrange(len(raw))] ^= 1 << rng.randrange(8)
-        members[index] = (name, bytes(raw))
-    return _zip(members)
-
-
-def truncate_xml(data: bytes, rng: random.Random) -> bytes:
-    """Cut one XML part anywhere."""
-    members = _members(data)
-    index = rng.choice(_xml_members(members))
-    name, body = members[index]
-    members[index] = (name, body[: rng.randrange(len(body) + 1)])
-    return _zip(members)
-
-
-def malformed_xml(data: bytes, rng: random.Random) -> bytes:
-    """Unbalanced tags, a stray ampersand or a bad attribute in one XML part."""
-    members = _members(data)
-    index = rng.choice(_xml_members(members))
-    name, body = members[index]
-    junk = rng.choice([b"<", b"&", b"</x>", b'<c r="A1" t="s"><v>x</v>', b"\x00", b"<row r='-1'>", b"\xff\xfe"])
-    position = rng.randrange(len(body) + 1)
-    members[index] = (name, body[:position] + junk + body[position:])
-    return _zip(members)
-
-
-def shared_string_out_of_range(data: bytes, rng: random.Random) -> bytes:
-    """A shared-string cell pointing past the table."""
-    members = _members(data)
-    for index in _sheets(members):
-        name, body = members[index]
-        big = str(rng.choice([10**6, 2**31, 2**40, 99999])).encode()
-        pattern = rb'(t="s"[^>]*><v>)\d+(</v>)'
-        body = re.sub(pattern, lambda m, big=big: m[1] + big + m[2], body, count=rng.randint(1, 3))
-        members[index] = (name, body)
-    return _zip(members)
-
-
-def huge_dimension(data: bytes, rng: random.Random) -> bytes:
-    """A dimension or a far cell at the sheet limit in one sheet (the hidden metadata sheet too)."""
-    members = _members(data)
-    index = rng.choice(_sheets(members))
-    name, body = members[index]
-    far = rng.choice(["XFD1048576", "A1048576", "XFD1", "ZZ99999"])
-    if rng.random() < 0.5:
-        if b"<dimension" in body:
-            body = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:{far}"'.encode(), body)
-        else:
-            body = body.replace(b"<sheetData", f'<dimension ref="A1:{far}"/><sheetData'.encode(), 1)
-    else:
-        row = re.sub(r"[A-Z]+", "", far)
-        cell = f'<row r="{row}"><c r="{far}" t="inlineStr"><is><t>x</t></is></c></row>'.encode()
-        body = body.replace(b"</sheetData>", cell + b"</sheetData>", 1)
-    members[index] = (name, body)
-    return _zip(members)
-
-
-def control_characters(data: bytes, rng: random.Random) -> bytes:
-    """Control characters (escaped and raw) in shared strings and inline text."""
-    members = _members(data)
-    for index, (name, body) in enumerate(members):
-        if name.endswith("sharedStrings.xml"):
-            junk = rng.choice([b"_x000B_", b"_x000C_", b"_x0001_", b"\x0b", b"\x1f"])
-            members[index] = (name, body.replace(b"</t>", junk + b"</t>", rng.randint(1, 20)))
-    return _zip(members)
-
-
-def delete_part(data: bytes, rng: random.Random) -> bytes:
-    """One part removed."""
-    members = _members(data)
-    del members[rng.randrange(len(members))]
-    return _zip(members)
-
-
-def duplicate_part(data: bytes, rng: random.Random) -> bytes:
-    """One part stored twice (the second copy damaged or not)."""
-    members = _members(data)
-    name, body = members[rng.randrange(len(members))]
-    copy = body if rng.random() < 0.5 else body[: len(body) // 2]
-    buffer = io.BytesIO()
-    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w") as archive:
-        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name
-        for member_name, member_body in members:
-            archive.writestr(member_name, member_body)
-        archive.writestr(name, copy)
-    return buffer.getvalue()
-
-
-MUTATIONS: dict[str, Callable[[bytes, random.Random], bytes]] = {
-    "flip-compressed": flip_compressed,
-    "flip-member": flip_member,
-    "truncate-xml": truncate_xml,
-    "malformed-xml": malformed_xml,
-    "shared-string-out-of-range": shared_string_out_of_range,
-    "huge-dimension": huge_dimension,
-    "control-characters": control_characters,
-    "delete-part": delete_part,
-    "duplicate-part": duplicate_part,
-}
-
-
-def mutants(original: bytes, count: int, seed: int) -> list[tuple[str, bytes]]:
-    """``count`` seeded mutants of ``original``, cycling through the mutations."""
-    rng = random.Random(seed)
-    names = sorted(MUTATIONS)
-    return [(names[i % len(names)], MUTATIONS[names[i % len(names)]](original, rng)) for i in range(count)]
 
 
 def test_mutants_never_raise(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:

@@ -126,21 +126,31 @@ def write_manifest(
     return target
 
 
+_REDO = "Đề nghị dùng đúng tệp .manifest.json do parcli ghi ra (không sửa tay), hoặc lập lại báo cáo từ dữ liệu gốc."
+
+
 def load_manifest(path: Path) -> dict[str, Any]:
     """Read a manifest and check that every input it names is still there, byte for byte.
 
     ``path`` may also be the output itself (``bao-cao.docx``) when its manifest lies beside it.
+    A manifest that is not JSON, or whose entries are missing or of the wrong type (edited by hand,
+    cut short), raises :class:`ManifestError` naming the file, like a changed input.
     """
     if not path.name.endswith(".manifest.json") and manifest_path(path).is_file():
         path = manifest_path(path)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ManifestError(f"Không tìm thấy tệp manifest {path}.") from None
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ManifestError(f"Không đọc được manifest {path}: {exc}") from None
+        raise ManifestError(f"Không tìm thấy tệp manifest {path}. {_REDO}") from None
+    except IsADirectoryError:
+        raise ManifestError(f"{path} là một thư mục, không phải tệp manifest. {_REDO}") from None
+    except (OSError, UnicodeError, ValueError, RecursionError) as exc:
+        raise ManifestError(f"Không đọc được manifest {path}: {exc}. {_REDO}") from None
     if not isinstance(record, dict) or record.get("format") != MANIFEST_FORMAT:
-        raise ManifestError(f"{path.name} không phải manifest của parcli ({MANIFEST_FORMAT}).")
+        raise ManifestError(f"{path.name} không phải manifest của parcli ({MANIFEST_FORMAT}). {_REDO}")
+    wrong = _malformed(record)
+    if wrong:
+        raise ManifestError(f"Manifest {path.name} bị sửa hoặc hỏng: {wrong}. {_REDO}")
     changed = []
     entries = [record["campaign"]["file"], record["campaign"]["catalogue"]["file"], *record.get("inputs", [])]
     for entry in entries:
@@ -148,15 +158,72 @@ def load_manifest(path: Path) -> dict[str, Any]:
             continue
         file = Path(entry["path"])
         folder = entry.get("kind") == "folder"  # a package return sent as a folder: its members, combined
-        if not (file.is_dir() if folder else file.is_file()):
-            changed.append(f"{file}: không còn tồn tại")
-        elif (folder_sha256(file) if folder else sha256_file(file)) != entry["sha256"]:
+        try:
+            exists = file.is_dir() if folder else file.is_file()
+            same = exists and (folder_sha256(file) if folder else sha256_file(file)) == entry["sha256"]
+        except (OSError, ValueError) as exc:  # a path too long, a NUL byte, a folder that cannot be read
+            changed.append(f"{file}: không đọc được ({exc})")
+            continue
+        if not exists:
+            what = "thư mục" if folder else "tệp"
+            changed.append(f"{file}: không còn tồn tại (hoặc không phải {what})")
+        elif not same:
             changed.append(f"{file}: nội dung đã thay đổi (SHA-256 khác với lúc lập báo cáo)")
     if changed:
         raise ManifestError(
-            "Không thể tạo lại đúng báo cáo vì dữ liệu đầu vào đã thay đổi:\n" + "\n".join(f"  - {c}" for c in changed)
+            "Không thể tạo lại đúng báo cáo vì dữ liệu đầu vào đã thay đổi:\n"
+            + "\n".join(f"  - {c}" for c in changed)
+            + "\nĐề nghị lập lại báo cáo từ dữ liệu hiện có (không dùng --manifest)."
         )
     return record
+
+
+def _malformed(record: dict[str, Any]) -> str:
+    """What is wrong with the shape of a manifest ("" when every entry the replay reads has its type)."""
+
+    def entry_problem(entry: Any, where: str, optional: bool = False) -> str:
+        if entry is None and optional:
+            return ""
+        if not isinstance(entry, dict):
+            return f"mục {where} không hợp lệ"
+        if not isinstance(entry.get("path"), str) or not entry["path"] or "\x00" in entry["path"]:
+            return f"mục {where} thiếu đường dẫn"
+        if not isinstance(entry.get("sha256"), str):
+            return f"mục {where} thiếu mã SHA-256"
+        if "kind" in entry and not isinstance(entry["kind"], str):
+            return f"mục {where} có loại không hợp lệ"
+        return ""
+
+    campaign = record.get("campaign")
+    if not isinstance(campaign, dict) or not isinstance(campaign.get("catalogue"), dict):
+        return "thiếu mục campaign"
+    inputs = record.get("inputs")
+    if not isinstance(inputs, list):
+        return "thiếu danh sách inputs"
+    if not isinstance(record.get("options", {}), dict) or not isinstance(record.get("kind", ""), str):
+        return "mục options hoặc kind không hợp lệ"
+    problems = [
+        entry_problem(campaign.get("file"), "campaign.file"),
+        entry_problem(campaign["catalogue"].get("file"), "campaign.catalogue.file", optional=True),
+        entry_problem(record.get("output"), "output"),
+        *(entry_problem(e, f"inputs[{i}]") for i, e in enumerate(inputs)),
+        *(
+            f"mục inputs[{i}] có vai trò không hợp lệ"
+            for i, e in enumerate(inputs)
+            if isinstance(e, dict) and not isinstance(e.get("role", ""), str)
+        ),
+    ]
+    options = record.get("options", {})
+    for key in ("today", "templates", "appraisals", "remedies"):
+        value = options.get(key)
+        if value is not None and (not isinstance(value, str) or "\x00" in value):
+            problems.append(f"tùy chọn {key} không hợp lệ")
+    if isinstance(options.get("today"), str) and options["today"]:
+        try:
+            date.fromisoformat(options["today"])
+        except ValueError:
+            problems.append(f"ngày {options['today']!r} không hợp lệ")
+    return next((p for p in problems if p), "")
 
 
 def option_date(record: dict[str, Any], key: str) -> date | None:

@@ -47,8 +47,9 @@ def import_consolidated(campaign: Campaign, old: Path, out_dir: Path, *, now: da
     """
     from parcli.results.consolidated import load_consolidated, read_appraisals
 
+    data = load_consolidated(old)  # first: a damaged workbook is named as an input, not as an output kept
     typed = read_appraisals(old, campaign)
-    rows = returned_rows_of(campaign, load_consolidated(old))
+    rows = returned_rows_of(campaign, data)
     prior = {key: Prior(score=a.score, note="" if a.note is None else str(a.note)) for key, a in typed.items()}
     owners = {
         scope.owner_of[code].id

@@ -14,7 +14,7 @@ merge to carry it over. The writer is :mod:`parcli.results.consolidated_write`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,7 +124,9 @@ class Consolidated:
                     bad.append(item.score_problem)
         if bad:
             raise ConsolidatedError(
-                "Bảng tổng hợp có ô không hợp lệ, cần sửa trước khi lập báo cáo:\n" + "\n".join(f"  - {b}" for b in bad)
+                "Bảng tổng hợp có ô không hợp lệ, cần sửa trước khi lập báo cáo:\n"
+                + "\n".join(f"  - {b}" for b in bad)
+                + "\nĐề nghị sửa các ô trên (nhập số) hoặc chạy lại parcli merge để ghi lại bảng tổng hợp."
             )
         return replace(self, rows=kept)
 
@@ -152,6 +154,8 @@ def _date(value: Any) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2_958_466:
+        return date(1899, 12, 30) + timedelta(days=int(value))  # a date cell whose format was lost (Excel serial)
     return None
 
 
@@ -186,16 +190,38 @@ def _open(path: Path, sheets: tuple[str, ...], unreadable: str) -> Any:
         raise ConsolidatedError(unreadable.format(error=what)) from None
 
 
-def _item_table(wb: Any, labels: tuple[str, ...], required: tuple[str, ...]) -> tuple[list[tuple[Any, ...]], Any]:
-    """The rows of the "Tổng hợp" sheet and its header (None when not found)."""
+def _metadata(wb: Any, path: Path) -> dict[str, str] | None:
+    """The hidden metadata of a consolidated workbook (None: the sheet is gone); a damaged sheet raises
+    :class:`ConsolidatedError` naming the file."""
+    from parcli.rounds.scoring.read import read_metadata
     from parcli.xlsx.open import root_cause_name
 
     try:
-        rows = [tuple(r) for r in wb[layout.SHEET_CONSOLIDATED].iter_rows(values_only=True)]
+        return read_metadata(wb)
     except Exception as exc:  # a parser's own error class (calamine, lxml)
         raise ConsolidatedError(
-            f"Trang tính “{layout.SHEET_CONSOLIDATED}” bị hỏng, không đọc được ({root_cause_name(exc)})."
+            f"Trang tính ẩn “{layout.SHEET_META}” của {path.name} bị hỏng, không đọc được ({root_cause_name(exc)}). "
+            f"{REMAKE}"
         ) from None
+
+
+def _sheet_rows(wb: Any, sheet: str, path: Path) -> list[tuple[Any, ...]]:
+    """Every row of one sheet; a part damaged past the guarded open is a :class:`ConsolidatedError` naming it."""
+    from parcli.xlsx.open import root_cause_name
+
+    try:
+        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+    except Exception as exc:  # a parser's own error class (calamine, lxml)
+        raise ConsolidatedError(
+            f"Trang tính “{sheet}” của {path.name} bị hỏng, không đọc được ({root_cause_name(exc)}). {REMAKE}"
+        ) from None
+
+
+def _item_table(
+    wb: Any, path: Path, labels: tuple[str, ...], required: tuple[str, ...]
+) -> tuple[list[tuple[Any, ...]], Any]:
+    """The rows of the "Tổng hợp" sheet and its header (None when not found)."""
+    rows = _sheet_rows(wb, layout.SHEET_CONSOLIDATED, path)
     return rows, layout.find_header(rows, labels, required)
 
 
@@ -224,8 +250,6 @@ def load_consolidated(path: Path) -> Consolidated:
 
     Raises :class:`ConsolidatedError` when the file is not a consolidated workbook.
     """
-    from parcli.rounds.scoring.read import read_metadata
-
     if not path.is_file():
         raise InputNotFoundError(f"Không tìm thấy bảng tổng hợp {path}.")
     # calamine reads the ~100,000 rows of a commune campaign in a fraction of openpyxl's time;
@@ -233,20 +257,21 @@ def load_consolidated(path: Path) -> Consolidated:
     sheets = (layout.SHEET_CONSOLIDATED, layout.SHEET_DEPARTMENTS, layout.SHEET_META)
     wb = _open(path, sheets, f"Không đọc được bảng tổng hợp {path} ({{error}}). {REMAKE}")
     try:
-        meta = read_metadata(wb)
+        meta = _metadata(wb, path)
         if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
             raise ConsolidatedError(f"{path.name} không phải bảng tổng hợp do parcli merge tạo ra. {REMAKE}")
         result = Consolidated(path=path, metadata=meta)
         sheet = layout.SHEET_CONSOLIDATED
         if sheet not in wb.sheetnames:
-            raise ConsolidatedError(f"{path.name} thiếu trang tính “{sheet}”.")
+            raise ConsolidatedError(f"{path.name} thiếu trang tính “{sheet}”. {REMAKE}")
         labels = layout.UNIT_CONSOLIDATED_HEADERS if result.is_units else layout.CONSOLIDATED_HEADERS
-        rows, header = _item_table(wb, labels, labels)
+        rows, header = _item_table(wb, path, labels, labels)
         if header is None:
-            raise ConsolidatedError(f"Không tìm thấy dòng tiêu đề đầy đủ trong {path.name} › {sheet}.")
+            raise ConsolidatedError(f"Không tìm thấy dòng tiêu đề đầy đủ trong {path.name} › {sheet}. {REMAKE}")
         _read_items(result, rows, header, len(labels))
-        if layout.SHEET_DEPARTMENTS in wb.sheetnames:
-            _read_departments(result, [tuple(r) for r in wb[layout.SHEET_DEPARTMENTS].iter_rows(values_only=True)])
+        if layout.SHEET_DEPARTMENTS not in wb.sheetnames:  # merge always writes it
+            raise ConsolidatedError(f"{path.name} thiếu trang tính “{layout.SHEET_DEPARTMENTS}”. {REMAKE}")
+        _read_departments(result, _sheet_rows(wb, layout.SHEET_DEPARTMENTS, path))
         return result
     finally:
         wb.close()
@@ -385,30 +410,22 @@ def _read_departments(result: Consolidated, rows: list[tuple[Any, ...]]) -> None
 
 
 _KEEP = "parcli không ghi đè"
+_ELSEWHERE = "Đề nghị chọn tên khác với --out hoặc chuyển tệp đó đi."
 
 
 def _open_existing(path: Path, sheets: tuple[str, ...]) -> Any:
-    return _open(
-        path,
-        sheets,
-        f"Tệp {path} đã tồn tại nhưng không đọc được ({{error}}); {_KEEP}. "
-        "Chọn tên khác với --out hoặc chuyển tệp đó đi.",
-    )
+    return _open(path, sheets, f"Tệp {path} đã tồn tại nhưng không đọc được ({{error}}); {_KEEP}. {_ELSEWHERE}")
 
 
 def _check_owned(wb: Any, path: Path, campaign: Campaign) -> None:
     """Raise :class:`ConsolidatedError` unless the open workbook is a consolidated workbook of ``campaign``."""
-    from parcli.rounds.scoring.read import read_metadata
-
-    meta = read_metadata(wb)
+    meta = _metadata(wb, path)
     if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
-        raise ConsolidatedError(
-            f"Tệp {path} đã tồn tại và không phải bảng tổng hợp của parcli; {_KEEP}. Chọn tên khác với --out."
-        )
+        raise ConsolidatedError(f"Tệp {path} đã tồn tại và không phải bảng tổng hợp của parcli; {_KEEP}. {_ELSEWHERE}")
     if meta.get(layout.META_CAMPAIGN) != campaign.id:
         raise ConsolidatedError(
             f"Tệp {path} là bảng tổng hợp của đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải "
-            f"“{campaign.id}”; {_KEEP}. Chọn tên khác với --out."
+            f"“{campaign.id}”; {_KEEP}. {_ELSEWHERE}"
         )
 
 
@@ -435,14 +452,17 @@ def read_appraisals(path: Path, campaign: Campaign) -> dict[tuple[str, str], App
     try:
         _check_owned(wb, path, campaign)
         if layout.SHEET_CONSOLIDATED not in wb.sheetnames:
-            raise ConsolidatedError(f"Tệp {path} thiếu trang tính “{layout.SHEET_CONSOLIDATED}”; {_KEEP}.")
+            raise ConsolidatedError(f"Tệp {path} thiếu trang tính “{layout.SHEET_CONSOLIDATED}”; {_KEEP}. {_ELSEWHERE}")
         rows, header = _item_table(
             wb,
+            path,
             (*layout.CONSOLIDATED_HEADERS, layout.HEADER_UNIT_ID),
             (layout.HEADER_CODE, layout.HEADER_APPRAISED, layout.HEADER_APPRAISAL_NOTE),
         )
         if header is None:
-            raise ConsolidatedError(f"Không tìm thấy dòng tiêu đề trong {path} › {layout.SHEET_CONSOLIDATED}; {_KEEP}.")
+            raise ConsolidatedError(
+                f"Không tìm thấy dòng tiêu đề trong {path} › {layout.SHEET_CONSOLIDATED}; {_KEEP}. {_ELSEWHERE}"
+            )
         c_code = header.columns[layout.HEADER_CODE] - 1
         c_app = header.columns[layout.HEADER_APPRAISED] - 1
         c_note = header.columns[layout.HEADER_APPRAISAL_NOTE] - 1

@@ -155,6 +155,7 @@ def _read_rows(
 ) -> None:
     from parcli.config.campaign import PROVINCE_SCOPE
     from parcli.xlsx.open import column_letter
+    from parcli.xlsx.text import text_warnings
 
     sheet = layout.SHEET_APPRAISAL
     width = len(layout.headers(units=True, round_=2)) + 2
@@ -180,6 +181,13 @@ def _read_rows(
         index = cols.get(label)
         return cells[index] if index is not None and index < len(cells) else None
 
+    def typed_text(cells: tuple[Any, ...], label: str, number: int, code: str) -> str:
+        """A typed text, control characters dropped and the text bounded (each a warning on its cell)."""
+        text, unfit = text_warnings(_text(getattr(at(cells, label), "value", None)))
+        for slug, message in unfit:
+            add.add(slug, message, sheet=sheet, cell=f"{column_letter(cols[label] + 1)}{number}", item=code)
+        return text
+
     for number, cells in enumerate(rows[header.row :], start=header.row + 1):
         code = _text(getattr(at(cells, layout.HEADER_CODE), "value", None))
         if not code:
@@ -188,8 +196,8 @@ def _read_rows(
         scope = _text(getattr(at(cells, layout.HEADER_UNIT_ID), "value", None)) or PROVINCE_SCOPE
         score_cell = at(cells, layout.HEADER_APPRAISED)
         raw = getattr(score_cell, "value", None)
-        note = _text(getattr(at(cells, layout.HEADER_NOTE), "value", None))
-        supplement = _text(getattr(at(cells, layout.HEADER_SUPPLEMENT), "value", None))
+        note = typed_text(cells, layout.HEADER_NOTE, number, code)
+        supplement = typed_text(cells, layout.HEADER_SUPPLEMENT, number, code)
         if (raw is None or (isinstance(raw, str) and not raw.strip())) and not note and not supplement:
             continue  # not appraised (yet)
         ref = f"{column_letter(cols[layout.HEADER_APPRAISED] + 1)}{number}"

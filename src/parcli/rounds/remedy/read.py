@@ -168,6 +168,7 @@ def _read_rows(
     add: ProblemCollector,
 ) -> None:
     from parcli.xlsx.open import column_letter
+    from parcli.xlsx.text import text_warnings
 
     sheet = layout.SHEET_REMEDY
     labels = layout.headers(units=campaign.is_units)
@@ -198,6 +199,13 @@ def _read_rows(
     def ref(label: str, number: int) -> str:
         return f"{column_letter(cols[label] + 1)}{number}"
 
+    def typed_text(cells: tuple[Any, ...], label: str, number: int, code: str) -> str:
+        """A typed text, control characters dropped and the text bounded (each a warning on its cell)."""
+        text, unfit = text_warnings(_text(at(cells, label)))
+        for slug, message in unfit:
+            add.add(slug, message, sheet=sheet, cell=ref(label, number), item=code)
+        return text
+
     for number, cells in enumerate(rows[header.row :], start=header.row + 1):
         code = _text(at(cells, layout.HEADER_CODE))
         if not code:
@@ -207,11 +215,11 @@ def _read_rows(
             continue  # a row the department added or copied: not an item of the plan
         seen.add((scope, code))
         entry = RemedyEntry(scope, code, _text(at(cells, layout.HEADER_TITLE)), issued[(scope, code)], number)
-        entry.cause = _text(at(cells, layout.HEADER_CAUSE))
-        entry.remedy = _text(at(cells, layout.HEADER_REMEDY))
-        entry.responsible = _text(at(cells, layout.HEADER_RESPONSIBLE))
-        entry.result = _text(at(cells, layout.HEADER_RESULT))
-        entry.evidence = _text(at(cells, layout.HEADER_EVIDENCE))
+        entry.cause = typed_text(cells, layout.HEADER_CAUSE, number, code)
+        entry.remedy = typed_text(cells, layout.HEADER_REMEDY, number, code)
+        entry.responsible = typed_text(cells, layout.HEADER_RESPONSIBLE, number, code)
+        entry.result = typed_text(cells, layout.HEADER_RESULT, number, code)
+        entry.evidence = typed_text(cells, layout.HEADER_EVIDENCE, number, code)
         entry.deadline_cell = ref(layout.HEADER_DEADLINE, number)
         entry.progress_cell = ref(layout.HEADER_PROGRESS, number)
         result.entries.append(entry)
