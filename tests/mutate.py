@@ -257,3 +257,51 @@ def shared_strings(data: bytes) -> bytes:
         out.append((name, body))
     out.append(("xl/sharedStrings.xml", sst))
     return zip_of(out)
+
+
+# Package mutations: the damage a whole ``.zip`` package takes in transit (its members are not XML, so the
+# workbook-only mutations do not apply).  :func:`package_mutants` draws them like :func:`kind_mutants`.
+
+
+def truncate_file(data: bytes, rng: random.Random) -> bytes:
+    """The file cut anywhere (a download stopped half-way)."""
+    return data[: rng.randrange(len(data))]
+
+
+def _damage_records(data: bytes, rng: random.Random, signature: bytes, length: int) -> bytes:
+    buffer = bytearray(data)
+    starts = [m.start() for m in re.finditer(re.escape(signature), data)]
+    if not starts:
+        return flip_compressed(data, rng)
+    start = rng.choice(starts)
+    for _ in range(rng.randint(1, 4)):  # a size, an offset, a name length, a name byte
+        position = start + rng.randrange(4, min(length, len(buffer) - start))
+        buffer[position] = rng.randrange(256)
+    return bytes(buffer)
+
+
+def damage_central(data: bytes, rng: random.Random) -> bytes:
+    """Bytes of one central-directory record overwritten (sizes, offsets, lengths, the name)."""
+    return _damage_records(data, rng, b"PK\x01\x02", 64)
+
+
+def damage_local(data: bytes, rng: random.Random) -> bytes:
+    """Bytes of one local file header overwritten (method, CRC, sizes, the name)."""
+    return _damage_records(data, rng, b"PK\x03\x04", 48)
+
+
+PACKAGE_MUTATIONS: dict[str, Callable[[bytes, random.Random], bytes]] = {
+    "flip-compressed": flip_compressed,
+    "flip-member": flip_member,
+    "truncate-file": truncate_file,
+    "damage-central": damage_central,
+    "damage-local": damage_local,
+    "delete-part": delete_part,
+    "duplicate-part": duplicate_part,
+}
+
+
+def package_mutants(original: bytes, kind: str, count: int, seed: int) -> list[bytes]:
+    """``count`` seeded mutants of a package's bytes by one package mutation."""
+    rng = random.Random(f"{seed}:package:{kind}")
+    return [PACKAGE_MUTATIONS[kind](original, rng) for _ in range(count)]

@@ -105,7 +105,7 @@ def open_package(
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:  # a damaged version field
         package.damaged = str(exc) or type(exc).__name__
         return package
     if len(infos) > max_members:
@@ -113,6 +113,9 @@ def open_package(
         return package
     total = 0
     for info in infos:
+        if not PurePosixPath(info.filename).parts:  # "" or ".": no name a person meant, no path to give it
+            package.refused.append(Refusal("unsafe-path", info.filename, "tên tệp rỗng"))
+            continue
         if info.is_dir():
             continue
         name = _nfc(info.filename)
