@@ -41,6 +41,7 @@ from test_evidence import pdf_bytes, png_bytes
 DEPT = "van-phong-ubnd"
 FORM = "PL02-vp-ubnd.xlsx"
 VIETNAMESE = "Biên bản họp.pdf"  # NFC, cited by its NFC name
+LONG = "ệ" * 120 + ".pdf"  # 124 letters, 364 bytes: more than a Linux file name holds
 PER_KIND = max(1, -(-fuzz_count(21) // len(PACKAGE_MUTATIONS)))
 FIGURES: Counter[str] = Counter()
 runner = CliRunner()
@@ -104,6 +105,7 @@ class Returns:
     original: bytes
     read: tuple[Any, ...]
     baseline: list[Any]
+    long_form: bytes = b""  # the same form, its first evidence cell citing ``LONG``
 
     def members(self, replace: dict[str, tuple[str, bytes]] | None = None, extra: Members | None = None) -> Members:
         """The package's members, some renamed or replaced (name -> (new name, bytes)), plus ``extra``."""
@@ -129,9 +131,12 @@ def returns(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> Ite
                 values[leaf.code]["evidence"] = cell
             fill_workbook(w.path, root / FORM, values)
             form = (root / FORM).read_bytes()
+            values[w.department.items[0].code]["evidence"] = LONG
+            fill_workbook(w.path, root / "dai.xlsx", values)
         victim = folder / "PL02 vp ubnd.zip"
         holder = Returns(campaign, folder, form, victim, b"", (), [])
         holder.original = package_zip(holder.members())
+        holder.long_form = (root / "dai.xlsx").read_bytes()
         victim.write_bytes(holder.original)
         first = read_return(victim, campaign)
         assert not [p for p in first.problems if p.is_error], first.problems
@@ -200,6 +205,14 @@ ODD_NAMES: dict[str, tuple[dict[str, tuple[str, bytes]], Members]] = {
     "empty-names": ({}, [("", b"%PDF-"), ("/", b""), ("./", b""), (".", b"x"), ("./z.pdf", pdf_bytes("z"))]),
     "directories": ({}, [("tl/", b""), ("tl/con/", b""), ("anh/", b"")]),
     "duplicate-cited": ({}, [("QD-123.pdf", b"%PDF-1.4 hong")]),
+    "duplicate-cited-good-last": (
+        {"QD-123.pdf": ("QD-123.pdf", b"%PDF-1.4 hong")},
+        [("QD-123.pdf", EVIDENCE["QD-123.pdf"])],
+    ),
+    "nfc-nfd-twins-good-last": (
+        {VIETNAMESE: (nfd(VIETNAMESE), b"%PDF-1.4 hong")},
+        [(VIETNAMESE, EVIDENCE[VIETNAMESE])],
+    ),
 }
 ODD_FORMS: dict[str, Members] = {
     "form-control-characters": [("PL02\x01\n.xlsx", b"")],
@@ -221,7 +234,7 @@ def test_odd_member_names(case: str, returns: Returns, tmp_path: Path) -> None:
     outcome = taken(returns, target, f"name-{case}")
     if case == "nfd-cited":
         assert outcome == "read"
-    if case in ("dot-dot", "absolute", "drive-letters", "duplicate-cited", "nfc-nfd-twins"):
+    if case.startswith(("dot-dot", "absolute", "drive-letters", "duplicate-cited", "nfc-nfd-twins")):
         assert outcome == "error"
     beside_others(returns, returns.folder / "la.zip", data)
 
@@ -229,8 +242,10 @@ def test_odd_member_names(case: str, returns: Returns, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", sorted(ODD_FORMS))
 def test_odd_form_names(case: str, returns: Returns, tmp_path: Path) -> None:
     """The form itself under an odd name, or no form at all: read as the original or refused by slug."""
-    members = [(name, body or returns.form) if name.endswith(".xlsx") else (name, body) for name, body in ODD_FORMS[case]]
-    members += [(n, b) for n, b in EVIDENCE.items()] if case.startswith("form-") else []
+    members = [
+        (name, body or returns.form) if name.endswith(".xlsx") else (name, body) for name, body in ODD_FORMS[case]
+    ]
+    members += list(EVIDENCE.items()) if case.startswith("form-") else []
     target = tmp_path / returns.victim.name
     target.write_bytes(package_zip(members))
     taken(returns, target, f"form-name-{case}")
@@ -335,3 +350,17 @@ def test_commands_on_a_folder_of_bad_packages(returns: Returns, tmp_path: Path) 
     assert after == before
     for written in pack.rglob("*"):
         assert written.resolve().is_relative_to(pack.resolve()), written
+
+
+def test_evidence_cited_under_a_name_longer_than_a_file_name(returns: Returns, tmp_path: Path) -> None:
+    """A zip member cited under a 364-byte name is packed under a shorter one: exit 0, nothing outside."""
+    folder = tmp_path / "gui-ve"
+    shutil.copytree(returns.folder, folder)
+    members = [(FORM, returns.long_form), (LONG, EVIDENCE["QD-123.pdf"])]
+    members += [(name, body) for name, body in EVIDENCE.items() if name != "QD-123.pdf"]
+    (folder / returns.victim.name).write_bytes(package_zip(members))
+    pack = tmp_path / "ho-so"
+    result = runner.invoke(app, ["evidence", str(folder), "-o", str(pack)])
+    assert result.exit_code == 0, result.output
+    stored = [p for p in (pack / "goi-tai-lieu").rglob("*") if p.is_file() and "ệệ" in p.name]
+    assert len(stored) == 1 and len(stored[0].name.encode()) <= 255, stored

@@ -133,12 +133,17 @@ class EvidenceBook:
         return sum(1 for c in self.cards for p in c.problems if p[0] == "error")
 
 
+MAX_NAME_BYTES = 240  # a file name on Linux is at most 255 bytes
+
+
 def safe_name(text: str, limit: int = 80) -> str:
     """A file or folder name every system accepts: no separators or reserved characters, at most ``limit``."""
     name = " ".join(_UNSAFE.sub(" ", text).split()).strip(" .")
     if len(name) > limit:
         cut = name[:limit].rsplit(" ", 1)[0]
         name = cut if len(cut) > limit // 2 else name[:limit]
+    while len(name.encode("utf-8")) > MAX_NAME_BYTES:  # Linux counts bytes: 150 letters "ệ" are 450
+        name = name[:-1].rstrip(" .")
     return name or "tep"
 
 

@@ -292,6 +292,7 @@ def check_evidence(result: ReturnResult, campaign: Campaign, sheet: str) -> None
 
         with reading(package):
             result.evidence_files = {m.name: check_file(package, m, settings) for m in members}
+        _refuse_twins(members, result.evidence_files)
     cited: set[str] = set()
     names = FileNames(members)
     for code, entry in result.items.items():
@@ -309,6 +310,21 @@ def check_evidence(result: ReturnResult, campaign: Campaign, sheet: str) -> None
                 "evidence-file-unused",
                 f"Tệp “{member.name}” trong gói không được ghi ở cột tài liệu kiểm chứng của mục nào. "
                 "Đề nghị ghi tên tệp vào đúng mục hoặc bỏ tệp khỏi gói.",
+            )
+
+
+def _refuse_twins(members: list[Member], files: dict[str, EvidenceFile]) -> None:
+    """Refuse a name that several members share (stored twice, or NFC and NFD spellings): which one is meant is
+    unknown, and reading either would pass the other over in silence."""
+    from collections import Counter
+
+    for name, count in Counter(m.name for m in members).items():
+        if count > 1 and name in files:
+            files[name].slug = "evidence-unreadable"
+            files[
+                name
+            ].refused = (
+                f"gói có {count} tệp cùng tên này (lưu hai lần hoặc gõ dấu theo hai cách), không rõ tệp nào là tài liệu"
             )
 
 
