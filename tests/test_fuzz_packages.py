@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from conftest import FIXED_NOW
 from factory import expected_values, fill_workbook
-from mutate import PACKAGE_MUTATIONS, SEED, fuzz_count, judge, package_mutants, summary
+from mutate import EDIT_LIKE, PACKAGE_MUTATIONS, SEED, fuzz_count, judge, package_mutants, summary
 from parcli import clock
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign
@@ -154,7 +154,7 @@ def taken(returns: Returns, target: Path, kind: str) -> str:
     for problem in result.problems:
         assert problem.slug in SLUGS and "Traceback" not in problem.message, (kind, problem)
     outcome = judge(kind, result.problems, target.name, snapshot(result), returns.read)
-    if outcome == "error":
+    if outcome == "error" and kind not in EDIT_LIKE:  # a flipped byte in the form may type a wrong score
         slugs = {p.slug for p in result.problems if p.is_error}
         assert any(s.startswith(("package-", "evidence-", "unreadable-")) for s in slugs), (kind, slugs)
     FIGURES[f"{kind}:{outcome}"] += 1
