@@ -36,12 +36,30 @@ def members_of(data: bytes) -> Members:
         return [(info.filename, archive.read(info)) for info in archive.infolist()]
 
 
+FIXED_ZIP_TIME = (2024, 1, 15, 8, 0, 0)
+_CORE_TIMES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
 def zip_of(members: Members) -> bytes:
+    """A zip of ``members`` with fixed time stamps, so the same members always give the same bytes.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` and zipfile stamps every entry: left as they
+    are, the bytes (and so where a seeded mutation lands) would change from one run to the next.
+    """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of a duplicate name (duplicate-part)
         for name, body in members:
-            archive.writestr(name, body)
+            if name == "docProps/core.xml":
+                body = _CORE_TIMES.sub(rb"\g<1>2024-01-15T08:00:00Z\g<2>", body)
+            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
+            archive.writestr(info, body, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
+
+
+def stable(data: bytes) -> bytes:
+    """The same workbook with its time stamps fixed (see :func:`zip_of`): the seeded mutants of every run agree."""
+    return zip_of(members_of(data))
 
 
 def xml_members(members: Members) -> list[int]:

@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from conftest import FIXED_NOW
 from factory import expected_values, fill_workbook
-from mutate import EDIT_LIKE, PACKAGE_MUTATIONS, SEED, fuzz_count, judge, package_mutants, summary
+from mutate import EDIT_LIKE, PACKAGE_MUTATIONS, SEED, fuzz_count, judge, package_mutants, stable, summary
 from parcli import clock
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign
@@ -130,13 +130,13 @@ def returns(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> Ite
             for leaf, cell in zip(w.department.items, CELLS, strict=False):
                 values[leaf.code]["evidence"] = cell
             fill_workbook(w.path, root / FORM, values)
-            form = (root / FORM).read_bytes()
+            form = stable((root / FORM).read_bytes())  # the same bytes in every run
             values[w.department.items[0].code]["evidence"] = LONG
             fill_workbook(w.path, root / "dai.xlsx", values)
         victim = folder / "PL02 vp ubnd.zip"
         holder = Returns(campaign, folder, form, victim, b"", (), [])
         holder.original = package_zip(holder.members())
-        holder.long_form = (root / "dai.xlsx").read_bytes()
+        holder.long_form = stable((root / "dai.xlsx").read_bytes())
         victim.write_bytes(holder.original)
         first = read_return(victim, campaign)
         assert not [p for p in first.problems if p.is_error], first.problems
