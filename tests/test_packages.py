@@ -235,3 +235,15 @@ def test_a_return_with_a_bomb_is_read_in_bounded_memory_and_named(
         assert result.usable and result.owner_id == dept.id
         assert slug in {p.slug for p in result.problems}, result.problems
         assert peak < 32 << 20
+
+
+def test_a_form_named_longer_than_the_file_system_allows_is_read(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+) -> None:
+    """A zip keeps names no disk accepts (120 × "ệ" is 360 bytes): the form is still read, under a name of our own."""
+    form = make_return("van-phong-ubnd", tmp_path / "src")
+    plain = read_return(form, campaign)
+    long_name = "ệ" * 120 + ".xlsx"
+    result = read_return(_zip(tmp_path / "goi.zip", {long_name: form.read_bytes()}), campaign)
+    assert result.usable and result.owner_id == plain.owner_id, [p.message for p in result.problems]
+    assert {c: e.score for c, e in result.items.items()} == {c: e.score for c, e in plain.items.items()}

@@ -101,11 +101,13 @@ def open_package_form(result: FormResult, add: ProblemCollector, open_file: Call
 
     with tempfile.TemporaryDirectory(prefix="parcli-") as tmp:
         try:
-            copied = copy_member(package, form, Path(tmp))
+            # a short name of our own: the member's name may be longer than the file system allows
+            copied = copy_member(package, form, Path(tmp), "phieu" + form.suffix)
         except Exception as exc:  # a damaged member: CRC, truncated data, a size that lies
+            reason = getattr(exc, "strerror", None) or str(exc)
             add.add(
                 "package-damaged",
-                f"Không giải nén được phiếu “{form.name}” trong gói ({exc}). Đề nghị nén lại và gửi lại.",
+                f"Không giải nén được phiếu “{form.name}” trong gói ({reason}). Đề nghị nén lại và gửi lại.",
             )
             return False
         return open_file(copied)
