@@ -242,7 +242,11 @@ def _collect_appraisals(
 
 
 def _remedy_sections(
-    plan: ReportPlan, campaign: Campaign, year_end: Consolidated, appraised: AppraisalCollection | None = None
+    plan: ReportPlan,
+    campaign: Campaign,
+    year_end: Consolidated,
+    appraised: AppraisalCollection | None = None,
+    last_year: tuple[Consolidated, dict[str, str | None] | None] | None = None,
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, RemedyCollection | None]:
     """The remedy sections and the remedy plans read, when asked for.
 
@@ -260,7 +264,7 @@ def _remedy_sections(
         )
     if plan.preliminary is None and plan.previous is None:
         return None, None, None
-    from parcli.results.consolidated import consolidated_for, load_consolidated, read_consolidated
+    from parcli.results.consolidated import consolidated_for, load_consolidated
     from parcli.results.remedy import lost_items, recovery
 
     prelim = None
@@ -290,23 +294,28 @@ def _remedy_sections(
         year_end = with_appraisals(year_end, appraised)
     section = recovery(at_prelim, prelim, year_end, plans) if prelim is not None else None
     against = None
-    if plan.previous is not None:
+    if last_year is not None:
         from parcli.results.remedy_previous import against_previous
 
-        mapping = None
-        if plan.mapping is not None:
-            from parcli.catalogue_table.diff import read_mapping
-
-            mapping = read_mapping(plan.mapping)
-        against = against_previous(campaign, read_consolidated(plan.previous), year_end, mapping, plans)
+        against = against_previous(campaign, last_year[0], year_end, last_year[1], plans)
     return section, against, plans
+
+
+def _read_last_year(plan: ReportPlan) -> tuple[Consolidated, dict[str, str | None] | None] | None:
+    """``--previous`` and ``--mapping``, read once for every part of the report that uses them."""
+    if plan.previous is None:
+        return None
+    from parcli.results.report import read_last_year
+
+    return read_last_year(plan.previous, plan.mapping)
 
 
 def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consolidated) -> ProducedReport:
     from parcli.results.report import build_report, render_report
 
     consolidated, found = _collect_appraisals(plan, campaign, consolidated)
-    remedy, against, plans = _remedy_sections(plan, campaign, consolidated, found)
+    last_year = _read_last_year(plan)
+    remedy, against, plans = _remedy_sections(plan, campaign, consolidated, found, last_year)
     data = build_report(
         campaign,
         consolidated,
@@ -318,6 +327,7 @@ def _produce_province(plan: ReportPlan, campaign: Campaign, consolidated: Consol
         mapping=plan.mapping,
         remedy=remedy,
         remedy_previous=against,
+        last_year=last_year,
     )
     render_report(data, plan.out, plan.templates)
     _write_manifest(
@@ -330,13 +340,13 @@ def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consoli
     from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
 
     consolidated, found = _collect_appraisals(plan, campaign, consolidated)
-    remedy, against, plans = _remedy_sections(plan, campaign, consolidated, found)
-    last_year = None
-    if plan.previous is not None:
-        from parcli.results.consolidated import read_consolidated
+    last_year = _read_last_year(plan)
+    remedy, against, plans = _remedy_sections(plan, campaign, consolidated, found, last_year)
+    before = None
+    if last_year is not None:
         from parcli.results.remedy_previous import previous_units
 
-        last_year = previous_units(campaign, read_consolidated(plan.previous))
+        before = previous_units(campaign, last_year[0])
     context = build_ranking(
         campaign,
         consolidated,
@@ -345,7 +355,7 @@ def _produce_ranking(plan: ReportPlan, campaign: Campaign, consolidated: Consoli
         appraisals=found,
         remedy=remedy,
         remedy_previous=against,
-        previous=last_year,
+        previous=before,
     )
     render_ranking(context, plan.out, plan.templates)
     _write_manifest(plan, campaign, context["generated"], previous=plan.previous, appraisals=found, remedies=plans)

@@ -61,6 +61,16 @@ def _totals(t: Totals) -> dict[str, Any]:
     }
 
 
+def read_last_year(previous: Path, mapping: Path | None = None) -> tuple[Consolidated, dict[str, str | None] | None]:
+    """Last year's consolidated workbook and the old → new code mapping (when given), each read once."""
+    codes = None
+    if mapping is not None:
+        from parcli.catalogue_table.diff import read_mapping
+
+        codes = read_mapping(mapping)
+    return read_consolidated(previous), codes
+
+
 def _previous_fields(
     previous: Consolidated, mapping: dict[str, str | None] | None = None, current: Catalogue | None = None
 ) -> dict[str, dict[str, Any]]:
@@ -177,6 +187,7 @@ def build_report(
     remedy: dict[str, Any] | None = None,
     mapping: Path | None = None,
     remedy_previous: dict[str, Any] | None = None,
+    last_year: tuple[Consolidated, dict[str, str | None] | None] | None = None,
 ) -> ReportData:
     """Compute the scores and the plain data every report template renders.
 
@@ -190,6 +201,7 @@ def build_report(
     ``remedy`` and ``remedy_previous`` are the remedy sections against the preliminary
     round (:func:`parcli.results.remedy.recovery`) and against last year
     (:func:`parcli.results.remedy_previous.against_previous`), rendered as given.
+    ``last_year`` is ``previous`` and ``mapping`` already read (they are then not read again).
     """
     cat = campaign.catalogue
     data = consolidated_for(campaign, consolidated, " Chọn đúng kế hoạch với --campaign.")
@@ -200,13 +212,12 @@ def build_report(
         data = with_appraisals(data, found)
     survey_scores = load_survey(survey, campaign) if survey else None
     scores = compute_scores(campaign, data, survey_scores)
+    if last_year is None and previous is not None:
+        last_year = read_last_year(previous, mapping)
     prev: dict[str, dict[str, Any]] | None = None
-    if previous and mapping:
-        from parcli.catalogue_table.diff import read_mapping
-
-        prev = _previous_fields(read_consolidated(previous), read_mapping(mapping), cat)
-    else:
-        prev = _previous_fields(read_consolidated(previous)) if previous else None
+    if last_year is not None:
+        last, codes = last_year
+        prev = _previous_fields(last, codes, cat) if codes is not None else _previous_fields(last)
     model = campaign.model
     day = today or clock.today()
     fields = []
