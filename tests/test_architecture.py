@@ -1,4 +1,5 @@
-"""The package's floors: imports run down, never in a loop, and a round never imports another round."""
+"""The package's floors: imports run down, never in a loop, a round never imports another round, and the command
+line talks to the jobs only."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ FLOORS = {
     "rounds": 3,
     "catalogue_table": 3,
     "results": 4,
-    "cli": 5,
+    "jobs": 5,
+    "cli": 6,
 }
 MAX_LINES = 600
 
@@ -36,8 +38,17 @@ def _floor(module: str) -> str:
     return parts[1] if len(parts) >= 2 and parts[1] in FLOORS else "ground"
 
 
+def _absolute(path: Path, node: ast.ImportFrom) -> str | None:
+    """The module an ``import from`` names, relative imports (``from . import x``) resolved against ``path``."""
+    if not node.level:
+        return node.module
+    package = list(path.relative_to(SRC).with_suffix("").parts)[:-1]  # a module's package, or __init__'s own
+    base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def _imports(path: Path) -> set[str]:
-    """parcli modules imported by a file (anywhere in it, TYPE_CHECKING blocks aside)."""
+    """parcli modules imported by a file (anywhere in it, TYPE_CHECKING blocks aside; relative imports too)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     skip: set[int] = set()
     for node in ast.walk(tree):
@@ -47,10 +58,11 @@ def _imports(path: Path) -> set[str]:
     for node in ast.walk(tree):
         if id(node) in skip:
             continue
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("parcli"):
+        module = _absolute(path, node) if isinstance(node, ast.ImportFrom) else None
+        if isinstance(node, ast.ImportFrom) and module and module.startswith("parcli"):
             for alias in node.names:
-                candidate = f"{node.module}.{alias.name}"
-                found.add(candidate if (SRC / candidate.replace(".", "/")).with_suffix(".py").exists() else node.module)
+                candidate = f"{module}.{alias.name}"
+                found.add(candidate if (SRC / candidate.replace(".", "/")).with_suffix(".py").exists() else module)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names if a.name.startswith("parcli"))
     return found
@@ -79,6 +91,28 @@ def test_a_round_never_imports_another_round() -> None:
             mine = module.split(".")[2]
             wrong += [f"{module} → {t}" for t in targets if t.startswith("parcli.rounds.") and t.split(".")[2] != mine]
     assert not wrong, wrong
+
+
+def test_the_command_line_talks_to_the_jobs_only() -> None:
+    """cli/ parses, runs a job and renders its result: it imports jobs and the ground floor, nothing between."""
+    wrong = [
+        f"{module} → {target}"
+        for module, targets in _graph().items()
+        if _floor(module) == "cli"
+        for target in targets
+        if target != "parcli" and _floor(target) not in ("cli", "jobs", "ground")
+    ]
+    assert not wrong, wrong
+
+
+def test_relative_imports_are_read() -> None:
+    """The graph sees ``from . import x`` and ``from .x import y`` as the absolute imports they are."""
+    node = ast.parse("from .merge import x").body[0]
+    deep = ast.parse("from ..config import campaign").body[0]
+    assert isinstance(node, ast.ImportFrom) and isinstance(deep, ast.ImportFrom)
+    assert _absolute(PACKAGE / "jobs" / "report.py", node) == "parcli.jobs.merge"
+    assert _absolute(PACKAGE / "jobs" / "report.py", deep) == "parcli.config"
+    assert _absolute(PACKAGE / "jobs" / "__init__.py", node) == "parcli.jobs.merge"
 
 
 def test_no_import_loop() -> None:

@@ -37,7 +37,7 @@ from parcli.config.campaign import Campaign
 from parcli.errors import UsageError
 from parcli.results.feedback import write_feedback
 from parcli.results.remind import message_under_item, write_reminders
-from parcli.results.status import returns_status, status_rows
+from parcli.results.status import status_rows
 from parcli.rounds.scoring.merge import MergeResult, VersionDecision, merge_returns
 from parcli.rounds.scoring.read import read_return
 from snapshot import assert_text_golden
@@ -61,6 +61,14 @@ RED = "FFC7CE"
 
 # a wide terminal so rich never wraps a file name or a cell reference
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
+
+
+def returns_status(campaign: Any, folder: Path, *, today: date) -> tuple[Any, list[Any]]:
+    """The returns of ``folder`` merged, and their status rows on ``today``."""
+    from parcli.rounds.scoring.merge import merge_returns
+
+    result = merge_returns(campaign, folder)
+    return result, status_rows(result, today)
 
 
 def invoke(*args: str | Path, now: datetime | None = None) -> Result:

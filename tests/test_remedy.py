@@ -430,7 +430,8 @@ def test_report_names_departments_that_sent_no_plan(world: World, tmp_path: Path
 
 def test_remedy_section_uses_the_appraised_year_end_score(world: World, tmp_path: Path) -> None:
     """With --appraisals the remedy section's year-end score is the appraised one, as everywhere else in the report."""
-    from parcli.results.produce import ReportRequest, produce_report
+    from parcli.jobs.report import ReportRequest
+    from parcli.jobs.report import report as produce_report
     from parcli.rounds.appraisal.issue import issue_appraisals
     from test_appraisal import type_into
 

@@ -108,8 +108,9 @@ def _sums(pairs: list[tuple[Decimal, Decimal]]) -> tuple[Decimal, Decimal, Decim
 
 
 def test_ranking_remedy_section_per_unit_and_group(tmp_path: Path) -> None:
+    from parcli.jobs.report import ReportRequest
+    from parcli.jobs.report import report as produce_report
     from parcli.numbers import fmt_points
-    from parcli.results.produce import ReportRequest, produce_report
 
     camp, _issued, prelim, final = _world(tmp_path)
     out = tmp_path / "xep-hang.md"
@@ -150,7 +151,8 @@ def test_ranking_remedy_section_per_unit_and_group(tmp_path: Path) -> None:
 
 def test_ranking_beside_last_year(tmp_path: Path) -> None:
     """Last year: one unit fewer (xa-minh-hai is new) and one unit gone since; ranks and recovery per unit."""
-    from parcli.results.produce import ReportRequest, produce_report
+    from parcli.jobs.report import ReportRequest
+    from parcli.jobs.report import report as produce_report
 
     camp, _issued, _, final = _world(tmp_path / "now")
     last_root = tmp_path / "last"

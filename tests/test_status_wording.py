@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -16,11 +17,17 @@ from parcli.results.consolidated import read_consolidated
 from parcli.results.consolidated_write import write_consolidated
 from parcli.results.remind import write_reminders
 from parcli.results.report import build_report, render_text
-from parcli.results.status import returns_status
+from parcli.results.status import status_rows
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import merge_returns
 
 runner = CliRunner()
+
+
+def returns_status(campaign: Campaign, folder: Path, *, today: date) -> tuple[Any, list[Any]]:
+    """The returns of ``folder`` merged, and their status rows on ``today``."""
+    result = merge_returns(campaign, folder)
+    return result, status_rows(result, today)
 
 
 def test_on_time_first_copy_and_late_correction(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:

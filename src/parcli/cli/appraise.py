@@ -1,13 +1,12 @@
-"""``parcli appraise``: issue appraisal workbooks, carry over an old consolidated workbook, write round-2 notices.
+"""``parcli appraise``: issue appraisal workbooks, carry over an old consolidated workbook, write round-1 notices.
 
-Each command turns its options into typed arguments and calls one library
-function of :mod:`parcli.rounds.appraisal` or :mod:`parcli.results.appraisal`.
+Each command turns its options into a request for :mod:`parcli.jobs.appraise` and renders the result.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -15,31 +14,28 @@ from parcli.cli.common import (
     AppraisalsOption,
     CampaignOption,
     PickOption,
+    Talk,
     TodayOption,
-    campaign_files,
     command,
-    err_console,
-    guard,
-    load_campaign,
     parse_day,
+    say_returns,
     show_appraisal_problems,
 )
 from parcli.errors import ExitCode
-
-if TYPE_CHECKING:
-    from parcli.config.campaign import Campaign
-    from parcli.rounds.scoring.merge import MergeResult
 
 appraise_app = typer.Typer(
     help="Thẩm định: phát hành phiếu thẩm định, chuyển điểm thẩm định từ bảng tổng hợp cũ, thông báo kết quả lần 1.",
     no_args_is_help=True,
 )
 
-
-def _merged(camp: Campaign, returns_dir: Path, pick: list[str] | None) -> MergeResult:
-    from parcli.rounds.scoring.merge import merge_returns
-
-    return merge_returns(camp, returns_dir, pick=pick)
+CampaignRoundOption = Annotated[
+    str | None,
+    typer.Option(
+        "--campaign-round",
+        help="Đợt đánh giá trong năm có các phiếu được thẩm định (mã đợt trong mục rounds của kế hoạch, ví dụ "
+        "so-bo-9-thang). Mặc định: đợt cuối cùng. (--round là lần thẩm định: 1 hoặc 2.)",
+    ),
+]
 
 
 @appraise_app.command("issue")
@@ -57,27 +53,25 @@ def issue(
     round_: Annotated[int, typer.Option("--round", help="Lần thẩm định: 1 hoặc 2.")] = 1,
     appraisals: AppraisalsOption = None,
     pick: PickOption = None,
+    campaign_round: CampaignRoundOption = None,
 ) -> None:
     """Phát hành phiếu thẩm định: mỗi mục kèm điểm tự đánh giá, giải trình, tài liệu; cột thẩm định để nhập.
 
     Lần 2 ghi thêm điểm và ý kiến thẩm định lần 1 (đọc từ --appraisals, mặc định thư mục --out) và cột giải
     trình bổ sung.
     """
-    from parcli.results.appraisal import collect_for, round1_prior
-    from parcli.rounds.appraisal.issue import issue_appraisals
+    from parcli.jobs.appraise import IssueRequest, issue
 
-    err = err_console()
-    camp = load_campaign(campaign, err)
-    guard(err, inputs=[*campaign_files(camp), returns_dir], dirs=[out])
-    merged = _merged(camp, returns_dir, pick)
-    prior = None
-    if round_ == 2:
-        folder = appraisals or out
-        prior = round1_prior(collect_for(merged, folder)) if folder.is_dir() else {}
-    result = issue_appraisals(camp, merged.returned_rows(), out, by=by, round_=round_, prior=prior)
-    for w in result.workbooks:
-        err.print(f"{w.owner_name}: {w.path.name} ({w.items} mục)")
-    err.print(f"Đã tạo {len(result.workbooks)} phiếu thẩm định lần {round_} trong {out.resolve()}")
+    talk = Talk()
+    request = IssueRequest(
+        returns_dir, out, campaign, campaign_round, by=by, round=round_, appraisals=appraisals, pick=tuple(pick or ())
+    )
+    result = issue(request, talk)
+    assert result.merged is not None and result.issued is not None
+    say_returns(result.merged, talk.err)
+    for w in result.issued.workbooks:
+        talk.err.print(f"{w.owner_name}: {w.path.name} ({w.items} mục)")
+    talk.err.print(f"Đã tạo {len(result.issued.workbooks)} phiếu thẩm định lần {round_} trong {out.resolve()}")
 
 
 @appraise_app.command("import")
@@ -90,18 +84,16 @@ def import_(
     ),
 ) -> None:
     """Chuyển điểm và ý kiến thẩm định đã nhập trong bảng tổng hợp cũ sang phiếu thẩm định (lần 1), giữ nguyên."""
-    from parcli.errors import InputNotFoundError
-    from parcli.results.appraisal import import_consolidated
+    from parcli.jobs.appraise import ImportRequest, import_
 
-    err = err_console()
-    camp = load_campaign(campaign, err)
-    if not old.is_file():
-        raise InputNotFoundError(f"Không tìm thấy bảng tổng hợp {old}.")
-    guard(err, inputs=[*campaign_files(camp), old], dirs=[out])
-    result = import_consolidated(camp, old, out)
-    for w in result.workbooks:
-        err.print(f"{w.owner_name}: {w.path.name}")
-    err.print(f"Đã chuyển điểm thẩm định sang {len(result.workbooks)} phiếu thẩm định trong {out.resolve()}")
+    talk = Talk()
+    result = import_(ImportRequest(old, out, campaign), talk)
+    assert result.issued is not None
+    for w in result.issued.workbooks:
+        talk.err.print(f"{w.owner_name}: {w.path.name}")
+    talk.err.print(
+        f"Đã chuyển điểm thẩm định sang {len(result.issued.workbooks)} phiếu thẩm định trong {out.resolve()}"
+    )
 
 
 @appraise_app.command("notices")
@@ -125,27 +117,30 @@ def notices(
             "--templates", help="Thư mục mẫu của đơn vị (letter.docx, appraisal-notice.txt.j2).", file_okay=False
         ),
     ] = None,
+    pick: PickOption = None,
+    campaign_round: CampaignRoundOption = None,
 ) -> ExitCode:
     """Văn bản thông báo kết quả thẩm định lần 1 cho từng cơ quan có mục bị thẩm định thấp hơn điểm tự đánh giá."""
-    from parcli.config.campaign import refuse_placeholders
-    from parcli.results.appraisal import collect_for, write_notices
+    from parcli.jobs.appraise import NoticesRequest, notices
 
-    err = err_console()
-    camp = load_campaign(campaign, err)
-    refuse_placeholders(camp)
-    guard(err, inputs=[*campaign_files(camp), returns_dir, appraisals, templates], dirs=[out])
-    merged = _merged(camp, returns_dir, None)
-    found = collect_for(merged, appraisals)
-    show_appraisal_problems(found.problems, err)
-    written = write_notices(
-        merged,
-        found,
+    talk = Talk()
+    request = NoticesRequest(
+        returns_dir,
+        appraisals,
         out,
+        parse_day(today),
+        campaign,
+        campaign_round,
         deadline=parse_day(deadline) if deadline else None,
-        today=parse_day(today),
-        template_dir=templates,
+        templates=templates,
+        pick=tuple(pick or ()),
     )
-    for dept_id, path in written:
-        err.print(f"{camp.department_by_id[dept_id].name}: {path}")
-    err.print(f"Đã ghi {len(written)} văn bản thông báo vào {out.resolve()}")
-    return ExitCode.OK if found.ok else ExitCode.DATA_PROBLEMS
+    result = notices(request, talk)
+    assert result.merged is not None and result.appraisals is not None
+    say_returns(result.merged, talk.err)
+    show_appraisal_problems(result.appraisals.problems, talk.err)
+    names = {d.id: d.name for d in result.merged.campaign.departments}
+    for dept_id, path in result.written:
+        talk.err.print(f"{names[dept_id]}: {path}")
+    talk.err.print(f"Đã ghi {len(result.written)} văn bản thông báo vào {out.resolve()}")
+    return result.exit_code

@@ -10,16 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcli.cli.common import (
-    ForceOption,
-    campaign_option,
-    command,
-    err_console,
-    guard,
-    load_campaign,
-    out_console,
-    styled,
-)
+from parcli.cli.common import ForceOption, Talk, campaign_option, command, out_console, styled
 from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -48,31 +39,6 @@ CampaignOption = Annotated[
         "Tệp kế hoạch (campaign.yaml) có bộ tiêu chí cần dùng. Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli."
     ),
 ]
-
-
-def _load(path: Path | None, campaign: Path | None, err: Console) -> Catalogue:
-    """The catalogue named on the command line, or the one of the campaign (the bundled one by default)."""
-    from parcli.config.catalogue import load_catalogue
-    from parcli.errors import InputNotFoundError, UsageError
-
-    if path is not None and campaign is not None:
-        raise UsageError("Chỉ ra tệp bộ tiêu chí hoặc --campaign, không dùng cả hai.")
-    if path is not None:
-        if not path.is_file():
-            raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
-        return load_catalogue(path)
-    return load_campaign(campaign, err).catalogue
-
-
-def _refuse_overwrite(out: Path, force: bool, suffixes: tuple[str, ...]) -> None:
-    from parcli.errors import OutputError, UsageError
-
-    if out.suffix.lower() not in suffixes:
-        raise UsageError(f"Tệp ghi ra {out} phải có đuôi {' hoặc '.join(suffixes)}.")
-    if out.is_dir():
-        raise OutputError(f"{out} là một thư mục; chỉ ra tên tệp.")
-    if out.exists() and not force:
-        raise OutputError(f"Tệp {out} đã có; dùng --force để ghi đè.")
 
 
 def _unverified_line(catalogue: Catalogue) -> str:
@@ -109,11 +75,14 @@ def show(
     """
     from rich.table import Table
 
-    from parcli.catalogue_table import catalogue_tree, level_totals
+    from parcli.jobs.catalogue import show
     from parcli.numbers import fmt_points
 
-    err = err_console()
-    cat = _load(catalogue, campaign, err)
+    talk = Talk()
+    err = talk.err
+    shown = show(catalogue, campaign, talk)
+    cat = shown.catalogue
+    assert cat is not None
     where = f" — {cat.path}" if cat.path else ""
     table = Table(title=f"{cat.model.title} ({cat.id}){where}", title_justify="left")
     table.add_column("Mã", no_wrap=True)
@@ -123,7 +92,7 @@ def show(
     table.add_column("Điều tra", justify="right", no_wrap=True)
     table.add_column("Cách chấm")
     table.add_column("Đối chiếu", justify="center", no_wrap=True)
-    for row in catalogue_tree(cat):
+    for row in shown.tree:
         if row.level > depth:
             continue
         style = "bold" if row.level == 1 else ("" if row.is_leaf else "bold dim")
@@ -142,7 +111,7 @@ def show(
     totals = Table(title="Tổng theo cấp", title_justify="left")
     for name in ("Cấp", "Số mục", "Điểm tối đa", "Tự đánh giá", "Điều tra XHH", "Chưa đối chiếu"):
         totals.add_column(name, justify="left" if name == "Cấp" else "right")
-    for level in level_totals(cat):
+    for level in shown.levels:
         totals.add_row(
             level.label,
             str(level.count),
@@ -179,13 +148,12 @@ def export(
     Sửa bảng theo văn bản chính thức (nội dung, điểm, hình thức, cách chấm, nguồn, đã đối chiếu) rồi nhập
     lại bằng: parcli catalogue import BANG.xlsx -o bo-tieu-chi.yaml. Không ghi đè tệp đã có nếu thiếu --force.
     """
-    from parcli.catalogue_table import export_table
+    from parcli.jobs.catalogue import ExportRequest, export
 
-    err = err_console()
-    _refuse_overwrite(out, force, (".xlsx",))
-    cat = _load(catalogue, campaign, err)
-    guard(err, inputs=[catalogue, campaign, cat.path], files=[out])
-    export_table(cat, out)
+    talk = Talk()
+    err = talk.err
+    cat = export(ExportRequest(out, catalogue, campaign, force), talk).catalogue
+    assert cat is not None
     counts = cat.counts()
     _say(
         err,
@@ -235,40 +203,28 @@ def import_(
     đọc được); chỉ ghi tệp YAML khi không còn dòng nào cần xem lại. Mọi mục mang nguồn (tệp, dòng) và chưa
     đối chiếu. Sửa bảng xem lại rồi nhập lại bằng lệnh này. Không ghi đè tệp đã có nếu thiếu --force.
     """
-    from parcli.catalogue_table import import_table
-    from parcli.config.catalogue import parse_catalogue
-    from parcli.files import atomic_write_text
+    from parcli.jobs.catalogue import ImportRequest, import_
     from parcli.numbers import fmt_points
 
-    err = err_console()
-    _refuse_overwrite(out, force, (".yaml", ".yml"))
-    if table.suffix.casefold() == ".docx":
-        from parcli.catalogue_table.annex import import_annex
-
-        review = review or out.with_name(out.stem + "-xem-lai.xlsx")
-        _refuse_overwrite(review, force, (".xlsx",))
-        guard(err, inputs=[table], files=[out, review])
-        annex_text, doubts = import_annex(table, review)
-        _say(err, f"Đã ghi bảng xem lại {review}.")
-        if annex_text is None:
-            for doubt in doubts:
-                line = doubt.describe(review.name) if doubt.sheet else f"{table.name}: {doubt.message}"
-                out_console().print(f"- {line}", soft_wrap=True, markup=False, highlight=False)
-            _say(
-                err,
-                styled(("Chưa ghi ", "yellow"), f"{out}: {len(doubts)} dòng cần xem lại (cột “Cần xem lại”)."),
-                f"Sửa bảng rồi nhập lại: parcli catalogue import {review} -o {out}",
-            )
-            return ExitCode.DATA_PROBLEMS
-        text = annex_text
-        warnings: list[TableProblem] = []
-    else:
-        guard(err, inputs=[table], files=[out])
-        text, warnings = import_table(table)
-    cat = parse_catalogue(text, source=str(out))
-    atomic_write_text(out, text)
-    if warnings:
-        out_console().print(_warning_table(warnings, table.name))
+    talk = Talk()
+    err = talk.err
+    result = import_(ImportRequest(table, out, review, force), talk)
+    if result.review is not None:
+        _say(err, f"Đã ghi bảng xem lại {result.review}.")
+    cat = result.catalogue
+    if cat is None:
+        assert result.review is not None
+        for doubt in result.doubts:
+            line = doubt.describe(result.review.name) if doubt.sheet else f"{table.name}: {doubt.message}"
+            out_console().print(f"- {line}", soft_wrap=True, markup=False, highlight=False)
+        _say(
+            err,
+            styled(("Chưa ghi ", "yellow"), f"{out}: {len(result.doubts)} dòng cần xem lại (cột “Cần xem lại”)."),
+            f"Sửa bảng rồi nhập lại: parcli catalogue import {result.review} -o {out}",
+        )
+        return result.exit_code
+    if result.table_warnings:
+        out_console().print(_warning_table(result.table_warnings, table.name))
     counts = cat.counts()
     _say(
         err,
@@ -308,25 +264,15 @@ def diff(
     Ghi bảng thay đổi (.xlsx hoặc .md) và, với --mapping, tệp đối chiếu mã cũ → mã mới của từng mục chấm điểm
     để báo cáo so sánh với năm trước đúng mục tương ứng. Kiểm tra lại tệp đối chiếu trước khi dùng.
     """
-    from parcli.catalogue_table.diff import diff_catalogues, diff_markdown, mapping_csv, write_diff_xlsx
-    from parcli.config.catalogue import load_catalogue
-    from parcli.files import atomic_write_text
+    from parcli.jobs.catalogue import DiffRequest, diff
 
-    err = err_console()
-    if out is not None:
-        _refuse_overwrite(out, force, (".xlsx", ".md"))
-    if mapping is not None:
-        _refuse_overwrite(mapping, force, (".csv",))
-    guard(err, inputs=[old, new], files=[p for p in (out, mapping) if p is not None])
-    result = diff_catalogues(load_catalogue(old), load_catalogue(new))
+    talk = Talk()
+    err = talk.err
+    found = diff(DiffRequest(old, new, out, mapping, force), talk)
+    result = found.diff
+    assert result is not None
     if out is None:
-        out_console().print(diff_markdown(result), markup=False, highlight=False, soft_wrap=True)
-    elif out.suffix.lower() == ".md":
-        atomic_write_text(out, diff_markdown(result))
-    else:
-        write_diff_xlsx(result, out)
-    if mapping is not None:
-        atomic_write_text(mapping, mapping_csv(result))
+        out_console().print(found.markdown, markup=False, highlight=False, soft_wrap=True)
     gone = sum(1 for v in result.mapping.values() if v is None)
     _say(
         err,

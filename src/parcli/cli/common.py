@@ -12,7 +12,8 @@ Command modules import this one; nothing here imports a command module.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
@@ -21,14 +22,16 @@ import typer
 
 from parcli import clock
 from parcli.errors import ExitCode, ParcliError, UsageError
+from parcli.jobs.base import Listener, Tracker
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    from parcli.config.campaign import Campaign
+    from parcli.collect.versions import VersionDecision
     from parcli.problems import Problem
+    from parcli.rounds.scoring.merge import MergeResult
 
 P = ParamSpec("P")
 
@@ -104,6 +107,13 @@ TodayOption = Annotated[
     str | None,
     typer.Option("--today", help="Ngày tính hạn (YYYY-MM-DD hoặc dd/mm/yyyy). Mặc định: hôm nay."),
 ]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        help="Liệt kê đủ từng cơ quan, đơn vị (khi danh sách dài, mặc định chỉ liệt kê các đơn vị cần xem).",
+    ),
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")]
 RoundOption = Annotated[
     str | None,
@@ -115,40 +125,43 @@ RoundOption = Annotated[
 ]
 
 
-# --- helpers ----------------------------------------------------------------------------------------
+# --- talking while a job runs ---------------------------------------------------------------------
 
 
-def load_campaign(path: Path | None, console: Console, round_id: str | None = None) -> Campaign:
-    """The campaign named with ``--campaign``, or the bundled example (saying so), at round ``round_id``."""
-    from parcli.config.campaign import default_campaign_path, load_campaign
+class Talk(Listener):
+    """The listener of every command: notes and warnings on stderr as a job meets them, a transient progress bar."""
 
-    if path is None:
-        path = default_campaign_path()
-        console.print(f"Dùng kế hoạch mẫu đi kèm parcli: {path}")
-    camp = load_campaign(path, round_id)
-    if camp.round_id is not None:
-        console.print(f"Đợt đánh giá: {camp.round_title} ({camp.round_id})")
-    return camp
+    def __init__(self, err: Console | None = None) -> None:
+        self.err = err or err_console()
 
+    def note(self, text: str, lead: str = "") -> None:
+        """A sentence on stderr (``lead`` in yellow)."""
+        self.err.print(styled((lead, "yellow"), text) if lead else text)
 
-def guard(
-    err: Console,
-    *,
-    inputs: list[Path | None] | tuple[Path | None, ...] = (),
-    files: list[Path | None] | tuple[Path | None, ...] = (),
-    dirs: list[Path | None] | tuple[Path | None, ...] = (),
-) -> None:
-    """The output guard (:func:`parcli.outputs.guard_outputs`) before anything is written; say its warnings."""
-    from parcli.outputs import guard_outputs
+    def warn(self, text: str) -> None:
+        """“Cảnh báo: …” on stderr."""
+        self.err.print(styled(("Cảnh báo: ", "yellow"), text))
 
-    for warning in guard_outputs(inputs=inputs, files=files, dirs=dirs):
-        err.print(styled(("Cảnh báo: ", "yellow"), warning))
+    @contextmanager
+    def track(self, label: str, total: int | None = None) -> Iterator[Tracker]:
+        """A transient progress bar (none for a handful of steps)."""
+        from rich.progress import Progress
+
+        with Progress(console=self.err, transient=True, disable=total is not None and total < 5) as progress:
+            task = progress.add_task(label, total=total)
+            yield _Bar(progress, task)
 
 
-def campaign_files(camp: Campaign) -> list[Path | None]:
-    """The files a loaded campaign was read from: the plan and its catalogues."""
-    cats = list(camp.catalogues.values()) or [camp.catalogue]
-    return [camp.path, *(c.path for c in cats)]
+class _Bar(Tracker):
+    def __init__(self, progress: Any, task: Any) -> None:
+        self.progress = progress
+        self.task = task
+
+    def total(self, count: int) -> None:
+        self.progress.update(self.task, total=count)
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
 
 
 def write_json(target: Path | None, data: object) -> None:
@@ -217,3 +230,35 @@ def show_appraisal_problems(problems: list[Problem], err: Console) -> None:
         stale = sum(1 for p in found if p.slug == "appraisal-stale")
         errors = sum(1 for p in found if p.is_error)
         err.print(f"Phiếu thẩm định: {errors} lỗi, {stale} mục cần thẩm định lại (phiếu tự đánh giá đã thay đổi).")
+
+
+def say_versions(
+    decisions: Sequence[VersionDecision],
+    names: dict[str, str],
+    err: Console,
+    *,
+    unmatched: Sequence[str] = (),
+    document: str = "phiếu",
+) -> None:
+    """The version rule's decisions, each owner by name, and every ``--pick`` that matched no file."""
+    for name in unmatched:
+        err.print(styled(("Cảnh báo: ", "yellow"), f"--pick {name}: không có tệp nào tên như vậy trong thư mục."))
+    for v in decisions:
+        who = names.get(v.owner_id, v.owner_id)
+        if v.used:
+            err.print(f"{who}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
+        else:
+            err.print(
+                styled((f"{who}: chưa dùng {document} nào", "magenta"), f" — {v.reason} ({', '.join(v.others)}).")
+            )
+
+
+def say_returns(merged: MergeResult, err: Console) -> None:
+    """What reading the returns decided: every ``--pick`` that matched nothing, every version decision by name."""
+    names = {d.id: d.name for d in merged.campaign.departments}
+    say_versions(merged.decisions, names, err, unmatched=merged.unmatched_picks)
+
+
+def pick_option(noun: str = "cơ quan", document: str = "phiếu") -> Any:
+    """The ``--pick`` option, in the words of the form kind."""
+    return typer.Option("--pick", help=f"Tên tệp được dùng khi một {noun} gửi nhiều {document} (có thể lặp lại).")

@@ -11,11 +11,10 @@ from parcli.cli.common import (
     AppraisalsOption,
     CampaignOption,
     PickOption,
-    campaign_files,
+    RoundOption,
+    Talk,
     command,
-    err_console,
-    guard,
-    load_campaign,
+    say_returns,
     show_appraisal_problems,
 )
 from parcli.errors import ExitCode
@@ -33,6 +32,7 @@ def evidence(
     ] = False,
     pick: PickOption = None,
     appraisals: AppraisalsOption = None,
+    round_id: RoundOption = None,
 ) -> ExitCode:
     """Lập hồ sơ tài liệu kiểm chứng: gói tài liệu theo tiêu chí thành phần, danh mục và trang tra cứu.
 
@@ -45,50 +45,31 @@ def evidence(
     trang chia theo nhóm đơn vị rồi theo đơn vị. Hồ sơ cũ chỉ được thay khi hồ sơ mới đã ghi xong.
     Thoát với mã 1 khi tài liệu hoặc phiếu thẩm định có lỗi (hồ sơ vẫn được ghi).
     """
-    from rich.progress import Progress
+    from parcli.jobs.evidence import EvidenceRequest, evidence
 
-    from parcli.results.evidence_pack import build_evidence, write_evidence
-    from parcli.rounds.scoring.merge import merge_returns
-
-    err = err_console()
-    camp = load_campaign(campaign, err)
-    guard(err, inputs=[*campaign_files(camp), returns_dir, appraisals], dirs=[out])
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("Đang đọc phiếu và tài liệu", total=None)
-        result = merge_returns(
-            camp,
-            returns_dir,
-            pick=pick,
-            on_start=lambda n: progress.update(task, total=n),
-            on_file=lambda _p: progress.advance(task),
-        )
-    for decision in result.decisions:
-        if decision.used is None:
-            err.print(f"{decision.owner_id}: chưa dùng phiếu nào — {decision.reason} ({', '.join(decision.others)}).")
-    found = None
-    if appraisals is not None:
-        from parcli.results.appraisal import collect_for
-
-        found = collect_for(result, appraisals)
-        show_appraisal_problems(list(found.problems), err)
-    book = build_evidence(result, found)
-    write_evidence(book, out, archive=archive)
-    warnings = sum(1 for c in book.cards for p in c.problems if p[0] != "error")
-    err.print(
+    talk = Talk()
+    request = EvidenceRequest(returns_dir, out, campaign, round_id, archive, tuple(pick or ()), appraisals)
+    result = evidence(request, talk)
+    assert result.merged is not None and result.book is not None
+    say_returns(result.merged, talk.err)
+    if result.appraisals is not None:
+        show_appraisal_problems(list(result.appraisals.problems), talk.err)
+    book = result.book
+    talk.err.print(
         f"Đã ghi hồ sơ kiểm chứng vào {out}: {len(book.files)} tệp trong gói, {len(book.cards)} mục; "
-        f"{book.errors} lỗi, {warnings} cảnh báo về tài liệu. Mở {out / 'trang-kiem-chung' / 'index.html'} để xem."
+        f"{book.errors} lỗi, {result.evidence_warnings} cảnh báo về tài liệu. "
+        f"Mở {out / 'trang-kiem-chung' / 'index.html'} để xem."
     )
-    if found is not None:
+    total = result.progress
+    if total is not None:
         from parcli.numbers import fmt_points
-        from parcli.results.evidence_book import appraisal_progress
 
-        total = appraisal_progress("Cộng", book.cards)
-        err.print(
+        talk.err.print(
             f"Thẩm định: {total.appraised}/{total.items} mục đã thẩm định, {total.items - total.appraised} mục chưa "
             f"thẩm định, {total.stale} mục cần thẩm định lại; tự chấm {fmt_points(total.self_score)} điểm, sau "
             f"thẩm định {fmt_points(total.final)} điểm."
         )
-    return ExitCode.DATA_PROBLEMS if book.errors or (found is not None and not found.ok) else ExitCode.OK
+    return result.exit_code
 
 
 COMMANDS = (evidence,)

@@ -1,8 +1,8 @@
 """``parcli report``: the province report, or the ranking of units, from a consolidated workbook.
 
-The command calls :func:`parcli.results.produce.produce_report` once and says
-what it made; manifest replay, campaign discovery and the choice between the
-province report and the ranking live there.
+The command runs :func:`parcli.jobs.report.report` once and says what it made;
+manifest replay, campaign discovery and the choice between the province report
+and the ranking live there.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from parcli.cli.common import campaign_option, command, err_console, show_appraisal_problems
+from parcli.cli.common import Talk, campaign_option, command, show_appraisal_problems
 from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from parcli.results.produce import ProducedReport, ReportPlan
+    from parcli.jobs.report import Reported
 
 
 @command
@@ -124,9 +124,9 @@ def report(
     chí thành phần bị trừ điểm và cơ quan chịu trách nhiệm, tình hình gửi kết quả của các cơ quan. Ghi kèm
     tệp .manifest.json để có thể tạo lại đúng báo cáo này (--manifest).
     """
-    from parcli.results.produce import ReportRequest, produce_report
+    from parcli.jobs.report import ReportRequest, report
 
-    err = err_console()
+    talk = Talk()
     request = ReportRequest(
         consolidated=consolidated,
         campaign=campaign,
@@ -142,29 +142,17 @@ def report(
         preliminary=preliminary,
         remedies=remedies,
     )
-    produced = produce_report(request, on_plan=lambda plan: _say_plan(plan, err))
-    for warning in produced.warnings:
-        err.print(f"Cảnh báo: {warning}")
+    produced = report(request, talk)
     if produced.appraisals is not None:
-        show_appraisal_problems(list(produced.appraisals.problems), err)
+        show_appraisal_problems(list(produced.appraisals.problems), talk.err)
     if produced.ranking is not None:
-        _say_ranking(produced, produced.ranking, err)
+        _say_ranking(produced, produced.ranking, talk.err)
     else:
-        _say_report(produced, err)
-    if produced.appraisals is not None and not produced.appraisals.ok:
-        return ExitCode.DATA_PROBLEMS
-    return ExitCode.OK
+        _say_report(produced, talk.err)
+    return produced.exit_code
 
 
-def _say_plan(plan: ReportPlan, err: Console) -> None:
-    """Which earlier report is replayed, and which campaign is used when none was named."""
-    if plan.replayed_from is not None:
-        err.print(f"Tạo lại báo cáo từ {plan.replayed_from.name}: dữ liệu đầu vào không thay đổi.")
-    if plan.recorded_campaign:
-        err.print(f"Dùng kế hoạch đã dùng khi tổng hợp: {plan.campaign}")
-
-
-def _say_report(produced: ProducedReport, err: Console) -> None:
+def _say_report(produced: Reported, err: Console) -> None:
     """The province index in one line, and where the report is."""
     from parcli.numbers import fmt_percent, fmt_points
 
@@ -180,7 +168,7 @@ def _say_report(produced: ProducedReport, err: Console) -> None:
     appraisal = context["appraisal"]
     if appraisal is not None:
         _say_appraisal(appraisal, err)
-    err.print(f"Báo cáo: {produced.plan.out.resolve()}")
+    err.print(f"Báo cáo: {produced.out.resolve()}")
 
 
 def _say_appraisal(appraisal: dict[str, Any], err: Console) -> None:
@@ -195,7 +183,7 @@ def _say_appraisal(appraisal: dict[str, Any], err: Console) -> None:
     )
 
 
-def _say_ranking(produced: ProducedReport, context: dict[str, Any], err: Console) -> None:
+def _say_ranking(produced: Reported, context: dict[str, Any], err: Console) -> None:
     """each-unit-scores: how many units each group ranks and who is first; the unit sheets; the report."""
     from parcli.numbers import fmt_percent
 
@@ -204,12 +192,12 @@ def _say_ranking(produced: ProducedReport, context: dict[str, Any], err: Console
         top = [u["name"] for u in ranked if u["rank"] == 1]
         best = f"; hạng 1: {', '.join(top)} ({fmt_percent(ranked[0]['percent'])})" if ranked else ""
         err.print(f"{group['name']}: {len(ranked)}/{len(group['rows'])} đơn vị được xếp hạng{best}.")
-    sheets = produced.plan.unit_sheets
+    sheets = produced.request.unit_sheets
     if sheets is not None:
         err.print(f"Phiếu kết quả từng đơn vị: {len(produced.unit_sheets)} tệp trong {sheets.resolve()}")
     if context["appraisal"] is not None:
         _say_appraisal(context["appraisal"], err)
-    err.print(f"Báo cáo xếp hạng: {produced.plan.out.resolve()}")
+    err.print(f"Báo cáo xếp hạng: {produced.out.resolve()}")
 
 
 COMMANDS: tuple[Callable[..., None], ...] = (report,)

@@ -1,8 +1,7 @@
 """The scoring round on the command line: generate, init, check, merge, status, feedback, remind.
 
-Each command turns its options into typed arguments, calls one library
-function of :mod:`parcli.rounds.scoring` or :mod:`parcli.results` and renders
-what it returns; :func:`parcli.cli.common.command` is the error boundary.
+Each command turns its options into a request, runs one job of :mod:`parcli.jobs`
+and renders the result; :func:`parcli.cli.common.command` is the error boundary.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from parcli import clock
 from parcli.cli.common import (
     AppraisalsOption,
     CampaignOption,
@@ -21,27 +19,28 @@ from parcli.cli.common import (
     JsonOption,
     PickOption,
     RoundOption,
+    Talk,
     TodayOption,
-    campaign_files,
+    VerboseOption,
     command,
-    err_console,
-    guard,
-    load_campaign,
     out_console,
     parse_day,
     problem_table,
+    say_returns,
     show_appraisal_problems,
     status_cell,
     styled,
     write_json,
 )
-from parcli.errors import ExitCode, InputNotFoundError
+from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from parcli.config.campaign import Campaign
-    from parcli.rounds.scoring.merge import MergeResult
+    from parcli.jobs.merge import Merged
+
+# Beyond this many departments (units), tables list only those that need attention; --verbose lists all.
+LONG_LIST = 30
 
 
 @command
@@ -51,38 +50,26 @@ def generate(
     out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi các phiếu chấm điểm.")] = Path(
         "phieu-cham-diem"
     ),
+    verbose: VerboseOption = False,
 ) -> None:
     """Phát hành phiếu chấm điểm: mỗi cơ quan một tệp .xlsx đã khóa và có kiểm tra dữ liệu."""
-    from rich.progress import Progress
     from rich.table import Table
 
-    from parcli.config.campaign import refuse_placeholders
+    from parcli.jobs.generate import GenerateRequest, generate
     from parcli.numbers import fmt_points
-    from parcli.rounds.scoring.issue import generate_workbooks
 
-    err = err_console()
-    camp = load_campaign(campaign, err, round_id)
-    refuse_placeholders(camp)
-    guard(err, inputs=campaign_files(camp), dirs=[out])
-    unverified, total = camp.verification()
-    if unverified:
-        err.print(
-            styled(
-                ("Cảnh báo: ", "yellow"),
-                f"bộ tiêu chí có {unverified}/{total} mục chưa đối chiếu "
-                "với văn bản chính thức (tạm tính) — kiểm tra trước khi phát hành.",
-            )
-        )
-    with Progress(console=err, transient=True, disable=len(camp.departments) < 5) as progress:
-        task = progress.add_task("Đang tạo phiếu", total=len(camp.departments))
-        result = generate_workbooks(camp, out, on_progress=lambda _d: progress.advance(task))
-    table = Table(title=f"Đã tạo {len(result.workbooks)} phiếu chấm điểm trong {out}")
+    talk = Talk()
+    result = generate(GenerateRequest(out=out, campaign=campaign, round=round_id), talk)
+    assert result.issued is not None
+    workbooks = result.issued.workbooks
+    table = Table(title=f"Đã tạo {len(workbooks)} phiếu chấm điểm trong {out}")
     table.add_column("Phụ lục")
     table.add_column("Cơ quan")
     table.add_column("Số mục", justify="right")
     table.add_column("Điểm tối đa", justify="right")
     table.add_column("Tệp")
-    for w in result.workbooks:
+    shown = workbooks if verbose or len(workbooks) <= LONG_LIST else []
+    for w in shown:
         table.add_row(
             w.department.appendix or w.department.group or "",
             w.department.name,
@@ -90,9 +77,11 @@ def generate(
             fmt_points(w.max_points),
             w.path.name,
         )
-    table.add_row("", "Cộng", str(sum(w.items for w in result.workbooks)), fmt_points(result.max_points), "")
-    err.print(table)
-    err.print(f"Các phiếu nằm trong thư mục: {out.resolve()}")
+    if not shown:
+        table.add_row("", f"{len(workbooks)} đơn vị (--verbose để xem từng phiếu)", "", "", "")
+    table.add_row("", "Cộng", str(sum(w.items for w in workbooks)), fmt_points(result.issued.max_points), "")
+    talk.err.print(table)
+    talk.err.print(f"Các phiếu nằm trong thư mục: {out.resolve()}")
 
 
 @command
@@ -101,14 +90,13 @@ def init(
     force: ForceOption = False,
 ) -> None:
     """Tạo bản sao có thể chỉnh sửa của kế hoạch mẫu và bộ tiêu chí — điểm xuất phát cho năm hoặc tỉnh khác."""
-    from parcli.config.scaffold import init_project
+    from parcli.jobs.generate import InitRequest, init
 
-    err = err_console()
-    guard(err, dirs=[directory])
-    written = init_project(directory, force=force)
+    talk = Talk()
+    written = init(InitRequest(directory, force=force), talk).written
     for path in written:
-        err.print(f"Đã tạo {path}")
-    err.print(f"Sửa {written[0]} rồi chạy: parcli generate -c {written[0]}")
+        talk.err.print(f"Đã tạo {path}")
+    talk.err.print(f"Sửa {written[0]} rồi chạy: parcli generate -c {written[0]}")
 
 
 @command
@@ -122,56 +110,30 @@ def check(
 
     Thoát với mã 0 khi không có lỗi (có thể có cảnh báo), 1 khi có lỗi.
     """
-    from parcli.rounds.scoring.evidence import evidence_json
-    from parcli.rounds.scoring.read import read_return
+    from parcli.jobs.check import CheckRequest, check
 
-    err = err_console()
-    camp = load_campaign(campaign, err, round_id)
-    guard(err, inputs=[*campaign_files(camp), *files], files=[json_out])
-    results = []
-    for path in files:
-        if not path.is_file() and not path.is_dir():  # a folder is a package: the workbook and its files
-            raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
-        results.append(read_return(path, camp))
-    problems = [p for r in results for p in r.problems]
-    out = out_console()
-    if problems:
-        out.print(problem_table(problems, "Kết quả kiểm tra"))
-    errors = sum(1 for p in problems if p.is_error)
-    warnings = len(problems) - errors
-    for r in results:
-        dept = camp.department_by_id.get(r.department_id or "")
+    talk = Talk()
+    result = check(CheckRequest(tuple(files), campaign, round_id, json_out), talk)
+    assert result.campaign is not None
+    if result.problems:
+        out_console().print(problem_table(result.problems, "Kết quả kiểm tra"))
+    errors = sum(1 for p in result.problems if p.is_error)
+    warnings = len(result.problems) - errors
+    for r in result.results:
+        dept = result.campaign.department_by_id.get(r.department_id or "")
         who = f"{dept.name} ({dept.label})" if dept else "không nhận diện được cơ quan"
         verdict = ("hợp lệ", "green") if r.errors == 0 else ("có lỗi", "red")
-        err.print(
+        talk.err.print(
             styled(
-                f"{r.file}: {who} — ",
-                verdict,
-                f", {r.errors} lỗi, {r.warnings} cảnh báo, {len(r.items)} mục đã đọc.",
+                f"{r.file}: {who} — ", verdict, f", {r.errors} lỗi, {r.warnings} cảnh báo, {len(r.items)} mục đã đọc."
             )
         )
-    write_json(
-        json_out,
-        {
-            "campaign": camp.id,
-            "files": [
-                {
-                    "file": r.file,
-                    "department": r.department_id,
-                    "errors": r.errors,
-                    "warnings": r.warnings,
-                    **evidence_json(r),
-                }
-                for r in results
-            ],
-            "problems": [p.to_dict() for p in problems],
-        },
-    )
+    write_json(json_out, result.document)
     if errors:
-        err.print(styled((f"{errors} lỗi", "red"), f", {warnings} cảnh báo. Sửa các ô nêu trên rồi kiểm tra lại."))
-        return ExitCode.DATA_PROBLEMS
-    err.print(styled(("Không có lỗi", "green"), f" ({warnings} cảnh báo)."))
-    return ExitCode.OK
+        talk.err.print(styled((f"{errors} lỗi", "red"), f", {warnings} cảnh báo. Sửa các ô nêu trên rồi kiểm tra lại."))
+    else:
+        talk.err.print(styled(("Không có lỗi", "green"), f" ({warnings} cảnh báo)."))
+    return result.exit_code
 
 
 @command
@@ -189,6 +151,7 @@ def merge(
         typer.Option("--feedback", help="Ghi thêm bản góp ý cho các phiếu có lỗi vào thư mục này.", file_okay=False),
     ] = None,
     appraisals: AppraisalsOption = None,
+    verbose: VerboseOption = False,
 ) -> ExitCode:
     """Tổng hợp các phiếu đã gửi về: kiểm tra từng phiếu, ghi bảng tổng hợp, danh sách cơ quan và lỗi.
 
@@ -198,100 +161,56 @@ def merge(
     Ghi kèm tệp .manifest.json (các tệp đầu vào và mã băm). Thoát với mã 0 khi mọi cơ quan đã gửi phiếu hợp
     lệ, 1 khi có cơ quan chưa gửi hoặc phiếu có lỗi (bảng tổng hợp vẫn được ghi).
     """
-    from parcli.manifest import manifest_path, write_manifest
-    from parcli.results.consolidated_write import write_consolidated
+    from parcli.jobs.merge import MergeRequest, merge
 
-    err = err_console()
-    camp = load_campaign(campaign, err, round_id)
-    inputs = [*campaign_files(camp), returns_dir]
-    guard(err, inputs=inputs, files=[out, manifest_path(out), json_out], dirs=[feedback])
-    if feedback is not None:
-        from parcli.results.feedback import check_feedback_dir
-
-        check_feedback_dir(returns_dir, feedback)  # before anything is written
-    result = _read_folder(camp, returns_dir, pick, err)
-    found = None
-    if appraisals is not None:
-        from parcli.results.appraisal import collect_for
-
-        found = collect_for(result, appraisals)
-        show_appraisal_problems(list(found.problems), err)
-    stamp = clock.now()
-    carried = write_consolidated(result, out, appraisals=found.scores() if found else None, now=stamp)
-    write_manifest(
-        out,
-        "merge",
-        camp,
-        result.manifest_inputs() + (found.manifest_inputs() if found else []),
-        {
-            "returns_dir": str(returns_dir.resolve()),
-            "appraisals_dir": str(appraisals.resolve()) if appraisals else None,
-            "pick": pick or [],
-            "appraised_items": carried,
-        },
-        now=stamp,
+    talk = Talk()
+    request = MergeRequest(
+        returns_dir=returns_dir,
+        out=out,
+        campaign=campaign,
+        round=round_id,
+        json_out=json_out,
+        pick=tuple(pick or ()),
+        feedback=feedback,
+        appraisals=appraisals,
     )
-    write_json(json_out, result.to_json())
-    _render_merge(result, out, carried, err)
-    if feedback is not None:
-        _write_feedback(result, returns_dir, feedback, err)
-    return ExitCode.OK if result.ok and (found is None or found.ok) else ExitCode.DATA_PROBLEMS
+    result = merge(request, talk)
+    assert result.merged is not None
+    say_returns(result.merged, talk.err)
+    if result.appraisals is not None:
+        show_appraisal_problems(list(result.appraisals.problems), talk.err)
+    write_json(json_out, result.document)
+    _render_merge(result, out, talk.err, verbose=verbose)
+    if result.feedback is not None:
+        _say_feedback(result, talk.err)
+    return result.exit_code
 
 
-def _read_folder(camp: Campaign, folder: Path, pick: list[str] | None, err: Console) -> MergeResult:
-    """Read every return of a folder with a progress bar; show the version decisions."""
-    from rich.progress import Progress
-
-    from parcli.rounds.scoring.merge import merge_returns
-
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("Đang đọc phiếu", total=None)
-        result = merge_returns(
-            camp,
-            folder,
-            pick=pick,
-            on_start=lambda n: progress.update(task, total=n),
-            on_file=lambda _p: progress.advance(task),
-        )
-    names = {d.id: d.name for d in camp.departments}
-    for name in result.unmatched_picks:
-        err.print(styled(("Cảnh báo: ", "yellow"), f"--pick {name}: không có tệp nào tên như vậy trong thư mục."))
-    for v in result.decisions:
-        if v.used:
-            err.print(f"{names[v.owner_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
-        else:
-            err.print(
-                styled(
-                    (f"{names[v.owner_id]}: chưa dùng phiếu nào", "magenta"),
-                    f" — {v.reason} ({', '.join(v.others)}).",
-                ),
-            )
-    return result
-
-
-def _write_feedback(result: MergeResult, folder: Path, out_dir: Path, err: Console) -> None:
-    from parcli.results.feedback import write_feedback
-
-    copies = write_feedback(result, folder, out_dir)
-    for c in copies:
+def _say_feedback(result: Merged, err: Console) -> None:
+    for c in result.feedback or []:
         err.print(f"Bản góp ý: {c.path} ({c.errors} lỗi, {c.warnings} cảnh báo)")
-    if not copies:
+    if not result.feedback:
         err.print("Không có phiếu nào cần gửi lại bản góp ý.")
-    unreadable = sorted({p.file for p in result.problems if p.file and p.department is None and p.is_error})
-    for name in unreadable:
+    for name in result.unreadable:
         err.print(
             styled((f"{name}: không đọc được nên không có bản góp ý; đề nghị cơ quan gửi lại phiếu gốc.", "yellow"))
         )
 
 
-def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) -> None:
+def _render_merge(result: Merged, out: Path, err: Console, *, verbose: bool) -> None:
     from rich.table import Table
 
     from parcli.labels import RETURN_STATUS_LABELS
     from parcli.numbers import fmt_points
 
-    if result.problems:
-        out_console().print(problem_table(result.problems, "Các vấn đề phát hiện"))
+    merged = result.merged
+    assert merged is not None
+    if merged.problems:
+        out_console().print(problem_table(merged.problems, "Các vấn đề phát hiện"))
+    departments = merged.departments
+    shown = departments
+    if not verbose and len(departments) > LONG_LIST:
+        shown = [d for d in departments if d.status != "ok" or d.errors or d.warnings]
     table = Table(title="Tình trạng phiếu của các cơ quan")
     for name, justify in (
         ("PL", "left"),
@@ -303,7 +222,7 @@ def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) ->
         ("Tệp", "left"),
     ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
-    for d in result.departments:
+    for d in shown:
         table.add_row(
             d.department.appendix,
             d.department.name,
@@ -313,16 +232,21 @@ def _render_merge(result: MergeResult, out: Path, carried: int, err: Console) ->
             f"{fmt_points(d.score)}/{fmt_points(d.department.max_points)}",
             ", ".join(d.files),
         )
+    if shown is not departments:
+        table.caption = (
+            f"{len(shown)}/{len(departments)} đơn vị cần xem (có lỗi, cảnh báo, chưa nộp hoặc trùng phiếu); "
+            "--verbose để xem tất cả, hoặc xem trang “Cơ quan” của bảng tổng hợp."
+        )
     err.print(table)
-    totals = result.totals()
-    counts = {s: sum(1 for d in result.departments if d.status == s) for s in RETURN_STATUS_LABELS}
+    totals = merged.totals()
+    counts = {s: sum(1 for d in departments if d.status == s) for s in RETURN_STATUS_LABELS}
     err.print(
         f"Hợp lệ {counts['ok']}, có lỗi {counts['invalid']}, chưa nộp {counts['missing']}, "
-        f"trùng phiếu {counts['duplicate']} / {len(result.departments)} cơ quan. "
+        f"trùng phiếu {counts['duplicate']} / {len(departments)} cơ quan. "
         f"Tổng điểm tự đánh giá đã nhận: {fmt_points(totals['score'])}/{fmt_points(totals['self_max'])}."
     )
-    if carried:
-        err.print(f"Điểm/ý kiến thẩm định lấy từ phiếu thẩm định: {carried} mục.")
+    if result.carried:
+        err.print(f"Điểm/ý kiến thẩm định lấy từ phiếu thẩm định: {result.carried} mục.")
     err.print(f"Bảng tổng hợp: {out.resolve()}")
 
 
@@ -335,6 +259,7 @@ def status(
     json_out: JsonOption = None,
     pick: PickOption = None,
     appraisals: AppraisalsOption = None,
+    verbose: VerboseOption = False,
 ) -> ExitCode:
     """Tình trạng gửi phiếu của từng cơ quan: hợp lệ, có lỗi, chưa nộp, trùng phiếu; ngày nhận, đúng hạn hay muộn.
 
@@ -342,32 +267,29 @@ def status(
     """
     from rich.table import Table
 
-    from parcli.labels import RETURN_STATUS_LABELS, TIMING_LABELS
+    from parcli.jobs.status import StatusRequest, status
+    from parcli.labels import RETURN_STATUS_LABELS
     from parcli.render import date_filter
-    from parcli.results.status import status_rows
 
-    err = err_console()
-    day = parse_day(today)
-    camp = load_campaign(campaign, err, round_id)
-    guard(err, inputs=[*campaign_files(camp), returns_dir], files=[json_out])
-    result = _read_folder(camp, returns_dir, pick, err)
-    found = None
-    if appraisals is not None:
-        from parcli.results.appraisal import collect_for
-
-        found = collect_for(result, appraisals)
-        show_appraisal_problems(list(found.problems), err)
-    rows = status_rows(result, day)
-    deadline = camp.model.deadlines.returns
-    left = (deadline - day).days
-    when = f"còn {left} ngày" if left >= 0 else f"đã quá hạn {-left} ngày"
-    table = Table(title=f"Tình trạng phiếu — hạn gửi {date_filter(deadline)} ({when}, tính đến {date_filter(day)})")
+    talk = Talk()
+    request = StatusRequest(returns_dir, parse_day(today), campaign, round_id, json_out, tuple(pick or ()), appraisals)
+    result = status(request, talk)
+    assert result.merged is not None and result.table is not None
+    say_returns(result.merged, talk.err)
+    if result.appraisals is not None:
+        show_appraisal_problems(list(result.appraisals.problems), talk.err)
+    found = result.table
+    rows = found.rows
+    if not verbose and len(rows) > LONG_LIST:
+        rows = [r for r in rows if r.status != "ok" or r.timing != "on-time" or r.errors or r.warnings]
+    table = Table(
+        title=f"Tình trạng phiếu — hạn gửi {date_filter(found.deadline)} ({found.when}, tính đến "
+        f"{date_filter(found.today)})"
+    )
     for name in ("PL", "Cơ quan", "Trạng thái", "Lỗi", "Cảnh báo", "Ngày nhận", "Hạn", "Tệp"):
         table.add_column(name)
     for r in rows:
         received = f"{date_filter(r.received)} ({r.received_from})" if r.received else ""
-        timing = TIMING_LABELS[r.timing] if r.timing else ("quá hạn" if left < 0 else f"còn {left} ngày")
-        timing = r.timing_note or timing
         table.add_row(
             r.department.appendix,
             r.department.name,
@@ -375,27 +297,22 @@ def status(
             str(r.errors),
             str(r.warnings),
             received,
-            timing,
+            found.timing(r),
             r.used or ", ".join(r.files),
         )
+    if len(rows) != len(found.rows):
+        table.caption = (
+            f"{len(rows)}/{len(found.rows)} đơn vị cần xem (chưa hợp lệ, muộn hoặc có cảnh báo); --verbose để xem "
+            "tất cả."
+        )
     out_console().print(table)
-    counts = {k: sum(1 for r in rows if r.status == k) for k in RETURN_STATUS_LABELS}
-    late = sum(1 for r in rows if r.timing == "late")
-    err.print(
+    counts = found.counts()
+    talk.err.print(
         f"Hợp lệ {counts['ok']}, có lỗi {counts['invalid']}, chưa nộp {counts['missing']}, trùng phiếu "
-        f"{counts['duplicate']}; gửi muộn {late} / {len(rows)} cơ quan."
+        f"{counts['duplicate']}; gửi muộn {counts['late']} / {len(found.rows)} cơ quan."
     )
-    write_json(
-        json_out,
-        {
-            "campaign": camp.id,
-            "today": day.isoformat(),
-            "deadline": deadline.isoformat(),
-            "departments": [r.to_dict() for r in rows],
-            **({"appraisal_problems": [p.to_dict() for p in found.problems]} if found else {}),
-        },
-    )
-    return ExitCode.OK if result.ok and (found is None or found.ok) else ExitCode.DATA_PROBLEMS
+    write_json(json_out, result.document)
+    return result.exit_code
 
 
 @command
@@ -409,18 +326,24 @@ def feedback(
 ) -> ExitCode:
     """Bản góp ý: bản sao phiếu của cơ quan có lỗi, ô lỗi được tô màu kèm ghi chú, trang đầu liệt kê các lỗi.
 
-    Cơ quan sửa trực tiếp trên bản góp ý và gửi lại; bản đó được tổng hợp như phiếu gốc.
+    Cơ quan sửa trực tiếp trên bản góp ý và gửi lại; bản đó được tổng hợp như phiếu gốc. Phiếu gửi trong gói
+    (.zip hoặc thư mục kèm tài liệu kiểm chứng) cũng có bản góp ý: cơ quan đặt bản đã sửa vào gói thay phiếu cũ.
     """
-    from parcli.results.feedback import write_feedback
+    from parcli.jobs.feedback import FeedbackRequest, feedback
 
-    err = err_console()
-    camp = load_campaign(campaign, err, round_id)
-    guard(err, inputs=[*campaign_files(camp), returns_dir], dirs=[out])
-    result = _read_folder(camp, returns_dir, pick, err)
-    copies = write_feedback(result, returns_dir, out, include_warnings=warnings)
-    for c in copies:
-        err.print(f"{camp.department_by_id[c.department_id].name}: {c.path} ({c.errors} lỗi, {c.warnings} cảnh báo)")
-    err.print(f"Đã ghi {len(copies)} bản góp ý vào {out.resolve()}")
+    talk = Talk()
+    request = FeedbackRequest(returns_dir, out, campaign, round_id, tuple(pick or ()), warnings)
+    result = feedback(request, talk)
+    assert result.merged is not None
+    say_returns(result.merged, talk.err)
+    names = {d.id: d.name for d in result.merged.campaign.departments}
+    for c in result.copies:
+        talk.err.print(f"{names[c.department_id]}: {c.path} ({c.errors} lỗi, {c.warnings} cảnh báo)")
+    for name in result.unreadable:
+        talk.err.print(
+            styled((f"{name}: không đọc được nên không có bản góp ý; đề nghị cơ quan gửi lại phiếu gốc.", "yellow"))
+        )
+    talk.err.print(f"Đã ghi {len(result.copies)} bản góp ý vào {out.resolve()}")
     return ExitCode.OK
 
 
@@ -443,18 +366,17 @@ def remind(
     ] = None,
 ) -> ExitCode:
     """Văn bản đôn đốc cho từng cơ quan chưa nộp hoặc phiếu có lỗi, và danh sách các cơ quan đó cho lãnh đạo."""
-    from parcli.config.campaign import refuse_placeholders
-    from parcli.results.remind import write_reminders
+    from parcli.jobs.feedback import RemindRequest, remind
 
-    err = err_console()
-    camp = load_campaign(campaign, err, round_id)
-    refuse_placeholders(camp)
-    guard(err, inputs=[*campaign_files(camp), returns_dir, templates], dirs=[out])
-    result = _read_folder(camp, returns_dir, pick, err)
-    reminders, listing = write_reminders(result, out, today=parse_day(today), template_dir=templates)
-    for r in reminders:
-        err.print(f"{camp.department_by_id[r.department_id].name}: {r.path}")
-    err.print(f"Danh sách cho lãnh đạo: {listing.resolve()}")
+    talk = Talk()
+    request = RemindRequest(returns_dir, out, parse_day(today), campaign, round_id, tuple(pick or ()), templates)
+    result = remind(request, talk)
+    assert result.merged is not None and result.listing is not None
+    say_returns(result.merged, talk.err)
+    names = {d.id: d.name for d in result.merged.campaign.departments}
+    for r in result.reminders:
+        talk.err.print(f"{names[r.department_id]}: {r.path}")
+    talk.err.print(f"Danh sách cho lãnh đạo: {result.listing.resolve()}")
     return ExitCode.OK
 
 

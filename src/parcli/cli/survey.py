@@ -16,14 +16,12 @@ import typer
 
 from parcli.cli.common import (
     JsonOption,
-    campaign_files,
+    Talk,
     campaign_option,
     command,
-    err_console,
-    guard,
-    load_campaign,
     out_console,
     problem_table,
+    say_versions,
     status_cell,
     styled,
     write_json,
@@ -68,18 +66,13 @@ def generate(
     """
     from rich.table import Table
 
-    from parcli.config.campaign import refuse_placeholders
-    from parcli.config.lists_plan import load_lists_plan
-    from parcli.rounds.lists.issue import generate_lists
+    from parcli.jobs.survey import ListsRequest, generate
 
-    err = err_console()
-    camp = load_campaign(campaign, err)
-    plan = load_lists_plan(camp)
-    refuse_placeholders(camp, {plan.path.name: plan.model})
-    guard(err, inputs=[*campaign_files(camp), plan.path], dirs=[out])
-    if plan.model.note:
-        err.print(styled(("Lưu ý: ", "yellow"), " ".join(plan.model.note.split())))
-    result = generate_lists(plan, out)
+    talk = Talk()
+    produced = generate(ListsRequest(out, campaign), talk)
+    plan, result = produced.plan, produced.issued
+    assert plan is not None and result is not None
+    err = talk.err
     table = Table(title=f"Đã tạo {len(result.lists)} mẫu danh sách trong {out}")
     for name in ("Đơn vị", "Nhóm đối tượng (số lượng đề nghị)", "Tệp"):
         table.add_column(name)
@@ -112,36 +105,14 @@ def merge(
     mục đầu vào không bị thay đổi. Thoát với mã 0 khi mọi đơn vị đã gửi danh sách hợp lệ, 1 khi còn đơn vị chưa
     gửi hoặc danh sách có lỗi (danh sách tổng hợp vẫn được ghi).
     """
-    from rich.progress import Progress
+    from parcli.jobs.survey import ListsMergeRequest, merge
 
-    from parcli import clock
-    from parcli.config.lists_plan import load_lists_plan
-    from parcli.manifest import manifest_path, write_manifest
-    from parcli.rounds.lists.merge import merge_lists
-    from parcli.rounds.lists.write import check_output, write_respondents
-
-    err = err_console()
-    camp = load_campaign(campaign, err)
-    plan = load_lists_plan(camp)
-    guard(err, inputs=[*campaign_files(camp), plan.path, lists_dir], files=[out, manifest_path(out), json_out])
-    read = check_output(plan, lists_dir, out)  # before reading: refuse a bad --out at once (and stamp it)
-    with Progress(console=err, transient=True) as progress:
-        task = progress.add_task("Đang đọc danh sách", total=None)
-        result = merge_lists(
-            plan,
-            lists_dir,
-            pick=pick,
-            on_start=lambda n: progress.update(task, total=n),
-            on_file=lambda _p: progress.advance(task),
-        )
-    stamp = clock.now()
-    write_respondents(result, out, now=stamp, read=read)
-    write_manifest(
-        out, "survey-merge", camp, result.manifest_inputs(), {"lists_dir": str(lists_dir.resolve())}, now=stamp
-    )
-    write_json(json_out, result.to_json())
-    _render_merge(result, out, err)
-    return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
+    talk = Talk()
+    result = merge(ListsMergeRequest(lists_dir, out, campaign, json_out, tuple(pick or ())), talk)
+    assert result.merged is not None
+    write_json(json_out, result.document)
+    _render_merge(result.merged, out, talk.err)
+    return result.exit_code
 
 
 def _render_merge(result: ListsMergeResult, out: Path, err: Console) -> None:
@@ -150,11 +121,7 @@ def _render_merge(result: ListsMergeResult, out: Path, err: Console) -> None:
     from parcli.labels import LIST_STATUS_LABELS
 
     names = {u.id: u.name for u in result.plan.units}
-    for v in result.decisions:
-        if v.used:
-            err.print(f"{names[v.owner_id]}: dùng {v.used} — {v.reason}; không dùng: {', '.join(v.others)}.")
-        else:
-            err.print(styled((f"{names[v.owner_id]}: chưa dùng danh sách nào", "magenta"), f" — {v.reason}."))
+    say_versions(result.decisions, names, err, document="danh sách")
     if result.problems:
         out_console().print(problem_table(result.problems, "Các vấn đề phát hiện"))
     groups = result.plan.groups

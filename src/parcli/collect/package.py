@@ -11,7 +11,8 @@ problems naming them; the rest stay listed on the result for the round to check.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -118,3 +119,24 @@ def evidence_members(result: FormResult) -> list[Member]:
     if result.package is None:
         return []
     return [m for m in result.package.members if m.name != result.form_member]
+
+
+@contextmanager
+def form_file(result: FormResult) -> Iterator[Path]:
+    """The workbook of a return as a file: the return itself, a folder package's form, or a private copy of a
+    zip's form (removed on exit).  For a return whose form could be read (``result.form_member`` is set)."""
+    package = result.package
+    if package is None:
+        yield result.path
+        return
+    form = next((m for m in package.members if m.name == result.form_member), None)
+    if form is None:
+        raise FileNotFoundError(result.form_member or result.file)
+    own = member_path(package, form)
+    if own is not None:
+        yield own
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="parcli-") as tmp:
+        yield copy_member(package, form, Path(tmp), "phieu" + form.suffix)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from parcli.collect.package import form_file
 from parcli.errors import UsageError
 from parcli.files import staged_folder
 from parcli.labels import severity_label
@@ -63,7 +64,7 @@ def write_feedback(
 ) -> list[FeedbackCopy]:
     """Write an annotated copy of every used return with errors (and warnings, if asked) into ``out_dir``."""
     check_feedback_dir(folder, out_dir)
-    paths = {r.file: r.path for r in result.returns}
+    returns = {r.file: r for r in result.returns}
     copies: list[FeedbackCopy] = []
     jobs = []
     for outcome in result.departments:
@@ -73,14 +74,14 @@ def write_feedback(
         errors = sum(1 for p in problems if p.is_error)
         if not errors and not (include_warnings and problems):
             continue
-        source = paths.get(outcome.used, folder / outcome.used)  # the real path (a name may not be UTF-8)
         name = feedback_name(outcome.used)
-        jobs.append((source, name, outcome.department.name, problems))
+        jobs.append((returns[outcome.used], name, outcome.department.name, problems))
         copies.append(FeedbackCopy(outcome.department.id, outcome.used, out_dir / name, errors, len(problems) - errors))
     if jobs:  # all copies or none: written into a staging folder, moved in once all are written
         with staged_folder(out_dir) as stage:
-            for source, name, department, problems in jobs:
-                _annotate(source, stage / name, department, problems)
+            for ret, name, department, problems in jobs:
+                with form_file(ret) as source:  # a package's form (a zip's is copied out privately)
+                    _annotate(source, stage / name, department, problems, ret.package is not None and ret.file)
     return copies
 
 
@@ -101,7 +102,12 @@ def _clear_previous_marks(wb: Any) -> None:
                 cell.comment = None
 
 
-def _annotate(source: Path, target: Path, department: str, problems: list[Problem]) -> None:
+def _annotate(source: Path, target: Path, department: str, problems: list[Problem], package: str | bool) -> None:
+    """Copy ``source`` to ``target`` with its faulty cells marked and a first sheet listing ``problems``.
+
+    ``package`` is the name of the package (zip or folder) the form came in, else False: the
+    department is then told to put the corrected form back into its package.
+    """
     from openpyxl import load_workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -130,6 +136,12 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
         f"“{layout.SHEET_SCORES}” (đỏ: lỗi, cam: cảnh báo); di chuột vào ô để xem ghi chú. Sửa trực tiếp "
         f"trong tệp này, cập nhật “{layout.COVER_SENT}” trên trang “{layout.SHEET_COVER}”, lưu lại và gửi lại "
         "cho Sở Nội vụ."
+        + (
+            f" Phiếu này được gửi trong gói “{package}”: đặt tệp đã sửa vào gói thay cho phiếu cũ (giữ nguyên "
+            "các tài liệu kiểm chứng) rồi gửi lại cả gói."
+            if package
+            else ""
+        )
     )
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws["A2"].font = Font(name=FONT_NAME, size=FONT_SIZE)
@@ -155,3 +167,8 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.active = 0
     save_openpyxl(wb, target)
+
+
+def unreadable_returns(result: MergeResult) -> list[str]:
+    """The files too damaged to be read at all: they get no feedback copy (the original must be sent again)."""
+    return sorted({p.file for p in result.problems if p.file and p.department is None and p.is_error})

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, Literal
 
-from parcli import clock
-from parcli.config.campaign import Campaign, Department
+from parcli.config.campaign import Department
 from parcli.labels import TIMING_LABELS
-from parcli.rounds.scoring.merge import MergeResult, merge_returns
+from parcli.rounds.scoring.merge import MergeResult
 
 Timing = Literal["on-time", "late"]  # its words: parcli.labels.TIMING_LABELS
 
@@ -127,9 +125,48 @@ def status_rows(result: MergeResult, today: date) -> list[StatusRow]:
     return rows
 
 
-def returns_status(
-    campaign: Campaign, folder: Path, *, today: date | None = None, pick: list[str] | None = None
-) -> tuple[MergeResult, list[StatusRow]]:
-    """Read the returns folder and tabulate each department's status."""
-    result = merge_returns(campaign, folder, pick=pick)
-    return result, status_rows(result, today or clock.today())
+@dataclass(frozen=True)
+class StatusTable:
+    """The status of every department on a day: its rows, the deadline, days left, the counts."""
+
+    rows: list[StatusRow]
+    today: date
+    deadline: date
+
+    @property
+    def days_left(self) -> int:
+        """Days from ``today`` to the deadline (negative once passed)."""
+        return (self.deadline - self.today).days
+
+    @property
+    def when(self) -> str:
+        """“còn 3 ngày” or “đã quá hạn 2 ngày”."""
+        left = self.days_left
+        return f"còn {left} ngày" if left >= 0 else f"đã quá hạn {-left} ngày"
+
+    def timing(self, row: StatusRow) -> str:
+        """A row's timing in words: the resubmission note, on time / late, else the days left (nothing received)."""
+        if row.timing_note:
+            return row.timing_note
+        if row.timing:
+            return TIMING_LABELS[row.timing]
+        return "quá hạn" if self.days_left < 0 else f"còn {self.days_left} ngày"
+
+    def counts(self) -> dict[str, int]:
+        """Departments per status (ok, invalid, missing, duplicate) and ``late``."""
+        out = {k: sum(1 for r in self.rows if r.status == k) for k in ("ok", "invalid", "missing", "duplicate")}
+        out["late"] = sum(1 for r in self.rows if r.timing == "late")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``status --json`` (the campaign and appraisal parts are the job's)."""
+        return {
+            "today": self.today.isoformat(),
+            "deadline": self.deadline.isoformat(),
+            "departments": [r.to_dict() for r in self.rows],
+        }
+
+
+def status_table(result: MergeResult, today: date) -> StatusTable:
+    """The status of every department of a merge on ``today``."""
+    return StatusTable(status_rows(result, today), today, result.campaign.model.deadlines.returns)

@@ -1,0 +1,143 @@
+"""``parcli appraise …``: issue appraisal workbooks, carry over an old consolidated workbook, round-1 notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from parcli.errors import InputNotFoundError
+from parcli.jobs import load
+from parcli.jobs.base import SILENT, JobResult, Listener
+
+if TYPE_CHECKING:
+    from parcli.config.campaign import Campaign
+    from parcli.rounds.appraisal.issue import IssueResult
+    from parcli.rounds.appraisal.merge import AppraisalCollection
+    from parcli.rounds.scoring.merge import MergeResult
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """``appraise issue``: the returns to appraise, how to split the workbooks, the appraisal round (1 or 2)."""
+
+    returns_dir: Path
+    out: Path
+    campaign: Path | None = None
+    campaign_round: str | None = None  # the round of the campaign (rounds:), not the appraisal's
+    by: str = "department"
+    round: int = 1
+    appraisals: Path | None = None  # round 2: where the round-1 workbooks are (default: ``out``)
+    pick: tuple[str, ...] = ()
+
+
+@dataclass
+class Issued(JobResult):
+    """The returns as read and the appraisal workbooks written."""
+
+    merged: MergeResult | None = None
+    issued: IssueResult | None = None
+    round: int = 1
+
+
+def issue(request: IssueRequest, listener: Listener = SILENT) -> Issued:
+    """Write one appraisal workbook per department (field, unit group) from the returns as they stand."""
+    from parcli.rounds.appraisal.issue import issue_appraisals
+
+    camp = load.campaign(request.campaign, request.campaign_round, listener)
+    warnings = load.guard(listener, inputs=[*load.campaign_files(camp), request.returns_dir], dirs=[request.out])
+    merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
+    prior = None
+    if request.round == 2:
+        from parcli.results.appraisal import round1_prior
+
+        folder = request.appraisals or request.out
+        prior = round1_prior(load.appraisals(merged, folder)) if folder.is_dir() else {}
+    issued = issue_appraisals(
+        camp, merged.returned_rows(), request.out, by=request.by, round_=request.round, prior=prior
+    )
+    return Issued(
+        outputs=[w.path for w in issued.workbooks], warnings=warnings, merged=merged, issued=issued, round=request.round
+    )
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """``appraise import``: an old consolidated workbook with appraisals typed into it."""
+
+    old: Path
+    out: Path
+    campaign: Path | None = None
+
+
+@dataclass
+class Imported(JobResult):
+    """The round-1 appraisal workbooks that carry what was typed."""
+
+    issued: IssueResult | None = None
+
+
+def import_(request: ImportRequest, listener: Listener = SILENT) -> Imported:
+    """Carry the appraisals typed into an old consolidated workbook into round-1 appraisal workbooks, as typed."""
+    from parcli.results.appraisal import import_consolidated
+
+    camp = load.campaign(request.campaign, None, listener)
+    if not request.old.is_file():
+        raise InputNotFoundError(f"Không tìm thấy bảng tổng hợp {request.old}.")
+    warnings = load.guard(listener, inputs=[*load.campaign_files(camp), request.old], dirs=[request.out])
+    issued = import_consolidated(camp, request.old, request.out)
+    return Imported(outputs=[w.path for w in issued.workbooks], warnings=warnings, issued=issued)
+
+
+@dataclass(frozen=True)
+class NoticesRequest:
+    """``appraise notices``: the returns, the round-1 appraisals, the deadline for additional explanation."""
+
+    returns_dir: Path
+    appraisals: Path
+    out: Path
+    today: date
+    campaign: Path | None = None
+    campaign_round: str | None = None
+    deadline: date | None = None
+    templates: Path | None = None
+    pick: tuple[str, ...] = ()
+
+
+@dataclass
+class Notices(JobResult):
+    """The returns and appraisals read, and one notice per department (id, path)."""
+
+    campaign: Campaign | None = None
+    merged: MergeResult | None = None
+    appraisals: AppraisalCollection | None = None
+    written: list[tuple[str, Path]] = field(default_factory=list)
+
+
+def notices(request: NoticesRequest, listener: Listener = SILENT) -> Notices:
+    """One công văn per department with items appraised below its self-score in round 1."""
+    from parcli.config.campaign import refuse_placeholders
+    from parcli.results.appraisal import write_notices
+
+    camp = load.campaign(request.campaign, request.campaign_round, listener)
+    refuse_placeholders(camp)
+    warnings = load.guard(
+        listener,
+        inputs=[*load.campaign_files(camp), request.returns_dir, request.appraisals, request.templates],
+        dirs=[request.out],
+    )
+    merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
+    found = load.appraisals(merged, request.appraisals)
+    written = write_notices(
+        merged, found, request.out, deadline=request.deadline, today=request.today, template_dir=request.templates
+    )
+    return Notices(
+        ok=found.ok,
+        outputs=[path for _, path in written],
+        warnings=warnings,
+        campaign=camp,
+        merged=merged,
+        appraisals=found,
+        written=written,
+    )
