@@ -157,7 +157,7 @@ def stage_check(folder: Path) -> dict[str, Any]:
 
 def stage_pack(folder: Path) -> dict[str, Any]:
     """``parcli evidence``: read, plan the pack, copy the files, write the index workbook and the site."""
-    from parcli.results.evidence_pack import build_evidence, write_evidence
+    from parcli.results.evidence.pack import build_evidence, write_evidence
     from parcli.rounds.scoring.merge import merge_returns
 
     campaign = _campaign(folder)

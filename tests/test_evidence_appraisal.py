@@ -157,7 +157,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 def test_a_failed_run_leaves_the_previous_ho_so_as_it_was(
     campaign: Campaign, make_return: MakeReturn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import parcli.results.evidence_site as site_module
+    import parcli.results.evidence.site as site_module
 
     returns = _returns_with_packages(campaign, make_return, tmp_path)
     out = tmp_path / "ho-so"

@@ -11,7 +11,7 @@ from parcli.jobs.base import SILENT, JobResult, Listener
 
 if TYPE_CHECKING:
     from parcli.results.appraisal import Progress
-    from parcli.results.evidence_book import EvidenceBook
+    from parcli.results.evidence.book import EvidenceBook
     from parcli.rounds.appraisal.merge import AppraisalCollection
     from parcli.rounds.scoring.merge import MergeResult
 
@@ -46,8 +46,8 @@ class Evidence(JobResult):
 
 def evidence(request: EvidenceRequest, listener: Listener = SILENT) -> Evidence:
     """Check every return's evidence and write the hồ sơ (staged, swapped in whole)."""
-    from parcli.results.evidence_book import appraisal_progress
-    from parcli.results.evidence_pack import build_evidence, write_evidence
+    from parcli.results.evidence.book import appraisal_progress
+    from parcli.results.evidence.pack import build_evidence, write_evidence
 
     camp = load.campaign(request.campaign, request.round, listener)
     warnings = load.guard(

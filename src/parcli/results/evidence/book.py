@@ -4,7 +4,7 @@ A :class:`Card` is one item of one department (or unit) as the appraisers see
 it; a :class:`PackedFile` one file of the pack with every item citing it; the
 :class:`EvidenceBook` holds them with the fields, the departments (or units
 and their groups) and whether the appraisal workbooks were read.  Built by
-:func:`parcli.results.evidence_pack.build_evidence`.
+:func:`parcli.results.evidence.pack.build_evidence`.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ pack: one folder per component criterion (``<code> <short title>``), inside
 ``<code>-<department>-<n>-<original name>``; the same file (by SHA-256) is
 stored once — once per unit in each-unit-scores mode — with every item that
 cites it recorded.  :func:`write_evidence` copies the files (streamed from
-folders and zips), writes the index workbook (:mod:`parcli.results.evidence_index`)
-and the site (:mod:`parcli.results.evidence_site`) and, with ``archive``, one
+folders and zips), writes the index workbook (:mod:`parcli.results.evidence.index`)
+and the site (:mod:`parcli.results.evidence.site`) and, with ``archive``, one
 zip of both — all into a staging folder first, so a failed run leaves the
 previous hồ sơ as it was.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parcli.errors import OutputError
-from parcli.results.evidence_book import (
+from parcli.results.evidence.book import (
     ARCHIVE_NAME,
     INDEX_NAME,
     MARKER,
@@ -199,8 +199,8 @@ def _write_parts(book: EvidenceBook, stage: Path, *, archive: bool) -> None:
     import contextlib
 
     from parcli.packages import copy_member, reading
-    from parcli.results.evidence_index import write_index
-    from parcli.results.evidence_site import write_site
+    from parcli.results.evidence.index import write_index
+    from parcli.results.evidence.site import write_site
 
     pack = stage / PACK_DIR
     pack.mkdir()

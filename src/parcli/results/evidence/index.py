@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from parcli.results.evidence_book import Card, EvidenceBook, PackedFile
+    from parcli.results.evidence.book import Card, EvidenceBook, PackedFile
 
 INDEX_HEADERS = ("Mục", "Cơ quan", "Tệp trong gói", "Dung lượng (KB)", "Số trang", "Ngày văn bản", "Vấn đề")
 UNIT_HEADERS = ("Nhóm đơn vị", "Mục", "Đơn vị", *INDEX_HEADERS[2:])
@@ -85,7 +85,7 @@ def write_index(book: EvidenceBook, target: Path) -> Path:
 
 def _appraisal_cells(ws: Any, row: int, col: int, card: Card, body: Any, num: Any) -> None:
     """Self-score, round 1, final, state and note of one card, from column ``col`` on."""
-    from parcli.results.evidence_book import STALE, STATE_LABELS
+    from parcli.results.evidence.book import STALE, STATE_LABELS
     from parcli.xlsx.write import write_text
 
     a = card.appraisal

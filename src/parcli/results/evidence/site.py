@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from parcli.results.evidence_book import STATE_LABELS, appraisal_progress
+from parcli.results.evidence.book import STATE_LABELS, appraisal_progress
 
 if TYPE_CHECKING:
-    from parcli.results.evidence_book import Card, EvidenceBook, Owner
+    from parcli.results.evidence.book import Card, EvidenceBook, Owner
 
 DEPARTMENT_DIR = "co-quan"
 UNIT_DIR = "don-vi"
