@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from parcli.errors import OutputError
+from parcli.errors import OutputError, os_reason
 
 TEMP_SUFFIX = ".tmp"
 MANIFEST_SUFFIX = ".manifest.json"  # ``tong-hop.xlsx`` is described by ``tong-hop.xlsx.manifest.json``
@@ -98,7 +98,7 @@ def _replace_error(target: Path, exc: OSError) -> OutputError:
     if isinstance(exc, PermissionError) and target.exists():
         name = target.name
         return OutputError(f"Không ghi đè được tệp {name}. Đóng tệp {name} trong Excel/LibreOffice rồi chạy lại.")
-    return OutputError(f"Không ghi được tệp {target}: {exc.strerror or exc}")
+    return OutputError(f"Không ghi được tệp {target}: {os_reason(exc)}")
 
 
 @contextlib.contextmanager
@@ -119,7 +119,7 @@ def atomic_path(target: Path, *, read: FileStamp | None = None, companions: Iter
             prefix=f".{target.stem}.{os.getpid()}.", suffix=target.suffix + TEMP_SUFFIX, dir=target.parent
         )
     except OSError as exc:
-        raise OutputError(f"Không ghi được vào thư mục {target.parent}: {exc.strerror or exc}") from exc
+        raise OutputError(f"Không ghi được vào thư mục {target.parent}: {os_reason(exc)}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -188,7 +188,7 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
         _clean_stale_staging(out_dir)
         stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}.", dir=out_dir))
     except OSError as exc:
-        raise OutputError(f"Không ghi được vào thư mục {out_dir}: {exc.strerror or exc}") from exc
+        raise OutputError(f"Không ghi được vào thư mục {out_dir}: {os_reason(exc)}") from exc
     try:
         try:
             yield stage
@@ -201,7 +201,7 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
                 entry.replace(target)
         except OSError as exc:
             raise OutputError(
-                f"Không ghi được vào thư mục {out_dir}: {exc.strerror or exc}. Không tệp nào được ghi; "
+                f"Không ghi được vào thư mục {out_dir}: {os_reason(exc)}. Không tệp nào được ghi; "
                 "giải phóng dung lượng hoặc chọn thư mục khác rồi chạy lại."
             ) from exc
     except BaseException:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec
 
 import typer
+from typer.exceptions import TyperException
 
 from parcli import clock
 from parcli.errors import ExitCode, ParcliError, UsageError
@@ -60,16 +61,23 @@ def styled(*parts: str | tuple[str, str]) -> Text:
 
 
 def command(fn: Callable[P, ExitCode | None]) -> Callable[P, None]:
-    """The error boundary around a command: ParcliError → message on stderr and its exit code.
+    """The error boundary around a command.
 
-    The command returns its exit code (``None`` means 0); typer sees the
-    command's own signature and docstring (its ``--help``).
+    A :class:`ParcliError` becomes its Vietnamese message and exit code; an
+    operating-system error (disk full, no permission, a file held open) a sentence
+    naming the file, exit 3; anything else is a fault of parcli itself: one
+    sentence, exit 4, and the traceback in a log file the officer can send
+    (:func:`write_crash_log`).  ``--debug`` shows the traceback instead.  The
+    command returns its exit code (``None`` means 0); typer sees the command's own
+    signature and docstring (its ``--help``).
     """
 
     @functools.wraps(fn)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
             code = fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, TyperException):  # exits and usage errors: typer says them
+            raise
         except ParcliError as exc:
             if state["debug"]:
                 raise
@@ -78,10 +86,79 @@ def command(fn: Callable[P, ExitCode | None]) -> Callable[P, None]:
         except KeyboardInterrupt:
             err_console().print("Đã dừng theo yêu cầu người dùng.")
             raise typer.Exit(130) from None
+        except OSError as exc:
+            if state["debug"]:
+                raise
+            from parcli.errors import os_error_message
+
+            err_console().print(styled(("Lỗi: ", "bold red"), os_error_message(exc)), soft_wrap=True)
+            raise typer.Exit(int(ExitCode.CANNOT_PROCEED)) from None
+        except Exception as exc:
+            if state["debug"]:
+                raise
+            log = write_crash_log(exc)
+            where = f" Chi tiết kỹ thuật đã ghi vào tệp {log}; đề nghị gửi tệp này cho bộ phận hỗ trợ." if log else ""
+            err_console().print(
+                styled(
+                    ("Lỗi nội bộ của parcli", "bold red"),
+                    f" (không phải do dữ liệu của Quý cơ quan): {type(exc).__name__}.{where} Chạy lại với "
+                    "parcli --debug … để xem chi tiết.",
+                ),
+                soft_wrap=True,
+            )
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
         if code is not None and code != ExitCode.OK:
             raise typer.Exit(int(code))
 
     return guarded
+
+
+LOG_ENV = "PARCLI_LOG_DIR"
+
+
+def log_dir() -> Path:
+    """Where crash logs go: ``PARCLI_LOG_DIR``, else the user's local application data (never an input folder)."""
+    import os
+    import sys
+
+    given = os.environ.get(LOG_ENV)
+    if given:
+        return Path(given)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "parcli" / "logs"
+    base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return base / "parcli" / "logs"
+
+
+def write_crash_log(exc: BaseException) -> Path | None:
+    """Write the traceback of ``exc`` with the command line and versions to a new log file; its path (None if
+    even that fails)."""
+    import platform
+    import sys
+    import traceback
+
+    from parcli import __version__
+
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    text = (
+        f"parcli {__version__} · Python {platform.python_version()} · {platform.platform()}\n"
+        f"command: {' '.join(sys.argv)}\n\n" + "".join(traceback.format_exception(exc))
+    )
+    try:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        for n in range(100):
+            target = folder / f"parcli-loi-{stamp}{f'-{n}' if n else ''}.log"
+            try:
+                with target.open("x", encoding="utf-8") as handle:
+                    handle.write(text)
+            except FileExistsError:
+                continue
+            return target
+    except OSError:
+        return None
+    return None
 
 
 # --- option types -----------------------------------------------------------------------------------
