@@ -70,7 +70,8 @@ def guard_outputs(
 
     ``inputs`` are the files and folders the command reads (a folder covers
     everything inside it); ``files`` the output files (``-`` is stdout and is
-    skipped); ``dirs`` the output folders.  Returns one Vietnamese warning per
+    skipped); ``dirs`` the output folders (no input may lie inside one: parcli replaces what it
+    writes there).  Returns one Vietnamese warning per
     output that a spreadsheet program holds open.
     """
     read = [(p, _real(p)) for p in _named(inputs)]
@@ -87,6 +88,14 @@ def guard_outputs(
                 raise UsageError(
                     f"Đầu ra {given} nằm trong thư mục đầu vào {source}; parcli không thêm tệp vào thư mục đó. "
                     "Chọn vị trí khác."
+                )
+    for given, real, is_dir in outs:
+        for source, source_real in read:
+            if is_dir and real in source_real.parents:
+                raise UsageError(
+                    f"Đầu vào {source} nằm trong thư mục đầu ra {given}; parcli ghi và thay thế nội dung của thư mục "
+                    "đầu ra nên có thể làm mất dữ liệu đầu vào. Chọn thư mục đầu ra khác, hoặc chuyển dữ liệu đầu vào "
+                    "ra ngoài."
                 )
     for given, _real_path, is_dir in outs:
         if is_dir:
