@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,20 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
     """Every test runs at one fixed moment: no test depends on the wall clock (parcli.clock)."""
     monkeypatch.setenv(clock.ENV_VAR, str(int(FIXED_NOW.timestamp())))
     return FIXED_NOW
+
+
+@pytest.fixture(autouse=True)
+def no_internal_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """A fault of parcli (exit 4) fails the test that met it, whatever the test asserts: the error boundary
+    writes its log to a folder of the test's own, which must stay empty (a test of the boundary sets its own)."""
+    folder = tmp_path_factory.getbasetemp() / "crash-logs" / str(abs(hash(request.node.nodeid)))
+    monkeypatch.setenv("PARCLI_LOG_DIR", str(folder))
+    yield
+    logs = sorted(folder.glob("*.log")) if folder.is_dir() else []
+    if logs:
+        pytest.fail("parcli met an internal error (exit 4):\n" + logs[0].read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

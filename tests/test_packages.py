@@ -42,7 +42,7 @@ def _bomb(target: Path, size: int) -> Path:
     [
         ({"../../ngoai.pdf": b"%PDF-"}, (), "unsafe-path", "../../ngoai.pdf"),
         ({"/etc/tuyet-doi.pdf": b"%PDF-"}, (), "unsafe-path", "/etc/tuyet-doi.pdf"),
-        ({"a\\..\\..\\win.pdf": b"%PDF-"}, (), "unsafe-path", "a\\..\\..\\win.pdf"),
+        ({"a\\..\\..\\win.pdf": b"%PDF-"}, (), "unsafe-path", "a/../../win.pdf"),  # a backslash separates
         ({}, ("lien-ket.pdf",), "link", "lien-ket.pdf"),
         ({"trong/goi-con.zip": b"PK"}, (), "nested-archive", "trong/goi-con.zip"),
         ({"tai-lieu.rar": b"Rar!"}, (), "nested-archive", "tai-lieu.rar"),

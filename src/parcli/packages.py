@@ -87,6 +87,34 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+UTF8_FLAG = 0x800  # general purpose bit 11: the name is UTF-8
+LEGACY_CODE_PAGE = "cp1258"  # Vietnamese Windows (ANSI and OEM): what older Windows tools write names in
+
+
+def member_name(info: Any) -> str:
+    """A zip member's name as the archivers people use would show it: ``/``-separated, NFC.
+
+    A name without the UTF-8 flag (Info-ZIP ``zip`` 3.0, older Windows tools) is
+    decoded from its bytes as UTF-8 when that decodes, else in the Vietnamese
+    Windows code page, else as ``zipfile`` read it (cp437); a backslash
+    (written by some Windows tools) is a folder separator.
+    """
+    name = str(info.filename)
+    if not info.flag_bits & UTF8_FLAG:
+        try:
+            raw = name.encode("cp437")  # zipfile decoded the bytes as cp437: this gives them back exactly
+        except UnicodeEncodeError:  # pragma: no cover - a name zipfile did not decode as cp437
+            raw = b""
+        for encoding in ("utf-8", LEGACY_CODE_PAGE):
+            try:
+                name = raw.decode(encoding) if raw else name
+                break
+            except UnicodeDecodeError:
+                continue
+    name = "/".join(part for part in name.replace("\\", "/").split("/") if part != ".")  # "./a.pdf" (7-Zip) is a.pdf
+    return _nfc(name)
+
+
 def _unsafe_path(name: str) -> bool:
     if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
         return True
@@ -113,14 +141,14 @@ def open_package(
         return package
     total = 0
     for info in infos:
-        if not PurePosixPath(info.filename).parts:  # "" or ".": no name a person meant, no path to give it
-            package.refused.append(Refusal("unsafe-path", info.filename, "tên tệp rỗng"))
+        name = member_name(info)
+        if info.filename.endswith(("/", "\\")):  # a folder entry ("./" from bsdtar among them)
             continue
-        if info.is_dir():
+        if not PurePosixPath(name).parts:  # "" or ".": no name a person meant, no path to give it
+            package.refused.append(Refusal("unsafe-path", name, "tên tệp rỗng"))
             continue
-        name = _nfc(info.filename)
         mode = info.external_attr >> 16
-        if _unsafe_path(info.filename):
+        if _unsafe_path(name):
             package.refused.append(Refusal("unsafe-path", name))
         elif stat.S_ISLNK(mode):
             package.refused.append(Refusal("link", name))
@@ -182,7 +210,7 @@ def reading(package: Package) -> Iterator[None]:
     import zipfile
 
     with zipfile.ZipFile(package.path) as archive:
-        _SESSIONS[package.path] = (archive, {_nfc(i.filename): i for i in archive.infolist()})
+        _SESSIONS[package.path] = (archive, {member_name(i): i for i in archive.infolist()})
         try:
             yield
         finally:
@@ -210,7 +238,7 @@ def member_stream(package: Package, member: Member) -> Iterator[IO[bytes]]:
     import zipfile
 
     with zipfile.ZipFile(package.path) as archive:
-        info = next(i for i in archive.infolist() if _nfc(i.filename) == member.name)
+        info = next(i for i in archive.infolist() if member_name(i) == member.name)
         with archive.open(info) as handle:
             yield handle
 

@@ -1,0 +1,121 @@
+"""Packages made by the archivers people use: Info-ZIP ``zip``, 7-Zip, bsdtar, and a Windows-style zip with
+backslashes and names in the Vietnamese code page.  Evidence named in Vietnamese is found in every one."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from parcli.config.campaign import Campaign
+from parcli.packages import open_package
+from parcli.rounds.scoring.read import read_return
+
+DEPT = "so-tu-phap"
+EVIDENCE = "Kế hoạch 20-SKHĐT.pdf"
+NESTED = "tài liệu/Biên bản họp.pdf"
+
+
+def _pdf() -> bytes:
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _pdf()
+TONES = "\u0300\u0301\u0303\u0309\u0323"  # the tone marks cp1258 writes as combining characters
+
+
+def cp1258(text: str) -> bytes:
+    """Text as Vietnamese Windows writes it: base letters precomposed (ê, ơ…), tone marks combining."""
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in TONES)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES)) + tones)
+    return "".join(out).encode("cp1258")
+
+
+def _staging(make_return, campaign: Campaign, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """A return citing two Vietnamese-named files, with the files beside it."""
+    staging = tmp_path / "PL03-so-tu-phap"
+    codes = [leaf.code for leaf in campaign.department_by_id[DEPT].items]
+    cited = f"Quyết định số 12/QĐ-UBND ngày 05/01/2023\n{EVIDENCE}\n{NESTED}"
+    make_return(DEPT, staging, overrides={codes[0]: {"evidence": cited}}, name="PL03-so-tu-phap.xlsx")
+    (staging / EVIDENCE).write_bytes(PDF)
+    (staging / NESTED).parent.mkdir()
+    (staging / NESTED).write_bytes(PDF)
+    return staging
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        pytest.skip(f"{name} is not installed (.ci/run installs it)")
+    return found
+
+
+def _info_zip(staging: Path, target: Path) -> None:
+    subprocess.run([_tool("zip"), "-q", "-r", str(target), "."], cwd=staging, check=True)
+
+
+def _seven_zip(staging: Path, target: Path) -> None:
+    subprocess.run([_tool("7z"), "a", "-tzip", "-bd", "-bso0", str(target), "."], cwd=staging, check=True)
+
+
+def _bsdtar(staging: Path, target: Path) -> None:
+    subprocess.run([_tool("bsdtar"), "--format", "zip", "-cf", str(target), "."], cwd=staging, check=True)
+
+
+def _windows_legacy(staging: Path, target: Path) -> None:
+    """Names in the Vietnamese Windows code page, no UTF-8 flag, backslash separators (older Windows tools)."""
+    files = sorted(p for p in staging.rglob("*") if p.is_file())
+    real = {p: cp1258(p.relative_to(staging).as_posix().replace("/", "\\")) for p in files}
+    placeholders = {p: chr(ord("A") + i).encode() * len(raw) for i, (p, raw) in enumerate(real.items())}
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            archive.write(path, placeholders[path].decode())
+    data = target.read_bytes()
+    for path, raw in real.items():
+        assert data.count(placeholders[path]) == 2  # local header and central directory
+        data = data.replace(placeholders[path], raw)
+    target.write_bytes(data)
+
+
+ARCHIVERS = {"info-zip": _info_zip, "7-zip": _seven_zip, "bsdtar": _bsdtar, "windows-cp1258": _windows_legacy}
+
+
+@pytest.mark.parametrize("archiver", sorted(ARCHIVERS))
+def test_vietnamese_names_from_every_archiver(make_return, campaign: Campaign, tmp_path: Path, archiver: str) -> None:  # type: ignore[no-untyped-def]
+    staging = _staging(make_return, campaign, tmp_path)
+    target = tmp_path / "gui-ve" / "PL03-so-tu-phap.zip"
+    target.parent.mkdir()
+    ARCHIVERS[archiver](staging, target)
+    names = sorted(m.name for m in open_package(target).members)
+    assert names == sorted(["PL03-so-tu-phap.xlsx", EVIDENCE, NESTED]), names
+    result = read_return(target, campaign)
+    slugs = [p.slug for p in result.problems]
+    assert "evidence-file-missing" not in slugs, [p.message for p in result.problems]
+    assert result.errors == 0, [p.message for p in result.problems]
+
+
+def test_info_zip_writes_no_utf8_flag(tmp_path: Path) -> None:
+    """The case this guards: Info-ZIP leaves the flag off, so zipfile alone decodes the name as cp437."""
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / EVIDENCE).write_bytes(PDF)
+    target = tmp_path / "a.zip"
+    _info_zip(folder, target)
+    with zipfile.ZipFile(target) as archive:
+        (info,) = archive.infolist()
+    assert not info.flag_bits & 0x800 and info.filename != EVIDENCE
