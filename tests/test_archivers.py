@@ -3,6 +3,7 @@ backslashes and names in the Vietnamese code page.  Evidence named in Vietnamese
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import unicodedata
@@ -61,6 +62,8 @@ def _staging(make_return, campaign: Campaign, tmp_path: Path) -> Path:  # type: 
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is required in CI: .ci/run installs it")
         pytest.skip(f"{name} is not installed (.ci/run installs it)")
     return found
 
