@@ -24,7 +24,7 @@ runner = CliRunner()
     [
         ("a-QD-1.pdf", ["QD-1.pdf", "a-QD-1.pdf"], ["a-QD-1.pdf"], []),  # the longest name ending there
         ("b/qd.PDF và a/QD.pdf", ["a/QD.pdf", "b/QD.pdf"], ["a/QD.pdf", "b/QD.pdf"], []),  # the path decides
-        ("QD.pdf", ["a/QD.pdf", "b/QD.pdf"], ["a/QD.pdf"], []),  # a base name: the package's first
+        ("QD.pdf", ["a/QD.pdf", "b/QD.pdf"], [], []),  # a base name two files share: ambiguous, neither
         ("KH 4 (bản ký).pdf, khong-co.docx", ["tl/KH 4 (bản ký).pdf"], ["tl/KH 4 (bản ký).pdf"], ["khong-co.docx"]),
         ("Xem README và anh.JPG", ["README", "anh.jpg"], ["anh.jpg", "README"], []),  # a name with no suffix
     ],

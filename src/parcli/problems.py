@@ -59,6 +59,11 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "evidence-missing": ("error", "evidence is required for this item and none is cited"),
     "explanation-missing": ("error", "an explanation is required for this item and none is given"),
     "evidence-file-missing": ("error", "the evidence cell names a file that is not in the return's package"),
+    "evidence-file-ambiguous": (
+        "error",
+        "the evidence cell names a file that fits several files of the package (differing only in case, or one "
+        "name in several folders)",
+    ),
     "evidence-unreadable": (
         "error",
         "a cited evidence file is empty, damaged, password-protected or of a type refused",

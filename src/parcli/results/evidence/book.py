@@ -136,15 +136,24 @@ class EvidenceBook:
 MAX_NAME_BYTES = 240  # a file name on Linux is at most 255 bytes
 
 
-def safe_name(text: str, limit: int = 80) -> str:
-    """A file or folder name every system accepts: no separators or reserved characters, at most ``limit``."""
+def safe_name(text: str, limit: int = 80, *, keep_suffix: bool = False) -> str:
+    """A file or folder name every system accepts: no separators or reserved characters, at most ``limit``.
+
+    With ``keep_suffix`` the extension (``.pdf``) survives the cut: the stem is shortened instead.
+    """
     name = " ".join(_UNSAFE.sub(" ", text).split()).strip(" .")
-    if len(name) > limit:
-        cut = name[:limit].rsplit(" ", 1)[0]
-        name = cut if len(cut) > limit // 2 else name[:limit]
-    while len(name.encode("utf-8")) > MAX_NAME_BYTES:  # Linux counts bytes: 150 letters "ệ" are 450
+    suffix = ""
+    if keep_suffix:
+        stem, dot, ext = name.rpartition(".")
+        if dot and stem and 0 < len(ext) <= 5 and " " not in ext:
+            name, suffix = stem.rstrip(" ."), "." + ext
+    room = max(limit - len(suffix), 8)
+    if len(name) > room:
+        cut = name[:room].rsplit(" ", 1)[0]
+        name = cut if len(cut) > room // 2 else name[:room]
+    while len((name + suffix).encode("utf-8")) > MAX_NAME_BYTES:  # Linux counts bytes: 150 letters "ệ" are 450
         name = name[:-1].rstrip(" .")
-    return name or "tep"
+    return (name or "tep") + suffix
 
 
 def appraisal_progress(name: str, cards: Iterable[Card]) -> Progress:

@@ -142,7 +142,9 @@ class _Planner:
         if packed is None:
             folder = self.folder(dept, card.code, title)
             limit = 100 if self.units else 150
-            stored = self._free(folder, safe_name(f"{card.code}-{dept.id}-{n}-{display_name(member.base)}", limit))
+            stored = self._free(
+                folder, safe_name(f"{card.code}-{dept.id}-{n}-{display_name(member.base)}", limit, keep_suffix=True)
+            )
             packed = PackedFile(folder, stored, info.size, info.sha256, info.pages, (package, member))
             self.by_hash[key] = packed
             self.book.files.append(packed)

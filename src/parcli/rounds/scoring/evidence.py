@@ -57,6 +57,7 @@ class ItemEvidence:
     cell: str | None
     files: list[str] = field(default_factory=list)  # package members named by the cell
     missing: list[str] = field(default_factory=list)  # file names the cell gives that the package lacks
+    ambiguous: list[str] = field(default_factory=list)  # names that fit several files (case, or folders apart)
     citations: list[Citation] = field(default_factory=list)
     dates: list[date] = field(default_factory=list)  # every date the cell gives
     links: list[str] = field(default_factory=list)
@@ -98,25 +99,38 @@ class FileNames:
         self.forms: dict[str, str] = {}  # a folded form -> the member it names (the longer base name first)
         self.lengths: dict[str, list[int]] = {}  # a folded suffix -> the lengths of the forms it ends, longest first
         self.plain: list[tuple[str, str, str]] = []  # names with no suffix: looked for one by one
+        self.twins: dict[str, list[str]] = {}  # a folded form -> every member it fits (names differing in case)
         for name, full, base in keys:
             suffix = PurePosixPath(base).suffix
             if not suffix:
                 self.plain.append((name, full, base))
                 continue
-            for form in (full, base):
+            for form in dict.fromkeys((full, base)):  # once each, a top-level file's path is its base name
+                if form in self.forms and self.forms[form] != name:
+                    twins = self.twins.setdefault(form, [self.forms[form]])
+                    twins.extend([name] if name not in twins else [])
                 self.forms.setdefault(form, name)
                 self.lengths.setdefault(suffix, []).append(len(form))
         for suffix, lengths in self.lengths.items():
             self.lengths[suffix] = sorted(set(lengths), reverse=True)
 
-    def find(self, folded: str) -> tuple[list[str], str]:
-        """The members a (case-folded) line names, in the package's order, and the line with them blanked."""
+    def find(self, line: str) -> tuple[list[str], list[str], str]:
+        """The members a line names (in the package's order), the names it gives that fit several members,
+        and the line with every name found blanked (same length, original case).
+
+        A name is matched without regard to case, unless it fits several members (names differing only in
+        case, or one base name in several folders): then only a spelling that fits exactly one of them
+        counts, and any other is ambiguous.
+        """
+        folded = line.casefold()
+        aligned = len(folded) == len(line)  # casefold kept every position (always so for Vietnamese)
         named: set[str] = set()
+        ambiguous: list[str] = []
         for name, *forms in self.plain:
             for key in forms:
                 if key and key in folded:
                     named.add(name)
-                    folded = folded.replace(key, " ")
+                    folded = folded.replace(key, " " * len(key))
                     break
         spans: list[tuple[int, int, str]] = []
         for suffix, lengths in self.lengths.items():
@@ -133,10 +147,20 @@ class FileNames:
         for begin, end, name in sorted(spans, key=lambda s: s[0] - s[1]):
             if all(end <= b or begin >= e for b, e in taken):
                 taken.append((begin, end))
-                named.add(name)
+                twins = self.twins.get(folded[begin:end])
+                if twins is None:
+                    named.add(name)
+                    continue
+                written = line[begin:end] if aligned else ""
+                exact = [t for t in twins if written in (t, PurePosixPath(t).name)]
+                if len(exact) == 1:
+                    named.add(exact[0])
+                elif written or not aligned:
+                    ambiguous.append(written or folded[begin:end])
         for begin, end in taken:
             folded = folded[:begin] + " " * (end - begin) + folded[end:]
-        return sorted(named, key=self.rank.__getitem__), folded
+        kept = "".join(c if f != " " else " " for c, f in zip(line, folded, strict=True)) if aligned else line
+        return sorted(named, key=self.rank.__getitem__), ambiguous, kept
 
 
 def parse_cell(
@@ -155,15 +179,17 @@ def parse_cell(
         links = _LINK.findall(line)
         found.links += links
         rest = _LINK.sub(" ", line)
-        files, folded = names.find(rest.casefold())
+        files, ambiguous, kept = names.find(rest)
         found.files += [name for name in files if name not in found.files]
-        for match in _FILE_NAME.finditer(folded):
-            if match.group(0) not in found.missing:
-                found.missing.append(match.group(0))
+        found.ambiguous += [name for name in ambiguous if name not in found.ambiguous]
+        for match in _FILE_NAME.finditer(kept):
+            if match.group(0).casefold() not in found.missing:
+                found.missing.append(match.group(0).casefold())
+        kept = _FILE_NAME.sub(lambda m: " " * len(m.group(0)), kept)  # a file name is not a citation
         line_dates = [d for m in _DATE_SLASH.finditer(rest) if (d := _date(*m.groups())) is not None]
         line_dates += [d for m in _DATE_WORDS.finditer(rest) if (d := _date(*m.groups())) is not None]
         found.dates += line_dates
-        for match in _CITED_NUMBER.finditer(rest):
+        for match in _CITED_NUMBER.finditer(kept):  # the text left once the file names are taken out
             number = match.group(1).rstrip(".")
             if _DATE_SLASH.fullmatch(number):
                 continue  # "số 05/01/2023" is a date, not a number
@@ -340,6 +366,14 @@ def _item_problems(
             "Đề nghị gửi phiếu cùng tài liệu trong một thư mục hoặc tệp .zip, tên tệp ghi đúng như trong gói.",
             **where,
         )
+    for name in parsed.ambiguous:
+        add.add(
+            "evidence-file-ambiguous",
+            f"Mục {parsed.code} ghi tệp “{name}” nhưng gói có nhiều tệp mang tên này (ở các thư mục khác nhau, hoặc "
+            "chỉ khác chữ hoa, chữ thường); không rõ tệp nào là tài liệu. Đề nghị ghi cả thư mục (ví dụ "
+            "tai-lieu/QD.pdf) hoặc đổi tên các tệp cho khác nhau.",
+            **where,
+        )
     for name in parsed.files:
         info = result.evidence_files.get(name)
         if info is not None and info.slug:
@@ -363,7 +397,7 @@ def _item_problems(
             f"({start:%d/%m/%Y}–{end:%d/%m/%Y}): {shown}. Tài liệu ngoài kỳ thường không được tính điểm.",
             **where,
         )
-    if text.strip() and not (parsed.files or parsed.missing or parsed.citations or parsed.links):
+    if text.strip() and not (parsed.files or parsed.missing or parsed.ambiguous or parsed.citations or parsed.links):
         add.add(
             "evidence-vague",
             f"Cột tài liệu kiểm chứng của mục {parsed.code} chỉ ghi “{_short(text)}”, không có tệp, văn bản (số, "
