@@ -136,7 +136,7 @@ class Period(_Strict):
 class EvidenceModel(_Strict):
     """How evidence documents (tài liệu kiểm chứng) are checked; with this block the checks are on."""
 
-    max_file_mb: Decimal = Field(default=Decimal(20), gt=0)  # a file above this is evidence-too-large
+    max_file_mb: Decimal = Field(default=Decimal(20), gt=0, le=10240)  # a file above this is evidence-too-large
     types: list[str] = Field(default_factory=lambda: list(DEFAULT_EVIDENCE_TYPES), min_length=1)  # accepted suffixes
     period: Period | None = None  # the assessment period; none: 1 January – 31 December of the campaign's year
 
@@ -156,7 +156,7 @@ class CampaignModel(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=1)
     province: str = Field(min_length=1)
-    year: int
+    year: int = Field(ge=1990, le=2100)
     catalogue: str | None = Field(default=None, min_length=1)
     plan: str | None = None
     organiser: Organiser

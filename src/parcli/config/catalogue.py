@@ -155,7 +155,7 @@ class CatalogueModel(_Strict):
     schema_: Literal["parcli/catalogue@1"] = Field(alias="schema")
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=1)
-    year: int
+    year: int = Field(ge=1990, le=2100)
     decision: str = Field(min_length=1)
     total_points: Points
     self_points: Points

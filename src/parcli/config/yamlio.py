@@ -29,10 +29,26 @@ class _DecimalLoader(_SafeBase):  # type: ignore[valid-type,misc]
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
     text = str(loader.construct_scalar(node))  # type: ignore[arg-type]
+    if text.lower().lstrip("+-") in (".inf", ".nan"):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"“{text}” không phải một số hữu hạn; đề nghị ghi một số cụ thể", node.start_mark
+        )
     return Decimal(text.replace("_", ""))
 
 
+def _construct_date(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """A YAML date (``2024-02-30`` passes the YAML pattern but is no day): a located message, not a traceback."""
+    try:
+        return loader.construct_yaml_timestamp(node)  # type: ignore[no-untyped-call,arg-type]
+    except (ValueError, OverflowError):
+        text = loader.construct_scalar(node)  # type: ignore[arg-type]
+        raise yaml.constructor.ConstructorError(
+            None, None, f"“{text}” không phải một ngày có thật; đề nghị ghi ngày theo dạng YYYY-MM-DD", node.start_mark
+        ) from None
+
+
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 
 class YamlSyntaxError(Exception):
@@ -47,6 +63,10 @@ def parse_yaml(text: str) -> Any:
     """Parse YAML text with Decimal floats; raise :class:`YamlSyntaxError` on bad syntax."""
     try:
         return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.constructor.ConstructorError as exc:  # a value of ours refused (a date, a number)
+        mark = exc.problem_mark or exc.context_mark
+        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "không rõ vị trí"
+        raise YamlSyntaxError(f"giá trị không hợp lệ tại {where}: {exc.problem}") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "không rõ vị trí"
