@@ -122,3 +122,32 @@ def test_info_zip_writes_no_utf8_flag(tmp_path: Path) -> None:
     with zipfile.ZipFile(target) as archive:
         (info,) = archive.infolist()
     assert not info.flag_bits & 0x800 and info.filename != EVIDENCE
+
+
+@pytest.mark.parametrize("tool", ["zip", "7z"])
+def test_a_password_is_named_never_python_words(make_return, campaign: Campaign, tmp_path: Path, tool: str) -> None:  # type: ignore[no-untyped-def]
+    """The form packed with a password, then only an evidence file with one: each is told as a password."""
+    staging = _staging(make_return, campaign, tmp_path)
+    exe = _tool(tool)
+
+    def pack(target: Path, names: list[str], password: str | None) -> None:
+        if tool == "zip":
+            args = [exe, "-q", *(["-P", password] if password else []), str(target), *names]
+        else:
+            args = [exe, "a", "-tzip", "-bd", "-bso0", *([f"-p{password}"] if password else []), str(target), *names]
+        subprocess.run(args, cwd=staging, check=True)
+
+    whole = tmp_path / "a" / "PL03-so-tu-phap.zip"
+    whole.parent.mkdir()
+    pack(whole, ["PL03-so-tu-phap.xlsx", EVIDENCE], "mat-khau")
+    result = read_return(whole, campaign)
+    (problem,) = [p for p in result.problems if p.slug == "package-damaged"]
+    assert "mật khẩu" in problem.message and "ZipInfo" not in problem.message, problem.message
+    only_evidence = tmp_path / "b" / "PL03-so-tu-phap.zip"
+    only_evidence.parent.mkdir()
+    pack(only_evidence, ["PL03-so-tu-phap.xlsx", NESTED], None)
+    pack(only_evidence, [EVIDENCE], "mat-khau")
+    result = read_return(only_evidence, campaign)
+    unreadable = [p for p in result.problems if p.slug == "evidence-unreadable"]
+    assert unreadable and all("mật khẩu" in p.message for p in unreadable), [p.message for p in result.problems]
+    assert not any("Error" in p.message or "ZipInfo" in p.message for p in result.problems)

@@ -38,6 +38,7 @@ class Member:
 
     name: str
     size: int
+    encrypted: bool = False  # a zip member stored with a password: it cannot be read
 
     @property
     def base(self) -> str:
@@ -88,6 +89,29 @@ def _nfc(text: str) -> str:
 
 
 UTF8_FLAG = 0x800  # general purpose bit 11: the name is UTF-8
+ENCRYPTED_FLAG = 0x1  # general purpose bit 0: the member is encrypted (a password is needed)
+
+
+def zip_error(exc: BaseException) -> str:
+    """Why a zip (or one of its members) cannot be read, in Vietnamese: never the library's own words."""
+    text = str(exc).lower()
+    if "password" in text or "encrypted" in text:
+        return "tệp được nén có đặt mật khẩu"
+    if isinstance(exc, NotImplementedError) or "compression" in text or "version" in text:
+        return "tệp được nén theo cách parcli không đọc được (kiểu nén hoặc phiên bản không hỗ trợ)"
+    if "crc" in text or "bad magic" in text or "truncated" in text or isinstance(exc, EOFError):
+        return "tệp nén bị hỏng hoặc không trọn vẹn (có thể tải về chưa xong)"
+    if "not a zip file" in text:
+        return "tệp không phải tệp nén .zip (có thể đã đổi đuôi)"
+    if "larger than declared" in text:
+        return "dung lượng thật lớn hơn dung lượng khai báo trong tệp nén"
+    if isinstance(exc, OSError) and exc.errno is not None:
+        from parcli.errors import os_reason
+
+        return os_reason(exc)
+    return "tệp nén bị hỏng"
+
+
 LEGACY_CODE_PAGE = "cp1258"  # Vietnamese Windows (ANSI and OEM): what older Windows tools write names in
 
 
@@ -134,7 +158,7 @@ def open_package(
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:  # a damaged version field
-        package.damaged = str(exc) or type(exc).__name__
+        package.damaged = zip_error(exc)
         return package
     if len(infos) > max_members:
         package.refused.append(Refusal("bomb", path.name, f"{len(infos)} tệp"))
@@ -160,7 +184,7 @@ def open_package(
             package.refused.append(Refusal("bomb", name, f"tổng dung lượng giải nén vượt {max_total >> 20} MB"))
         else:
             total += info.file_size
-            package.members.append(Member(name, info.file_size))
+            package.members.append(Member(name, info.file_size, encrypted=bool(info.flag_bits & ENCRYPTED_FLAG)))
     return package
 
 

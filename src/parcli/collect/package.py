@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from parcli.packages import Member, Package, copy_member, member_path, open_package
+from parcli.packages import Member, Package, copy_member, member_path, open_package, zip_error
 from parcli.problems import ProblemCollector
 
 if TYPE_CHECKING:
@@ -69,7 +69,8 @@ def open_package_form(result: FormResult, add: ProblemCollector, open_file: Call
     if package.damaged is not None:
         add.add(
             "package-damaged",
-            f"Tệp nén bị hỏng, không mở được ({package.damaged}). Đề nghị nén lại phiếu và tài liệu rồi gửi lại.",
+            f"Không mở được tệp nén: {package.damaged}. Đề nghị nén lại phiếu và tài liệu (không đặt mật khẩu) rồi "
+            "gửi lại.",
         )
         return False
     for refusal in package.refused:
@@ -95,6 +96,13 @@ def open_package_form(result: FormResult, add: ProblemCollector, open_file: Call
         return False
     form = forms[0]
     result.form_member = form.name
+    if form.encrypted:
+        add.add(
+            "package-damaged",
+            f"Phiếu “{form.name}” trong gói được nén có đặt mật khẩu nên không mở được. Đề nghị nén lại không đặt "
+            "mật khẩu rồi gửi lại.",
+        )
+        return False
     own = member_path(package, form)
     if own is not None:
         return open_file(own)
@@ -105,7 +113,7 @@ def open_package_form(result: FormResult, add: ProblemCollector, open_file: Call
             # a short name of our own: the member's name may be longer than the file system allows
             copied = copy_member(package, form, Path(tmp), "phieu" + form.suffix)
         except Exception as exc:  # a damaged member: CRC, truncated data, a size that lies
-            reason = getattr(exc, "strerror", None) or str(exc)
+            reason = zip_error(exc)
             add.add(
                 "package-damaged",
                 f"Không giải nén được phiếu “{form.name}” trong gói ({reason}). Đề nghị nén lại và gửi lại.",

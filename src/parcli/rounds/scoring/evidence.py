@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
 from parcli.collect.package import evidence_members
-from parcli.packages import Member, Package, member_path, spool_member
+from parcli.packages import Member, Package, member_path, spool_member, zip_error
 from parcli.problems import ProblemCollector
 
 if TYPE_CHECKING:
@@ -231,11 +231,14 @@ def check_file(package: Package, member: Member, settings: EvidenceModel) -> Evi
     if member.size == 0:
         info.slug, info.refused = "evidence-unreadable", "tệp rỗng (0 byte)"
         return info
+    if member.encrypted:
+        info.slug, info.refused = "evidence-unreadable", "tệp được nén có đặt mật khẩu, không mở được"
+        return info
     own = member_path(package, member)
     try:
         stream: IO[bytes] = own.open("rb") if own is not None else spool_member(package, member, member.size)
     except Exception as exc:  # a zip member that cannot be decompressed
-        info.slug, info.refused = "evidence-unreadable", f"không giải nén được ({type(exc).__name__})"
+        info.slug, info.refused = "evidence-unreadable", f"không giải nén được ({zip_error(exc)})"
         return info
     with stream:
         digest = hashlib.sha256()
