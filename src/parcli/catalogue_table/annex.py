@@ -137,6 +137,37 @@ def _level(number: str) -> int | None:
     return None
 
 
+def _not_a_docx(path: Path) -> str | None:
+    """Why ``path`` is not a Word .docx (empty, an old .doc, a password, another file renamed), or None."""
+    import zipfile
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        from parcli.errors import os_reason
+
+        return f"không đọc được tệp: {os_reason(exc)}"
+    if not head:
+        return "tệp rỗng (0 byte); đề nghị lấy lại tệp phụ lục"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return (
+            "tệp là văn bản Word cũ (.doc) hoặc được đặt mật khẩu; đề nghị mở trong Word, bỏ mật khẩu nếu có, "
+            "và lưu lại dạng .docx"
+        )
+    if head.startswith(b"%PDF"):
+        return "tệp là PDF, không phải Word .docx; đề nghị dùng bản .docx của phụ lục"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return "tệp không phải văn bản Word .docx (hoặc bị hỏng, tải về chưa trọn); đề nghị lấy lại tệp phụ lục"
+    if "word/document.xml" not in names:
+        kind = "bảng tính Excel" if "xl/workbook.xml" in names else "một loại tệp khác"
+        return f"tệp có đuôi .docx nhưng thực chất là {kind}; đề nghị dùng đúng tệp Word của phụ lục"
+    return None
+
+
 def read_annex(path: Path) -> AnnexImport:
     """Read the annex table of ``path`` (.docx) into rows, the tree and its doubts (see the module docstring)."""
     import docx
@@ -144,10 +175,19 @@ def read_annex(path: Path) -> AnnexImport:
     path = Path(path)
     if not path.is_file():
         raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
+    why = _not_a_docx(path)
+    if why is not None:
+        raise CatalogueError(path.name, [why])
     try:
         document = docx.Document(str(path))
-    except Exception as exc:  # python-docx raises several kinds for a file that is not a Word document
-        raise CatalogueError(path.name, [f"không đọc được tệp Word: {exc}"]) from None
+    except Exception:  # python-docx and lxml raise many kinds, in their own words, for a damaged file
+        raise CatalogueError(
+            path.name,
+            [
+                "nội dung tệp Word bị hỏng hoặc không an toàn nên không đọc được; đề nghị mở tệp trong Word, lưu lại "
+                "dạng .docx rồi nhập lại"
+            ],
+        ) from None
     best: tuple[Any, dict[str, int], int] | None = None
     for table in document.tables:
         previous: list[Any] = []
