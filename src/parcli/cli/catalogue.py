@@ -29,14 +29,16 @@ catalogue_app = typer.Typer(
 CatalogueArgument = Annotated[
     Path | None,
     typer.Argument(
-        help="Tệp bộ tiêu chí (.yaml). Mặc định: bộ tiêu chí của kế hoạch (-c) hoặc của ví dụ đi kèm parcli.",
+        help="Tệp bộ tiêu chí (.yaml). Mặc định: bộ tiêu chí của kế hoạch (-c, hoặc campaign.yaml trong thư mục "
+        "hiện tại, hoặc ví dụ đi kèm parcli).",
         dir_okay=False,
     ),
 ]
 CampaignOption = Annotated[
     Path | None,
     campaign_option(
-        "Tệp kế hoạch (campaign.yaml) có bộ tiêu chí cần dùng. Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli."
+        "Tệp kế hoạch (campaign.yaml) có bộ tiêu chí cần dùng. Mặc định: campaign.yaml trong thư mục hiện tại; "
+        "không có thì dùng ví dụ Hưng Yên 2023 đi kèm parcli."
     ),
 ]
 

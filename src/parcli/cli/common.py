@@ -163,7 +163,10 @@ def write_crash_log(exc: BaseException) -> Path | None:
 
 # --- option types -----------------------------------------------------------------------------------
 
-CAMPAIGN_HELP = "Tệp kế hoạch (campaign.yaml). Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli."
+CAMPAIGN_HELP = (
+    "Tệp kế hoạch (campaign.yaml). Mặc định: campaign.yaml trong thư mục hiện tại (hoặc tệp ghi trong biến môi "
+    "trường PARCLI_CAMPAIGN); không có thì dùng ví dụ Hưng Yên 2023 đi kèm parcli."
+)
 
 
 def campaign_option(help_text: str = CAMPAIGN_HELP) -> Any:

@@ -41,7 +41,8 @@ survey_app = typer.Typer(
 PlanOption = Annotated[
     Path | None,
     campaign_option(
-        "Tệp kế hoạch (campaign.yaml) có khai báo survey_lists:. Mặc định: ví dụ Hưng Yên 2023 đi kèm parcli."
+        "Tệp kế hoạch (campaign.yaml) có khai báo survey_lists:. Mặc định: campaign.yaml trong thư mục hiện tại; "
+        "không có thì dùng ví dụ Hưng Yên 2023 đi kèm parcli."
     ),
 ]
 PickListOption = Annotated[

@@ -1,6 +1,7 @@
 """The one loader: every input a job reads, read once and the same way for every command.
 
-* the campaign — the file named, else the bundled example (said so) — at its round;
+* the campaign — the file named, else ``PARCLI_CAMPAIGN``, else ``campaign.yaml`` in the current
+  folder, else the bundled example (said so) — at its round;
 * the returns folder — workbooks, ``.zip`` and folder packages alike, the version rule
   applied and its decisions kept — through :func:`returns`, whatever the command;
 * appraisal workbooks, judged against the returns as merged or as a consolidated
@@ -31,13 +32,39 @@ if TYPE_CHECKING:
     from parcli.rounds.scoring.merge import MergeResult
 
 
+CAMPAIGN_ENV = "PARCLI_CAMPAIGN"
+CAMPAIGN_FILE = "campaign.yaml"
+
+
+def find_campaign(listener: Listener = SILENT) -> Path:
+    """The campaign a command uses when none is named: ``PARCLI_CAMPAIGN``, else ``campaign.yaml`` in the
+    current folder, else the bundled example — each said on the command's first line."""
+    import os
+
+    from parcli.config.campaign import default_campaign_path
+
+    given = os.environ.get(CAMPAIGN_ENV)
+    if given:
+        listener.note(f"Dùng kế hoạch {given} (biến môi trường {CAMPAIGN_ENV}).")
+        return Path(given)
+    here = Path(CAMPAIGN_FILE)
+    if here.is_file():
+        listener.note(f"Dùng kế hoạch trong thư mục hiện tại: {here.resolve()}")
+        return here
+    path = default_campaign_path()
+    listener.note(
+        f"Dùng kế hoạch mẫu đi kèm parcli (ví dụ Hưng Yên 2023, không phải kế hoạch của Quý cơ quan): {path}. "
+        f"Chỉ rõ kế hoạch bằng -c, hoặc chạy lệnh trong thư mục có {CAMPAIGN_FILE}."
+    )
+    return path
+
+
 def campaign(path: Path | None, round_id: str | None = None, listener: Listener = SILENT) -> Campaign:
-    """The campaign named (the bundled example when none is, said so) at round ``round_id`` (None: the last)."""
-    from parcli.config.campaign import default_campaign_path, load_campaign
+    """The campaign named, else the one found (:func:`find_campaign`), at round ``round_id`` (None: the last)."""
+    from parcli.config.campaign import load_campaign
 
     if path is None:
-        path = default_campaign_path()
-        listener.note(f"Dùng kế hoạch mẫu đi kèm parcli: {path}")
+        path = find_campaign(listener)
     camp = load_campaign(path, round_id)
     if camp.round_id is not None:
         listener.note(f"Đợt đánh giá: {camp.round_title} ({camp.round_id})")
