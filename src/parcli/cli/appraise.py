@@ -21,9 +21,11 @@ from parcli.cli.common import (
     say_returns,
     show_appraisal_problems,
 )
+from parcli.cli.vietnamese import Command, Group
 from parcli.errors import ExitCode
 
 appraise_app = typer.Typer(
+    cls=Group,
     help="Thẩm định: phát hành phiếu thẩm định, chuyển điểm thẩm định từ bảng tổng hợp cũ, thông báo kết quả lần 1.",
     no_args_is_help=True,
 )
@@ -38,7 +40,7 @@ CampaignRoundOption = Annotated[
 ]
 
 
-@appraise_app.command("issue")
+@appraise_app.command("issue", cls=Command)
 @command
 def issue(
     returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
@@ -74,7 +76,7 @@ def issue(
     talk.err.print(f"Đã tạo {len(result.issued.workbooks)} phiếu thẩm định lần {round_} trong {out.resolve()}")
 
 
-@appraise_app.command("import")
+@appraise_app.command("import", cls=Command)
 @command
 def import_(
     old: Annotated[Path, typer.Argument(help="Bảng tổng hợp cũ có điểm thẩm định đã nhập.", dir_okay=False)],
@@ -96,7 +98,7 @@ def import_(
     )
 
 
-@appraise_app.command("notices")
+@appraise_app.command("notices", cls=Command)
 @command
 def notices(
     returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcli.cli.common import ForceOption, Talk, campaign_option, command, out_console, styled
+from parcli.cli.vietnamese import Command, Group
 from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from parcli.config.catalogue import Catalogue
 
 catalogue_app = typer.Typer(
+    cls=Group,
     help="Bộ tiêu chí: xem cây tiêu chí và tổng điểm, xuất ra bảng Excel để sửa, nhập lại bảng đã sửa thành tệp YAML.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -60,7 +62,7 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-@catalogue_app.command()
+@catalogue_app.command(cls=Command)
 @command
 def show(
     catalogue: CatalogueArgument = None,
@@ -135,7 +137,7 @@ def show(
     _say(err, styled((_unverified_line(cat), "yellow" if unverified else "green")))
 
 
-@catalogue_app.command()
+@catalogue_app.command(cls=Command)
 @command
 def export(
     catalogue: CatalogueArgument = None,
@@ -176,7 +178,7 @@ def _warning_table(problems: list[TableProblem], file: str) -> Table:
     return table
 
 
-@catalogue_app.command("import")
+@catalogue_app.command("import", cls=Command)
 @command
 def import_(
     table: Annotated[
@@ -241,7 +243,7 @@ def import_(
     return None
 
 
-@catalogue_app.command()
+@catalogue_app.command(cls=Command)
 @command
 def diff(
     old: Annotated[Path, typer.Argument(help="Bộ tiêu chí cũ (.yaml), ví dụ của năm trước.", dir_okay=False)],

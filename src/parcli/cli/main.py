@@ -13,9 +13,11 @@ from typing import Annotated
 import typer
 
 from parcli import __version__
-from parcli.cli import appraise, catalogue, common, evidence, remedy, report, returns, survey
+from parcli.cli import appraise, catalogue, common, evidence, remedy, report, returns, survey, vietnamese
 
+vietnamese.install()
 app = typer.Typer(
+    cls=vietnamese.Group,
     name="parcli",
     help="parcli — tự đánh giá Chỉ số CCHC (PAR Index) trên bảng tính Excel: phát hành phiếu chấm điểm, "
     "kiểm tra, tổng hợp và báo cáo.",
@@ -46,7 +48,7 @@ def main(
 
 
 for _command in (*returns.COMMANDS, *report.COMMANDS, *evidence.COMMANDS):
-    app.command()(_command)
+    app.command(cls=vietnamese.Command)(_command)
 app.add_typer(catalogue.catalogue_app, name="catalogue")
 app.add_typer(survey.survey_app, name="survey")
 app.add_typer(appraise.appraise_app, name="appraise")

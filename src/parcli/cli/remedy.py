@@ -21,16 +21,18 @@ from parcli.cli.common import (
     say_versions,
     write_json,
 )
+from parcli.cli.vietnamese import Command, Group
 from parcli.errors import ExitCode
 
 remedy_app = typer.Typer(
+    cls=Group,
     help="Kế hoạch khắc phục các mục bị trừ điểm (sau đánh giá sơ bộ): phát hành và theo dõi.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
 
 
-@remedy_app.command("issue")
+@remedy_app.command("issue", cls=Command)
 @command
 def issue(
     consolidated: Annotated[
@@ -58,7 +60,7 @@ def issue(
     talk.err.print(f"Đã tạo {len(result.issued.workbooks)} kế hoạch khắc phục trong {out.resolve()}")
 
 
-@remedy_app.command("merge")
+@remedy_app.command("merge", cls=Command)
 @command
 def merge(
     remedies_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các kế hoạch khắc phục cơ quan gửi về.")],

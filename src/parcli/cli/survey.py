@@ -26,6 +26,7 @@ from parcli.cli.common import (
     styled,
     write_json,
 )
+from parcli.cli.vietnamese import Command, Group
 from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from parcli.rounds.lists.merge import ListsMergeResult
 
 survey_app = typer.Typer(
+    cls=Group,
     help="Danh sách đối tượng điều tra xã hội học: phát hành mẫu danh sách, kiểm tra và tổng hợp.",
     no_args_is_help=True,
 )
@@ -51,7 +53,7 @@ PickListOption = Annotated[
 ]
 
 
-@survey_app.command("generate")
+@survey_app.command("generate", cls=Command)
 @command
 def generate(
     campaign: PlanOption = None,
@@ -87,7 +89,7 @@ def generate(
     err.print(f"Hạn gửi danh sách: {plan.model.deadline.strftime('%d/%m/%Y')}. Các tệp nằm trong: {out.resolve()}")
 
 
-@survey_app.command("merge")
+@survey_app.command("merge", cls=Command)
 @command
 def merge(
     lists_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các danh sách các đơn vị gửi về.")],
