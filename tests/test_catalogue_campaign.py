@@ -73,12 +73,12 @@ def _children_not_adding_up(text: str) -> str:
 
 
 CASES = [
-    ("duplicate-code", "catalogue", _first_component_code_dup, ["mã 1.1.1 bị trùng", "fields[0].criteria[0]"]),
+    ("duplicate-code", "catalogue", _first_component_code_dup, ["mã 1.1.1 bị trùng", "fields[1].criteria[1]"]),
     (
         "children-sum",
         "catalogue",
         _children_not_adding_up,
-        ["tổng điểm các mục con", "fields[0].criteria[0].max_points"],
+        ["tổng điểm các mục con", "fields[1].criteria[1].max_points"],
     ),
     ("yaml-syntax-catalogue", "catalogue", lambda t: t.replace("fields:", "fields: [", 1), ["cú pháp YAML", "dòng"]),
     ("yaml-syntax-campaign", "campaign", lambda t: t.replace("departments:", "departments: {", 1), ["cú pháp YAML"]),
@@ -92,7 +92,7 @@ CASES = [
         "unknown-code",
         "campaign",
         lambda t: t.replace('assign: ["2"]', 'assign: ["2", "9.9"]', 1),
-        ["không có mã này", "9.9", "departments[2].assign[1]"],
+        ["không có mã này", "9.9", "departments[3].assign[2]"],
     ),
     (
         "assigned-twice",

@@ -750,15 +750,15 @@ def _inline(**change: Any) -> list[tuple[str, str, str, list[str]]]:
 BAD_CAMPAIGNS = {
     "unknown-group": (
         campaign_text(units=_inline(i1=("so-tu-phap", "Sở Tư pháp", "phuong", []))),
-        ["units[1]", "so-tu-phap", "“phuong”", "không có trong groups"],
+        ["units[2]", "so-tu-phap", "“phuong”", "không có trong groups"],
     ),
     "unknown-exempt": (
         campaign_text(units=_inline(i2=("ban-dan-toc", "Ban Dân tộc", "so", ["3", "9.9"]))),
-        ["units[2]", "ban-dan-toc", "9.9", "test-unit-so", "không có mã này"],
+        ["units[3]", "ban-dan-toc", "9.9", "test-unit-so", "không có mã này"],
     ),
     "duplicate-id": (
         campaign_text(units=_inline(i6=("h-van-lam", "UBND xã Văn Lâm", "xa", []))),
-        ["units-huyen.csv dòng 2", "h-van-lam", "bị trùng", "units[6]"],
+        ["units-huyen.csv dòng 2", "h-van-lam", "bị trùng", "units[7]"],
     ),
     "missing-column": (
         campaign_text(units_file="units-bad.csv"),

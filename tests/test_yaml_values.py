@@ -52,3 +52,29 @@ def test_values_python_cannot_hold(
     assert words in res.output, res.output
     assert "dòng" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ('assign: ["1.1", "1.2"', 'assign: [1.1, "1.2"', 'mã như 1.10 cần đặt trong dấu ngoặc kép ("1.10")'),
+        ("year: 2023", "year: 2023: 2024", "có dấu hai chấm ở chỗ không được có"),
+        ("year: 2023", "year:\t2023\n\tx: 1", "có ký tự Tab"),
+    ],
+    ids=["unquoted-code", "stray-colon", "tab"],
+)
+def test_yaml_mistakes_are_told_in_vietnamese(tmp_path: Path, old: str, new: str, words: str) -> None:
+    """No PyYAML English ("mapping values are not allowed here"); an unquoted code gets the hint it needs."""
+    plan = _plan(tmp_path, old, new)
+    res = runner.invoke(app, ["generate", "-c", str(plan), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 3, res.output
+    assert words in res.output, res.output
+    for english in ("mapping values", "not allowed", "found character", "Input should be"):
+        assert english not in res.output
+
+
+def test_positions_count_from_one(tmp_path: Path) -> None:
+    """The 14th department is departments[14], as a person counts (the line is given too)."""
+    plan = _plan(tmp_path, 'assign: ["1.1", "1.2"', 'assign: ["9.9", "1.2"')
+    res = runner.invoke(app, ["generate", "-c", str(plan), "-o", str(tmp_path / "out")])
+    assert "departments[1].assign[1] (dòng" in res.output, res.output

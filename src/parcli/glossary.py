@@ -180,5 +180,5 @@ def placeholders(data: object, path: str = "") -> list[tuple[str, str]]:
             found += placeholders(value, f"{path}.{key}" if path else str(key))
     elif isinstance(data, list | tuple):
         for i, value in enumerate(data):
-            found += placeholders(value, f"{path}[{i}]")
+            found += placeholders(value, f"{path}[{i + 1}]")  # counted from 1
     return found

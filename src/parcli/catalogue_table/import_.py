@@ -368,7 +368,7 @@ class _Reader:
                 continue
             body = self._body(match.group("body"))
             tokens: list[str | int] = [
-                int(index) if index else name
+                int(index) - 1 if index else name  # the messages count positions from 1
                 for name, index in re.findall(r"([a-z_]+)|\[(\d+)\]", match["path"] + match["tail"])
             ]
             node: tuple[str | int, ...] = ()
@@ -406,7 +406,7 @@ class _Reader:
 
     def _body(self, body: str) -> str:
         def cell_of(match: re.Match[str]) -> str:
-            tokens = [int(n) for n in re.findall(r"\[(\d+)\]", match.group(1))]
+            tokens = [int(n) - 1 for n in re.findall(r"\[(\d+)\]", match.group(1))]  # counted from 1
             names = re.findall(r"(fields|criteria|components)", match.group(1))
             node: tuple[str | int, ...] = tuple(x for pair in zip(names, tokens, strict=False) for x in pair)
             row = self.node_rows.get(node)

@@ -379,13 +379,14 @@ def _resolve(model: CampaignModel, catalogue: Catalogue, text: str) -> tuple[tup
         dpath: list[str | int] = ["departments", di]
         if dept.id in seen_ids:
             problems.append(
-                f"{path_line(text, [*dpath, 'id'])}: mã cơ quan {dept.id} bị trùng với departments[{seen_ids[dept.id]}]"
+                f"{path_line(text, [*dpath, 'id'])}: mã cơ quan {dept.id} bị trùng với "
+                f"departments[{seen_ids[dept.id] + 1}]"
             )
         seen_ids.setdefault(dept.id, di)
         if dept.appendix in seen_appendix:
             problems.append(
                 f"{path_line(text, [*dpath, 'appendix'])}: Phụ lục {dept.appendix} đã được giao cho "
-                f"departments[{seen_appendix[dept.appendix]}]"
+                f"departments[{seen_appendix[dept.appendix] + 1}]"
             )
         seen_appendix.setdefault(dept.appendix, di)
         try:

@@ -200,7 +200,7 @@ def _resolve_plan(
     groups: list[RespondentGroup] = []
     seen: dict[str, str] = {}
     for gi, g in enumerate(model.groups):
-        where = f"groups[{gi}]"
+        where = f"groups[{gi + 1}]"  # counted from 1, as the messages count
         for key, what, loc in (
             (g.id, "mã nhóm", "id"),
             (label_key(g.short), "tên ngắn", "short"),

@@ -70,10 +70,45 @@ def parse_yaml(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "không rõ vị trí"
-        what = exc.problem or exc.context or "cú pháp không đúng"
-        raise YamlSyntaxError(f"lỗi cú pháp YAML tại {where}: {what}") from exc
+        raise YamlSyntaxError(f"lỗi cú pháp YAML tại {where}: {yaml_problem(exc.problem or exc.context)}") from exc
     except yaml.YAMLError as exc:
-        raise YamlSyntaxError(f"lỗi cú pháp YAML: {exc}") from exc
+        raise YamlSyntaxError(f"lỗi cú pháp YAML: {yaml_problem(str(exc))}") from exc
+
+
+# PyYAML's sentences, as an officer editing campaign.yaml in Notepad should read them
+_YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    (
+        "mapping values are not allowed",
+        "có dấu hai chấm ở chỗ không được có (thiếu dấu cách sau dấu hai chấm ở dòng trên, hoặc giá trị có dấu "
+        "hai chấm cần đặt trong dấu ngoặc kép)",
+    ),
+    ("could not find expected ':'", "thiếu dấu hai chấm sau tên trường"),
+    ("cannot start any token", "có ký tự Tab hoặc ký tự đặc biệt; YAML chỉ dùng dấu cách để thụt lề"),
+    ("tab character", "có ký tự Tab; YAML chỉ dùng dấu cách để thụt lề"),
+    ("did not find expected key", "thụt lề không thẳng hàng, hoặc thiếu dấu gạch đầu dòng “- ” của một phần tử"),
+    ("did not find expected '-' indicator", "thiếu dấu gạch đầu dòng “- ” của một phần tử danh sách"),
+    ("did not find expected node content", "thiếu giá trị sau dấu hai chấm hoặc dấu gạch đầu dòng"),
+    ("did not find expected ',' or ']'", "danh sách trong dấu ngoặc vuông chưa đóng “]” hoặc thiếu dấu phẩy"),
+    ("did not find expected ',' or '}'", "bảng trong dấu ngoặc nhọn chưa đóng “}” hoặc thiếu dấu phẩy"),
+    ("found unexpected end of stream", "tệp kết thúc giữa chừng (thiếu dấu ngoặc kép hoặc ngoặc đóng)"),
+    (
+        "found unknown escape character",
+        "có ký tự “\\” không hợp lệ trong chuỗi ngoặc kép (đường dẫn Windows nên đặt trong dấu ngoặc đơn ')",
+    ),
+    ("found undefined alias", "có bí danh (*) chưa được khai báo"),
+    ("found duplicate anchor", "có neo (&) bị khai báo hai lần"),
+    ("expected a single document", "tệp chứa nhiều văn bản YAML (dòng “---”); chỉ được có một"),
+    ("unacceptable character", "có ký tự không đọc được (tệp có thể không phải UTF-8)"),
+)
+
+
+def yaml_problem(text: str | None) -> str:
+    """What PyYAML found, in Vietnamese (never its English sentence)."""
+    found = (text or "").lower()
+    for english, vietnamese in _YAML_PROBLEMS:
+        if english.lower() in found:
+            return vietnamese
+    return "cú pháp không đúng (kiểm tra thụt lề, dấu hai chấm và dấu ngoặc kép)"
 
 
 def read_text(path: Path) -> str:
@@ -148,11 +183,11 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[list[str | int], 
 
 
 def format_path(path: list[str | int]) -> str:
-    """``['fields', 2, 'max_points']`` → ``fields[2].max_points``."""
+    """``['fields', 2, 'max_points']`` → ``fields[3].max_points``: positions counted from 1, as a person counts."""
     out = ""
     for part in path:
         if isinstance(part, int):
-            out += f"[{part}]"
+            out += f"[{part + 1}]"
         else:
             out += ("." if out else "") + part
     return out or "(gốc tệp)"
@@ -198,6 +233,12 @@ def _translate(error: Any) -> str:
         return f"phải là một trong: {ctx.get('expected')}"
     if kind == "enum":
         return f"phải là một trong: {ctx.get('expected')}"
+    if kind == "string_type" and isinstance(error.get("input"), int | float | Decimal):
+        shown = error["input"]
+        return (
+            f"phải là chuỗi ký tự; YAML đã đọc giá trị này thành số {shown}: mã như 1.10 cần đặt trong dấu ngoặc "
+            'kép ("1.10"), nếu không YAML đọc thành số 1.1'
+        )
     template = _MESSAGES.get(kind)
     if template is not None:
         try:
