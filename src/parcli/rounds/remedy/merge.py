@@ -128,7 +128,7 @@ class RemedyForms:
         return read_remedy(path, self.campaign)
 
     def worker(self) -> tuple[Callable[[str], RemedyForms], str]:
-        """Each worker process loads the campaign once (and expects every department: only reading is done)."""
+        """Each worker process loads the campaign once, at the round being collected (expecting every department)."""
         from parcli.config.campaign import campaign_ref
 
         return _forms_from_ref, campaign_ref(self.campaign)
