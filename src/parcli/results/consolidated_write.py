@@ -1,4 +1,4 @@
-"""Writing the consolidated workbook: one streaming writer (xlsxwriter, constant memory) for both modes.
+"""Writing the consolidated workbook, for both modes, on the table writer of every consolidated output.
 
 The workbook is parcli's output only: it can be deleted and regenerated from
 the returns and the appraisal workbooks.  The appraised score and note of each
@@ -10,14 +10,16 @@ scope, an each-unit-scores campaign one scope per unit. The two modes differ
 only in the columns of the "Tổng hợp" sheet (:data:`PROVINCE_LAYOUT`,
 :data:`UNITS_LAYOUT`): the province table carries the level, the owner and
 subtotal rows per field and criterion; the units table is one long
-(unit × item) table made for filtering.
+(unit × item) table made for filtering.  The sheets are written by
+:mod:`parcli.xlsx.table` (xlsxwriter, constant memory), as the respondents and
+the remedy tracking workbooks are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,17 +27,13 @@ from typing import Any
 from parcli import __version__, clock
 from parcli.config.campaign import Campaign, Scope
 from parcli.config.catalogue import Catalogue, Leaf
-from parcli.files import atomic_path, stamp_if_exists
+from parcli.files import stamp_if_exists
 from parcli.glossary import time_vn
 from parcli.results.consolidated import check_replaceable
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, ItemRow, MergeResult
-from parcli.xlsx.style import FONT_NAME, SMALL_FONT_SIZE, XW, xw_format, xw_props
-from parcli.xlsx.text import clean
-from parcli.xlsx.write import xlsxwriter_workbook
-
-# the default font of the consolidated workbook (a dense table)
-FONT = {"font_name": FONT_NAME, "font_size": SMALL_FONT_SIZE}
+from parcli.xlsx.table import Table, TableWorkbook, table_workbook
+from parcli.xlsx.write import cell_number
 
 _NOTE = (
     f"Cột “{layout.HEADER_APPRAISED}” và “{layout.HEADER_APPRAISAL_NOTE}” lấy từ các phiếu thẩm định "
@@ -66,6 +64,8 @@ UNITS_LAYOUT = ConsolidatedLayout(
 )
 DEPARTMENT_WIDTHS = (8, 16, 38, 14, 10, 10, 11, 12, 8, 10, 40, 14, 14, 14, 24)
 PROBLEM_WIDTHS = (10, 22, 30, 28, 14, 8, 8, 80)
+# the row style of a field's and a criterion's subtotal row (see parcli.xlsx.table.ROW_STYLES)
+_ROW_STYLES = {"leaf": "body", "field": "group", "criterion": "subgroup"}
 
 
 def write_consolidated(
@@ -84,76 +84,20 @@ def write_consolidated(
         check_replaceable(out, campaign)  # refuses anything but a consolidated workbook of this campaign
     appraisals = appraisals or {}
     stamp = (now or clock.now()).replace(microsecond=0)
-    with (
-        atomic_path(out, read=read) as tmp,
-        xlsxwriter_workbook(
-            tmp,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "default_format_properties": dict(FONT),
-            },
-        ) as wb,
-    ):
-        wb.set_properties({"created": stamp.astimezone(UTC).replace(tzinfo=None)})
-        sheet = _ItemSheet(wb, campaign, UNITS_LAYOUT if campaign.is_units else PROVINCE_LAYOUT, appraisals)
-        sheet.write(result, stamp)
-        formats = sheet.formats
-        departments = _departments(result)
-        _write_table(wb, formats, layout.SHEET_DEPARTMENTS, layout.DEPARTMENT_HEADERS, DEPARTMENT_WIDTHS, departments)
-        _write_table(wb, formats, layout.SHEET_PROBLEMS, layout.PROBLEM_HEADERS, PROBLEM_WIDTHS, _problems(result))
-        meta = wb.add_worksheet(layout.SHEET_META)
-        for r, (key, value) in enumerate(_metadata_values(campaign, stamp).items()):
-            meta.write_string(r, 0, clean(key))
-            meta.write_string(r, 1, clean(value))
-        meta.hide()
+    with table_workbook(
+        out, created=stamp, read=read, author=f"parcli {__version__}", title=campaign.model.title
+    ) as book:
+        sheet = _ItemSheet(book, campaign, UNITS_LAYOUT if campaign.is_units else PROVINCE_LAYOUT, appraisals, stamp)
+        sheet.write(result)
+        for name, headers, widths, key_columns, rows in (
+            (layout.SHEET_DEPARTMENTS, layout.DEPARTMENT_HEADERS, DEPARTMENT_WIDTHS, 3, _departments(result)),
+            (layout.SHEET_PROBLEMS, layout.PROBLEM_HEADERS, PROBLEM_WIDTHS, 0, _problems(result)),
+        ):
+            table = book.table(name, headers, widths, print_columns=key_columns)
+            for values in rows:
+                table.row(values)
+        book.metadata(layout.SHEET_META, _metadata_values(campaign, stamp))
     return sheet.carried
-
-
-def _formats(wb: Any) -> dict[str, Any]:
-    # the workbook's default font (FONT) applies; bold alone, not XW.bold, keeps it
-    bold = {"bold": True}
-    cell = xw_props(XW.border, XW.wrap)
-    return {
-        "title": xw_format(wb, bold),
-        "header": xw_format(wb, cell, bold, XW.header_fill),
-        "field": xw_format(wb, cell, bold, XW.group_fill),
-        "criterion": xw_format(wb, cell, bold, XW.subgroup_fill),
-        "cell": xw_format(wb, cell),
-        "date": xw_format(wb, cell, {"num_format": "dd/mm/yyyy"}),
-    }
-
-
-def _put(ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
-    """One cell by type; text is always written as text (a value from a return never becomes a formula)."""
-    if value is None or value == "":
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, str):
-        ws.write_string(row, col, clean(value), fmt)
-    elif isinstance(value, bool):
-        ws.write_boolean(row, col, value, fmt)
-    elif isinstance(value, Decimal):
-        ws.write_number(row, col, int(value) if value == value.to_integral_value() else float(value), fmt)
-    elif isinstance(value, int | float):
-        ws.write_number(row, col, value, fmt)
-    elif isinstance(value, datetime | date):
-        ws.write_datetime(row, col, value, fmt)
-    else:
-        ws.write_string(row, col, clean(str(value)), fmt)
-
-
-def _num(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _lines(text: str, per_line: int) -> int:
-    """Lines a wrapped text takes (as :func:`parcli.rounds.scoring.layout.estimate_row_height` counts them)."""
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
-
-
-LINE_POINTS = 15.75
 
 
 class _ItemSheet:
@@ -163,27 +107,29 @@ class _ItemSheet:
     title, maximum…) are prepared once per catalogue, each row only adds its own.
     """
 
-    def __init__(self, wb: Any, campaign: Campaign, mode: ConsolidatedLayout, appraisals: Appraisals):
+    def __init__(
+        self, book: TableWorkbook, campaign: Campaign, mode: ConsolidatedLayout, appraisals: Appraisals, stamp: datetime
+    ):
         self.campaign, self.mode, self.appraisals = campaign, mode, appraisals
-        self.formats = _formats(wb)
-        self.ws = wb.add_worksheet(layout.SHEET_CONSOLIDATED)
         self.col = {label: i for i, label in enumerate(mode.headers)}
-        self.per_line = [max(int(w * 1.15), 1) for w in mode.widths]
+        self.table: Table = book.table(
+            layout.SHEET_CONSOLIDATED,
+            mode.headers,
+            mode.widths,
+            title=f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ — {campaign.model.title.upper()}",
+            note=f"Tổng hợp {time_vn(stamp)} bằng parcli {__version__}{mode.note}",
+            header_row=layout.CONSOLIDATED_HEADER_ROW - 1,
+            freeze_columns=self.col[layout.HEADER_MAX],
+            print_columns=self.col[layout.HEADER_CODE] + 1,  # the unit (units mode) and the item code
+            ruled=mode.ruled,
+            protect=True,
+        )
         self.outlines: dict[str, list[tuple[str, Any, list[Any], int]]] = {}
         self.carried = 0
 
-    def write(self, result: MergeResult, stamp: datetime) -> None:
-        """Write the whole sheet (rows in catalogue order, scope by scope)."""
-        ws, mode, f, col = self.ws, self.mode, self.formats, self.col
-        for i, width in enumerate(mode.widths):
-            ws.set_column(i, i, width)
-        title = f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ — {self.campaign.model.title.upper()}"
-        ws.write_string(0, 0, title, f["title"])
-        ws.write_string(1, 0, f"Tổng hợp {time_vn(stamp)} bằng parcli {__version__}{mode.note}")
-        header_row = layout.CONSOLIDATED_HEADER_ROW - 1
-        for c, label in enumerate(mode.headers):
-            ws.write_string(header_row, c, label, f["header"])
-        row = header_row + 1
+    def write(self, result: MergeResult) -> None:
+        """Write the rows in catalogue order, scope by scope."""
+        table, col = self.table, self.col
         c_score = col[layout.HEADER_SCORE]
         for scope in self.campaign.scopes:
             items = result.rows.get(scope.id, {})
@@ -205,22 +151,15 @@ class _ItemSheet:
                 cells = base.copy()
                 for c, value in scope_cells:
                     cells[c] = value
+                lines = base_lines
                 if kind == "leaf":
                     variable = self._fill(cells, scope, node, items[node.code])
                     cells.pop()
-                    self._fit(row, base_lines, variable)
-                    self._write(row, cells, f["cell"])
+                    lines = max(lines, table.lines(variable))
                 else:
                     leaves = scope.catalogue.leaves_under(node.code)
-                    cells[c_score] = _num(sum((items[x.code].score or Decimal(0) for x in leaves), Decimal(0)))
-                    self._write(row, cells, f[kind])
-                row += 1
-        ws.freeze_panes(header_row + 1, col[layout.HEADER_MAX])
-        ws.autofilter(header_row, 0, max(row - 1, header_row), len(mode.headers) - 1)
-        ws.repeat_rows(header_row)
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True})
+                    cells[c_score] = cell_number(sum((items[x.code].score or Decimal(0) for x in leaves), Decimal(0)))
+                table.row(cells, _ROW_STYLES[kind], lines=lines)
 
     def _outline(self, cat: Catalogue) -> list[tuple[str, Any, list[Any], int]]:
         """(kind, node, its constant cells, their wrapped lines) in catalogue order, once per catalogue."""
@@ -234,14 +173,14 @@ class _ItemSheet:
                 layout.HEADER_CODE: node.code,
                 layout.HEADER_LEVEL: level,
                 layout.HEADER_TITLE: node.title,
-                layout.HEADER_MAX: _num(node.max_points),
+                layout.HEADER_MAX: cell_number(node.max_points),
             }
             if kind == "leaf":
                 given[layout.HEADER_SCORED_BY] = layout.SCORED_BY_LABELS[node.scored_by]
             for label, value in given.items():
                 if label in col:
                     cells[col[label]] = value
-            out.append((kind, node, cells, self._lines(enumerate(cells))))
+            out.append((kind, node, cells, self.table.lines(enumerate(cells))))
         self.outlines[cat.content_hash] = out
         return out
 
@@ -252,7 +191,7 @@ class _ItemSheet:
         if item.not_applicable and not exempt:
             score: Any = layout.NOT_APPLICABLE
         else:
-            score = None if item.score is None else _num(item.score)
+            score = None if item.score is None else cell_number(item.score)
         own: list[tuple[str, Any]] = [
             (layout.HEADER_SCORE, score),
             (layout.HEADER_EXPLANATION, item.explanation),
@@ -267,40 +206,13 @@ class _ItemSheet:
             kept = self.appraisals.get((scope.id, leaf.code))
             if kept is not None and (kept[0] is not None or kept[1]):
                 self.carried += 1
-                score = None if kept[0] is None else _num(kept[0])
+                score = None if kept[0] is None else cell_number(kept[0])
                 own += [(layout.HEADER_APPRAISED, score), (layout.HEADER_APPRAISAL_NOTE, kept[1])]
         variable = [(col[label], value) for label, value in own if label in col]
         for c, value in variable:
             cells[c] = value
         cells.append(appraisable)
         return variable
-
-    def _lines(self, cells: Any) -> int:
-        lines = 1
-        for c, value in cells:
-            if type(value) is str and (len(value) > self.per_line[c] or "\n" in value) and value[:1] != "=":
-                lines = max(lines, _lines(value, self.per_line[c]))
-        return lines
-
-    def _fit(self, row: int, base_lines: int, variable: list[tuple[int, Any]]) -> None:
-        """A row height that shows all wrapped text (spreadsheet programs do not re-measure written rows)."""
-        lines = max(base_lines, self._lines(variable))
-        if lines > 1:
-            self.ws.set_row(row, round(lines * LINE_POINTS, 2))
-
-    def _write(self, row: int, cells: list[Any], fmt: Any) -> None:
-        ws, ruled = self.ws, self.mode.ruled
-        for c, value in enumerate(cells):
-            this = fmt
-            if value is None or value == "":
-                if ruled:
-                    ws.write_blank(row, c, None, this)
-            elif type(value) is str:
-                ws.write_string(row, c, clean(value), this)  # text from returns stays text, never a formula
-            elif type(value) is int or type(value) is float:
-                ws.write_number(row, c, value, this)
-            else:
-                _put(ws, row, c, value, this)
 
 
 def _outline(cat: Catalogue, subtotals: bool) -> Iterator[tuple[str, Any, str]]:
@@ -314,26 +226,6 @@ def _outline(cat: Catalogue, subtotals: bool) -> Iterator[tuple[str, Any, str]]:
             level = layout.LEVEL_LABELS[3] if c.components else layout.LEVEL_LABELS[2]
             for leaf in cat.leaves_under(c.code):
                 yield "leaf", leaf, level
-
-
-def _write_table(
-    wb: Any,
-    formats: dict[str, Any],
-    name: str,
-    headers: tuple[str, ...],
-    widths: tuple[int, ...],
-    rows: list[list[Any]],
-) -> None:
-    ws = wb.add_worksheet(name)
-    for c, label in enumerate(headers):
-        ws.set_column(c, c, widths[c])
-        ws.write_string(0, c, label, formats["header"])
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values):
-            _put(ws, r, c, value, formats["date"] if isinstance(value, date) else formats["cell"])
-    ws.freeze_panes(1, 0)
-    if rows:
-        ws.autofilter(0, 0, len(rows), len(headers) - 1)
 
 
 def _metadata_values(campaign: Campaign, stamp: datetime) -> dict[str, str]:

@@ -117,8 +117,10 @@ class AppraisalForms:
         return read_appraisal(path, self.campaign)
 
     def worker(self) -> tuple[Callable[[str], AppraisalForms], str]:
-        """Each worker process loads the campaign once."""
-        return _forms_from_campaign_path, str(self.campaign.path.resolve())
+        """Each worker process loads the campaign once, at the round being collected."""
+        from parcli.config.campaign import campaign_ref
+
+        return _forms_from_ref, campaign_ref(self.campaign)
 
     def owners(self) -> list[Sheet]:
         """Every workbook that could be issued: each round, each department (unit), field and unit group."""
@@ -152,10 +154,10 @@ class AppraisalForms:
         )
 
 
-def _forms_from_campaign_path(campaign_path: str) -> AppraisalForms:
-    from parcli.config.campaign import load_campaign
+def _forms_from_ref(ref: str) -> AppraisalForms:
+    from parcli.config.campaign import load_ref
 
-    return AppraisalForms(load_campaign(Path(campaign_path)))
+    return AppraisalForms(load_ref(ref))
 
 
 def collect_appraisals(

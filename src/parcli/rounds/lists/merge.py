@@ -129,8 +129,10 @@ class ListForms:
         return read_list(path, self.plan)
 
     def worker(self) -> tuple[Callable[[str], ListForms], str]:
-        """Each worker process loads the campaign and its plan once."""
-        return _forms_from_campaign_path, str(self.plan.campaign.path.resolve())
+        """Each worker process loads the campaign (at the round being collected) and its plan once."""
+        from parcli.config.campaign import campaign_ref
+
+        return _forms_from_ref, campaign_ref(self.plan.campaign)
 
     def owners(self) -> tuple[NominatingUnit, ...]:
         """The units of the plan, in plan order."""
@@ -165,11 +167,11 @@ class ListForms:
         )
 
 
-def _forms_from_campaign_path(campaign_path: str) -> ListForms:
-    from parcli.config.campaign import load_campaign
+def _forms_from_ref(ref: str) -> ListForms:
+    from parcli.config.campaign import load_ref
     from parcli.config.lists_plan import load_lists_plan
 
-    return ListForms(load_lists_plan(load_campaign(Path(campaign_path))))
+    return ListForms(load_lists_plan(load_ref(ref)))
 
 
 def merge_lists(

@@ -128,7 +128,7 @@ class RemedyForms:
         return read_remedy(path, self.campaign)
 
     def worker(self) -> tuple[Callable[[str], RemedyForms], str]:
-        """Each worker process loads the campaign once (and expects every department: only reading is done)."""
+        """Each worker process loads the campaign once, at the round being collected (expecting every department)."""
         from parcli.config.campaign import campaign_ref
 
         return _forms_from_ref, campaign_ref(self.campaign)
@@ -242,91 +242,64 @@ TRACK_HEADERS = (
     "Tệp",
 )
 TRACK_WIDTHS = (9, 40, 9, 26, 30, 36, 12, 20, 16, 9, 28, 28, 28)
+DEPARTMENT_SHEET = "Cơ quan"
 DEPARTMENT_HEADERS = ("Mã cơ quan", "Cơ quan", "Trạng thái", "Tệp", "Số lỗi", "Số cảnh báo")
+DEPARTMENT_WIDTHS = (16, 36, 14, 40, 8, 10)
+PROBLEM_WIDTHS = (10, 28, 16, 30, 16, 8, 9, 90)
 
 
 def write_tracking(collection: RemedyCollection, target: Path, now: datetime) -> None:
-    """Write the tracking workbook (the table, the departments, the problems) atomically."""
+    """Write the tracking workbook (the table, the departments, the problems) atomically.
+
+    Written by the table writer of every consolidated output (:mod:`parcli.xlsx.table`); an overdue
+    remedy's row is marked.
+    """
     from parcli import __version__
     from parcli.collect.layout import PROBLEM_HEADERS, SHEET_PROBLEMS
     from parcli.labels import severity_label, status_labels
-    from parcli.xlsx.style import XW, xw_format
-    from parcli.xlsx.write import write_text, write_xlsxwriter
+    from parcli.xlsx.table import table_workbook
 
     labels = status_labels("kế hoạch")
-    rows = [
-        [
-            i.entry.code,
-            i.entry.title,
-            float(i.entry.lost),
-            i.department.name,
-            i.entry.cause,
-            i.entry.remedy,
-            date_filter(i.entry.deadline),
-            i.entry.responsible,
-            i.entry.progress,
-            "Quá hạn" if i.overdue else "",
-            i.entry.result,
-            i.entry.evidence,
-            i.file,
-        ]
-        for i in collection.items
-    ]
-    departments = [
-        [o.owner.id, o.owner.name, labels[o.status], ", ".join(o.files), o.errors, o.warnings]
-        for o in collection.outcomes
-    ]
-    problems = [
-        [
-            severity_label(p.is_error),
-            p.slug,
-            p.department or "",
-            p.file or "",
-            p.sheet or "",
-            p.cell or "",
-            p.item or "",
-            p.message,
-        ]
-        for p in collection.problems
-    ]
-
-    def build(wb: Any) -> None:
-        header = xw_format(wb, XW.bold, XW.border, XW.center, XW.header_fill)
-        cell = xw_format(wb, XW.font, XW.border, XW.wrap)
-        late = xw_format(wb, XW.font, XW.border, XW.wrap, XW.warning_fill)
-        sheets: tuple[tuple[str, tuple[str, ...], tuple[int, ...], list[list[Any]]], ...] = (
-            (TRACK_SHEET, TRACK_HEADERS, TRACK_WIDTHS, rows),
-            ("Cơ quan", DEPARTMENT_HEADERS, (16, 36, 14, 40, 8, 10), departments),
-            (SHEET_PROBLEMS, PROBLEM_HEADERS, (10, 28, 16, 30, 16, 8, 9, 90), problems),
-        )
-        for name, heads, widths, table in sheets:
-            ws = wb.add_worksheet(name)
-            for c, (label, width) in enumerate(zip(heads, widths, strict=True)):
-                ws.set_column(c, c, width)
-                ws.write_string(0, c, label, header)
-            for r, values in enumerate(table, start=1):
-                fmt = late if name == TRACK_SHEET and values[9] else cell
-                for c, value in enumerate(values):
-                    if isinstance(value, int | float):
-                        ws.write_number(r, c, value, fmt)
-                    else:
-                        write_text(ws, r, c, str(value), fmt)
-            ws.freeze_panes(1, 0)
-            if table:
-                ws.autofilter(0, 0, len(table), len(heads) - 1)
-        meta = wb.add_worksheet(layout.SHEET_META)
-        for r, (key, value) in enumerate(
-            (
-                (layout.META_KIND, "parcli-remedy-tracking"),
-                (layout.META_TOOL_VERSION, __version__),
-                (layout.META_CAMPAIGN, collection.campaign.id),
-                (layout.META_ROUND, collection.campaign.round_id or ""),
-                ("today", collection.today.isoformat()),
-                (layout.META_GENERATED_AT, now.isoformat()),
+    campaign = collection.campaign
+    # items that lost points: a short table, built in memory (repeated text stored once)
+    with table_workbook(
+        target, created=now, author=f"parcli {__version__}", title=campaign.model.title, streamed=False
+    ) as book:
+        track = book.table(TRACK_SHEET, TRACK_HEADERS, TRACK_WIDTHS, print_columns=1)  # the item code
+        for i in collection.items:
+            e = i.entry
+            track.row(
+                [
+                    e.code,
+                    e.title,
+                    e.lost,
+                    i.department.name,
+                    e.cause,
+                    e.remedy,
+                    date_filter(e.deadline),
+                    e.responsible,
+                    e.progress,
+                    "Quá hạn" if i.overdue else "",
+                    e.result,
+                    e.evidence,
+                    i.file,
+                ],
+                "warning" if i.overdue else "body",
             )
-        ):
-            meta.write_string(r, 0, key)
-            write_text(meta, r, 1, value)
-        meta.hide()
-
-    write_xlsxwriter(target, build)
+        departments = book.table(DEPARTMENT_SHEET, DEPARTMENT_HEADERS, DEPARTMENT_WIDTHS)
+        for o in collection.outcomes:
+            departments.row([o.owner.id, o.owner.name, labels[o.status], ", ".join(o.files), o.errors, o.warnings])
+        problems = book.table(SHEET_PROBLEMS, PROBLEM_HEADERS, PROBLEM_WIDTHS)
+        for p in collection.problems:
+            problems.row([severity_label(p.is_error), p.slug, p.department, p.file, p.sheet, p.cell, p.item, p.message])
+        book.metadata(
+            layout.SHEET_META,
+            {
+                layout.META_KIND: "parcli-remedy-tracking",
+                layout.META_TOOL_VERSION: __version__,
+                layout.META_CAMPAIGN: campaign.id,
+                layout.META_ROUND: campaign.round_id or "",
+                "today": collection.today.isoformat(),
+                layout.META_GENERATED_AT: now.isoformat(),
+            },
+        )

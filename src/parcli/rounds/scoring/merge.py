@@ -233,10 +233,10 @@ class ScoringForms:
         return read_return(path, self.campaign)
 
     def worker(self) -> tuple[Callable[[str], ScoringForms], str]:
-        """Each worker process loads the campaign once."""
+        """Each worker process loads the campaign once, at the round being collected."""
         from parcli.config.campaign import campaign_ref
 
-        return _forms_from_campaign_path, campaign_ref(self.campaign)
+        return _forms_from_ref, campaign_ref(self.campaign)
 
     def owners(self) -> list[Department]:
         """The departments (or units) of the campaign."""
@@ -270,10 +270,10 @@ class ScoringForms:
         )
 
 
-def _forms_from_campaign_path(campaign_path: str) -> ScoringForms:
+def _forms_from_ref(ref: str) -> ScoringForms:
     from parcli.config.campaign import load_ref
 
-    return ScoringForms(load_ref(campaign_path))
+    return ScoringForms(load_ref(ref))
 
 
 def read_returns(campaign: Campaign, paths: list[Path]) -> Iterator[ReturnResult]:
