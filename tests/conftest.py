@@ -21,8 +21,10 @@ FIXED_NOW = datetime(2023, 12, 20, 8, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
-    """Every test runs at one fixed moment: no test depends on the wall clock (parcli.clock)."""
+    """Every test runs at one fixed moment: no test depends on the wall clock (parcli.clock), and the pauses
+    between retries of a held file are skipped (parcli.files), never slept."""
     monkeypatch.setenv(clock.ENV_VAR, str(int(FIXED_NOW.timestamp())))
+    monkeypatch.setattr("parcli.files._sleep", lambda _seconds: None)
     return FIXED_NOW
 
 

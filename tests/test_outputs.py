@@ -180,7 +180,8 @@ def test_a_file_held_open_on_windows_gives_a_sentence(
     monkeypatch.setattr(Path, "replace", locked)
     result = invoke("merge", returns, "-o", out)
     assert result.exit_code == 3, result.output
-    assert "Đóng tệp tong-hop.xlsx trong Excel/LibreOffice rồi chạy lại." in result.output
+    assert "tong-hop.xlsx đang được mở trong Excel/LibreOffice/WPS" in result.output
+    assert "Đóng tệp tong-hop.xlsx rồi chạy lại lệnh." in result.output
     assert "Traceback" not in result.output
 
 

@@ -10,14 +10,19 @@ was read (:class:`FileStamp`), so a save made meanwhile is never lost.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from parcli.errors import OutputError, os_reason
+
+T = TypeVar("T")
 
 TEMP_SUFFIX = ".tmp"
 MANIFEST_SUFFIX = ".manifest.json"  # ``tong-hop.xlsx`` is described by ``tong-hop.xlsx.manifest.json``
@@ -68,16 +73,113 @@ def check_unchanged(path: Path, read: FileStamp | None) -> None:
         )
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, *, windows: bool = os.name == "nt") -> bool:
+    """Whether process ``pid`` still runs (the writer of a temporary file or staging folder).
+
+    On Windows ``os.kill(pid, 0)`` is not a probe — signal 0 is CTRL_C_EVENT — so the
+    process is opened and its exit code asked for instead.
+    """
     if pid == os.getpid():
         return True
+    if windows:
+        return _alive_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except OSError:  # exists but not ours (PermissionError), or a platform without signal 0
+    except OSError:  # exists but not ours (PermissionError)
         return True
     return True
+
+
+STILL_ACTIVE = 259
+PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+
+
+def _alive_windows(pid: int, kernel32: Any = None) -> bool:
+    """Windows: a process that can be opened and has no exit code yet (``kernel32`` given by tests)."""
+    import ctypes
+
+    api = kernel32 if kernel32 is not None else ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = api.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return False  # gone (or not ours to open: then it is not a parcli run of this user either)
+    try:
+        code = ctypes.c_ulong()
+        if not api.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == STILL_ACTIVE
+    finally:
+        api.CloseHandle(handle)
+
+
+# Windows Defender, the search indexer and OneDrive hold a fresh file for a moment: a rename or delete then
+# fails (WinError 5 or 32) and succeeds a little later.  Such a failure is retried this long, in all ~3 s.
+RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8, 1.5)
+_sleep: Callable[[float], None] = time.sleep  # tests record the pauses instead of waiting
+
+
+def _transient(exc: OSError) -> bool:
+    """A failure another program's brief hold explains (the file is in use, access denied for a moment)."""
+    if getattr(exc, "winerror", None) in (5, 32, 33):
+        return True
+    return isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EBUSY, errno.ETXTBSY)
+
+
+def retrying(action: Callable[[], T]) -> T:
+    """Run a file-system ``action``, retrying briefly (:data:`RETRY_DELAYS`) while it fails as a held file does."""
+    for delay in RETRY_DELAYS:
+        try:
+            return action()
+        except OSError as exc:
+            if not _transient(exc):
+                raise
+            _sleep(delay)
+    return action()
+
+
+def replace_path(source: Path, target: Path) -> None:
+    """Move ``source`` over ``target`` (a file or folder), retrying while an antivirus or indexer holds it."""
+    retrying(lambda: Path(source).replace(target))
+
+
+def remove_file(path: Path) -> None:
+    """Remove a file if it is there, retrying while it is held for a moment."""
+    retrying(lambda: path.unlink(missing_ok=True))
+
+
+def program_for(path: Path) -> str:
+    """The programs that may hold ``path`` open, for a message."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls", ".csv", ".ods"):
+        return "Excel/LibreOffice/WPS"
+    if suffix in (".docx", ".doc", ".odt"):
+        return "Word/LibreOffice/WPS"
+    if suffix in (".html", ".htm", ".pdf"):
+        return "trình duyệt hoặc trình đọc PDF"
+    return "chương trình khác (trình duyệt, File Explorer, phần mềm diệt virus)"
+
+
+def held(path: Path, *, windows: bool = os.name == "nt") -> bool:
+    """Whether another program holds ``path`` so that it cannot be replaced (only Windows refuses that)."""
+    if not windows or not path.is_file():
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    os.close(fd)
+    return False
+
+
+def held_message(path: Path) -> str:
+    """“Tệp … đang được mở …; đóng tệp rồi chạy lại.”"""
+    return (
+        f"Tệp {path.name} đang được mở trong {program_for(path)} nên không thay được. Đóng tệp {path.name} "
+        "rồi chạy lại lệnh."
+    )
 
 
 def clean_stale_temporaries(target: Path) -> None:
@@ -95,9 +197,8 @@ def clean_stale_temporaries(target: Path) -> None:
 
 
 def _replace_error(target: Path, exc: OSError) -> OutputError:
-    if isinstance(exc, PermissionError) and target.exists():
-        name = target.name
-        return OutputError(f"Không ghi đè được tệp {name}. Đóng tệp {name} trong Excel/LibreOffice rồi chạy lại.")
+    if _transient(exc) and target.exists():
+        return OutputError(held_message(target))
     return OutputError(f"Không ghi được tệp {target}: {os_reason(exc)}")
 
 
@@ -130,8 +231,8 @@ def atomic_path(target: Path, *, read: FileStamp | None = None, companions: Iter
         if not target.name.endswith(MANIFEST_SUFFIX):
             companions = [*companions, target.with_name(target.name + MANIFEST_SUFFIX)]
         for companion in companions:
-            companion.unlink(missing_ok=True)
-        tmp.replace(target)
+            remove_file(companion)
+        replace_path(tmp, target)
     except OSError as exc:
         raise _replace_error(target, exc) from exc
     finally:
@@ -175,10 +276,12 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
     """Yield a hidden staging folder inside ``out_dir``; move its files into ``out_dir`` only once all are written.
 
     A set of outputs (the issued workbooks, feedback copies, letters) is written into the
-    staging folder; when the block ends without an error every file is moved in (replacing
-    files of the same name, whose manifests are removed), else the staging folder is removed
-    and ``out_dir`` is left as it was — a disk that fills halfway leaves no partial set.  An
-    ``OSError`` while writing or moving becomes an :class:`OutputError`.
+    staging folder; when the block ends without an error the files are swapped in all
+    together (:func:`swap_in`: every file to replace checked free first, the old ones moved
+    aside, the new ones moved in, and everything undone if one move fails), replacing files
+    of the same name, whose manifests are removed.  Else the staging folder is removed and
+    ``out_dir`` is left as it was — a disk that fills halfway, or a file open in Excel, leaves
+    no partial set.  An ``OSError`` while writing becomes an :class:`OutputError`.
     """
     import shutil
 
@@ -194,16 +297,18 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
             yield stage
             staged = sorted(entry for entry in stage.iterdir() if entry.is_file())
             names = {entry.name for entry in staged}
-            for entry in staged:
-                target = out_dir / entry.name
-                if entry.name + MANIFEST_SUFFIX not in names:
-                    target.with_name(target.name + MANIFEST_SUFFIX).unlink(missing_ok=True)
-                entry.replace(target)
+            moves = [(entry, out_dir / entry.name) for entry in staged]
+            stale = [
+                out_dir / (entry.name + MANIFEST_SUFFIX)
+                for entry in staged
+                if entry.name + MANIFEST_SUFFIX not in names
+            ]
         except OSError as exc:
             raise OutputError(
                 f"Không ghi được vào thư mục {out_dir}: {os_reason(exc)}. Không tệp nào được ghi; "
                 "giải phóng dung lượng hoặc chọn thư mục khác rồi chạy lại."
             ) from exc
+        swap_in(out_dir, moves, remove=stale)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         if created:
@@ -211,6 +316,75 @@ def staged_folder(out_dir: Path) -> Iterator[Path]:
                 out_dir.rmdir()
         raise
     shutil.rmtree(stage, ignore_errors=True)
+
+
+BACKUP_PREFIX = ".parcli-ban-truoc."
+
+
+def swap_in(out_dir: Path, moves: list[tuple[Path, Path]], *, remove: Iterable[Path] = ()) -> None:
+    """Move every ``(new, target)`` over its target and remove ``remove``, all or nothing.
+
+    Every target is first checked free (:func:`held`: a file open in Excel or Word is named
+    before anything moves); the old targets (and ``remove``) are then moved aside into a
+    backup folder inside ``out_dir``, the new ones moved in — renames within one folder,
+    each retried while an antivirus holds it — and the backup removed.  If a move fails,
+    everything moved is put back; if even that fails, the backup is kept, never deleted,
+    and the message says where it is.
+    """
+    import shutil
+
+    targets = [target for _, target in moves]
+    for target in targets:
+        if held(target):
+            raise OutputError(held_message(target) + " Chưa tệp nào được ghi.")
+    gone = [path for path in (*targets, *remove) if path.exists() or path.is_symlink()]
+    if not moves and not gone:
+        return
+    backup = Path(tempfile.mkdtemp(prefix=f"{BACKUP_PREFIX}{os.getpid()}.", dir=out_dir))
+    aside: list[tuple[Path, Path]] = []
+    moved_in: list[tuple[Path, Path]] = []
+    current = out_dir  # the file of out_dir being moved, for the message
+    try:
+        for i, path in enumerate(gone):
+            current, keep = path, backup / f"{i}{path.suffix}"
+            replace_path(path, keep)
+            aside.append((keep, path))
+        for new, target in moves:
+            current = target
+            replace_path(new, target)
+            moved_in.append((new, target))
+    except OSError as exc:
+        failed = _undo(moved_in, aside)
+        if failed:
+            raise OutputError(
+                f"Không thay được các tệp trong {out_dir} ({os_reason(exc)}) và không đặt lại được bản trước của: "
+                f"{', '.join(p.name for p in failed)}. Bản trước vẫn còn nguyên trong thư mục {backup} (không bị "
+                "xóa): chép các tệp đó về chỗ cũ, đóng chương trình đang giữ tệp rồi chạy lại."
+            ) from exc
+        shutil.rmtree(backup, ignore_errors=True)
+        if _transient(exc):
+            raise OutputError(held_message(current) + " Chưa tệp nào được ghi.") from exc
+        raise OutputError(
+            f"Không ghi được vào thư mục {out_dir}: {os_reason(exc)}. Không tệp nào được ghi; "
+            "giải phóng dung lượng hoặc chọn thư mục khác rồi chạy lại."
+        ) from exc
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _undo(moved_in: list[tuple[Path, Path]], aside: list[tuple[Path, Path]]) -> list[Path]:
+    """Put back what :func:`swap_in` moved; the targets that could not be restored."""
+    failed: list[Path] = []
+    for new, target in reversed(moved_in):
+        try:
+            replace_path(target, new)
+        except OSError:
+            failed.append(target)
+    for keep, path in reversed(aside):
+        try:
+            replace_path(keep, path)
+        except OSError:
+            failed.append(path)
+    return failed
 
 
 def display_name(name: str) -> str:

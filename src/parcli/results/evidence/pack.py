@@ -224,31 +224,16 @@ def _write_parts(book: EvidenceBook, stage: Path, *, archive: bool) -> None:
 
 
 def _swap(out: Path, stage: Path, parts: tuple[str, ...]) -> None:
-    """Replace ``parts`` of ``out`` by those of ``stage`` (a part ``stage`` lacks is removed); undo on failure.
+    """Replace ``parts`` of ``out`` by those of ``stage`` (a part ``stage`` lacks is removed), all or nothing.
 
-    The old parts are moved aside into ``stage`` (removed with it), then the new
-    ones moved in: renames within one folder, so the swap is quick and the undo
-    puts back exactly what was there.
+    :func:`parcli.files.swap_in` does it: renames within one folder, retried while an antivirus
+    holds a file, undone if one fails, and the previous hồ sơ never deleted after a failed undo.
     """
-    aside = stage / ".truoc"
-    aside.mkdir()
-    moved_old: list[str] = []
-    moved_new: list[str] = []
-    try:
-        for part in parts:
-            if (out / part).exists():
-                (out / part).rename(aside / part)
-                moved_old.append(part)
-        for part in parts:
-            if (stage / part).exists():
-                (stage / part).rename(out / part)
-                moved_new.append(part)
-    except OSError:
-        for part in moved_new:
-            (out / part).rename(stage / part)
-        for part in moved_old:
-            (aside / part).rename(out / part)
-        raise
+    from parcli.files import swap_in
+
+    moves = [(stage / part, out / part) for part in parts if (stage / part).exists()]
+    remove = [out / part for part in parts if not (stage / part).exists()]
+    swap_in(out, moves, remove=remove)
 
 
 def _archive(root: Path, target: Path) -> Path:
