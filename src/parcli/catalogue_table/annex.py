@@ -343,7 +343,9 @@ def write_review_table(result: AnnexImport, out: Path) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     doubt_fill = PatternFill("solid", fgColor="FFF2CC")
-    for node in result.rows:
+    wrap = Alignment(wrap_text=True, vertical="top")
+    # one row appended per node, its cells styled by row number: ``ws.max_row`` scans every cell (quadratic)
+    for row_number, node in enumerate(result.rows, start=2):
         v = node.values
         rule = v.get("rule")
         model: ChoiceRule | ScaleRule | None = None
@@ -364,11 +366,11 @@ def write_review_table(result: AnnexImport, out: Path) -> None:
             "verified": NO,
         }
         ws.append([line[key] for _l, key, _w in COLUMNS] + ["\n".join(node.doubts) or None])
-        if node.doubts:
-            for cell in ws[ws.max_row]:
+        for column in range(1, len(headers) + 1):
+            cell = ws.cell(row_number, column)
+            cell.alignment = wrap
+            if node.doubts:
                 cell.fill = doubt_fill
-        for cell in ws[ws.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "C2"
     info = wb.create_sheet(SHEET_INFO)
     info.append(["Trường", "Giá trị", "Ý nghĩa"])
