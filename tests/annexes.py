@@ -12,6 +12,7 @@ import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 Node = tuple[int, str, str, str]  # level (1 field, 2 criterion, 3 component), title, points, rule
@@ -168,3 +169,19 @@ def to_pdf(docx_path: Path, soffice: str) -> Path:
     pdf = docx_path.with_suffix(".pdf")
     assert pdf.is_file(), f"LibreOffice wrote no {pdf.name}"
     return pdf
+
+
+def tree_of(catalogue_yaml: str) -> dict[str, Any]:
+    """A catalogue's content without where each node was read: codes, titles, points, rules, totals, year."""
+    from parcli.config.catalogue import parse_catalogue
+
+    data = parse_catalogue(catalogue_yaml).model.model_dump(mode="json", exclude={"source", "title", "id"})
+    return _without_source(data)
+
+
+def _without_source(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_source(v) for k, v in value.items() if k != "source"}
+    if isinstance(value, list):
+        return [_without_source(v) for v in value]
+    return value
