@@ -43,7 +43,7 @@ def main() -> None:
             if args.pdf:
                 soffice = shutil.which("soffice")
                 assert soffice is not None, "LibreOffice is needed for --pdf"
-                annex = to_pdf(annex, soffice)
+                annex = to_pdf([annex], soffice)[0]
             start = time.process_time()
             result = read_annex(annex)
             read = time.process_time() - start

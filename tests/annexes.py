@@ -104,10 +104,17 @@ def _cell(text: str, width: int, merge: str = "") -> str:
 
 
 def write_docx(
-    path: Path, rows: list[Row], *, year: bool = True, repeat_header: bool = True, notes: bool = False
+    path: Path,
+    rows: list[Row],
+    *,
+    year: bool = True,
+    repeat_header: bool = True,
+    notes: bool = False,
+    ruled: bool = True,
 ) -> Path:
     """A decision whose annex is a bordered table: header (repeated on each page) then one row per node.
 
+    ``ruled=False`` draws no lines (a table laid out by spaces only, as PDF readers cannot find).
     ``notes`` adds a fifth column *Ghi chú* whose cell is merged down over every five rows (Word's vertical
     merge, as annexes merge a note or an evidence cell over several rows).
     """
@@ -124,7 +131,7 @@ def write_docx(
         widths, header = (*widths, 1200), (*HEADER, "Ghi chú")
         merge = ['<w:vMerge w:val="restart"/>' if i % 5 == 0 else "<w:vMerge/>" for i in range(len(rows))]
     borders = "".join(
-        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        f'<w:{side} w:val="{"single" if ruled else "nil"}" w:sz="4" w:space="0" w:color="000000"/>'
         for side in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
     header_pr = "<w:trPr><w:tblHeader/></w:trPr>" if repeat_header else ""
@@ -145,10 +152,10 @@ def write_docx(
     return path
 
 
-def to_pdf(docx_path: Path, soffice: str) -> Path:
-    """``docx_path`` printed to PDF by LibreOffice Writer headless (beside it, same stem)."""
-    outdir = docx_path.parent
-    home = outdir / f".lo-home-{docx_path.stem}"
+def to_pdf(docx_paths: list[Path], soffice: str) -> list[Path]:
+    """Each .docx printed to PDF by LibreOffice Writer headless, in one start (beside it, same stem)."""
+    outdir = docx_paths[0].parent
+    home = outdir.parent / f".lo-home-{outdir.name}"
     env = dict(os.environ, HOME=str(home))
     subprocess.run(
         [
@@ -159,16 +166,32 @@ def to_pdf(docx_path: Path, soffice: str) -> Path:
             "pdf:writer_pdf_Export",
             "--outdir",
             str(outdir),
-            str(docx_path),
+            *(str(p) for p in docx_paths),
         ],
         check=True,
         capture_output=True,
         env=env,
-        timeout=300,
+        timeout=600,
     )
-    pdf = docx_path.with_suffix(".pdf")
-    assert pdf.is_file(), f"LibreOffice wrote no {pdf.name}"
-    return pdf
+    pdfs = [p.with_suffix(".pdf") for p in docx_paths]
+    missing = [p.name for p in pdfs if not p.is_file()]
+    assert not missing, f"LibreOffice wrote no {missing}"
+    return pdfs
+
+
+def image_pdf(path: Path, pages: int = 1) -> Path:
+    """A PDF of scanned pages: each page an image of text, no text layer (Pillow)."""
+    from PIL import Image, ImageDraw
+
+    images = []
+    for page in range(pages):
+        image = Image.new("RGB", (595, 842), "white")
+        draw = ImageDraw.Draw(image)
+        draw.text((60, 60), f"PHU LUC - trang {page + 1}", fill="black")
+        draw.rectangle((60, 100, 535, 700), outline="black")
+        images.append(image)
+    images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=72)
+    return path
 
 
 def tree_of(catalogue_yaml: str) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from parcli.catalogue_table.annex_numbering import Outline
 from parcli.catalogue_table.annex_source import AnnexSource, SourceRow
 from parcli.catalogue_table.cells import TableProblem, parse_rule
 from parcli.catalogue_table.layout import COLUMNS, INFO_FIELDS, NO, SCORED_BY_LABELS, SHEET_INFO, SHEET_TABLE
-from parcli.errors import InputNotFoundError
+from parcli.errors import CatalogueError, InputNotFoundError
 from parcli.text import nfc
 from parcli.xlsx.open import looks_legacy
 
@@ -107,14 +107,33 @@ def annex_rule(text: str) -> dict[str, Any] | None:
         return None
 
 
+def _is_pdf(path: Path) -> bool:
+    """True when the file is a PDF, whatever its name (a PDF may have a few bytes before ``%PDF-``)."""
+    try:
+        with path.open("rb") as handle:
+            return b"%PDF-" in handle.read(1024)
+    except OSError:
+        return False
+
+
 def read_annex(path: Path) -> AnnexImport:
-    """Read the annex table of ``path`` (.docx) into rows, the tree and its doubts."""
+    """Read the annex table of ``path`` (.docx, or a PDF with a text layer) into rows, the tree and its doubts."""
     path = Path(path)
     if not path.is_file():
         raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
-    from parcli.catalogue_table.annex_docx import read_docx
+    if _is_pdf(path):
+        from parcli.catalogue_table.annex_pdf import read_pdf
 
-    source = read_docx(path)
+        source = read_pdf(path)
+    else:
+        if path.suffix.casefold() == ".pdf":
+            raise CatalogueError(
+                path.name,
+                ["tệp có đuôi .pdf nhưng không phải PDF (có thể tải về chưa trọn hoặc là trang web); đề nghị tải lại"],
+            )
+        from parcli.catalogue_table.annex_docx import read_docx
+
+        source = read_docx(path)
     return _build(source)
 
 
@@ -134,7 +153,8 @@ def _build(source: AnnexSource) -> AnnexImport:
     counts = [0, 0, 0]
     outline = Outline()
     for line in source.rows:
-        number, title = line.cell("number").strip(), " ".join(line.cell("title").split())
+        # a number never holds a space: a narrow column wraps “1.1.10.” as “1.1.1” and “0.”
+        number, title = "".join(line.cell("number").split()), " ".join(line.cell("title").split())
         if (not number and not title) or _is_column_index(line):
             continue
         if not number and _TOTAL.match(title):
