@@ -1,15 +1,18 @@
-"""Import the annex table of an official decision (.docx) into a catalogue, naming every doubt by row.
+"""Import the annex table of an official decision (.docx or PDF) into a catalogue, naming every doubt by row.
 
 Each year the Ministry's decision (and a province's own unit-level set) arrives
-as a Word document whose annex is a table: order number, title, maximum points
-and the scoring rule written as prose lines such as "Ban hành đúng thời hạn:
-0,5 điểm; Ban hành chậm: 0 điểm".  :func:`read_annex` reads the largest table
-with a points column (python-docx; merged cells read once, multi-line cells
-kept), builds the tree from the numbering (``I.`` a field, ``1.`` a criterion,
-``1.1`` or ``a)`` a component criterion), parses the rules it can into choice
-or scale rules (:func:`parcli.catalogue_table.cells.parse_rule`) and names
-every row it could not read, nothing guessed silently.  Every node carries
-``source`` (file and row) and ``verified: false``.
+as a Word document, or as the PDF published on a portal, whose annex is a table:
+order number, title, maximum points and the scoring rule written as prose lines
+such as "Ban hành đúng thời hạn: 0,5 điểm; Ban hành chậm: 0 điểm".
+:func:`read_annex` reads the table (Word: :mod:`~parcli.catalogue_table.annex_docx`;
+PDF with a text layer: :mod:`~parcli.catalogue_table.annex_pdf`), takes the level
+of each row from the numbering, whatever its style (``I.`` / ``1.`` / ``1.1``,
+``1.`` / ``1.1.`` / ``1.1.1.``, ``I`` / ``1)`` / ``a)`` …; the structure decides
+when styles mix: :mod:`~parcli.catalogue_table.annex_numbering`), counts the codes
+anew, parses the rules it can into choice or scale rules
+(:func:`parcli.catalogue_table.cells.parse_rule`) and names every row it could not
+read, nothing guessed silently.  Every node carries ``source`` (file and row; for
+a PDF page and row) and ``verified: false``.
 
 The result is written as a review table in the layout of ``catalogue export``
 (plus a column *Cần xem lại*), which ``catalogue import`` reads back once
@@ -24,30 +27,42 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from parcli.catalogue_table.annex_numbering import Outline
+from parcli.catalogue_table.annex_source import AnnexSource, SourceRow
 from parcli.catalogue_table.cells import TableProblem, parse_rule
 from parcli.catalogue_table.layout import COLUMNS, INFO_FIELDS, NO, SCORED_BY_LABELS, SHEET_INFO, SHEET_TABLE
 from parcli.errors import CatalogueError, InputNotFoundError
+from parcli.text import nfc
+from parcli.xlsx.open import looks_legacy
 
 REVIEW_HEADER = "Cần xem lại"
-_ROMAN = re.compile(r"^(?=[IVXLC]+\b)(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})\s*[.)]?$")
-_ARABIC = re.compile(r"^(\d+)\s*[.)]?$")
-_SUB = re.compile(r"^(\d+)\.(\d+)\s*[.)]?$|^([a-zđ])\s*[.)]$", re.IGNORECASE)
 _POINTS = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:điểm|đ)?\s*\.?\s*$", re.IGNORECASE)
 _LABEL_POINTS = re.compile(
     r"^[-•+*]?\s*(.+?)\s*[:：]\s*(\d+(?:[.,]\d+)?)\s*(?:điểm|đ)\s*\.?$", re.IGNORECASE | re.DOTALL
 )
 _SURVEY = re.compile(r"điều tra xã hội học|\bXHH\b", re.IGNORECASE)
+_TOTAL = re.compile(r"(?:tổng\s*(?:cộng|số|điểm|số\s+điểm)?|cộng)\s*(?:\(.*\))?\s*:?$", re.IGNORECASE)
+_COLUMN_INDEX = re.compile(r"\(?[0-9A-Za-z]{1,2}\)?")
+_LEGACY = (
+    "nội dung có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI) nên hiển thị sai dấu: chuyển văn bản sang Unicode (ví dụ "
+    "bằng Unikey) rồi nhập lại"
+)
+_TOO_DEEP = (
+    "là mục cấp thứ tư (dưới tiêu chí thành phần) nhưng bộ tiêu chí chỉ có ba cấp (lĩnh vực, tiêu chí, tiêu chí "
+    "thành phần): gộp vào mục trên (ghi ở Cách chấm hoặc Hướng dẫn) hoặc sửa số thứ tự"
+)
 
 
 @dataclass
 class AnnexRow:
     """One node read from the annex: its table values (keys of :data:`COLUMNS`) and its doubts."""
 
-    row: int  # 1-based row of the Word table
+    row: int  # the order of the row in the table (1-based row of a Word table)
     level: int  # 1 field, 2 criterion, 3 component
     values: dict[str, Any]
     doubts: list[str] = field(default_factory=list)
     children: list[AnnexRow] = field(default_factory=list)
+    where: str = ""  # “dòng 12”, or “trang 3, dòng 7” in a PDF
 
 
 @dataclass
@@ -92,161 +107,88 @@ def annex_rule(text: str) -> dict[str, Any] | None:
         return None
 
 
-def _cell_texts(row: Any, previous: list[Any]) -> tuple[list[str], list[Any]]:
-    """The text of each grid column; a cell merged with the one to its left or above reads as blank."""
-    texts: list[str] = []
-    cells = list(row.cells)
-    seen: set[int] = set()
-    for index, cell in enumerate(cells):
-        tc = cell._tc
-        above = previous[index] if index < len(previous) else None
-        if id(tc) in seen or tc is above:
-            texts.append("")
-        else:
-            texts.append("\n".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
-        seen.add(id(tc))
-    return texts, [c._tc for c in cells]
-
-
-def _columns(header: list[str]) -> dict[str, int] | None:
-    """Map the header cells to number, title, points and rule columns; None if this is not a header."""
-    found: dict[str, int] = {}
-    for index, text in enumerate(header):
-        key = " ".join(text.split()).casefold()
-        if not key:
-            continue
-        if "number" not in found and (key in ("tt", "stt", "mã", "số tt", "số thứ tự") or key.startswith("stt")):
-            found["number"] = index
-        elif "points" not in found and "điểm" in key and ("tối đa" in key or key in ("điểm", "điểm chuẩn")):
-            found["points"] = index
-        elif "rule" not in found and ("cách chấm" in key or "hướng dẫn" in key or "phương pháp" in key):
-            found["rule"] = index
-        elif "title" not in found and ("nội dung" in key or "tiêu chí" in key or "lĩnh vực" in key):
-            found["title"] = index
-    return found if {"number", "title", "points"} <= found.keys() else None
-
-
-def _level(number: str) -> int | None:
-    number = number.strip()
-    if _ROMAN.match(number):
-        return 1
-    if _ARABIC.fullmatch(number):
-        return 2
-    if _SUB.fullmatch(number):
-        return 3
-    return None
-
-
-def _not_a_docx(path: Path) -> str | None:
-    """Why ``path`` is not a Word .docx (empty, an old .doc, a password, another file renamed), or None."""
-    import zipfile
-
+def _is_pdf(path: Path) -> bool:
+    """True when the file is a PDF, whatever its name (a PDF may have a few bytes before ``%PDF-``)."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as exc:
-        from parcli.errors import os_reason
-
-        return f"không đọc được tệp: {os_reason(exc)}"
-    if not head:
-        return "tệp rỗng (0 byte); đề nghị lấy lại tệp phụ lục"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return (
-            "tệp là văn bản Word cũ (.doc) hoặc được đặt mật khẩu; đề nghị mở trong Word, bỏ mật khẩu nếu có, "
-            "và lưu lại dạng .docx"
-        )
-    if head.startswith(b"%PDF"):
-        return "tệp là PDF, không phải Word .docx; đề nghị dùng bản .docx của phụ lục"
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return "tệp không phải văn bản Word .docx (hoặc bị hỏng, tải về chưa trọn); đề nghị lấy lại tệp phụ lục"
-    if "word/document.xml" not in names:
-        kind = "bảng tính Excel" if "xl/workbook.xml" in names else "một loại tệp khác"
-        return f"tệp có đuôi .docx nhưng thực chất là {kind}; đề nghị dùng đúng tệp Word của phụ lục"
-    return None
+            return b"%PDF-" in handle.read(1024)
+    except OSError:
+        return False
 
 
 def read_annex(path: Path) -> AnnexImport:
-    """Read the annex table of ``path`` (.docx) into rows, the tree and its doubts (see the module docstring)."""
-    import docx
-
+    """Read the annex table of ``path`` (.docx, or a PDF with a text layer) into rows, the tree and its doubts."""
     path = Path(path)
     if not path.is_file():
         raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
-    why = _not_a_docx(path)
-    if why is not None:
-        raise CatalogueError(path.name, [why])
-    try:
-        document = docx.Document(str(path))
-    except Exception:  # python-docx and lxml raise many kinds, in their own words, for a damaged file
-        raise CatalogueError(
-            path.name,
-            [
-                "nội dung tệp Word bị hỏng hoặc không an toàn nên không đọc được; đề nghị mở tệp trong Word, lưu lại "
-                "dạng .docx rồi nhập lại"
-            ],
-        ) from None
-    best: tuple[Any, dict[str, int], int] | None = None
-    for table in document.tables:
-        previous: list[Any] = []
-        for index, row in enumerate(table.rows[:5]):
-            texts, previous = _cell_texts(row, previous)
-            columns = _columns(texts)
-            if columns is not None and (best is None or len(table.rows) > len(best[0].rows)):
-                best = (table, columns, index)
-                break
-    if best is None:
-        raise CatalogueError(
-            path.name, ["không tìm thấy bảng tiêu chí (cần các cột: STT, Nội dung/Tiêu chí, Điểm tối đa)"]
-        )
-    table, columns, header_row = best
-    body = "\n".join(p.text for p in document.paragraphs)
-    return _build(path.name, table, columns, header_row, body)
+    if _is_pdf(path):
+        from parcli.catalogue_table.annex_pdf import read_pdf
+
+        source = read_pdf(path)
+    else:
+        if path.suffix.casefold() == ".pdf":
+            raise CatalogueError(
+                path.name,
+                ["tệp có đuôi .pdf nhưng không phải PDF (có thể tải về chưa trọn hoặc là trang web); đề nghị tải lại"],
+            )
+        from parcli.catalogue_table.annex_docx import read_docx
+
+        source = read_docx(path)
+    return _build(source)
 
 
-def _build(file: str, table: Any, columns: dict[str, int], header_row: int, body: str) -> AnnexImport:
+def _is_column_index(line: SourceRow) -> bool:
+    """A row that numbers the columns under the header: ``(1) | (2) | (3) | (4)`` or ``A | B | 1 | 2``."""
+    cells = [line.cell(key).strip() for key in ("number", "title", "points")]
+    return bool(cells[1]) and all(_COLUMN_INDEX.fullmatch(text or "1") for text in cells)
+
+
+def _build(source: AnnexSource) -> AnnexImport:
+    """The tree from the rows: the level of each row from the numbering (:class:`Outline`), codes counted anew."""
+    file = source.file
     rows: list[AnnexRow] = []
-    problems: list[TableProblem] = []
+    problems: list[TableProblem] = list(source.problems)
     fields: list[AnnexRow] = []
+    totals: list[SourceRow] = []
     counts = [0, 0, 0]
-    previous: list[Any] = []
-    for index, row in enumerate(table.rows):
-        texts, previous = _cell_texts(row, previous)
-        if index <= header_row:
+    outline = Outline()
+    for line in source.rows:
+        # a number never holds a space: a narrow column wraps “1.1.10.” as “1.1.1” and “0.”
+        number, title = "".join(line.cell("number").split()), " ".join(line.cell("title").split())
+        if (not number and not title) or _is_column_index(line):
             continue
-
-        def cell(key: str, texts: list[str] = texts) -> str:
-            col = columns.get(key)
-            return texts[col] if col is not None and col < len(texts) else ""
-
-        number, title = cell("number"), " ".join(cell("title").split())
-        if not number and not title:
+        if not number and _TOTAL.match(title):
+            totals.append(line)
             continue
-        where = index + 1
-        level = _level(number)
-        node = AnnexRow(row=where, level=level or 0, values={"title": title})
+        placed = outline.place(number)
+        level = placed.level
         if level is None:
-            problems.append(TableProblem(f"dòng {where}: số thứ tự “{number}” không đọc được", row=where))
+            problems.append(TableProblem(f"{line.where}: {placed.doubt}", row=line.index))
             continue
-        if (level > 1 and not fields) or (level == 3 and not fields[-1].children):
-            problems.append(TableProblem(f"dòng {where}: “{number}” không có mục cha", row=where))
+        if level > 3:
+            problems.append(TableProblem(f"{line.where}: “{number}” {_TOO_DEEP}", row=line.index))
+            continue
+        if (level > 1 and not fields) or (level == 3 and not fields[-1].children):  # pragma: no cover - by Outline
+            problems.append(TableProblem(f"{line.where}: “{number}” không có mục cha", row=line.index))
             continue
         counts[level - 1] += 1
         counts[level:] = [0] * (3 - level)
         parent = None if level == 1 else fields[-1] if level == 2 else fields[-1].children[-1]
         code = ".".join(str(n) for n in counts[:level])
-        node.values.update(code=code, source=f"{file}, dòng {where} (số thứ tự “{number}”)", verified=False)
-        points = _points(cell("points"))
+        node = AnnexRow(row=line.index, level=level, values={"title": title}, where=line.where)
+        if placed.doubt is not None:
+            node.doubts.append(placed.doubt)
+        node.values.update(code=code, source=f"{file}, {line.where} (số thứ tự “{number}”)", verified=False)
+        points = _points(line.cell("points"))
         if points is None:
-            node.doubts.append(f"không có điểm tối đa đọc được (“{cell('points')}”)")
+            node.doubts.append(f"không có điểm tối đa đọc được (“{line.cell('points')}”)")
         node.values["max_points"] = points
         if not title:
             node.doubts.append("không có nội dung")
-        rule_text = cell("rule")
+        elif looks_legacy(title):
+            node.doubts.append(_LEGACY)
         if level > 1:
-            node.values["rule_text"] = rule_text
+            node.values["rule_text"] = line.cell("rule")
         (fields if parent is None else parent.children).append(node)
         rows.append(node)
     for f in fields:
@@ -260,13 +202,29 @@ def _build(file: str, table: Any, columns: dict[str, int], header_row: int, body
         for doubt in node.doubts:
             problems.append(
                 TableProblem(
-                    f"dòng {node.row} (mục {node.values['code']}): {doubt}", item=node.values["code"], row=node.row
+                    f"{node.where} (mục {node.values['code']}): {doubt}", item=node.values["code"], row=node.row
                 )
             )
-    info = _info(file, fields, body)
+    problems += _check_totals(totals, fields)
+    info = _info(file, fields, nfc(source.body))
     if info["year"] is None:
         problems.append(TableProblem("không tìm thấy năm đánh giá (“năm 20..”) trong văn bản: ghi ở trang Thông tin"))
     return AnnexImport(file=file, info=info, rows=rows, problems=sorted(problems, key=lambda p: p.row))
+
+
+def _check_totals(totals: list[SourceRow], fields: list[AnnexRow]) -> list[TableProblem]:
+    """A total row (“Tổng cộng”) is no node: its points must be the fields' sum."""
+    found: list[TableProblem] = []
+    points = [f.values["max_points"] for f in fields]
+    total = sum((p for p in points if p is not None), Decimal(0))
+    for line in totals:
+        written = _points(line.cell("points"))
+        if written is None:
+            found.append(TableProblem(f"{line.where}: dòng tổng không có số điểm đọc được", row=line.index))
+        elif None not in points and written != total:
+            message = f"{line.where}: dòng tổng ghi {written} điểm, các lĩnh vực cộng lại {total}"
+            found.append(TableProblem(message, row=line.index))
+    return found
 
 
 def _leaf_values(leaf: AnnexRow) -> None:
@@ -343,7 +301,9 @@ def write_review_table(result: AnnexImport, out: Path) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     doubt_fill = PatternFill("solid", fgColor="FFF2CC")
-    for node in result.rows:
+    wrap = Alignment(wrap_text=True, vertical="top")
+    # one row appended per node, its cells styled by row number: ``ws.max_row`` scans every cell (quadratic)
+    for row_number, node in enumerate(result.rows, start=2):
         v = node.values
         rule = v.get("rule")
         model: ChoiceRule | ScaleRule | None = None
@@ -364,11 +324,11 @@ def write_review_table(result: AnnexImport, out: Path) -> None:
             "verified": NO,
         }
         ws.append([line[key] for _l, key, _w in COLUMNS] + ["\n".join(node.doubts) or None])
-        if node.doubts:
-            for cell in ws[ws.max_row]:
+        for column in range(1, len(headers) + 1):
+            cell = ws.cell(row_number, column)
+            cell.alignment = wrap
+            if node.doubts:
                 cell.fill = doubt_fill
-        for cell in ws[ws.max_row]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "C2"
     info = wb.create_sheet(SHEET_INFO)
     info.append(["Trường", "Giá trị", "Ý nghĩa"])
