@@ -138,7 +138,6 @@ def test_cli_reads_a_pdf_named_docx(printed: dict[str, Path], tmp_path: Path) ->
 
 
 @pytest.mark.libreoffice
-@pytest.mark.xfail(strict=True, reason="jobs/catalogue.py sends only .docx to import_annex (one-line change)")
 def test_cli_import_pdf(printed: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "bo-tieu-chi.yaml"
     res = runner.invoke(app, ["catalogue", "import", str(printed["dotted"]), "-o", str(out)])

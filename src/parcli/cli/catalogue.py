@@ -183,28 +183,32 @@ def _warning_table(problems: list[TableProblem], file: str) -> Table:
 def import_(
     table: Annotated[
         Path,
-        typer.Argument(help="Bảng tiêu chí (.xlsx) theo mẫu của parcli catalogue export, hoặc phụ lục (.docx)."),
+        typer.Argument(
+            help="Bảng tiêu chí (.xlsx) theo mẫu của parcli catalogue export, hoặc phụ lục của quyết định (.docx, "
+            "hoặc .pdf có lớp chữ)."
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Tệp bộ tiêu chí (.yaml) sẽ ghi.", dir_okay=False)],
     review: Annotated[
         Path | None,
         typer.Option(
             "--review",
-            help="Với phụ lục .docx: bảng xem lại (.xlsx) sẽ ghi; mặc định <tên tệp YAML>-xem-lai.xlsx.",
+            help="Với phụ lục .docx hoặc .pdf: bảng xem lại (.xlsx) sẽ ghi; mặc định <tên tệp YAML>-xem-lai.xlsx.",
             dir_okay=False,
         ),
     ] = None,
     force: ForceOption = False,
 ) -> ExitCode | None:
-    """Nhập bảng tiêu chí (.xlsx) đã sửa, hoặc phụ lục bộ tiêu chí của quyết định (.docx), thành tệp YAML.
+    """Nhập bảng tiêu chí (.xlsx) đã sửa, hoặc phụ lục bộ tiêu chí của quyết định (.docx, .pdf), thành tệp YAML.
 
     Với bảng .xlsx, mọi lỗi được liệt kê theo ô (ví dụ “bang.xlsx › Bộ tiêu chí › C12 (mục 1.2.3): …”): mã
     sai hoặc sai thứ tự, thiếu nội dung, số điểm không đọc được, hình thức hay cách chấm không hợp lệ, điểm
     mục con không cộng đúng điểm mục cha, tổng điểm. Khi có lỗi, không ghi tệp nào.
 
-    Với phụ lục .docx (bảng có cột STT, Nội dung, Điểm tối đa, Cách chấm; số thứ tự “I.”, “1.”, “1.1”, “a)”),
-    luôn ghi bảng xem lại (.xlsx, cùng mẫu với catalogue export, thêm cột “Cần xem lại” nêu từng dòng chưa
-    đọc được); chỉ ghi tệp YAML khi không còn dòng nào cần xem lại. Mọi mục mang nguồn (tệp, dòng) và chưa
+    Với phụ lục .docx hoặc .pdf có lớp chữ (bảng kẻ khung có cột STT, Nội dung, Điểm tối đa, Cách chấm; đánh số
+    kiểu “I.”, “1.”, “1.1”, “a)” hoặc “1.”, “1.1.”, “1.1.1.”, cấp được xác định theo cấu trúc), luôn ghi bảng
+    xem lại (.xlsx, cùng mẫu với catalogue export, thêm cột “Cần xem lại” nêu từng dòng chưa đọc được; với
+    .pdf: trang và dòng); chỉ ghi tệp YAML khi không còn dòng nào cần xem lại. Mọi mục mang nguồn (tệp, dòng) và chưa
     đối chiếu. Sửa bảng xem lại rồi nhập lại bằng lệnh này. Không ghi đè tệp đã có nếu thiếu --force.
     """
     from parcli.jobs.catalogue import ImportRequest, import_

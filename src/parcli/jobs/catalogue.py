@@ -86,7 +86,7 @@ def export(request: ExportRequest, listener: Listener = SILENT) -> Exported:
 
 @dataclass(frozen=True)
 class ImportRequest:
-    """``catalogue import``: a corrected table (.xlsx) or a decision's annex (.docx), and the YAML to write."""
+    """``catalogue import``: a corrected table (.xlsx) or a decision's annex (.docx, or .pdf with a text layer)."""
 
     table: Path
     out: Path
@@ -117,7 +117,7 @@ def import_(request: ImportRequest, listener: Listener = SILENT) -> Imported:
     out = request.out
     refuse_overwrite(out, request.force, (".yaml", ".yml"))
     result = Imported()
-    if request.table.suffix.casefold() == ".docx":
+    if request.table.suffix.casefold() in (".docx", ".pdf"):
         from parcli.catalogue_table.annex import import_annex
 
         review = request.review or out.with_name(out.stem + "-xem-lai.xlsx")
