@@ -99,6 +99,7 @@ class Campaign:
     content_hash: str
     catalogues: dict[str, Catalogue] = field(default_factory=dict)  # group id -> catalogue
     round_id: str | None = None  # the round being worked on; None: a campaign without rounds
+    notes: tuple[str, ...] = ()  # what loading noticed for the officer (a units list in the ANSI code page…)
 
     @property
     def rounds(self) -> tuple[RoundModel, ...]:
@@ -294,12 +295,13 @@ def _load_units_campaign(model: CampaignModel, path: Path, text: str) -> Campaig
     if problems:
         raise CampaignError(label, problems)
     raw_units: list[tuple[str, UnitModel]] = []
+    notes: list[str] = []
     for ui, unit in enumerate(model.units or ()):
         raw_units.append((path_line(text, ["units", ui]), unit))
     if model.units_file:
         from parcli.config.units_file import read_units_file
 
-        raw_units.extend(read_units_file((path.parent / model.units_file).resolve(), label))
+        raw_units.extend(read_units_file((path.parent / model.units_file).resolve(), label, notes))
     units: list[Department] = []
     seen: dict[str, str] = {}
     order_in_group: dict[str, int] = {}
@@ -364,6 +366,7 @@ def _load_units_campaign(model: CampaignModel, path: Path, text: str) -> Campaig
         departments=tuple(units),
         content_hash=content_hash,
         catalogues=catalogues,
+        notes=tuple(notes),
     )
 
 

@@ -66,6 +66,8 @@ def campaign(path: Path | None, round_id: str | None = None, listener: Listener 
     if path is None:
         path = find_campaign(listener)
     camp = load_campaign(path, round_id)
+    for note in camp.notes:
+        listener.warn(note)
     if camp.round_id is not None:
         listener.note(f"Đợt đánh giá: {camp.round_title} ({camp.round_id})")
     return camp
