@@ -58,10 +58,21 @@ _VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 _VNI = re.compile(r"[aeiouyAEIOUY][øùûõïöüôâ]")
 
 
+_SYSTEM_FILES = frozenset({"desktop.ini", "thumbs.db", ".ds_store"})
+
+
 def is_lock_file(path: Path) -> bool:
-    """Excel (``~$name.xlsx``) and LibreOffice (``.~lock.name.xlsx#``) lock files."""
+    """A file a program leaves beside the ones people save, never a form: Excel's and Word's lock files
+    (``~$name.xlsx``), LibreOffice's (``.~lock.name.xlsx#``), Excel's temporary save files (eight hex digits, no
+    extension, or ``~…tmp``) and what Windows and macOS put in folders (``desktop.ini``, ``Thumbs.db``)."""
     name = path.name
-    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        return True
+    if name.casefold() in _SYSTEM_FILES:
+        return True
+    if len(name) == 8 and all(c in "0123456789ABCDEFabcdef" for c in name):
+        return True
+    return name.startswith("~") and name.casefold().endswith(".tmp")
 
 
 _CRASHED: set[Path] = set()
