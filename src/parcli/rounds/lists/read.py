@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from parcli.collect.form import Identity, check_identity, open_form
+from parcli.collect.form import Identity, check_identity, open_form, require_sheets
 from parcli.collect.rows import Row, TableRows, blank, read_table
 from parcli.config.lists_plan import GroupKind, ListsPlan, NominatingUnit, RespondentGroup
 from parcli.problems import ProblemCollector
@@ -91,16 +91,9 @@ def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: Probl
     result.usable = True
     result.sent_date = read_labelled_date(wb, layout.SHEET_COVER, layout.label_key, layout.COVER_SENT)
     for kind in plan.kinds_of(unit):
-        sheet = layout.LIST_SHEETS[kind]
-        if sheet not in wb.sheetnames:
-            add.add(
-                "sheet-missing",
-                f"Không có trang tính “{sheet}” (đã bị xóa hoặc đổi tên). Đề nghị điền lại vào tệp danh sách "
-                "đã được phát hành.",
-                sheet=sheet,
-            )
-            continue
-        _read_sheet(wb[sheet], plan, unit, kind, result, add)
+        table = layout.LIST_TABLES[kind]
+        if require_sheets(wb, (table.sheet,), add, table.resend):
+            _read_sheet(wb[table.sheet], plan, unit, kind, result, add)
 
 
 def _read_sheet(

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parcli.collect.form import FormResult, Identity, check_identity, open_form
+from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
 from parcli.collect.rows import Row, TableRows, blank, number_text, read_table, shown
 from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
 from parcli.numbers import fmt_points, to_decimal
@@ -135,12 +135,7 @@ def _read_workbook(wb: Any, campaign: Campaign, result: ReturnResult, add: Probl
         return
     result.owner_id = dept.id
     add.department = dept.id
-    if layout.SHEET_SCORES not in wb.sheetnames:
-        add.add(
-            "sheet-missing",
-            f"Không có trang tính “{layout.SHEET_SCORES}” (đã bị xóa hoặc đổi tên). Đề nghị điền lại vào phiếu gốc.",
-            sheet=layout.SHEET_SCORES,
-        )
+    if not require_sheets(wb, (layout.SHEET_SCORES,), add, layout.SCORES.resend):
         return
     result.sent_date = read_cover_date(wb)
     _read_scores(wb[layout.SHEET_SCORES], campaign, dept, result, add)
