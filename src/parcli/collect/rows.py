@@ -129,9 +129,10 @@ class Column:
 class Table:
     """The table of a form: its sheet, its columns in order, and how it is read.
 
-    ``header_row`` is where issuing writes the header (the reader searches for it).
-    ``missing_header`` is the message when the header cannot be found; ``resend`` closes the message
-    of an expected column missing.  A row is read when one of its ``row_key`` columns is filled.
+    ``header_row`` is where issuing writes the header (the reader searches for it).  When the
+    header cannot be found, the message names what it should have (``header_hint``: "có các cột
+    “Mã” và “Điểm”") and where (``where``), and closes with ``resend``, the request to the
+    sender ("Đề nghị …").  A row is read when one of its ``row_key`` columns is filled.
     ``spaces`` tidies typed text (see :data:`Spaces`); ``whole_numbers`` reads a whole number typed
     into a text column without its decimal point.
     """
@@ -139,9 +140,10 @@ class Table:
     sheet: str
     columns: tuple[Column, ...]
     header_row: int
-    missing_header: str
+    header_hint: str
+    resend: str
     _: KW_ONLY
-    resend: str = ""
+    where: str = "trên trang tính"
     row_key: tuple[str, ...] = ("code",)
     spaces: Spaces = "lines"
     whole_numbers: bool = False
@@ -191,14 +193,16 @@ def read_table(
         table.labels,
         tuple(c.label for c in table.columns if c.required),
     )
+    resend = table.resend
     if header is None:
-        add.add("header-missing", table.missing_header, sheet=table.sheet)
+        hint, where = table.header_hint, table.where
+        add.add("header-missing", f"Không tìm thấy dòng tiêu đề ({hint}) {where}. {resend}", sheet=table.sheet)
         return None
     for column in table.columns:
         if column.expected and column.label not in header.columns:
             add.add(
                 "header-missing",
-                f"Thiếu cột “{column.label}” trên trang tính. {table.resend}",
+                f"Thiếu cột “{column.label}” {table.where}. {resend}",
                 sheet=table.sheet,
                 cell=f"{column_letter(len(table.columns))}{header.row}",
             )
@@ -282,7 +286,9 @@ class Row:
 
     def value(self, key: str) -> Any:
         """The value of a column's cell (None when empty or absent)."""
-        return getattr(self.cell(key), "value", None)
+        index = self._rows.index.get(key)  # inlined from cell(): a few calls per row of every sheet read
+        cells = self._cells
+        return getattr(cells[index], "value", None) if index is not None and index < len(cells) else None
 
     def is_formula(self, key: str) -> bool:
         """True when the column's cell holds a formula."""

@@ -108,8 +108,9 @@ def table(*, units: bool, round_: int) -> Table:
         SHEET_APPRAISAL,
         tuple(COLUMNS[key] for key in (*lead, *given, *second, "appraised", "note")),
         HEADER_ROW,
-        f"Không tìm thấy dòng tiêu đề (có các cột “{HEADER_CODE}”, “{HEADER_APPRAISED}”) trên trang tính thẩm định. "
+        f"có các cột “{HEADER_CODE}”, “{HEADER_APPRAISED}”",
         "Đề nghị nhập vào phiếu thẩm định đã phát hành.",
+        where="trên trang tính thẩm định",
         spaces="trim",
     )
 

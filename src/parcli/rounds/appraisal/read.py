@@ -112,7 +112,8 @@ def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemColl
     if result.round_ not in layout.ROUNDS or not result.by or not result.owner_key:
         add.add(
             "metadata-missing",
-            f"Trang tính ẩn của phiếu thẩm định đã bị sửa (lần thẩm định, phạm vi). {_RESEND}",
+            "Trang tính ẩn của phiếu thẩm định đã bị sửa (lần thẩm định, phạm vi). "
+            "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
         )
         return
     result.owner_id = layout.owner_id(result.round_, result.by, result.owner_key)

@@ -85,9 +85,6 @@ LIST_HEADER_ROW = 5  # where generate puts the header; the reader searches for i
 LIST_MAX_ROWS = 100_000  # rows read below the header at most; a list longer than that is refused (list-too-long)
 
 
-LIST_RESEND = "Đề nghị điền lại vào tệp danh sách đã được phát hành."
-
-
 def _list_table(kind: str) -> Table:
     """The table of a list sheet: the row number (STT), then the sheet's input columns."""
     fields = LIST_FIELDS[kind]
@@ -96,8 +93,8 @@ def _list_table(kind: str) -> Table:
         LIST_SHEETS[kind],
         (Column("no", LIST_HEADER_NO, "number", width=LIST_NO_WIDTH), *(LIST_COLUMNS[f] for f in fields)),
         LIST_HEADER_ROW,
-        f"Không tìm thấy dòng tiêu đề (có đủ các cột {named}) trên trang tính. {LIST_RESEND}",
-        resend=LIST_RESEND,
+        f"có đủ các cột {named}",
+        "Đề nghị điền lại vào tệp danh sách đã được phát hành.",
         row_key=fields,
         spaces="words",  # one line per value: a name, an address, a phone number
         whole_numbers=True,  # a phone number or a dossier code typed as a number

@@ -98,8 +98,9 @@ def table(*, units: bool) -> Table:
         SHEET_REMEDY,
         COLUMNS if units else COLUMNS[1:],
         HEADER_ROW,
-        f"Không tìm thấy dòng tiêu đề (có các cột “{HEADER_CODE}”, “{HEADER_REMEDY}”) trên trang tính khắc phục. "
+        f"có các cột “{HEADER_CODE}”, “{HEADER_REMEDY}”",
         "Đề nghị nhập vào kế hoạch khắc phục đã được phát hành.",
+        where="trên trang tính khắc phục",
         spaces="trim",
     )
 

@@ -103,7 +103,7 @@ def _read(wb: Any, campaign: Campaign, result: RemedyResult, add: ProblemCollect
         add.add(
             "unknown-department",
             f"Cơ quan “{meta.get(layout.META_OWNER, '')}” ghi trong kế hoạch khắc phục không có trong kế hoạch "
-            f"đánh giá. {_RESEND}",
+            "đánh giá. Đề nghị nhập vào kế hoạch khắc phục đã phát hành.",
         )
         return
     result.owner_id = owner.id

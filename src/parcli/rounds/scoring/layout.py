@@ -67,9 +67,8 @@ SCORES = Table(
         Column("guidance", HEADER_GUIDANCE, width=62),
     ),
     SCORE_HEADER_ROW,
-    f"Không tìm thấy dòng tiêu đề (có các cột “{HEADER_CODE}” và “{HEADER_SCORE}”) trên trang tính. "
+    f"có các cột “{HEADER_CODE}” và “{HEADER_SCORE}”",
     "Đề nghị điền lại vào phiếu gốc.",
-    resend="Đề nghị điền lại vào phiếu gốc.",
 )
 SCORE_HEADERS: tuple[str, ...] = SCORES.labels
 # 1-based column numbers in the scoring sheet

@@ -286,7 +286,6 @@ def _read_score(row: Row, leaf: Leaf, entry: ItemEntry) -> None:
     cell = row.cell("score")
     value = getattr(cell, "value", None)
     code = leaf.code
-    top = fmt_points(leaf.max_points)
 
     def problem(slug: str, message: str) -> None:
         row.problem(slug, message, "score", item=code)
@@ -301,7 +300,7 @@ def _read_score(row: Row, leaf: Leaf, entry: ItemEntry) -> None:
     if blank(value):
         problem(
             "score-missing",
-            f"Mục {code} chưa có điểm tự đánh giá (tối đa {top}). Đề nghị nhập điểm"
+            f"Mục {code} chưa có điểm tự đánh giá (tối đa {fmt_points(leaf.max_points)}). Đề nghị nhập điểm"
             + (f" hoặc chọn “{layout.NOT_APPLICABLE}”." if leaf.not_applicable else "."),
         )
         return
@@ -322,7 +321,7 @@ def _read_score(row: Row, leaf: Leaf, entry: ItemEntry) -> None:
                 problem(
                     "not-applicable-not-allowed",
                     f"Mục {code} không được phép chọn “{layout.NOT_APPLICABLE}” "
-                    f"theo bộ tiêu chí. Đề nghị chấm điểm từ 0 đến {top}.",
+                    f"theo bộ tiêu chí. Đề nghị chấm điểm từ 0 đến {fmt_points(leaf.max_points)}.",
                 )
                 return
             entry.not_applicable = True
@@ -331,7 +330,8 @@ def _read_score(row: Row, leaf: Leaf, entry: ItemEntry) -> None:
         if score is None:
             problem(
                 "not-a-number",
-                f"Điểm của mục {code} là “{text}”, không phải số. Đề nghị nhập số điểm từ 0 đến {top}.",
+                f"Điểm của mục {code} là “{text}”, không phải số. Đề nghị nhập số điểm từ 0 đến "
+                f"{fmt_points(leaf.max_points)}.",
             )
             return
         how = "được nhập dạng chữ" if "," in text else "được lưu dạng chữ"
@@ -346,7 +346,8 @@ def _read_score(row: Row, leaf: Leaf, entry: ItemEntry) -> None:
     elif score > leaf.max_points:
         problem(
             "score-above-max",
-            f"Điểm của mục {code} là {fmt_points(score)}, vượt điểm tối đa {top}. Đề nghị chấm lại.",
+            f"Điểm của mục {code} là {fmt_points(score)}, vượt điểm tối đa {fmt_points(leaf.max_points)}. "
+            "Đề nghị chấm lại.",
         )
     elif isinstance(leaf.rule, ChoiceRule):
         allowed = [o.points for o in leaf.rule.options]
