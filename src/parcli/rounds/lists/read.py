@@ -153,7 +153,7 @@ class _RowChecker:
 
     def check(self, row: Row) -> Respondent:
         """Check one filled row; return the respondent, accepted when the row has no error."""
-        errors_before = self.result.errors
+        before = len(self.result.problems)
         texts, formulas = self._texts(row)
         refs = {f: row.ref(f) or "" for f in self.fields}
         name, changed = tidy_name(texts["name"])
@@ -184,7 +184,7 @@ class _RowChecker:
             sheet=self.sheet,
             row=row.number,
             cells=refs,
-            accepted=self.result.errors == errors_before,
+            accepted=not any(p.is_error for p in self.result.problems[before:]),
         )
 
     def _texts(self, row: Row) -> tuple[dict[str, str], set[str]]:
