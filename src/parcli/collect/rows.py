@@ -106,11 +106,13 @@ def typed_date(value: object) -> date | None:
 class Column:
     """One column of a form's table, as its kind declares it.
 
-    ``required``: the header row is recognised by its required columns (without one of them the
-    table is not read: ``header-missing``); ``expected``: a header without it is still read, but its
-    absence is an error (``header-missing`` at the end of the header row).  ``input``: the owner
-    types into it (unlocked when issued; the other columns are locked).  ``allowed``: the values a
-    choice column offers.  ``noun``: what the column holds, in messages ("họ và tên").
+    ``key`` names the column in the kind's code, ``label`` in the header; ``type`` is what it
+    holds (see :data:`ColumnType`).  ``required``: the header row is recognised by its required
+    columns (without one of them the table is not read: ``header-missing``); ``expected``: a
+    header without it is still read, but its absence is an error (``header-missing`` at the end
+    of the header row).  ``input``: the owner types into it (unlocked when issued; the other
+    columns are locked).  ``allowed``: the values a choice column offers.  ``noun``: what the
+    column holds, in messages ("họ và tên").
     """
 
     key: str

@@ -212,7 +212,7 @@ def _score(row: Row, leaf: Leaf, where: str, code: str) -> tuple[bool, Decimal |
     if isinstance(value, int | float):
         score = to_decimal(value)
     else:
-        typed = layout.nfc(str(value)).strip()
+        typed = text(value)
         number = number_text(typed)
         if number is None:
             return bad(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
-from parcli.collect.rows import Row, TableRows, blank, number_text, read_table, shown
+from parcli.collect.rows import Row, TableRows, blank, number_text, read_table, shown, text
 from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
 from parcli.numbers import fmt_points, to_decimal
 from parcli.problems import ProblemCollector
@@ -315,8 +315,8 @@ def _read_score(row: Row, leaf: Leaf, entry: ItemEntry) -> None:
     if isinstance(value, int | float):
         score = to_decimal(value)
     else:
-        text = layout.nfc(str(value)).strip()
-        if layout.label_key(text) == layout.label_key(layout.NOT_APPLICABLE):
+        typed = text(value)
+        if layout.label_key(typed) == layout.label_key(layout.NOT_APPLICABLE):
             if not leaf.not_applicable:
                 problem(
                     "not-applicable-not-allowed",
@@ -326,18 +326,18 @@ def _read_score(row: Row, leaf: Leaf, entry: ItemEntry) -> None:
                 return
             entry.not_applicable = True
             return
-        score = number_text(text)
+        score = number_text(typed)
         if score is None:
             problem(
                 "not-a-number",
-                f"Điểm của mục {code} là “{text}”, không phải số. Đề nghị nhập số điểm từ 0 đến "
+                f"Điểm của mục {code} là “{typed}”, không phải số. Đề nghị nhập số điểm từ 0 đến "
                 f"{fmt_points(leaf.max_points)}.",
             )
             return
-        how = "được nhập dạng chữ" if "," in text else "được lưu dạng chữ"
+        how = "được nhập dạng chữ" if "," in typed else "được lưu dạng chữ"
         problem(
-            "decimal-comma" if "," in text else "number-as-text",
-            f"Điểm của mục {code} {how} “{text}”, được hiểu là {fmt_points(score)}. "
+            "decimal-comma" if "," in typed else "number-as-text",
+            f"Điểm của mục {code} {how} “{typed}”, được hiểu là {fmt_points(score)}. "
             "Đề nghị kiểm tra lại và nhập dạng số.",
         )
     entry.score = score
