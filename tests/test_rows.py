@@ -123,9 +123,7 @@ def test_header_found_at_any_row(tmp_path: Path, fast: bool, first_row: int) -> 
 def test_header_below_the_searched_rows_is_missing(tmp_path: Path, fast: bool) -> None:
     path = write_sheet(tmp_path / "t.xlsx", [HEADER, ["1.1", "Mục một", 3]], first_row=41)
     problems = read(path, fast, lambda table: pytest.fail("no table without its header"))
-    assert [(p.slug, p.sheet, p.cell, p.message) for p in problems] == [
-        ("header-missing", SHEET, None, MISSING)
-    ]
+    assert [(p.slug, p.sheet, p.cell, p.message) for p in problems] == [("header-missing", SHEET, None, MISSING)]
 
 
 @FAST
