@@ -7,12 +7,13 @@ version rule when an owner sent several, and settles each owner's status (``ok``
 ``invalid``, ``missing``, ``duplicate``).  :func:`manifest_inputs` lists every
 file read for ``manifest.json``.
 
-How a new form kind plugs in: a round writes its layout, a reader of one file
-returning a :class:`~parcli.collect.form.FormResult` subclass (with
-:func:`~parcli.collect.form.open_form` doing the shared opening steps), and a
-small :class:`~parcli.collect.form.FormKind` naming its owners and its missing /
-duplicate messages.  Then ``collect_forms(kind, folder, make_outcome=...)`` gives
-the outcomes; the round adds only what is its own (item rows, quotas…).
+How a new form kind plugs in: a round declares its table in its layout
+(:class:`~parcli.collect.rows.Table`), reads one file into a
+:class:`~parcli.collect.form.FormResult` subclass (:func:`~parcli.collect.form.open_form`
+doing the shared opening steps, :func:`~parcli.collect.rows.read_table` the row loop),
+and gives a small :class:`~parcli.collect.form.FormKind` naming its owners and its
+missing / duplicate messages.  Then ``collect_forms(kind, folder, make_outcome=...)``
+gives the outcomes; the round adds only what is its own (item rows, quotas…).
 """
 
 from __future__ import annotations

@@ -386,33 +386,37 @@ class _CalamineSheet:
     def iter_rows(
         self, min_row: int = 1, max_row: int | None = None, max_col: int | None = None, values_only: bool = False
     ) -> Iterator[tuple[Any, ...]]:
-        """Rows from ``min_row`` (1-based, empty rows included) like openpyxl's read-only iter_rows."""
-        start = self._sheet.start
-        first_row, first_col = (1, 0) if start is None else (int(start[0]) + 1, int(start[1]))
-        row_number = min_row
-        while row_number < first_row and (max_row is None or row_number <= max_row):
-            yield self._row([], row_number, max_col, values_only, 0)
-            row_number += 1
-        if start is None:
-            return
-        for offset, raw in enumerate(self._sheet.iter_rows()):
-            current = first_row + offset
-            if max_row is not None and current > max_row:
-                return
-            if current >= min_row:
-                yield self._row(raw, current, max_col, values_only, first_col)
+        """Rows from ``min_row`` (1-based, empty rows included) like openpyxl's read-only iter_rows.
 
-    def _row(self, raw: list[Any], row: int, max_col: int | None, values_only: bool, skip: int) -> tuple[Any, ...]:
-        width = max_col if max_col is not None else len(raw) + skip
-        if values_only and not skip and not self._formulas:  # the common case, kept fast for long tables
+        The rows are taken from the sheet's top-left corner (``skip_empty_area=False``, documented):
+        python-calamine's row iterator gives every row from the first but the columns only from the
+        first used one (python-calamine issue #177), so taking its rows for the used area alone read
+        a sheet whose first rows are empty shifted down by as many rows.
+        """
+        end = self._sheet.end
+        if end is None:
+            return
+        stop = int(end[0]) + 1 if max_row is None else min(max_row, int(end[0]) + 1)
+        if stop < min_row:
+            return
+        try:
+            rows = self._sheet.to_python(skip_empty_area=False, nrows=stop)
+        except TypeError:  # a python-calamine without ``nrows``
+            rows = self._sheet.to_python(skip_empty_area=False)[:stop]
+        for number in range(min_row, stop + 1):
+            yield self._row(rows[number - 1] if number <= len(rows) else [], number, max_col, values_only)
+
+    def _row(self, raw: list[Any], row: int, max_col: int | None, values_only: bool) -> tuple[Any, ...]:
+        """One row as openpyxl gives it: values (``values_only``) or cells, ``max_col`` wide; "" is None."""
+        width = max_col if max_col is not None else len(raw)
+        if values_only and not self._formulas:  # the common case, kept fast for long tables
             values = [None if v == "" else v for v in (raw if width >= len(raw) else raw[:width])]
             if len(values) < width:
                 values += [None] * (width - len(values))
             return tuple(values)
         cells: list[Any] = []
         for col in range(1, width + 1):
-            index = col - 1 - skip
-            value = raw[index] if 0 <= index < len(raw) else None
+            value = raw[col - 1] if col <= len(raw) else None
             if value == "":
                 value = None
             formula = self._formulas.get((row, col))
