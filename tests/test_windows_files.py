@@ -183,3 +183,12 @@ def test_feedback_copies_never_share_a_name_on_windows(make_return, campaign, tm
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in (tmp_path / "gop-y").iterdir())
     assert len(names) == 2 and len({n.casefold() for n in names}) == 2, names
+
+
+def test_pick_compares_names_as_windows_does(make_return, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "gui-ve"
+    make_return("so-tu-phap", folder)
+    make_return("so-tu-phap", folder, name="PL03-Ban-Sua.xlsx")
+    res = runner.invoke(app, ["status", str(folder), "--pick", "pl03-ban-sua.XLSX"])
+    assert "Sở Tư pháp: dùng PL03-Ban-Sua.xlsx — chọn theo --pick" in res.output, res.output
+    assert "không có tệp nào tên như vậy" not in res.output
