@@ -23,14 +23,14 @@ from typing import Any
 
 import pytest
 
-from conftest import MakeReturn
-from mutate import COUNT, MUTATIONS, SEED, mutants, stable
-from mutate import members_of as _members
-from mutate import sheets_of as _sheets
-from mutate import zip_of as _zip
 from parcli.config.campaign import Campaign
 from parcli.rounds.scoring.merge import merge_returns
 from parcli.rounds.scoring.read import read_return
+from tests.helpers.factory import MakeReturn
+from tests.helpers.mutate import COUNT, MUTATIONS, SEED, mutants, stable
+from tests.helpers.mutate import members_of as _members
+from tests.helpers.mutate import sheets_of as _sheets
+from tests.helpers.mutate import zip_of as _zip
 
 DEPT = "so-noi-vu"
 
@@ -70,7 +70,7 @@ def _filled_list(tmp_path: Path, unit: str = DEPT) -> tuple[Any, Path]:
     from parcli.config.campaign import default_campaign_path, load_campaign
     from parcli.config.lists_plan import load_lists_plan
     from parcli.rounds.lists.issue import generate_lists
-    from test_respondents import default_rows, fill_list
+    from tests.helpers.respondents import default_rows, fill_list
 
     plan = load_lists_plan(load_campaign(default_campaign_path()))
     issued = generate_lists(plan, tmp_path / "issued-lists", units=[unit]).lists[0].path
@@ -93,13 +93,13 @@ def test_damaged_list_in_a_folder(kind: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_damaged_return_in_a_folder(
-    kind: str, campaign: Campaign, full_returns: Path, make_return: MakeReturn, tmp_path: Path
+    kind: str, campaign: Campaign, full_returns_copy: Path, make_return: MakeReturn, tmp_path: Path
 ) -> None:
     """One damaged return among valid ones: it is named, the others are consolidated ``ok``."""
-    victim = next(p for p in sorted(full_returns.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
+    victim = next(p for p in sorted(full_returns_copy.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
     data = MUTATIONS[kind](stable(victim.read_bytes()), random.Random(SEED + len(kind)))
     victim.write_bytes(data)
-    result = merge_returns(campaign, full_returns)
+    result = merge_returns(campaign, full_returns_copy)
     others = [d for d in result.departments if d.owner.id != DEPT]
     assert all(d.status == "ok" for d in others), [(d.owner.id, d.status) for d in others if d.status != "ok"]
 
@@ -190,21 +190,21 @@ def test_workers_die_with_their_parent() -> None:
 
 
 def test_control_characters_reach_the_consolidated_workbook(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
     """Control characters in a return's text: merge still writes the consolidated workbook, without them."""
     from openpyxl import load_workbook
 
     from parcli.results.consolidated_write import write_consolidated
 
-    victim = next(p for p in sorted(full_returns.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
+    victim = next(p for p in sorted(full_returns_copy.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
     members = _members(victim.read_bytes())
     members = [
         (n, b.replace(b"</t>", b"_x000B_dong 2_x0001_</t>") if n.endswith("sharedStrings.xml") else b)
         for n, b in members
     ]
     victim.write_bytes(_zip(members))
-    result = merge_returns(campaign, full_returns)
+    result = merge_returns(campaign, full_returns_copy)
     out = tmp_path / "tong-hop.xlsx"
     write_consolidated(result, out)
     wb = load_workbook(out, read_only=True)
@@ -351,7 +351,7 @@ def test_shared_string_out_of_range_in_a_real_clients_file(
 ) -> None:
     """openpyxl writes no shared strings: a return saved by LibreOffice has them, and every cell that points
     past the table (a department's typed text included) makes the file a problem — never a silently empty cell."""
-    from factory import roundtrip
+    from tests.helpers.programs import roundtrip
 
     saved = roundtrip(make_return(DEPT, tmp_path / "src"), tmp_path / "lo")
     members = _members(saved.read_bytes())

@@ -17,9 +17,6 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXED_NOW
-from factory import expected_values, fill_workbook
-from mutate import MUTATIONS, SEED, fuzz_count, judge, kind_mutants, per_kind, shared_strings, summary
 from parcli import clock
 from parcli.config.campaign import Campaign
 from parcli.rounds.appraisal.issue import issue_appraisals
@@ -27,7 +24,9 @@ from parcli.rounds.appraisal.merge import AppraisalCollection, collect_appraisal
 from parcli.rounds.appraisal.read import AppraisalResult, read_appraisal
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
-from test_appraisal import type_into
+from tests.helpers.appraisal import type_into
+from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
+from tests.helpers.mutate import MUTATIONS, SEED, fuzz_count, judge, kind_mutants, per_kind, shared_strings, summary
 
 PER_KIND = per_kind(fuzz_count(27))
 FIGURES: Counter[str] = Counter()

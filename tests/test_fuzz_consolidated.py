@@ -20,9 +20,17 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW
-from factory import expected_values, fill_workbook
-from mutate import (
+from parcli import clock
+from parcli.cli.main import app
+from parcli.config.campaign import Campaign
+from parcli.errors import ParcliError
+from parcli.results.consolidated import Consolidated, load_consolidated
+from parcli.results.consolidated_write import write_consolidated
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.issue import generate_workbooks
+from parcli.rounds.scoring.merge import merge_returns
+from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
+from tests.helpers.mutate import (
     EDIT_LIKE,
     LENIENT,
     MUTATIONS,
@@ -36,15 +44,6 @@ from mutate import (
     summary,
     zip_of,
 )
-from parcli import clock
-from parcli.cli.main import app
-from parcli.config.campaign import Campaign
-from parcli.errors import ParcliError
-from parcli.results.consolidated import Consolidated, load_consolidated
-from parcli.results.consolidated_write import write_consolidated
-from parcli.rounds.scoring import layout
-from parcli.rounds.scoring.issue import generate_workbooks
-from parcli.rounds.scoring.merge import merge_returns
 
 PER_KIND = per_kind(fuzz_count(27))
 FIGURES: Counter[str] = Counter()

@@ -17,9 +17,6 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXED_NOW
-from factory import expected_values, fill_workbook
-from mutate import MUTATIONS, SEED, fuzz_count, judge, kind_mutants, per_kind, shared_strings, summary
 from parcli import clock
 from parcli.config.campaign import Campaign, Department
 from parcli.results.consolidated import read_consolidated
@@ -30,7 +27,9 @@ from parcli.rounds.remedy.merge import RemedyCollection, collect_remedies
 from parcli.rounds.remedy.read import RemedyResult, read_remedy
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
-from test_remedy import PRELIM, fill_plan
+from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
+from tests.helpers.mutate import MUTATIONS, SEED, fuzz_count, judge, kind_mutants, per_kind, shared_strings, summary
+from tests.helpers.remedy import PRELIM, fill_plan
 
 PER_KIND = per_kind(fuzz_count(27))
 FIGURES: Counter[str] = Counter()
