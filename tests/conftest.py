@@ -15,7 +15,6 @@ import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,7 +22,8 @@ from parcli import clock
 from parcli.config.campaign import Campaign, default_campaign_path, load_campaign
 from parcli.rounds.scoring.issue import generate_workbooks
 from tests.helpers import programs
-from tests.helpers.factory import FIXED_NOW, MakeReturn, fill_return
+from tests.helpers.evidence import returns_with_packages
+from tests.helpers.factory import FIXED_NOW, MakeReturn, fill_return, return_maker
 from tests.helpers.remedy import World, build_world
 
 # --- the clock --------------------------------------------------------------------------------------------------
@@ -122,19 +122,9 @@ def issued(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> dict
 
 @pytest.fixture
 def make_return(campaign: Campaign, issued: dict[str, Path], tmp_path: Path) -> MakeReturn:
-    """Factory: ``make_return(dept_id, folder=None, overrides={code: {...}}, name=None)`` → filled file."""
-
-    def make(
-        dept_id: str,
-        folder: Path | None = None,
-        overrides: dict[str, dict[str, Any]] | None = None,
-        name: str | None = None,
-        sent: Any = None,
-    ) -> Path:
-        target = (folder or tmp_path / "returns") / (name or issued[dept_id].name)
-        return fill_return(campaign, issued, dept_id, target, overrides, sent)
-
-    return make
+    """Factory: ``make_return(dept_id, folder=None, overrides={code: {...}}, name=None, sent=None)`` → filled file
+    (in ``tmp_path / "returns"`` when no folder is given)."""
+    return return_maker(campaign, issued, tmp_path / "returns")
 
 
 @pytest.fixture(scope="session")
@@ -150,6 +140,20 @@ def full_returns(campaign: Campaign, issued: dict[str, Path], tmp_path_factory: 
 def full_returns_copy(full_returns: Path, tmp_path: Path) -> Path:
     """A copy of ``full_returns`` at ``tmp_path / "returns"`` (where ``make_return`` writes by default), to change."""
     return Path(shutil.copytree(full_returns, tmp_path / "returns"))
+
+
+@pytest.fixture(scope="session")
+def packaged_returns(campaign: Campaign, issued: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every department's return, Văn phòng UBND's a folder package citing two PDFs (shared: read only)."""
+    root = tmp_path_factory.mktemp("packaged")
+    returns = returns_with_packages(campaign, return_maker(campaign, issued, root / "returns"), root)
+    return _share("packaged_returns", returns)
+
+
+@pytest.fixture
+def packaged_returns_copy(packaged_returns: Path, tmp_path: Path) -> Path:
+    """A copy of ``packaged_returns`` in ``tmp_path``, to change."""
+    return Path(shutil.copytree(packaged_returns, tmp_path / packaged_returns.name))
 
 
 @pytest.fixture(scope="session")

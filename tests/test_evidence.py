@@ -19,7 +19,7 @@ from parcli.config.campaign import Campaign
 from parcli.packages import Member
 from parcli.rounds.scoring.evidence import parse_cell
 from parcli.rounds.scoring.read import read_return
-from tests.helpers.evidence import DEPT, GOOD, build_package, pdf_bytes, png_bytes, returns_with_packages
+from tests.helpers.evidence import DEPT, GOOD, build_package, pdf_bytes, png_bytes
 from tests.helpers.factory import MakeReturn
 from tests.helpers.programs import chrome, require_soffice, roundtrip
 
@@ -115,6 +115,7 @@ def test_a_good_package_has_no_evidence_problem(campaign: Campaign, make_return:
     assert result.evidence[codes[1]].files == ["anh/hoi-nghi.png"]
 
 
+@pytest.mark.slow
 def test_a_thousand_evidence_files_in_bounded_memory(
     campaign: Campaign, make_return: MakeReturn, tmp_path: Path
 ) -> None:
@@ -133,9 +134,9 @@ def test_a_thousand_evidence_files_in_bounded_memory(
 
 
 def test_the_evidence_command_writes_the_pack_the_index_and_a_site_that_works_offline(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path
 ) -> None:
-    returns = returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     out = tmp_path / "ho-so"
     result = CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out), "--zip"])
     assert result.exit_code == 0, result.output
@@ -160,9 +161,9 @@ def test_the_evidence_command_writes_the_pack_the_index_and_a_site_that_works_of
 
 
 def test_the_evidence_command_refuses_a_folder_it_did_not_write(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path
 ) -> None:
-    returns = returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     out = tmp_path / "khac"
     out.mkdir()
     (out / "cua-toi.txt").write_text("x", encoding="utf-8")
@@ -171,8 +172,8 @@ def test_the_evidence_command_refuses_a_folder_it_did_not_write(
 
 
 @pytest.mark.chromium
-def test_the_site_renders_in_headless_chromium(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
-    returns = returns_with_packages(campaign, make_return, tmp_path)
+def test_the_site_renders_in_headless_chromium(campaign: Campaign, tmp_path: Path, packaged_returns: Path) -> None:
+    returns = packaged_returns
     out = tmp_path / "ho-so"
     assert CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out)]).exit_code == 0
     page = out / "trang-kiem-chung" / "co-quan" / f"{DEPT}.html"
@@ -190,12 +191,12 @@ def test_the_site_renders_in_headless_chromium(campaign: Campaign, make_return: 
 
 @pytest.mark.libreoffice
 def test_the_index_workbook_survives_a_libreoffice_round_trip(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path
 ) -> None:
     require_soffice()
     from openpyxl import load_workbook
 
-    returns = returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     out = tmp_path / "ho-so"
     assert CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out)]).exit_code == 0
     saved = roundtrip(out / "goi-tai-lieu" / "danh-muc-tai-lieu.xlsx", tmp_path / "lo")

@@ -20,7 +20,7 @@ from parcli.numbers import fmt_points
 from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring.merge import merge_returns
 from tests.helpers.appraisal import type_into
-from tests.helpers.evidence import DEPT, returns_with_packages, site_links_resolve
+from tests.helpers.evidence import DEPT, site_links_resolve
 from tests.helpers.factory import MakeReturn, expected_values
 from tests.helpers.programs import chrome
 
@@ -39,9 +39,11 @@ def _self_scores(campaign: Campaign) -> dict[tuple[str, str], Decimal]:
 
 
 @pytest.fixture
-def appraised(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
+def appraised(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path, packaged_returns_copy: Path
+) -> tuple[Path, Path, dict[str, Any]]:
     """Returns with packages, round 1 typed for Văn phòng UBND and Sở Nội vụ, then Sở Nội vụ re-sends 1.1.2."""
-    returns = returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns_copy
     books = tmp_path / "tham-dinh"
     issue_appraisals(campaign, merge_returns(campaign, returns).returned_rows(), books)
     codes = [leaf.code for leaf in campaign.department_by_id[DEPT].items]
@@ -105,9 +107,9 @@ def test_the_site_and_the_index_show_the_appraisal_state(
 
 
 def test_appraisal_workbook_errors_are_reported_and_exit_1(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path
 ) -> None:
-    returns = returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     books = tmp_path / "tham-dinh"
     rows = merge_returns(campaign, returns).returned_rows()
     issue_appraisals(campaign, rows, books)
@@ -125,8 +127,8 @@ def test_appraisal_workbook_errors_are_reported_and_exit_1(
     assert "2 lỗi trong phiếu thẩm định" in (out / "trang-kiem-chung" / "index.html").read_text(encoding="utf-8")
 
 
-def test_the_appraisals_folder_is_an_input(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
-    returns = returns_with_packages(campaign, make_return, tmp_path)
+def test_the_appraisals_folder_is_an_input(campaign: Campaign, tmp_path: Path, packaged_returns: Path) -> None:
+    returns = packaged_returns
     books = tmp_path / "tham-dinh"
     books.mkdir()
     result = runner.invoke(app, ["evidence", str(returns), "-o", str(books / "ho-so"), "--appraisals", str(books)])
@@ -139,11 +141,11 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_failed_run_leaves_the_previous_ho_so_as_it_was(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import parcli.results.evidence_site as site_module
 
-    returns = returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     out = tmp_path / "ho-so"
     assert runner.invoke(app, ["evidence", str(returns), "-o", str(out), "--zip"]).exit_code == 0
     before = _snapshot(out)

@@ -35,6 +35,7 @@ from tests.helpers.mutate import zip_of as _zip
 DEPT = "so-noi-vu"
 
 
+@pytest.mark.slow
 def test_mutants_never_raise(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
     """Every mutant is read without an exception; a refused one carries an error naming the file."""
     original = stable(make_return(DEPT, tmp_path / "src").read_bytes())  # the same bytes in every run
@@ -49,6 +50,7 @@ def test_mutants_never_raise(campaign: Campaign, make_return: MakeReturn, tmp_pa
     print(f"\nfuzz: {COUNT} mutants, seed {SEED}, 0 tracebacks, 0 aborts; {summary}")
 
 
+@pytest.mark.slow
 def test_list_mutants_never_raise(tmp_path: Path) -> None:
     """Survey lists too: every mutant of a filled list is read without an exception, problems naming the file."""
     from parcli.rounds.lists.read import read_list
@@ -212,6 +214,7 @@ def test_control_characters_reach_the_consolidated_workbook(
     assert not any("\x0b" in c or "\x01" in c for c in texts)
 
 
+@pytest.mark.slow
 def test_readers_warn_about_control_characters_and_long_text(
     campaign: Campaign, make_return: MakeReturn, tmp_path: Path
 ) -> None:
@@ -264,6 +267,7 @@ def _random_sheet(rng: random.Random) -> bytes:
     return f"<worksheet>{dimension}<sheetData>{''.join(rows)}</sheetData></worksheet>".encode()
 
 
+@pytest.mark.slow
 def test_sheet_extent_fast_path_is_exact() -> None:
     """The quick bound of the usual sheet shape equals the general scan, far cells and odd tags included."""
     from parcli.xlsx.sheetxml import _DIMENSION_RE, _sheet_extent_general, column_number, sheet_extent
@@ -313,6 +317,7 @@ def _xml_texts(path: Path) -> str:
     return "".join(parts)
 
 
+@pytest.mark.slow
 def test_generate_writes_control_characters_and_long_guidance_safely(tmp_path: Path) -> None:
     """Catalogue and campaign texts with control characters, a 40,000-character guidance: generate and survey
     generate write valid workbooks — line breaks kept, other control characters dropped, text cut to a cell."""

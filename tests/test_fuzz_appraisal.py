@@ -80,6 +80,7 @@ def books(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> Itera
     print(summary("appraisal workbooks", FIGURES))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_appraisal_mutants(kind: str, books: Books, tmp_path: Path) -> None:
     """Every mutant read alone: no exception, refused by name or read as the original; in the folder, collected

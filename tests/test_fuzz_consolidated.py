@@ -92,6 +92,7 @@ def load(path: Path, campaign: Campaign) -> tuple[str, Any]:
         return "error", str(exc)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_consolidated_mutants(kind: str, book: Book, tmp_path: Path) -> None:
     """Every mutant: a ParcliError naming the file (with what to do), or read as the original."""

@@ -96,6 +96,7 @@ def mutate_manifest(text: str, rng: random.Random, root: Path) -> tuple[str, str
     return kind, json.dumps(record)
 
 
+@pytest.mark.slow
 def test_manifest_mutants(manifest: Path, tmp_path: Path) -> None:
     """Every damaged manifest: exit 2 or 3 with a message (or a faithful replay), never a traceback."""
     rng = random.Random(f"{SEED}:manifest")

@@ -176,6 +176,7 @@ def beside_others(returns: Returns, put: Path, data: bytes | None = None) -> Non
         returns.victim.write_bytes(saved)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(PACKAGE_MUTATIONS))
 def test_package_byte_mutants(kind: str, returns: Returns, tmp_path: Path) -> None:
     """Flipped, truncated, headers and central directory damaged, members lost or stored twice."""

@@ -83,6 +83,7 @@ def plans(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> Itera
     print(summary("remedy plans", FIGURES))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_remedy_mutants(kind: str, plans: Plans, tmp_path: Path) -> None:
     """Every mutant read alone: no exception, refused by name or read as the original; in the folder, collected

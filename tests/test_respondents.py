@@ -982,6 +982,7 @@ def test_reserved_sheet_names_are_the_layouts() -> None:
     assert set(RESERVED_SHEETS) == {layout.SHEET_COUNTS, layout.SHEET_PROBLEMS, layout.SHEET_META}
 
 
+@pytest.mark.slow
 def test_a_ten_thousand_row_list_is_read_whole(plan: ListsPlan, small_lists: dict[str, Path], tmp_path: Path) -> None:
     """Every row a person typed is read: 10,000 people, none left out, no warning that hides them."""
     rows: Rows = {

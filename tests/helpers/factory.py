@@ -89,6 +89,26 @@ def fill_return(
     return target
 
 
+def return_maker(campaign: Any, issued: dict[str, Path], default_folder: Path) -> MakeReturn:
+    """A ``make_return`` function: ``make(dept_id, folder=None, overrides=None, name=None, sent=None)`` → file.
+
+    The department's issued workbook, filled (:func:`fill_return`), saved under its issued name in ``folder``
+    (``default_folder`` when none is given) or as ``name``.
+    """
+
+    def make(
+        dept_id: str,
+        folder: Path | None = None,
+        overrides: dict[str, dict[str, Any]] | None = None,
+        name: str | None = None,
+        sent: Any = None,
+    ) -> Path:
+        target = (folder or default_folder) / (name or issued[dept_id].name)
+        return fill_return(campaign, issued, dept_id, target, overrides, sent)
+
+    return make
+
+
 def copy_tree_bytes(folder: Path) -> dict[str, bytes]:
     """Snapshot of a folder's files and bytes, to prove inputs are never modified."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
