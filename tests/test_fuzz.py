@@ -3,7 +3,7 @@
 Each mutant is a real filled return (or survey list) with one damage: a byte flipped in a zip member
 (compressed or not), XML truncated or malformed, a shared-string index out of range, a huge dimension or a
 far cell in any sheet, control characters, a deleted or duplicated part (the mutations live in
-``tests/mutate.py``, shared with the other readers' fuzz tests).  The readers must return problems
+``tests/helpers/mutate.py``, shared with the other readers' fuzz tests).  The readers must return problems
 (or accept the file when the damage is harmless) without an exception; inside a folder, the other returns
 are still consolidated.  Seeded and bounded: ``PARCLI_FUZZ`` mutants (default 60) run in ``make test``;
 ``make fuzz`` runs 2,000 and prints its figures.

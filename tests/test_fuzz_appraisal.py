@@ -1,7 +1,7 @@
 """Fuzzing the appraisal reader: a damaged appraisal workbook is a problem on that file, never the end of a run.
 
 A department's appraisal workbook is issued, typed like an appraiser would, then damaged by every mutation
-of ``tests/mutate.py``.  Each mutant must be read without an exception and either read exactly as the
+of ``tests/helpers/mutate.py``.  Each mutant must be read without an exception and either read exactly as the
 original or refused with an error naming the file (mutations that can look like a person's edit may change
 what is read); in the folder beside the other workbooks, collecting never raises and the other workbooks'
 appraisals are counted unchanged.  ``PARCLI_FUZZ`` mutants in all (a few dozen by default).

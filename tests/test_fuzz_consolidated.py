@@ -1,7 +1,7 @@
 """Fuzzing the consolidated-workbook reader: a damaged or hand-edited one stops the command with a message
 naming the file (exit 3), never a traceback, and is never read as other figures without a word.
 
-The consolidated workbook of a merged campaign is damaged by every mutation of ``tests/mutate.py``; each
+The consolidated workbook of a merged campaign is damaged by every mutation of ``tests/helpers/mutate.py``; each
 mutant is loaded (:func:`load_consolidated`, then checked against the campaign as ``report`` does): it either
 raises :class:`ConsolidatedError` naming the file, or reads exactly as the original (mutations that can look
 like a person's edit may change what is read).  Then edits a person could make — text or a formula in a

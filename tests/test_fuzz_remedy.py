@@ -1,7 +1,7 @@
 """Fuzzing the remedy-plan reader: a damaged plan is a problem on that file, never the end of a run.
 
 Remedy plans are issued from a merged preliminary round, filled like a department (``fill_plan``), saved
-with a shared-string table as Excel does, then damaged by every mutation of ``tests/mutate.py``.  Each mutant
+with a shared-string table as Excel does, then damaged by every mutation of ``tests/helpers/mutate.py``.  Each mutant
 is read without an exception and either read as the original or refused with an error naming the file; in
 the folder beside the other plans, collecting never raises and the other departments' rows are unchanged.
 """
