@@ -29,9 +29,10 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-# Tests run in parallel (pytest-xdist); WORKERS=0 runs them in one process. Markers: see [tool.pytest.ini_options].
+# Tests run in parallel (pytest-xdist), a test file per worker at a time (its module fixtures are built once);
+# WORKERS=0 runs them in one process. Markers: see [tool.pytest.ini_options].
 WORKERS ?= auto
-PYTEST  := $(BIN)/python -m pytest -q -n $(WORKERS)
+PYTEST  := $(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile
 # The quick tier: no outside program (LibreOffice, Gnumeric, Chromium), no long run.
 QUICK_MARKERS := not libreoffice and not gnumeric and not chromium and not slow
 
