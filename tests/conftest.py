@@ -5,7 +5,7 @@ Helpers that test modules import live in ``tests/helpers``; this module holds on
 modules never import it).
 
 Shared fixtures are built once per session (once per pytest-xdist worker) and are read-only: a test that changes
-one fails (``_shared_fixtures_stay_unchanged``); a test that needs to change the files takes the ``*_copy`` fixture.
+one fails (``_shared_fixtures_stay_unchanged``); a test that changes the files takes a copy (``*_copy`` fixtures).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def _shared_fixtures_stay_unchanged(request: pytest.FixtureRequest) -> Iterator[
                 _SHARED[name] = (folder, _state(folder))  # report it once, on the test that did it
                 pytest.fail(
                     f"{request.node.nodeid} changed the shared read-only fixture {name!r} ({folder}); "
-                    f"take a copy ({name}_copy, or shutil.copytree into tmp_path) to change files",
+                    "copy it into tmp_path to change files (full_returns_copy and packaged_returns_copy do)",
                     pytrace=False,
                 )
 
