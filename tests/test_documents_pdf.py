@@ -25,8 +25,6 @@ from parcli.results.report import build_report, render_report
 from parcli.rounds.scoring.merge import merge_returns
 from tests.helpers.programs import pdf_pages
 
-pytestmark = pytest.mark.libreoffice
-
 TODAY = date(2024, 1, 18)
 MISSING = "thanh-tra"
 
@@ -58,6 +56,7 @@ def report_docx(campaign: Campaign, full_returns: Path, tmp_path: Path) -> Path:
     return out
 
 
+@pytest.mark.libreoffice
 def test_report_pages_as_a_reader_sees_them(report_docx: Path, tmp_path: Path) -> None:
     pages = pdf_pages(report_docx, tmp_path / "pdf")
     assert len(pages) >= 3
@@ -92,6 +91,7 @@ def test_report_xml_rules_headers_rows(report_docx: Path) -> None:
     assert "PAGE" in header_xml(report_docx)
 
 
+@pytest.mark.libreoffice
 def test_reminder_letter_as_a_reader_sees_it(campaign: Campaign, full_returns_copy: Path, tmp_path: Path) -> None:
     next(full_returns_copy.glob(f"*{MISSING}*")).unlink()
     reminders, _ = write_reminders(merge_returns(campaign, full_returns_copy), tmp_path / "nhac-nho", today=TODAY)
