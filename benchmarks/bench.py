@@ -102,9 +102,9 @@ def stage_generate_floor(folder: Path) -> dict[str, Any]:
 
 
 def _fill_one(args: tuple[str, str, str]) -> None:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from factory import expected_values, fill_workbook
+    sys.path.insert(0, str(ROOT))  # the test helpers: tests.helpers.factory
     from parcli.config.campaign import load_campaign
+    from tests.helpers.factory import expected_values, fill_workbook
 
     campaign_path, src, dst = args
     if campaign_path not in _CAMPAIGNS:
