@@ -4,25 +4,15 @@ that differ only in case are told apart by the exact spelling or refused; a long
 from __future__ import annotations
 
 import zipfile
-from io import BytesIO
 from pathlib import Path
 
 from parcli.config.campaign import Campaign
 from parcli.jobs.evidence import EvidenceRequest, evidence
 from parcli.results.evidence.book import safe_name
 from parcli.rounds.scoring.read import read_return
+from tests.helpers.evidence import pdf_bytes
 
 DEPT = "so-tu-phap"
-
-
-def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    buffer = BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _package(make_return, campaign: Campaign, folder: Path, cells: list[str], files: list[str]) -> Path:  # type: ignore[no-untyped-def]
@@ -31,7 +21,7 @@ def _package(make_return, campaign: Campaign, folder: Path, cells: list[str], fi
     overrides = {codes[i]: {"evidence": text} for i, text in enumerate(cells)}
     make_return(DEPT, folder, overrides=overrides, name="PL03-so-tu-phap.xlsx")
     for name in files:
-        (folder / name).write_bytes(_pdf())
+        (folder / name).write_bytes(pdf_bytes("tài liệu"))
     return folder
 
 
@@ -67,7 +57,7 @@ def test_a_long_name_keeps_its_extension_in_the_pack(make_return, campaign: Camp
     returns.mkdir()
     with zipfile.ZipFile(returns / "PL03-so-tu-phap.zip", "w") as archive:  # longer than a Linux file name
         archive.write(staging / "PL03-so-tu-phap.xlsx", "PL03-so-tu-phap.xlsx")
-        archive.writestr(long, _pdf())
+        archive.writestr(long, pdf_bytes("tài liệu"))
     result = evidence(EvidenceRequest(returns, tmp_path / "ho-so"))
     assert result.book is not None
     (packed,) = result.book.files
@@ -94,7 +84,7 @@ def test_no_path_in_the_pack_is_longer_than_the_cap(make_return, campaign: Campa
     returns.mkdir()
     with zipfile.ZipFile(returns / "PL03-so-tu-phap.zip", "w") as archive:
         archive.write(staging / "PL03-so-tu-phap.xlsx", "PL03-so-tu-phap.xlsx")
-        archive.writestr(long, _pdf())
+        archive.writestr(long, pdf_bytes("tài liệu"))
     out = tmp_path / "ho-so"
     evidence(EvidenceRequest(returns, out))
     paths = [p.relative_to(out).as_posix() for p in out.rglob("*")]

@@ -13,21 +13,9 @@ from parcli.config.campaign import default_campaign_path, load_campaign
 from parcli.config.synthetic import write_campaign
 from parcli.csvtable import BOM, csv_text, read_csv
 from parcli.results.survey_scores import load_survey
+from tests.helpers.windows import cp1258
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
-TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def cp1258(text: str) -> bytes:
-    """Text as Vietnamese Windows writes it: base letters precomposed, tone marks combining."""
-    import unicodedata
-
-    out = []
-    for char in text:
-        parts = unicodedata.normalize("NFD", char)
-        tones = "".join(c for c in parts if c in TONES)
-        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES)) + tones)
-    return "".join(out).encode("cp1258")
 
 
 def test_a_units_list_saved_as_ansi_with_semicolons(tmp_path: Path) -> None:
