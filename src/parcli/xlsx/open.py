@@ -391,6 +391,18 @@ class _CalamineSheet:
             if current >= min_row:
                 yield self._row(raw, current, max_col, values_only, first_col)
 
+    def cell_values(self) -> list[list[Any]] | list[tuple[Any, ...]]:
+        """Every row's values from row 1, for reading a whole table at once; an empty cell is None or "".
+
+        A sheet that starts at A1 and holds no formula is calamine's own rows, not copied cell by cell
+        (an empty cell is ""); any other is :meth:`iter_rows` (a formula as its text, an empty cell None).
+        """
+        start = self._sheet.start
+        if not self._formulas and start is not None and (int(start[0]), int(start[1])) == (0, 0):
+            rows: list[list[Any]] = self._sheet.to_python()
+            return rows
+        return list(self.iter_rows(values_only=True))
+
     def _row(self, raw: list[Any], row: int, max_col: int | None, values_only: bool, skip: int) -> tuple[Any, ...]:
         width = max_col if max_col is not None else len(raw) + skip
         if values_only and not skip and not self._formulas:  # the common case, kept fast for long tables
