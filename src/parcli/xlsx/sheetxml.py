@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
@@ -19,6 +20,7 @@ _RANGE_END_RE = re.compile(r"([A-Z]{1,3})?([0-9]{1,9})?$")
 
 
 _FORMULA_RE = re.compile(rb"<f(\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
+_FORMULA_START_RE = re.compile(rb"<f[ >/]")
 _REF_RE = re.compile(rb'\sr="([A-Z]+)([0-9]+)"')
 
 
@@ -38,8 +40,7 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
     # give a bound, and one search proves that no cell reaches past it or past the declared columns.
     if _UNUSUAL_TAG_RE.search(xml) is None and _PREFIXED_TAG_RE.search(xml) is None:
         row_refs = _ROW_REF_FAST_RE.findall(xml)
-        last = max(row_refs, key=lambda r: (len(r), r), default=b"0")
-        rows = max(rows, len(row_refs), int(last))
+        rows = max(rows, len(row_refs), _largest(row_refs))
         beyond = _beyond_pattern(rows, columns)
         if beyond is not None and beyond.search(xml) is None:
             return rows, columns
@@ -62,9 +63,16 @@ def _sheet_extent_general(xml: bytes, rows: int, columns: int) -> tuple[int, int
     row_refs = _ROW_REF_FAST_RE.findall(xml)
     if len(row_refs) != row_count:  # an attribute before r, or a namespace prefix: the general pattern
         row_refs = _ROW_REF_RE.findall(xml)
-    last = max(row_refs, key=lambda r: (len(r), r), default=b"0")
-    rows = max(rows, row_count, int(last))
+    rows = max(rows, row_count, _largest(row_refs))
     return rows, max(columns, unreferenced)
+
+
+def _largest(numbers: list[bytes]) -> int:
+    """The largest of decimal numbers written without sign (0 for none): the longest, then the greatest."""
+    if not numbers:
+        return 0
+    longest = max(map(len, numbers))
+    return int(max(n for n in numbers if len(n) == longest))
 
 
 # a row or cell tag whose first attribute is not its reference (`<rowBreaks` is not a row), or a
@@ -86,6 +94,7 @@ def _greater_than(text: str, alphabet: str) -> bytes:
     return "|".join(f"(?:{option})" for option in options).encode()
 
 
+@functools.lru_cache(maxsize=64)  # the returns of one campaign share their few shapes
 def _beyond_pattern(rows: int, columns: int) -> re.Pattern[bytes] | None:
     """A cell reference past ``rows`` or past ``columns``; None when no column bound is known (general scan)."""
     if columns < 1 or rows < 1:
@@ -106,12 +115,9 @@ def part_formulas(xml: bytes) -> dict[tuple[int, int], str] | None:
     import html
 
     cells: dict[tuple[int, int], str] = {}
-    position = xml.find(b"<f")
-    while position != -1:
-        tail = xml[position + 2 : position + 3]
-        if tail not in (b">", b" ", b"/"):  # e.g. <fill… is not a formula
-            position = xml.find(b"<f", position + 2)
-            continue
+    found = _FORMULA_START_RE.search(xml)  # `<f>`, `<f …>` or `<f/>`, not `<fill…`
+    while found is not None:
+        position = found.start()
         match = _FORMULA_RE.match(xml, position)
         cell_start = xml.rfind(b"<c ", 0, position)
         ref = _REF_RE.search(xml, cell_start, position) if cell_start != -1 else None
@@ -119,7 +125,7 @@ def part_formulas(xml: bytes) -> dict[tuple[int, int], str] | None:
             return None  # shared or array formula, or an unusual shape: openpyxl expands these
         text = html.unescape(match[2].decode("utf-8"))
         cells[(int(ref[2]), column_number(ref[1].decode()))] = "=" + text
-        position = xml.find(b"<f", match.end())
+        found = _FORMULA_START_RE.search(xml, match.end())
     if b":c " in xml[:4096] and b"<c " not in xml:
         return None  # namespace-prefixed cells
     return cells
