@@ -194,11 +194,10 @@ def _open(path: Path, sheets: tuple[str, ...], unreadable: str) -> Any:
 def _metadata(wb: Any, path: Path) -> dict[str, str] | None:
     """The hidden metadata of a consolidated workbook (None: the sheet is gone); a damaged sheet raises
     :class:`ConsolidatedError` naming the file."""
-    from parcli.rounds.scoring.read import read_metadata
-    from parcli.xlsx.open import root_cause_name
+    from parcli.xlsx.open import read_metadata, root_cause_name
 
-    try:
-        return read_metadata(wb)
+    try:  # as parcli.rounds.scoring.read.read_metadata reads it, without importing the return reader
+        return read_metadata(wb, layout.SHEET_META, len(layout.META_KEYS) + 5)
     except Exception as exc:  # a parser's own error class (calamine, lxml)
         raise ConsolidatedError(
             f"Trang tính ẩn “{layout.SHEET_META}” của {path.name} bị hỏng, không đọc được ({root_cause_name(exc)}). "

@@ -273,17 +273,17 @@ def _item_scores(
             na_rule = "exclude" if exempt else leaf.not_applicable_scoring
             if na_rule == "full_points":
                 final = leaf.max_points
-        items[code] = ItemScore(
-            leaf=leaf,
-            department_id=owner.get(code),
-            self_score=self_score,
-            appraised=appraised,
-            final=final,
-            not_applicable=not_applicable,
-            explanation=row.explanation if row else "",
-            appraisal_note=row.appraisal_note if row else "",
-            status=row.status if row else "",
-            na_rule=na_rule,
+        items[code] = ItemScore(  # positionally, in field order: some 100,000 items for a commune campaign
+            leaf,
+            owner.get(code),
+            self_score,
+            appraised,
+            final,
+            not_applicable,
+            row.explanation if row else "",
+            row.appraisal_note if row else "",
+            row.status if row else "",
+            na_rule,
         )
     return items
 
