@@ -94,7 +94,7 @@ def _greater_than(text: str, alphabet: str) -> bytes:
     return "|".join(f"(?:{option})" for option in options).encode()
 
 
-@functools.lru_cache(maxsize=64)  # the returns of one campaign share their few shapes
+@functools.lru_cache(maxsize=64)  # the workbooks of one reading share a few shapes
 def _beyond_pattern(rows: int, columns: int) -> re.Pattern[bytes] | None:
     """A cell reference past ``rows`` or past ``columns``; None when no column bound is known (general scan)."""
     if columns < 1 or rows < 1:
