@@ -81,29 +81,36 @@ _UNUSUAL_TAG_RE = re.compile(rb'<(?:c|row)(?:[\t\n\r>/]| (?!r="))')
 _PREFIXED_TAG_RE = re.compile(rb":(?:c|row)[\s>/]")
 
 
-def _greater_than(text: str, alphabet: str) -> bytes:
-    """A regex matching a same-alphabet token that sorts after ``text`` (longer, or as long and greater)."""
+def _not_greater(text: str, alphabet: str) -> bytes:
+    """A regex matching a same-alphabet token that does not sort after ``text`` (shorter, or as long and not
+    greater); the alternatives most tokens take first, so that a token within bounds is told quickly."""
     escaped = re.escape
     first, last = alphabet[0], alphabet[-1]
-    options = [f"[{first}-{last}]{{{len(text) + 1},}}"]
+    options = []
     for index, char in enumerate(text):
-        if char != last:
-            nxt = alphabet[alphabet.index(char) + 1]
+        if char != first:
+            before = alphabet[alphabet.index(char) - 1]
             rest = len(text) - index - 1
-            options.append(f"{escaped(text[:index])}[{nxt}-{last}][{first}-{last}]{{{rest}}}")
+            options.append(f"{escaped(text[:index])}[{first}-{before}][{first}-{last}]{{{rest}}}")
+    options.append(escaped(text))
+    if len(text) > 1:
+        options.append(f"[{first}-{last}]{{1,{len(text) - 1}}}")
     return "|".join(f"(?:{option})" for option in options).encode()
 
 
 @functools.lru_cache(maxsize=64)  # the workbooks of one reading share a few shapes
 def _beyond_pattern(rows: int, columns: int) -> re.Pattern[bytes] | None:
-    """A cell reference past ``rows`` or past ``columns``; None when no column bound is known (general scan)."""
+    """A cell reference past ``rows`` or past ``columns``, or of another shape than ``[A-Z]{1,3}[0-9]{1,9}``
+    (lower case, four letters, no digits: the general scan counts those); None when no bound is known.
+
+    Searched as the references that are *not* well-formed and within bounds: a reference within bounds
+    (almost every one) is dismissed in a few steps.
+    """
     if columns < 1 or rows < 1:
         return None
-    letters = _greater_than(column_letter(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    digits = _greater_than(str(rows), "0123456789")
-    # or a reference of another shape (lower case, four letters, no digits), which the general scan counts
-    malformed = rb'(?![A-Z]{1,3}[0-9]{1,9}")'
-    return re.compile(rb'<c r="(?:' + malformed + rb"|(?:" + letters + rb")[0-9]|[A-Z]{1,3}(?:" + digits + rb')")')
+    letters = _not_greater(column_letter(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    digits = _not_greater(str(rows), "0123456789")
+    return re.compile(rb'<c r="(?!(?:' + letters + rb")(?:" + digits + rb')")')
 
 
 def part_formulas(xml: bytes) -> dict[tuple[int, int], str] | None:
