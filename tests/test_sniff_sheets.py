@@ -91,3 +91,79 @@ def test_the_bound_on_cell_references(rows: int, columns: int) -> None:
     for ref in refs:
         found = pattern.search(f'<row r="1"><c r="{ref} s="1"/></row>'.encode()) is not None
         assert found == _beyond_by_hand(ref, rows, columns), ref
+
+
+def _random_sheet(rng: random.Random) -> bytes:
+    """A small worksheet, mostly of the usual shape, with some unusual rows and cells among them."""
+
+    def cell(r: int, c: int) -> str:
+        col = column_letter(c)
+        if rng.random() < 0.85:
+            return f'<c r="{col}{r}" t="inlineStr"><is><t>x</t></is></c>'
+        return rng.choice(
+            [
+                f'<c t="n" r="{col}{r}"><v>1</v></c>',
+                "<c><v>1</v></c>",
+                "<c/>",
+                f'<c\tr="{col}{r}"/>',
+                f'<x:c r="{col}{r}"/>',
+                f'<c r="{col.lower()}{r}"/>',
+                f'<c r="{col}{r * 1000}"/>',
+                f'<c r="ZZ{r}"/>',
+                f'<c r="{col}"/>',
+                f'<c r="{col}0{r}"/>',
+                f'<c r="ABCD{r}"/>',
+                f'<c r="{col}1234567890"/>',
+                f'<c  r="{col}{r}"/>',
+            ]
+        )
+
+    def row(r: int, width: int) -> str:
+        body = "".join(cell(r, c) for c in range(1, width + 1))
+        if rng.random() < 0.9:
+            return f'<row r="{r}">{body}</row>'
+        return rng.choice(
+            [
+                f'<row spans="1:3" r="{r}">{body}</row>',
+                f"<row>{body}</row>",
+                f'<row r="{r * 100}">{body}</row>',
+                f'<x:row r="{r}">{body}</x:row>',
+                f'<row r="abc">{body}</row>',
+                f'<row\nr="{r}">{body}</row>',
+            ]
+        )
+
+    rows, width = rng.randint(0, 12), rng.randint(1, 5)
+    dimension = rng.choice(
+        [
+            f'<dimension ref="A1:{column_letter(width)}{rows}"/>',
+            "",
+            '<dimension ref="A1"/>',
+            '<dimension ref="A1:XFD1048576"/>',
+            f'<dimension ref="B2:{column_letter(width + 1)}{rows + 2}"/>',
+        ]
+    )
+    body = "".join(row(r, width) for r in range(1, rows + 1))
+    columns = '<cols><col min="1" max="2"/></cols>'
+    return f"<worksheet>{dimension}{columns}<sheetData>{body}</sheetData></worksheet>".encode()
+
+
+def test_the_quick_bound_is_the_full_scan() -> None:
+    """Whatever the shape of rows and cells, the extent is what the scan of every reference gives (the quick
+    path only when it proves the usual shape within bounds; the full scan also counts a `<rowBreaks`)."""
+    rng = random.Random(12)
+    for _ in range(2000):
+        xml = _random_sheet(rng)
+        assert sheetxml.sheet_extent(xml) == sheetxml._sheet_extent_general(xml, *sheetxml._declared(xml)), xml
+
+
+def test_a_usual_sheet_takes_the_quick_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    cells = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"><v>2</v></c></row>' for r in range(1, 50))
+    xml = f'<worksheet><dimension ref="A1:B49"/><sheetData>{cells}</sheetData></worksheet>'.encode()
+
+    def no_scan(*_: object) -> tuple[int, int]:
+        raise AssertionError("the full scan ran")
+
+    monkeypatch.setattr(sheetxml, "_sheet_extent_general", no_scan)
+    assert sheetxml.sheet_extent(xml) == (49, 2)
+    assert sheetxml.sheet_extent(xml.replace(b"</sheetData>", b'</sheetData><rowBreaks count="1"/>')) == (49, 2)

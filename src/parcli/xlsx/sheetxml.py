@@ -29,22 +29,30 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
 
     Rows and cells written without a reference count one each, so a sheet cannot hide its size.
     """
+    rows, columns = _declared(xml)
+    # The usual shape — every row and cell carries `r="…"` first, unprefixed — is bounded without
+    # collecting the hundreds of thousands of cell references of a long table: the rows' references
+    # give a bound, and one search proves that no cell reaches past it or past the declared columns
+    # and that every cell has the usual shape.  Three passes over the XML: a long table is 24 MB.
+    if _PREFIXED_TAG_RE.search(xml) is None:
+        row_refs = _ROW_TAG_RE.findall(xml)  # b"" for a row whose first attribute is not its reference
+        if b"" not in row_refs:
+            bounded = max(rows, len(row_refs), _largest(row_refs))
+            beyond = _beyond_pattern(bounded, columns)
+            if beyond is not None and beyond.search(xml) is None:
+                return bounded, columns
+    return _sheet_extent_general(xml, rows, columns)
+
+
+def _declared(xml: bytes) -> tuple[int, int]:
+    """(rows, columns) of the sheet's declared dimension (0, 0 when it declares none)."""
     rows = columns = 0
     for ref in _DIMENSION_RE.findall(xml[:65536]):
         end = _RANGE_END_RE.search(ref.decode("ascii", "replace").split(":")[-1].upper())
         if end is not None:
             columns = max(columns, column_number(end[1] or ""))
             rows = max(rows, int(end[2] or 0))
-    # The usual shape — every row and cell carries `r="…"` first, unprefixed — is bounded without
-    # collecting the hundreds of thousands of cell references of a long table: the rows' references
-    # give a bound, and one search proves that no cell reaches past it or past the declared columns.
-    if _UNUSUAL_TAG_RE.search(xml) is None and _PREFIXED_TAG_RE.search(xml) is None:
-        row_refs = _ROW_REF_FAST_RE.findall(xml)
-        rows = max(rows, len(row_refs), _largest(row_refs))
-        beyond = _beyond_pattern(rows, columns)
-        if beyond is not None and beyond.search(xml) is None:
-            return rows, columns
-    return _sheet_extent_general(xml, rows, columns)
+    return rows, columns
 
 
 def _sheet_extent_general(xml: bytes, rows: int, columns: int) -> tuple[int, int]:
@@ -75,9 +83,10 @@ def _largest(numbers: list[bytes]) -> int:
     return int(max(n for n in numbers if len(n) == longest))
 
 
-# a row or cell tag whose first attribute is not its reference (`<rowBreaks` is not a row), or a
-# namespace-prefixed one (any `<x:c …>` holds `:c`; text with such a colon only costs the general scan)
-_UNUSUAL_TAG_RE = re.compile(rb'<(?:c|row)(?:[\t\n\r>/]| (?!r="))')
+# a row tag, its reference captured when it comes first (`<rowBreaks` is not a row); a cell tag whose
+# first attribute is not its reference is found with the cells past the bounds (:func:`_beyond_pattern`);
+# a namespace-prefixed tag (any `<x:c …>` holds `:c`; text with such a colon only costs the general scan)
+_ROW_TAG_RE = re.compile(rb'<row(?:[\t\n\r>/]| (?!r=")| r="([0-9]{1,9})")')
 _PREFIXED_TAG_RE = re.compile(rb":(?:c|row)[\s>/]")
 
 
@@ -100,17 +109,18 @@ def _not_greater(text: str, alphabet: str) -> bytes:
 
 @functools.lru_cache(maxsize=64)  # the workbooks of one reading share a few shapes
 def _beyond_pattern(rows: int, columns: int) -> re.Pattern[bytes] | None:
-    """A cell reference past ``rows`` or past ``columns``, or of another shape than ``[A-Z]{1,3}[0-9]{1,9}``
-    (lower case, four letters, no digits: the general scan counts those); None when no bound is known.
+    """A cell tag whose first attribute is not its reference, or a cell reference past ``rows`` or past
+    ``columns`` or of another shape than ``[A-Z]{1,3}[0-9]{1,9}`` (lower case, four letters, no digits): the
+    general scan counts those; None when no bound is known.
 
-    Searched as the references that are *not* well-formed and within bounds: a reference within bounds
+    References are searched as those *not* well-formed and within bounds: a reference within bounds
     (almost every one) is dismissed in a few steps.
     """
     if columns < 1 or rows < 1:
         return None
     letters = _not_greater(column_letter(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     digits = _not_greater(str(rows), "0123456789")
-    return re.compile(rb'<c r="(?!(?:' + letters + rb")(?:" + digits + rb')")')
+    return re.compile(rb'<c(?:[\t\n\r>/]| (?!r=")| r="(?!(?:' + letters + rb")(?:" + digits + rb')"))')
 
 
 def part_formulas(xml: bytes) -> dict[tuple[int, int], str] | None:
