@@ -160,7 +160,7 @@ class Campaign:
         """True in each-unit-scores mode (every unit scores its own catalogue)."""
         return self.model.mode == "each-unit-scores"
 
-    @property
+    @cached_property
     def bands(self) -> tuple[Band, ...]:
         """Classification bands, highest first."""
         return tuple(sorted(self.model.bands or DEFAULT_BANDS, key=lambda b: b.min, reverse=True))

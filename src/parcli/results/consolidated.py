@@ -150,14 +150,16 @@ class Consolidated:
             leaves = None if maxima is None else maxima.get(scope)
             if maxima is not None and leaves is None:
                 continue
-            for code, item in items.items():
-                leaf = None if leaves is None else leaves.get(code)
-                if leaves is not None and leaf is None:
+            ours = dict(items) if leaves is None else {code: item for code, item in items.items() if code in leaves}
+            if ours:
+                kept[scope] = ours
+            # only items with an appraised score or a problem have anything to check (most have neither)
+            for code, item in ours.items():
+                if not (item.appraised_problem or item.appraised is not None or item.score_problem):
                     continue
-                kept.setdefault(scope, {})[code] = item
                 if item.appraised_problem:
                     bad.append(item.appraised_problem)
-                top = leaf.max_points if leaf is not None else None
+                top = leaves[code].max_points if leaves is not None else None
                 if item.appraised is not None and top is not None and not Decimal(0) <= item.appraised <= top:
                     bad.append(
                         f"{self.path.name} › {layout.SHEET_CONSOLIDATED} › {item.cell} (mục {code}): điểm thẩm định "
