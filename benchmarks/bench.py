@@ -5,7 +5,8 @@ Usage: python benchmarks/bench.py [--units 300] [--dir .bench/N] [--json .bench/
 
 The targets are measured as an officer runs the commands, as whole processes (start-up, campaign loading
 and output included), each with fresh outputs, after one run that is not counted; medians of wall and CPU
-seconds (user + system, worker processes included):
+seconds (user + system of the process and of the children it waits for: the reading workers of a merge
+count when they are forked, not when a forkserver starts them, as it does under the progress bar):
 - ``parcli merge`` of the 17 returns of the bundled example campaign and of the N synthetic returns, each
   side by side with its floor (``floor_merge.py``: python-calamine reading every cell of the returns, then
   xlsxwriter, constant memory, writing the item rows read; one process, no parcli import), in turn
@@ -246,7 +247,7 @@ def _parcli() -> list[str]:
 
 
 def timed(command: list[str], before: Callable[[], None] | None = None) -> tuple[float, float]:
-    """One run of a whole process: (wall seconds, CPU seconds: user + system, its worker processes included).
+    """One run of a whole process: (wall seconds, CPU seconds: user + system of it and the children it waited for).
 
     ``before`` runs first, outside the timing (it removes the output of the previous run).  The output
     streams go to /dev/null; exit codes 0 and 1 (data problems, outputs written) are both a finished run.
