@@ -385,7 +385,8 @@ def main() -> None:
         if not (folder / "tong-hop.xlsx").is_file() or not (example / "returns").is_dir():
             raise SystemExit(f"--processes-only needs a finished run in {folder}")
         target_json = args.json or ROOT / ".bench" / f"bench-{args.units}-processes.json"
-        _write(target_json, {"units": args.units, "process": _print_targets(processes(folder, example, args.units))})
+        proc = _print_targets(processes(folder, example, args.units), args.units)
+        _write(target_json, {"units": args.units, "process": proc})
         return
     if folder.exists():
         shutil.rmtree(folder)
@@ -429,11 +430,14 @@ def main() -> None:
     print(
         f"  merge peak memory (MB)       {results['merge']['peak_mb']:8.1f}  ≤ 300 {'ok' if merge_mem_ok else 'MISSED'}"
     )
-    _print_targets(proc)
+    _print_targets(proc, args.units)
     _write(args.json or ROOT / ".bench" / f"bench-{args.units}.json", results)
 
 
-def _print_targets(proc: dict[str, Any]) -> dict[str, Any]:
+REPORT_TARGET_UNITS = 300  # the ranking report's target (1 s) is set for this many units
+
+
+def _print_targets(proc: dict[str, Any], units: int) -> dict[str, Any]:
     """The whole-process targets: medians of wall and CPU seconds, ratios to the floors (wall decides)."""
     load = proc["load_average"]
     print(
@@ -450,8 +454,11 @@ def _print_targets(proc: dict[str, Any]) -> dict[str, Any]:
             f"   {r['ratio_wall']:5.2f}× ({r['ratio_cpu']:4.2f}×)     ≤ 3×  {mark}"
         )
     r = proc["report"]
-    mark = "ok" if r["wall"] <= 1 else "MISSED"
-    print(f"  {'report (ranking, HTML)':22s} {r['wall']:7.2f} s / {r['cpu']:5.2f} s{'':39s}≤ 1 s {mark}")
+    if units == REPORT_TARGET_UNITS:
+        target = f"≤ 1 s {'ok' if r['wall'] <= 1 else 'MISSED'}"
+    else:
+        target = f"(≤ 1 s at {REPORT_TARGET_UNITS} units)"
+    print(f"  {'report (ranking, HTML)':22s} {r['wall']:7.2f} s / {r['cpu']:5.2f} s{'':39s}{target}")
     for key in ("help", "version"):
         r = proc["startup"][key]
         mark = "ok" if r["ratio_wall"] <= 2 else "MISSED"
