@@ -55,8 +55,8 @@ FUZZ_SEED ?= 12
 fuzz: $(VENV)/.installed-test
 	PARCLI_FUZZ=$(FUZZ) PARCLI_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest -q -s tests/test_fuzz.py tests/test_fuzz_*.py
 
-# Benchmark against the floors (python-calamine, xlsxwriter); N=100 for a quick look.
-N ?= 1000
+# Benchmark against the floors (python-calamine, xlsxwriter): the targets at N=300; N=1000 for scale.
+N ?= 300
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench.py --units $(N)
 

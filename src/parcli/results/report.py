@@ -21,7 +21,6 @@ from parcli.numbers import ROUNDING_RULE
 from parcli.render import DocxImage, find_template, output_format, render, render_string
 from parcli.results.consolidated import Consolidated, consolidated_for, read_consolidated
 from parcli.results.scoring import Scores, Totals, compute_scores
-from parcli.results.status import timing_of, timing_words
 from parcli.results.survey_scores import load_survey
 
 if TYPE_CHECKING:
@@ -254,6 +253,8 @@ def build_report(
             "note": i.appraisal_note,
             "status": i.status,
         }
+
+    from parcli.results.status import timing_of, timing_words  # with the merge machinery: not on the ranking path
 
     deadline = model.deadlines.returns
     departments = []
