@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from parcli import __version__, clock
+from parcli.collect.form import catalogues_hash
 from parcli.collect.issue import TableForm, build_table_form
 from parcli.collect.rowhash import ReturnedRow
 from parcli.config.campaign import Campaign, Department
@@ -195,13 +196,16 @@ def _form(
             layout.META_TOOL_VERSION: __version__,
             layout.META_CAMPAIGN: campaign.id,
             layout.META_CAMPAIGN_HASH: campaign.content_hash,
-            layout.META_CATALOGUE_HASH: campaign.catalogue.content_hash,
+            layout.META_CATALOGUE_HASH: catalogues_hash(campaign),
             layout.META_ROUND: str(round_),
             layout.META_BY: by,
             layout.META_OWNER: owner,
             layout.META_OWNER_NAME: owner_name,
             layout.META_SOURCE: source,
             layout.META_GENERATED_AT: stamp.isoformat(),
+            layout.META_CAMPAIGN_ROUND: campaign.round_id or "",
+            layout.META_CAMPAIGN_ROUND_TITLE: campaign.round_title,
+            layout.META_YEAR: str(campaign.model.year),
         },
         frozen=table.position("title") - 1,
         document=f"Thẩm định lần {round_} — {owner_name}",

@@ -87,11 +87,20 @@ def read_appraisal(path: Path, campaign: Campaign) -> AppraisalResult:
 
 
 # What the hidden metadata of an appraisal workbook must say.
+# (year, the campaign's round and every catalogue of the campaign; a workbook of an earlier parcli records no
+# round and is taken as the last round's, the one ``appraise issue`` issued for by default)
 IDENTITY = Identity(
     layout.KIND_APPRAISAL,
     layout.LAYOUT_VERSION,
     "phiếu thẩm định",
     _RESEND,
+    round_key=layout.META_CAMPAIGN_ROUND,
+    round_title_key=layout.META_CAMPAIGN_ROUND_TITLE,
+    round_missing="last",
+    round_advice="Đề nghị dùng phiếu thẩm định phát hành cho đúng đợt này (appraise issue --campaign-round).",
+    catalogue_key=layout.META_CATALOGUE_HASH,
+    catalogue_of="campaign",
+    campaign_hash_key=layout.META_CAMPAIGN_HASH,
 )
 
 

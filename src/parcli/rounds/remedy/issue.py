@@ -145,6 +145,7 @@ def _form(campaign: Campaign, owner: Department, items: list[LostItem], stamp: d
             layout.META_OWNER_NAME: owner.name,
             layout.META_LAST_DEADLINE: deadline.isoformat(),
             layout.META_GENERATED_AT: stamp.isoformat(),
+            layout.META_YEAR: str(campaign.model.year),
         },
         frozen=table.position("title"),
         document=f"Kế hoạch khắc phục — {owner.name}",

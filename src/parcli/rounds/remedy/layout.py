@@ -15,6 +15,7 @@ from parcli.collect.layout import (
     META_KIND,
     META_LAYOUT,
     META_TOOL_VERSION,
+    META_YEAR,
     SHEET_META,
     find_header,
     label_key,
@@ -87,6 +88,7 @@ META_KEYS = (
     META_OWNER_NAME,
     META_LAST_DEADLINE,
     META_GENERATED_AT,
+    META_YEAR,  # last: a plan of an earlier parcli has none
 )
 ITEM_HEADERS = ("scope", "code", "lost")
 
@@ -125,6 +127,7 @@ __all__ = [
     "META_KIND",
     "META_LAYOUT",
     "META_TOOL_VERSION",
+    "META_YEAR",
     "PROGRESS",
     "SHEET_ITEMS",
     "SHEET_META",

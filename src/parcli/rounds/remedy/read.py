@@ -87,6 +87,7 @@ IDENTITY = Identity(
     _RESEND,
     round_key=layout.META_ROUND,
     round_advice="Đề nghị chỉ rõ đợt bằng --round.",
+    campaign_hash_key=layout.META_CAMPAIGN_HASH,
 )
 
 

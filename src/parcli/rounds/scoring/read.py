@@ -113,9 +113,10 @@ IDENTITY = Identity(
     owner_key=layout.META_DEPARTMENT,
     round_key=layout.META_ROUND,
     round_title_key=layout.META_ROUND_TITLE,
-    round_optional=True,
+    round_missing="accept",
     round_advice="Đề nghị gửi đúng phiếu chấm điểm của đợt này (phiếu đợt trước không được dùng lại).",
     catalogue_key=layout.META_CATALOGUE_HASH,
+    campaign_hash_key=layout.META_CAMPAIGN_HASH,
 )
 
 
