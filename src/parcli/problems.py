@@ -132,11 +132,11 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     ),
     "appraisal-copy-set-aside": (
         "error",
-        "a copy of an appraisal workbook holds typed appraisals the copy used does not; both files named, re-type or pick",
+        "a copy of an appraisal workbook set aside holds typed appraisals the copy used does not; both files named",
     ),
     "appraisal-copy-superseded": (
         "warning",
-        "a copy of an appraisal workbook with typed appraisals was set aside (all of them are in the copy used, or --pick)",
+        "a copy of an appraisal workbook with typed appraisals set aside: all are in the copy used, or by --pick",
     ),
     # remedy plans (parcli remedy)
     "remedy-plan-missing": ("error", "a department with items that lost points sent no remedy plan"),

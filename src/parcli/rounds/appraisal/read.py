@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
-from parcli.collect.rows import Row, blank, number_text, read_table, text
+from parcli.collect.rows import Row, blank, number_text, read_table, shown, text
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign
 from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
 from parcli.numbers import fmt_points, to_decimal
@@ -53,6 +53,7 @@ class AppraisalEntry:
     supplement: str
     recorded: Recorded | None
     valid: bool = True  # False: a bad value or an orphaned item; never applied
+    typed: str = ""  # the appraised-score cell as typed (to compare two copies of a workbook)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -169,7 +170,14 @@ def _read_rows(
         if blank(row.value("appraised")) and not note and not supplement:
             continue  # not appraised (yet)
         entry = AppraisalEntry(
-            scope, code, row.ref("appraised") or "", None, note, supplement, recorded.get((scope, code))
+            scope,
+            code,
+            row.ref("appraised") or "",
+            None,
+            note,
+            supplement,
+            recorded.get((scope, code)),
+            typed=shown(row.value("appraised")),
         )
         result.entries.append(entry)
         where = f"mục {code}" if scope == PROVINCE_SCOPE else f"mục {code} của đơn vị {scope}"
