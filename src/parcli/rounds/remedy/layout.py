@@ -70,6 +70,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 GIVEN_HEADERS = tuple(c.label for c in COLUMNS[1:] if not c.input)
 INPUT_HEADERS = tuple(c.label for c in COLUMNS if c.input)
+INPUT_KEYS = tuple(c.key for c in COLUMNS if c.input)
 WIDTHS: dict[str, float] = {c.label: c.width for c in COLUMNS}
 
 META_CAMPAIGN_HASH = "campaign_hash"
@@ -104,6 +105,7 @@ def table(*, units: bool) -> Table:
         "Đề nghị nhập vào kế hoạch khắc phục đã được phát hành.",
         where="trên trang tính khắc phục",
         spaces="trim",
+        row_key=("code", *INPUT_KEYS),  # a row inserted with a blank code but a measure typed is read too
     )
 
 
