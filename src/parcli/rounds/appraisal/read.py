@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
-from parcli.collect.rows import Row, blank, number_text, read_table, shown, text
+from parcli.collect.rows import Row, blank, finite_number, number_text, read_table, shown, text
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign
 from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
-from parcli.numbers import fmt_points, to_decimal
+from parcli.numbers import fmt_points
 from parcli.problems import ProblemCollector
 from parcli.rounds.appraisal import layout
 
@@ -220,6 +220,13 @@ def _score(row: Row, leaf: Leaf, where: str, code: str) -> tuple[bool, Decimal |
             "appraisal-formula",
             f"Điểm thẩm định {where} là công thức {value}; đề nghị nhập trực tiếp số điểm.",
         )
+    error = row.error("appraised")
+    if error is not None:  # never "not appraised": the cell holds a value, only not a score
+        return bad(
+            "appraisal-not-a-number",
+            f"Ô điểm thẩm định {where} hiển thị lỗi {error} của bảng tính, không phải số điểm. Đề nghị nhập trực "
+            "tiếp số điểm.",
+        )
     if blank(value):
         return True, None
     if isinstance(value, bool | datetime | date):
@@ -227,7 +234,13 @@ def _score(row: Row, leaf: Leaf, where: str, code: str) -> tuple[bool, Decimal |
             "appraisal-not-a-number", f"Điểm thẩm định {where} là “{value}”, không phải số. Đề nghị nhập số điểm."
         )
     if isinstance(value, int | float):
-        score = to_decimal(value)
+        number = finite_number(value)
+        if number is None:
+            return bad(
+                "appraisal-not-a-number",
+                f"Điểm thẩm định {where} là “{shown(value)}”, không phải một số điểm. Đề nghị nhập số điểm.",
+            )
+        score = number
     else:
         typed = text(value)
         number = number_text(typed)

@@ -172,9 +172,10 @@ def _issued(wb: Any) -> dict[tuple[str, str], Decimal]:
         cells = [text(v) for v in (*row, None, None, None)][:3]
         if cells[1]:
             try:
-                out[(cells[0], cells[1])] = Decimal(cells[2])
+                lost = Decimal(cells[2])
             except InvalidOperation:
-                out[(cells[0], cells[1])] = Decimal(0)
+                lost = Decimal(0)
+            out[(cells[0], cells[1])] = lost if lost.is_finite() else Decimal(0)
     return out
 
 
