@@ -221,7 +221,7 @@ def _where(key: Key) -> str:
     return f"mục {code}" if scope == PROVINCE_SCOPE else f"mục {code} của đơn vị {scope}"
 
 
-def _problem(slug: str, r: AppraisalResult, e: AppraisalEntry, message: str) -> Problem:
+def _problem(slug: str, message: str, r: AppraisalResult, e: AppraisalEntry) -> Problem:
     """A problem on the appraised-score cell of one typed row."""
     return Problem(slug=slug, file=r.file, sheet=layout.SHEET_APPRAISAL, cell=e.cell, item=e.code, message=message)
 
@@ -248,11 +248,11 @@ def _matching(
             bucket.append(
                 _problem(
                     "appraisal-orphaned",
-                    r,
-                    e,
                     f"Phiếu thẩm định lần {round_} có kết quả thẩm định {_where(key)} nhưng không có phiếu tự đánh "
                     "giá hợp lệ nào cho mục này (cơ quan chưa gửi phiếu, phiếu không dùng được hoặc mục bị lỗi); "
                     "kết quả thẩm định không được tính. Đề nghị thẩm định lại khi cơ quan đã gửi phiếu hợp lệ.",
+                    r,
+                    e,
                 )
             )
             continue
@@ -265,12 +265,12 @@ def _matching(
             bucket.append(
                 _problem(
                     "appraisal-not-applicable",
-                    r,
-                    e,
                     f"Điểm thẩm định lần {round_} {_where(key)} là {fmt_points(e.score)} nhưng cơ quan đã chọn "
                     f"“{layout.NOT_APPLICABLE}” cho mục này, nên điểm thẩm định không được tính. Nếu tổ thẩm định "
                     "đồng ý không áp dụng, đề nghị xóa điểm (ghi ý kiến nếu cần); nếu mục có áp dụng, đề nghị cơ "
                     "quan chấm điểm và gửi lại phiếu tự đánh giá, rồi thẩm định trên phiếu thẩm định mới.",
+                    r,
+                    e,
                 )
             )
             continue
@@ -299,10 +299,10 @@ def _settle(
             problems_of[r.owner_id or ""].append(
                 _problem(
                     "appraisal-conflict",
-                    r,
-                    e,
                     f"Điểm thẩm định lần {round_} {_where(key)} khác nhau giữa các phiếu: {names}; chưa "
                     "tính điểm nào. Đề nghị các thành viên tổ thẩm định thống nhất và sửa lại một phiếu.",
+                    r,
+                    e,
                 )
             )
         score = None
@@ -318,10 +318,10 @@ def _settle(
             problems_of[r.owner_id or ""].append(
                 _problem(
                     "appraisal-stale",
-                    r,
-                    e,
                     f"Phiếu tự đánh giá {_where(key)} đã thay đổi (điểm, giải trình hoặc tài liệu) sau khi "
                     f"thẩm định lần {round_}; điểm thẩm định vẫn được tính, đề nghị thẩm định lại.",
+                    r,
+                    e,
                 )
             )
     files = tuple(dict.fromkeys((*item.files, *(r.file for r, _ in typed))))
@@ -381,12 +381,12 @@ def _copies_set_aside(
                 problems_of[decision.owner_id].append(
                     _problem(
                         "appraisal-copy-set-aside",
-                        other,
-                        first,
                         f"{other.file} là một bản của {where} có {len(lost)} mục đã nhập khác với bản đang được "
                         f"dùng {used.file} ({decision.reason}): {cells}. Các mục này chưa được tính. Đề nghị chép "
                         f"các ô đó sang {used.file} rồi chuyển {other.file} ra khỏi thư mục, hoặc chỉ định bản "
                         "được dùng bằng --pick TÊN_TỆP.",
+                        other,
+                        first,
                     )
                 )
                 continue
@@ -398,10 +398,10 @@ def _copies_set_aside(
             problems_of[decision.owner_id].append(
                 _problem(
                     "appraisal-copy-superseded",
-                    other,
-                    first,
                     f"{other.file} là một bản của {where} có {len(other.entries)} mục đã nhập, không được dùng: "
                     f"dùng {used.file} ({decision.reason}); {told}.",
+                    other,
+                    first,
                 )
             )
 
