@@ -258,7 +258,9 @@ def _wrong_round(meta: dict[str, str], identity: Identity, campaign: Campaign) -
     if identity.round_key is None:
         return None
     issued = meta.get(identity.round_key)
-    if issued is None:
+    if (issued or "") == (campaign.round_id or ""):
+        return None
+    if not issued:  # none recorded, or issued before the campaign declared rounds
         if identity.round_missing == "accept":
             return None
         if identity.round_missing == "last":  # issued by an earlier parcli, at the default round: the last
@@ -266,12 +268,10 @@ def _wrong_round(meta: dict[str, str], identity: Identity, campaign: Campaign) -
             if last is None or last.id == campaign.round_id:
                 return None
             return (
-                f"không ghi đợt đánh giá (được phát hành bằng phiên bản parcli trước) nên được coi là của đợt "
-                f"cuối “{last.title}”"
+                "không ghi đợt đánh giá (được phát hành bằng phiên bản parcli trước, hoặc trước khi kế hoạch chia "
+                f"đợt) nên được coi là của đợt cuối “{last.title}”"
             )
         return "không ghi đợt đánh giá"
-    if issued == (campaign.round_id or ""):
-        return None
     title = (meta.get(identity.round_title_key) if identity.round_title_key else None) or issued
     return f"thuộc đợt “{title}”"
 
