@@ -6,15 +6,22 @@ columns unlocked and yellow, a date column formatted as a date, a choice column 
 list), a hidden item sheet recording what each row was issued for, and the hidden metadata sheet.
 The workbook is sealed: its sheets protected, its structure locked.  The appraisal and remedy rounds
 issue their workbooks through :func:`build_table_form`; what goes into the rows is theirs.
+
+People type into these forms, so a set of them is written by :func:`issue_forms`, the one rule for it:
+refused when the folder already holds a form of one of the owners — under any name, since a typed
+workbook renamed and a fresh blank copy beside it would lose what was typed — and written all or
+none (:func:`parcli.files.staged_folder`), so a full disk or Ctrl-C never leaves half a set that a
+re-run would then refuse.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from parcli import __version__
 from parcli.collect.layout import SHEET_META
@@ -30,6 +37,9 @@ from parcli.xlsx.write import (
     validate,
     write_text,
 )
+
+if TYPE_CHECKING:
+    from parcli.collect.form import FormResult
 
 
 @dataclass(frozen=True)
@@ -140,3 +150,66 @@ def _column_validations(ws: Any, form: TableForm, first: int, last: int) -> None
             }
         if options is not None:
             ws.data_validation(first, c, last, c, options)
+
+
+@dataclass(frozen=True)
+class PlannedForm:
+    """One form of a set to issue: the owner id its metadata will name, its file, and how to build it."""
+
+    owner_id: str
+    target: Path
+    build: Callable[[Any], None]  # fills an empty xlsxwriter workbook
+
+
+def issue_forms(
+    out_dir: Path,
+    planned: Sequence[PlannedForm],
+    read: Callable[[Path], FormResult],
+    *,
+    document: str,
+    typist: str,
+    on_written: Callable[[PlannedForm], None] | None = None,
+) -> None:
+    """Write ``planned`` into ``out_dir``, all or none, unless the folder already holds a form of one of its owners.
+
+    ``read`` reads one file of the folder as the round's reader does (its identity checked:
+    the campaign, its year and round), so that a form of the same owner is found under any
+    name; a file with a planned form's name is refused too.  ``document`` names the form
+    ("phiếu thẩm định"), ``typist`` who types into it ("người thẩm định").  Raises
+    :class:`parcli.errors.UsageError` naming the files, before anything is written.
+    """
+    from parcli.errors import UsageError
+    from parcli.files import staged_folder
+    from parcli.xlsx.write import write_xlsxwriter
+
+    clashes = _existing(out_dir, planned, read)
+    if clashes:
+        raise UsageError(
+            f"Thư mục {out_dir} đã có {document}: {', '.join(clashes)}. {document[:1].upper()}{document[1:]} là tệp "
+            f"{typist} nhập liệu nên không bị ghi đè, và không phát hành thêm bản trắng bên cạnh bản đã có (dù đã đổi "
+            "tên) để những gì đã nhập không bị thay mất. Đề nghị phát hành vào thư mục khác hoặc chuyển các tệp đó ra "
+            "khỏi thư mục."
+        )
+    with staged_folder(out_dir) as stage:  # all or none: moved in once every workbook is written
+        for form in planned:
+            write_xlsxwriter(stage / form.target.name, form.build)
+            if on_written is not None:
+                on_written(form)
+
+
+def _existing(out_dir: Path, planned: Sequence[PlannedForm], read: Callable[[Path], FormResult]) -> list[str]:
+    """The files of ``out_dir`` that are a planned form already (same owner, any name) or take a planned name."""
+    from parcli.collect.folder import list_folder
+    from parcli.files import display_name
+
+    if not out_dir.is_dir():
+        return []
+    owners = {form.owner_id for form in planned}
+    names = {form.target.name.casefold() for form in planned}
+    sheets, others, _ = list_folder(out_dir)
+    clashes = []
+    for path in sheets:
+        if path.name.casefold() in names or (path.is_file() and read(path).owner_id in owners):
+            clashes.append(display_name(path.name))
+    clashes += [display_name(path.name) for path in others if path.name.casefold() in names]
+    return clashes

@@ -7,7 +7,9 @@ issuer takes the headers, widths and unlocked columns from it (:mod:`parcli.coll
 reader calls :func:`read_table`, which finds the header among the first rows (at any row, the
 columns in any order), maps the columns and yields every filled row as a :class:`Row`.  A row gives
 its values by column key, its cells' references, the text typed into a cell with that text's
-warnings (control characters, too long), and records problems by cell (file › sheet › cell, item).
+warnings (control characters, too long), an error value a cell holds (``#N/A``), and records
+problems by cell (file › sheet › cell, item).  :func:`finite_number` is the one reading of a
+number cell (NaN and infinity are not numbers).
 What is left to the kind is what is truly its own: its codes, scores, quotas, deadlines.
 
 :func:`text` is the one reading of a cell as NFC text without surrounding spaces (codes, titles,
@@ -80,6 +82,18 @@ def blank(value: object) -> bool:
 def number_text(typed: str) -> Decimal | None:
     """The number a text holds (``7,5``, ``7.5``, ``-1``, ``.5``), or None when it is not one number."""
     return Decimal(typed.replace(",", ".")) if _NUMBER.match(typed) else None
+
+
+def finite_number(value: int | float) -> Decimal | None:
+    """A number cell as an exact decimal (see :func:`parcli.numbers.to_decimal`); None for NaN or ±infinity.
+
+    A workbook written by another program may hold ``NaN`` or ``INF`` as a number: not a score
+    anyone typed, and a value every comparison would fail on.
+    """
+    from parcli.numbers import to_decimal
+
+    number = to_decimal(value)
+    return number if number.is_finite() else None
 
 
 def typed_date(value: object) -> date | None:
@@ -295,6 +309,14 @@ class Row:
     def is_formula(self, key: str) -> bool:
         """True when the column's cell holds a formula."""
         return getattr(self.cell(key), "data_type", None) == "f"
+
+    def error(self, key: str) -> str | None:
+        """The spreadsheet error value the column's cell holds (``#N/A``, ``#DIV/0!``…), or None.
+
+        Such a cell is never empty: it is a value that is not what was meant to be typed.
+        """
+        cell = self.cell(key)
+        return str(cell.value) if getattr(cell, "data_type", None) == "e" and cell.value is not None else None
 
     def ref(self, key: str) -> str | None:
         """The reference of the column's cell (``F12``), or None when the header has no such column."""

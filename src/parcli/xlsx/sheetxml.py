@@ -22,6 +22,7 @@ _RANGE_END_RE = re.compile(r"([A-Z]{1,3})?([0-9]{1,9})?$")
 _FORMULA_RE = re.compile(rb"<f(\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
 _FORMULA_START_RE = re.compile(rb"<f[ >/]")
 _REF_RE = re.compile(rb'\sr="([A-Z]+)([0-9]+)"')
+_ERROR_CELL_RE = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bt=["']e["']""")  # a cell holding an error value (#N/A)
 
 
 def sheet_extent(xml: bytes) -> tuple[int, int]:
@@ -127,10 +128,13 @@ def part_formulas(xml: bytes) -> dict[tuple[int, int], str] | None:
     """Formula cells of one worksheet's XML as openpyxl shows them (``=TEXT``), by (row, column).
 
     None when that cannot be exact (shared or array formulas, an XML shape other than the
-    usual unprefixed one): openpyxl then reads the file.
+    usual unprefixed one, an error value such as ``#N/A``, which calamine reads as an empty
+    cell): openpyxl then reads the file.
     """
     import html
 
+    if (b't="e"' in xml or b"t='e'" in xml) and _ERROR_CELL_RE.search(xml) is not None:
+        return None
     cells: dict[tuple[int, int], str] = {}
     found = _FORMULA_START_RE.search(xml)  # `<f>`, `<f …>` or `<f/>`, not `<fill…`
     while found is not None:

@@ -5,6 +5,8 @@ explanation, evidence), locked, with the appraiser's unlocked input columns
 beside it; a hidden sheet records, per row, the scope, item, owner, self-score
 and the hash of the return row appraised (:class:`parcli.collect.rowhash.ReturnedRow`).
 Round 2 adds the round-1 appraisal and the department's additional explanation.
+A set is written all or none, and never beside a workbook already issued for one of
+its owners (:func:`parcli.collect.issue.issue_forms`).
 What the workbooks are built from is passed in as plain values: this round
 never reads the scoring returns itself.
 """
@@ -19,15 +21,17 @@ from pathlib import Path
 from typing import Any
 
 from parcli import __version__, clock
-from parcli.collect.issue import TableForm, build_table_form
+from parcli.collect.form import catalogues_hash
+from parcli.collect.issue import PlannedForm, TableForm, build_table_form, issue_forms
 from parcli.collect.rowhash import ReturnedRow
 from parcli.config.campaign import Campaign, Department
 from parcli.config.catalogue import ChoiceRule, Leaf
 from parcli.errors import UsageError
 from parcli.numbers import fmt_points
 from parcli.rounds.appraisal import layout
+from parcli.rounds.appraisal.read import read_appraisal
 from parcli.xlsx.open import column_letter
-from parcli.xlsx.write import cell_number, write_xlsxwriter
+from parcli.xlsx.write import cell_number
 
 Key = tuple[str, str]  # (scope, item code)
 
@@ -120,40 +124,45 @@ def issue_appraisals(
     on_progress: Callable[[IssuedWorkbook], None] | None = None,
     only: Collection[str] | None = None,
 ) -> IssueResult:
-    """Write the appraisal workbooks of one round into ``out_dir`` (atomically, file by file).
+    """Write the appraisal workbooks of one round into ``out_dir``, all or none (:func:`issue_forms`).
 
     ``rows`` are the return rows as they stand, by scope then item code; ``prior``
     fills the round-1 columns of round 2, or (``source="import"``) the input
     columns with what was typed into an old consolidated workbook.  ``only``
-    limits the workbooks to those owner keys (nothing else is written).
+    limits the workbooks to those owner keys (nothing else is written).  Refused
+    (:class:`UsageError`) when ``out_dir`` already holds a workbook of one of them,
+    for this round of the campaign, under any name.
     """
     if round_ not in layout.ROUNDS:
         raise UsageError(f"--round phải là 1 hoặc 2, không phải {round_}.")
     stamp = (now or clock.now()).replace(microsecond=0)
     result = IssueResult(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     by_word = "field" if by == "field" else ("group" if by == "group" else "department")
-    planned = []
+    planned: list[PlannedForm] = []
+    issued: dict[Path, IssuedWorkbook] = {}
     for key, name, stem, lines in plan_workbooks(campaign, rows, by):
         if only is not None and key not in only:
             continue
         target = out_dir / f"{layout.file_stem(round_, 'department' if by == 'department' else 'field', stem)}.xlsx"
         if by == "group":
             target = out_dir / f"tham-dinh-lan{round_}-{stem}.xlsx"
-        planned.append((target, key, name, lines))
-    typed = [target.name for target, *_ in planned if target.exists()]
-    if typed:  # appraisers type into these files: parcli never rewrites them
-        raise UsageError(
-            f"Thư mục {out_dir} đã có phiếu thẩm định: {', '.join(typed)}. Phiếu thẩm định là tệp người thẩm định "
-            "nhập liệu nên không bị ghi đè. Đề nghị phát hành vào thư mục khác hoặc chuyển các tệp đó ra khỏi thư mục."
-        )
-    for target, key, name, lines in planned:
         form = _form(campaign, by_word, key, name, round_, lines, prior or {}, source, stamp)
-        write_xlsxwriter(target, partial(build_table_form, form=form))
-        issued = IssuedWorkbook(target, key, name, len(lines))
-        result.workbooks.append(issued)
+        planned.append(PlannedForm(layout.owner_id(round_, by_word, key), target, partial(build_table_form, form=form)))
+        issued[target] = IssuedWorkbook(target, key, name, len(lines))
+
+    def written(form: PlannedForm) -> None:
+        result.workbooks.append(issued[form.target])
         if on_progress is not None:
-            on_progress(issued)
+            on_progress(issued[form.target])
+
+    issue_forms(
+        out_dir,
+        planned,
+        lambda path: read_appraisal(path, campaign),
+        document="phiếu thẩm định",
+        typist="người thẩm định",
+        on_written=written,
+    )
     return result
 
 
@@ -195,13 +204,16 @@ def _form(
             layout.META_TOOL_VERSION: __version__,
             layout.META_CAMPAIGN: campaign.id,
             layout.META_CAMPAIGN_HASH: campaign.content_hash,
-            layout.META_CATALOGUE_HASH: campaign.catalogue.content_hash,
+            layout.META_CATALOGUE_HASH: catalogues_hash(campaign),
             layout.META_ROUND: str(round_),
             layout.META_BY: by,
             layout.META_OWNER: owner,
             layout.META_OWNER_NAME: owner_name,
             layout.META_SOURCE: source,
             layout.META_GENERATED_AT: stamp.isoformat(),
+            layout.META_CAMPAIGN_ROUND: campaign.round_id or "",
+            layout.META_CAMPAIGN_ROUND_TITLE: campaign.round_title,
+            layout.META_YEAR: str(campaign.model.year),
         },
         frozen=table.position("title") - 1,
         document=f"Thẩm định lần {round_} — {owner_name}",

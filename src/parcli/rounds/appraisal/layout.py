@@ -17,6 +17,7 @@ from parcli.collect.layout import (
     META_KIND,
     META_LAYOUT,
     META_TOOL_VERSION,
+    META_YEAR,
     SHEET_META,
     find_header,
     label_key,
@@ -50,7 +51,9 @@ NOT_APPLICABLE_FULL = "Không áp dụng (tính đủ điểm)"  # the catalogue
 
 META_CAMPAIGN_HASH = "campaign_hash"
 META_CATALOGUE_HASH = "catalogue_hash"
-META_ROUND = "round"
+META_ROUND = "round"  # the appraisal's round: 1 or 2
+META_CAMPAIGN_ROUND = "campaign_round"  # the campaign's round appraised ("" for a campaign without rounds)
+META_CAMPAIGN_ROUND_TITLE = "campaign_round_title"
 META_BY = "by"  # "department" or "field"
 META_OWNER = "owner"  # the department id, or the field code, the workbook covers
 META_OWNER_NAME = "owner_name"
@@ -68,6 +71,9 @@ META_KEYS = (
     META_OWNER_NAME,
     META_SOURCE,
     META_GENERATED_AT,
+    META_CAMPAIGN_ROUND,  # the last three: a workbook of an earlier parcli has none of them
+    META_CAMPAIGN_ROUND_TITLE,
+    META_YEAR,
 )
 
 ITEM_HEADERS = ("scope", "code", "owner", "self_score", "digest", "row")
@@ -154,6 +160,7 @@ __all__ = [
     "META_KIND",
     "META_LAYOUT",
     "META_TOOL_VERSION",
+    "META_YEAR",
     "ROUNDS",
     "SHEET_APPRAISAL",
     "SHEET_ITEMS",

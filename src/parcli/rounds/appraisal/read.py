@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
-from parcli.collect.rows import Row, blank, number_text, read_table, text
+from parcli.collect.rows import Row, blank, finite_number, number_text, read_table, shown, text
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign
 from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
-from parcli.numbers import fmt_points, to_decimal
+from parcli.numbers import fmt_points
 from parcli.problems import ProblemCollector
 from parcli.rounds.appraisal import layout
 
@@ -53,6 +53,7 @@ class AppraisalEntry:
     supplement: str
     recorded: Recorded | None
     valid: bool = True  # False: a bad value or an orphaned item; never applied
+    typed: str = ""  # the appraised-score cell as typed (to compare two copies of a workbook)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -87,11 +88,20 @@ def read_appraisal(path: Path, campaign: Campaign) -> AppraisalResult:
 
 
 # What the hidden metadata of an appraisal workbook must say.
+# (year, the campaign's round and every catalogue of the campaign; a workbook of an earlier parcli records no
+# round and is taken as the last round's, the one ``appraise issue`` issued for by default)
 IDENTITY = Identity(
     layout.KIND_APPRAISAL,
     layout.LAYOUT_VERSION,
     "phiếu thẩm định",
     _RESEND,
+    round_key=layout.META_CAMPAIGN_ROUND,
+    round_title_key=layout.META_CAMPAIGN_ROUND_TITLE,
+    round_missing="last",
+    round_advice="Đề nghị dùng phiếu thẩm định phát hành cho đúng đợt này (appraise issue --campaign-round).",
+    catalogue_key=layout.META_CATALOGUE_HASH,
+    catalogue_of="campaign",
+    campaign_hash_key=layout.META_CAMPAIGN_HASH,
 )
 
 
@@ -160,7 +170,14 @@ def _read_rows(
         if blank(row.value("appraised")) and not note and not supplement:
             continue  # not appraised (yet)
         entry = AppraisalEntry(
-            scope, code, row.ref("appraised") or "", None, note, supplement, recorded.get((scope, code))
+            scope,
+            code,
+            row.ref("appraised") or "",
+            None,
+            note,
+            supplement,
+            recorded.get((scope, code)),
+            typed=shown(row.value("appraised")),
         )
         result.entries.append(entry)
         where = f"mục {code}" if scope == PROVINCE_SCOPE else f"mục {code} của đơn vị {scope}"
@@ -203,6 +220,13 @@ def _score(row: Row, leaf: Leaf, where: str, code: str) -> tuple[bool, Decimal |
             "appraisal-formula",
             f"Điểm thẩm định {where} là công thức {value}; đề nghị nhập trực tiếp số điểm.",
         )
+    error = row.error("appraised")
+    if error is not None:  # never "not appraised": the cell holds a value, only not a score
+        return bad(
+            "appraisal-not-a-number",
+            f"Ô điểm thẩm định {where} hiển thị lỗi {error} của bảng tính, không phải số điểm. Đề nghị nhập trực "
+            "tiếp số điểm.",
+        )
     if blank(value):
         return True, None
     if isinstance(value, bool | datetime | date):
@@ -210,7 +234,13 @@ def _score(row: Row, leaf: Leaf, where: str, code: str) -> tuple[bool, Decimal |
             "appraisal-not-a-number", f"Điểm thẩm định {where} là “{value}”, không phải số. Đề nghị nhập số điểm."
         )
     if isinstance(value, int | float):
-        score = to_decimal(value)
+        number = finite_number(value)
+        if number is None:
+            return bad(
+                "appraisal-not-a-number",
+                f"Điểm thẩm định {where} là “{shown(value)}”, không phải một số điểm. Đề nghị nhập số điểm.",
+            )
+        score = number
     else:
         typed = text(value)
         number = number_text(typed)

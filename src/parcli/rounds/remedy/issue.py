@@ -6,7 +6,7 @@ the cause, the remedy, its deadline (a date), who is responsible, its progress
 (a list), the result and the evidence.  What the workbooks are built from is
 passed in as plain :class:`LostItem` values: this round never reads the
 consolidated workbook itself.  A remedy workbook is typed by people, so an
-existing one is never overwritten.
+existing one is never overwritten, and a set is written all or none.
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ from functools import partial
 from pathlib import Path
 
 from parcli import __version__, clock
-from parcli.collect.issue import TableForm, build_table_form
+from parcli.collect.issue import PlannedForm, TableForm, build_table_form, issue_forms
 from parcli.config.campaign import Campaign, Department
-from parcli.errors import UsageError
 from parcli.numbers import fmt_points
 from parcli.rounds.remedy import layout
-from parcli.xlsx.write import write_xlsxwriter
+from parcli.rounds.remedy.read import read_remedy
 
 
 @dataclass(frozen=True)
@@ -80,30 +79,35 @@ def issue_remedies(
     now: datetime | None = None,
     on_progress: Callable[[IssuedRemedy], None] | None = None,
 ) -> RemedyIssueResult:
-    """Write one remedy workbook per department with lost items into ``out_dir`` (atomically, file by file).
+    """Write one remedy workbook per department with lost items into ``out_dir``, all or none.
 
-    Raises :class:`UsageError` when a workbook to write is already in the folder
-    (departments type into them: parcli never rewrites one).
+    Raises :class:`parcli.errors.UsageError` when the folder already holds a plan of one of these
+    departments for this round, under any name, or a file of a plan's name
+    (departments type into them: parcli never rewrites one; see :func:`issue_forms`).
     """
     stamp = (now or clock.now()).replace(microsecond=0)
     result = RemedyIssueResult(out_dir)
-    planned = [
-        (out_dir / f"{layout.file_stem(dept.file_stem)}.xlsx", dept, items)
-        for dept, items in plan_remedies(campaign, lost)
-    ]
-    typed = [target.name for target, *_ in planned if target.exists()]
-    if typed:
-        raise UsageError(
-            f"Thư mục {out_dir} đã có kế hoạch khắc phục: {', '.join(typed)}. Kế hoạch khắc phục là tệp cơ quan "
-            "nhập liệu nên không bị ghi đè. Đề nghị phát hành vào thư mục khác hoặc chuyển các tệp đó ra khỏi thư mục."
-        )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for target, dept, items in planned:
-        write_xlsxwriter(target, partial(build_table_form, form=_form(campaign, dept, items, stamp)))
-        issued = IssuedRemedy(target, dept, len(items))
-        result.workbooks.append(issued)
+    planned: list[PlannedForm] = []
+    issued: dict[Path, IssuedRemedy] = {}
+    for dept, items in plan_remedies(campaign, lost):
+        target = out_dir / f"{layout.file_stem(dept.file_stem)}.xlsx"
+        build = partial(build_table_form, form=_form(campaign, dept, items, stamp))
+        planned.append(PlannedForm(dept.id, target, build))
+        issued[target] = IssuedRemedy(target, dept, len(items))
+
+    def written(form: PlannedForm) -> None:
+        result.workbooks.append(issued[form.target])
         if on_progress is not None:
-            on_progress(issued)
+            on_progress(issued[form.target])
+
+    issue_forms(
+        out_dir,
+        planned,
+        lambda path: read_remedy(path, campaign),
+        document="kế hoạch khắc phục",
+        typist="cơ quan",
+        on_written=written,
+    )
     return result
 
 
@@ -145,6 +149,7 @@ def _form(campaign: Campaign, owner: Department, items: list[LostItem], stamp: d
             layout.META_OWNER_NAME: owner.name,
             layout.META_LAST_DEADLINE: deadline.isoformat(),
             layout.META_GENERATED_AT: stamp.isoformat(),
+            layout.META_YEAR: str(campaign.model.year),
         },
         frozen=table.position("title"),
         document=f"Kế hoạch khắc phục — {owner.name}",

@@ -15,6 +15,7 @@ from parcli.collect.layout import (
     META_KIND,
     META_LAYOUT,
     META_TOOL_VERSION,
+    META_YEAR,
     SHEET_META,
     find_header,
     label_key,
@@ -69,6 +70,7 @@ COLUMNS: tuple[Column, ...] = (
 )
 GIVEN_HEADERS = tuple(c.label for c in COLUMNS[1:] if not c.input)
 INPUT_HEADERS = tuple(c.label for c in COLUMNS if c.input)
+INPUT_KEYS = tuple(c.key for c in COLUMNS if c.input)
 WIDTHS: dict[str, float] = {c.label: c.width for c in COLUMNS}
 
 META_CAMPAIGN_HASH = "campaign_hash"
@@ -87,6 +89,7 @@ META_KEYS = (
     META_OWNER_NAME,
     META_LAST_DEADLINE,
     META_GENERATED_AT,
+    META_YEAR,  # last: a plan of an earlier parcli has none
 )
 ITEM_HEADERS = ("scope", "code", "lost")
 
@@ -102,6 +105,7 @@ def table(*, units: bool) -> Table:
         "Đề nghị nhập vào kế hoạch khắc phục đã được phát hành.",
         where="trên trang tính khắc phục",
         spaces="trim",
+        row_key=("code", *INPUT_KEYS),  # a row inserted with a blank code but a measure typed is read too
     )
 
 
@@ -125,6 +129,7 @@ __all__ = [
     "META_KIND",
     "META_LAYOUT",
     "META_TOOL_VERSION",
+    "META_YEAR",
     "PROGRESS",
     "SHEET_ITEMS",
     "SHEET_META",

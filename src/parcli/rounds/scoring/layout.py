@@ -25,6 +25,7 @@ from parcli.collect.layout import (
     META_KIND,
     META_LAYOUT,
     META_TOOL_VERSION,
+    META_YEAR,
     PROBLEM_HEADERS,
     SHEET_COVER,
     SHEET_META,
@@ -92,6 +93,7 @@ META_APPENDIX = "appendix"
 META_ITEMS = "items"
 META_ROUND = "round_id"  # written only when the campaign declares rounds (after the keys above)
 META_ROUND_TITLE = "round_title"
+# META_YEAR (the campaign's year) is written last, after the round keys: a workbook of an earlier parcli has none
 META_KEYS = (
     META_KIND,
     META_LAYOUT,
@@ -209,6 +211,7 @@ __all__ = [  # the conventions every form shares, re-exported from parcli.collec
     "META_KIND",
     "META_LAYOUT",
     "META_TOOL_VERSION",
+    "META_YEAR",
     "PROBLEM_HEADERS",
     "SHEET_COVER",
     "SHEET_META",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
-from parcli.collect.rows import Row, TableRows, blank, number_text, read_table, shown, text
+from parcli.collect.rows import Row, TableRows, blank, finite_number, number_text, read_table, shown, text
 from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
 from parcli.numbers import fmt_points, to_decimal
 from parcli.problems import ProblemCollector
@@ -113,9 +113,10 @@ IDENTITY = Identity(
     owner_key=layout.META_DEPARTMENT,
     round_key=layout.META_ROUND,
     round_title_key=layout.META_ROUND_TITLE,
-    round_optional=True,
+    round_missing="accept",
     round_advice="Đề nghị gửi đúng phiếu chấm điểm của đợt này (phiếu đợt trước không được dùng lại).",
     catalogue_key=layout.META_CATALOGUE_HASH,
+    campaign_hash_key=layout.META_CAMPAIGN_HASH,
 )
 
 
@@ -297,6 +298,14 @@ def _read_score(row: Row, leaf: Leaf, entry: ItemEntry) -> None:
             "đảm chính xác (có thể chưa được tính). Đề nghị nhập trực tiếp số điểm.",
         )
         return
+    error = row.error("score")
+    if error is not None:
+        problem(
+            "not-a-number",
+            f"Ô điểm của mục {code} hiển thị lỗi {error} của bảng tính, không phải số điểm. Đề nghị nhập trực tiếp "
+            f"số điểm từ 0 đến {fmt_points(leaf.max_points)}.",
+        )
+        return
     if blank(value):
         problem(
             "score-missing",
@@ -313,7 +322,14 @@ def _read_score(row: Row, leaf: Leaf, entry: ItemEntry) -> None:
         )
         return
     if isinstance(value, int | float):
-        score = to_decimal(value)
+        score = finite_number(value)
+        if score is None:
+            problem(
+                "not-a-number",
+                f"Điểm của mục {code} là “{shown(value)}”, không phải một số điểm. Đề nghị nhập số điểm từ 0 đến "
+                f"{fmt_points(leaf.max_points)}.",
+            )
+            return
     else:
         typed = text(value)
         if layout.label_key(typed) == layout.label_key(layout.NOT_APPLICABLE):
