@@ -138,7 +138,7 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "remedy-overdue": ("warning", "a remedy whose deadline has passed (on --today) and that is not reported completed"),
     "duplicate-appraisal": ("error", "two copies of one appraisal workbook and neither can be chosen; none is used"),
     # the Ministry's appraisal (parcli result import)
-    "result-parcli-workbook": ("error", "a workbook parcli wrote (consolidated, imported result) given as the Ministry's"),
+    "result-parcli-workbook": ("error", "a workbook parcli wrote (consolidated, result) given as the Ministry's"),
     "result-unknown-code": ("error", "a row whose code or order number names no item or field of the catalogue"),
     "result-max-differs": ("error", "a maximum in the Ministry's table that is not the catalogue's"),
     "result-above-max": ("error", "appraised (or survey, or total) points above the maximum; the row is not imported"),

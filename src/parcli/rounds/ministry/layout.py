@@ -155,6 +155,7 @@ STATUS_NOT_APPLICABLE = "Không áp dụng"
 STATUS_ABSENT = "Không có trong tệp của Bộ"
 STATUS_ERROR = "Có lỗi, không nhập (xem trang Vấn đề)"
 STATUS_FIELDS_ONLY = "Kết quả chỉ có theo lĩnh vực"
+STATUS_NO_SURVEY = "Bảng của Bộ không ghi điểm điều tra XHH của mục này"
 
 SOURCE_FIELD_TABLE = "Bảng theo lĩnh vực"
 SOURCE_ITEMS = "Cộng từ các tiêu chí thành phần"

@@ -19,6 +19,7 @@ from parcli.problems import Problem, ProblemCollector
 from parcli.rounds.ministry import layout
 
 _AGAIN = "Đề nghị chạy lại parcli result import (từ tệp kết quả của Bộ) để ghi lại bảng kết quả."
+_RUN_AGAIN = "chạy lại parcli result import (từ tệp kết quả của Bộ) để ghi lại bảng kết quả."
 _SHEETS = (layout.SHEET_ITEMS, layout.SHEET_FIELDS, layout.SHEET_META)
 
 
@@ -185,7 +186,7 @@ def _number(row: Row, key: str) -> Decimal | None:
     elif isinstance(value, str) and not row.is_formula(key):
         number = number_text(text(value))
     if number is None or not number.is_finite() or number < 0:
-        row.problem("result-not-a-number", f"ô “{text(value)}” không phải số điểm. {_AGAIN}", key)
+        row.problem("result-not-a-number", f"ô “{text(value)}” không phải số điểm. Đề nghị {_RUN_AGAIN}", key)
         return None
     return number
 
@@ -198,7 +199,9 @@ def _items(table: TableRows, result: MinistryResult, add: ProblemCollector) -> N
         na = isinstance(value, str) and layout.label_key(value) == layout.label_key(layout.NOT_APPLICABLE)
         top = _number(row, "max")
         if top is None:
-            row.problem("result-not-a-number", f"Mục {code} không có điểm tối đa. {_AGAIN}", "max", item=code)
+            row.problem(
+                "result-not-a-number", f"Mục {code} không có điểm tối đa. Đề nghị {_RUN_AGAIN}", "max", item=code
+            )
             continue
         result.items[code] = ResultItem(
             code=code,

@@ -39,6 +39,7 @@ ZERO = Decimal(0)
 TITLE_SIMILARITY = 0.5  # titles less alike than this (word level) are worth a look
 _NOUN = "bảng kết quả thẩm định của Bộ Nội vụ"
 _ADVICE = layout.SOURCE_ADVICE
+_FETCH = _ADVICE.removeprefix("Đề nghị ")  # the advice after "Đề nghị", for messages that say it themselves
 _TOTAL_WORDS = ("tổng", "cộng")  # a total row ("Tổng cộng", "Tổng số điểm"): not an item
 
 
@@ -119,12 +120,15 @@ def _read(
         add.add(
             "result-parcli-workbook",
             "Tệp này do parcli ghi ra (bảng tổng hợp hoặc kết quả đã nhập), không phải bảng kết quả thẩm định của Bộ "
-            f"Nội vụ. {_ADVICE}",
+            f"Nội vụ. Đề nghị {_FETCH}",
         )
         return
     found = _find_tables(wb)
     if not found:
-        add.add("header-missing", f"Không tìm thấy bảng kết quả ({layout.HEADER_HINT}) trên trang tính nào. {_ADVICE}")
+        add.add(
+            "header-missing",
+            f"Không tìm thấy bảng kết quả ({layout.HEADER_HINT}) trên trang tính nào. Đề nghị {_FETCH}",
+        )
         return
     result.usable = True
     rows = len(catalogue.node_titles) * 3 + 200
@@ -298,6 +302,12 @@ def _read_item(row: Row, catalogue: Catalogue, code: str, written: str, sheet: s
     item.max_differs = _differs(row, item.max_points, leaf.max_points, code, "max")
     item.self_score = _number(row, "self", code, "Điểm tự chấm", top=leaf.max_points)
     value = row.value("appraised")
+    if not leaf.is_self:  # a survey item: its points when the table gives them ("Điều tra XHH" and blanks say not)
+        number = None if isinstance(value, bool | datetime | date) or row.is_formula("appraised") else _plain(value)
+        if number is not None:
+            item.appraised = _number(row, "appraised", code, "Điểm điều tra XHH", top=leaf.max_points)
+        result.items[code] = item
+        return
     if isinstance(value, str) and layout.label_key(value) == layout.label_key(layout.NOT_APPLICABLE):
         item.not_applicable = True
     elif blank(value) and not row.is_formula("appraised"):

@@ -162,6 +162,8 @@ def _item_rows(catalogue: Catalogue, imported: MinistryImport) -> list[list[Any]
             status = layout.STATUS_FIELDS_ONLY
         elif item is None:
             status = layout.STATUS_ABSENT
+        elif not leaf.is_self and item.appraised is None:
+            status = layout.STATUS_NO_SURVEY
         elif leaf.code in imported.rejected:
             status = layout.STATUS_ERROR
         elif item.not_applicable:
