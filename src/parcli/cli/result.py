@@ -85,7 +85,7 @@ def import_(
         talk.err.print("Không đọc được bảng kết quả của Bộ; chưa ghi bảng kết quả.")
         return produced.exit_code
     what = "theo tiêu chí thành phần" if imported.item_sheet else "theo lĩnh vực"
-    read = sum(1 for i in imported.items.values() if i.appraised is not None and i.code not in imported.rejected)
+    read = (produced.document or {}).get("items", {}).get("read", 0)
     talk.err.print(
         f"Đã nhập kết quả {what} từ {imported.file} ({read} tiêu chí thành phần có điểm); "
         f"{imported.errors} lỗi, {imported.warnings} cảnh báo. Đã ghi {out}"

@@ -117,13 +117,18 @@ def _mapping(path: Path | None, listener: Listener) -> dict[str, str | None] | N
 def _import_json(
     camp: Campaign, imported: MinistryImport, figures: list[FieldFigures], outputs: list[Path]
 ) -> dict[str, Any]:
+    leaves = camp.catalogue.leaf_by_code
     return {
         "campaign": camp.id,
         "source": {"file": imported.file, "sha256": imported.sha256},
         "granularity": imported.granularity if imported.usable else None,
         "sheets": {"items": imported.item_sheet or None, "fields": imported.field_sheet or None},
         "items": {
-            "read": len(imported.items) - len(imported.rejected),
+            "read": sum(
+                1
+                for i in imported.items.values()
+                if i.appraised is not None and i.code not in imported.rejected and leaves[i.code].is_self
+            ),
             "refused": sorted(imported.rejected),
             "catalogue": sum(1 for leaf in camp.catalogue.leaves if leaf.is_self),
         },
