@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import random
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,8 +22,10 @@ import pytest
 from typer.testing import CliRunner
 
 from parcli.cli.main import app
-from parcli.config.campaign import Campaign
+from parcli.config.campaign import PROVINCE_SCOPE, Campaign
 from parcli.jobs.result import ImportRequest, import_result
+from parcli.results.compare import compare
+from parcli.results.consolidated import Consolidated, ConsolidatedItem
 from parcli.rounds.ministry.own import load_result
 from parcli.rounds.ministry.read import read_ministry
 
@@ -388,6 +392,18 @@ def test_fields_table_checked(campaign: Campaign, tmp_path: Path) -> None:
     assert ("result-field-missing", "8", None) in seen
 
 
+def test_a_total_below_the_appraised_points_gives_no_survey_part(campaign: Campaign, tmp_path: Path) -> None:
+    """Found by the fuzz (seed 377932524): a total lower than the appraised points, no survey column."""
+    rows = [[r[0], r[1], r[2], r[3], r[5]] for r in fields_rows(campaign)]
+    rows[1][4] = 0  # field I: total 0
+    source = write_xlsx(tmp_path / "qd.xlsx", [("Phụ lục", rows)])
+    out = tmp_path / "kq.xlsx"
+    produced = import_result(ImportRequest(source, out, campaign.path))
+    assert "result-total-differs" not in {p.slug for p in produced.imported.problems}  # type: ignore[union-attr]
+    result = load_result(out)
+    assert result.fields["1"].survey is None and result.fields["2"].survey == Decimal(str(rows[2][4] - rows[2][3]))
+
+
 def test_both_tables_the_survey_from_the_decision_and_a_sum_checked(campaign: Campaign, tmp_path: Path) -> None:
     fields = fields_rows(campaign)
     items = ministry_rows(campaign, survey=False)
@@ -452,3 +468,125 @@ def test_json_is_the_jobs_document(campaign: Campaign, tmp_path: Path) -> None:
     own = sum((leaf.max_points for leaf in campaign.catalogue.leaves_under("1") if leaf.is_self), Decimal(0))
     leaf = campaign.catalogue.leaf_by_code[LEAF]
     assert Decimal(written["fields"][0]["appraised"]) == own - leaf.max_points
+
+
+# --- fuzz: mutated Ministry workbooks are problems on the file, never a traceback ----------------------------
+
+FUZZ_COUNT = int(os.environ.get("PARCLI_FUZZ", "36"))
+FUZZ_SEED = int(os.environ.get("PARCLI_FUZZ_SEED", str(random.SystemRandom().randrange(1 << 30))))
+GARBAGE: list[Any] = [
+    "",
+    " ",
+    "nan",
+    "inf",
+    "-inf",
+    "1e999",
+    "-0",
+    "0,5,5",
+    "1.2.3.4.5",
+    "=SUM(A1:A9)",
+    "Không áp dụng",
+    "TRUE",
+    "x" * 40_000,
+    "\u0301\u0301",
+    "I.",
+    "a)",
+    "(1)",
+    "9.9.9",
+    "0.1.1",
+    "Tổng cộng",
+    "01/02/2023",
+    "１２",
+    10**308,
+    -1,
+    0.1 + 0.2,
+    1e-12,
+    True,
+    None,
+    "Lĩnh vực",
+    "STT",
+    "Điểm thẩm định",
+    "\t\n",
+    "\u200b0,5",
+]
+
+
+def _mutant(rng: random.Random, campaign: Campaign, folder: Path, index: int) -> Path:
+    """One mutated Ministry workbook: its cells garbled, rows moved or doubled, or its bytes damaged."""
+    rows = [[], HEADER, *ministry_rows(campaign, {LEAF: 0})]
+    fields = fields_rows(campaign)
+    kind = rng.randrange(8)
+    if kind in (0, 1):  # garbage into random cells (the header included)
+        for _ in range(rng.randrange(1, 12)):
+            row = rng.choice(rows[1:] if kind == 0 else [rows[1], *rows[1:4]])
+            while len(row) < 7:
+                row.append(None)
+            row[rng.randrange(7)] = rng.choice(GARBAGE)
+    elif kind == 2:  # rows doubled, dropped and shuffled
+        body = rows[2:]
+        rng.shuffle(body)
+        rows = [rows[0], rows[1], *body[: rng.randrange(len(body))], *body[: rng.randrange(5)]]
+    elif kind == 3:  # the fields table garbled, or its header dropped
+        for _ in range(rng.randrange(1, 8)):
+            row = rng.choice(fields)
+            row[rng.randrange(len(row))] = rng.choice(GARBAGE)
+    path = write_xlsx(folder / f"mutant-{index}.xlsx", [("Kết quả", rows), ("Lĩnh vực", fields)])
+    data = bytearray(path.read_bytes())
+    if kind == 4:  # bytes flipped
+        for _ in range(rng.randrange(1, 20)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+    elif kind == 5:  # cut short
+        data = data[: rng.randrange(len(data))]
+    elif kind in (6, 7):  # a part removed, or a worksheet's XML cut or given a far dimension
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        victim = rng.choice(sorted(parts))
+        if kind == 6:
+            del parts[victim]
+        else:
+            sheet = "xl/worksheets/sheet1.xml"
+            xml = parts[sheet]
+            parts[sheet] = (
+                xml[: rng.randrange(len(xml))]
+                if rng.random() < 0.5
+                else xml.replace(b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>')
+            )
+        path.unlink()
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, content in parts.items():
+                archive.writestr(name, content)
+        data = bytearray(path.read_bytes())
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_fuzzed_ministry_workbooks_never_give_a_traceback(campaign: Campaign, tmp_path: Path) -> None:
+    print(f"fuzz: {FUZZ_COUNT} mutants, PARCLI_FUZZ_SEED={FUZZ_SEED}")
+    rng = random.Random(FUZZ_SEED)
+    codes: dict[int, int] = {}
+    rows = {
+        leaf.code: ConsolidatedItem(
+            leaf.code, leaf.max_points, "self", leaf.max_points, False, None, "", "", "", "", ""
+        )
+        for leaf in campaign.catalogue.leaves
+        if leaf.is_self
+    }
+    full = Consolidated(Path("tong-hop.xlsx"), {"campaign_id": campaign.id}, {PROVINCE_SCOPE: rows})
+    for index in range(FUZZ_COUNT):
+        source = _mutant(rng, campaign, tmp_path / "in", index)
+        out = tmp_path / "out" / f"kq-{index}.xlsx"
+        doc = tmp_path / "out" / f"kq-{index}.json"
+        out.parent.mkdir(exist_ok=True)
+        result = runner.invoke(app, ["result", "import", str(source), "-o", str(out), "--json", str(doc)])
+        assert result.exit_code in (0, 1), (FUZZ_SEED, index, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (FUZZ_SEED, index)
+        codes[result.exit_code] = codes.get(result.exit_code, 0) + 1
+        document = json.loads(doc.read_text(encoding="utf-8"))
+        for problem in document["problems"]:
+            assert problem["message"] and "Traceback" not in problem["message"], (FUZZ_SEED, index, problem)
+        if out.exists():  # what parcli wrote reads back, and compares
+            recorded = load_result(out)
+            assert recorded.campaign_id == campaign.id
+            compared = compare(campaign, full, recorded)
+            assert compared["total"]["ministry"] <= compared["total"]["max"]
+    print(f"fuzz: exit codes {codes}")

@@ -72,7 +72,7 @@ def field_figures(catalogue: Catalogue, imported: MinistryImport) -> list[FieldF
             appraised, source = given.appraised, layout.SOURCE_FIELD_TABLE
         if given is not None and given.survey is not None:
             survey = given.survey
-        elif given is not None and given.total is not None and appraised is not None:
+        elif given is not None and given.total is not None and appraised is not None and given.total >= appraised:
             survey = given.total - appraised  # the decision gives the field's total and its appraised part
         out.append(
             FieldFigures(node.code, node.title, node.max_points, self_max, appraised, survey_max, survey, source)
