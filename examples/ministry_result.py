@@ -87,11 +87,7 @@ def main() -> None:
     notes: dict[str, str] = {}
     for n, field_code in enumerate(("1", "3", "5", "7")):  # the first item kept at full points in these fields
         leaf = next(
-            (
-                leaf
-                for leaf in cat.leaves_under(field_code)
-                if leaf.is_self and final.get(leaf.code) == leaf.max_points
-            ),
+            (leaf for leaf in cat.leaves_under(field_code) if leaf.is_self and final.get(leaf.code) == leaf.max_points),
             None,
         )
         if leaf is not None:
