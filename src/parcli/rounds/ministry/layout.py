@@ -28,7 +28,7 @@ from parcli.collect.layout import (
     SHEET_META,
     SHEET_PROBLEMS,
 )
-from parcli.collect.rows import Column, Table
+from parcli.collect.rows import Column, ColumnType, Table
 from parcli.text import label_key
 
 # --- the Ministry's table ----------------------------------------------------------------------------
@@ -73,8 +73,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 FIELD_REQUIRED = ("code", "title")
 FIELD_POINTS = ("appraised", "survey", "total")
 
-_ITEM_TYPES = {"code": "code", "max": "number", "self": "number", "appraised": "number"}
-_FIELD_TYPES = {"code": "code", "title": "code", "max": "number", "appraised": "number", "survey": "number"}
+_ITEM_TYPES: dict[str, ColumnType] = {"code": "code", "max": "number", "self": "number", "appraised": "number"}
+_FIELD_TYPES: dict[str, ColumnType] = {
+    "code": "code",
+    "title": "code",
+    "max": "number",
+    "appraised": "number",
+    "survey": "number",
+}
 _WIDTHS = {"code": 9, "title": 50, "note": 30, "unit_note": 30}
 
 SOURCE_ADVICE = (
@@ -102,7 +108,7 @@ def ministry_table(sheet: str, found: tuple[tuple[str, str], ...], *, fields: bo
     required = FIELD_REQUIRED if fields else ITEM_REQUIRED
     types = _FIELD_TYPES if fields else _ITEM_TYPES
     columns = tuple(
-        Column(key, label, types.get(key, "text"), required=key in required, width=_WIDTHS.get(key, 12))  # type: ignore[arg-type]
+        Column(key, label, types.get(key, "text"), required=key in required, width=_WIDTHS.get(key, 12))
         for key, label in found
     )
     return Table(

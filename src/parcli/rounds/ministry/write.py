@@ -21,6 +21,7 @@ from parcli import __version__
 from parcli.config.campaign import Campaign
 from parcli.config.catalogue import Catalogue
 from parcli.files import FileStamp
+from parcli.glossary import time_vn
 from parcli.numbers import percent
 from parcli.rounds.ministry import layout
 from parcli.rounds.ministry.read import MinistryImport
@@ -110,7 +111,7 @@ def write_result(
     stamp = created.replace(microsecond=0)
     source = imported.file
     note = (
-        f"Nhập từ tệp {source} (SHA-256 {imported.sha256[:16]}…) lúc {stamp.strftime('%H:%M %d/%m/%Y')}. Bảng chỉ để "
+        f"Nhập từ tệp {source} (SHA-256 {imported.sha256[:16]}…) {time_vn(stamp)}. Bảng chỉ để "
         "đọc: khi cần sửa, sửa tệp của Bộ (hoặc bộ tiêu chí) rồi chạy lại parcli result import."
     )
     with table_workbook(
