@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from parcli.cli.main import app
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign, default_campaign_path
+from parcli.errors import UsageError
 from parcli.jobs.result import ImportRequest, import_result, last_year_of
 from parcli.numbers import fmt_percent, fmt_points, percent
 from parcli.results.compare import compare
@@ -308,6 +309,8 @@ def test_the_points_per_field_only(campaign: Campaign, tmp_path: Path) -> None:
     assert comparison["ministry_index"]["points"] == sum(ministry_fields.values(), ZERO) + sum(
         case.survey.values(), ZERO
     )
+    with pytest.raises(UsageError, match="chỉ có điểm theo lĩnh vực"):
+        last_year_of(out, None)  # next year's report needs the points per item
 
 
 # --- through the command line, from files -----------------------------------------------------------------
@@ -473,3 +476,33 @@ def test_report_takes_the_ministrys_result_as_last_year(
         ZERO,
     )
     assert f"bị trừ {fmt_points(lost)} điểm năm trước" in text
+
+
+def test_the_provinces_appraisal_from_the_appraisal_workbooks(
+    campaign: Campaign, year_end: tuple[Path, Case], tmp_path: Path
+) -> None:
+    """``--appraisals DIR``: the province's figure is what the appraisal workbooks say (none here), not the
+    consolidated workbook's appraisal column."""
+    consolidated, case = year_end
+    result = imported(campaign, case, tmp_path)
+    folder = tmp_path / "tham-dinh"
+    folder.mkdir()
+    doc = tmp_path / "so-sanh.json"
+    out = tmp_path / "so-sanh.md"
+    args = ["result", "compare", str(consolidated), "--result", str(result), "-o", str(out), "--json", str(doc)]
+    run = runner.invoke(app, [*args, "--appraisals", str(folder)])
+    assert run.exit_code == 1, run.output
+    document = json.loads(doc.read_text(encoding="utf-8"))
+    assert document["total"]["province"] == document["total"]["self_score"]
+    case.province = {}
+    total, _, _, _ = expected(campaign, case)
+    assert Decimal(document["total"]["not_accepted"]) == total.not_accepted
+    assert document["seen"] == [] and document["caught"] == []
+    assert "thư mục tham-dinh" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args", [[], ["TONG-HOP.xlsx", "--result", "KQ.xlsx"]])
+def test_remedy_issue_takes_one_source(tmp_path: Path, args: list[str]) -> None:
+    run = runner.invoke(app, ["remedy", "issue", *args, "-o", str(tmp_path / "khac-phuc")])
+    assert run.exit_code == 2, run.output
+    assert "--result" in run.output
