@@ -146,15 +146,17 @@ def consolidated_of(campaign: Campaign, case: Case) -> Consolidated:
     return Consolidated(Path("tong-hop.xlsx"), {"campaign_id": campaign.id}, {PROVINCE_SCOPE: rows})
 
 
-def ministry_book(path: Path, campaign: Campaign, case: Case) -> Path:
+def ministry_book(path: Path, campaign: Campaign, case: Case, tops: dict[str, Decimal] | None = None) -> Path:
     cat = campaign.catalogue
+    tops = tops or {}
     items: list[list[Any]] = [["KẾT QUẢ THẨM ĐỊNH (tệp thử)"], [], HEADER]
     for leaf in cat.leaves:
         if leaf.is_self and leaf.code not in case.ministry:
             continue
         final = case.final(leaf.code)
         points = case.ministry[leaf.code] if leaf.is_self else "Điều tra XHH"
-        items.append([leaf.code, leaf.title, number(leaf.max_points), None if final is None else number(final),
+        top = tops.get(leaf.code, leaf.max_points)
+        items.append([leaf.code, leaf.title, number(top), None if final is None else number(final),
                       points if isinstance(points, str) else number(points), case.notes.get(leaf.code)])  # fmt: skip
     fields: list[list[Any]] = [["STT", "Lĩnh vực", "Điểm điều tra XHH"]]
     fields += [[f.code, f.title, number(case.survey[f.code])] for f in cat.model.fields]
@@ -506,3 +508,18 @@ def test_remedy_issue_takes_one_source(tmp_path: Path, args: list[str]) -> None:
     run = runner.invoke(app, ["remedy", "issue", *args, "-o", str(tmp_path / "khac-phuc")])
     assert run.exit_code == 2, run.output
     assert "--result" in run.output
+
+
+def test_a_maximum_that_differs_is_an_error_but_its_points_are_compared(campaign: Campaign, tmp_path: Path) -> None:
+    case = make_case(campaign)
+    code = next(r for r in case.notes if case.ministry.get(r, ZERO) < case.self_scores.get(r, ZERO))  # a missed item
+    top = campaign.catalogue.leaf_by_code[code].max_points
+    source = ministry_book(tmp_path / "kq.xlsx", campaign, case, {code: top + 1})
+    out = tmp_path / "kq-bo.xlsx"
+    produced = import_result(ImportRequest(source, out, campaign.path))
+    assert sorted(p.slug for p in produced.imported.problems) == ["result-item-missing", "result-max-differs"]  # type: ignore[union-attr]
+    comparison = compare(campaign, consolidated_of(campaign, case), load_result(out))
+    assert comparison["result_errors"] == 2
+    row = next(r for r in comparison["items"] if r["code"] == code)
+    assert (row["max"], row["ministry"]) == (top, case.ministry[code])  # the catalogue's maximum, the Ministry's points
+    assert row["not_accepted"] == case.self_scores[code] - case.ministry[code]
