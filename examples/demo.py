@@ -215,6 +215,28 @@ def main() -> None:
     print("\nXếp hạng các sở, ban, ngành và UBND cấp huyện (mỗi đơn vị tự chấm bộ tiêu chí của nhóm mình):")
     for label, path, note in units:
         print(f"  {(label + ':') if label else '':22s} {path.resolve()}" + (f" ({note})" if note else ""))
+    ministry_result(out / "14-ket-qua-bo-noi-vu", consolidated, appraisals, new_catalogue, mapping)
+
+
+def ministry_result(folder: Path, consolidated: Path, appraisals: Path, next_catalogue: Path, mapping: Path) -> None:
+    """The Ministry's appraisal (an EXAMPLE built from the demo's own result), the comparison, next year's plans."""
+    step("14. Kết quả thẩm định của Bộ Nội vụ (VÍ DỤ): nhập, so sánh với kết quả của tỉnh, kế hoạch khắc phục năm sau")
+    example = folder / "ket-qua-tham-dinh-cua-bo-VI-DU.xlsx"
+    next_year = folder / "ke-hoach-2024-VI-DU.yaml"
+    make = [sys.executable, str(HERE / "ministry_result.py"), str(consolidated), str(example)]
+    run([*make, "--next-campaign", str(next_year), "--next-catalogue", str(next_catalogue)])
+    result = folder / "ket-qua-bo-noi-vu.xlsx"
+    run([*PARCLI, "result", "import", str(example), "--out", str(result)])
+    compare = [*PARCLI, "result", "compare", str(consolidated), "--result", str(result)]
+    compare += ["--appraisals", str(appraisals)]
+    for name in ("so-sanh-ket-qua.docx", "so-sanh-ket-qua.html", "so-sanh-ket-qua.md", "so-sanh-ket-qua.xlsx"):
+        run([*compare, "--out", str(folder / name)])
+    plans = folder / "khac-phuc-nam-sau"
+    run([*PARCLI, "remedy", "issue", "--result", str(result), "-c", str(next_year), "--mapping", str(mapping), "-o",
+         str(plans)])  # fmt: skip
+    print(f"Kết quả của Bộ (VÍ DỤ): {result.resolve()}")
+    print(f"So sánh với tỉnh:       {(folder / 'so-sanh-ket-qua.docx').resolve()} (và .html, .md, .xlsx)")
+    print(f"Khắc phục năm sau:      {plans.resolve()}")
 
 
 if __name__ == "__main__":

@@ -153,6 +153,21 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     ),
     "remedy-overdue": ("warning", "a remedy whose deadline has passed (on --today) and that is not reported completed"),
     "duplicate-appraisal": ("error", "two copies of one appraisal workbook and neither can be chosen; none is used"),
+    # the Ministry's appraisal (parcli result import)
+    "result-parcli-workbook": ("error", "a workbook parcli wrote (consolidated, result) given as the Ministry's"),
+    "result-unknown-code": ("error", "a row whose code or order number names no item or field of the catalogue"),
+    "result-max-differs": ("error", "a maximum in the Ministry's table that is not the catalogue's"),
+    "result-above-max": ("error", "appraised (or survey, or total) points above the maximum; the row is not imported"),
+    "result-below-zero": ("error", "negative points; the row is not imported"),
+    "result-not-a-number": ("error", "points that are not a number; the row is not imported"),
+    "result-formula": ("error", "a formula instead of the points; cached results are not trusted"),
+    "result-points-missing": ("error", "a row of an item without appraised points"),
+    "result-duplicate-item": ("error", "a second row for one item or field; the first one counts"),
+    "result-item-missing": ("error", "a self-assessed component criterion of the catalogue absent from the table"),
+    "result-field-missing": ("error", "a field of the catalogue absent from the fields table"),
+    "result-title-differs": ("warning", "a title unlike the catalogue's title of that code (a wrong code, or renamed)"),
+    "result-total-differs": ("warning", "a field's total that is not its appraised points plus its survey points"),
+    "result-field-sum-differs": ("warning", "a field's appraised points that are not the sum of its items'"),
 }
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from parcli import __version__
-from parcli.cli import appraise, catalogue, common, evidence, remedy, report, returns, survey, vietnamese
+from parcli.cli import appraise, catalogue, common, evidence, remedy, report, result, returns, survey, vietnamese
 
 vietnamese.install()
 app = typer.Typer(
@@ -53,6 +53,7 @@ app.add_typer(catalogue.catalogue_app, name="catalogue")
 app.add_typer(survey.survey_app, name="survey")
 app.add_typer(appraise.appraise_app, name="appraise")
 app.add_typer(remedy.remedy_app, name="remedy")
+app.add_typer(result.result_app, name="result")
 
 
 def run() -> None:  # pragma: no cover - console-script entry point

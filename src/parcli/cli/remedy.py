@@ -36,24 +36,39 @@ remedy_app = typer.Typer(
 @command
 def issue(
     consolidated: Annotated[
-        Path, typer.Argument(help="Bảng tổng hợp của đợt đánh giá sơ bộ (do parcli merge tạo ra).", dir_okay=False)
-    ],
+        Path | None,
+        typer.Argument(help="Bảng tổng hợp của đợt đánh giá sơ bộ (do parcli merge tạo ra).", dir_okay=False),
+    ] = None,
     campaign: CampaignOption = None,
     round_id: RoundOption = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Thư mục ghi các kế hoạch khắc phục.", file_okay=False)
     ] = Path("khac-phuc"),
+    ministry: Annotated[
+        Path | None,
+        typer.Option(
+            "--result",
+            help="Thay cho bảng tổng hợp: kết quả của Bộ năm trước (parcli result import); kế hoạch cho các mục Bộ "
+            "không công nhận điểm, theo kế hoạch đánh giá năm nay (-c).",
+            dir_okay=False,
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="Với --result: tệp đối chiếu mã (mã năm trước → mã năm nay).", dir_okay=False),
+    ] = None,
 ) -> None:
     """Phát hành kế hoạch khắc phục: mỗi cơ quan có mục bị trừ điểm một tệp .xlsx đã khóa, có kiểm tra dữ liệu.
 
     Mỗi mục bị trừ điểm (sau thẩm định nếu có) kèm các cột để cơ quan nhập: nguyên nhân, giải pháp khắc phục,
     thời hạn, người chịu trách nhiệm, tiến độ, kết quả và tài liệu kiểm chứng. Không ghi đè kế hoạch đã có.
-    Đợt: đợt ghi trong bảng tổng hợp.
+    Đợt: đợt ghi trong bảng tổng hợp. Với --result: các mục Bộ Nội vụ không công nhận điểm năm trước, giao cơ
+    quan chịu trách nhiệm năm nay, thuộc đợt trước đợt cuối của kế hoạch năm nay (hoặc --round).
     """
     from parcli.jobs.remedy import RemedyIssueRequest, issue
 
     talk = Talk()
-    result = issue(RemedyIssueRequest(consolidated, out, campaign, round_id), talk)
+    result = issue(RemedyIssueRequest(consolidated, out, campaign, round_id, ministry, mapping), talk)
     assert result.issued is not None
     for w in result.issued.workbooks:
         talk.err.print(f"{w.owner.name}: {w.path.name} ({w.items} mục bị trừ điểm)")

@@ -48,8 +48,9 @@ def report(
         Path | None,
         typer.Option(
             "--previous",
-            help="Bảng tổng hợp năm trước: so sánh theo lĩnh vực (xếp hạng: điểm, tỷ lệ, hạng năm trước của từng đơn "
-            "vị) và phần kết quả khắc phục các mục bị trừ điểm năm trước.",
+            help="Bảng tổng hợp năm trước, hoặc kết quả của Bộ năm trước (parcli result import): so sánh theo lĩnh "
+            "vực (xếp hạng: điểm, tỷ lệ, hạng năm trước của từng đơn vị) và phần kết quả khắc phục các mục bị trừ "
+            "điểm năm trước.",
             dir_okay=False,
         ),
     ] = None,

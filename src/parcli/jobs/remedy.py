@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class RemedyIssueRequest:
-    """``remedy issue``: the preliminary round's consolidated workbook and the folder for the plans."""
+    """``remedy issue``: the preliminary round's consolidated workbook (or the Ministry's result) and the folder."""
 
-    consolidated: Path
+    consolidated: Path | None
     out: Path
     campaign: Path | None = None
     round: str | None = None
+    result: Path | None = None  # the Ministry's result (parcli result import): next year's plans
+    mapping: Path | None = None  # with ``result``: last year's codes → this year's
 
 
 @dataclass
@@ -35,13 +37,28 @@ class RemedyIssued(JobResult):
 
 
 def issue(request: RemedyIssueRequest, listener: Listener = SILENT) -> RemedyIssued:
-    """Write one remedy workbook per department with items that lost points (after appraisal where there is one)."""
+    """Write one remedy workbook per department with items that lost points (after appraisal where there is one).
+
+    With ``result`` (and no consolidated workbook): next year's plans, for the items the Ministry did not
+    accept (:func:`parcli.jobs.result.next_year_lost`), in the campaign given (next year's).
+    """
+    from parcli.errors import UsageError
     from parcli.results.remedy import lost_items
     from parcli.rounds.remedy.issue import issue_remedies
 
-    camp, data = load.campaign_of(request.consolidated, request.campaign, request.round, listener)
-    warnings = load.guard(listener, inputs=[*load.campaign_files(camp), request.consolidated], dirs=[request.out])
-    issued = issue_remedies(camp, lost_items(camp, data), request.out)
+    if (request.result is None) == (request.consolidated is None):
+        raise UsageError("Chỉ rõ bảng tổng hợp của đợt sơ bộ, hoặc kết quả của Bộ (--result), một trong hai.")
+    if request.result is not None:
+        from parcli.jobs.result import next_year_lost
+
+        camp, lost = next_year_lost(request.result, request.campaign, request.round, request.mapping, listener)
+        inputs = [*load.campaign_files(camp), request.result, request.mapping]
+    else:
+        assert request.consolidated is not None
+        camp, data = load.campaign_of(request.consolidated, request.campaign, request.round, listener)
+        lost, inputs = lost_items(camp, data), [*load.campaign_files(camp), request.consolidated]
+    warnings = load.guard(listener, inputs=inputs, dirs=[request.out])
+    issued = issue_remedies(camp, lost, request.out)
     return RemedyIssued(outputs=[w.path for w in issued.workbooks], warnings=warnings, issued=issued)
 
 

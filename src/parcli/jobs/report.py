@@ -190,8 +190,10 @@ def _read_inputs(request: ReportRequest, camp: Campaign, data: Consolidated) -> 
     inputs = Inputs(camp, data)
     if request.appraisals is not None:
         inputs.appraisals = load.appraisals_of(camp, data, request.appraisals)
-    if request.previous is not None:
-        inputs.last_year = load.last_year(request.previous, request.mapping)
+    if request.previous is not None:  # last year's consolidated workbook, or the Ministry's result of last year
+        from parcli.jobs.result import last_year_of
+
+        inputs.last_year = last_year_of(request.previous, request.mapping)
     if request.preliminary is None and request.previous is None:
         return inputs
     from parcli.results.consolidated import consolidated_for
