@@ -21,9 +21,10 @@ import pytest
 from parcli.config.campaign import Campaign
 from parcli.results.consolidated_write import write_consolidated
 from parcli.results.remind import write_reminders
-from parcli.results.report import build_report, render_report
+from parcli.results.report import render_report
 from parcli.rounds.scoring.merge import merge_returns
 from tests.helpers.programs import pdf_pages
+from tests.helpers.reports import report_of
 
 TODAY = date(2024, 1, 18)
 MISSING = "thanh-tra"
@@ -48,7 +49,7 @@ def report_docx(campaign: Campaign, full_returns: Path, tmp_path: Path) -> Path:
     """The Word report of a full round, with a departments table long enough to run over pages."""
     consolidated = tmp_path / "tong-hop.xlsx"
     write_consolidated(merge_returns(campaign, full_returns), consolidated, now=datetime(2024, 1, 16, tzinfo=UTC))
-    data = build_report(campaign, consolidated, today=TODAY)
+    data = report_of(campaign, consolidated, today=TODAY)
     rows = data.context["departments"]
     data.context["departments"] = rows + [row | {"name": f"Cơ quan thử {n}"} for n, row in enumerate(rows * 3)]
     out = tmp_path / "bao-cao.docx"

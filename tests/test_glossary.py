@@ -17,9 +17,10 @@ from parcli.glossary import find_forbidden, new_tone
 from parcli.problems import SLUGS
 from parcli.results.consolidated_write import write_consolidated
 from parcli.results.remind import write_reminders
-from parcli.results.report import build_report, render_text
+from parcli.results.report import render_text
 from parcli.rounds.scoring.merge import merge_returns
 from tests.helpers.factory import MakeReturn
+from tests.helpers.reports import report_of
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "parcli"
@@ -272,6 +273,6 @@ def test_letters_and_reports_use_the_glossary(
     texts.append((listing.name, listing.read_text(encoding="utf-8")))
     merged = tmp_path / "tong-hop.xlsx"
     write_consolidated(result, merged)
-    report = build_report(campaign, merged, today=date(2024, 1, 20))
+    report = report_of(campaign, merged, today=date(2024, 1, 20))
     texts += [(f"report.{fmt}", render_text(report, fmt)) for fmt in ("md", "html")]
     assert _hits(iter(texts)) == []

@@ -32,13 +32,14 @@ from parcli.numbers import fmt_percent, fmt_points
 from parcli.render import TemplateRenderError
 from parcli.results.appraisal import collect_for
 from parcli.results.consolidated_write import write_consolidated
-from parcli.results.report import ReportData, build_report, render_report, render_text
+from parcli.results.report import ReportData, render_report, render_text
 from parcli.rounds.appraisal import layout as appraisal_layout
 from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import merge_returns
 from tests.helpers.documents import Doc, md_cells, md_plain, read_docx, read_html, read_md, squash
 from tests.helpers.factory import expected_values, fill_workbook
+from tests.helpers.reports import report_of
 from tests.helpers.snapshot import assert_text_golden
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -321,7 +322,7 @@ def year(campaign: Campaign, issued: dict[str, Path], tmp_path_factory: pytest.T
     books = root / "tham-dinh"
     appraise(campaign, root / "returns", books, {code: (value, note) for code, (value, _, note) in APPRAISALS.items()})
     consolidated = consolidate(campaign, root / "returns", root / "tong-hop-2023.xlsx", books)
-    data = build_report(campaign, consolidated, today=TODAY, appraisals=books)
+    data = report_of(campaign, consolidated, today=TODAY, appraisals=books)
     docs = render_all(data, root / "out")
     appraised = {code: dec for code, (_, dec, _) in APPRAISALS.items()}
     typed = typed_scores(values)
@@ -604,7 +605,7 @@ def test_on_time_means_before_the_deadline_day(
         fill_workbook(issued[dept_id], target, department_values(campaign, dept_id), sent=sent)
         if file_day is not None:
             _file_dated(target, file_day)
-    data = build_report(campaign, consolidate(campaign, folder, tmp_path / "tong-hop.xlsx"), today=TODAY)
+    data = report_of(campaign, consolidate(campaign, folder, tmp_path / "tong-hop.xlsx"), today=TODAY)
     for fmt, doc in render_all(data, tmp_path / "out").items():
         assert "Hạn gửi: trước ngày 15/01/2024." in doc.text, fmt
         rows = doc.table("PL", "Cơ quan", "Số mục", "Điểm / tối đa", "Tỷ lệ", "Tình trạng", "Ngày gửi")
@@ -676,7 +677,7 @@ def test_nothing_scored_shows_dashes(campaign: Campaign, tmp_path: Path) -> None
     """No department has returned yet: no percentage anywhere, nothing lost, every department “–/max”."""
     (tmp_path / "returns").mkdir()
     consolidated = consolidate(campaign, tmp_path / "returns", tmp_path / "tong-hop.xlsx")
-    data = build_report(campaign, consolidated, today=TODAY)
+    data = report_of(campaign, consolidated, today=TODAY)
     e = expected_figures(campaign, {}, {})
     assert e.index.scored == 0 and e.index.percent() is None and e.index.lost == 0
     assert (data.context["index"]["percent"], data.context["index"]["lost"]) == (None, ZERO)
@@ -733,7 +734,7 @@ def test_survey_given_index(campaign: Campaign, year: Year, tmp_path: Path, kind
     i = e.index
     total, top = i.final + i.survey, i.self_max + i.survey_max
     assert i.survey_max == campaign.catalogue.survey_total()
-    data = build_report(campaign, year.consolidated, survey=path, today=TODAY)
+    data = report_of(campaign, year.consolidated, survey=path, today=TODAY)
     assert data.context["index"]["percent"] == pct(total, top)
     for fmt, doc in render_all(data, tmp_path / "out").items():
         assert (
@@ -859,7 +860,7 @@ def test_survey_csv_with_decimal_commas(campaign: Campaign, year: Year, tmp_path
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     i = expected_figures(campaign, year.typed, year.appraised, survey).index
     total, top = i.final + i.survey, i.self_max + i.survey_max
-    data = build_report(campaign, year.consolidated, survey=path, today=TODAY)
+    data = report_of(campaign, year.consolidated, survey=path, today=TODAY)
     assert (data.context["index"]["survey_score"], data.context["index"]["percent"]) == (i.survey, pct(total, top))
     out = tmp_path / "bao-cao.md"
     result = CliRunner().invoke(app, ["report", str(year.consolidated), "-o", str(out), "--survey", str(path)])
@@ -876,7 +877,7 @@ def test_survey_csv_with_decimal_commas(campaign: Campaign, year: Year, tmp_path
 def with_previous(
     year: Year, last_year: tuple[Path, Expected], campaign: Campaign, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Doc]:
-    data = build_report(campaign, year.consolidated, previous=last_year[0], today=TODAY)
+    data = report_of(campaign, year.consolidated, previous=last_year[0], today=TODAY)
     return render_all(data, tmp_path_factory.mktemp("previous"))
 
 
@@ -944,7 +945,7 @@ def test_previous_year_change_ignores_the_survey(
     path = tmp_path / "dieu-tra.csv"
     path.write_text("\n".join(survey_lines(campaign)) + "\n", encoding="utf-8")
     e = expected_figures(campaign, year.typed, year.appraised, survey_values(campaign))
-    data = build_report(campaign, year.consolidated, survey=path, previous=last_year[0], today=TODAY)
+    data = report_of(campaign, year.consolidated, survey=path, previous=last_year[0], today=TODAY)
     md = read_md(render_text(data, "md"))
     rows, before_column, column = previous_columns(md, "md")
     for code, f in e.fields.items():
@@ -973,7 +974,7 @@ def test_previous_year_same_workbook_no_change(
     if with_survey:
         survey = tmp_path / "dieu-tra.csv"
         survey.write_text("\n".join(survey_lines(campaign)) + "\n", encoding="utf-8")
-    data = build_report(campaign, year.consolidated, survey=survey, previous=year.consolidated, today=TODAY)
+    data = report_of(campaign, year.consolidated, survey=survey, previous=year.consolidated, today=TODAY)
     fields = data.context["fields"]
     assert [f["previous"]["change"] for f in fields] == [Decimal(0)] * len(fields)
     assert [f["previous"]["percent"] for f in fields] == [year.expected.fields[f["code"]].percent() for f in fields]
@@ -994,7 +995,7 @@ def nasty(
     fill_workbook(issued[dept.id], root / "returns" / issued[dept.id].name, values, sent=ON_TIME)
     appraise(campaign, root / "returns", root / "tham-dinh", {NASTY_ITEM: (None, NASTY_NOTE)})
     consolidated = consolidate(campaign, root / "returns", root / "tong-hop.xlsx", root / "tham-dinh")
-    data = build_report(campaign, consolidated, today=TODAY)
+    data = report_of(campaign, consolidated, today=TODAY)
     assert any(i["explanation"] == NASTY for i in data.context["lost"])
     outs = {}
     for fmt in FORMATS:
@@ -1222,7 +1223,7 @@ def test_previous_year_through_a_mapping(
     mapping = tmp_path / "doi-chieu.csv"
     lines = ["ma_cu,ma_moi", *(f"{c},{'không còn' if c == gone else c}" for c in leaves)]
     mapping.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    data = build_report(campaign, year.consolidated, previous=last_year[0], mapping=mapping, today=TODAY)
+    data = report_of(campaign, year.consolidated, previous=last_year[0], mapping=mapping, today=TODAY)
     fields = {f["code"]: f for f in data.context["fields"]}
     assert fields["1"]["previous"]["change"] is None
     assert gone in fields["1"]["previous"]["note"]

@@ -15,11 +15,12 @@ from parcli.config.campaign import Campaign
 from parcli.results.consolidated import read_consolidated
 from parcli.results.consolidated_write import write_consolidated
 from parcli.results.remind import write_reminders
-from parcli.results.report import build_report, render_text
+from parcli.results.report import render_text
 from parcli.results.status import status_rows
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import merge_returns
 from tests.helpers.factory import MakeReturn
+from tests.helpers.reports import report_of
 
 runner = CliRunner()
 
@@ -96,7 +97,7 @@ def test_consolidated_sheet_and_report_show_both_facts(
     assert data.departments["so-noi-vu"].first_sent is None
 
     # the report's department table words it as `status` does
-    report = build_report(campaign, out, today=date(2024, 1, 20))
+    report = report_of(campaign, out, today=date(2024, 1, 20))
     stp_row = next(d for d in report.context["departments"] if d["id"] == "so-tu-phap")
     assert stp_row["status_label"] == "Hợp lệ, nộp đúng hạn 13/01/2024; bản sửa 17/01/2024"
     markdown = render_text(report, "md")

@@ -29,13 +29,14 @@ from parcli.errors import CampaignError
 from parcli.results.appraisal import collect_for
 from parcli.results.consolidated import read_appraisals
 from parcli.results.consolidated_write import write_consolidated
-from parcli.results.ranking import build_ranking, render_ranking, write_unit_sheets
+from parcli.results.ranking import render_ranking, write_unit_sheets
 from parcli.results.scoring import TIE_RULE, rank_units
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import MergeResult, merge_returns
 from tests.helpers.factory import FIXED_NOW, fill_workbook
 from tests.helpers.programs import require_soffice, roundtrip_many
+from tests.helpers.reports import ranking_of
 from tests.helpers.units import (
     ALL_UNITS,
     FILE_UNITS,
@@ -150,7 +151,7 @@ def merged(camp: Campaign, returns_v1: Path, folder: Path) -> tuple[MergeResult,
 
 @pytest.fixture(scope="module")
 def ranking(camp: Campaign, merged: tuple[MergeResult, Path]) -> dict[str, Any]:
-    return build_ranking(camp, merged[1], today=TODAY)
+    return ranking_of(camp, merged[1], today=TODAY)
 
 
 def rows_by_unit(ranking: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -380,7 +381,7 @@ def test_appraisals_kept_on_their_own_unit_rows(camp: Campaign, remerged: tuple[
 
 
 def test_ranking_after_appraisal_uses_appraised_scores(camp: Campaign, remerged: tuple[MergeResult, Path, int]) -> None:
-    rows = rows_by_unit(build_ranking(camp, remerged[1], today=TODAY))
+    rows = rows_by_unit(ranking_of(camp, remerged[1], today=TODAY))
     assert rows["so-noi-vu"]["final"] == Decimal("83.5")  # 84 − 3 + 2,5
     assert rows["so-noi-vu"]["percent"] == pct(Decimal("83.5"), Decimal(84))
     tu_phap = typed_total(unit_values(camp.department_by_id["so-tu-phap"], LOST["so-tu-phap"]))
@@ -453,7 +454,7 @@ def test_exempt_unit_field_three_is_exempt_in_heat_map(camp: Campaign, ranking: 
 def test_custom_bands_from_the_campaign(folder: Path, merged: tuple[MergeResult, Path]) -> None:
     camp = load_campaign(folder / "campaign-bands.yaml")
     assert [b.label for b in camp.bands] == ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]  # highest first
-    context = build_ranking(camp, merged[1], today=TODAY)
+    context = ranking_of(camp, merged[1], today=TODAY)
     assert {uid: row["band"] for uid, row in rows_by_unit(context).items()} == CUSTOM_EXPECTED
     assert context["groups"][1]["bands"] == {"Xuất sắc": 0, "Tốt": 1, "Khá": 0, "Trung bình": 3, "Yếu": 0}
     # bands never change the ranks
@@ -739,7 +740,6 @@ def test_unit_survey_scores_complete_the_index(
 ) -> None:
     """--survey for units: a CSV unit,code,points; given units get their full index, others stay pending."""
     from parcli.results.consolidated import read_consolidated
-    from parcli.results.ranking import build_ranking
     from parcli.results.scoring import compute_unit_scores
 
     ranked = [u for u in camp.departments if u.group == "so"]
@@ -753,7 +753,7 @@ def test_unit_survey_scores_complete_the_index(
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     without = compute_unit_scores(camp, read_consolidated(merged[1], camp))[unit.id].index
-    context = build_ranking(camp, merged[1], survey=csv_path)
+    context = ranking_of(camp, merged[1], survey=csv_path)
     row = next(r for g in context["groups"] for r in g["rows"] if r["id"] == unit.id)
     survey_points = sum((leaf.max_points / 2 for leaf in survey_leaves), Decimal(0))
     survey_max = sum((leaf.max_points for leaf in survey_leaves), Decimal(0))
@@ -817,7 +817,7 @@ def test_ranking_report_with_appraisals_shows_each_unit_self_round1_final(
 
     books = remerged[1].parent / "tham-dinh"
     data = load_consolidated(remerged[1])
-    context = build_ranking(camp, data, today=TODAY, appraisals=collect_for_consolidated(camp, data, books))
+    context = ranking_of(camp, data, today=TODAY, appraisals=collect_for_consolidated(camp, data, books))
     progress = {d["name"]: d for d in context["appraisal"]["departments"]}
     noi_vu = progress[camp.department_by_id["so-noi-vu"].name]
     assert (noi_vu["self_score"], noi_vu["round1"], noi_vu["final"]) == (Decimal(84), Decimal("83.5"), Decimal("83.5"))

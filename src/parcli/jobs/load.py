@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -237,3 +238,25 @@ def last_year(previous: Path, mapping: Path | None) -> tuple[Consolidated, dict[
     from parcli.results.report import read_last_year
 
     return read_last_year(previous, mapping)
+
+
+def survey(camp: Campaign, path: Path, listener: Listener = SILENT) -> dict[str, Decimal]:
+    """The survey scores of ``--survey`` (CSV or YAML), every survey item of the catalogue given."""
+    from parcli.results.survey_scores import load_survey
+
+    notes: list[str] = []
+    scores = load_survey(path, camp, notes)
+    for note in notes:
+        listener.warn(note)
+    return scores
+
+
+def unit_survey(camp: Campaign, path: Path, listener: Listener = SILENT) -> dict[str, dict[str, Decimal]]:
+    """each-unit-scores: the survey scores per unit of ``--survey`` (CSV unit,code,points)."""
+    from parcli.results.survey_scores import load_unit_survey
+
+    notes: list[str] = []
+    scores = load_unit_survey(path, camp, notes)
+    for note in notes:
+        listener.warn(note)
+    return scores

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,8 @@ class Inputs:
     campaign: Campaign
     data: Consolidated  # this round's consolidated workbook, checked against the campaign
     appraisals: AppraisalCollection | None = None
+    survey: dict[str, Decimal] | None = None  # the survey scores (province)
+    unit_survey: dict[str, dict[str, Decimal]] | None = None  # the survey scores per unit (each-unit-scores)
     last_year: tuple[Consolidated, dict[str, str | None] | None] | None = None
     remedies: RemedyCollection | None = None
     remedy: dict[str, Any] | None = None  # the section against the preliminary round
@@ -127,7 +130,7 @@ def report(request: ReportRequest, listener: Listener = SILENT) -> Reported:
         files=[out, manifest_path(out)],
         dirs=[request.unit_sheets],
     )
-    inputs = _read_inputs(request, camp, data)
+    inputs = _read_inputs(request, camp, data, listener)
     produced = _ranking(request, inputs) if camp.is_units else _province(request, inputs)
     produced.warnings = warnings
     produced.outputs = [out, manifest_path(out), *produced.unit_sheets]
@@ -179,7 +182,7 @@ def _returns_folder(consolidated: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _read_inputs(request: ReportRequest, camp: Campaign, data: Consolidated) -> Inputs:
+def _read_inputs(request: ReportRequest, camp: Campaign, data: Consolidated, listener: Listener) -> Inputs:
     """Read every input the request names, once, and compute the remedy sections it asks for.
 
     The year-end scores of the remedy sections are the final ones: appraised where the
@@ -188,6 +191,11 @@ def _read_inputs(request: ReportRequest, camp: Campaign, data: Consolidated) -> 
     they are issued from), and nobody is told silent.
     """
     inputs = Inputs(camp, data)
+    if request.survey is not None:
+        if camp.is_units:
+            inputs.unit_survey = load.unit_survey(camp, request.survey, listener)
+        else:
+            inputs.survey = load.survey(camp, request.survey, listener)
     if request.appraisals is not None:
         inputs.appraisals = load.appraisals_of(camp, data, request.appraisals)
     if request.previous is not None:  # last year's consolidated workbook, or the Ministry's result of last year
@@ -236,15 +244,12 @@ def _province(request: ReportRequest, inputs: Inputs) -> Reported:
     data = build_report(
         inputs.campaign,
         inputs.data,
-        survey=request.survey,
-        previous=request.previous,
         today=request.today,
-        appraisals=request.appraisals,
-        collected=inputs.appraisals,
-        mapping=request.mapping,
+        survey=inputs.survey,
+        appraisals=inputs.appraisals,
+        last_year=inputs.last_year,
         remedy=inputs.remedy,
         remedy_previous=inputs.remedy_previous,
-        last_year=inputs.last_year,
     )
     render_report(data, request.out, request.templates)
     _write_manifest(request, inputs, data.context["generated"])
@@ -264,7 +269,7 @@ def _ranking(request: ReportRequest, inputs: Inputs) -> Reported:
         inputs.campaign,
         inputs.data,
         today=request.today,
-        survey=request.survey,
+        survey=inputs.unit_survey,
         appraisals=inputs.appraisals,
         remedy=inputs.remedy,
         remedy_previous=inputs.remedy_previous,

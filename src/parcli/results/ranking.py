@@ -7,6 +7,7 @@ applicable maximum) and the ranking from :func:`parcli.results.scoring.rank_unit
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,10 +19,9 @@ from parcli.config.campaign_models import Band
 from parcli.errors import UsageError
 from parcli.numbers import ROUNDING_RULE
 from parcli.render import output_format, render, render_each, template_name
-from parcli.results.consolidated import Consolidated, consolidated_for
+from parcli.results.consolidated import Consolidated
 from parcli.results.remedy import per_unit
 from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, na_rule, rank_units
-from parcli.results.survey_scores import load_unit_survey
 from parcli.xlsx.style import BAND_FILLS, NO_VALUE_FILL
 
 if TYPE_CHECKING:
@@ -109,19 +109,20 @@ def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_
 
 def build_ranking(
     campaign: Campaign,
-    consolidated: Path | Consolidated,
+    data: Consolidated,
     *,
     today: date | None = None,
-    survey: Path | None = None,
+    survey: Mapping[str, Mapping[str, Decimal]] | None = None,
     appraisals: AppraisalCollection | None = None,
     remedy: dict[str, Any] | None = None,
     remedy_previous: dict[str, Any] | None = None,
     previous: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Plain data for the ranking report and the unit sheets (``survey``: a CSV unit,code,points).
+    """Plain data for the ranking report and the unit sheets, from inputs already read.
 
-    ``consolidated`` is the workbook merge wrote, or its content already read
-    with :func:`~parcli.results.consolidated.load_consolidated` (it is then not read again).
+    ``data`` is the consolidated workbook checked against ``campaign``
+    (:func:`~parcli.results.consolidated.consolidated_for`); ``survey`` the survey scores per unit
+    (:func:`~parcli.results.survey_scores.load_unit_survey`).
     ``appraisals`` (collected against that workbook with
     :func:`parcli.results.appraisal.collect_for_consolidated`) gives the appraised
     scores, and ``appraisal``: per unit self-assessed → round 1 → final, and what is
@@ -134,7 +135,6 @@ def build_ranking(
     """
     if not campaign.is_units:
         raise UsageError("Xếp hạng chỉ dùng cho kế hoạch chế độ each-unit-scores.")
-    data = consolidated_for(campaign, consolidated)
     appraisal = None
     if appraisals is not None:
         from parcli.results.appraisal import progress, returned_rows_of, with_appraisals
@@ -143,8 +143,7 @@ def build_ranking(
         appraisal = progress(campaign, returned_rows_of(campaign, data), appraisals)
         appraisal["folder"] = appraisals.folder.name
         appraisal["problems"] = sum(1 for p in appraisals.problems if p.is_error)
-    survey_scores = load_unit_survey(survey, campaign) if survey else None
-    unit_scores = compute_unit_scores(campaign, data, survey_scores)
+    unit_scores = compute_unit_scores(campaign, data, survey)
     ranks = rank_units(campaign, unit_scores)
     statuses = {d.id: d.status for d in data.departments.values()}
     day = today or clock.today()

@@ -8,6 +8,7 @@ scores and last year's consolidated workbook), computes the scores with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,14 +19,12 @@ from parcli import __version__, clock
 from parcli.config.campaign import Campaign
 from parcli.config.catalogue import NA_SCORING_LABELS, Catalogue
 from parcli.numbers import ROUNDING_RULE
-from parcli.render import DocxImage, find_template, output_format, render, render_string
-from parcli.results.consolidated import Consolidated, consolidated_for, read_consolidated
+from parcli.render import DocxImage, output_format, render, render_string
+from parcli.results.consolidated import Consolidated, read_consolidated
 from parcli.results.scoring import Scores, Totals, compute_scores
-from parcli.results.survey_scores import load_survey
 
 if TYPE_CHECKING:
     from parcli.rounds.appraisal.merge import AppraisalCollection
-    from parcli.rounds.remedy.merge import RemedyCollection
 
 TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2", "docx": "report.docx"}
 
@@ -176,43 +175,36 @@ def _chart(fields: list[dict[str, Any]]) -> dict[str, Any]:
 
 def build_report(
     campaign: Campaign,
-    consolidated: Path | Consolidated,
+    data: Consolidated,
     *,
-    survey: Path | None = None,
-    previous: Path | None = None,
     today: date | None = None,
-    appraisals: Path | None = None,
-    collected: AppraisalCollection | None = None,
-    remedy: dict[str, Any] | None = None,
-    mapping: Path | None = None,
-    remedy_previous: dict[str, Any] | None = None,
+    survey: Mapping[str, Decimal] | None = None,
+    appraisals: AppraisalCollection | None = None,
     last_year: tuple[Consolidated, dict[str, str | None] | None] | None = None,
+    remedy: dict[str, Any] | None = None,
+    remedy_previous: dict[str, Any] | None = None,
 ) -> ReportData:
-    """Compute the scores and the plain data every report template renders.
+    """Compute the scores and the plain data every report template renders, from inputs already read.
 
-    ``consolidated`` is the workbook merge wrote, or its content already read
-    with :func:`~parcli.results.consolidated.load_consolidated` (it is then not read again).
-    ``appraisals`` is a folder of appraisal workbooks: its appraised scores are
-    used (in place of what the consolidated workbook shows) and the context gets
-    ``appraisal``, self-assessed → round 1 → final per field and department with
-    the items still stale or not appraised (:func:`parcli.results.appraisal.progress`);
-    ``collected`` is that folder already read (it is then not read again).
-    ``remedy`` and ``remedy_previous`` are the remedy sections against the preliminary
-    round (:func:`parcli.results.remedy.recovery`) and against last year
+    ``data`` is the consolidated workbook, checked against ``campaign``
+    (:func:`~parcli.results.consolidated.consolidated_for`).  ``survey`` is the survey scores
+    (:func:`~parcli.results.survey_scores.load_survey`).  ``appraisals`` is the appraisal
+    workbooks judged against ``data`` (:func:`parcli.results.appraisal.collect_for_consolidated`):
+    their appraised scores are used in place of what the consolidated workbook shows and the
+    context gets ``appraisal``, self-assessed → round 1 → final per field and department with the
+    items still stale or not appraised (:func:`parcli.results.appraisal.progress`).  ``last_year``
+    is last year's result and the code mapping (:func:`read_last_year`).  ``remedy`` and
+    ``remedy_previous`` are the remedy sections against the preliminary round
+    (:func:`parcli.results.remedy.recovery`) and against last year
     (:func:`parcli.results.remedy_previous.against_previous`), rendered as given.
-    ``last_year`` is ``previous`` and ``mapping`` already read (they are then not read again).
     """
     cat = campaign.catalogue
-    data = consolidated_for(campaign, consolidated, " Chọn đúng kế hoạch với --campaign.")
-    found, appraisal = _appraisals(campaign, data, appraisals, collected)
+    found, appraisal = appraisals, _appraisal_summary(campaign, data, appraisals)
     if found is not None:
         from parcli.results.appraisal import with_appraisals
 
         data = with_appraisals(data, found)
-    survey_scores = load_survey(survey, campaign) if survey else None
-    scores = compute_scores(campaign, data, survey_scores)
-    if last_year is None and previous is not None:
-        last_year = read_last_year(previous, mapping)
+    scores = compute_scores(campaign, data, survey)
     prev: dict[str, dict[str, Any]] | None = None
     if last_year is not None:
         last, codes = last_year
@@ -312,7 +304,7 @@ def build_report(
         "na_full_points": any(i.na_full_points for i in scores.items.values()),
         "has_previous": prev is not None,
         "previous_notes": _previous_notes(fields, prev),
-        "previous_file": previous.name if previous else "",
+        "previous_file": last_year[0].path.name if last_year else "",
         "chart": _chart(fields),
         "lost": [item_row(i) for i in scores.lost_items()],
         "unscored": [item_row(i) for i in scores.unscored_items()],
@@ -326,7 +318,7 @@ def build_report(
         "appraisal": appraisal,
         "remedy": remedy,  # the remedy section (parcli.results.remedy.recovery), or None
         "remedy_previous": remedy_previous,  # the same against last year's result, or None
-        "survey_given": survey_scores is not None,
+        "survey_given": survey is not None,
         "rounding_rule": ROUNDING_RULE,
         "source_file": data.path.name,
         "generated": day,
@@ -335,56 +327,18 @@ def build_report(
     return ReportData(context=context, scores=scores, appraisals=found)
 
 
-def _appraisals(
-    campaign: Campaign, data: Consolidated, folder: Path | None, collected: AppraisalCollection | None = None
-) -> tuple[AppraisalCollection | None, dict[str, Any] | None]:
-    """The appraisal workbooks of ``folder`` judged against the consolidated rows (or ``collected``, when
-    already read from it), and their progress."""
-    if folder is None:
-        return None, None
-    from parcli.results.appraisal import collect_for_consolidated, progress, returned_rows_of
+def _appraisal_summary(
+    campaign: Campaign, data: Consolidated, found: AppraisalCollection | None
+) -> dict[str, Any] | None:
+    """Self-assessed → round 1 → final of the appraisal workbooks judged against ``data`` (None without them)."""
+    if found is None:
+        return None
+    from parcli.results.appraisal import progress, returned_rows_of
 
-    found = collected if collected is not None else collect_for_consolidated(campaign, data, folder)
     summary = progress(campaign, returned_rows_of(campaign, data), found)
-    summary["folder"] = folder.name
+    summary["folder"] = found.folder.name
     summary["problems"] = sum(1 for p in found.problems if p.is_error)
-    return found, summary
-
-
-def report_inputs(
-    consolidated: Path,
-    survey: Path | None,
-    previous: Path | None,
-    template_dir: Path | None,
-    out: Path,
-    appraisals: AppraisalCollection | None = None,
-    *,
-    preliminary: Path | None = None,
-    remedies: RemedyCollection | None = None,
-    mapping: Path | None = None,
-) -> list[dict[str, Any]]:
-    """The files a report is made from, with their hashes (for the manifest).
-
-    Appraisal workbooks have the role ``appraisal``, the preliminary round's
-    consolidated workbook ``preliminary``, each remedy workbook ``remedy``.
-    """
-    from parcli.manifest import file_entry
-
-    entries = [file_entry(consolidated, role="consolidated")]
-    if appraisals is not None:
-        entries.extend(appraisals.manifest_inputs())
-    if preliminary is not None:
-        entries.append(file_entry(preliminary, role="preliminary"))
-    if remedies is not None:
-        entries.extend(remedies.manifest_inputs())
-    if survey is not None:
-        entries.append(file_entry(survey, role="survey"))
-    if previous is not None:
-        entries.append(file_entry(previous, role="previous"))
-    if mapping is not None:
-        entries.append(file_entry(mapping, role="mapping"))
-    entries.append(file_entry(find_template(TEMPLATES[report_format(out)], template_dir), role="template"))
-    return entries
+    return summary
 
 
 def report_format(out: Path) -> str:
