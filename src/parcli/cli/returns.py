@@ -32,7 +32,7 @@ from parcli.cli.common import (
     styled,
     write_json,
 )
-from parcli.errors import ExitCode
+from parcli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -145,12 +145,12 @@ def init(
     talk = Talk()
     chosen = any(v is not None for v in (province, year, mode, units)) or bool(optional)
     if example and chosen:
-        raise typer.BadParameter("--example không dùng cùng --province, --year, --mode, --units, --optional.")
+        raise UsageError("--example không dùng cùng --province, --year, --mode, --units, --optional.")
     if not example and not chosen and _interactive():
         province, year, mode, units, optional = _ask(talk)
     elif not example and chosen and province is None:
         if not _interactive():
-            raise typer.BadParameter('cần ghi tên tỉnh, ví dụ --province "Hưng Yên".', param_hint="--province")
+            raise UsageError('Chưa có tên tỉnh. Đề nghị ghi --province, ví dụ --province "Hưng Yên".')
         province = typer.prompt("Tên tỉnh (ví dụ Hưng Yên)").strip()
     if province is not None and year is None:
         from parcli import clock
