@@ -1,4 +1,4 @@
-"""The whole job on the bundled Hưng Yên 2023 example, as an officer would run it.
+"""The whole job on the bundled Hưng Yên 2023 example, as an officer would run it; then the first day of 2026.
 
 Run by ``make demo``.  Every step is a real ``parcli`` command; the departments'
 part (filling the workbooks) is simulated by ``examples/fill_returns.py``.
@@ -194,6 +194,10 @@ def main() -> None:
 
     units = run_units(out / "13-xep-hang-don-vi", run, step)
 
+    from demo_year import run_year  # the first day of a real year: init for the merged Hưng Yên in 2026, its forms
+
+    year_2026 = run_year(out / "14-nam-2026", PARCLI, run, step)
+
     step("Kết quả")
     print(f"Phiếu đã phát hành:   {issued.resolve()}")
     print(f"Phiếu các cơ quan gửi: {returns.resolve()}")
@@ -215,6 +219,9 @@ def main() -> None:
     print("\nXếp hạng các sở, ban, ngành và UBND cấp huyện (mỗi đơn vị tự chấm bộ tiêu chí của nhóm mình):")
     for label, path, note in units:
         print(f"  {(label + ':') if label else '':22s} {path.resolve()}" + (f" ({note})" if note else ""))
+    print("\nNăm 2026 (tỉnh Hưng Yên sau hợp nhất; danh sách xã, phường minh họa):")
+    for label, path in year_2026:
+        print(f"  {label + ':':22s} {path.resolve()}")
 
 
 if __name__ == "__main__":
