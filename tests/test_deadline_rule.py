@@ -191,3 +191,19 @@ def test_scores_keep_their_meaning(project: Path) -> None:
     """The 2026 copy of the catalogue keeps the 2023 points: only its year, names and header change."""
     camp = load_campaign(project)
     assert camp.catalogue.model.total_points == Decimal(100) and camp.catalogue.model.self_points == Decimal(68)
+
+
+def test_an_undated_first_copy_does_not_make_a_late_correction_on_time(project: Path, tmp_path: Path) -> None:
+    """The first copy had no Ngày gửi (its file is dated before the deadline); the correction is dated after it:
+    late, never “nộp đúng hạn” on the strength of a file's date."""
+    camp = load_campaign(project)
+    forms = _issue(project, tmp_path / "phieu")
+    returns = tmp_path / "gui-ve"
+    _fill(camp, "so-tu-phap", forms["so-tu-phap"], returns / "stp.xlsx", sent=None, wrong=True)
+    _file_dated(returns / "stp.xlsx", date(2027, 1, 10))
+    _fill(camp, "so-tu-phap", forms["so-tu-phap"], returns / "stp-sua.xlsx", sent=date(2027, 1, 18))
+    _file_dated(returns / "stp-sua.xlsx", date(2027, 1, 18))  # saved later: the copy used (the version rule)
+    status = runner.invoke(app, ["status", str(returns), "-c", str(project), "--today", "2027-01-19"])
+    line = next(row for row in status.stdout.splitlines() if "Sở Tư pháp" in row)
+    assert "Muộn" in line and "đúng hạn" not in line
+    assert "gửi muộn 1 / 12 cơ quan." in " ".join(status.output.split())

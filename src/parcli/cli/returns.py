@@ -108,6 +108,7 @@ def init(
             "-m",
             help="so: các sở tự đánh giá Chỉ số CCHC của tỉnh, mỗi sở một phụ lục (mặc định); so-xa: Chỉ số CCHC "
             "của từng sở và từng xã, phường, để xếp hạng (cần --units).",
+            metavar="so|so-xa",
             show_default=False,
         ),
     ] = None,
@@ -126,6 +127,7 @@ def init(
         typer.Option(
             "--optional",
             help="Thêm sở tùy chọn (ghi nhiều lần nếu cần): so-ngoai-vu, so-dan-toc-ton-giao.",
+            metavar="<mã sở>",
             show_default=False,
         ),
     ] = None,

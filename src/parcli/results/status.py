@@ -36,7 +36,7 @@ class StatusRow:
     received_from: str | None  # "phiếu" (the date on the cover sheet) or "tệp" (file time, never judged)
     timing: Timing | None
     days_left: int
-    first_received: date | None = None  # the first copy of any of its files (a corrected copy may come later)
+    first_received: date | None = None  # the earliest Ngày gửi of any of its copies (a correction may come later)
     first_on_time: bool | None = None  # that first copy met the deadline
 
     @property
@@ -143,8 +143,15 @@ def status_rows(result: MergeResult, today: date) -> list[StatusRow]:
     """The status table from a merge result."""
     model = result.campaign.model
     deadline, rule = model.deadlines.returns, model.deadline_rule
+    # the first copy of each department by the Ngày gửi written on it (a copy without one is never judged)
+    first_sent: dict[str, date] = {}
+    for copy in result.returns:
+        if copy.owner_id is not None and copy.sent_date is not None:
+            known = first_sent.get(copy.owner_id)
+            first_sent[copy.owner_id] = min(known, copy.sent_date) if known else copy.sent_date
     rows = []
     for d in result.departments:
+        first = first_sent.get(d.department.id)
         sent = date.fromisoformat(d.sent_date) if d.sent_date else None
         file_day = date.fromisoformat(d.received) if d.received else None
         source = "phiếu" if sent else "tệp" if file_day else None
@@ -160,8 +167,8 @@ def status_rows(result: MergeResult, today: date) -> list[StatusRow]:
                 received_from=source,
                 timing=judge(sent, file_day, deadline, rule) if d.status in ("ok", "invalid") else None,
                 days_left=(deadline - today).days,
-                first_received=d.first_received,
-                first_on_time=timing_of(d.first_received, deadline, rule) == "on-time" if d.first_received else None,
+                first_received=first,
+                first_on_time=timing_of(first, deadline, rule) == "on-time" if first else None,
             )
         )
     return rows
