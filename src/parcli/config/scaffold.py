@@ -141,7 +141,8 @@ def _planned_departments(setup: YearSetup) -> tuple[PlannedDepartment, ...]:
 def _catalogue_header(source: str, year: int, what: str) -> str:
     return "\n".join(
         [
-            f"# {what} — bản do parcli init chép từ tệp {source} đi kèm parcli, cho kế hoạch năm {year}.",
+            f"# {what}.",
+            f"# Bản do parcli init chép từ tệp {source} đi kèm parcli, cho kế hoạch năm {year}.",
             "# KHÔNG PHẢI VĂN BẢN CHÍNH THỨC: mọi mục ghi verified: false; phiếu phát hành từ tệp này ghi rõ số mục",
             "# chưa đối chiếu. Sửa từng mục theo văn bản (title, max_points, scored_by, rule, guidance), ghi nguồn",
             "# vào source và đặt verified: true cho mục đã đối chiếu; hoặc nhập bảng phụ lục của văn bản bằng lệnh",

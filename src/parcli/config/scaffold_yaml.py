@@ -139,7 +139,11 @@ def campaign_yaml(plan: YearPlan) -> str:
         "#   3. deadline_rule, deadlines, rounds: thời hạn đề xuất; sửa theo Kế hoạch.",
         "#   4. organiser, documents: tên đơn vị, đầu mối liên hệ, người ký.",
         "#   5. survey-lists.yaml: các đơn vị đề xuất đối tượng điều tra xã hội học và số lượng.",
-        "# Xem lại bộ tiêu chí: parcli catalogue show -c campaign.yaml",
+        *(
+            [f"# Xem lại bộ tiêu chí: parcli catalogue show {path}" for _, _, path in plan.groups]
+            if plan.units_mode
+            else ["# Xem lại bộ tiêu chí: parcli catalogue show -c campaign.yaml"]
+        ),
         "# In thử phiếu:       parcli generate -c campaign.yaml -o phieu-thu",
         "",
         "schema: parcli/campaign@1",
@@ -268,8 +272,9 @@ def lists_yaml(plan: YearPlan, survey_deadline: date) -> str:
         f"# Danh sách đối tượng điều tra xã hội học (XHH) xác định Chỉ số CCHC tỉnh {p} năm {y} — tệp của parcli",
         "# (parcli survey generate, parcli survey merge). Do parcli init lập: BẢN ĐỀ XUẤT.",
         "#",
-        "# Các nhóm đối tượng theo cách các kế hoạch năm 2025 ghi sau khi bỏ cấp huyện (lãnh đạo UBND xã, phường và",
-        "# lãnh đạo các phòng thuộc UBND xã, phường thay cho lãnh đạo UBND cấp huyện). Hạn gửi, số người mỗi nhóm",
+        "# Các nhóm đối tượng ghi theo kế hoạch năm 2025 của các tỉnh, thành phố sau khi bỏ cấp huyện (ví dụ Hà",
+        "# Nội): lãnh đạo UBND xã, phường và lãnh đạo các phòng thuộc UBND xã, phường thay cho lãnh đạo UBND cấp",
+        "# huyện; kiểm tra lại theo Kế hoạch của tỉnh. Hạn gửi, số người mỗi nhóm",
         "# (nominate), đơn vị nào đề xuất nhóm nào và tên miền thư công vụ là VÍ DỤ: sửa theo văn bản hướng dẫn của",
         "# Sở Nội vụ, rồi xóa dòng note (khi còn note, lệnh parcli survey generate từ chối phát hành).",
         "#",
