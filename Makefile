@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    := demo-output
 
-.PHONY: demo test lint typecheck pytest bench fuzz clean
+.PHONY: demo test quick lint typecheck pytest bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,25 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -q
+# Tests run in parallel (pytest-xdist), a test file per worker at a time (its module fixtures are built once);
+# WORKERS=0 runs them in one process. Markers: see [tool.pytest.ini_options].
+WORKERS ?= auto
+# Scratch files (tmp_path, openpyxl's temporary files, LibreOffice profiles) go to memory when /dev/shm has a
+# gigabyte free: quicker than a disk other jobs share. TEST_TMPDIR= keeps $TMPDIR.
+TEST_TMPDIR ?= $(shell df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 && $$4 > 1048576 { print "/dev/shm" }')
+PYTEST  = $(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR) )$(BIN)/python -m pytest -q -n $(WORKERS) --dist loadfile
+# The quick tier: no outside program (LibreOffice, Gnumeric, Chromium), no long run.
+QUICK_MARKERS := not libreoffice and not gnumeric and not chromium and not slow
 
+pytest: $(VENV)/.installed-test
+	$(PYTEST)
+
+# Everything: lint, types, every test (CI runs this).
 test: lint typecheck pytest
+
+# The edit-test loop: the tests that need no outside program and no long run (under a minute on 2 cores).
+quick: $(VENV)/.installed-test
+	$(PYTEST) -m "$(QUICK_MARKERS)"
 
 # Long fuzz run of the readers (mutated returns); FUZZ=<count> mutants, FUZZ_SEED=<seed>.
 FUZZ ?= 2000
@@ -40,8 +55,8 @@ FUZZ_SEED ?= 12
 fuzz: $(VENV)/.installed-test
 	PARCLI_FUZZ=$(FUZZ) PARCLI_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest -q -s tests/test_fuzz.py tests/test_fuzz_*.py
 
-# Benchmark against the floors (python-calamine, xlsxwriter); N=100 for a quick look.
-N ?= 1000
+# Benchmark against the floors (python-calamine, xlsxwriter): the targets at N=300; N=1000 for scale.
+N ?= 300
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench.py --units $(N)
 

@@ -1,6 +1,6 @@
 """Catalogue import of a decision's annex at scale: CPU time for 1,000 / 2,000 / 5,000 rows.
 
-The annex (built by ``tests/annexes.py``: fields of 8 criteria of 4 component criteria) is written once per
+The annex (built by ``tests/helpers/annexes.py``: fields of 8 criteria of 4 component criteria) is written once per
 size and style, then ``import_annex`` (read the table, build the tree, write the review table, check it as
 ``catalogue import`` does) is timed in CPU seconds, with the share of ``read_annex`` alone. Time should grow
 in proportion to the rows: the last column (ms per row) stays flat.
@@ -20,13 +20,13 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent / "src"), str(HERE.parent / "tests")]
+sys.path[:0] = [str(HERE.parent / "src"), str(HERE.parent)]  # parcli, and the test helpers (tests.helpers)
 
 
 def main() -> None:
     """Time the import for each size and print one line per size."""
-    from annexes import STYLES, big_tree, numbered, to_pdf, write_docx
     from parcli.catalogue_table.annex import import_annex, read_annex
+    from tests.helpers.annexes import STYLES, big_tree, numbered, to_pdf, write_docx
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1000, 2000, 5000])

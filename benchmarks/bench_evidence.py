@@ -79,10 +79,10 @@ def evidence_file(n: int) -> tuple[str, bytes]:
 
 def stage_setup(folder: Path) -> dict[str, Any]:
     """Issue, fill and package the 17 example returns with 1,000 evidence files between them."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from factory import expected_values, fill_workbook
+    sys.path.insert(0, str(ROOT))  # the test helpers: tests.helpers.factory
     from parcli.config.campaign import default_campaign_path, load_campaign
     from parcli.rounds.scoring.issue import generate_workbooks
+    from tests.helpers.factory import expected_values, fill_workbook
 
     campaign_path = default_campaign_path()
     (folder / "campaign-path.txt").write_text(str(campaign_path), encoding="utf-8")
@@ -227,11 +227,11 @@ def stage_bomb(folder: Path) -> dict[str, Any]:
     import resource
     import tempfile
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    from factory import expected_values, fill_workbook
+    sys.path.insert(0, str(ROOT))  # the test helpers: tests.helpers.factory
     from parcli.config.campaign import default_campaign_path, load_campaign
     from parcli.rounds.scoring.issue import generate_workbooks
     from parcli.rounds.scoring.read import read_return
+    from tests.helpers.factory import expected_values, fill_workbook
 
     campaign = load_campaign(default_campaign_path())
     dept = campaign.departments[1]

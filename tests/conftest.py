@@ -1,22 +1,49 @@
-"""Shared fixtures: the bundled campaign, issued workbooks, a return factory."""
+"""Fixtures and hooks: the fixed clock, the bundled campaign, issued workbooks, a return factory, shared read-only
+folders, and the markers of tests that start an outside program.
+
+Helpers that test modules import live in ``tests/helpers``; this module holds only fixtures and hooks (test
+modules never import it).
+
+Shared fixtures are built once per session (once per pytest-xdist worker) and are read-only: a test that changes
+one fails (``_shared_fixtures_stay_unchanged``); a test that changes the files takes a copy (``*_copy`` fixtures).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from factory import expected_values, fill_workbook, soffice
 from parcli import clock
 from parcli.config.campaign import Campaign, default_campaign_path, load_campaign
 from parcli.rounds.scoring.issue import generate_workbooks
+from tests.helpers import programs
+from tests.helpers.evidence import returns_with_packages
+from tests.helpers.factory import FIXED_NOW, MakeReturn, fill_return, return_maker
+from tests.helpers.remedy import World, build_world
 
-FIXED_NOW = datetime(2023, 12, 20, 8, 0, tzinfo=UTC)
+# --- the clock --------------------------------------------------------------------------------------------------
+
+_SAVED_CLOCK: list[str | None] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fix parcli's clock for the whole run: session and module fixtures run at ``FIXED_NOW`` too."""
+    _SAVED_CLOCK.append(os.environ.get(clock.ENV_VAR))
+    os.environ[clock.ENV_VAR] = str(int(FIXED_NOW.timestamp()))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Give the environment back its clock."""
+    saved = _SAVED_CLOCK.pop() if _SAVED_CLOCK else None
+    if saved is None:
+        os.environ.pop(clock.ENV_VAR, None)
+    else:
+        os.environ[clock.ENV_VAR] = saved
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +69,58 @@ def no_internal_error(
         pytest.fail("parcli met an internal error (exit 4):\n" + logs[0].read_text(encoding="utf-8"))
 
 
+# --- outside programs --------------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Tell the launchers in ``tests.helpers.programs`` which test runs, with its markers (setup to teardown)."""
+    programs.running(item.nodeid, (mark.name for mark in item.iter_markers()))
+    try:
+        return (yield)
+    finally:
+        programs.running(None)
+
+
+# --- shared read-only folders --------------------------------------------------------------------------------
+
+_SHARED: dict[str, tuple[Path, list[tuple[str, int, int]]]] = {}
+
+
+def _state(folder: Path) -> list[tuple[str, int, int]]:
+    """Every file under ``folder`` with its size and modification time (a change to any file shows)."""
+    return sorted(
+        (p.relative_to(folder).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    )
+
+
+def _share(name: str, folder: Path) -> Path:
+    """Record ``folder`` as the read-only content of the session fixture ``name``."""
+    _SHARED[name] = (folder, _state(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _shared_fixtures_stay_unchanged(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that changed a shared session fixture's files (it should have taken a copy)."""
+    yield
+    for name in request.fixturenames:
+        if name in _SHARED:
+            folder, before = _SHARED[name]
+            if _state(folder) != before:
+                _SHARED[name] = (folder, _state(folder))  # report it once, on the test that did it
+                pytest.fail(
+                    f"{request.node.nodeid} changed the shared read-only fixture {name!r} ({folder}); "
+                    "copy it into tmp_path to change files (full_returns_copy and packaged_returns_copy do)",
+                    pytrace=False,
+                )
+
+
+# --- the campaign, issued workbooks, returns ---------------------------------------------------------------------
+
+
 @pytest.fixture(scope="session")
 def campaign() -> Campaign:
     """The bundled Hưng Yên 2023 campaign."""
@@ -50,59 +129,53 @@ def campaign() -> Campaign:
 
 @pytest.fixture(scope="session")
 def issued(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The issued workbooks, generated once per session: department id → path."""
+    """The issued workbooks, generated once per session: department id → path (read only)."""
     out = tmp_path_factory.mktemp("issued")
     result = generate_workbooks(campaign, out, now=FIXED_NOW)
+    _share("issued", out)
     return {w.department.id: w.path for w in result.workbooks}
-
-
-MakeReturn = Callable[..., Path]
 
 
 @pytest.fixture
 def make_return(campaign: Campaign, issued: dict[str, Path], tmp_path: Path) -> MakeReturn:
-    """Factory: ``make_return(dept_id, folder=None, overrides={code: {...}}, name=None)`` → filled file."""
+    """Factory: ``make_return(dept_id, folder=None, overrides={code: {...}}, name=None, sent=None)`` → filled file
+    (in ``tmp_path / "returns"`` when no folder is given)."""
+    return return_maker(campaign, issued, tmp_path / "returns")
 
-    def make(
-        dept_id: str,
-        folder: Path | None = None,
-        overrides: dict[str, dict[str, Any]] | None = None,
-        name: str | None = None,
-        sent: Any = None,
-    ) -> Path:
-        dept = campaign.department_by_id[dept_id]
-        values = expected_values(dept)
-        for code, fields in (overrides or {}).items():
-            values.setdefault(code, {}).update(fields)
-        target = (folder or tmp_path / "returns") / (name or issued[dept_id].name)
-        fill_workbook(issued[dept_id], target, values, sent=sent)
-        return target
 
-    return make
+@pytest.fixture(scope="session")
+def full_returns(campaign: Campaign, issued: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A returns folder where every department returned a valid, filled workbook (shared: read only)."""
+    folder = tmp_path_factory.mktemp("full-returns") / "returns"
+    for dept in campaign.departments:
+        fill_return(campaign, issued, dept.id, folder / issued[dept.id].name)
+    return _share("full_returns", folder)
 
 
 @pytest.fixture
-def full_returns(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> Path:
-    """A returns folder where every department returned a valid, filled workbook."""
-    folder = tmp_path / "returns"
-    for dept in campaign.departments:
-        make_return(dept.id, folder)
-    return folder
+def full_returns_copy(full_returns: Path, tmp_path: Path) -> Path:
+    """A copy of ``full_returns`` at ``tmp_path / "returns"`` (where ``make_return`` writes by default), to change."""
+    return Path(shutil.copytree(full_returns, tmp_path / "returns"))
 
 
-def require_soffice() -> str:
-    """LibreOffice is required in CI; locally a missing install skips."""
-    exe = soffice()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc-nogui")
-        pytest.skip("LibreOffice is not installed")
-    return exe
+@pytest.fixture(scope="session")
+def packaged_returns(campaign: Campaign, issued: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every department's return, Văn phòng UBND's a folder package citing two PDFs (shared: read only)."""
+    root = tmp_path_factory.mktemp("packaged")
+    returns = returns_with_packages(campaign, return_maker(campaign, issued, root / "returns"), root)
+    return _share("packaged_returns", returns)
 
 
-def copy_tree_bytes(folder: Path) -> dict[str, bytes]:
-    """Snapshot of a folder's files and bytes, to prove inputs are never modified."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+@pytest.fixture
+def packaged_returns_copy(packaged_returns: Path, tmp_path: Path) -> Path:
+    """A copy of ``packaged_returns`` in ``tmp_path``, to change."""
+    return Path(shutil.copytree(packaged_returns, tmp_path / packaged_returns.name))
 
 
-__all__ = ["FIXED_NOW", "MakeReturn", "copy_tree_bytes", "require_soffice", "shutil"]
+@pytest.fixture(scope="session")
+def remedy_world(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """A preliminary round merged, remedy plans issued from it, a year-end round merged (shared: read only)."""
+    root = tmp_path_factory.mktemp("remedy")
+    world = build_world(campaign, root)
+    _share("remedy_world", root)
+    return world

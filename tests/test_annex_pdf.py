@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from annexes import STYLES, TREE, big_tree, image_pdf, numbered, to_pdf, tree_of, write_docx
-from conftest import require_soffice
 from parcli.catalogue_table.annex import import_annex, read_annex
 from parcli.cli import app
 from parcli.errors import CatalogueError
+from tests.helpers.annexes import STYLES, TREE, big_tree, image_pdf, numbered, to_pdf, tree_of, write_docx
+from tests.helpers.programs import require_soffice
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
 LONG_ROWS = 150  # about five pages

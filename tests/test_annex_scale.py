@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from annexes import big_tree, numbered, write_docx
 from parcli.catalogue_table.annex import import_annex
+from tests.helpers.annexes import big_tree, numbered, write_docx
 
 
 def _cpu_per_row(folder: Path, rows: int) -> float:

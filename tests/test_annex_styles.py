@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from annexes import STYLES, TREE, Row, numbered, tree_of, write_docx
 from parcli.catalogue_table.annex import import_annex, read_annex
 from parcli.catalogue_table.annex_numbering import Outline, read_number
+from tests.helpers.annexes import STYLES, TREE, Row, numbered, tree_of, write_docx
 
 
 @pytest.fixture(scope="module")

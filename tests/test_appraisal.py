@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from tests.conftest import MakeReturn
 from typer.testing import CliRunner
 
 from parcli.cli.main import app
@@ -18,28 +17,10 @@ from parcli.results.appraisal import collect_for
 from parcli.rounds.appraisal import layout
 from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring.merge import merge_returns
+from tests.helpers.appraisal import type_into
+from tests.helpers.factory import MakeReturn
 
 runner = CliRunner()
-
-
-def type_into(path: Path, values: dict[str, tuple[Any, str]]) -> dict[str, str]:
-    """Type appraised scores and notes by item code; return code → cell of the score."""
-    wb = load_workbook(path)
-    ws = wb[layout.SHEET_APPRAISAL]
-    header = [c.value for c in ws[layout.HEADER_ROW]]
-    c_code = header.index(layout.HEADER_CODE) + 1
-    c_app = header.index(layout.HEADER_APPRAISED) + 1
-    c_note = header.index(layout.HEADER_NOTE) + 1
-    cells = {}
-    for r in range(layout.HEADER_ROW + 1, ws.max_row + 1):
-        code = ws.cell(row=r, column=c_code).value
-        if code in values:
-            score, note = values[code]
-            ws.cell(row=r, column=c_app, value=score)
-            ws.cell(row=r, column=c_note, value=note)
-            cells[code] = ws.cell(row=r, column=c_app).coordinate
-    wb.save(path)
-    return cells
 
 
 def _book(folder: Path, pattern: str) -> Path:
@@ -102,14 +83,14 @@ def test_conflict_names_both_workbooks(campaign: Campaign, full_returns: Path, t
 
 
 def test_stale_after_resubmission_then_round_two_clears_it(
-    campaign: Campaign, make_return: MakeReturn, full_returns: Path, books: Path, tmp_path: Path
+    campaign: Campaign, make_return: MakeReturn, full_returns_copy: Path, books: Path, tmp_path: Path
 ) -> None:
     type_into(_book(books, "*PL01-so-noi-vu.xlsx"), {"1.1.2": (1, "Thiếu tài liệu")})
-    assert not collect_for(merge_returns(campaign, full_returns), books).problems
-    for old in full_returns.glob("*so-noi-vu*"):
+    assert not collect_for(merge_returns(campaign, full_returns_copy), books).problems
+    for old in full_returns_copy.glob("*so-noi-vu*"):
         old.unlink()
-    make_return("so-noi-vu", full_returns, overrides={"1.1.2": {"evidence": "Quyết định số 99/QĐ-UBND"}})
-    merged = merge_returns(campaign, full_returns)
+    make_return("so-noi-vu", full_returns_copy, overrides={"1.1.2": {"evidence": "Quyết định số 99/QĐ-UBND"}})
+    merged = merge_returns(campaign, full_returns_copy)
     found = collect_for(merged, books)
     [stale] = [p for p in found.problems if p.slug == "appraisal-stale"]
     assert stale.item == "1.1.2" and not stale.is_error

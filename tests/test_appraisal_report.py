@@ -16,9 +16,6 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import MakeReturn, require_soffice
-from documents import Doc, read_docx, read_html, read_md
-from factory import expected_values
 from parcli.cli.main import app
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign
 from parcli.numbers import fmt_points
@@ -26,7 +23,10 @@ from parcli.results.appraisal import collect_for, round1_prior
 from parcli.rounds.appraisal import layout
 from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring.merge import merge_returns
-from test_appraisal import type_into
+from tests.helpers.appraisal import type_into
+from tests.helpers.documents import Doc, read_docx, read_html, read_md
+from tests.helpers.factory import MakeReturn, expected_values
+from tests.helpers.programs import require_soffice
 
 runner = CliRunner()
 DEPT = "so-noi-vu"
@@ -64,19 +64,19 @@ def appraised(campaign: Campaign, full_returns: Path, tmp_path: Path) -> Path:
 
 
 def test_report_shows_self_round1_final_and_what_is_left(
-    campaign: Campaign, make_return: MakeReturn, full_returns: Path, appraised: Path, tmp_path: Path
+    campaign: Campaign, make_return: MakeReturn, full_returns_copy: Path, appraised: Path, tmp_path: Path
 ) -> None:
     # Sở Nội vụ resubmits 1.1.2 with other evidence after round 1: its appraisal becomes stale
-    for old in full_returns.glob("*so-noi-vu*"):
+    for old in full_returns_copy.glob("*so-noi-vu*"):
         old.unlink()
-    make_return(DEPT, full_returns, overrides={"1.1.2": {"evidence": "Quyết định số 99/QĐ-UBND"}})
-    merged = merge_returns(campaign, full_returns)
+    make_return(DEPT, full_returns_copy, overrides={"1.1.2": {"evidence": "Quyết định số 99/QĐ-UBND"}})
+    merged = merge_returns(campaign, full_returns_copy)
     found = collect_for(merged, appraised)
     # round 2: 1.3.1 raised after the department's additional explanation
     issue_appraisals(campaign, merged.returned_rows(), appraised, round_=2, prior=round1_prior(found))
     type_into(_book(appraised, 2), {"1.3.1": (0.5, "Đã bổ sung báo cáo")})
     consolidated = tmp_path / "tong-hop-2.xlsx"
-    assert runner.invoke(app, ["merge", str(full_returns), "-o", str(consolidated)]).exit_code == 0
+    assert runner.invoke(app, ["merge", str(full_returns_copy), "-o", str(consolidated)]).exit_code == 0
     own = _self_scores(campaign)
     assert (own["1.1.2"], own["1.3.1"]) == (Decimal("1.5"), Decimal(1))
     self_total = sum(own.values(), Decimal(0))
@@ -151,7 +151,7 @@ def test_libreoffice_round_trip_keeps_figures_protection_validation_metadata(
     campaign: Campaign, full_returns: Path, tmp_path: Path
 ) -> None:
     """Issued, typed with openpyxl, re-saved by LibreOffice Calc: the same appraisals, nothing lost."""
-    from factory import roundtrip_many
+    from tests.helpers.programs import roundtrip_many
 
     require_soffice()
     merged = merge_returns(campaign, full_returns)

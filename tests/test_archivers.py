@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -15,36 +14,15 @@ import pytest
 from parcli.config.campaign import Campaign
 from parcli.packages import open_package
 from parcli.rounds.scoring.read import read_return
+from tests.helpers.evidence import pdf_bytes
+from tests.helpers.windows import cp1258
 
 DEPT = "so-tu-phap"
 EVIDENCE = "Kế hoạch 20-SKHĐT.pdf"
 NESTED = "tài liệu/Biên bản họp.pdf"
 
 
-def _pdf() -> bytes:
-    from io import BytesIO
-
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    buffer = BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-PDF = _pdf()
-TONES = "\u0300\u0301\u0303\u0309\u0323"  # the tone marks cp1258 writes as combining characters
-
-
-def cp1258(text: str) -> bytes:
-    """Text as Vietnamese Windows writes it: base letters precomposed (ê, ơ…), tone marks combining."""
-    out = []
-    for char in text:
-        parts = unicodedata.normalize("NFD", char)
-        tones = "".join(c for c in parts if c in TONES)
-        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES)) + tones)
-    return "".join(out).encode("cp1258")
+PDF = pdf_bytes("kế hoạch")
 
 
 def _staging(make_return, campaign: Campaign, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]

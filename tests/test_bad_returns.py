@@ -28,14 +28,13 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
-from conftest import MakeReturn, copy_tree_bytes
-from factory import expected_values, fill_workbook
 from parcli.config.campaign import Campaign
 from parcli.problems import SLUGS, Problem
 from parcli.results.consolidated_write import write_consolidated
 from parcli.rounds.scoring.merge import merge_returns
 from parcli.rounds.scoring.read import ReturnResult, read_return
 from parcli.xlsx import open as xlsx_open
+from tests.helpers.factory import MakeReturn, copy_tree_bytes, expected_values, fill_workbook
 
 SCORES = "Chấm điểm"
 META = "parcli"

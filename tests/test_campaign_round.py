@@ -28,9 +28,6 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner, Result
 
-from conftest import FIXED_NOW, copy_tree_bytes
-from documents import read_docx
-from factory import COL, SCORES_SHEET, expected_values, fill_workbook
 from parcli import clock
 from parcli.cli import app
 from parcli.config.campaign import Campaign
@@ -40,7 +37,9 @@ from parcli.results.remind import message_under_item, write_reminders
 from parcli.results.status import status_rows
 from parcli.rounds.scoring.merge import MergeResult, VersionDecision, merge_returns
 from parcli.rounds.scoring.read import read_return
-from snapshot import assert_text_golden
+from tests.helpers.documents import read_docx
+from tests.helpers.factory import COL, FIXED_NOW, SCORES_SHEET, copy_tree_bytes, expected_values, fill_workbook
+from tests.helpers.snapshot import assert_text_golden
 
 DEADLINE = date(2024, 1, 15)
 TODAY = date(2024, 1, 18)

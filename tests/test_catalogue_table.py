@@ -16,8 +16,6 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from conftest import require_soffice
-from factory import roundtrip
 from parcli.catalogue_table import (
     COLUMNS,
     SHEET_INFO,
@@ -33,6 +31,7 @@ from parcli.catalogue_table import (
 from parcli.cli.catalogue import catalogue_app
 from parcli.config.catalogue import Catalogue, load_catalogue, parse_catalogue
 from parcli.resources import data_dir
+from tests.helpers.programs import require_soffice, roundtrip
 
 BUNDLED = data_dir("criteria") / "par-province-2023.yaml"
 COL = {key: openpyxl.utils.get_column_letter(i) for i, (_label, key, _w) in enumerate(COLUMNS, start=1)}

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from conftest import MakeReturn, copy_tree_bytes
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.rounds.scoring.merge import merge_returns
 from parcli.rounds.scoring.read import read_return
+from tests.helpers.factory import MakeReturn, copy_tree_bytes
 
 DEPT = "so-noi-vu"
 FILE = "PL01-so-noi-vu.xlsx"
@@ -143,18 +143,18 @@ def test_merge_full_folder_exits_0_and_json_equals_library(
     assert data["problems"] == []
 
 
-def test_merge_with_a_missing_department_exits_1(full_returns: Path, campaign: Campaign, tmp_path: Path) -> None:
-    (full_returns / FILE).unlink()
+def test_merge_with_a_missing_department_exits_1(full_returns_copy: Path, campaign: Campaign, tmp_path: Path) -> None:
+    (full_returns_copy / FILE).unlink()
     out = tmp_path / "tong-hop.xlsx"
     json_out = tmp_path / "merge.json"
 
-    result = invoke("merge", full_returns, "--out", out, "--json", json_out)
+    result = invoke("merge", full_returns_copy, "--out", out, "--json", json_out)
 
     assert result.exit_code == 1, result.output
     assert out.is_file()  # the consolidated workbook is still written
     assert "missing-return" in result.stdout
     data = json.loads(json_out.read_text("utf-8"))
-    assert data == roundtrip(merge_returns(campaign, full_returns).to_json())
+    assert data == roundtrip(merge_returns(campaign, full_returns_copy).to_json())
     statuses = {d["id"]: d["status"] for d in data["departments"]}
     assert statuses.pop(DEPT) == "missing"
     assert set(statuses.values()) == {"ok"}

@@ -9,9 +9,7 @@ hidden metadata sheet — the file is refused with a clear problem rather than r
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -19,14 +17,14 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXED_NOW, MakeReturn, require_soffice
-from factory import roundtrip_many
 from parcli.config.campaign import Campaign
 from parcli.config.lists_plan import ListsPlan, load_lists_plan
 from parcli.rounds.lists.issue import generate_lists
 from parcli.rounds.lists.read import read_list
 from parcli.rounds.scoring.read import read_return
-from test_respondents import default_rows, fill_list
+from tests.helpers.factory import FIXED_NOW, MakeReturn
+from tests.helpers.programs import roundtrip_many, ssconvert
+from tests.helpers.respondents import default_rows, fill_list
 
 DEPT = "so-noi-vu"
 UNIT = "so-noi-vu"
@@ -87,27 +85,11 @@ def with_xlsxwriter_dropping_hidden(src: Path, dst: Path) -> Path:
 
 def with_gnumeric(src: Path, dst: Path) -> Path:
     """Converted by Gnumeric's ssconvert (installed in CI; a missing install skips locally)."""
-    exe = shutil.which("ssconvert")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("Gnumeric (ssconvert) is required in CI: .ci/run installs gnumeric")
-        pytest.skip("Gnumeric (ssconvert) is not installed")
-    home = dst.parent / ".gnumeric-home"
-    home.mkdir(exist_ok=True)
-    subprocess.run(
-        [exe, "--export-type=Gnumeric_Excel:xlsx2", str(src), str(dst)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-        env=dict(os.environ, HOME=str(home)),
-    )
-    assert dst.exists(), "ssconvert did not write the workbook"
-    return dst
+    return ssconvert(src, dst)
 
 
 def with_libreoffice(src: Path, dst: Path) -> Path:
     """Opened and saved by LibreOffice Calc headless."""
-    require_soffice()
     back = roundtrip_many([src], dst.parent / f"lo-{dst.stem}")[0]
     shutil.move(back, dst)
     return dst
@@ -120,9 +102,8 @@ WRITERS: dict[str, Writer] = {
     "gnumeric": with_gnumeric,
     "libreoffice": with_libreoffice,
 }
-PARAMS = [
-    pytest.param(name, marks=pytest.mark.libreoffice) if name == "libreoffice" else name for name in sorted(WRITERS)
-]
+OUTSIDE = {"libreoffice": pytest.mark.libreoffice, "gnumeric": pytest.mark.gnumeric}  # writers that start a program
+PARAMS = [pytest.param(name, marks=OUTSIDE[name]) if name in OUTSIDE else name for name in sorted(WRITERS)]
 
 
 def _scores(path: Path, campaign: Campaign) -> tuple[dict[str, tuple[Any, ...]], set[str]]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
-import subprocess
 import tracemalloc
 import zipfile
 from datetime import date
@@ -14,9 +12,6 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from pypdf import PdfWriter
-from tests.conftest import MakeReturn, require_soffice
-from tests.factory import roundtrip
 from typer.testing import CliRunner
 
 from parcli.cli.main import app
@@ -24,33 +19,9 @@ from parcli.config.campaign import Campaign
 from parcli.packages import Member
 from parcli.rounds.scoring.evidence import parse_cell
 from parcli.rounds.scoring.read import read_return
-
-DEPT = "van-phong-ubnd"
-
-
-def pdf_bytes(title: str, pages: int = 1, password: str | None = None) -> bytes:
-    """A small PDF (blank pages, a title so that every file differs)."""
-    import io
-
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    writer.add_metadata({"/Title": title})
-    if password:
-        writer.encrypt(password)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def png_bytes() -> bytes:
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), "white").save(out, "PNG")
-    return out.getvalue()
+from tests.helpers.evidence import DEPT, GOOD, build_package, pdf_bytes, png_bytes
+from tests.helpers.factory import MakeReturn
+from tests.helpers.programs import chrome, require_soffice, roundtrip
 
 
 @pytest.mark.parametrize(
@@ -85,35 +56,6 @@ def test_parse_cell(
     assert parsed.dates == dates and len(parsed.links) == links
 
 
-def build_package(
-    make_return: MakeReturn,
-    campaign: Campaign,
-    target: Path,
-    evidence: dict[int, str],
-    files: dict[str, bytes],
-    *,
-    as_zip: bool = True,
-) -> tuple[Path, list[str]]:
-    """A department's return with ``evidence`` typed on its n-th items, packed with ``files``."""
-    codes = [leaf.code for leaf in campaign.department_by_id[DEPT].items]
-    overrides = {codes[i]: {"evidence": text} for i, text in evidence.items()}
-    staging = target.parent / f"{target.stem}-staging"
-    form = make_return(DEPT, staging, overrides=overrides, name="PL02-vp-ubnd.xlsx")
-    for name, data in files.items():
-        (staging / name).parent.mkdir(parents=True, exist_ok=True)
-        (staging / name).write_bytes(data)
-    if not as_zip:
-        shutil.move(staging, target)
-        return target, codes
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.write(form, form.name)
-        for name in files:
-            archive.write(staging / name, name)
-    shutil.rmtree(staging)
-    return target, codes
-
-
-GOOD = "Quyết định số 123/QĐ-UBND ngày 05/01/2023\nQD-123.pdf"
 SLUG_CASES: list[tuple[str, dict[int, str], dict[str, bytes], str, str]] = [
     ("evidence-file-missing", {0: "Quyết định số 9/QĐ-UBND ngày 05/01/2023\nQD-9.pdf"}, {}, "QD-9.pdf", "item"),
     ("evidence-unreadable", {0: "BC-hong.pdf"}, {"BC-hong.pdf": b"%PDF-1.4 hong"}, "hỏng", "item"),
@@ -173,6 +115,7 @@ def test_a_good_package_has_no_evidence_problem(campaign: Campaign, make_return:
     assert result.evidence[codes[1]].files == ["anh/hoi-nghi.png"]
 
 
+@pytest.mark.slow
 def test_a_thousand_evidence_files_in_bounded_memory(
     campaign: Campaign, make_return: MakeReturn, tmp_path: Path
 ) -> None:
@@ -190,27 +133,10 @@ def test_a_thousand_evidence_files_in_bounded_memory(
     assert peak < 64 << 20
 
 
-def _returns_with_packages(campaign: Campaign, make_return: MakeReturn, root: Path) -> Path:
-    returns = root / "gui-ve"
-    for dept in campaign.departments:
-        if dept.id != DEPT:
-            make_return(dept.id, returns)
-    shared = pdf_bytes("chung", 2)
-    build_package(
-        make_return,
-        campaign,
-        returns / "PL02 vp ubnd",
-        {0: GOOD, 1: "Kế hoạch số 4/KH-UBND ngày 02/02/2023\nKH 4 (bản ký).pdf\nQD-123.pdf", 2: "Đã thực hiện"},
-        {"QD-123.pdf": shared, "KH 4 (bản ký).pdf": pdf_bytes("kh")},
-        as_zip=False,
-    )
-    return returns
-
-
 def test_the_evidence_command_writes_the_pack_the_index_and_a_site_that_works_offline(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path
 ) -> None:
-    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     out = tmp_path / "ho-so"
     result = CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out), "--zip"])
     assert result.exit_code == 0, result.output
@@ -235,9 +161,9 @@ def test_the_evidence_command_writes_the_pack_the_index_and_a_site_that_works_of
 
 
 def test_the_evidence_command_refuses_a_folder_it_did_not_write(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path
 ) -> None:
-    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     out = tmp_path / "khac"
     out.mkdir()
     (out / "cua-toi.txt").write_text("x", encoding="utf-8")
@@ -245,43 +171,32 @@ def test_the_evidence_command_refuses_a_folder_it_did_not_write(
     assert result.exit_code == 3 and (out / "cua-toi.txt").exists()
 
 
-def _chromium() -> str:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if exe is None:
-        pytest.skip("Chromium is not installed")
-    return exe
-
-
-def _chrome(exe: str, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={home}", "--no-first-run"]
-    return subprocess.run([exe, *flags, *args], capture_output=True, text=True, timeout=120, check=False)
-
-
-def test_the_site_renders_in_headless_chromium(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
-    exe = _chromium()
-    returns = _returns_with_packages(campaign, make_return, tmp_path)
+@pytest.mark.chromium
+def test_the_site_renders_in_headless_chromium(campaign: Campaign, tmp_path: Path, packaged_returns: Path) -> None:
+    returns = packaged_returns
     out = tmp_path / "ho-so"
     assert CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out)]).exit_code == 0
     page = out / "trang-kiem-chung" / "co-quan" / f"{DEPT}.html"
-    dom = _chrome(exe, tmp_path / "chrome", "--dump-dom", page.as_uri()).stdout
+    dom = chrome(tmp_path / "chrome", "--dump-dom", page.as_uri()).stdout
     assert "Văn phòng UBND tỉnh" in dom and "QD-123.pdf" in dom and "chỉ ghi “Đã thực hiện”" in dom
     assert "evidence-" not in dom  # officials read sentences, not internal codes
     links = re.findall(r'href="(\.\./\.\./goi-tai-lieu/[^"]+)"', dom)
     assert links and all((page.parent / unquote(h)).resolve().is_file() for h in links)
-    index = _chrome(exe, tmp_path / "chrome", "--dump-dom", (out / "trang-kiem-chung" / "index.html").as_uri()).stdout
+    index = chrome(tmp_path / "chrome", "--dump-dom", (out / "trang-kiem-chung" / "index.html").as_uri()).stdout
     assert "Theo lĩnh vực" in index and "Theo cơ quan" in index
     shot = tmp_path / "trang.png"
-    _chrome(exe, tmp_path / "chrome", f"--screenshot={shot}", "--window-size=1200,900", page.as_uri())
+    chrome(tmp_path / "chrome", f"--screenshot={shot}", "--window-size=1200,900", page.as_uri())
     assert shot.is_file() and shot.stat().st_size > 5000
 
 
+@pytest.mark.libreoffice
 def test_the_index_workbook_survives_a_libreoffice_round_trip(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path
 ) -> None:
     require_soffice()
     from openpyxl import load_workbook
 
-    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     out = tmp_path / "ho-so"
     assert CliRunner().invoke(app, ["evidence", str(returns), "-o", str(out)]).exit_code == 0
     saved = roundtrip(out / "goi-tai-lieu" / "danh-muc-tai-lieu.xlsx", tmp_path / "lo")

@@ -6,7 +6,6 @@ here; the counts and totals the site must show are summed here with Decimal.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,34 +14,19 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import MakeReturn
-from factory import expected_values
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign
 from parcli.numbers import fmt_points
 from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring.merge import merge_returns
-from test_appraisal import type_into
-from test_evidence import DEPT, _chrome, _chromium, _returns_with_packages
+from tests.helpers.appraisal import type_into
+from tests.helpers.evidence import DEPT, site_links_resolve
+from tests.helpers.factory import MakeReturn, expected_values
+from tests.helpers.programs import chrome
 
 runner = CliRunner()
 STALE_DEPT = "so-noi-vu"
 STALE_CODE = "1.1.2"
-
-
-def site_links_resolve(site: Path) -> int:
-    """Every relative link of every page opens a file that exists; the number of links followed."""
-    from urllib.parse import unquote
-
-    followed = 0
-    for page in sorted(site.rglob("*.html")):
-        for href in re.findall(r'href="([^"]+)"', page.read_text(encoding="utf-8")):
-            if href.startswith(("http", "#")):
-                continue
-            target = (page.parent / unquote(href.split("#")[0])).resolve()
-            assert target.is_file(), (page.relative_to(site), href)
-            followed += 1
-    return followed
 
 
 def _self_scores(campaign: Campaign) -> dict[tuple[str, str], Decimal]:
@@ -55,9 +39,11 @@ def _self_scores(campaign: Campaign) -> dict[tuple[str, str], Decimal]:
 
 
 @pytest.fixture
-def appraised(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
+def appraised(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path, packaged_returns_copy: Path
+) -> tuple[Path, Path, dict[str, Any]]:
     """Returns with packages, round 1 typed for Văn phòng UBND and Sở Nội vụ, then Sở Nội vụ re-sends 1.1.2."""
-    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns_copy
     books = tmp_path / "tham-dinh"
     issue_appraisals(campaign, merge_returns(campaign, returns).returned_rows(), books)
     codes = [leaf.code for leaf in campaign.department_by_id[DEPT].items]
@@ -121,9 +107,9 @@ def test_the_site_and_the_index_show_the_appraisal_state(
 
 
 def test_appraisal_workbook_errors_are_reported_and_exit_1(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path
 ) -> None:
-    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     books = tmp_path / "tham-dinh"
     rows = merge_returns(campaign, returns).returned_rows()
     issue_appraisals(campaign, rows, books)
@@ -141,8 +127,8 @@ def test_appraisal_workbook_errors_are_reported_and_exit_1(
     assert "2 lỗi trong phiếu thẩm định" in (out / "trang-kiem-chung" / "index.html").read_text(encoding="utf-8")
 
 
-def test_the_appraisals_folder_is_an_input(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
-    returns = _returns_with_packages(campaign, make_return, tmp_path)
+def test_the_appraisals_folder_is_an_input(campaign: Campaign, tmp_path: Path, packaged_returns: Path) -> None:
+    returns = packaged_returns
     books = tmp_path / "tham-dinh"
     books.mkdir()
     result = runner.invoke(app, ["evidence", str(returns), "-o", str(books / "ho-so"), "--appraisals", str(books)])
@@ -155,11 +141,11 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_failed_run_leaves_the_previous_ho_so_as_it_was(
-    campaign: Campaign, make_return: MakeReturn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    campaign: Campaign, tmp_path: Path, packaged_returns: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import parcli.results.evidence.site as site_module
 
-    returns = _returns_with_packages(campaign, make_return, tmp_path)
+    returns = packaged_returns
     out = tmp_path / "ho-so"
     assert runner.invoke(app, ["evidence", str(returns), "-o", str(out), "--zip"]).exit_code == 0
     before = _snapshot(out)
@@ -181,19 +167,19 @@ def test_a_failed_run_leaves_the_previous_ho_so_as_it_was(
     assert not fresh.exists()
 
 
+@pytest.mark.chromium
 def test_the_appraised_site_renders_in_headless_chromium(
     campaign: Campaign, appraised: tuple[Path, Path, dict[str, Any]], tmp_path: Path
 ) -> None:
-    exe = _chromium()
     returns, books, _ = appraised
     out = tmp_path / "ho-so"
     assert runner.invoke(app, ["evidence", str(returns), "-o", str(out), "--appraisals", str(books)]).exit_code == 0
     site = out / "trang-kiem-chung"
     page = site / "co-quan" / f"{STALE_DEPT}.html"
-    dom = _chrome(exe, tmp_path / "chrome", "--dump-dom", page.as_uri()).stdout
+    dom = chrome(tmp_path / "chrome", "--dump-dom", page.as_uri()).stdout
     assert "Cần thẩm định lại" in dom and "Thiếu tài liệu kiểm chứng" in dom
-    index = _chrome(exe, tmp_path / "chrome", "--dump-dom", (site / "index.html").as_uri()).stdout
+    index = chrome(tmp_path / "chrome", "--dump-dom", (site / "index.html").as_uri()).stdout
     assert "Đã thẩm định" in index and "Sau thẩm định" in index
     shot = tmp_path / "index.png"
-    _chrome(exe, tmp_path / "chrome", f"--screenshot={shot}", "--window-size=1200,900", (site / "index.html").as_uri())
+    chrome(tmp_path / "chrome", f"--screenshot={shot}", "--window-size=1200,900", (site / "index.html").as_uri())
     assert shot.is_file() and shot.stat().st_size > 5000

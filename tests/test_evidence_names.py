@@ -4,25 +4,15 @@ that differ only in case are told apart by the exact spelling or refused; a long
 from __future__ import annotations
 
 import zipfile
-from io import BytesIO
 from pathlib import Path
 
 from parcli.config.campaign import Campaign
 from parcli.jobs.evidence import EvidenceRequest, evidence
 from parcli.results.evidence.book import safe_name
 from parcli.rounds.scoring.read import read_return
+from tests.helpers.evidence import pdf_bytes
 
 DEPT = "so-tu-phap"
-
-
-def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(595, 842)
-    buffer = BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _package(make_return, campaign: Campaign, folder: Path, cells: list[str], files: list[str]) -> Path:  # type: ignore[no-untyped-def]
@@ -31,7 +21,7 @@ def _package(make_return, campaign: Campaign, folder: Path, cells: list[str], fi
     overrides = {codes[i]: {"evidence": text} for i, text in enumerate(cells)}
     make_return(DEPT, folder, overrides=overrides, name="PL03-so-tu-phap.xlsx")
     for name in files:
-        (folder / name).write_bytes(_pdf())
+        (folder / name).write_bytes(pdf_bytes("tài liệu"))
     return folder
 
 
@@ -67,7 +57,7 @@ def test_a_long_name_keeps_its_extension_in_the_pack(make_return, campaign: Camp
     returns.mkdir()
     with zipfile.ZipFile(returns / "PL03-so-tu-phap.zip", "w") as archive:  # longer than a Linux file name
         archive.write(staging / "PL03-so-tu-phap.xlsx", "PL03-so-tu-phap.xlsx")
-        archive.writestr(long, _pdf())
+        archive.writestr(long, pdf_bytes("tài liệu"))
     result = evidence(EvidenceRequest(returns, tmp_path / "ho-so"))
     assert result.book is not None
     (packed,) = result.book.files
@@ -78,3 +68,26 @@ def test_safe_name_keeps_the_suffix() -> None:
     assert safe_name("a" * 300 + ".pdf", 50, keep_suffix=True) == "a" * 46 + ".pdf"
     assert safe_name("Quyết định.PDF", 50, keep_suffix=True) == "Quyết định.PDF"
     assert safe_name("không có đuôi", 8, keep_suffix=True) == "không"  # cut at a word
+
+
+def test_no_path_in_the_pack_is_longer_than_the_cap(make_return, campaign: Campaign, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A realistic name (151 characters) under a long item title: every path of the hồ sơ within the cap."""
+    from parcli.results.evidence.pack import MAX_PACK_PATH
+
+    long = (
+        "Quyết định số 08-QĐ-STP ngày 10 tháng 01 năm 2023 về việc ban hành Kế hoạch cải cách hành chính "
+        "năm 2023 của Sở Tư pháp tỉnh Hưng Yên.pdf"
+    )
+    assert len(long) > 130
+    staging = _package(make_return, campaign, tmp_path / "staging", [long, long], [])
+    returns = tmp_path / "gui-ve"
+    returns.mkdir()
+    with zipfile.ZipFile(returns / "PL03-so-tu-phap.zip", "w") as archive:
+        archive.write(staging / "PL03-so-tu-phap.xlsx", "PL03-so-tu-phap.xlsx")
+        archive.writestr(long, pdf_bytes("tài liệu"))
+    out = tmp_path / "ho-so"
+    evidence(EvidenceRequest(returns, out))
+    paths = [p.relative_to(out).as_posix() for p in out.rglob("*")]
+    packed = [p for p in paths if p.endswith(".pdf")]
+    assert packed and all(p.endswith(".pdf") for p in packed)
+    assert max(len(p) for p in paths) <= MAX_PACK_PATH, max(paths, key=len)

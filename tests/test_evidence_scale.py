@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import MakeReturn
-from tests.test_evidence import DEPT, GOOD, build_package, pdf_bytes, png_bytes
 from typer.testing import CliRunner
 
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign
 from parcli.packages import Member
 from parcli.rounds.scoring.evidence import FileNames, parse_cell
+from tests.helpers.evidence import DEPT, GOOD, build_package, pdf_bytes, png_bytes
+from tests.helpers.factory import MakeReturn
 
 runner = CliRunner()
 

@@ -22,8 +22,6 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW
-from factory import fill_workbook
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign, load_campaign
 from parcli.config.synthetic import catalogue_yaml
@@ -31,9 +29,10 @@ from parcli.numbers import fmt_points
 from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
-from test_appraisal import type_into
-from test_evidence import _chrome, _chromium, pdf_bytes
-from test_evidence_appraisal import site_links_resolve
+from tests.helpers.appraisal import type_into
+from tests.helpers.evidence import pdf_bytes, site_links_resolve
+from tests.helpers.factory import FIXED_NOW, fill_workbook
+from tests.helpers.programs import chrome
 
 runner = CliRunner()
 GROUPS = {"so": "Sở, ban, ngành tỉnh", "huyen": "UBND huyện, thị xã"}
@@ -203,16 +202,16 @@ def test_the_site_groups_units_by_group(world: dict[str, Any]) -> None:
     assert not [p for p in site.rglob("*.html") if "built-in method" in p.read_text(encoding="utf-8")]
 
 
+@pytest.mark.chromium
 def test_the_units_site_renders_in_headless_chromium(world: dict[str, Any], tmp_path: Path) -> None:
-    exe = _chromium()
     site = world["out"] / "trang-kiem-chung"
     page = site / "don-vi" / "so-a.html"
-    dom = _chrome(exe, tmp_path / "chrome", "--dump-dom", page.as_uri()).stdout
+    dom = chrome(tmp_path / "chrome", "--dump-dom", page.as_uri()).stdout
     assert "Sở A" in dom and "dung-chung.pdf" in dom and "Đã thẩm định" in dom
     links = re.findall(r'href="(\.\./\.\./goi-tai-lieu/[^"]+)"', dom)
     assert len(links) == 3 and all((page.parent / unquote(h)).resolve().is_file() for h in links)
-    index = _chrome(exe, tmp_path / "chrome", "--dump-dom", (site / "index.html").as_uri()).stdout
+    index = chrome(tmp_path / "chrome", "--dump-dom", (site / "index.html").as_uri()).stdout
     assert GROUPS["huyen"] in index and "UBND huyện A" in index
     shot = tmp_path / "don-vi.png"
-    _chrome(exe, tmp_path / "chrome", f"--screenshot={shot}", "--window-size=1200,900", (site / "index.html").as_uri())
+    chrome(tmp_path / "chrome", f"--screenshot={shot}", "--window-size=1200,900", (site / "index.html").as_uri())
     assert shot.is_file() and shot.stat().st_size > 5000

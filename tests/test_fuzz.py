@@ -3,7 +3,7 @@
 Each mutant is a real filled return (or survey list) with one damage: a byte flipped in a zip member
 (compressed or not), XML truncated or malformed, a shared-string index out of range, a huge dimension or a
 far cell in any sheet, control characters, a deleted or duplicated part (the mutations live in
-``tests/mutate.py``, shared with the other readers' fuzz tests).  The readers must return problems
+``tests/helpers/mutate.py``, shared with the other readers' fuzz tests).  The readers must return problems
 (or accept the file when the damage is harmless) without an exception; inside a folder, the other returns
 are still consolidated.  Seeded and bounded: ``PARCLI_FUZZ`` mutants (default 60) run in ``make test``;
 ``make fuzz`` runs 2,000 and prints its figures.
@@ -23,18 +23,19 @@ from typing import Any
 
 import pytest
 
-from conftest import MakeReturn
-from mutate import COUNT, MUTATIONS, SEED, mutants, stable
-from mutate import members_of as _members
-from mutate import sheets_of as _sheets
-from mutate import zip_of as _zip
 from parcli.config.campaign import Campaign
 from parcli.rounds.scoring.merge import merge_returns
 from parcli.rounds.scoring.read import read_return
+from tests.helpers.factory import MakeReturn
+from tests.helpers.mutate import COUNT, MUTATIONS, SEED, mutants, stable
+from tests.helpers.mutate import members_of as _members
+from tests.helpers.mutate import sheets_of as _sheets
+from tests.helpers.mutate import zip_of as _zip
 
 DEPT = "so-noi-vu"
 
 
+@pytest.mark.slow
 def test_mutants_never_raise(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
     """Every mutant is read without an exception; a refused one carries an error naming the file."""
     original = stable(make_return(DEPT, tmp_path / "src").read_bytes())  # the same bytes in every run
@@ -49,6 +50,7 @@ def test_mutants_never_raise(campaign: Campaign, make_return: MakeReturn, tmp_pa
     print(f"\nfuzz: {COUNT} mutants, seed {SEED}, 0 tracebacks, 0 aborts; {summary}")
 
 
+@pytest.mark.slow
 def test_list_mutants_never_raise(tmp_path: Path) -> None:
     """Survey lists too: every mutant of a filled list is read without an exception, problems naming the file."""
     from parcli.rounds.lists.read import read_list
@@ -70,7 +72,7 @@ def _filled_list(tmp_path: Path, unit: str = DEPT) -> tuple[Any, Path]:
     from parcli.config.campaign import default_campaign_path, load_campaign
     from parcli.config.lists_plan import load_lists_plan
     from parcli.rounds.lists.issue import generate_lists
-    from test_respondents import default_rows, fill_list
+    from tests.helpers.respondents import default_rows, fill_list
 
     plan = load_lists_plan(load_campaign(default_campaign_path()))
     issued = generate_lists(plan, tmp_path / "issued-lists", units=[unit]).lists[0].path
@@ -93,13 +95,13 @@ def test_damaged_list_in_a_folder(kind: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_damaged_return_in_a_folder(
-    kind: str, campaign: Campaign, full_returns: Path, make_return: MakeReturn, tmp_path: Path
+    kind: str, campaign: Campaign, full_returns_copy: Path, make_return: MakeReturn, tmp_path: Path
 ) -> None:
     """One damaged return among valid ones: it is named, the others are consolidated ``ok``."""
-    victim = next(p for p in sorted(full_returns.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
+    victim = next(p for p in sorted(full_returns_copy.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
     data = MUTATIONS[kind](stable(victim.read_bytes()), random.Random(SEED + len(kind)))
     victim.write_bytes(data)
-    result = merge_returns(campaign, full_returns)
+    result = merge_returns(campaign, full_returns_copy)
     others = [d for d in result.departments if d.owner.id != DEPT]
     assert all(d.status == "ok" for d in others), [(d.owner.id, d.status) for d in others if d.status != "ok"]
 
@@ -190,21 +192,21 @@ def test_workers_die_with_their_parent() -> None:
 
 
 def test_control_characters_reach_the_consolidated_workbook(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
     """Control characters in a return's text: merge still writes the consolidated workbook, without them."""
     from openpyxl import load_workbook
 
     from parcli.results.consolidated_write import write_consolidated
 
-    victim = next(p for p in sorted(full_returns.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
+    victim = next(p for p in sorted(full_returns_copy.iterdir()) if DEPT.replace("-", "") in p.stem.replace("-", ""))
     members = _members(victim.read_bytes())
     members = [
         (n, b.replace(b"</t>", b"_x000B_dong 2_x0001_</t>") if n.endswith("sharedStrings.xml") else b)
         for n, b in members
     ]
     victim.write_bytes(_zip(members))
-    result = merge_returns(campaign, full_returns)
+    result = merge_returns(campaign, full_returns_copy)
     out = tmp_path / "tong-hop.xlsx"
     write_consolidated(result, out)
     wb = load_workbook(out, read_only=True)
@@ -212,6 +214,7 @@ def test_control_characters_reach_the_consolidated_workbook(
     assert not any("\x0b" in c or "\x01" in c for c in texts)
 
 
+@pytest.mark.slow
 def test_readers_warn_about_control_characters_and_long_text(
     campaign: Campaign, make_return: MakeReturn, tmp_path: Path
 ) -> None:
@@ -264,6 +267,7 @@ def _random_sheet(rng: random.Random) -> bytes:
     return f"<worksheet>{dimension}<sheetData>{''.join(rows)}</sheetData></worksheet>".encode()
 
 
+@pytest.mark.slow
 def test_sheet_extent_fast_path_is_exact() -> None:
     """The quick bound of the usual sheet shape equals the general scan, far cells and odd tags included."""
     from parcli.xlsx.sheetxml import _DIMENSION_RE, _sheet_extent_general, column_number, sheet_extent
@@ -313,6 +317,7 @@ def _xml_texts(path: Path) -> str:
     return "".join(parts)
 
 
+@pytest.mark.slow
 def test_generate_writes_control_characters_and_long_guidance_safely(tmp_path: Path) -> None:
     """Catalogue and campaign texts with control characters, a 40,000-character guidance: generate and survey
     generate write valid workbooks — line breaks kept, other control characters dropped, text cut to a cell."""
@@ -351,7 +356,7 @@ def test_shared_string_out_of_range_in_a_real_clients_file(
 ) -> None:
     """openpyxl writes no shared strings: a return saved by LibreOffice has them, and every cell that points
     past the table (a department's typed text included) makes the file a problem — never a silently empty cell."""
-    from factory import roundtrip
+    from tests.helpers.programs import roundtrip
 
     saved = roundtrip(make_return(DEPT, tmp_path / "src"), tmp_path / "lo")
     members = _members(saved.read_bytes())

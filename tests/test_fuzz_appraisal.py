@@ -1,7 +1,7 @@
 """Fuzzing the appraisal reader: a damaged appraisal workbook is a problem on that file, never the end of a run.
 
 A department's appraisal workbook is issued, typed like an appraiser would, then damaged by every mutation
-of ``tests/mutate.py``.  Each mutant must be read without an exception and either read exactly as the
+of ``tests/helpers/mutate.py``.  Each mutant must be read without an exception and either read exactly as the
 original or refused with an error naming the file (mutations that can look like a person's edit may change
 what is read); in the folder beside the other workbooks, collecting never raises and the other workbooks'
 appraisals are counted unchanged.  ``PARCLI_FUZZ`` mutants in all (a few dozen by default).
@@ -17,9 +17,6 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXED_NOW
-from factory import expected_values, fill_workbook
-from mutate import MUTATIONS, SEED, fuzz_count, judge, kind_mutants, per_kind, shared_strings, summary
 from parcli import clock
 from parcli.config.campaign import Campaign
 from parcli.rounds.appraisal.issue import issue_appraisals
@@ -27,7 +24,9 @@ from parcli.rounds.appraisal.merge import AppraisalCollection, collect_appraisal
 from parcli.rounds.appraisal.read import AppraisalResult, read_appraisal
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
-from test_appraisal import type_into
+from tests.helpers.appraisal import type_into
+from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
+from tests.helpers.mutate import MUTATIONS, SEED, fuzz_count, judge, kind_mutants, per_kind, shared_strings, summary
 
 PER_KIND = per_kind(fuzz_count(27))
 FIGURES: Counter[str] = Counter()
@@ -81,6 +80,7 @@ def books(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> Itera
     print(summary("appraisal workbooks", FIGURES))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_appraisal_mutants(kind: str, books: Books, tmp_path: Path) -> None:
     """Every mutant read alone: no exception, refused by name or read as the original; in the folder, collected

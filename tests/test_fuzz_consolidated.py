@@ -1,7 +1,7 @@
 """Fuzzing the consolidated-workbook reader: a damaged or hand-edited one stops the command with a message
 naming the file (exit 3), never a traceback, and is never read as other figures without a word.
 
-The consolidated workbook of a merged campaign is damaged by every mutation of ``tests/mutate.py``; each
+The consolidated workbook of a merged campaign is damaged by every mutation of ``tests/helpers/mutate.py``; each
 mutant is loaded (:func:`load_consolidated`, then checked against the campaign as ``report`` does): it either
 raises :class:`ConsolidatedError` naming the file, or reads exactly as the original (mutations that can look
 like a person's edit may change what is read).  Then edits a person could make — text or a formula in a
@@ -20,9 +20,17 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW
-from factory import expected_values, fill_workbook
-from mutate import (
+from parcli import clock
+from parcli.cli.main import app
+from parcli.config.campaign import Campaign
+from parcli.errors import ParcliError
+from parcli.results.consolidated import Consolidated, load_consolidated
+from parcli.results.consolidated_write import write_consolidated
+from parcli.rounds.scoring import layout
+from parcli.rounds.scoring.issue import generate_workbooks
+from parcli.rounds.scoring.merge import merge_returns
+from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
+from tests.helpers.mutate import (
     EDIT_LIKE,
     LENIENT,
     MUTATIONS,
@@ -36,15 +44,6 @@ from mutate import (
     summary,
     zip_of,
 )
-from parcli import clock
-from parcli.cli.main import app
-from parcli.config.campaign import Campaign
-from parcli.errors import ParcliError
-from parcli.results.consolidated import Consolidated, load_consolidated
-from parcli.results.consolidated_write import write_consolidated
-from parcli.rounds.scoring import layout
-from parcli.rounds.scoring.issue import generate_workbooks
-from parcli.rounds.scoring.merge import merge_returns
 
 PER_KIND = per_kind(fuzz_count(27))
 FIGURES: Counter[str] = Counter()
@@ -93,6 +92,7 @@ def load(path: Path, campaign: Campaign) -> tuple[str, Any]:
         return "error", str(exc)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_consolidated_mutants(kind: str, book: Book, tmp_path: Path) -> None:
     """Every mutant: a ParcliError naming the file (with what to do), or read as the original."""

@@ -17,15 +17,14 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW
-from factory import expected_values, fill_workbook
-from mutate import SEED, fuzz_count, summary
 from parcli import clock
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign
 from parcli.results.consolidated_write import write_consolidated
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
+from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
+from tests.helpers.mutate import SEED, fuzz_count, summary
 
 runner = CliRunner()
 FIGURES: Counter[str] = Counter()
@@ -97,6 +96,7 @@ def mutate_manifest(text: str, rng: random.Random, root: Path) -> tuple[str, str
     return kind, json.dumps(record)
 
 
+@pytest.mark.slow
 def test_manifest_mutants(manifest: Path, tmp_path: Path) -> None:
     """Every damaged manifest: exit 2 or 3 with a message (or a faithful replay), never a traceback."""
     rng = random.Random(f"{SEED}:manifest")

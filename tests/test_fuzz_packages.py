@@ -26,9 +26,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW
-from factory import expected_values, fill_workbook
-from mutate import EDIT_LIKE, PACKAGE_MUTATIONS, SEED, fuzz_count, judge, package_mutants, stable, summary
 from parcli import clock
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign
@@ -36,7 +33,9 @@ from parcli.problems import SLUGS
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import MergeResult, merge_returns
 from parcli.rounds.scoring.read import ReturnResult, read_return
-from test_evidence import pdf_bytes, png_bytes
+from tests.helpers.evidence import pdf_bytes, png_bytes
+from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
+from tests.helpers.mutate import EDIT_LIKE, PACKAGE_MUTATIONS, SEED, fuzz_count, judge, package_mutants, stable, summary
 
 DEPT = "van-phong-ubnd"
 FORM = "PL02-vp-ubnd.xlsx"
@@ -177,6 +176,7 @@ def beside_others(returns: Returns, put: Path, data: bytes | None = None) -> Non
         returns.victim.write_bytes(saved)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(PACKAGE_MUTATIONS))
 def test_package_byte_mutants(kind: str, returns: Returns, tmp_path: Path) -> None:
     """Flipped, truncated, headers and central directory damaged, members lost or stored twice."""

@@ -1,7 +1,7 @@
 """Fuzzing the remedy-plan reader: a damaged plan is a problem on that file, never the end of a run.
 
 Remedy plans are issued from a merged preliminary round, filled like a department (``fill_plan``), saved
-with a shared-string table as Excel does, then damaged by every mutation of ``tests/mutate.py``.  Each mutant
+with a shared-string table as Excel does, then damaged by every mutation of ``tests/helpers/mutate.py``.  Each mutant
 is read without an exception and either read as the original or refused with an error naming the file; in
 the folder beside the other plans, collecting never raises and the other departments' rows are unchanged.
 """
@@ -17,9 +17,6 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXED_NOW
-from factory import expected_values, fill_workbook
-from mutate import MUTATIONS, SEED, fuzz_count, judge, kind_mutants, per_kind, shared_strings, summary
 from parcli import clock
 from parcli.config.campaign import Campaign, Department
 from parcli.results.consolidated import read_consolidated
@@ -30,7 +27,9 @@ from parcli.rounds.remedy.merge import RemedyCollection, collect_remedies
 from parcli.rounds.remedy.read import RemedyResult, read_remedy
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
-from test_remedy import PRELIM, fill_plan
+from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
+from tests.helpers.mutate import MUTATIONS, SEED, fuzz_count, judge, kind_mutants, per_kind, shared_strings, summary
+from tests.helpers.remedy import PRELIM, fill_plan
 
 PER_KIND = per_kind(fuzz_count(27))
 FIGURES: Counter[str] = Counter()
@@ -84,6 +83,7 @@ def plans(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> Itera
     print(summary("remedy plans", FIGURES))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
 def test_remedy_mutants(kind: str, plans: Plans, tmp_path: Path) -> None:
     """Every mutant read alone: no exception, refused by name or read as the original; in the folder, collected

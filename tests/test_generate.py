@@ -9,13 +9,13 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW, require_soffice
-from factory import roundtrip
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.issue import generate_workbooks
-from snapshot import assert_golden, workbook_snapshot
+from tests.helpers.factory import FIXED_NOW
+from tests.helpers.programs import require_soffice, roundtrip
+from tests.helpers.snapshot import assert_golden, workbook_snapshot
 
 
 def _items(path: Path) -> dict[str, float]:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import MakeReturn
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.glossary import find_forbidden, new_tone
@@ -20,6 +19,7 @@ from parcli.results.consolidated_write import write_consolidated
 from parcli.results.remind import write_reminders
 from parcli.results.report import build_report, render_text
 from parcli.rounds.scoring.merge import merge_returns
+from tests.helpers.factory import MakeReturn
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "parcli"
@@ -256,11 +256,11 @@ def test_the_bundled_example_is_allowed_and_says_it_is_a_sample(tmp_path: Path) 
 
 
 def test_letters_and_reports_use_the_glossary(
-    campaign: Campaign, make_return: MakeReturn, full_returns: Path, tmp_path: Path
+    campaign: Campaign, make_return: MakeReturn, full_returns_copy: Path, tmp_path: Path
 ) -> None:
     """What an official signs and sends, rendered: a reminder with problems, the non-submitters list, the reports."""
     code = campaign.department_by_id["so-tu-phap"].items[0].code
-    folder = full_returns
+    folder = full_returns_copy
     for old in folder.glob("*"):
         if "tu-phap" in old.name:
             old.unlink()

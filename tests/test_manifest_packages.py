@@ -8,13 +8,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.conftest import MakeReturn
-from tests.test_evidence import DEPT, build_package, pdf_bytes, png_bytes
 from typer.testing import CliRunner
 
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign
 from parcli.manifest import ManifestError, load_manifest
+from tests.helpers.evidence import DEPT, build_package, pdf_bytes, png_bytes
+from tests.helpers.factory import MakeReturn
 
 runner = CliRunner()
 ZIP_DEPT = "so-tu-phap"

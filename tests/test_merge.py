@@ -9,14 +9,14 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import MakeReturn, copy_tree_bytes, require_soffice
-from factory import expected_values, fill_workbook, roundtrip_many
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.errors import ConsolidatedError
 from parcli.results.consolidated_write import write_consolidated
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import merge_returns
+from tests.helpers.factory import MakeReturn, copy_tree_bytes, expected_values, fill_workbook
+from tests.helpers.programs import require_soffice, roundtrip_many
 
 
 def _expected_total(campaign: Campaign, skip: set[str] = frozenset()) -> Decimal:  # type: ignore[assignment]

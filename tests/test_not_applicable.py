@@ -146,13 +146,12 @@ def test_appraisal_workbook_says_how_a_not_applicable_item_counts(tmp_path: Path
     """
     from openpyxl import load_workbook
 
-    from conftest import FIXED_NOW
-    from factory import expected_values, fill_workbook
     from parcli.config.campaign import load_campaign
     from parcli.rounds.appraisal import layout
     from parcli.rounds.appraisal.issue import issue_appraisals
     from parcli.rounds.scoring.issue import generate_workbooks
     from parcli.rounds.scoring.merge import merge_returns
+    from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
 
     repo = Path(__file__).resolve().parents[1]
     (tmp_path / "criteria").mkdir()

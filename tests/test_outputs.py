@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from conftest import MakeReturn, copy_tree_bytes
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.errors import OutputError, UsageError
 from parcli.files import FileStamp, atomic_write_text, check_unchanged
 from parcli.outputs import guard_outputs
+from tests.helpers.factory import MakeReturn, copy_tree_bytes
 
 runner = CliRunner(env={"COLUMNS": "240", "NO_COLOR": "1", "TERM": "dumb"})
 DEPT = "so-noi-vu"

@@ -10,11 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.conftest import MakeReturn
 
 from parcli.config.campaign import Campaign
 from parcli.packages import copy_member, member_stream, open_package, spool_member
 from parcli.rounds.scoring.read import read_return
+from tests.helpers.factory import MakeReturn
 
 
 def _zip(target: Path, members: dict[str, bytes], *, links: tuple[str, ...] = ()) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -13,102 +12,17 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW, require_soffice
-from factory import expected_values, fill_workbook, roundtrip
 from parcli.cli.main import app
-from parcli.config.campaign import Campaign
 from parcli.errors import UsageError
 from parcli.results.consolidated import read_consolidated
-from parcli.results.consolidated_write import write_consolidated
 from parcli.results.remedy import lost_items, recovery
 from parcli.rounds.remedy import layout
 from parcli.rounds.remedy.issue import issue_remedies
 from parcli.rounds.remedy.merge import collect_remedies
 from parcli.rounds.remedy.read import read_remedy
-from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
-
-PRELIM = "so-bo-9-thang"
-COLS = {h: i + 1 for i, h in enumerate(layout.headers(units=False))}
-
-
-@dataclass
-class World:
-    """A preliminary round merged, remedy plans issued from it, a year-end round merged."""
-
-    campaign: Campaign  # at the preliminary round
-    year_end: Campaign
-    prelim: Path
-    final: Path
-    plans: dict[str, Path]  # department id -> issued remedy workbook
-    prelim_scores: dict[str, Decimal]  # code -> preliminary score typed
-    final_scores: dict[str, Decimal]  # code -> year-end score typed
-
-
-def _merge_round(camp: Campaign, root: Path, values_of: Any) -> Path:
-    issued = generate_workbooks(camp, root / "issued", now=FIXED_NOW)
-    for w in issued.workbooks:
-        fill_workbook(w.path, root / "returns" / w.path.name, values_of(w.department))
-    out = root / "tong-hop.xlsx"
-    write_consolidated(merge_returns(camp, root / "returns"), out, now=FIXED_NOW)
-    return out
-
-
-@pytest.fixture(scope="module")
-def world(campaign: Campaign, tmp_path_factory: pytest.TempPathFactory) -> World:
-    root = tmp_path_factory.mktemp("remedy")
-    pre = campaign.at_round(PRELIM)
-    prelim_scores: dict[str, Decimal] = {}
-    final_scores: dict[str, Decimal] = {}
-
-    def prelim_values(dept: Any) -> dict[str, dict[str, Any]]:
-        values = expected_values(dept)
-        for code, v in values.items():
-            prelim_scores[code] = Decimal(str(v["score"]))
-        return values
-
-    def final_values(dept: Any) -> dict[str, dict[str, Any]]:
-        values = expected_values(dept)
-        for i, leaf in enumerate(dept.items):  # every other lost item recovers its full maximum
-            if Decimal(str(values[leaf.code]["score"])) < leaf.max_points and i % 2 == 0:
-                top = leaf.max_points
-                values[leaf.code]["score"] = int(top) if top == top.to_integral_value() else float(top)
-        for code, v in values.items():
-            final_scores[code] = Decimal(str(v["score"]))
-        return values
-
-    prelim = _merge_round(pre, root / "pre", prelim_values)
-    final = _merge_round(campaign, root / "final", final_values)
-    data = read_consolidated(prelim, pre)
-    issued = issue_remedies(pre, lost_items(pre, data), root / "khac-phuc", now=FIXED_NOW)
-    plans = {w.owner.id: w.path for w in issued.workbooks}
-    return World(pre, campaign, prelim, final, plans, prelim_scores, final_scores)
-
-
-def fill_plan(src: Path, dst: Path, rows: dict[str, dict[str, Any]] | None = None, default: bool = True) -> None:
-    """Type a plan like a department: every row filled (unless ``default`` is False), ``rows`` overriding."""
-    wb = load_workbook(src)
-    ws = wb[layout.SHEET_REMEDY]
-    for r in range(layout.HEADER_ROW + 1, ws.max_row + 1):
-        code = ws.cell(row=r, column=COLS[layout.HEADER_CODE]).value
-        if not code:
-            continue
-        values: dict[str, Any] = (
-            {
-                layout.HEADER_CAUSE: "Chưa bố trí đủ nhân lực",
-                layout.HEADER_REMEDY: f"Bổ sung nhiệm vụ mục {code} vào kế hoạch quý IV",
-                layout.HEADER_DEADLINE: datetime(2023, 12, 15),
-                layout.HEADER_RESPONSIBLE: "Phó Giám đốc",
-                layout.HEADER_PROGRESS: "Đang thực hiện",
-            }
-            if default
-            else {}
-        )
-        values.update((rows or {}).get(str(code), {}))
-        for header, value in values.items():
-            ws.cell(row=r, column=COLS[header]).value = value
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(dst)
+from tests.helpers.programs import require_soffice, roundtrip
+from tests.helpers.remedy import COLS, PRELIM, World, fill_plan
 
 
 def _first_code(path: Path) -> str:
@@ -116,55 +30,65 @@ def _first_code(path: Path) -> str:
     return str(ws.cell(row=layout.HEADER_ROW + 1, column=COLS[layout.HEADER_CODE]).value)
 
 
-def test_plans_list_exactly_the_items_that_lost_points(world: World) -> None:
+def test_plans_list_exactly_the_items_that_lost_points(remedy_world: World) -> None:
     expected = {
-        code for code, s in world.prelim_scores.items() if s < world.campaign.catalogue.leaf_by_code[code].max_points
+        code
+        for code, s in remedy_world.prelim_scores.items()
+        if s < remedy_world.campaign.catalogue.leaf_by_code[code].max_points
     }
     listed = set()
-    for dept_id, path in world.plans.items():
+    for dept_id, path in remedy_world.plans.items():
         ws = load_workbook(path)[layout.SHEET_REMEDY]
         assert ws.protection.sheet
         for r in range(layout.HEADER_ROW + 1, ws.max_row + 1):
             code = ws.cell(row=r, column=COLS[layout.HEADER_CODE]).value
             if code:
                 listed.add(code)
-                leaf = world.campaign.catalogue.leaf_by_code[code]
-                assert world.campaign.owner_of[code].id == dept_id
+                leaf = remedy_world.campaign.catalogue.leaf_by_code[code]
+                assert remedy_world.campaign.owner_of[code].id == dept_id
                 lost = ws.cell(row=r, column=COLS[layout.HEADER_LOST]).value
-                assert Decimal(str(lost)) == leaf.max_points - world.prelim_scores[code]
+                assert Decimal(str(lost)) == leaf.max_points - remedy_world.prelim_scores[code]
     assert listed == expected and expected
 
 
-def test_issue_never_overwrites_a_plan(world: World) -> None:
-    data = read_consolidated(world.prelim, world.campaign)
+def test_issue_never_overwrites_a_plan(remedy_world: World) -> None:
+    data = read_consolidated(remedy_world.prelim, remedy_world.campaign)
     with pytest.raises(UsageError, match="không bị ghi đè"):
-        issue_remedies(world.campaign, lost_items(world.campaign, data), next(iter(world.plans.values())).parent)
+        issue_remedies(
+            remedy_world.campaign,
+            lost_items(remedy_world.campaign, data),
+            next(iter(remedy_world.plans.values())).parent,
+        )
 
 
-def test_filled_plans_merge_without_problems(world: World, tmp_path: Path) -> None:
-    for path in world.plans.values():
+def test_filled_plans_merge_without_problems(remedy_world: World, tmp_path: Path) -> None:
+    for path in remedy_world.plans.values():
         fill_plan(path, tmp_path / path.name)
-    found = collect_remedies(world.campaign, tmp_path, date(2023, 11, 1), list(_expected(world)))
+    found = collect_remedies(remedy_world.campaign, tmp_path, date(2023, 11, 1), list(_expected(remedy_world)))
     assert found.problems == []
-    assert len(found.items) == sum(1 for _ in _lost_codes(world))
+    assert len(found.items) == sum(1 for _ in _lost_codes(remedy_world))
     assert all(i.entry.progress == "Đang thực hiện" for i in found.items)
 
 
-def _expected(world: World) -> Any:
-    return [world.campaign.department_by_id[d] for d in world.plans]
+def _expected(remedy_world: World) -> Any:
+    return [remedy_world.campaign.department_by_id[d] for d in remedy_world.plans]
 
 
-def _lost_codes(world: World) -> Any:
-    return (c for c, s in world.prelim_scores.items() if s < world.campaign.catalogue.leaf_by_code[c].max_points)
+def _lost_codes(remedy_world: World) -> Any:
+    return (
+        c
+        for c, s in remedy_world.prelim_scores.items()
+        if s < remedy_world.campaign.catalogue.leaf_by_code[c].max_points
+    )
 
 
-def test_overdue_and_silent(world: World, tmp_path: Path) -> None:
-    first, *rest = list(world.plans.items())
+def test_overdue_and_silent(remedy_world: World, tmp_path: Path) -> None:
+    first, *rest = list(remedy_world.plans.items())
     for _, path in rest[:-1]:
         fill_plan(path, tmp_path / path.name, {_first_code(path): {layout.HEADER_PROGRESS: "Đã hoàn thành"}})
     code = _first_code(first[1])
     fill_plan(first[1], tmp_path / first[1].name, {code: {layout.HEADER_DEADLINE: datetime(2023, 11, 30)}})
-    found = collect_remedies(world.campaign, tmp_path, date(2023, 12, 1), list(_expected(world)))
+    found = collect_remedies(remedy_world.campaign, tmp_path, date(2023, 12, 1), list(_expected(remedy_world)))
     overdue = [p for p in found.problems if p.slug == "remedy-overdue"]
     assert [(p.department, p.item) for p in overdue] == [(first[0], code)]
     assert overdue[0].severity == "warning" and overdue[0].cell
@@ -188,12 +112,12 @@ def test_overdue_and_silent(world: World, tmp_path: Path) -> None:
         (layout.HEADER_REMEDY, "   ", "remedy-missing"),
     ],
 )
-def test_bad_input_by_cell(world: World, tmp_path: Path, header: str, value: Any, slug: str) -> None:
-    path = next(iter(world.plans.values()))
+def test_bad_input_by_cell(remedy_world: World, tmp_path: Path, header: str, value: Any, slug: str) -> None:
+    path = next(iter(remedy_world.plans.values()))
     code = _first_code(path)
     target = tmp_path / path.name
     fill_plan(path, target, {code: {header: value}})
-    result = read_remedy(target, world.campaign)
+    result = read_remedy(target, remedy_world.campaign)
     found = [(p.slug, p.item, p.cell) for p in result.problems]
     col = layout.HEADER_REMEDY if slug == "remedy-missing" else header
     from openpyxl.utils import get_column_letter
@@ -201,58 +125,58 @@ def test_bad_input_by_cell(world: World, tmp_path: Path, header: str, value: Any
     assert found == [(slug, code, f"{get_column_letter(COLS[col])}{layout.HEADER_ROW + 1}")]
 
 
-def test_text_dates_and_progress_in_other_case_are_accepted(world: World, tmp_path: Path) -> None:
-    path = next(iter(world.plans.values()))
+def test_text_dates_and_progress_in_other_case_are_accepted(remedy_world: World, tmp_path: Path) -> None:
+    path = next(iter(remedy_world.plans.values()))
     code = _first_code(path)
     fill_plan(
         path,
         tmp_path / path.name,
         {code: {layout.HEADER_DEADLINE: "15/12/2023", layout.HEADER_PROGRESS: "đã hoàn thành"}},
     )
-    result = read_remedy(tmp_path / path.name, world.campaign)
+    result = read_remedy(tmp_path / path.name, remedy_world.campaign)
     assert result.problems == []
     entry = next(e for e in result.entries if e.code == code)
     assert entry.deadline == date(2023, 12, 15) and entry.done
 
 
-def test_deleted_row_is_remedy_missing(world: World, tmp_path: Path) -> None:
-    path = next(iter(world.plans.values()))
+def test_deleted_row_is_remedy_missing(remedy_world: World, tmp_path: Path) -> None:
+    path = next(iter(remedy_world.plans.values()))
     code = _first_code(path)
     wb = load_workbook(path)
     wb[layout.SHEET_REMEDY].cell(row=layout.HEADER_ROW + 1, column=COLS[layout.HEADER_CODE]).value = None
     wb.save(tmp_path / path.name)
-    result = read_remedy(tmp_path / path.name, world.campaign)
+    result = read_remedy(tmp_path / path.name, remedy_world.campaign)
     assert ("remedy-missing", code) in [(p.slug, p.item) for p in result.problems]
 
 
-def test_plan_of_another_round_is_wrong_round(world: World, tmp_path: Path) -> None:
-    path = next(iter(world.plans.values()))
+def test_plan_of_another_round_is_wrong_round(remedy_world: World, tmp_path: Path) -> None:
+    path = next(iter(remedy_world.plans.values()))
     fill_plan(path, tmp_path / path.name)
-    result = read_remedy(tmp_path / path.name, world.year_end)
+    result = read_remedy(tmp_path / path.name, remedy_world.year_end)
     assert [p.slug for p in result.problems] == ["wrong-round"]
 
 
-def test_points_recovered_computed_independently(world: World, tmp_path: Path) -> None:
-    cat = world.campaign.catalogue
-    for path in world.plans.values():
+def test_points_recovered_computed_independently(remedy_world: World, tmp_path: Path) -> None:
+    cat = remedy_world.campaign.catalogue
+    for path in remedy_world.plans.values():
         fill_plan(path, tmp_path / path.name)
-    plans = collect_remedies(world.campaign, tmp_path, date(2023, 11, 1), list(_expected(world)))
+    plans = collect_remedies(remedy_world.campaign, tmp_path, date(2023, 11, 1), list(_expected(remedy_world)))
     section = recovery(
-        world.campaign,
-        read_consolidated(world.prelim, world.campaign),
-        read_consolidated(world.final, world.year_end),
+        remedy_world.campaign,
+        read_consolidated(remedy_world.prelim, remedy_world.campaign),
+        read_consolidated(remedy_world.final, remedy_world.year_end),
         plans,
     )
     by_field: dict[str, Decimal] = {}
     by_dept: dict[str, Decimal] = {}
     still = set()
-    for code in _lost_codes(world):
+    for code in _lost_codes(remedy_world):
         leaf = cat.leaf_by_code[code]
-        gained = world.final_scores[code] - world.prelim_scores[code]
+        gained = remedy_world.final_scores[code] - remedy_world.prelim_scores[code]
         by_field[leaf.field_code] = by_field.get(leaf.field_code, Decimal(0)) + gained
-        owner = world.campaign.owner_of[code].id
+        owner = remedy_world.campaign.owner_of[code].id
         by_dept[owner] = by_dept.get(owner, Decimal(0)) + gained
-        if world.final_scores[code] < leaf.max_points:
+        if remedy_world.final_scores[code] < leaf.max_points:
             still.add(code)
     assert {f["code"]: f["recovered"] for f in section["by_field"]} == by_field
     assert {d["id"]: d["recovered"] for d in section["by_department"]} == by_dept
@@ -261,19 +185,21 @@ def test_points_recovered_computed_independently(world: World, tmp_path: Path) -
     assert all(r["remedy"] for r in section["items"])
 
 
-def test_cli_issue_and_merge(world: World, tmp_path: Path) -> None:
+def test_cli_issue_and_merge(remedy_world: World, tmp_path: Path) -> None:
     runner = CliRunner()
     out = tmp_path / "khac-phuc"
-    res = runner.invoke(app, ["remedy", "issue", str(world.prelim), "-c", str(world.campaign.path), "-o", str(out)])
+    res = runner.invoke(
+        app, ["remedy", "issue", str(remedy_world.prelim), "-c", str(remedy_world.campaign.path), "-o", str(out)]
+    )
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in world.plans.values())
-    res = runner.invoke(app, ["remedy", "issue", str(world.prelim), "-o", str(out)])
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in remedy_world.plans.values())
+    res = runner.invoke(app, ["remedy", "issue", str(remedy_world.prelim), "-o", str(out)])
     assert res.exit_code == 2 and "không bị ghi đè" in res.output
     filled = tmp_path / "gui-ve"
     for path in sorted(out.iterdir())[:-1]:
         fill_plan(path, filled / path.name)
     track = tmp_path / "theo-doi.xlsx"
-    args = ["remedy", "merge", str(filled), "--preliminary", str(world.prelim), "-o", str(track)]
+    args = ["remedy", "merge", str(filled), "--preliminary", str(remedy_world.prelim), "-o", str(track)]
     res = runner.invoke(app, [*args, "--today", "2023-12-20", "--json", str(tmp_path / "r.json")])
     assert res.exit_code == 1, res.output
     assert "remedy-plan-missing" in res.output and "remedy-overdue" in res.output
@@ -287,14 +213,14 @@ def test_cli_issue_and_merge(world: World, tmp_path: Path) -> None:
 
 
 @pytest.mark.libreoffice
-def test_libreoffice_round_trip(world: World, tmp_path: Path) -> None:
+def test_libreoffice_round_trip(remedy_world: World, tmp_path: Path) -> None:
     require_soffice()
-    path = next(iter(world.plans.values()))
+    path = next(iter(remedy_world.plans.values()))
     code = _first_code(path)
     typed = tmp_path / "typed" / path.name
     fill_plan(path, typed, {code: {layout.HEADER_PROGRESS: "Đã hoàn thành"}})
     saved = roundtrip(typed, tmp_path / "lo")
-    result = read_remedy(saved, world.campaign)
+    result = read_remedy(saved, remedy_world.campaign)
     assert result.problems == [], result.problems
     entry = next(e for e in result.entries if e.code == code)
     assert entry.done and entry.deadline == date(2023, 12, 15)
@@ -305,23 +231,25 @@ def test_libreoffice_round_trip(world: World, tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "lo", ignore_errors=True)
 
 
-def test_report_remedy_section(world: World, tmp_path: Path) -> None:
+def test_report_remedy_section(remedy_world: World, tmp_path: Path) -> None:
     filled = tmp_path / "gui-ve"
-    for path in world.plans.values():
+    for path in remedy_world.plans.values():
         fill_plan(path, filled / path.name)
     section = recovery(
-        world.campaign, read_consolidated(world.prelim, world.campaign), read_consolidated(world.final, world.year_end)
+        remedy_world.campaign,
+        read_consolidated(remedy_world.prelim, remedy_world.campaign),
+        read_consolidated(remedy_world.final, remedy_world.year_end),
     )
     runner = CliRunner()
     for suffix in ("md", "html"):
         out = tmp_path / f"bao-cao.{suffix}"
         args = [
             "report",
-            str(world.final),
+            str(remedy_world.final),
             "-o",
             str(out),
             "--preliminary",
-            str(world.prelim),
+            str(remedy_world.prelim),
             "--remedies",
             str(filled),
         ]
@@ -331,29 +259,42 @@ def test_report_remedy_section(world: World, tmp_path: Path) -> None:
         assert "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ" in text
         assert "Bổ sung nhiệm vụ mục" in text and "Đang thực hiện" in text
         assert section["still_losing"][0]["code"] in text
-    res = runner.invoke(app, ["report", str(world.final), "-o", str(tmp_path / "x.md"), "--remedies", str(filled)])
+    res = runner.invoke(
+        app, ["report", str(remedy_world.final), "-o", str(tmp_path / "x.md"), "--remedies", str(filled)]
+    )
     assert res.exit_code == 2
     plain = tmp_path / "plain.md"
-    assert runner.invoke(app, ["report", str(world.final), "-o", str(plain)]).exit_code == 0
+    assert runner.invoke(app, ["report", str(remedy_world.final), "-o", str(plain)]).exit_code == 0
     assert "Kết quả khắc phục" not in plain.read_text(encoding="utf-8")
 
 
-def test_report_manifest_records_preliminary_and_remedies(world: World, tmp_path: Path) -> None:
+def test_report_manifest_records_preliminary_and_remedies(remedy_world: World, tmp_path: Path) -> None:
     import json
 
     filled = tmp_path / "gui-ve"
-    for path in world.plans.values():
+    for path in remedy_world.plans.values():
         fill_plan(path, filled / path.name)
     runner = CliRunner()
     out = tmp_path / "bao-cao.md"
-    args = ["report", str(world.final), "-o", str(out), "--preliminary", str(world.prelim), "--remedies", str(filled)]
+    args = [
+        "report",
+        str(remedy_world.final),
+        "-o",
+        str(out),
+        "--preliminary",
+        str(remedy_world.prelim),
+        "--remedies",
+        str(filled),
+    ]
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     text = out.read_text(encoding="utf-8")
     record = json.loads(out.with_name("bao-cao.md.manifest.json").read_text(encoding="utf-8"))
     roles = [(e["role"], Path(e["path"]).name) for e in record["inputs"]]
-    assert ("preliminary", world.prelim.name) in roles
-    assert sorted(name for role, name in roles if role == "remedy") == sorted(p.name for p in world.plans.values())
+    assert ("preliminary", remedy_world.prelim.name) in roles
+    assert sorted(name for role, name in roles if role == "remedy") == sorted(
+        p.name for p in remedy_world.plans.values()
+    )
     assert record["options"]["remedies"] == str(filled.resolve())
     # the manifest remakes the same report, remedy section included
     again = tmp_path / "lai.md"
@@ -370,21 +311,32 @@ def test_report_manifest_records_preliminary_and_remedies(world: World, tmp_path
     assert changed.name in refused.output
 
 
-def test_word_report_remedy_section(world: World, tmp_path: Path) -> None:
+def test_word_report_remedy_section(remedy_world: World, tmp_path: Path) -> None:
     from docx import Document
     from docx.oxml.ns import qn
 
-    from documents import read_docx
     from parcli.numbers import fmt_points
+    from tests.helpers.documents import read_docx
 
     filled = tmp_path / "gui-ve"
-    for path in world.plans.values():
+    for path in remedy_world.plans.values():
         fill_plan(path, filled / path.name)
     section = recovery(
-        world.campaign, read_consolidated(world.prelim, world.campaign), read_consolidated(world.final, world.year_end)
+        remedy_world.campaign,
+        read_consolidated(remedy_world.prelim, remedy_world.campaign),
+        read_consolidated(remedy_world.final, remedy_world.year_end),
     )
     out = tmp_path / "bao-cao.docx"
-    args = ["report", str(world.final), "-o", str(out), "--preliminary", str(world.prelim), "--remedies", str(filled)]
+    args = [
+        "report",
+        str(remedy_world.final),
+        "-o",
+        str(out),
+        "--preliminary",
+        str(remedy_world.prelim),
+        "--remedies",
+        str(filled),
+    ]
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.output
     doc = read_docx(out)
@@ -415,43 +367,52 @@ def test_word_report_remedy_section(world: World, tmp_path: Path) -> None:
             assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
-def test_report_names_departments_that_sent_no_plan(world: World, tmp_path: Path) -> None:
+def test_report_names_departments_that_sent_no_plan(remedy_world: World, tmp_path: Path) -> None:
     filled = tmp_path / "gui-ve"
-    silent, *others = sorted(world.plans)
+    silent, *others = sorted(remedy_world.plans)
     for dept in others:
-        fill_plan(world.plans[dept], filled / world.plans[dept].name)
+        fill_plan(remedy_world.plans[dept], filled / remedy_world.plans[dept].name)
     out = tmp_path / "bao-cao.md"
-    args = ["report", str(world.final), "-o", str(out), "--preliminary", str(world.prelim), "--remedies", str(filled)]
+    args = [
+        "report",
+        str(remedy_world.final),
+        "-o",
+        str(out),
+        "--preliminary",
+        str(remedy_world.prelim),
+        "--remedies",
+        str(filled),
+    ]
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.output
-    name = world.campaign.department_by_id[silent].name
+    name = remedy_world.campaign.department_by_id[silent].name
     assert f"Cơ quan chưa gửi kế hoạch khắc phục: {name}." in out.read_text(encoding="utf-8")
 
 
-def test_remedy_section_uses_the_appraised_year_end_score(world: World, tmp_path: Path) -> None:
+def test_remedy_section_uses_the_appraised_year_end_score(remedy_world: World, tmp_path: Path) -> None:
     """With --appraisals the remedy section's year-end score is the appraised one, as everywhere else in the report."""
     from parcli.jobs.report import ReportRequest
     from parcli.jobs.report import report as produce_report
     from parcli.rounds.appraisal.issue import issue_appraisals
-    from test_appraisal import type_into
+    from tests.helpers.appraisal import type_into
 
-    prelim = read_consolidated(world.prelim, world.campaign)
-    lost = lost_items(world.campaign, prelim)
-    item = next(i for i in lost if world.final_scores[i.code] > world.prelim_scores[i.code])
+    prelim = read_consolidated(remedy_world.prelim, remedy_world.campaign)
+    lost = lost_items(remedy_world.campaign, prelim)
+    item = next(i for i in lost if remedy_world.final_scores[i.code] > remedy_world.prelim_scores[i.code])
     books = tmp_path / "tham-dinh"
-    rows = merge_returns(world.year_end, world.final.parent / "returns").returned_rows()
-    issue_appraisals(world.year_end, rows, books)
+    rows = merge_returns(remedy_world.year_end, remedy_world.final.parent / "returns").returned_rows()
+    issue_appraisals(remedy_world.year_end, rows, books)
     book = next(books.glob(f"*{item.owner.file_stem}.xlsx"))
     type_into(book, {item.code: (float(item.score), "Tài liệu kiểm chứng chưa thể hiện kết quả khắc phục")})
     request = ReportRequest(
-        consolidated=world.final, out=tmp_path / "bao-cao.md", preliminary=world.prelim, appraisals=books
+        consolidated=remedy_world.final, out=tmp_path / "bao-cao.md", preliminary=remedy_world.prelim, appraisals=books
     )
     report = produce_report(request).report
     assert report is not None
     section = report.context["remedy"]
     # independently: every lost item recovers its year-end self-score, except the one appraised back down
-    expected = sum((world.final_scores[i.code] - world.prelim_scores[i.code] for i in lost), Decimal(0))
-    expected -= world.final_scores[item.code] - item.score
+    expected = sum((remedy_world.final_scores[i.code] - remedy_world.prelim_scores[i.code] for i in lost), Decimal(0))
+    expected -= remedy_world.final_scores[item.code] - item.score
     assert section["total"]["recovered"] == expected
     row = next(r for r in section["items"] if r["code"] == item.code)
     assert (row["year_end"], row["recovered"], row["still_losing"]) == (item.score, 0, True)

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from documents import read_docx
 from parcli.cli.main import app
 from parcli.config.campaign import PROVINCE_SCOPE
 from parcli.numbers import fmt_points
 from parcli.results.consolidated import Consolidated, ConsolidatedItem, read_consolidated
 from parcli.results.remedy_previous import against_previous
-from test_remedy import World, fill_plan, world  # noqa: F401  (the module's fixture)
+from tests.helpers.documents import read_docx
+from tests.helpers.remedy import World, fill_plan
 
 HEADING = "Kết quả khắc phục các mục bị trừ điểm năm trước"
 
@@ -29,8 +29,8 @@ def _item(code: str, top: Decimal, score: Decimal, appraised: Decimal | None = N
     return ConsolidatedItem(code, top, "self", score, False, appraised, "", "", "", "Đã nhận", "a.xlsx")
 
 
-def test_against_last_year_by_hand(world: World) -> None:  # noqa: F811
-    camp = world.year_end
+def test_against_last_year_by_hand(remedy_world: World) -> None:
+    camp = remedy_world.year_end
     leaves = [leaf for leaf in camp.catalogue.leaves if leaf.is_self and leaf.code in camp.owner_of]
     a, b, c = leaves[0], leaves[5], leaves[9]
     half = Decimal("0.5")
@@ -44,10 +44,12 @@ def test_against_last_year_by_hand(world: World) -> None:  # noqa: F811
     ]
     last = Consolidated(path=Path("nam-2022.xlsx"), metadata={}, rows={PROVINCE_SCOPE: {r.code: r for r in rows}})
     mapping: dict[str, str | None] = {a.code: a.code, "9.9.1": b.code, c.code: c.code, "9.9.2": None}
-    section = against_previous(camp, last, read_consolidated(world.final, camp), mapping)
+    section = against_previous(camp, last, read_consolidated(remedy_world.final, camp), mapping)
 
     lost_before = {a.code: Decimal(1) - half, b.code: b.max_points}  # a: (max+1) − (max+0,5)
-    lost_after = {code: camp.catalogue.leaf_by_code[code].max_points - world.final_scores[code] for code in lost_before}
+    lost_after = {
+        code: camp.catalogue.leaf_by_code[code].max_points - remedy_world.final_scores[code] for code in lost_before
+    }
     recovered = {code: lost_before[code] - lost_after[code] for code in lost_before}
     assert [(r["code"], r["recovered"], r["lost_after"]) for r in section["items"]] == [
         (code, recovered[code], lost_after[code]) for code in (a.code, b.code)
@@ -86,17 +88,26 @@ def _expected(w: World) -> dict[str, Decimal]:
     return out
 
 
-def test_report_previous_alone_and_with_preliminary(world: World, tmp_path: Path) -> None:  # noqa: F811
-    expected = _expected(world)
+def test_report_previous_alone_and_with_preliminary(remedy_world: World, tmp_path: Path) -> None:
+    expected = _expected(remedy_world)
     total = sum(expected.values(), Decimal(0))
     assert total > 0
     filled = tmp_path / "gui-ve"
-    for path in world.plans.values():
+    for path in remedy_world.plans.values():
         fill_plan(path, filled / path.name)
     runner = CliRunner()
     for suffix in ("md", "html", "docx"):
         out = tmp_path / f"bao-cao.{suffix}"
-        args = ["report", str(world.final), "-o", str(out), "--previous", str(world.prelim), "--remedies", str(filled)]
+        args = [
+            "report",
+            str(remedy_world.final),
+            "-o",
+            str(out),
+            "--previous",
+            str(remedy_world.prelim),
+            "--remedies",
+            str(filled),
+        ]
         res = runner.invoke(app, args)
         assert res.exit_code == 0, res.output
         text = read_docx(out).text if suffix == "docx" else out.read_text(encoding="utf-8")
@@ -109,27 +120,29 @@ def test_report_previous_alone_and_with_preliminary(world: World, tmp_path: Path
     items = doc.table("Mã", "Cơ quan", "Năm trước", "Giải pháp khắc phục", "Tiến độ", "Năm nay", "Khôi phục")
     assert {r[0]: r[6] for r in items} == {code: fmt_points(v) for code, v in expected.items()}
     both = tmp_path / "ca-hai.md"
-    args = ["report", str(world.final), "-o", str(both), "--previous", str(world.prelim)]
-    res = runner.invoke(app, [*args, "--preliminary", str(world.prelim)])
+    args = ["report", str(remedy_world.final), "-o", str(both), "--previous", str(remedy_world.prelim)]
+    res = runner.invoke(app, [*args, "--preliminary", str(remedy_world.prelim)])
     assert res.exit_code == 0, res.output
     text = both.read_text(encoding="utf-8")
     assert HEADING in text and "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ" in text
     plain = tmp_path / "chi-nam-truoc.md"
-    res = runner.invoke(app, ["report", str(world.final), "-o", str(plain), "--previous", str(world.prelim)])
+    res = runner.invoke(
+        app, ["report", str(remedy_world.final), "-o", str(plain), "--previous", str(remedy_world.prelim)]
+    )
     assert res.exit_code == 0, res.output
     assert "Giải pháp khắc phục" not in plain.read_text(encoding="utf-8")  # no plans: no remedy columns
 
 
 @pytest.mark.parametrize("content", [b"", b"not a workbook at all", b"PK\x03\x04 damaged zip"])
 def test_a_damaged_last_year_workbook_is_named_with_what_to_do(
-    world: World,  # noqa: F811
+    remedy_world: World,
     tmp_path: Path,
     content: bytes,
 ) -> None:
     """Last year's workbook is parcli's own output: the message says to point at it or merge again, never "resend"."""
     damaged = tmp_path / "tong-hop-2022.xlsx"
     damaged.write_bytes(content)
-    args = ["report", str(world.final), "-o", str(tmp_path / "x.md"), "--previous", str(damaged)]
+    args = ["report", str(remedy_world.final), "-o", str(tmp_path / "x.md"), "--previous", str(damaged)]
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 3, res.output
     text = " ".join(res.output.split())

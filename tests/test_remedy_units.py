@@ -9,8 +9,6 @@ from pathlib import Path
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW
-from factory import fill_workbook
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign, load_campaign
 from parcli.results.consolidated import read_consolidated
@@ -21,7 +19,17 @@ from parcli.rounds.remedy.issue import issue_remedies, plan_remedies
 from parcli.rounds.remedy.merge import collect_remedies
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
-from test_units import ALL_UNITS, INLINE_UNITS, LOST, campaign_text, pct, self_max, unit_values, write_catalogues
+from tests.helpers.factory import FIXED_NOW, fill_workbook
+from tests.helpers.units import (
+    ALL_UNITS,
+    INLINE_UNITS,
+    LOST,
+    campaign_text,
+    pct,
+    self_max,
+    unit_values,
+    write_catalogues,
+)
 
 COLS = {h: i + 1 for i, h in enumerate(layout.headers(units=True))}
 SENT = {uid: lose for uid, lose in LOST.items() if lose}  # units that return a workbook with points lost
@@ -141,7 +149,7 @@ def test_ranking_remedy_section_per_unit_and_group(tmp_path: Path) -> None:
         target = tmp_path / f"xep-hang.{suffix}"
         res = CliRunner().invoke(app, ["report", str(final), "-o", str(target), "--preliminary", str(prelim)])
         assert res.exit_code == 0, res.output
-    from documents import read_docx
+    from tests.helpers.documents import read_docx
 
     doc = read_docx(tmp_path / "xep-hang.docx")
     assert f"khôi phục được {fmt_points(total)} điểm" in doc.text

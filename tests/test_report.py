@@ -26,8 +26,6 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from documents import Doc, md_cells, md_plain, read_docx, read_html, read_md, squash
-from factory import expected_values, fill_workbook
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.numbers import fmt_percent, fmt_points
@@ -39,7 +37,9 @@ from parcli.rounds.appraisal import layout as appraisal_layout
 from parcli.rounds.appraisal.issue import issue_appraisals
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import merge_returns
-from snapshot import assert_text_golden
+from tests.helpers.documents import Doc, md_cells, md_plain, read_docx, read_html, read_md, squash
+from tests.helpers.factory import expected_values, fill_workbook
+from tests.helpers.snapshot import assert_text_golden
 
 GOLDEN = Path(__file__).parent / "golden"
 NA = "Không áp dụng"

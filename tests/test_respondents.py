@@ -25,8 +25,6 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW, copy_tree_bytes, require_soffice
-from factory import roundtrip_many
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.config.lists_plan import RESERVED_SHEETS, ListsPlan, load_lists_plan
@@ -38,23 +36,23 @@ from parcli.rounds.lists.issue import generate_lists
 from parcli.rounds.lists.merge import ListsMergeResult, merge_lists
 from parcli.rounds.lists.read import read_list
 from parcli.rounds.lists.write import write_respondents
-from snapshot import assert_golden, workbook_snapshot
+from tests.helpers.factory import FIXED_NOW, copy_tree_bytes
+from tests.helpers.programs import require_soffice, roundtrip_many
+from tests.helpers.respondents import (
+    CITIZENS,
+    COVER,
+    FREE,
+    GIVEN,
+    META,
+    OFFICIALS,
+    PHONE_STYLES,
+    Rows,
+    Text,
+    default_rows,
+    fill_list,
+)
+from tests.helpers.snapshot import assert_golden, workbook_snapshot
 
-OFFICIALS = "Đại biểu, lãnh đạo"
-CITIZENS = "Người dân, doanh nghiệp"
-COVER = "Hướng dẫn"
-META = "parcli"
-HEADERS = {
-    "name": "Họ và tên",
-    "position": "Chức vụ",
-    "agency": "Cơ quan/đơn vị",
-    "group": "Nhóm đối tượng",
-    "email": "Email công vụ",
-    "phone": "Số điện thoại",
-    "dossier": "Mã hồ sơ",
-    "procedure": "Thủ tục hành chính",
-}
-FREE = 2  # people nominated in a group without a fixed number
 DEPT = "so-noi-vu"  # DS01: Lãnh đạo sở, ngành (3), Lãnh đạo đơn vị thuộc sở (5), Người dân, doanh nghiệp (10)
 DEPT_FILE = "DS01-so-noi-vu.xlsx"
 DISTRICT = "h-van-lam"  # DS20: Lãnh đạo UBND cấp huyện (3), Người dân, doanh nghiệp (20)
@@ -70,20 +68,8 @@ DISTRICTS = {
     "h-tien-lu": "UBND huyện Tiên Lữ",
     "h-phu-cu": "UBND huyện Phù Cừ",
 }
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Minh", "Nga", "Phúc", "Quỳnh"]
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
-
-Row = dict[str, Any]
-Rows = dict[str, list[Row]]
-
-
-@dataclasses.dataclass(frozen=True)
-class Text:
-    """A cell typed as text even though it starts with '=' (a text-formatted cell in Excel)."""
-
-    text: str
-
 
 # --- fixtures and a unit's way of filling a list ------------------------------------------------------
 
@@ -107,80 +93,6 @@ def small_lists(plan: ListsPlan, tmp_path_factory: pytest.TempPathFactory) -> di
     out = tmp_path_factory.mktemp("small")
     result = generate_lists(small, out, now=FIXED_NOW, units=[DEPT, "so-tu-phap", "so-y-te", DISTRICT])
     return {item.unit.id: item.path for item in result.lists}
-
-
-def fill_list(
-    src: Path, dst: Path, rows: Rows, *, sent: Any = None, edit: Callable[[Workbook], None] | None = None
-) -> Path:
-    """Type ``rows`` (sheet → [{field: value}]) below the header of each sheet, as a unit would."""
-    wb = load_workbook(src)
-    for sheet, entries in rows.items():
-        ws = wb[sheet]
-        header = next(r for r in range(1, 20) if ws.cell(row=r, column=2).value == HEADERS["name"])
-        cols = {ws.cell(row=header, column=c).value: c for c in range(1, ws.max_column + 1)}
-        for r, entry in enumerate(entries, start=header + 1):
-            for fieldname, value in entry.items():
-                cell = ws.cell(row=r, column=cols[HEADERS[fieldname]])
-                if isinstance(value, Text):
-                    cell.value = value.text
-                    cell.data_type = "s"
-                else:
-                    cell.value = value
-    if sent is not None:
-        cover = wb[COVER]
-        for r in range(1, cover.max_row + 1):
-            if cover.cell(row=r, column=1).value == "Ngày gửi":
-                cover.cell(row=r, column=2).value = sent
-    if edit is not None:
-        edit(wb)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(dst)
-    return dst
-
-
-PHONE_STYLES: list[Callable[[str], Any]] = [
-    lambda d: d,  # 0912345678
-    lambda d: f"{d[:4]} {d[4:7]} {d[7:]}",  # 0912 345 678
-    lambda d: f"{d[:4]}.{d[4:7]}.{d[7:]}",  # 0912.345.678
-    lambda d: f"+84 {d[1:]}",  # +84 912345678
-    lambda d: "84" + d[1:],  # 84912345678
-    lambda d: int(d),  # a number cell: the leading zero is gone
-]
-
-
-def default_rows(plan: ListsPlan, unit_id: str) -> Rows:
-    """A realistic, valid list: the quota of each group (or FREE), unique e-mails and mobiles, mixed formats."""
-    unit = plan.unit_by_id[unit_id]
-    rows: Rows = {}
-    for group in plan.groups_of(unit):
-        sheet = OFFICIALS if group.kind == "official" else CITIZENS
-        alone = len(plan.groups_of(unit, group.kind)) == 1
-        for i in range(unit.quotas[group.id] or FREE):
-            n = unit.order * 1000 + group.order * 100 + i
-            digits = f"09{n:08d}"
-            entry: Row = {
-                "name": f"{['Nguyễn', 'Trần', 'Lê', 'Phạm'][i % 4]} Văn {GIVEN[n % len(GIVEN)]}",
-                # a one-group sheet may leave the group empty: every other row does
-                "group": None if alone and i % 2 else group.short,
-                "phone": PHONE_STYLES[n % len(PHONE_STYLES)](digits),
-            }
-            if group.kind == "official":
-                domain = "snv.hungyen.gov.vn" if i == 1 else "hungyen.gov.vn"
-                entry.update(
-                    position="Phó Giám đốc" if i else "Giám đốc",
-                    agency=unit.name,
-                    email=f"{unit.id}.{group.id}.{i}@{domain}".upper()
-                    if i == 2
-                    else f"{unit.id}.{group.id}.{i}@{domain}",
-                )
-            else:
-                entry.update(
-                    agency="Công ty TNHH Minh Phát" if i % 3 == 0 else None,
-                    dossier=f"000.00.{unit.order:02d}.H31-240105-{i:04d}",
-                    procedure="Cấp giấy phép xây dựng" if i % 2 else "Đăng ký thành lập hộ kinh doanh",
-                )
-            rows.setdefault(sheet, []).append(entry)
-    return rows
 
 
 def expected_counts(plan: ListsPlan) -> dict[str, dict[str, int]]:
@@ -874,6 +786,7 @@ def test_clean_round_trip_exact_counts(
     assert wb[META].sheet_state == "hidden" and wb[META]["B1"].value == "parcli-respondents"
 
 
+@pytest.mark.libreoffice
 def test_round_trip_through_libreoffice(plan: ListsPlan, clean_folder: Path, tmp_path: Path) -> None:
     require_soffice()
     chosen = ["DS01-so-noi-vu.xlsx", "DS20-h-van-lam.xlsx", "DS28-vp-doan-dbqh-hdnd.xlsx"]
@@ -1069,6 +982,7 @@ def test_reserved_sheet_names_are_the_layouts() -> None:
     assert set(RESERVED_SHEETS) == {layout.SHEET_COUNTS, layout.SHEET_PROBLEMS, layout.SHEET_META}
 
 
+@pytest.mark.slow
 def test_a_ten_thousand_row_list_is_read_whole(plan: ListsPlan, small_lists: dict[str, Path], tmp_path: Path) -> None:
     """Every row a person typed is read: 10,000 people, none left out, no warning that hides them."""
     rows: Rows = {

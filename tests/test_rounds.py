@@ -9,14 +9,13 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import FIXED_NOW
-from factory import expected_values, fill_workbook
 from parcli.cli.main import app
 from parcli.config.campaign import Campaign, campaign_ref, load_campaign, load_ref
 from parcli.errors import UsageError
 from parcli.rounds.scoring.issue import generate_workbooks
 from parcli.rounds.scoring.merge import merge_returns
 from parcli.rounds.scoring.read import read_return
+from tests.helpers.factory import FIXED_NOW, expected_values, fill_workbook
 
 
 def test_default_round_is_the_last_with_its_deadlines(campaign: Campaign) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from factory import expected_values
 from parcli.config.campaign import Campaign
 from parcli.rounds.scoring.merge import merge_returns
+from tests.helpers.factory import expected_values
 
 
 def test_full_round_trip_has_no_problems(campaign: Campaign, full_returns: Path) -> None:

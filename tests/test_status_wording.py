@@ -10,7 +10,6 @@ from typing import Any
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from conftest import MakeReturn
 from parcli.cli import app
 from parcli.config.campaign import Campaign
 from parcli.results.consolidated import read_consolidated
@@ -20,6 +19,7 @@ from parcli.results.report import build_report, render_text
 from parcli.results.status import status_rows
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import merge_returns
+from tests.helpers.factory import MakeReturn
 
 runner = CliRunner()
 

@@ -33,6 +33,7 @@ from parcli.xlsx.open import open_workbook
 from parcli.xlsx.style import DATE_FORMAT, FONT_NAME, HEADER_FILL, SMALL_FONT_SIZE, WARNING_FILL
 from parcli.xlsx.table import MAX_ROW_POINTS, print_pages_wide, table_workbook
 from parcli.xlsx.text import MAX_CELL_TEXT
+from tests.helpers.programs import soffice_convert
 
 NOW = datetime(2024, 1, 12, 9, 30, tzinfo=UTC)
 HEADERS = ("Mã", "Nội dung", "Điểm", "Ngày", "Đạt")
@@ -228,19 +229,12 @@ def test_respondents_text_stays_text(outputs: dict[str, Path], campaign: Campaig
     assert ws["F5"].value == "0912345670" and ws["F5"].data_type == "s"  # a phone number keeps its 0
 
 
+@pytest.mark.libreoffice
 def test_outputs_laid_out_by_libreoffice(outputs: dict[str, Path], tmp_path: Path) -> None:
     """Every page LibreOffice prints is A4 landscape and shows a header row."""
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None or shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
-        pytest.skip("LibreOffice or poppler-utils is not installed")
-    profile = tmp_path / "lo-profile"
-    command = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf"]
-    subprocess.run(
-        [*command, "--outdir", str(tmp_path), *(str(path) for path in outputs.values())],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    if shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils is not installed")
+    soffice_convert(list(outputs.values()), tmp_path, "pdf", app=None)
     for path in outputs.values():
         pdf = tmp_path / path.with_suffix(".pdf").name
         info = subprocess.run(

@@ -153,3 +153,42 @@ def test_windows_liveness_never_sends_signal_0(monkeypatch: pytest.MonkeyPatch) 
     assert _alive_windows(42, running) and running.closed
     assert not _alive_windows(42, FakeKernel32(handle=7, code=0))  # exited
     assert not _alive_windows(42, FakeKernel32(handle=0, code=STILL_ACTIVE))  # no such process
+
+
+def test_words_lock_file_for_a_long_name_is_noticed(tmp_path: Path) -> None:
+    from parcli.outputs import guard_outputs
+
+    letter = tmp_path / "nhac-nho-PL03-so-tu-phap.docx"
+    (tmp_path / "~$ac-nho-PL03-so-tu-phap.docx").write_bytes(b"owner")  # Word: ~$ over the first two characters
+    (warning,) = guard_outputs(files=[letter])
+    assert "Word/LibreOffice/WPS" in warning and "nhac-nho-PL03-so-tu-phap.docx" in warning
+
+
+def test_files_windows_and_excel_leave_are_not_returns(make_return, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "gui-ve"
+    make_return("so-tu-phap", folder)
+    for name in ("desktop.ini", "Thumbs.db", "5A6F3E20", "~DF1234.tmp"):
+        (folder / name).write_bytes(b"\0")
+    res = runner.invoke(app, ["status", str(folder), "--json", "-"])
+    assert "not-a-return" not in res.output and "folder-entry-skipped" not in res.output, res.output
+
+
+def test_feedback_copies_never_share_a_name_on_windows(make_return, campaign, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """“Biểu.xlsx” and “biểu.xlsx” (two departments) would both become biểu-can-sua.xlsx on NTFS."""
+    folder = tmp_path / "gui-ve"
+    for dept, name in (("so-tu-phap", "Biểu.xlsx"), ("so-noi-vu", "biểu.xlsx")):
+        code = campaign.department_by_id[dept].items[0].code
+        make_return(dept, folder, overrides={code: {"score": 99}}, name=name)
+    res = runner.invoke(app, ["feedback", str(folder), "-o", str(tmp_path / "gop-y")])
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in (tmp_path / "gop-y").iterdir())
+    assert len(names) == 2 and len({n.casefold() for n in names}) == 2, names
+
+
+def test_pick_compares_names_as_windows_does(make_return, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "gui-ve"
+    make_return("so-tu-phap", folder)
+    make_return("so-tu-phap", folder, name="PL03-Ban-Sua.xlsx")
+    res = runner.invoke(app, ["status", str(folder), "--pick", "pl03-ban-sua.XLSX"])
+    assert "Sở Tư pháp: dùng PL03-Ban-Sua.xlsx — chọn theo --pick" in res.output, res.output
+    assert "không có tệp nào tên như vậy" not in res.output

@@ -31,9 +31,17 @@ def _named(paths: Iterable[Path | None]) -> list[Path]:
 
 
 def lock_files(target: Path) -> list[Path]:
-    """The lock files of Excel (``~$name.xlsx``) and LibreOffice (``.~lock.name.xlsx#``) present beside ``target``."""
-    names = (f"~${target.name}", f".~lock.{target.name}#")
-    return [target.parent / n for n in names if (target.parent / n).exists()]
+    """The lock files present beside ``target``: Excel's (``~$name.xlsx``), Word's (``~$`` over the first two
+    characters of a longer name: ``~$-so-tu-phap.docx``) and LibreOffice's (``.~lock.name.xlsx#``), compared
+    without case as Windows compares names."""
+    wanted = {f"~${target.name}".casefold(), f".~lock.{target.name}#".casefold()}
+    if len(target.stem) > 7:
+        wanted.add(f"~${target.name[2:]}".casefold())
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return []
+    return sorted(entry for entry in entries if entry.name.casefold() in wanted)
 
 
 def _first_existing(path: Path) -> Path:
@@ -102,8 +110,10 @@ def guard_outputs(
             _writable_dir(given)
         else:
             _writable_file(given)
+    from parcli.files import program_for
+
     return [
-        f"Tệp {given.name} đang mở trong Excel/LibreOffice ({lock.name}); đóng tệp trước khi parcli ghi đè."
+        f"Tệp {given.name} đang mở trong {program_for(given)} ({lock.name}); đóng tệp trước khi parcli ghi đè."
         for given, _real_path, is_dir in outs
         if not is_dir
         for lock in lock_files(given)

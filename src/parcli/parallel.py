@@ -32,6 +32,73 @@ def die_with_parent() -> None:
         return
 
 
+JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE = 0x2000
+JOB_OBJECT_EXTENDED_LIMIT_INFORMATION = 9
+_JOB: list[Any] = []  # the Windows job object, kept open for the life of the process
+
+
+def _limit_information() -> Any:
+    """JOBOBJECT_EXTENDED_LIMIT_INFORMATION (winnt.h), as ctypes lays it out."""
+    import ctypes
+
+    class Basic(ctypes.Structure):
+        _fields_ = [
+            ("PerProcessUserTimeLimit", ctypes.c_int64),
+            ("PerJobUserTimeLimit", ctypes.c_int64),
+            ("LimitFlags", ctypes.c_uint32),
+            ("MinimumWorkingSetSize", ctypes.c_size_t),
+            ("MaximumWorkingSetSize", ctypes.c_size_t),
+            ("ActiveProcessLimit", ctypes.c_uint32),
+            ("Affinity", ctypes.c_size_t),
+            ("PriorityClass", ctypes.c_uint32),
+            ("SchedulingClass", ctypes.c_uint32),
+        ]
+
+    class Extended(ctypes.Structure):
+        _fields_ = [
+            ("BasicLimitInformation", Basic),
+            ("IoInfo", ctypes.c_uint64 * 6),
+            ("ProcessMemoryLimit", ctypes.c_size_t),
+            ("JobMemoryLimit", ctypes.c_size_t),
+            ("PeakProcessMemoryUsed", ctypes.c_size_t),
+            ("PeakJobMemoryUsed", ctypes.c_size_t),
+        ]
+
+    info = Extended()
+    info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
+    return info
+
+
+def tie_workers_to_this_process(kernel32: Any = None, *, windows: bool | None = None) -> bool:
+    """Windows: put this process in a job object that kills its members when the job closes, so the worker
+    processes it starts (which join its job) die with it, as ``die_with_parent`` gives on Linux.  Once per
+    process; False when not on Windows or when the job cannot be made (the workers then end on their own).
+    ``kernel32`` is given by tests."""
+    import sys
+
+    if not (sys.platform == "win32" if windows is None else windows):
+        return False
+    if _JOB:
+        return True
+    import ctypes
+
+    api = kernel32 if kernel32 is not None else ctypes.windll.kernel32  # type: ignore[attr-defined]
+    job = api.CreateJobObjectW(None, None)
+    if not job:
+        return False
+    info = _limit_information()
+    if not api.SetInformationJobObject(
+        job, JOB_OBJECT_EXTENDED_LIMIT_INFORMATION, ctypes.byref(info), ctypes.sizeof(info)
+    ):
+        api.CloseHandle(job)
+        return False
+    if not api.AssignProcessToJobObject(job, api.GetCurrentProcess()):  # e.g. already in a job that forbids it
+        api.CloseHandle(job)
+        return False
+    _JOB.append(job)
+    return True
+
+
 def _start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> None:
     """Every worker's initializer: die with the parent, then run the caller's own."""
     die_with_parent()
@@ -83,6 +150,7 @@ def run_in_workers(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    tie_workers_to_this_process()
     try:
         pool = ProcessPoolExecutor(
             max_workers=workers,

@@ -26,6 +26,10 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "wrong-campaign": ("error", "the workbook belongs to another campaign (another year or province)"),
     "wrong-round": ("error", "the workbook belongs to another round of the campaign (e.g. the preliminary one)"),
     "wrong-catalogue-version": ("error", "the workbook was issued from another version of the catalogue"),
+    "year-unverified": (
+        "warning",
+        "a workbook of an earlier parcli records no year and the plan changed since it was issued: check its year",
+    ),
     "unsupported-layout": ("error", "the workbook layout version is not one this parcli reads"),
     "unknown-department": ("error", "the department recorded in the workbook is not in the campaign"),
     "sheet-missing": ("error", "the scoring sheet was deleted or renamed"),
@@ -122,6 +126,18 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     "appraisal-below-zero": ("error", "the appraised score is negative"),
     "appraisal-not-allowed": ("error", "the appraised score is not one of the item's options, or off its step"),
     "appraisal-formula": ("error", "a formula (or text such as =1+1) instead of a typed appraised score"),
+    "appraisal-not-applicable": (
+        "error",
+        "an appraised score on an item the department marked not applicable; not counted (the return must be scored)",
+    ),
+    "appraisal-copy-set-aside": (
+        "error",
+        "a copy of an appraisal workbook set aside holds typed appraisals the copy used does not; both files named",
+    ),
+    "appraisal-copy-superseded": (
+        "warning",
+        "a copy of an appraisal workbook with typed appraisals set aside: all are in the copy used, or by --pick",
+    ),
     # remedy plans (parcli remedy)
     "remedy-plan-missing": ("error", "a department with items that lost points sent no remedy plan"),
     "remedy-missing": (

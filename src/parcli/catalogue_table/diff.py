@@ -12,9 +12,7 @@ of the old catalogue, its new code or ``không còn``; ``report --previous
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -153,26 +151,33 @@ def diff_catalogues(old: Catalogue, new: Catalogue) -> CatalogueDiff:
 
 
 def mapping_csv(diff: CatalogueDiff) -> str:
-    """The mapping file: ``ma_cu,ma_moi`` per scorable item of the old catalogue (``không còn`` when gone)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(MAPPING_HEADER)
-    for old_code, new_code in diff.mapping.items():
-        writer.writerow((old_code, new_code or GONE))
-    return buffer.getvalue()
+    """The mapping file: ``ma_cu,ma_moi`` per scorable item of the old catalogue (``không còn`` when gone), with a
+    BOM so that Excel shows “không còn” with its diacritics."""
+    from parcli.csvtable import csv_text
+
+    return csv_text([MAPPING_HEADER, *((old_code, new_code or GONE) for old_code, new_code in diff.mapping.items())])
 
 
-def read_mapping(path: Path) -> dict[str, str | None]:
-    """Read a mapping file (``ma_cu,ma_moi``; ``không còn`` or blank: the item has no counterpart)."""
+def read_mapping(path: Path, notes: list[str] | None = None) -> dict[str, str | None]:
+    """Read a mapping file (``ma_cu,ma_moi``; ``không còn`` or blank: the item has no counterpart).
+
+    Saved back by Excel it may be ``;``-separated or in the Windows code page (a note is added to ``notes``).
+    """
+    from parcli.csvtable import read_csv
+
     path = Path(path)
     if not path.is_file():
         raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
-    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
-    if not rows or tuple(c.strip() for c in rows[0][:2]) != MAPPING_HEADER:
+    table = read_csv(path, comment="\0")
+    note = table.note(path.name)
+    if note is not None and notes is not None:
+        notes.append(note)
+    rows = table.rows
+    if not rows or tuple(c.strip() for c in rows[0][1][:2]) != MAPPING_HEADER:
         raise CatalogueError(path.name, [f"dòng 1 phải là “{','.join(MAPPING_HEADER)}”"])
     out: dict[str, str | None] = {}
     problems = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
         if not row or not any(c.strip() for c in row):
             continue
         old = row[0].strip()

@@ -39,6 +39,30 @@ P = ParamSpec("P")
 state: dict[str, bool] = {"debug": False}  # set by the --debug option of the main callback
 
 
+def setup_streams(streams: Sequence[Any] | None = None) -> None:
+    """Make stdout and stderr able to write any Vietnamese text, whatever the code page.
+
+    A console on Windows may use an ANSI code page (cp1252, cp1258) that has no “ế”; text
+    redirected to a file (``parcli status DIR > x.txt``) or a pipe (``| more``) would then
+    stop with UnicodeEncodeError.  A stream that is not a terminal writes UTF-8; a terminal
+    keeps its encoding and replaces what it cannot show rather than failing.
+    """
+    import sys
+
+    for stream in streams if streams is not None else (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            terminal = stream.isatty()
+        except (OSError, ValueError):
+            terminal = False
+        try:
+            reconfigure(errors="replace") if terminal else reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):  # a stream already written to in another encoding, or closed
+            continue
+
+
 def err_console() -> Console:
     """The console on stderr: progress, summaries, errors."""
     from rich.console import Console

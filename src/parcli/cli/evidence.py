@@ -15,6 +15,7 @@ from parcli.cli.common import (
     Talk,
     command,
     say_returns,
+    say_versions,
     show_appraisal_problems,
 )
 from parcli.errors import ExitCode
@@ -53,7 +54,9 @@ def evidence(
     assert result.merged is not None and result.book is not None
     say_returns(result.merged, talk.err)
     if result.appraisals is not None:
-        show_appraisal_problems(list(result.appraisals.problems), talk.err)
+        books = result.appraisals
+        say_versions(books.decisions, books.owner_names(), talk.err, document="phiếu thẩm định")
+        show_appraisal_problems(list(books.problems), talk.err)
     book = result.book
     talk.err.print(
         f"Đã ghi hồ sơ kiểm chứng vào {out}: {len(book.files)} tệp trong gói, {len(book.cards)} mục; "

@@ -56,7 +56,8 @@ app.add_typer(remedy.remedy_app, name="remedy")
 
 
 def run() -> None:  # pragma: no cover - console-script entry point
-    """Console-script entry point."""
+    """Console-script entry point: the consoles set up (:func:`parcli.cli.common.setup_streams`), then the app."""
+    common.setup_streams()
     app()
 
 

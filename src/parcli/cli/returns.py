@@ -27,6 +27,7 @@ from parcli.cli.common import (
     parse_day,
     problem_table,
     say_returns,
+    say_versions,
     show_appraisal_problems,
     status_cell,
     styled,
@@ -346,7 +347,9 @@ def merge(
     assert result.merged is not None
     say_returns(result.merged, talk.err)
     if result.appraisals is not None:
-        show_appraisal_problems(list(result.appraisals.problems), talk.err)
+        books = result.appraisals
+        say_versions(books.decisions, books.owner_names(), talk.err, document="phiếu thẩm định")
+        show_appraisal_problems(list(books.problems), talk.err)
     write_json(json_out, result.document)
     _render_merge(result, out, talk.err, verbose=verbose)
     if result.feedback is not None:
@@ -445,7 +448,9 @@ def status(
     assert result.merged is not None and result.table is not None
     say_returns(result.merged, talk.err)
     if result.appraisals is not None:
-        show_appraisal_problems(list(result.appraisals.problems), talk.err)
+        books = result.appraisals
+        say_versions(books.decisions, books.owner_names(), talk.err, document="phiếu thẩm định")
+        show_appraisal_problems(list(books.problems), talk.err)
     found = result.table
     rows = found.rows
     if not verbose and len(rows) > LONG_LIST:

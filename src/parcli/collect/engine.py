@@ -7,16 +7,18 @@ version rule when an owner sent several, and settles each owner's status (``ok``
 ``invalid``, ``missing``, ``duplicate``).  :func:`manifest_inputs` lists every
 file read for ``manifest.json``.
 
-How a new form kind plugs in: a round writes its layout, a reader of one file
-returning a :class:`~parcli.collect.form.FormResult` subclass (with
-:func:`~parcli.collect.form.open_form` doing the shared opening steps), and a
-small :class:`~parcli.collect.form.FormKind` naming its owners and its missing /
-duplicate messages.  Then ``collect_forms(kind, folder, make_outcome=...)`` gives
-the outcomes; the round adds only what is its own (item rows, quotas…).
+How a new form kind plugs in: a round declares its table in its layout
+(:class:`~parcli.collect.rows.Table`), reads one file into a
+:class:`~parcli.collect.form.FormResult` subclass (:func:`~parcli.collect.form.open_form`
+doing the shared opening steps, :func:`~parcli.collect.rows.read_table` the row loop),
+and gives a small :class:`~parcli.collect.form.FormKind` naming its owners and its
+missing / duplicate messages.  Then ``collect_forms(kind, folder, make_outcome=...)``
+gives the outcomes; the round adds only what is its own (item rows, quotas…).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +61,11 @@ class Collection(Generic[R, Out]):
             outcome.settle(self.problems_of[oid], kept is not None and kept.usable)
 
 
+def _key(name: str) -> str:
+    """A file name as ``--pick`` compares it: its base name, NFC, without case."""
+    return unicodedata.normalize("NFC", display_name(Path(name).name)).casefold()
+
+
 def skipped_entry(path: Path) -> Problem:
     """The warning for a folder entry that is not read: a subfolder, a broken link or a hidden file."""
     name = display_name(path.name)
@@ -95,8 +102,10 @@ def collect_forms(
         found.results.append(result)
         if on_file is not None:
             on_file(result.path)
-    picks = {display_name(Path(p).name) for p in pick or ()}  # a file name or a path, as shell completion writes it
-    found.unmatched_picks = sorted(picks - {r.file for r in found.results})
+    # a file name or a path, as shell completion writes it; compared without case, as Windows compares names
+    picks = {_key(p) for p in pick or ()}
+    read = {_key(r.file) for r in found.results}
+    found.unmatched_picks = sorted(display_name(Path(p).name) for p in pick or () if _key(p) not in read)
 
     by_owner: dict[str, list[R]] = {}
     for result in found.results:

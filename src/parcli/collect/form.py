@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeGuard, TypeVar
 
-from parcli.collect.layout import META_CAMPAIGN, META_KIND, META_LAYOUT, SHEET_META
+from parcli.collect.layout import META_CAMPAIGN, META_KIND, META_LAYOUT, META_YEAR, SHEET_META
 from parcli.files import display_name, sha256_file
 from parcli.packages import Package
 from parcli.problems import Problem, ProblemCollector
@@ -105,6 +105,9 @@ def _open_file(
     return read_workbook(source, add, lambda wb: read(wb, add), fast_sheets=fast_sheets, noun=open_noun or noun)
 
 
+RoundMissing = Literal["accept", "last", "refuse"]
+
+
 @dataclass(frozen=True)
 class Identity:
     """What a kind of form's hidden metadata must say, and the words that tell its sender when it does not.
@@ -113,10 +116,14 @@ class Identity:
     closing request of each message ("Đề nghị …").  ``owner_key`` is the metadata key
     naming the owner, without which the sheet is taken as edited; ``others`` pairs
     another form's kind with its noun, for a file sent to the wrong folder.
-    ``round_key`` is set when the kind checks the round (``round_optional``: a workbook
-    that does not state one, issued before the campaign declared rounds, is accepted;
-    ``round_advice`` closes that message), ``catalogue_key`` when it checks the
-    catalogue the owner scores on.
+    ``round_key`` is set when the kind checks the campaign's round; ``round_missing`` says
+    what a workbook that records none is taken for: ``accept`` (issued before the campaign
+    declared rounds: any round), ``last`` (the last round, the one an earlier parcli issued
+    it for by default) or ``refuse``; ``round_advice`` closes the wrong-round message ("": ``resend``).
+    ``catalogue_key`` is set when the kind checks the catalogue: the one its owner scores on
+    (``catalogue_of="owner"``), or every catalogue of the campaign (``"campaign"``, a form
+    spanning owners).  ``campaign_hash_key`` names the plan's hash, compared only for a
+    workbook of an earlier parcli that records no year.
     """
 
     kind: str
@@ -128,9 +135,23 @@ class Identity:
     others: tuple[tuple[str, str], ...] = ()
     round_key: str | None = None
     round_title_key: str | None = None
-    round_optional: bool = False
+    round_missing: RoundMissing = "refuse"
     round_advice: str = ""  # "": ``resend``
     catalogue_key: str | None = None
+    catalogue_of: Literal["owner", "campaign"] = "owner"
+    campaign_hash_key: str | None = None
+
+
+def catalogues_hash(campaign: Campaign) -> str:
+    """One hash of every catalogue the campaign scores on (the catalogue's own hash when there is one).
+
+    A form spanning owners (an appraisal workbook by field) records it; it changes when any
+    catalogue changes (an item, a maximum, a rule), never when only the plan around them does.
+    """
+    from parcli.config.catalogue import canonical_hash
+
+    hashes = sorted({c.content_hash for c in (list(campaign.catalogues.values()) or [campaign.catalogue])})
+    return hashes[0] if len(hashes) == 1 else canonical_hash(hashes)
 
 
 def check_identity(
@@ -142,17 +163,40 @@ def check_identity(
 ) -> TypeGuard[dict[str, str]]:
     """Whether ``meta`` (None: the hidden sheet is gone) names a form of ``identity`` for ``campaign``.
 
-    When it does not, the problem is added to ``add``.  The checks run in order and stop at
-    the first failure: recognised, kind (both ``metadata-missing``), layout version
-    (``unsupported-layout``), campaign (``wrong-campaign``), round (``wrong-round``),
-    catalogue (``wrong-catalogue-version``).
+    The one identity rule of every form parcli issues.  What must match is what gives a
+    typed value its meaning: the kind and layout, the campaign's id **and year** (a plan
+    copied for a new year keeps its id), its round, and the catalogue the values are scored
+    on.  The plan's own hash is not required to match: moving a deadline or fixing a contact
+    must not turn away every return already received (the items an owner must fill are
+    checked row by row).  When it does not match, the problem is added to ``add``.  The
+    checks run in order and stop at the first failure: recognised, kind (both
+    ``metadata-missing``), layout version (``unsupported-layout``), campaign id and year
+    (``wrong-campaign``), round (``wrong-round``), catalogue (``wrong-catalogue-version``).
+    A workbook of an earlier parcli records no year: it is accepted, with a
+    ``year-unverified`` warning when the plan it was issued from has changed since.
     ``hint`` is called only when the form is not recognised, for a sentence such as
     " Tệp có vẻ là của Sở Tư pháp."
     """
     problem = _identity_problem(meta, identity, campaign, hint)
     if problem is not None:
         add.add(*problem)
-    return meta is not None and problem is None
+        return False
+    assert meta is not None
+    if META_YEAR not in meta and identity.campaign_hash_key is not None:
+        issued = meta.get(identity.campaign_hash_key)
+        if issued and issued != campaign.content_hash:
+            add.add(
+                "year-unverified",
+                f"{_title(identity.document)} được phát hành bằng phiên bản parcli trước, không ghi năm đánh giá, "
+                f"và kế hoạch đã thay đổi sau khi phát hành nên không xác nhận được đây là {identity.document} "
+                f"năm {campaign.model.year}. Đề nghị kiểm tra lại; nếu là {identity.document} năm trước, "
+                "đề nghị gửi đúng phiếu năm nay.",
+            )
+    return True
+
+
+def _title(document: str) -> str:
+    return document[:1].upper() + document[1:]
 
 
 def _identity_problem(
@@ -160,7 +204,7 @@ def _identity_problem(
 ) -> tuple[str, str] | None:
     """The (slug, message) of the first identity check ``meta`` fails, or None."""
     document, resend = identity.document, identity.resend
-    title = document[:1].upper() + document[1:]
+    title = _title(document)
     kind = meta.get(META_KIND) if meta else None
     other = dict(identity.others).get(kind or "")
     if not meta or not kind or (kind == identity.kind and identity.owner_key and identity.owner_key not in meta):
@@ -190,10 +234,17 @@ def _identity_problem(
             f"{title} thuộc đợt đánh giá “{meta.get(META_CAMPAIGN)}”, không phải “{campaign.id}” "
             f"({campaign.model.title}); có thể đã gửi nhầm {document} năm trước. {resend}",
         )
+    year = meta.get(META_YEAR)
+    if year is not None and year != str(campaign.model.year):
+        return (
+            "wrong-campaign",
+            f"{title} được phát hành cho năm {year or '(không ghi)'}, không phải năm {campaign.model.year} "
+            f"({campaign.model.title}); có thể đã gửi nhầm {document} năm trước. {resend}",
+        )
     wrong_round = _wrong_round(meta, identity, campaign)
     if wrong_round is not None:
         resend = identity.round_advice or resend
-        return "wrong-round", f"{title} thuộc đợt “{wrong_round}”, không phải {_wanted_round(campaign)}. {resend}"
+        return "wrong-round", f"{title} {wrong_round}, không phải {_wanted_round(campaign)}. {resend}"
     if _wrong_catalogue(meta, identity, campaign):
         return (
             "wrong-catalogue-version",
@@ -203,13 +254,26 @@ def _identity_problem(
 
 
 def _wrong_round(meta: dict[str, str], identity: Identity, campaign: Campaign) -> str | None:
-    """The round ``meta`` names (its title if written) when it is not the campaign's, else None."""
+    """Which round ``meta`` is of ("thuộc đợt “…”") when it is not the campaign's, else None."""
     if identity.round_key is None:
         return None
     issued = meta.get(identity.round_key)
-    if (issued is None and identity.round_optional) or (issued or "") == (campaign.round_id or ""):
+    if (issued or "") == (campaign.round_id or ""):
         return None
-    return (meta.get(identity.round_title_key) if identity.round_title_key else None) or issued or ""
+    if not issued:  # none recorded, or issued before the campaign declared rounds
+        if identity.round_missing == "accept":
+            return None
+        if identity.round_missing == "last":  # issued by an earlier parcli, at the default round: the last
+            last = campaign.rounds[-1] if campaign.rounds else None
+            if last is None or last.id == campaign.round_id:
+                return None
+            return (
+                "không ghi đợt đánh giá (được phát hành bằng phiên bản parcli trước, hoặc trước khi kế hoạch chia "
+                f"đợt) nên được coi là của đợt cuối “{last.title}”"
+            )
+        return "không ghi đợt đánh giá"
+    title = (meta.get(identity.round_title_key) if identity.round_title_key else None) or issued
+    return f"thuộc đợt “{title}”"
 
 
 def _wanted_round(campaign: Campaign) -> str:
@@ -218,15 +282,21 @@ def _wanted_round(campaign: Campaign) -> str:
 
 
 def _wrong_catalogue(meta: dict[str, str], identity: Identity, campaign: Campaign) -> bool:
-    """Whether the kind checks the catalogue and ``meta`` names another than the one its owner scores on.
+    """Whether the kind checks the catalogue and ``meta`` names another than the one its values are scored on.
 
-    An owner unknown to the campaign is taken to score on the campaign's catalogue.
+    An owner unknown to the campaign is taken to score on the campaign's catalogue.  A form
+    spanning owners records :func:`catalogues_hash`; one of an earlier parcli (no year
+    recorded) recorded the campaign's first catalogue, also accepted.
     """
     if identity.catalogue_key is None:
         return False
+    recorded = meta.get(identity.catalogue_key)
+    if identity.catalogue_of == "campaign":
+        legacy = META_YEAR not in meta and recorded == campaign.catalogue.content_hash
+        return recorded != catalogues_hash(campaign) and not legacy
     owner = campaign.department_by_id.get(meta.get(identity.owner_key or "", ""))
     expected = (owner.catalogue if owner is not None else campaign.catalogue).content_hash
-    return meta.get(identity.catalogue_key) != expected
+    return recorded != expected
 
 
 def not_a_spreadsheet(path: Path, document: str) -> Problem:

@@ -32,6 +32,8 @@ META_LAYOUT = "layout_version"
 META_TOOL_VERSION = "parcli_version"
 META_CAMPAIGN = "campaign_id"
 META_GENERATED_AT = "generated_at"
+# the year of the campaign a form was issued for: a campaign copied for a new year keeps its id, never its year
+META_YEAR = "campaign_year"
 # The kind (META_KIND) of every workbook parcli writes, in one place so that kinds stay distinct
 # and a reader can tell another parcli workbook from its own.
 KIND_RETURN = "parcli-return"  # a scoring return issued to a department or unit
@@ -132,6 +134,7 @@ __all__ = [
     "META_KIND",
     "META_LAYOUT",
     "META_TOOL_VERSION",
+    "META_YEAR",
     "PROBLEM_HEADERS",
     "SHEET_COVER",
     "SHEET_META",

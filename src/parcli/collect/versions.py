@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,7 +22,7 @@ def choose_version(
 ) -> tuple[R | None, str]:
     """Apply the version rule to several files of one owner; return the one that counts (or None) and why.
 
-    1. A file named with ``--pick`` wins.
+    1. A file named with ``--pick`` wins (``pick``: the names NFC and casefolded, as Windows compares them).
     2. Identical files (same SHA-256) are one return.
     3. Otherwise the newest by the date written on the cover sheet (*Ngày gửi*), when
        every file has one and the newest is unique;
@@ -29,7 +30,7 @@ def choose_version(
     Anything else is ambiguous: none is used until the operator decides.  ``document``
     and ``owner_noun`` are the words of the reasons ("phiếu"/"cơ quan", "danh sách"/"đơn vị").
     """
-    picked = [r for r in rets if r.file in pick]
+    picked = [r for r in rets if unicodedata.normalize("NFC", r.file).casefold() in pick]  # pick: NFC, casefolded
     if len(picked) == 1:
         return picked[0], f"chọn theo --pick {picked[0].file}"
     if len(picked) > 1:

@@ -69,7 +69,17 @@ class Department:
         """True when ``code`` lies in a branch the unit is exempt from."""
         if not self.exempt:
             return False
+        if code in self.catalogue.node_titles:
+            return code in self._exempt_nodes
+        return self._under_exempt(code)
+
+    def _under_exempt(self, code: str) -> bool:
         return any(code == e or code.startswith(e + ".") for e in self.exempt)
+
+    @cached_property
+    def _exempt_nodes(self) -> frozenset[str]:
+        """The catalogue's codes (fields, criteria, items) that lie in an exempt branch."""
+        return frozenset(code for code in self.catalogue.node_titles if self._under_exempt(code))
 
 
 PROVINCE_SCOPE = "province"  # the one scope of a split campaign's consolidated data
@@ -100,6 +110,7 @@ class Campaign:
     content_hash: str
     catalogues: dict[str, Catalogue] = field(default_factory=dict)  # group id -> catalogue
     round_id: str | None = None  # the round being worked on; None: a campaign without rounds
+    notes: tuple[str, ...] = ()  # what loading noticed for the officer (a units list in the ANSI code page…)
 
     @property
     def rounds(self) -> tuple[RoundModel, ...]:
@@ -160,7 +171,7 @@ class Campaign:
         """True in each-unit-scores mode (every unit scores its own catalogue)."""
         return self.model.mode == "each-unit-scores"
 
-    @property
+    @cached_property
     def bands(self) -> tuple[Band, ...]:
         """Classification bands, highest first."""
         return tuple(sorted(self.model.bands or DEFAULT_BANDS, key=lambda b: b.min, reverse=True))
@@ -304,15 +315,17 @@ def _load_units_campaign(model: CampaignModel, path: Path, text: str) -> Campaig
     if problems:
         raise CampaignError(label, problems)
     raw_units: list[tuple[str, UnitModel]] = []
+    notes: list[str] = []
     for ui, unit in enumerate(model.units or ()):
         raw_units.append((path_line(text, ["units", ui]), unit))
     if model.units_file:
         from parcli.config.units_file import read_units_file
 
-        raw_units.extend(read_units_file((path.parent / model.units_file).resolve(), label))
+        raw_units.extend(read_units_file((path.parent / model.units_file).resolve(), label, notes))
     units: list[Department] = []
     seen: dict[str, str] = {}
     order_in_group: dict[str, int] = {}
+    self_leaves: dict[int, tuple[Leaf, ...]] = {}  # id of a catalogue → its self-assessed leaves
     for where, unit in raw_units:
         if unit.id in seen:
             problems.append(f"{where}: mã đơn vị {unit.id} bị trùng (đã có tại {seen[unit.id]})")
@@ -341,7 +354,11 @@ def _load_units_campaign(model: CampaignModel, path: Path, text: str) -> Campaig
             group=unit.group,
             exempt=exempt,
         )
-        items = tuple(leaf for leaf in cat.leaves if leaf.is_self and not dept.is_exempt(leaf.code))
+        self_items = self_leaves.get(id(cat))
+        if self_items is None:
+            self_items = self_leaves[id(cat)] = tuple(leaf for leaf in cat.leaves if leaf.is_self)
+        # a unit without exemptions scores its group's self-assessed items, one tuple shared by all of them
+        items = tuple(leaf for leaf in self_items if not dept.is_exempt(leaf.code)) if exempt else self_items
         if not items:
             problems.append(f"{where}: đơn vị {unit.id} được miễn tất cả các mục tự đánh giá")
             continue
@@ -374,6 +391,7 @@ def _load_units_campaign(model: CampaignModel, path: Path, text: str) -> Campaig
         departments=tuple(units),
         content_hash=content_hash,
         catalogues=catalogues,
+        notes=tuple(notes),
     )
 
 

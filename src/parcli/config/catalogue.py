@@ -241,6 +241,18 @@ class Catalogue:
         return out
 
     @cached_property
+    def tree(self) -> tuple[tuple[FieldNode, tuple[tuple[Criterion, tuple[Leaf, ...]], ...]], ...]:
+        """Fields, each with its criteria, each with its leaves (the criterion itself, or its components).
+
+        The leaves in this order are :attr:`leaves`; a criterion's are its :meth:`leaves_under`.
+        """
+        leaves = iter(self.leaves)
+        return tuple(
+            (f, tuple((c, tuple(next(leaves) for _ in range(len(c.components) or 1))) for c in f.criteria))
+            for f in self.model.fields
+        )
+
+    @cached_property
     def leaf_by_code(self) -> dict[str, Leaf]:
         """Leaves indexed by code."""
         return {leaf.code: leaf for leaf in self.leaves}

@@ -11,11 +11,9 @@ from parcli.config.campaign_models import UnitModel
 from parcli.errors import CampaignError
 
 
-def read_units_file(path: Path, campaign_label: str) -> list[tuple[str, UnitModel]]:
-    """Units from a CSV (``,`` or ``;``) or XLSX table with columns id, name, group, exempt."""
-    import csv
-    import io
-
+def read_units_file(path: Path, campaign_label: str, notes: list[str] | None = None) -> list[tuple[str, UnitModel]]:
+    """Units from a CSV (``,`` or ``;``; UTF-8, or the Windows code page with a note added to ``notes``) or XLSX
+    table with columns id, name, group, exempt."""
     if not path.is_file():
         raise CampaignError(campaign_label, [f"units_file: không tìm thấy {path}"])
     rows: list[tuple[str, list[str]]] = []
@@ -35,10 +33,13 @@ def read_units_file(path: Path, campaign_label: str) -> list[tuple[str, UnitMode
         finally:
             wb.close()
     else:
-        text = path.read_text(encoding="utf-8-sig")
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        for r, values in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        from parcli.csvtable import read_csv
+
+        table = read_csv(path, comment="\0")  # a units list has no comment lines
+        note = table.note(path.name)
+        if note is not None and notes is not None:
+            notes.append(note)
+        for r, values in table.rows:
             rows.append((f"{path.name} dòng {r}", [v.strip() for v in values]))
     rows = [(w, v) for w, v in rows if any(v)]
     if not rows:

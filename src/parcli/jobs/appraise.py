@@ -39,6 +39,7 @@ class Issued(JobResult):
     merged: MergeResult | None = None
     issued: IssueResult | None = None
     round: int = 1
+    appraisals: AppraisalCollection | None = None  # round 2: the round-1 workbooks read
 
 
 def issue(request: IssueRequest, listener: Listener = SILENT) -> Issued:
@@ -49,16 +50,41 @@ def issue(request: IssueRequest, listener: Listener = SILENT) -> Issued:
     warnings = load.guard(listener, inputs=[*load.campaign_files(camp), request.returns_dir], dirs=[request.out])
     merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
     prior = None
+    found = None
     if request.round == 2:
         from parcli.results.appraisal import round1_prior
 
-        folder = request.appraisals or request.out
-        prior = round1_prior(load.appraisals(merged, folder)) if folder.is_dir() else {}
+        found = _round1(merged, request.appraisals or request.out)
+        prior = round1_prior(found)
     issued = issue_appraisals(
         camp, merged.returned_rows(), request.out, by=request.by, round_=request.round, prior=prior
     )
     return Issued(
-        outputs=[w.path for w in issued.workbooks], warnings=warnings, merged=merged, issued=issued, round=request.round
+        outputs=[w.path for w in issued.workbooks],
+        warnings=warnings,
+        merged=merged,
+        issued=issued,
+        round=request.round,
+        appraisals=found,
+    )
+
+
+def _round1(merged: MergeResult, folder: Path) -> AppraisalCollection:
+    """The round-1 appraisal workbooks round 2 is issued beside; refused when the folder holds none of this round."""
+    from parcli.errors import UsageError
+
+    camp = merged.campaign
+    found = load.appraisals(merged, folder) if folder.is_dir() else None
+    if found is not None and any(r.round_ == 1 and r.owner_id for r in found.results):
+        return found
+    read = ""
+    if found is not None and found.results:
+        read = f" (thư mục có {len(found.results)} tệp bảng tính nhưng không tệp nào là phiếu lần 1 của đợt này)"
+    where = f"đợt “{camp.round_title}” của " if camp.round_id else ""
+    raise UsageError(
+        f"Không tìm thấy phiếu thẩm định lần 1 của {where}{camp.model.title} trong thư mục {folder}{read}. "
+        "Phiếu thẩm định lần 2 ghi kèm kết quả lần 1, nên chưa phát hành. Đề nghị chỉ rõ thư mục phiếu thẩm "
+        "định lần 1 bằng --appraisals."
     )
 
 

@@ -66,6 +66,8 @@ def campaign(path: Path | None, round_id: str | None = None, listener: Listener 
     if path is None:
         path = find_campaign(listener)
     camp = load_campaign(path, round_id)
+    for note in camp.notes:
+        listener.warn(note)
     if camp.round_id is not None:
         listener.note(f"Đợt đánh giá: {camp.round_title} ({camp.round_id})")
     return camp
@@ -167,6 +169,37 @@ def campaign_of(
         listener.note(f"Dùng kế hoạch đã dùng khi tổng hợp: {campaign_path}")
     camp = at_round_of(campaign_path, data, round_id, path.name, listener)
     return camp, consolidated_for(camp, data, " Chọn đúng kế hoạch với --campaign.")
+
+
+def check_earlier_round(camp: Campaign, earlier: Consolidated, later: Consolidated) -> None:
+    """Refuse a consolidated workbook given as an earlier round's (``--preliminary``) that is not of an earlier round.
+
+    ``camp`` is the campaign at the round of ``later``.  The same round twice, or the two
+    swapped, would report the points recovered as nothing or backwards.  A campaign without
+    rounds records none: only the same workbook twice is refused there.  A workbook merged
+    by an earlier parcli that records no round while the campaign has rounds cannot be
+    judged and is accepted.
+    """
+    from parcli.errors import UsageError
+    from parcli.files import sha256_file
+
+    rounds = [r.id for r in camp.rounds]
+    titles = {r.id: r.title for r in camp.rounds}
+    before, after = earlier.round_id, camp.round_id
+    name, other = earlier.path.name, later.path.name
+    same_file = before is None and after is None and sha256_file(earlier.path) == sha256_file(later.path)
+    if same_file or (before is not None and before == after):
+        what = f"cùng đợt “{titles.get(after or '', after)}”" if after else "cùng một tệp"
+        raise UsageError(
+            f"Bảng tổng hợp {name} (--preliminary) và {other} thuộc {what}; so sánh như vậy sẽ cho số điểm khắc "
+            "phục bằng 0. Đề nghị dùng --preliminary với bảng tổng hợp của đợt sơ bộ."
+        )
+    if before in rounds and after in rounds and rounds.index(before) > rounds.index(after or ""):
+        raise UsageError(
+            f"Bảng tổng hợp {name} (--preliminary) thuộc đợt “{titles[before or '']}”, sau đợt “{titles[after or '']}”"
+            f" của {other}; hai tệp có vẻ bị đảo chỗ (số điểm khắc phục sẽ bị tính ngược). Đề nghị đưa bảng tổng "
+            "hợp cả năm làm đối số chính và bảng tổng hợp đợt sơ bộ vào --preliminary."
+        )
 
 
 def preliminary_round(camp: Campaign) -> Campaign:

@@ -201,6 +201,7 @@ def _read_inputs(request: ReportRequest, camp: Campaign, data: Consolidated) -> 
     at_prelim = load.preliminary_round(camp)
     if request.preliminary is not None:
         prelim = load.consolidated(request.preliminary)
+        load.check_earlier_round(camp, prelim, data)
         at_prelim = camp.at_round(prelim.round_id) if prelim.round_id else camp
         prelim = consolidated_for(at_prelim, prelim)
     if request.remedies is not None:

@@ -13,6 +13,7 @@ merge to carry it over. The writer is :mod:`parcli.results.consolidated_write`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -46,6 +47,48 @@ class ConsolidatedItem:
     cell: str = ""  # where the appraised score is typed (``G12``)
     appraised_problem: str = ""  # the appraised score is not a number (reported by :meth:`Consolidated.checked`)
     score_problem: str = ""  # the self-assessed score was edited into something else than a number
+
+
+def _row_item(
+    code: str,
+    max_points: Decimal | None,
+    scored_by: str,
+    score: Decimal | None,
+    not_applicable: bool,
+    appraised: Decimal | None,
+    appraisal_note: str,
+    explanation: str,
+    evidence: str,
+    status: str,
+    file: str,
+    cell: str,
+    appraised_problem: str,
+    score_problem: str,
+) -> ConsolidatedItem:
+    """``ConsolidatedItem(...)`` for the ~100,000 rows of a commune campaign's table: the same frozen object,
+    its fields put in place at once rather than by one ``object.__setattr__`` each (the dataclass has no
+    ``__post_init__``; tests/test_fast_build.py holds the two equal, field for field)."""
+    item: ConsolidatedItem = _NEW(ConsolidatedItem)
+    item.__dict__.update(
+        code=code,
+        max_points=max_points,
+        scored_by=scored_by,
+        score=score,
+        not_applicable=not_applicable,
+        appraised=appraised,
+        appraisal_note=appraisal_note,
+        explanation=explanation,
+        evidence=evidence,
+        status=status,
+        file=file,
+        cell=cell,
+        appraised_problem=appraised_problem,
+        score_problem=score_problem,
+    )
+    return item
+
+
+_NEW = object.__new__
 
 
 @dataclass(frozen=True)
@@ -107,14 +150,16 @@ class Consolidated:
             leaves = None if maxima is None else maxima.get(scope)
             if maxima is not None and leaves is None:
                 continue
-            for code, item in items.items():
-                leaf = None if leaves is None else leaves.get(code)
-                if leaves is not None and leaf is None:
+            ours = dict(items) if leaves is None else {code: item for code, item in items.items() if code in leaves}
+            if ours:
+                kept[scope] = ours
+            # only items with an appraised score or a problem have anything to check (most have neither)
+            for code, item in ours.items():
+                if not (item.appraised_problem or item.appraised is not None or item.score_problem):
                     continue
-                kept.setdefault(scope, {})[code] = item
                 if item.appraised_problem:
                     bad.append(item.appraised_problem)
-                top = leaf.max_points if leaf is not None else None
+                top = leaves[code].max_points if leaves is not None else None
                 if item.appraised is not None and top is not None and not Decimal(0) <= item.appraised <= top:
                     bad.append(
                         f"{self.path.name} › {layout.SHEET_CONSOLIDATED} › {item.cell} (mục {code}): điểm thẩm định "
@@ -193,11 +238,10 @@ def _open(path: Path, sheets: tuple[str, ...], unreadable: str) -> Any:
 def _metadata(wb: Any, path: Path) -> dict[str, str] | None:
     """The hidden metadata of a consolidated workbook (None: the sheet is gone); a damaged sheet raises
     :class:`ConsolidatedError` naming the file."""
-    from parcli.rounds.scoring.read import read_metadata
-    from parcli.xlsx.open import root_cause_name
+    from parcli.xlsx.open import read_metadata, root_cause_name
 
-    try:
-        return read_metadata(wb)
+    try:  # as parcli.rounds.scoring.read.read_metadata reads it, without importing the return reader
+        return read_metadata(wb, layout.SHEET_META, len(layout.META_KEYS) + 5)
     except Exception as exc:  # a parser's own error class (calamine, lxml)
         raise ConsolidatedError(
             f"Trang tính ẩn “{layout.SHEET_META}” của {path.name} bị hỏng, không đọc được ({root_cause_name(exc)}). "
@@ -205,12 +249,16 @@ def _metadata(wb: Any, path: Path) -> dict[str, str] | None:
         ) from None
 
 
-def _sheet_rows(wb: Any, sheet: str, path: Path) -> list[tuple[Any, ...]]:
-    """Every row of one sheet; a part damaged past the guarded open is a :class:`ConsolidatedError` naming it."""
+def _sheet_rows(wb: Any, sheet: str, path: Path) -> Sequence[Sequence[Any]]:
+    """Every row of one sheet (an empty cell is None or ""); a part damaged past the guarded open is a
+    :class:`ConsolidatedError` naming it."""
     from parcli.xlsx.open import root_cause_name
 
     try:
-        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+        ws = wb[sheet]
+        if hasattr(ws, "cell_values"):  # the calamine fast path: the rows as parsed, not copied cell by cell
+            return ws.cell_values()  # type: ignore[no-any-return]
+        return [tuple(r) for r in ws.iter_rows(values_only=True)]
     except Exception as exc:  # a parser's own error class (calamine, lxml)
         raise ConsolidatedError(
             f"Trang tính “{sheet}” của {path.name} bị hỏng, không đọc được ({root_cause_name(exc)}). {REMAKE}"
@@ -219,10 +267,15 @@ def _sheet_rows(wb: Any, sheet: str, path: Path) -> list[tuple[Any, ...]]:
 
 def _item_table(
     wb: Any, path: Path, labels: tuple[str, ...], required: tuple[str, ...]
-) -> tuple[list[tuple[Any, ...]], Any]:
+) -> tuple[Sequence[Sequence[Any]], Any]:
     """The rows of the "Tổng hợp" sheet and its header (None when not found)."""
     rows = _sheet_rows(wb, layout.SHEET_CONSOLIDATED, path)
-    return rows, layout.find_header(rows, labels, required)
+    return rows, layout.find_header(_top(rows), labels, required)
+
+
+def _top(rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """The rows a header is searched among."""
+    return [tuple(row) for row in rows[: layout.HEADER_SEARCH_ROWS]]
 
 
 def read_consolidated(path: Path, campaign: Campaign | None = None) -> Consolidated:
@@ -286,11 +339,12 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, width: int) -> None:
+def _read_items(result: Consolidated, rows: Sequence[Sequence[Any]], header: Any, width: int) -> None:
     """The item rows below ``header`` into ``result.rows`` (some 100,000 rows for a commune campaign).
 
-    Columns whose values repeat (codes, units, labels, statuses) are converted once per distinct
-    value; the free text of each row (explanation, evidence, file, note) once per cell.
+    Columns whose values repeat (codes, units, labels, statuses, files) are converted once per distinct
+    value, numbers once per distinct value; the free text of each row (explanation, evidence, note)
+    once per cell.  An empty cell is None or "" (see :func:`_sheet_rows`): both read as empty.
     """
     col = {label: index - 1 for label, index in header.columns.items()}
     c_unit = col.get(layout.HEADER_UNIT_ID)
@@ -308,54 +362,81 @@ def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, 
     )
     scored_by_of = {v: k for k, v in layout.SCORED_BY_LABELS.items()}
     field_label = layout.LEVEL_LABELS[1]
+    exempt_status = layout.EXEMPT_STATUS
     padding = [None] * width
-    seen: dict[str | None, str] = {None: ""}  # repeated text cells → their text
+    seen: dict[Any, str] = {None: "", "": ""}  # repeated text cells → their text
+    known = seen.get
     decimals: dict[float, Decimal | None] = {}  # repeated numbers (maxima, scores) → their Decimal
+    scopes = result.rows
 
     def repeated(value: Any) -> str:
-        text = seen.get(value) if type(value) is str or value is None else None
-        if text is None:
-            text = _text(value)
-            if type(value) is str:
-                seen[value] = text
+        """The text of a cell not seen yet (a number or date is converted each time, as :func:`_text` does)."""
+        text = _text(value)
+        if type(value) is str:
+            seen[value] = text
         return text
 
     def number(value: Any) -> Decimal | None:
         if type(value) is not float or not value:  # -0.0 and 0.0 are equal keys but not the same Decimal
             return _number(value)
-        known = decimals.get(value)
-        if known is None:
-            known = decimals[value] = _number(value)
-        return known
+        found = decimals.get(value)
+        if found is None:
+            found = decimals[value] = _number(value)
+        return found
 
-    for offset, row in enumerate(rows[header.row :], start=header.row + 1):
+    def free_text(value: Any) -> str:
+        if type(value) is str and value.isascii():
+            return value.strip()
+        return _text(value)
+
+    offset = header.row
+    for row in rows[header.row :]:
+        offset += 1
         cells = row if len(row) >= width else (*row, *padding[len(row) :])
-        code = repeated(cells[c_code])
+        value = cells[c_code]
+        code = known(value) if type(value) is str or value is None else None
+        if code is None:
+            code = repeated(value)
         if not code:
             continue
-        if c_level is not None and repeated(cells[c_level]) == field_label:
-            continue  # a field's subtotal row
-        scored_by_label = repeated(cells[c_scored_by])
+        if c_level is not None:
+            value = cells[c_level]
+            level = known(value) if type(value) is str or value is None else None
+            if (repeated(value) if level is None else level) == field_label:
+                continue  # a field's subtotal row
+        value = cells[c_scored_by]
+        scored_by_label = known(value) if type(value) is str or value is None else None
+        if scored_by_label is None:
+            scored_by_label = repeated(value)
         if not scored_by_label:
             continue  # criterion rows with components carry no "Hình thức": they are group rows
-        scope = repeated(cells[c_unit]) if c_unit is not None else PROVINCE_SCOPE
-        key = code if scope == PROVINCE_SCOPE else f"{scope}/{code}"
+        if c_unit is not None:
+            value = cells[c_unit]
+            scope = known(value) if type(value) is str or value is None else None
+            if scope is None:
+                scope = repeated(value)
+        else:
+            scope = PROVINCE_SCOPE
         scored_by = scored_by_of.get(scored_by_label, "self")
         try:
             item_max = number(cells[c_max])
         except (InvalidOperation, ValueError):
             item_max = None
         raw_score = cells[c_score]
-        status = repeated(cells[c_status])
-        not_applicable = status == layout.EXEMPT_STATUS or (
-            isinstance(raw_score, str) and layout.label_key(raw_score) == _NOT_APPLICABLE_KEY
+        value = cells[c_status]
+        status = known(value) if type(value) is str or value is None else None
+        if status is None:
+            status = repeated(value)
+        not_applicable = status == exempt_status or (
+            isinstance(raw_score, str) and raw_score != "" and layout.label_key(raw_score) == _NOT_APPLICABLE_KEY
         )
         raw_appraised = cells[c_appraised]
         cell = f"{appraised_letter}{offset}"
         appraised_problem = score_problem = ""
         try:
-            appraised = number(raw_appraised)
+            appraised = None if raw_appraised is None or raw_appraised == "" else number(raw_appraised)
         except (InvalidOperation, ValueError):
+            key = code if scope == PROVINCE_SCOPE else f"{scope}/{code}"
             appraised_problem = f"{where} › {cell} (mục {key}): điểm thẩm định “{raw_appraised}” không phải là số"
             appraised = None
         try:
@@ -366,32 +447,40 @@ def _read_items(result: Consolidated, rows: list[tuple[Any, ...]], header: Any, 
                 "không phải là số"
             )
             score = None
-        note, explanation, evidence, source = cells[c_note], cells[c_explanation], cells[c_evidence], cells[c_file]
-        result.rows.setdefault(scope, {})[code] = ConsolidatedItem(
-            code=code,
-            max_points=item_max,
-            scored_by=scored_by,
-            score=score,
-            not_applicable=not_applicable,
-            appraised=appraised,
-            appraisal_note="" if note is None else _text(note),
-            explanation="" if explanation is None else _text(explanation),
-            evidence="" if evidence is None else _text(evidence),
-            status=status,
-            file="" if source is None else repeated(source),
-            cell=cell,
-            appraised_problem=appraised_problem,
-            score_problem=score_problem,
+        value = cells[c_file]
+        source = known(value) if type(value) is str or value is None else None
+        if source is None:
+            source = repeated(value)
+        items = scopes.get(scope)
+        if items is None:
+            items = scopes[scope] = {}
+        items[code] = _row_item(
+            code,
+            item_max,
+            scored_by,
+            score,
+            not_applicable,
+            appraised,
+            free_text(cells[c_note]),
+            free_text(cells[c_explanation]),
+            free_text(cells[c_evidence]),
+            status,
+            source,
+            cell,
+            appraised_problem,
+            score_problem,
         )
 
 
-def _read_departments(result: Consolidated, rows: list[tuple[Any, ...]]) -> None:
-    header = layout.find_header(rows, layout.DEPARTMENT_HEADERS, (layout.HEADER_DEPT_ID, layout.HEADER_STATUS_CODE))
+def _read_departments(result: Consolidated, rows: Sequence[Sequence[Any]]) -> None:
+    header = layout.find_header(
+        _top(rows), layout.DEPARTMENT_HEADERS, (layout.HEADER_DEPT_ID, layout.HEADER_STATUS_CODE)
+    )
     if header is None:
         return
     col = {label: index - 1 for label, index in header.columns.items()}
 
-    def get(row: tuple[Any, ...], label: str) -> Any:
+    def get(row: Sequence[Any], label: str) -> Any:
         i = col.get(label)
         return row[i] if i is not None and i < len(row) else None
 

@@ -66,6 +66,7 @@ def write_feedback(
     check_feedback_dir(folder, out_dir)
     returns = {r.file: r for r in result.returns}
     copies: list[FeedbackCopy] = []
+    taken: set[str] = set()
     jobs = []
     for outcome in result.departments:
         if outcome.used is None or outcome.status not in ("ok", "invalid"):
@@ -75,6 +76,11 @@ def write_feedback(
         if not errors and not (include_warnings and problems):
             continue
         name = feedback_name(outcome.used)
+        stem, n = Path(name).stem, 1
+        while name.casefold() in taken:  # "Biểu.xlsx" and "biểu.zip" would share a name on Windows
+            n += 1
+            name = f"{stem}-{n}.xlsx"
+        taken.add(name.casefold())
         jobs.append((returns[outcome.used], name, outcome.department.name, problems))
         copies.append(FeedbackCopy(outcome.department.id, outcome.used, out_dir / name, errors, len(problems) - errors))
     if jobs:  # all copies or none: written into a staging folder, moved in once all are written

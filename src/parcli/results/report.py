@@ -21,7 +21,6 @@ from parcli.numbers import ROUNDING_RULE
 from parcli.render import DocxImage, find_template, output_format, render, render_string
 from parcli.results.consolidated import Consolidated, consolidated_for, read_consolidated
 from parcli.results.scoring import Scores, Totals, compute_scores
-from parcli.results.status import is_late, judge, timing_of, timing_words
 from parcli.results.survey_scores import load_survey
 
 if TYPE_CHECKING:
@@ -254,6 +253,9 @@ def build_report(
             "note": i.appraisal_note,
             "status": i.status,
         }
+
+    # with the merge machinery: not on the ranking path
+    from parcli.results.status import is_late, judge, timing_of, timing_words
 
     deadline, rule = model.deadlines.returns, model.deadline_rule
     departments = []

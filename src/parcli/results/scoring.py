@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, Rounded, localcontext
 
 from parcli.config.campaign import Campaign, Scope
 from parcli.config.campaign_models import Band
-from parcli.config.catalogue import Leaf, NaScoring
+from parcli.config.catalogue import Catalogue, Leaf, NaScoring
 from parcli.numbers import percent
 from parcli.results.consolidated import Consolidated, ConsolidatedItem
 
@@ -75,20 +75,44 @@ class Totals:
 
     def add(self, item: ItemScore) -> None:
         """Add one item."""
-        self.max_points += item.leaf.max_points
-        if item.leaf.is_self:
-            self.self_max += item.applicable_max
-            if item.final is None and not item.not_applicable:
-                self.unscored += 1
-            if item.final is not None:
+        leaf = item.leaf
+        top = leaf.max_points
+        self.max_points += top
+        final = item.final
+        full = item.not_applicable and item.na_rule == "full_points"  # item.na_full_points
+        applicable = ZERO if item.not_applicable and not full else top  # item.applicable_max
+        if leaf.scored_by == "self":
+            self.self_max += applicable
+            if final is None:
+                if not item.not_applicable:
+                    self.unscored += 1
+            else:
                 self.scored += 1
-                self.scored_max += item.applicable_max
-            self.self_score += item.leaf.max_points if item.na_full_points else item.self_score or ZERO
-            self.appraised += item.final or ZERO
+                self.scored_max += applicable
+            self.self_score += top if full else item.self_score or ZERO
+            self.appraised += final or ZERO
         else:
-            self.survey_max += item.applicable_max
-            if item.final is not None:
-                self.survey_score = (self.survey_score or ZERO) + item.final
+            self.survey_max += applicable
+            if final is not None:
+                self.add_survey(final)
+
+    def add_survey(self, final: Decimal) -> None:
+        """Add one survey item's points to the survey part (pending until the first one)."""
+        self.survey_score = (self.survey_score or ZERO) + final
+
+    def merge(self, other: Totals) -> None:
+        """Add the sums of ``other``, all but its survey points (added item by item: see :func:`score_scope`).
+
+        Exact sums do not depend on how the items are grouped; :func:`score_scope` checks that they are.
+        """
+        self.max_points += other.max_points
+        self.self_max += other.self_max
+        self.self_score += other.self_score
+        self.appraised += other.appraised
+        self.survey_max += other.survey_max
+        self.unscored += other.unscored
+        self.scored += other.scored
+        self.scored_max += other.scored_max
 
     @property
     def survey_included(self) -> bool:
@@ -161,9 +185,14 @@ class Scores:
 
     def lost_items(self) -> list[ItemScore]:
         """Self-assessed items that lost points, most points lost first (then catalogue order)."""
-        order = {code: i for i, code in enumerate(self.items)}
-        lost = [i for i in self.items.values() if i.leaf.is_self and i.lost is not None and i.lost > 0]
-        return sorted(lost, key=lambda i: (-(i.lost or ZERO), order[i.leaf.code]))
+        lost: list[tuple[Decimal, int, ItemScore]] = []
+        for position, item in enumerate(self.items.values()):
+            if item.final is not None and item.leaf.scored_by == "self":
+                amount = item.applicable_max - item.final  # item.lost
+                if amount > 0:
+                    lost.append((-amount, position, item))
+        lost.sort(key=lambda entry: entry[:2])
+        return [item for _, _, item in lost]
 
     def unscored_items(self) -> list[ItemScore]:
         """Self-assessed items without an accepted score (return missing or invalid)."""
@@ -196,32 +225,58 @@ def score_scope(
     survey: Mapping[str, Decimal] | None,
     department_ids: list[str],
 ) -> Scores:
-    """The core: score one scope's catalogue from its consolidated rows (exempt items count as not applicable)."""
-    cat = scope.catalogue
-    exempt = scope.is_exempt
+    """The core: score one scope's catalogue from its consolidated rows (exempt items count as not applicable).
+
+    Each item is added once, to its criterion (and, when it has one, to its department's part of the
+    criterion); fields, the index and the departments add up those sums.  Exact decimal sums do not
+    depend on the grouping: the sums are made with every rounding trapped, and should one round (a
+    score with more digits than the decimal context holds) they are made again item by item, in
+    catalogue order, as :meth:`Totals.add` always did.
+    """
+    items = _item_scores(scope, rows, survey)
+    try:
+        with localcontext() as exact:
+            exact.traps[Rounded] = True
+            return _add_up(scope.catalogue, items, department_ids)
+    except Rounded:
+        return _add_up_item_by_item(scope.catalogue, items, department_ids)
+
+
+def _item_scores(
+    scope: Scope, rows: Mapping[str, ConsolidatedItem], survey: Mapping[str, Decimal] | None
+) -> dict[str, ItemScore]:
+    """Every leaf of the scope's catalogue scored, in catalogue order."""
     owner = {code: d.id for code, d in scope.owner_of.items()}
+    given = survey or {}
     items: dict[str, ItemScore] = {}
-    for leaf in cat.leaves:
-        row = rows.get(leaf.code)
-        if leaf.is_self:
-            self_score = row.score if row else None
-            appraised = row.appraised if row else None
-            not_applicable = bool(row and row.not_applicable) or exempt(leaf.code)
+    for leaf in scope.catalogue.leaves:
+        code = leaf.code
+        row = rows.get(code)
+        exempt = scope.is_exempt(code)
+        if leaf.scored_by == "self":
+            if row is None:
+                self_score = appraised = None
+                not_applicable = exempt
+            else:
+                self_score = row.score
+                appraised = row.appraised
+                not_applicable = row.not_applicable or exempt
             final = None if not_applicable else (appraised if appraised is not None else self_score)
         else:
             self_score = appraised = None
-            not_applicable = exempt(leaf.code)
-            final = None if not_applicable else (survey or {}).get(leaf.code)
+            not_applicable = exempt
+            final = None if not_applicable else given.get(code)
         na_rule: NaScoring | None = None
         if not_applicable:
             # Each criterion's official method decides (catalogue ``not_applicable.scoring``); an exempt branch is
             # outside the unit's index altogether.
-            na_rule = "exclude" if exempt(leaf.code) else leaf.not_applicable_scoring
+            na_rule = "exclude" if exempt else leaf.not_applicable_scoring
             if na_rule == "full_points":
                 final = leaf.max_points
-        items[leaf.code] = ItemScore(
+        item: ItemScore = _NEW(ItemScore)  # ItemScore(...), some 100,000 times for a commune campaign: see _NEW
+        item.__dict__.update(
             leaf=leaf,
-            department_id=owner.get(leaf.code),
+            department_id=owner.get(code),
             self_score=self_score,
             appraised=appraised,
             final=final,
@@ -231,15 +286,65 @@ def score_scope(
             status=row.status if row else "",
             na_rule=na_rule,
         )
+        items[code] = item
+    return items
+
+
+# ItemScore is built with its fields put in place at once rather than by one object.__setattr__ each (the
+# frozen dataclass has no __post_init__; tests/test_fast_build.py holds the two ways equal, field for field).
+_NEW = object.__new__
+
+
+def _add_up(catalogue: Catalogue, items: dict[str, ItemScore], department_ids: list[str]) -> Scores:
+    """Criterion, field, department and index totals, each item added once (see :func:`score_scope`).
+
+    Survey points are added item by item at every level: a pending survey part (None) and a zero
+    are told apart the way :meth:`Totals.add` does, in catalogue order.
+    """
     index = Totals()
     fields: list[NodeScores] = []
     criteria: list[NodeScores] = []
     departments = {d: DepartmentScores(department_id=d) for d in department_ids}
-    for f in cat.model.fields:
+    for f, branches in catalogue.tree:
         ftotals = Totals()
-        for c in f.criteria:
+        for c, leaves in branches:
             ctotals = Totals()
-            for leaf in cat.leaves_under(c.code):
+            scored = [items[leaf.code] for leaf in leaves]
+            for item in scored:
+                ctotals.add(item)
+            owners = {item.department_id for item in scored}
+            only = owners.pop() if len(owners) == 1 else None
+            owner = departments.get(only) if only is not None else None
+            if owner is not None:  # the criterion's items are all one department's
+                owner.totals.merge(ctotals)
+                owner.items += len(scored)
+            for item in scored:
+                if owner is None and item.department_id is not None and item.department_id in departments:
+                    departments[item.department_id].totals.add(item)
+                    departments[item.department_id].items += 1
+                if item.final is not None and item.leaf.scored_by != "self":
+                    ftotals.add_survey(item.final)
+                    index.add_survey(item.final)
+                    if owner is not None:
+                        owner.totals.add_survey(item.final)
+            ftotals.merge(ctotals)
+            criteria.append(NodeScores(code=c.code, title=c.title, totals=ctotals))
+        index.merge(ftotals)
+        fields.append(NodeScores(code=f.code, title=f.title, totals=ftotals))
+    return Scores(items=items, index=index, fields=fields, criteria=criteria, departments=departments)
+
+
+def _add_up_item_by_item(catalogue: Catalogue, items: dict[str, ItemScore], department_ids: list[str]) -> Scores:
+    """:func:`_add_up` adding every item to its criterion, field, department and the index in turn."""
+    index = Totals()
+    fields: list[NodeScores] = []
+    criteria: list[NodeScores] = []
+    departments = {d: DepartmentScores(department_id=d) for d in department_ids}
+    for f, branches in catalogue.tree:
+        ftotals = Totals()
+        for c, leaves in branches:
+            ctotals = Totals()
+            for leaf in leaves:
                 item = items[leaf.code]
                 ctotals.add(item)
                 ftotals.add(item)

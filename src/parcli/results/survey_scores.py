@@ -8,8 +8,6 @@ listed in one :class:`SurveyError`.
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -44,13 +42,16 @@ def _survey_points(where: str, leaf: Leaf, value: Any, problems: list[str]) -> D
     return points
 
 
-def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
-    """Read survey scores (CSV ``code,points`` or YAML ``code: points``); every survey item must be given."""
+def load_survey(path: Path, campaign: Campaign, notes: list[str] | None = None) -> dict[str, Decimal]:
+    """Read survey scores (CSV ``code,points`` or YAML ``code: points``); every survey item must be given.
+
+    A CSV saved by Excel in the Windows code page is read so, with a note added to ``notes``.
+    """
     if not path.is_file():
         raise SurveyError(f"Không tìm thấy tệp điểm điều tra xã hội học {path}.")
-    text = path.read_text(encoding="utf-8-sig")
     raw: list[tuple[str, str, Any]] = []  # (where, code, value)
     if path.suffix.lower() in (".yaml", ".yml"):
+        text = path.read_text(encoding="utf-8-sig")
         try:
             data = parse_yaml(text)
         except YamlSyntaxError as exc:
@@ -60,11 +61,7 @@ def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
         raw = [(f"{path.name} › {k}", str(k).strip(), v) for k, v in data.items()]
     else:
         # Excel on a Vietnamese system saves CSV with ";" (the comma is the decimal sign)
-        first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-        delimiter = ";" if ";" in first else ","
-        for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-            if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
-                continue
+        for lineno, row in _csv_rows(path, notes):
             if not raw and not any(ch.isdigit() for ch in row[0]):  # a header line
                 continue
             extra = [cell for cell in row[2:] if cell.strip()]
@@ -95,7 +92,18 @@ def load_survey(path: Path, campaign: Campaign) -> dict[str, Decimal]:
     return scores
 
 
-def load_unit_survey(path: Path, campaign: Campaign) -> dict[str, dict[str, Decimal]]:
+def _csv_rows(path: Path, notes: list[str] | None) -> list[tuple[int, list[str]]]:
+    """The rows of a scores CSV (:func:`parcli.csvtable.read_csv`); a note when it is not UTF-8."""
+    from parcli.csvtable import read_csv
+
+    table = read_csv(path)
+    note = table.note(path.name)
+    if note is not None and notes is not None:
+        notes.append(note)
+    return table.rows
+
+
+def load_unit_survey(path: Path, campaign: Campaign, notes: list[str] | None = None) -> dict[str, dict[str, Decimal]]:
     """each-unit-scores: survey scores per unit, a CSV ``unit,code,points`` (``,`` or ``;``).
 
     A unit that appears must have every survey item of its catalogue (not exempt);
@@ -103,14 +111,9 @@ def load_unit_survey(path: Path, campaign: Campaign) -> dict[str, dict[str, Deci
     """
     if not path.is_file():
         raise SurveyError(f"Không tìm thấy tệp điểm điều tra xã hội học {path}.")
-    text = path.read_text(encoding="utf-8-sig")
-    first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-    delimiter = ";" if ";" in first else ","
     problems: list[str] = []
     scores: dict[str, dict[str, Decimal]] = {}
-    for lineno, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
-            continue
+    for lineno, row in _csv_rows(path, notes):
         if not scores and not problems and len(row) >= 2 and not any(ch.isdigit() for ch in row[1]):
             continue  # a header line
         where = f"{path.name} dòng {lineno}"

@@ -58,10 +58,21 @@ _VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 _VNI = re.compile(r"[aeiouyAEIOUY][øùûõïöüôâ]")
 
 
+_SYSTEM_FILES = frozenset({"desktop.ini", "thumbs.db", ".ds_store"})
+
+
 def is_lock_file(path: Path) -> bool:
-    """Excel (``~$name.xlsx``) and LibreOffice (``.~lock.name.xlsx#``) lock files."""
+    """A file a program leaves beside the ones people save, never a form: Excel's and Word's lock files
+    (``~$name.xlsx``), LibreOffice's (``.~lock.name.xlsx#``), Excel's temporary save files (eight hex digits, no
+    extension, or ``~…tmp``) and what Windows and macOS put in folders (``desktop.ini``, ``Thumbs.db``)."""
     name = path.name
-    return name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#"))
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        return True
+    if name.casefold() in _SYSTEM_FILES:
+        return True
+    if len(name) == 8 and all(c in "0123456789ABCDEFabcdef" for c in name):
+        return True
+    return name.startswith("~") and name.casefold().endswith(".tmp")
 
 
 _CRASHED: set[Path] = set()
@@ -72,12 +83,16 @@ def mark_crashed(path: Path) -> None:
     _CRASHED.add(path)
 
 
-def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bool:
+def sniff_workbook(
+    path: Path, add: Callable[[str, str], None], noun: str, *, only: tuple[str, ...] | None = None
+) -> bool:
     """Check a returned file's container before any XML is parsed; True when a spreadsheet reader may open it.
 
     ``add(slug, message)`` receives each problem; ``noun`` names the document in
     the messages (in Vietnamese, as the caller calls its document).  Shared by every reader of
-    returned workbooks, so they refuse the same things with the same slugs.
+    returned workbooks, so they refuse the same things with the same slugs.  ``only`` names the
+    worksheets the caller will read, when it reads no other: the others are neither bounded nor
+    decompressed (a long table beside a small sheet costs nothing then).
     """
     resend = f"Đề nghị gửi lại đúng {noun} đã được phát hành (.xlsx)."
     if path in _CRASHED:
@@ -160,7 +175,7 @@ def sniff_workbook(path: Path, add: Callable[[str, str], None], noun: str) -> bo
                 )
                 return False
             _check_other_parts(archive, infos)  # worksheets are checked as they are bounded, below
-            oversized = _oversized_sheet(archive, infos, path)
+            oversized = _oversized_sheet(archive, infos, path, None if only is None else _sheet_parts(archive, only))
             if oversized is not None:
                 add(
                     "sheet-too-large",
@@ -203,10 +218,13 @@ def _check_other_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -
                 pass
 
 
-def _oversized_sheet(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path) -> str | None:
+def _oversized_sheet(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path, parts: set[str] | None = None
+) -> str | None:
     """A message when a worksheet (hidden sheets included) reaches further than a reader may allocate.
 
     Each sheet's XML is read once, one at a time: bounded, and its formulas noted for the fast reader.
+    ``parts``: only these worksheet parts (None: every one).
     """
     global _SNIFFED
     _SNIFFED = None
@@ -214,6 +232,8 @@ def _oversized_sheet(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], pat
     for info in infos:
         name = info.filename
         if not (name.startswith("xl/") and name.endswith(".xml")) or "/worksheets/" not in name:
+            continue
+        if parts is not None and name not in parts:
             continue
         xml = archive.read(info)
         rows, columns = sheet_extent(xml)
@@ -295,7 +315,7 @@ def open_workbook(
     openpyxl; raises :class:`WorkbookRefused` with the first problem instead of a parser error.
     """
     problems: list[tuple[str, str]] = []
-    if not sniff_workbook(path, lambda slug, message: problems.append((slug, message)), noun):
+    if not sniff_workbook(path, lambda slug, message: problems.append((slug, message)), noun, only=fast_sheets):
         raise WorkbookRefused(*problems[0])
     if fast_sheets is not None:
         book = CalamineBook.open(path, fast_sheets)
@@ -375,33 +395,49 @@ class _CalamineSheet:
     def iter_rows(
         self, min_row: int = 1, max_row: int | None = None, max_col: int | None = None, values_only: bool = False
     ) -> Iterator[tuple[Any, ...]]:
-        """Rows from ``min_row`` (1-based, empty rows included) like openpyxl's read-only iter_rows."""
-        start = self._sheet.start
-        first_row, first_col = (1, 0) if start is None else (int(start[0]) + 1, int(start[1]))
-        row_number = min_row
-        while row_number < first_row and (max_row is None or row_number <= max_row):
-            yield self._row([], row_number, max_col, values_only, 0)
-            row_number += 1
-        if start is None:
-            return
-        for offset, raw in enumerate(self._sheet.iter_rows()):
-            current = first_row + offset
-            if max_row is not None and current > max_row:
-                return
-            if current >= min_row:
-                yield self._row(raw, current, max_col, values_only, first_col)
+        """Rows from ``min_row`` (1-based, empty rows included) like openpyxl's read-only iter_rows.
 
-    def _row(self, raw: list[Any], row: int, max_col: int | None, values_only: bool, skip: int) -> tuple[Any, ...]:
-        width = max_col if max_col is not None else len(raw) + skip
-        if values_only and not skip and not self._formulas:  # the common case, kept fast for long tables
+        The rows are taken from the sheet's top-left corner (``skip_empty_area=False``, documented):
+        python-calamine's row iterator gives every row from the first but the columns only from the
+        first used one (python-calamine issue #177), so taking its rows for the used area alone read
+        a sheet whose first rows are empty shifted down by as many rows.
+        """
+        end = self._sheet.end
+        if end is None:
+            return
+        stop = int(end[0]) + 1 if max_row is None else min(max_row, int(end[0]) + 1)
+        if stop < min_row:
+            return
+        try:
+            rows = self._sheet.to_python(skip_empty_area=False, nrows=stop)
+        except TypeError:  # a python-calamine without ``nrows``
+            rows = self._sheet.to_python(skip_empty_area=False)[:stop]
+        for number in range(min_row, stop + 1):
+            yield self._row(rows[number - 1] if number <= len(rows) else [], number, max_col, values_only)
+
+    def cell_values(self) -> list[list[Any]] | list[tuple[Any, ...]]:
+        """Every row's values from row 1, for reading a whole table at once; an empty cell is None or "".
+
+        A sheet that starts at A1 and holds no formula is calamine's own rows, not copied cell by cell
+        (an empty cell is ""); any other is :meth:`iter_rows` (a formula as its text, an empty cell None).
+        """
+        start = self._sheet.start
+        if not self._formulas and start is not None and (int(start[0]), int(start[1])) == (0, 0):
+            rows: list[list[Any]] = self._sheet.to_python()
+            return rows
+        return list(self.iter_rows(values_only=True))
+
+    def _row(self, raw: list[Any], row: int, max_col: int | None, values_only: bool) -> tuple[Any, ...]:
+        """One row as openpyxl gives it: values (``values_only``) or cells, ``max_col`` wide; "" is None."""
+        width = max_col if max_col is not None else len(raw)
+        if values_only and not self._formulas:  # the common case, kept fast for long tables
             values = [None if v == "" else v for v in (raw if width >= len(raw) else raw[:width])]
             if len(values) < width:
                 values += [None] * (width - len(values))
             return tuple(values)
         cells: list[Any] = []
         for col in range(1, width + 1):
-            index = col - 1 - skip
-            value = raw[index] if 0 <= index < len(raw) else None
+            value = raw[col - 1] if col <= len(raw) else None
             if value == "":
                 value = None
             formula = self._formulas.get((row, col))
@@ -455,31 +491,57 @@ def _scan_formulas(path: Path, sheets: tuple[str, ...]) -> dict[str, dict[tuple[
     reads the file.  What :func:`sniff_workbook` just found in the same file is used
     rather than read again.
     """
-    import html
-
     global _SNIFFED
     sniffed, _SNIFFED = _SNIFFED, None
     known = sniffed[1] if sniffed is not None and sniffed[0] == _file_key(path) else {}
     with zipfile.ZipFile(path) as archive:
-        workbook_xml = archive.read("xl/workbook.xml")
-        rels_xml = archive.read("xl/_rels/workbook.xml.rels")
-        targets = {m[0]: m[1] for m in re.findall(rb'Id="([^"]+)"[^>]*Target="([^"]+)"', rels_xml)}
-        targets.update({m[1]: m[0] for m in re.findall(rb'Target="([^"]+)"[^>]*Id="([^"]+)"', rels_xml)})
         out: dict[str, dict[tuple[int, int], str]] = {}
-        for raw_name, rid in re.findall(rb'<sheet\s[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', workbook_xml):
-            name = html.unescape(raw_name.decode("utf-8"))
+        for name, part in _named_parts(archive):
             if name not in sheets:
                 continue
-            target = targets.get(rid)
-            if target is None:
+            if part is None:
                 return None
-            part = target.decode().lstrip("/")
-            part = part if part.startswith("xl/") else "xl/" + part
             cells = known[part] if part in known else part_formulas(archive.read(part))
             if cells is None:
                 return None
             out[name] = cells
         return out
+
+
+def _named_parts(archive: zipfile.ZipFile) -> list[tuple[str, str | None]]:
+    """(sheet name, its worksheet part, None when the workbook does not say) in workbook order."""
+    import html
+
+    workbook_xml = archive.read("xl/workbook.xml")
+    rels_xml = archive.read("xl/_rels/workbook.xml.rels")
+    targets = {m[0]: m[1] for m in re.findall(rb'Id="([^"]+)"[^>]*Target="([^"]+)"', rels_xml)}
+    targets.update({m[1]: m[0] for m in re.findall(rb'Target="([^"]+)"[^>]*Id="([^"]+)"', rels_xml)})
+    out: list[tuple[str, str | None]] = []
+    for raw_name, rid in re.findall(rb'<sheet\s[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', workbook_xml):
+        target = targets.get(rid)
+        part = None
+        if target is not None:
+            part = target.decode().lstrip("/")
+            part = part if part.startswith("xl/") else "xl/" + part
+        out.append((html.unescape(raw_name.decode("utf-8")), part))
+    return out
+
+
+def _sheet_parts(archive: zipfile.ZipFile, sheets: tuple[str, ...]) -> set[str] | None:
+    """The worksheet parts of ``sheets`` (absent sheets left out); None, to bound them all, when a part
+    cannot be told for certain (no target, or one that is not literally a member of the archive)."""
+    try:
+        named = _named_parts(archive)
+    except DAMAGE_ERRORS:
+        return None
+    members = set(archive.namelist())
+    found: set[str] = set()
+    for name, part in named:
+        if name in sheets:
+            if part is None or part not in members:
+                return None
+            found.add(part)
+    return found
 
 
 def read_metadata(wb: Any, sheet: str, max_rows: int = 17) -> dict[str, str] | None:

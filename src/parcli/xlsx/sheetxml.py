@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _DIMENSION_RE = re.compile(rb"<(?:\w+:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
@@ -19,7 +20,9 @@ _RANGE_END_RE = re.compile(r"([A-Z]{1,3})?([0-9]{1,9})?$")
 
 
 _FORMULA_RE = re.compile(rb"<f(\s[^>]*)?(?:/>|>(.*?)</f>)", re.S)
+_FORMULA_START_RE = re.compile(rb"<f[ >/]")
 _REF_RE = re.compile(rb'\sr="([A-Z]+)([0-9]+)"')
+_ERROR_CELL_RE = re.compile(rb"""<(?:\w+:)?c\s[^>]*?\bt=["']e["']""")  # a cell holding an error value (#N/A)
 
 
 def sheet_extent(xml: bytes) -> tuple[int, int]:
@@ -27,23 +30,30 @@ def sheet_extent(xml: bytes) -> tuple[int, int]:
 
     Rows and cells written without a reference count one each, so a sheet cannot hide its size.
     """
+    rows, columns = _declared(xml)
+    # The usual shape — every row and cell carries `r="…"` first, unprefixed — is bounded without
+    # collecting the hundreds of thousands of cell references of a long table: the rows' references
+    # give a bound, and one search proves that no cell reaches past it or past the declared columns
+    # and that every cell has the usual shape.  Three passes over the XML: a long table is 24 MB.
+    if _PREFIXED_TAG_RE.search(xml) is None:
+        row_refs = _ROW_TAG_RE.findall(xml)  # b"" for a row whose first attribute is not its reference
+        if b"" not in row_refs:
+            bounded = max(rows, len(row_refs), _largest(row_refs))
+            beyond = _beyond_pattern(bounded, columns)
+            if beyond is not None and beyond.search(xml) is None:
+                return bounded, columns
+    return _sheet_extent_general(xml, rows, columns)
+
+
+def _declared(xml: bytes) -> tuple[int, int]:
+    """(rows, columns) of the sheet's declared dimension (0, 0 when it declares none)."""
     rows = columns = 0
     for ref in _DIMENSION_RE.findall(xml[:65536]):
         end = _RANGE_END_RE.search(ref.decode("ascii", "replace").split(":")[-1].upper())
         if end is not None:
             columns = max(columns, column_number(end[1] or ""))
             rows = max(rows, int(end[2] or 0))
-    # The usual shape — every row and cell carries `r="…"` first, unprefixed — is bounded without
-    # collecting the hundreds of thousands of cell references of a long table: the rows' references
-    # give a bound, and one search proves that no cell reaches past it or past the declared columns.
-    if _UNUSUAL_TAG_RE.search(xml) is None and _PREFIXED_TAG_RE.search(xml) is None:
-        row_refs = _ROW_REF_FAST_RE.findall(xml)
-        last = max(row_refs, key=lambda r: (len(r), r), default=b"0")
-        rows = max(rows, len(row_refs), int(last))
-        beyond = _beyond_pattern(rows, columns)
-        if beyond is not None and beyond.search(xml) is None:
-            return rows, columns
-    return _sheet_extent_general(xml, rows, columns)
+    return rows, columns
 
 
 def _sheet_extent_general(xml: bytes, rows: int, columns: int) -> tuple[int, int]:
@@ -62,56 +72,73 @@ def _sheet_extent_general(xml: bytes, rows: int, columns: int) -> tuple[int, int
     row_refs = _ROW_REF_FAST_RE.findall(xml)
     if len(row_refs) != row_count:  # an attribute before r, or a namespace prefix: the general pattern
         row_refs = _ROW_REF_RE.findall(xml)
-    last = max(row_refs, key=lambda r: (len(r), r), default=b"0")
-    rows = max(rows, row_count, int(last))
+    rows = max(rows, row_count, _largest(row_refs))
     return rows, max(columns, unreferenced)
 
 
-# a row or cell tag whose first attribute is not its reference (`<rowBreaks` is not a row), or a
-# namespace-prefixed one (any `<x:c …>` holds `:c`; text with such a colon only costs the general scan)
-_UNUSUAL_TAG_RE = re.compile(rb'<(?:c|row)(?:[\t\n\r>/]| (?!r="))')
+def _largest(numbers: list[bytes]) -> int:
+    """The largest of decimal numbers written without sign (0 for none): the longest, then the greatest."""
+    if not numbers:
+        return 0
+    longest = max(map(len, numbers))
+    return int(max(n for n in numbers if len(n) == longest))
+
+
+# a row tag, its reference captured when it comes first (`<rowBreaks` is not a row); a cell tag whose
+# first attribute is not its reference is found with the cells past the bounds (:func:`_beyond_pattern`);
+# a namespace-prefixed tag (any `<x:c …>` holds `:c`; text with such a colon only costs the general scan)
+_ROW_TAG_RE = re.compile(rb'<row(?:[\t\n\r>/]| (?!r=")| r="([0-9]{1,9})")')
 _PREFIXED_TAG_RE = re.compile(rb":(?:c|row)[\s>/]")
 
 
-def _greater_than(text: str, alphabet: str) -> bytes:
-    """A regex matching a same-alphabet token that sorts after ``text`` (longer, or as long and greater)."""
+def _not_greater(text: str, alphabet: str) -> bytes:
+    """A regex matching a same-alphabet token that does not sort after ``text`` (shorter, or as long and not
+    greater); the alternatives most tokens take first, so that a token within bounds is told quickly."""
     escaped = re.escape
     first, last = alphabet[0], alphabet[-1]
-    options = [f"[{first}-{last}]{{{len(text) + 1},}}"]
+    options = []
     for index, char in enumerate(text):
-        if char != last:
-            nxt = alphabet[alphabet.index(char) + 1]
+        if char != first:
+            before = alphabet[alphabet.index(char) - 1]
             rest = len(text) - index - 1
-            options.append(f"{escaped(text[:index])}[{nxt}-{last}][{first}-{last}]{{{rest}}}")
+            options.append(f"{escaped(text[:index])}[{first}-{before}][{first}-{last}]{{{rest}}}")
+    options.append(escaped(text))
+    if len(text) > 1:
+        options.append(f"[{first}-{last}]{{1,{len(text) - 1}}}")
     return "|".join(f"(?:{option})" for option in options).encode()
 
 
+@functools.lru_cache(maxsize=64)  # the workbooks of one reading share a few shapes
 def _beyond_pattern(rows: int, columns: int) -> re.Pattern[bytes] | None:
-    """A cell reference past ``rows`` or past ``columns``; None when no column bound is known (general scan)."""
+    """A cell tag whose first attribute is not its reference, or a cell reference past ``rows`` or past
+    ``columns`` or of another shape than ``[A-Z]{1,3}[0-9]{1,9}`` (lower case, four letters, no digits): the
+    general scan counts those; None when no bound is known.
+
+    References are searched as those *not* well-formed and within bounds: a reference within bounds
+    (almost every one) is dismissed in a few steps.
+    """
     if columns < 1 or rows < 1:
         return None
-    letters = _greater_than(column_letter(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    digits = _greater_than(str(rows), "0123456789")
-    # or a reference of another shape (lower case, four letters, no digits), which the general scan counts
-    malformed = rb'(?![A-Z]{1,3}[0-9]{1,9}")'
-    return re.compile(rb'<c r="(?:' + malformed + rb"|(?:" + letters + rb")[0-9]|[A-Z]{1,3}(?:" + digits + rb')")')
+    letters = _not_greater(column_letter(columns), "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    digits = _not_greater(str(rows), "0123456789")
+    return re.compile(rb'<c(?:[\t\n\r>/]| (?!r=")| r="(?!(?:' + letters + rb")(?:" + digits + rb')"))')
 
 
 def part_formulas(xml: bytes) -> dict[tuple[int, int], str] | None:
     """Formula cells of one worksheet's XML as openpyxl shows them (``=TEXT``), by (row, column).
 
     None when that cannot be exact (shared or array formulas, an XML shape other than the
-    usual unprefixed one): openpyxl then reads the file.
+    usual unprefixed one, an error value such as ``#N/A``, which calamine reads as an empty
+    cell): openpyxl then reads the file.
     """
     import html
 
+    if (b't="e"' in xml or b"t='e'" in xml) and _ERROR_CELL_RE.search(xml) is not None:
+        return None
     cells: dict[tuple[int, int], str] = {}
-    position = xml.find(b"<f")
-    while position != -1:
-        tail = xml[position + 2 : position + 3]
-        if tail not in (b">", b" ", b"/"):  # e.g. <fill… is not a formula
-            position = xml.find(b"<f", position + 2)
-            continue
+    found = _FORMULA_START_RE.search(xml)  # `<f>`, `<f …>` or `<f/>`, not `<fill…`
+    while found is not None:
+        position = found.start()
         match = _FORMULA_RE.match(xml, position)
         cell_start = xml.rfind(b"<c ", 0, position)
         ref = _REF_RE.search(xml, cell_start, position) if cell_start != -1 else None
@@ -119,7 +146,7 @@ def part_formulas(xml: bytes) -> dict[tuple[int, int], str] | None:
             return None  # shared or array formula, or an unusual shape: openpyxl expands these
         text = html.unescape(match[2].decode("utf-8"))
         cells[(int(ref[2]), column_number(ref[1].decode()))] = "=" + text
-        position = xml.find(b"<f", match.end())
+        found = _FORMULA_START_RE.search(xml, match.end())
     if b":c " in xml[:4096] and b"<c " not in xml:
         return None  # namespace-prefixed cells
     return cells

@@ -111,6 +111,13 @@ def build_evidence(merge: MergeResult, appraisals: AppraisalCollection | None = 
     return book
 
 
+# No path inside the hồ sơ longer than this (``goi-tai-lieu/<folder>/<file>``, relative to the output folder), so
+# that under a OneDrive Desktop folder, and while staged (~30 more), it stays within the 260 characters Explorer,
+# Excel and Explorer's zip extraction still keep on Windows.  A file name keeps its extension whatever is cut.
+MAX_PACK_PATH = 100
+MIN_FILE_NAME = 28
+
+
 class _Planner:
     """Where each evidence file goes in the pack, stored once per SHA-256 (per unit in each-unit-scores mode)."""
 
@@ -124,9 +131,9 @@ class _Planner:
     def folder(self, dept: Department, code: str, title: str) -> str:
         """``<code> <title>``, under ``<group>/<unit>`` for a unit (short parts: Windows' path length)."""
         if not self.units:
-            return safe_name(f"{code} {title}", 60)
-        group = safe_name(self.group_names.get(dept.group or "", dept.group or ""), 40)
-        return f"{group}/{safe_name(dept.file_stem, 50)}/{safe_name(f'{code} {title}', 50)}"
+            return safe_name(f"{code} {title}", 36)
+        group = safe_name(self.group_names.get(dept.group or "", dept.group or ""), 20)
+        return f"{group}/{safe_name(dept.file_stem, 22)}/{safe_name(f'{code} {title}', 14)}"
 
     def place(self, card: Card, dept: Department, kept: ReturnResult, n: int, name: str, title: str) -> bool:
         """Put one cited file of a card in the pack; False when it cannot be packed (missing, unreadable)."""
@@ -141,7 +148,7 @@ class _Planner:
         packed = self.by_hash.get(key)
         if packed is None:
             folder = self.folder(dept, card.code, title)
-            limit = 100 if self.units else 150
+            limit = max(MAX_PACK_PATH - len(f"{PACK_DIR}/{folder}/") - 4, MIN_FILE_NAME)  # 4: room for " (2)"
             stored = self._free(
                 folder, safe_name(f"{card.code}-{dept.id}-{n}-{display_name(member.base)}", limit, keep_suffix=True)
             )

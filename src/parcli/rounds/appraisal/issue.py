@@ -5,6 +5,8 @@ explanation, evidence), locked, with the appraiser's unlocked input columns
 beside it; a hidden sheet records, per row, the scope, item, owner, self-score
 and the hash of the return row appraised (:class:`parcli.collect.rowhash.ReturnedRow`).
 Round 2 adds the round-1 appraisal and the department's additional explanation.
+A set is written all or none, and never beside a workbook already issued for one of
+its owners (:func:`parcli.collect.issue.issue_forms`).
 What the workbooks are built from is passed in as plain values: this round
 never reads the scoring returns itself.
 """
@@ -14,29 +16,22 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from parcli import __version__, clock
+from parcli.collect.form import catalogues_hash
+from parcli.collect.issue import PlannedForm, TableForm, build_table_form, issue_forms
 from parcli.collect.rowhash import ReturnedRow
 from parcli.config.campaign import Campaign, Department
 from parcli.config.catalogue import ChoiceRule, Leaf
 from parcli.errors import UsageError
 from parcli.numbers import fmt_points
 from parcli.rounds.appraisal import layout
-from parcli.xlsx.style import XW
-from parcli.xlsx.write import (
-    cell_number,
-    form_formats,
-    page,
-    protect,
-    seal_form,
-    set_column_widths,
-    validate,
-    write_text,
-    write_xlsxwriter,
-)
+from parcli.rounds.appraisal.read import read_appraisal
+from parcli.xlsx.open import column_letter
+from parcli.xlsx.write import cell_number
 
 Key = tuple[str, str]  # (scope, item code)
 
@@ -129,188 +124,135 @@ def issue_appraisals(
     on_progress: Callable[[IssuedWorkbook], None] | None = None,
     only: Collection[str] | None = None,
 ) -> IssueResult:
-    """Write the appraisal workbooks of one round into ``out_dir`` (atomically, file by file).
+    """Write the appraisal workbooks of one round into ``out_dir``, all or none (:func:`issue_forms`).
 
     ``rows`` are the return rows as they stand, by scope then item code; ``prior``
     fills the round-1 columns of round 2, or (``source="import"``) the input
     columns with what was typed into an old consolidated workbook.  ``only``
-    limits the workbooks to those owner keys (nothing else is written).
+    limits the workbooks to those owner keys (nothing else is written).  Refused
+    (:class:`UsageError`) when ``out_dir`` already holds a workbook of one of them,
+    for this round of the campaign, under any name.
     """
     if round_ not in layout.ROUNDS:
         raise UsageError(f"--round phải là 1 hoặc 2, không phải {round_}.")
     stamp = (now or clock.now()).replace(microsecond=0)
     result = IssueResult(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     by_word = "field" if by == "field" else ("group" if by == "group" else "department")
-    planned = []
+    planned: list[PlannedForm] = []
+    issued: dict[Path, IssuedWorkbook] = {}
     for key, name, stem, lines in plan_workbooks(campaign, rows, by):
         if only is not None and key not in only:
             continue
         target = out_dir / f"{layout.file_stem(round_, 'department' if by == 'department' else 'field', stem)}.xlsx"
         if by == "group":
             target = out_dir / f"tham-dinh-lan{round_}-{stem}.xlsx"
-        planned.append((target, key, name, lines))
-    typed = [target.name for target, *_ in planned if target.exists()]
-    if typed:  # appraisers type into these files: parcli never rewrites them
-        raise UsageError(
-            f"Thư mục {out_dir} đã có phiếu thẩm định: {', '.join(typed)}. Phiếu thẩm định là tệp người thẩm định "
-            "nhập liệu nên không bị ghi đè. Đề nghị phát hành vào thư mục khác hoặc chuyển các tệp đó ra khỏi thư mục."
-        )
-    for target, key, name, lines in planned:
-        sheet = _Sheet(campaign, by_word, key, name, round_, lines, prior or {}, source, stamp)
-        write_xlsxwriter(target, sheet.build)
-        issued = IssuedWorkbook(target, key, name, len(lines))
-        result.workbooks.append(issued)
+        form = _form(campaign, by_word, key, name, round_, lines, prior or {}, source, stamp)
+        planned.append(PlannedForm(layout.owner_id(round_, by_word, key), target, partial(build_table_form, form=form)))
+        issued[target] = IssuedWorkbook(target, key, name, len(lines))
+
+    def written(form: PlannedForm) -> None:
+        result.workbooks.append(issued[form.target])
         if on_progress is not None:
-            on_progress(issued)
+            on_progress(issued[form.target])
+
+    issue_forms(
+        out_dir,
+        planned,
+        lambda path: read_appraisal(path, campaign),
+        document="phiếu thẩm định",
+        typist="người thẩm định",
+        on_written=written,
+    )
     return result
 
 
-@dataclass
-class _Sheet:
-    campaign: Campaign
-    by: str
-    owner: str
-    owner_name: str
-    round_: int
-    lines: list[Line]
-    prior: Mapping[Key, Prior]
-    source: str
-    stamp: datetime
-
-    def build(self, wb: Any) -> None:
-        """Fill an empty xlsxwriter workbook: the appraisal sheet, the item sheet, the metadata sheet."""
-        formats = form_formats(wb, stale=XW.warning_fill)
-        ws = wb.add_worksheet(layout.SHEET_APPRAISAL)
-        items = wb.add_worksheet(layout.SHEET_ITEMS)
-        meta = wb.add_worksheet(layout.SHEET_META)
-        self._write_table(ws, formats, items)
-        self._write_meta(meta)
-        seal_form(
-            wb,
-            ws,
-            [items, meta],
-            password=self.campaign.model.protection_password or "",
-            title=f"Thẩm định lần {self.round_} — {self.owner_name}",
-            author=f"parcli {__version__}",
-            created=self.stamp,
-        )
-
-    def _write_table(self, ws: Any, f: dict[str, Any], items: Any) -> None:
-        headers = layout.headers(units=self.campaign.is_units, round_=self.round_)
-        col = {label: i for i, label in enumerate(headers)}
-        inputs = {col[h] for h in layout.input_headers(self.round_) if h in col}
-        set_column_widths(ws, {i + 1: layout.WIDTHS[h] for i, h in enumerate(headers)})
-        what = "theo lĩnh vực" if self.by == "field" else ("theo nhóm đơn vị" if self.by == "group" else "")
-        ws.write_string(
-            0,
-            0,
-            f"PHIẾU THẨM ĐỊNH LẦN {self.round_} {what.upper()} — {self.owner_name.upper()}".replace("  ", " "),
-            f["title"],
-        )
-        ws.write_string(
-            1,
-            0,
-            f"{self.campaign.model.title}. Nhập “{layout.HEADER_APPRAISED}” và “{layout.HEADER_NOTE}” (ô màu vàng); "
-            "các cột khác là kết quả tự đánh giá cơ quan đã gửi, không sửa.",
-            f["note"],
-        )
-        header_row = layout.HEADER_ROW - 1
-        for c, label in enumerate(headers):
-            ws.write_string(header_row, c, label, f["header"])
-        for c, label in enumerate(layout.ITEM_HEADERS):
-            items.write_string(0, c, label)
-        for offset, line in enumerate(self.lines):
-            r = header_row + 1 + offset
-            self._write_line(ws, f, col, inputs, r, line)
-            returned = line.returned
-            self_text = "" if returned is None or returned.score is None else fmt_points(returned.score, comma=False)
-            if returned is not None and returned.not_applicable:
-                self_text = layout.NOT_APPLICABLE
-            for c, value in enumerate(
-                (line.scope, line.leaf.code, line.owner.id, self_text, returned.digest if returned else "", str(r + 1))
-            ):
-                items.write_string(offset + 1, c, value)
-        ws.freeze_panes(header_row + 1, col[layout.HEADER_TITLE])
-        last = header_row + len(self.lines)
-        ws.autofilter(header_row, 0, max(last, header_row), len(headers) - 1)
-        page(ws, landscape=True, repeat_row=header_row)
-        protect(
-            ws,
-            self.campaign.model.protection_password or "",
-            format_rows_and_columns=True,
-            autofilter=True,
-            sort=False,
-        )
-
-    def _write_line(
-        self, ws: Any, f: dict[str, Any], col: dict[str, int], inputs: set[int], r: int, line: Line
-    ) -> None:
-        leaf, returned = line.leaf, line.returned
-        prior = self.prior.get((line.scope, leaf.code))
-        given: dict[str, Any] = {
-            layout.HEADER_UNIT_ID: line.scope,
-            layout.HEADER_CODE: leaf.code,
-            layout.HEADER_TITLE: leaf.title,
-            layout.HEADER_DEPARTMENT: line.owner.name,
-            layout.HEADER_MAX: cell_number(leaf.max_points),
-            layout.HEADER_SELF: None,
-            layout.HEADER_EXPLANATION: returned.explanation if returned else "",
-            layout.HEADER_EVIDENCE: returned.evidence if returned else "",
-        }
-        if returned is not None:
-            if returned.not_applicable:  # how the catalogue counts it: left out, or its full points
-                full = leaf.not_applicable_scoring == "full_points"
-                given[layout.HEADER_SELF] = layout.NOT_APPLICABLE_FULL if full else layout.NOT_APPLICABLE
-            else:
-                given[layout.HEADER_SELF] = None if returned.score is None else cell_number(returned.score)
-        if self.round_ == 2 and prior is not None:
-            given[layout.HEADER_ROUND1_SCORE] = prior.score
-            given[layout.HEADER_ROUND1_NOTE] = prior.note
-            given[layout.HEADER_SUPPLEMENT] = prior.supplement
-        if self.round_ == 1 and prior is not None:  # an import: what was typed, as typed
-            given[layout.HEADER_APPRAISED] = prior.score
-            given[layout.HEADER_NOTE] = prior.note
-        for label, c in col.items():
-            value = given.get(label)
-            fmt = f["input"] if c in inputs else f["cell"]
-            if isinstance(value, Decimal):
-                value = cell_number(value)
-            if value is None or value == "":
-                ws.write_blank(r, c, None, fmt)
-            elif isinstance(value, str):
-                write_text(ws, r, c, value, fmt)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                ws.write_number(r, c, value, fmt)
-            else:
-                write_text(ws, r, c, str(value), fmt)
-        validate(ws, r + 1, col[layout.HEADER_APPRAISED] + 1, _validation(leaf, r + 1, col[layout.HEADER_APPRAISED]))
-
-    def _write_meta(self, ws: Any) -> None:
-        values = {
+def _form(
+    campaign: Campaign,
+    by: str,
+    owner: str,
+    owner_name: str,
+    round_: int,
+    lines: list[Line],
+    prior: Mapping[Key, Prior],
+    source: str,
+    stamp: datetime,
+) -> TableForm:
+    """One appraisal workbook: the returned rows locked, the appraiser's columns open, what each row appraises."""
+    table = layout.table(units=campaign.is_units, round_=round_)
+    what = "theo lĩnh vực" if by == "field" else ("theo nhóm đơn vị" if by == "group" else "")
+    first = table.header_row + 1
+    appraised = column_letter(table.position("appraised"))
+    items: list[tuple[str, ...]] = [layout.ITEM_HEADERS]
+    for offset, line in enumerate(lines):
+        returned = line.returned
+        self_text = "" if returned is None or returned.score is None else fmt_points(returned.score, comma=False)
+        if returned is not None and returned.not_applicable:
+            self_text = layout.NOT_APPLICABLE
+        digest = returned.digest if returned else ""
+        items.append((line.scope, line.leaf.code, line.owner.id, self_text, digest, str(first + offset)))
+    return TableForm(
+        table,
+        f"PHIẾU THẨM ĐỊNH LẦN {round_} {what.upper()} — {owner_name.upper()}".replace("  ", " "),
+        f"{campaign.model.title}. Nhập “{layout.HEADER_APPRAISED}” và “{layout.HEADER_NOTE}” (ô màu vàng); "
+        "các cột khác là kết quả tự đánh giá cơ quan đã gửi, không sửa.",
+        [_values(line, round_, prior.get((line.scope, line.leaf.code))) for line in lines],
+        layout.SHEET_ITEMS,
+        items,
+        {
             layout.META_KIND: layout.KIND_APPRAISAL,
             layout.META_LAYOUT: layout.LAYOUT_VERSION,
             layout.META_TOOL_VERSION: __version__,
-            layout.META_CAMPAIGN: self.campaign.id,
-            layout.META_CAMPAIGN_HASH: self.campaign.content_hash,
-            layout.META_CATALOGUE_HASH: self.campaign.catalogue.content_hash,
-            layout.META_ROUND: str(self.round_),
-            layout.META_BY: self.by,
-            layout.META_OWNER: self.owner,
-            layout.META_OWNER_NAME: self.owner_name,
-            layout.META_SOURCE: self.source,
-            layout.META_GENERATED_AT: self.stamp.isoformat(),
-        }
-        for r, (key, value) in enumerate(values.items()):
-            ws.write_string(r, 0, key)
-            write_text(ws, r, 1, value)
+            layout.META_CAMPAIGN: campaign.id,
+            layout.META_CAMPAIGN_HASH: campaign.content_hash,
+            layout.META_CATALOGUE_HASH: catalogues_hash(campaign),
+            layout.META_ROUND: str(round_),
+            layout.META_BY: by,
+            layout.META_OWNER: owner,
+            layout.META_OWNER_NAME: owner_name,
+            layout.META_SOURCE: source,
+            layout.META_GENERATED_AT: stamp.isoformat(),
+            layout.META_CAMPAIGN_ROUND: campaign.round_id or "",
+            layout.META_CAMPAIGN_ROUND_TITLE: campaign.round_title,
+            layout.META_YEAR: str(campaign.model.year),
+        },
+        frozen=table.position("title") - 1,
+        document=f"Thẩm định lần {round_} — {owner_name}",
+        password=campaign.model.protection_password or "",
+        created=stamp,
+        validations=[
+            {"appraised": _validation(line.leaf, f"{appraised}{first + offset}")} for offset, line in enumerate(lines)
+        ],
+    )
 
 
-def _validation(leaf: Leaf, row: int, col0: int) -> dict[str, object]:
-    """The data validation of an appraised-score cell: the item's options, or 0..max."""
-    from xlsxwriter.utility import xl_rowcol_to_cell
+def _values(line: Line, round_: int, prior: Prior | None) -> dict[str, Any]:
+    """The cells of one row by column key: the return as sent; round 1's appraisal in round 2; an import's values."""
+    leaf, returned = line.leaf, line.returned
+    values: dict[str, Any] = {
+        "scope": line.scope,
+        "code": leaf.code,
+        "title": leaf.title,
+        "department": line.owner.name,
+        "max": cell_number(leaf.max_points),
+        "self": None,
+        "explanation": returned.explanation if returned else "",
+        "evidence": returned.evidence if returned else "",
+    }
+    if returned is not None:
+        if returned.not_applicable:  # how the catalogue counts it: left out, or its full points
+            full = leaf.not_applicable_scoring == "full_points"
+            values["self"] = layout.NOT_APPLICABLE_FULL if full else layout.NOT_APPLICABLE
+        else:
+            values["self"] = None if returned.score is None else cell_number(returned.score)
+    if round_ == 2 and prior is not None:
+        values.update(round1_score=prior.score, round1_note=prior.note, supplement=prior.supplement)
+    if round_ == 1 and prior is not None:  # an import: what was typed, as typed
+        values.update(appraised=prior.score, note=prior.note)
+    return values
 
-    cell = xl_rowcol_to_cell(row - 1, col0)
+
+def _validation(leaf: Leaf, cell: str) -> dict[str, object]:
+    """The data validation of an appraised-score cell (``K5``): the item's options, or 0..max."""
     top = fmt_points(leaf.max_points, comma=False)
     options: dict[str, object] = {
         "ignore_blank": True,

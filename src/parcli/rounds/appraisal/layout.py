@@ -1,13 +1,15 @@
 """The one place that knows how an appraisal workbook (phiếu thẩm định) is laid out.
 
-Issue and read both take from here: the sheet names, the header labels and
-their order in each round, the hidden sheets (workbook metadata, and one row
-per item recording what was appraised: the return row's self-score and hash),
-and the metadata keys.  The appraiser types only into the columns
-:data:`INPUT_HEADERS` of a round.
+Issue and read both take from here: the sheet names, the table of each mode
+and round (:func:`table`: its columns in order, their widths, the columns the
+appraiser types into, the others locked), the hidden sheets (workbook metadata,
+and one row per item recording what was appraised: the return row's self-score
+and hash), and the metadata keys.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from parcli.collect.layout import (
     META_CAMPAIGN,
@@ -15,11 +17,13 @@ from parcli.collect.layout import (
     META_KIND,
     META_LAYOUT,
     META_TOOL_VERSION,
+    META_YEAR,
     SHEET_META,
     find_header,
     label_key,
     nfc,
 )
+from parcli.collect.rows import Column, Table
 
 LAYOUT_VERSION = "1"
 KIND_APPRAISAL = "parcli-appraisal"
@@ -41,29 +45,15 @@ HEADER_SUPPLEMENT = "Giải trình bổ sung"
 HEADER_APPRAISED = "Điểm thẩm định"
 HEADER_NOTE = "Ý kiến thẩm định"
 
-WIDTHS: dict[str, float] = {
-    HEADER_UNIT_ID: 14,
-    HEADER_CODE: 9,
-    HEADER_TITLE: 46,
-    HEADER_DEPARTMENT: 20,
-    HEADER_MAX: 8,
-    HEADER_SELF: 10,
-    HEADER_EXPLANATION: 34,
-    HEADER_EVIDENCE: 30,
-    HEADER_ROUND1_SCORE: 11,
-    HEADER_ROUND1_NOTE: 28,
-    HEADER_SUPPLEMENT: 34,
-    HEADER_APPRAISED: 11,
-    HEADER_NOTE: 34,
-}
-
 HEADER_ROW = 4  # 1-based: title, note, blank, header
 NOT_APPLICABLE = "Không áp dụng"
 NOT_APPLICABLE_FULL = "Không áp dụng (tính đủ điểm)"  # the catalogue gives the item its full points when N/A
 
 META_CAMPAIGN_HASH = "campaign_hash"
 META_CATALOGUE_HASH = "catalogue_hash"
-META_ROUND = "round"
+META_ROUND = "round"  # the appraisal's round: 1 or 2
+META_CAMPAIGN_ROUND = "campaign_round"  # the campaign's round appraised ("" for a campaign without rounds)
+META_CAMPAIGN_ROUND_TITLE = "campaign_round_title"
 META_BY = "by"  # "department" or "field"
 META_OWNER = "owner"  # the department id, or the field code, the workbook covers
 META_OWNER_NAME = "owner_name"
@@ -81,6 +71,9 @@ META_KEYS = (
     META_OWNER_NAME,
     META_SOURCE,
     META_GENERATED_AT,
+    META_CAMPAIGN_ROUND,  # the last three: a workbook of an earlier parcli has none of them
+    META_CAMPAIGN_ROUND_TITLE,
+    META_YEAR,
 )
 
 ITEM_HEADERS = ("scope", "code", "owner", "self_score", "digest", "row")
@@ -89,25 +82,56 @@ BY_CHOICES = ("department", "field")
 ROUNDS = (1, 2)
 
 
+# Every column an appraisal sheet may have; which of them a sheet has depends on the mode and round.
+COLUMNS: dict[str, Column] = {
+    c.key: c
+    for c in (
+        Column("scope", HEADER_UNIT_ID, "code", width=14),
+        Column("code", HEADER_CODE, "code", required=True, width=9),
+        Column("title", HEADER_TITLE, width=46),
+        Column("department", HEADER_DEPARTMENT, width=20),
+        Column("max", HEADER_MAX, "number", width=8),
+        Column("self", HEADER_SELF, "number", width=10),
+        Column("explanation", HEADER_EXPLANATION, width=34),
+        Column("evidence", HEADER_EVIDENCE, width=30),
+        Column("round1_score", HEADER_ROUND1_SCORE, "number", width=11),
+        Column("round1_note", HEADER_ROUND1_NOTE, width=28),
+        Column("supplement", HEADER_SUPPLEMENT, input=True, width=34),  # round 2 only
+        Column("appraised", HEADER_APPRAISED, "number", required=True, input=True, width=11),
+        Column("note", HEADER_NOTE, required=True, input=True, width=34),
+    )
+}
+WIDTHS: dict[str, float] = {c.label: c.width for c in COLUMNS.values()}
+
+
+@cache
+def table(*, units: bool, round_: int) -> Table:
+    """The appraisal sheet's table for a mode and a round: the return as sent, then the appraiser's columns."""
+    lead = ("scope",) if units else ()
+    given = ("code", "title", "department", "max", "self", "explanation", "evidence")
+    second = ("round1_score", "round1_note", "supplement") if round_ == 2 else ()
+    return Table(
+        SHEET_APPRAISAL,
+        tuple(COLUMNS[key] for key in (*lead, *given, *second, "appraised", "note")),
+        HEADER_ROW,
+        f"có các cột “{HEADER_CODE}”, “{HEADER_APPRAISED}”",
+        "Đề nghị nhập vào phiếu thẩm định đã phát hành.",
+        where="trên trang tính thẩm định",
+        spaces="trim",
+    )
+
+
 def headers(*, units: bool, round_: int) -> tuple[str, ...]:
     """The columns of the appraisal sheet, in order, for a mode and a round."""
-    lead = (HEADER_UNIT_ID,) if units else ()
-    given = (
-        HEADER_CODE,
-        HEADER_TITLE,
-        HEADER_DEPARTMENT,
-        HEADER_MAX,
-        HEADER_SELF,
-        HEADER_EXPLANATION,
-        HEADER_EVIDENCE,
-    )
-    second = (HEADER_ROUND1_SCORE, HEADER_ROUND1_NOTE, HEADER_SUPPLEMENT) if round_ == 2 else ()
-    return (*lead, *given, *second, HEADER_APPRAISED, HEADER_NOTE)
+    return table(units=units, round_=round_).labels
 
 
 def input_headers(round_: int) -> tuple[str, ...]:
     """The columns the appraiser types into (unlocked)."""
-    return (HEADER_SUPPLEMENT, HEADER_APPRAISED, HEADER_NOTE) if round_ == 2 else (HEADER_APPRAISED, HEADER_NOTE)
+    return tuple(COLUMNS[key].label for key in table(units=False, round_=round_).inputs)
+
+
+READ_WIDTH = len(headers(units=True, round_=2)) + 2  # columns read, whatever the mode and round
 
 
 def owner_id(round_: int, by: str, owner: str) -> str:
@@ -136,6 +160,7 @@ __all__ = [
     "META_KIND",
     "META_LAYOUT",
     "META_TOOL_VERSION",
+    "META_YEAR",
     "ROUNDS",
     "SHEET_APPRAISAL",
     "SHEET_ITEMS",

@@ -11,7 +11,6 @@ whether two workbooks disagree (conflict) is decided across files, in
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -19,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
-from parcli.config.campaign import Campaign
-from parcli.config.catalogue import ChoiceRule, ScaleRule
-from parcli.numbers import fmt_points, to_decimal
+from parcli.collect.rows import Row, blank, finite_number, number_text, read_table, shown, text
+from parcli.config.campaign import PROVINCE_SCOPE, Campaign
+from parcli.config.catalogue import ChoiceRule, Leaf, ScaleRule
+from parcli.numbers import fmt_points
 from parcli.problems import ProblemCollector
 from parcli.rounds.appraisal import layout
 
-_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _SHEETS = (layout.SHEET_APPRAISAL, layout.SHEET_ITEMS, layout.SHEET_META)
 
 _RESEND = "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này."
@@ -54,6 +53,7 @@ class AppraisalEntry:
     supplement: str
     recorded: Recorded | None
     valid: bool = True  # False: a bad value or an orphaned item; never applied
+    typed: str = ""  # the appraised-score cell as typed (to compare two copies of a workbook)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -73,14 +73,6 @@ class AppraisalResult(FormResult):
     rows: int = 0  # item rows issued
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return layout.nfc(str(value)).strip()
-
-
 def read_appraisal(path: Path, campaign: Campaign) -> AppraisalResult:
     """Read one appraisal workbook against ``campaign``; never raises for bad data."""
     result = AppraisalResult(path=path)
@@ -96,11 +88,20 @@ def read_appraisal(path: Path, campaign: Campaign) -> AppraisalResult:
 
 
 # What the hidden metadata of an appraisal workbook must say.
+# (year, the campaign's round and every catalogue of the campaign; a workbook of an earlier parcli records no
+# round and is taken as the last round's, the one ``appraise issue`` issued for by default)
 IDENTITY = Identity(
     layout.KIND_APPRAISAL,
     layout.LAYOUT_VERSION,
     "phiếu thẩm định",
-    "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
+    _RESEND,
+    round_key=layout.META_CAMPAIGN_ROUND,
+    round_title_key=layout.META_CAMPAIGN_ROUND_TITLE,
+    round_missing="last",
+    round_advice="Đề nghị dùng phiếu thẩm định phát hành cho đúng đợt này (appraise issue --campaign-round).",
+    catalogue_key=layout.META_CATALOGUE_HASH,
+    catalogue_of="campaign",
+    campaign_hash_key=layout.META_CAMPAIGN_HASH,
 )
 
 
@@ -126,12 +127,7 @@ def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemColl
         )
         return
     result.owner_id = layout.owner_id(result.round_, result.by, result.owner_key)
-    if not require_sheets(
-        wb,
-        (layout.SHEET_APPRAISAL, layout.SHEET_ITEMS),
-        add,
-        "Đề nghị dùng phiếu thẩm định do parcli phát hành cho đợt này.",
-    ):
+    if not require_sheets(wb, (layout.SHEET_APPRAISAL, layout.SHEET_ITEMS), add, _RESEND):
         return
     recorded = _recorded(wb)
     _read_rows(wb[layout.SHEET_APPRAISAL], campaign, result, recorded, add)
@@ -140,7 +136,7 @@ def _read(wb: Any, campaign: Campaign, result: AppraisalResult, add: ProblemColl
 def _recorded(wb: Any) -> dict[tuple[str, str], Recorded]:
     out: dict[tuple[str, str], Recorded] = {}
     for row in wb[layout.SHEET_ITEMS].iter_rows(min_row=2, max_col=len(layout.ITEM_HEADERS), values_only=True):
-        cells = [_text(v) for v in (*row, *([None] * len(layout.ITEM_HEADERS)))][: len(layout.ITEM_HEADERS)]
+        cells = [text(v) for v in (*row, *([None] * len(layout.ITEM_HEADERS)))][: len(layout.ITEM_HEADERS)]
         if cells[1]:
             out[(cells[0], cells[1])] = Recorded(cells[0], cells[1], cells[2], cells[3], cells[4])
     return out
@@ -153,55 +149,36 @@ def _read_rows(
     recorded: dict[tuple[str, str], Recorded],
     add: ProblemCollector,
 ) -> None:
-    from parcli.config.campaign import PROVINCE_SCOPE
-    from parcli.xlsx.open import column_letter
-    from parcli.xlsx.text import text_warnings
-
-    sheet = layout.SHEET_APPRAISAL
-    width = len(layout.headers(units=True, round_=2)) + 2
-    rows = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=len(recorded) + 200, max_col=width)]
-    header = layout.find_header(
-        [tuple(getattr(c, "value", None) for c in r) for r in rows[:40]],
-        layout.headers(units=campaign.is_units, round_=result.round_),
-        (layout.HEADER_CODE, layout.HEADER_APPRAISED, layout.HEADER_NOTE),
+    """Every appraised row: its item still the department's and self-assessed, its score checked."""
+    table = read_table(
+        ws,
+        layout.table(units=campaign.is_units, round_=result.round_),
+        add,
+        max_rows=len(recorded) + 200,
+        width=layout.READ_WIDTH,
     )
-    if header is None:
-        add.add(
-            "header-missing",
-            f"Không tìm thấy dòng tiêu đề (có các cột “{layout.HEADER_CODE}”, “{layout.HEADER_APPRAISED}”) "
-            "trên trang tính thẩm định. Đề nghị nhập vào phiếu thẩm định đã phát hành.",
-            sheet=sheet,
-        )
+    if table is None:
         return
     result.usable = True
-    cols = {label: c - 1 for label, c in header.columns.items()}
     scopes = {s.id: s for s in campaign.scopes}
-
-    def at(cells: tuple[Any, ...], label: str) -> Any:
-        index = cols.get(label)
-        return cells[index] if index is not None and index < len(cells) else None
-
-    def typed_text(cells: tuple[Any, ...], label: str, number: int, code: str) -> str:
-        """A typed text, control characters dropped and the text bounded (each a warning on its cell)."""
-        text, unfit = text_warnings(_text(getattr(at(cells, label), "value", None)))
-        for slug, message in unfit:
-            add.add(slug, message, sheet=sheet, cell=f"{column_letter(cols[label] + 1)}{number}", item=code)
-        return text
-
-    for number, cells in enumerate(rows[header.row :], start=header.row + 1):
-        code = _text(getattr(at(cells, layout.HEADER_CODE), "value", None))
-        if not code:
-            continue
+    for row in table:
+        code = row.text("code")
         result.rows += 1
-        scope = _text(getattr(at(cells, layout.HEADER_UNIT_ID), "value", None)) or PROVINCE_SCOPE
-        score_cell = at(cells, layout.HEADER_APPRAISED)
-        raw = getattr(score_cell, "value", None)
-        note = typed_text(cells, layout.HEADER_NOTE, number, code)
-        supplement = typed_text(cells, layout.HEADER_SUPPLEMENT, number, code)
-        if (raw is None or (isinstance(raw, str) and not raw.strip())) and not note and not supplement:
+        scope = row.text("scope") or PROVINCE_SCOPE
+        note = row.typed("note", item=code)
+        supplement = row.typed("supplement", item=code)
+        if blank(row.value("appraised")) and not note and not supplement:
             continue  # not appraised (yet)
-        ref = f"{column_letter(cols[layout.HEADER_APPRAISED] + 1)}{number}"
-        entry = AppraisalEntry(scope, code, ref, None, note, supplement, recorded.get((scope, code)))
+        entry = AppraisalEntry(
+            scope,
+            code,
+            row.ref("appraised") or "",
+            None,
+            note,
+            supplement,
+            recorded.get((scope, code)),
+            typed=shown(row.value("appraised")),
+        )
         result.entries.append(entry)
         where = f"mục {code}" if scope == PROVINCE_SCOPE else f"mục {code} của đơn vị {scope}"
         target = scopes.get(scope)
@@ -218,48 +195,60 @@ def _read_rows(
                     else "không phải mục tự đánh giá"
                 )
             )
-            add.add(
+            row.problem(
                 "appraisal-orphaned",
                 f"Ý kiến thẩm định {where} nhưng mục này {why}; kết quả thẩm định không được tính. "
                 "Đề nghị thẩm định lại trên phiếu thẩm định mới.",
-                sheet=sheet,
-                cell=ref,
+                "appraised",
                 item=code,
             )
             entry.valid = False
             continue
-        entry.valid, entry.score = _score(score_cell, leaf, where, add, ref, code)
+        entry.valid, entry.score = _score(row, leaf, where, code)
 
 
-def _score(cell: Any, leaf: Any, where: str, add: ProblemCollector, ref: str, code: str) -> tuple[bool, Decimal | None]:
-    """(valid, the appraised score) of one cell; bad values are errors by cell."""
-    sheet = layout.SHEET_APPRAISAL
-    value = getattr(cell, "value", None)
+def _score(row: Row, leaf: Leaf, where: str, code: str) -> tuple[bool, Decimal | None]:
+    """(valid, the appraised score) of a row; bad values are errors on the appraised cell."""
+    value = row.value("appraised")
 
     def bad(slug: str, message: str) -> tuple[bool, Decimal | None]:
-        add.add(slug, message, sheet=sheet, cell=ref, item=code)
+        row.problem(slug, message, "appraised", item=code)
         return False, None
 
-    if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.strip().startswith("=")):
+    if row.is_formula("appraised") or (isinstance(value, str) and value.strip().startswith("=")):
         return bad(
             "appraisal-formula",
             f"Điểm thẩm định {where} là công thức {value}; đề nghị nhập trực tiếp số điểm.",
         )
-    if value is None or (isinstance(value, str) and not value.strip()):
+    error = row.error("appraised")
+    if error is not None:  # never "not appraised": the cell holds a value, only not a score
+        return bad(
+            "appraisal-not-a-number",
+            f"Ô điểm thẩm định {where} hiển thị lỗi {error} của bảng tính, không phải số điểm. Đề nghị nhập trực "
+            "tiếp số điểm.",
+        )
+    if blank(value):
         return True, None
     if isinstance(value, bool | datetime | date):
         return bad(
             "appraisal-not-a-number", f"Điểm thẩm định {where} là “{value}”, không phải số. Đề nghị nhập số điểm."
         )
     if isinstance(value, int | float):
-        score = to_decimal(value)
-    else:
-        text = layout.nfc(str(value)).strip()
-        if not _NUMBER.match(text):
+        number = finite_number(value)
+        if number is None:
             return bad(
-                "appraisal-not-a-number", f"Điểm thẩm định {where} là “{text}”, không phải số. Đề nghị nhập số điểm."
+                "appraisal-not-a-number",
+                f"Điểm thẩm định {where} là “{shown(value)}”, không phải một số điểm. Đề nghị nhập số điểm.",
             )
-        score = Decimal(text.replace(",", "."))
+        score = number
+    else:
+        typed = text(value)
+        number = number_text(typed)
+        if number is None:
+            return bad(
+                "appraisal-not-a-number", f"Điểm thẩm định {where} là “{typed}”, không phải số. Đề nghị nhập số điểm."
+            )
+        score = number
     if score < 0:
         return bad(
             "appraisal-below-zero", f"Điểm thẩm định {where} là {fmt_points(score)}, nhỏ hơn 0. Đề nghị thẩm định lại."

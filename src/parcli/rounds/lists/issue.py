@@ -329,14 +329,13 @@ def _write_list_sheet(
         1,
         f"(Gửi {camp.organiser.name} {_deadline_words(plan)}; mỗi người một dòng, chỉ nhập vào các ô nền vàng)",
     ).font = s.italic
-    hr = layout.LIST_HEADER_ROW
-    headers = (layout.LIST_HEADER_NO, *(layout.LIST_FIELD_HEADERS[f] for f in fields))
-    widths = {1: float(layout.LIST_NO_WIDTH)}
-    widths.update({i: layout.LIST_FIELD_WIDTHS[f] for i, f in enumerate(fields, start=2)})
-    for col, label in enumerate(headers, start=1):
-        c = ws.cell(row=hr, column=col, value=label)
+    table = layout.LIST_TABLES[kind]
+    hr = table.header_row
+    headers = table.labels
+    for col, column in enumerate(table.columns, start=1):
+        c = ws.cell(row=hr, column=col, value=column.label)
         c.font, c.fill, c.border, c.alignment = s.bold, s.header_fill, s.border, s.center
-        ws.column_dimensions[get_column_letter(col)].width = widths[col]
+        ws.column_dimensions[get_column_letter(col)].width = column.width
     ws.row_dimensions[hr].height = 33
     first, last = hr + 1, hr + m.rows_per_sheet
     row_style, input_style = _row_styles(ws.parent, s)
@@ -417,6 +416,3 @@ def _write_list_sheet(
     ws.protection.formatRows = False
     if camp.protection_password:
         ws.protection.password = camp.protection_password
-
-
-# --- reading one returned list ---------------------------------------------------------------------

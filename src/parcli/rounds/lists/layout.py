@@ -32,20 +32,8 @@ from parcli.collect.layout import (
     nfc,
     sheet_ref,
 )
+from parcli.collect.rows import Column, Table
 from parcli.labels import status_labels
-
-# Field names in messages ("Dòng 12: chưa ghi email công vụ").
-FIELD_NAMES: dict[str, str] = {
-    "name": "họ và tên",
-    "position": "chức vụ",
-    "agency": "cơ quan/đơn vị",
-    "group": "nhóm đối tượng",
-    "email": "email công vụ",
-    "phone": "số điện thoại",
-    "dossier": "mã hồ sơ",
-    "procedure": "tên thủ tục hành chính",
-}
-
 
 # The list workbook a unit (department, district People's Committee) fills with the people it
 # nominates for the Ministry's sociological survey, and the consolidated respondents workbook.
@@ -69,35 +57,51 @@ LIST_HEADER_DOSSIER = "Mã hồ sơ"
 LIST_HEADER_PROCEDURE = "Thủ tục hành chính"
 LIST_HEADER_NOMINATED_BY = "Đơn vị giới thiệu"
 
-# field key -> header label, for every input column of a list sheet
-LIST_FIELD_HEADERS: dict[str, str] = {
-    "name": LIST_HEADER_NAME,
-    "position": LIST_HEADER_POSITION,
-    "agency": LIST_HEADER_AGENCY,
-    "group": LIST_HEADER_GROUP,
-    "email": LIST_HEADER_EMAIL,
-    "phone": LIST_HEADER_PHONE,
-    "dossier": LIST_HEADER_DOSSIER,
-    "procedure": LIST_HEADER_PROCEDURE,
+# Every input column of a list sheet: its key, header label, width and what it holds in messages
+# ("Dòng 12: chưa ghi email công vụ").
+LIST_COLUMNS: dict[str, Column] = {
+    c.key: c
+    for c in (
+        Column("name", LIST_HEADER_NAME, required=True, input=True, width=26, noun="họ và tên"),
+        Column("position", LIST_HEADER_POSITION, required=True, input=True, width=24, noun="chức vụ"),
+        Column("agency", LIST_HEADER_AGENCY, required=True, input=True, width=34, noun="cơ quan/đơn vị"),
+        Column("group", LIST_HEADER_GROUP, "choice", required=True, input=True, width=28, noun="nhóm đối tượng"),
+        Column("email", LIST_HEADER_EMAIL, required=True, input=True, width=32, noun="email công vụ"),
+        Column("phone", LIST_HEADER_PHONE, required=True, input=True, width=16, noun="số điện thoại"),
+        Column("dossier", LIST_HEADER_DOSSIER, required=True, input=True, width=28, noun="mã hồ sơ"),
+        Column("procedure", LIST_HEADER_PROCEDURE, required=True, input=True, width=40, noun="tên thủ tục hành chính"),
+    )
 }
+LIST_FIELD_HEADERS: dict[str, str] = {key: c.label for key, c in LIST_COLUMNS.items()}
+LIST_FIELD_WIDTHS: dict[str, float] = {key: c.width for key, c in LIST_COLUMNS.items()}
+FIELD_NAMES: dict[str, str] = {key: c.noun for key, c in LIST_COLUMNS.items()}
 # input columns of each sheet, in order (column A is the locked row number, STT)
 LIST_FIELDS: dict[str, tuple[str, ...]] = {
     "official": ("name", "position", "agency", "group", "email", "phone"),
     "citizen": ("name", "position", "agency", "group", "dossier", "procedure", "phone"),
 }
-LIST_FIELD_WIDTHS: dict[str, float] = {
-    "name": 26,
-    "position": 24,
-    "agency": 34,
-    "group": 28,
-    "email": 32,
-    "phone": 16,
-    "dossier": 28,
-    "procedure": 40,
-}
 LIST_NO_WIDTH = 6
 LIST_HEADER_ROW = 5  # where generate puts the header; the reader searches for it
 LIST_MAX_ROWS = 100_000  # rows read below the header at most; a list longer than that is refused (list-too-long)
+
+
+def _list_table(kind: str) -> Table:
+    """The table of a list sheet: the row number (STT), then the sheet's input columns."""
+    fields = LIST_FIELDS[kind]
+    named = ", ".join(f"“{LIST_FIELD_HEADERS[f]}”" for f in fields)
+    return Table(
+        LIST_SHEETS[kind],
+        (Column("no", LIST_HEADER_NO, "number", width=LIST_NO_WIDTH), *(LIST_COLUMNS[f] for f in fields)),
+        LIST_HEADER_ROW,
+        f"có đủ các cột {named}",
+        "Đề nghị điền lại vào tệp danh sách đã được phát hành.",
+        row_key=fields,
+        spaces="words",  # one line per value: a name, an address, a phone number
+        whole_numbers=True,  # a phone number or a dossier code typed as a number
+    )
+
+
+LIST_TABLES: dict[str, Table] = {kind: _list_table(kind) for kind in LIST_FIELDS}
 
 # The hidden metadata sheet of a list workbook (SHEET_META): keys in column A, values in column B.
 META_UNIT = "unit_id"

@@ -8,11 +8,11 @@ becomes a :class:`Respondent`.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from parcli.collect.form import Identity, check_identity, open_form
+from parcli.collect.form import Identity, check_identity, open_form, require_sheets
+from parcli.collect.rows import Row, TableRows, blank, read_table
 from parcli.config.lists_plan import GroupKind, ListsPlan, NominatingUnit, RespondentGroup
 from parcli.problems import ProblemCollector
 from parcli.rounds.lists import layout
@@ -24,10 +24,9 @@ from parcli.rounds.lists.checks import (
     normalise_phone,
     tidy_name,
 )
-from parcli.rounds.lists.layout import FIELD_NAMES, nfc
+from parcli.rounds.lists.layout import FIELD_NAMES
 from parcli.rounds.lists.records import ListResult, Respondent
 from parcli.xlsx.open import looks_legacy, read_labelled_date, read_metadata
-from parcli.xlsx.text import text_warnings
 
 # Fields a row must have, by the kind of its group.  Officials are surveyed online through the
 # official e-mail the Ministry writes to (plan III.4.c); citizens are met in person by the post
@@ -36,6 +35,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "official": ("name", "position", "agency", "group", "email"),
     "citizen": ("name", "group", "dossier", "procedure", "phone"),
 }
+_LEGACY_FIELDS = ("name", "position", "agency", "procedure")  # free text, where a legacy encoding shows
 _LIST_SHEETS = (layout.LIST_SHEET_OFFICIALS, layout.LIST_SHEET_CITIZENS, layout.SHEET_COVER, layout.SHEET_META)
 
 
@@ -91,74 +91,29 @@ def _read_list_workbook(wb: Any, plan: ListsPlan, result: ListResult, add: Probl
     result.usable = True
     result.sent_date = read_labelled_date(wb, layout.SHEET_COVER, layout.label_key, layout.COVER_SENT)
     for kind in plan.kinds_of(unit):
-        sheet = layout.LIST_SHEETS[kind]
-        if sheet not in wb.sheetnames:
-            add.add(
-                "sheet-missing",
-                f"Không có trang tính “{sheet}” (đã bị xóa hoặc đổi tên). Đề nghị điền lại vào tệp danh sách "
-                "đã được phát hành.",
-                sheet=sheet,
-            )
-            continue
-        _read_sheet(wb[sheet], plan, unit, kind, result, add)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+        table = layout.LIST_TABLES[kind]
+        if require_sheets(wb, (table.sheet,), add, table.resend):
+            _read_sheet(wb[table.sheet], plan, unit, kind, result, add)
 
 
 def _read_sheet(
     ws: Any, plan: ListsPlan, unit: NominatingUnit, kind: GroupKind, result: ListResult, add: ProblemCollector
 ) -> None:
     """Find the header, check every filled row, then the sheet-wide warnings."""
-    from parcli.xlsx.open import column_letter as get_column_letter
-
-    sheet = layout.LIST_SHEETS[kind]
-    fields = layout.LIST_FIELDS[kind]
-    labels = tuple(layout.LIST_FIELD_HEADERS[f] for f in fields)
     limit = layout.HEADER_SEARCH_ROWS + layout.LIST_MAX_ROWS
-    rows = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=limit, max_col=len(fields) + 4)]
-    header = layout.find_header([tuple(getattr(c, "value", None) for c in r) for r in rows], labels, labels)
-    if header is None:
-        add.add(
-            "header-missing",
-            f"Không tìm thấy dòng tiêu đề (có đủ các cột {', '.join(f'“{label}”' for label in labels)}) trên trang "
-            "tính. Đề nghị điền lại vào tệp danh sách đã được phát hành.",
-            sheet=sheet,
-        )
+    table = read_table(ws, layout.LIST_TABLES[kind], add, max_rows=limit)
+    if table is None:
         return
-    columns = {f: header.columns[layout.LIST_FIELD_HEADERS[f]] for f in fields}
-    checker = _RowChecker(plan, unit, kind, result, add)
-    for index in range(header.row, len(rows)):
-        row = rows[index]
-        cells = {f: (row[c - 1] if c - 1 < len(row) else None) for f, c in columns.items()}
-        if all(_blank(getattr(cell, "value", None)) for cell in cells.values()):
-            continue
-        refs = {f: f"{get_column_letter(c)}{index + 1}" for f, c in columns.items()}
-        result.respondents.append(checker.check(index + 1, cells, refs))
-    if checker.nfd_cells:
-        add.add(
-            "text-normalised",
-            f"{len(checker.nfd_cells)} ô có chữ tiếng Việt dạng tổ hợp (NFD), đã được chuẩn hóa về dạng dựng sẵn "
-            "(NFC).",
-            sheet=sheet,
-            cell=checker.nfd_cells[0],
-        )
+    checker = _RowChecker(plan, unit, kind, result)
+    for row in table:
+        result.respondents.append(checker.check(row))
+    table.report_normalised()
     if checker.recased:
         cell, typed, written = checker.recased[0]
-        add.add(
+        table.problem(
             "name-recased",
             f"{len(checker.recased)} họ tên được viết toàn chữ hoa hoặc toàn chữ thường, đã được viết hoa chữ cái "
             f"đầu mỗi từ (ví dụ “{typed}” → “{written}”). Đề nghị kiểm tra lại nếu có tên viết khác thường.",
-            sheet=sheet,
             cell=cell,
         )
     try:
@@ -166,64 +121,54 @@ def _read_sheet(
     except Exception:  # a damaged dimension; the rows themselves were read
         max_row = 0
     if max_row > limit:
-        _refuse_beyond(ws, limit, max_row, len(fields) + 4, sheet, add)
+        _refuse_beyond(ws, limit, max_row, len(table.table.columns) + 3, table)
 
 
-def _refuse_beyond(ws: Any, limit: int, max_row: int, width: int, sheet: str, add: ProblemCollector) -> None:
+def _refuse_beyond(ws: Any, limit: int, max_row: int, width: int, table: TableRows) -> None:
     """A row typed below the rows parcli reads is an error naming the limit, never a silent cut."""
     most = f"{layout.LIST_MAX_ROWS:_}".replace("_", ".")
     for number, row in enumerate(ws.iter_rows(min_row=limit + 1, max_row=max_row, max_col=width), start=limit + 1):
-        if any(not _blank(getattr(c, "value", None)) for c in row):
-            add.add(
+        if any(not blank(getattr(c, "value", None)) for c in row):
+            table.problem(
                 "list-too-long",
                 f"Danh sách có nội dung đến dòng {number} (và có thể xa hơn); chỉ đọc tối đa {most} dòng dưới "
                 f"dòng tiêu đề (đến dòng {limit}). Đề nghị chia danh sách thành nhiều tệp hoặc xóa nội dung thừa.",
-                sheet=sheet,
                 cell=f"A{number}",
             )
             return
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 class _RowChecker:
-    """Checks the filled rows of one sheet; collects the sheet-wide warnings (NFD text, re-cased names)."""
+    """Checks the filled rows of one sheet; collects the re-cased names for one sheet-wide warning."""
 
-    def __init__(
-        self, plan: ListsPlan, unit: NominatingUnit, kind: GroupKind, result: ListResult, add: ProblemCollector
-    ) -> None:
+    def __init__(self, plan: ListsPlan, unit: NominatingUnit, kind: GroupKind, result: ListResult) -> None:
         self.plan = plan
         self.unit = unit
         self.kind = kind
+        self.fields = layout.LIST_FIELDS[kind]
         self.sheet = layout.LIST_SHEETS[kind]
         self.groups = plan.groups_of(unit, kind)
         self.result = result
-        self.add = add
-        self.nfd_cells: list[str] = []
         self.recased: list[tuple[str, str, str]] = []  # (cell, as typed, as written)
 
-    def problem(self, slug: str, message: str, ref: str, item: str | None = None) -> None:
-        self.add.add(slug, message, sheet=self.sheet, cell=ref, item=item)
-
-    def check(self, rownum: int, cells: dict[str, Any], refs: dict[str, str]) -> Respondent:
+    def check(self, row: Row) -> Respondent:
         """Check one filled row; return the respondent, accepted when the row has no error."""
-        errors_before = self.result.errors
-        texts, formulas = self._texts(rownum, cells, refs)
+        before = len(self.result.problems)
+        texts, formulas = self._texts(row)
+        refs = {f: row.ref(f) or "" for f in self.fields}
         name, changed = tidy_name(texts["name"])
         if changed:
             self.recased.append((refs["name"], texts["name"], name))
-        who = f"Dòng {rownum} ({name})" if name else f"Dòng {rownum}"
-        group = self._group(who, texts["group"], "group" in formulas, refs["group"])
+        who = f"Dòng {row.number} ({name})" if name else f"Dòng {row.number}"
+        group = self._group(row, who, texts["group"], "group" in formulas)
         group_id = group.id if group else None
         for f in REQUIRED[self.kind]:
             if f == "group" and (group is not None or texts["group"]):
                 continue  # a group that is there but wrong was reported as such
             if not texts.get(f) and f not in formulas:
-                self._missing(who, f, refs[f], group_id)
-        email = self._email(who, texts["email"], refs["email"], group_id) if texts.get("email") else None
-        phone = self._phone(who, cells["phone"], texts["phone"], refs["phone"], group_id) if texts["phone"] else None
+                self._missing(row, who, f, group_id)
+        email = self._email(row, who, texts["email"], group_id) if texts.get("email") else None
+        phone = self._phone(row, who, texts["phone"], group_id) if texts["phone"] else None
         return Respondent(
             unit_id=self.unit.id,
             kind=self.kind,
@@ -237,77 +182,72 @@ class _RowChecker:
             procedure=texts.get("procedure", ""),
             file=self.result.file,
             sheet=self.sheet,
-            row=rownum,
+            row=row.number,
             cells=refs,
-            accepted=self.result.errors == errors_before,
+            accepted=not any(p.is_error for p in self.result.problems[before:]),
         )
 
-    def _texts(self, rownum: int, cells: dict[str, Any], refs: dict[str, str]) -> tuple[dict[str, str], set[str]]:
+    def _texts(self, row: Row) -> tuple[dict[str, str], set[str]]:
         """Every cell as NFC text with single spaces; formulas reported and left empty."""
         texts: dict[str, str] = {}
         formulas: set[str] = set()
-        for f, cell in cells.items():
-            value = getattr(cell, "value", None)
-            if getattr(cell, "data_type", None) == "f":
-                self.problem(
+        for f in self.fields:
+            if row.is_formula(f):
+                row.problem(
                     "formula-in-cell",
-                    f"Dòng {rownum}: ô {FIELD_NAMES[f]} chứa công thức {value}; đề nghị nhập trực tiếp nội dung "
-                    "(hoặc dán dạng giá trị).",
-                    refs[f],
+                    f"Dòng {row.number}: ô {FIELD_NAMES[f]} chứa công thức {row.value(f)}; đề nghị nhập trực tiếp "
+                    "nội dung (hoặc dán dạng giá trị).",
+                    f,
                 )
                 texts[f] = ""
                 formulas.add(f)
                 continue
-            text, unfit = text_warnings(_cell_text(value))
-            for slug, message in unfit:
-                self.problem(slug, f"Dòng {rownum}, {FIELD_NAMES[f]}: {message}", refs[f])
-            if text != nfc(text):
-                self.nfd_cells.append(refs[f])
-            texts[f] = " ".join(nfc(text).split())
-            if f in ("name", "position", "agency", "procedure") and texts[f] and looks_legacy(texts[f]):
-                self.problem(
+            texts[f] = row.typed(f, prefix=f"Dòng {row.number}, {FIELD_NAMES[f]}: ")
+            if f in _LEGACY_FIELDS and texts[f] and looks_legacy(texts[f]):
+                row.problem(
                     "legacy-encoding",
-                    f"Dòng {rownum}: {FIELD_NAMES[f]} “{texts[f]}” có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI) nên "
+                    f"Dòng {row.number}: {FIELD_NAMES[f]} “{texts[f]}” có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI) nên "
                     "hiển thị sai dấu. Đề nghị chuyển sang Unicode (ví dụ bằng Unikey) và gửi lại.",
-                    refs[f],
+                    f,
                 )
         return texts, formulas
 
-    def _group(self, who: str, text: str, formula: bool, ref: str) -> RespondentGroup | None:
+    def _group(self, row: Row, who: str, text: str, formula: bool) -> RespondentGroup | None:
         """The row's group; an empty cell on a sheet with a single group means that group."""
         if not text:
             return self.groups[0] if len(self.groups) == 1 and not formula else None
         found = self.plan.group_for_text(text)
         unit = self.unit
         if found is None:
-            self.problem(
+            row.problem(
                 "group-unknown",
                 f"{who}: nhóm đối tượng “{text}” không có trong danh sách. Đề nghị chọn trong danh sách thả xuống: "
                 f"{'; '.join(g.short for g in self.groups)}.",
-                ref,
+                "group",
             )
         elif found.id not in unit.quotas:
             allowed = "; ".join(f"“{g.short}”" for g in self.plan.groups_of(unit))
-            self.problem(
+            row.problem(
                 "group-not-allowed",
                 f"{who}: {unit.name} không thuộc diện giới thiệu nhóm “{found.short}”. Các nhóm {unit.name} được "
                 f"giới thiệu: {allowed}. Đề nghị xóa dòng này hoặc chọn lại nhóm.",
-                ref,
-                found.id,
+                "group",
+                item=found.id,
             )
         elif found.kind != self.kind:
-            self.problem(
+            row.problem(
                 "group-not-allowed",
                 f"{who}: nhóm “{found.short}” được ghi ở trang tính “{layout.LIST_SHEETS[found.kind]}”, không phải "
                 f"trang tính “{self.sheet}”. Đề nghị chuyển người này sang đúng trang tính.",
-                ref,
-                found.id,
+                "group",
+                item=found.id,
             )
         else:
             return found
         return None
 
-    def _missing(self, who: str, fieldname: str, ref: str, group_id: str | None) -> None:
+    def _missing(self, row: Row, who: str, fieldname: str, group_id: str | None) -> None:
+        """A required field left empty (a group left empty on a sheet of several groups)."""
         why = ""
         if fieldname == "email":
             why = (
@@ -316,24 +256,24 @@ class _RowChecker:
             )
         elif fieldname == "group":
             why = f" (chọn: {'; '.join(g.short for g in self.groups)})"
-        self.problem(
+        row.problem(
             "respondent-field-missing",
             f"{who}: chưa ghi {FIELD_NAMES[fieldname]}{why}. Đề nghị bổ sung.",
-            ref,
-            group_id,
+            fieldname,
+            item=group_id,
         )
 
-    def _email(self, who: str, text: str, ref: str, group_id: str | None) -> str | None:
+    def _email(self, row: Row, who: str, text: str, group_id: str | None) -> str | None:
         """The address in lower case when valid and official; otherwise None and a problem."""
         plan = self.plan
         email, reason = check_email(text)
         if email is None:
-            self.problem(
+            row.problem(
                 "email-invalid",
                 f"{who}: email “{text}” không hợp lệ ({reason}). Đề nghị ghi đúng một địa chỉ thư điện tử công vụ, "
                 f"ví dụ nguyenvanan@{plan.primary_domain}.",
-                ref,
-                group_id,
+                "email",
+                item=group_id,
             )
             return None
         if is_official(email, plan.domains):
@@ -344,26 +284,26 @@ class _RowChecker:
             if domain in PRIVATE_MAIL
             else f"không thuộc tên miền thư điện tử công vụ của tỉnh ({', '.join(plan.domains)})"
         )
-        self.problem(
+        row.problem(
             "email-not-official",
             f"{who}: “{email}” {what}, không phải thư điện tử công vụ. Công chức tham gia khảo sát trực tuyến phải "
             f"dùng thư điện tử công vụ ({plan.domain_hint()}) để nhận thư hướng dẫn khảo sát của Bộ Nội vụ. Đề nghị "
             "thay bằng địa chỉ công vụ.",
-            ref,
-            group_id,
+            "email",
+            item=group_id,
         )
         return None
 
-    def _phone(self, who: str, cell: Any, text: str, ref: str, group_id: str | None) -> str | None:
+    def _phone(self, row: Row, who: str, text: str, group_id: str | None) -> str | None:
         """The national digits when valid; a number cell is read from its number (it lost the leading 0)."""
-        raw = getattr(cell, "value", None)
+        raw = row.value("phone")
         phone, reason = normalise_phone(raw if isinstance(raw, int | float) else text)
         if phone is None:
-            self.problem(
+            row.problem(
                 "phone-invalid",
                 f"{who}: số điện thoại “{text}” không hợp lệ ({reason}). Số di động gồm 10 chữ số (ví dụ 0912 345 "
                 "678), số cố định bắt đầu bằng 02 (ví dụ 0221 3xxx xxx). Đề nghị sửa lại số điện thoại.",
-                ref,
-                group_id,
+                "phone",
+                item=group_id,
             )
         return phone

@@ -1,11 +1,13 @@
 """The one place that knows how a remedy workbook (kế hoạch khắc phục) is laid out.
 
-Issue and read both take from here: the sheet names, the header labels and
-their order, the columns the department types into, the progress values of
-the drop-down list, the hidden item sheet and the metadata keys.
+Issue and read both take from here: the sheet names, the table (:func:`table`:
+its columns in order, their widths, the columns the department types into, the
+progress values of the drop-down list), the hidden item sheet and the metadata keys.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from parcli.collect.layout import (
     META_CAMPAIGN,
@@ -13,11 +15,13 @@ from parcli.collect.layout import (
     META_KIND,
     META_LAYOUT,
     META_TOOL_VERSION,
+    META_YEAR,
     SHEET_META,
     find_header,
     label_key,
     nfc,
 )
+from parcli.collect.rows import Column, Table
 
 LAYOUT_VERSION = "1"
 KIND_REMEDY = "parcli-remedy"
@@ -40,38 +44,34 @@ HEADER_PROGRESS = "Tiến độ"
 HEADER_RESULT = "Kết quả"
 HEADER_EVIDENCE = "Tài liệu kiểm chứng"
 
-GIVEN_HEADERS = (HEADER_CODE, HEADER_TITLE, HEADER_MAX, HEADER_SCORE, HEADER_LOST, HEADER_NOTE)
-INPUT_HEADERS = (
-    HEADER_CAUSE,
-    HEADER_REMEDY,
-    HEADER_DEADLINE,
-    HEADER_RESPONSIBLE,
-    HEADER_PROGRESS,
-    HEADER_RESULT,
-    HEADER_EVIDENCE,
-)
-WIDTHS: dict[str, float] = {
-    HEADER_UNIT_ID: 14,
-    HEADER_CODE: 9,
-    HEADER_TITLE: 42,
-    HEADER_MAX: 8,
-    HEADER_SCORE: 8,
-    HEADER_LOST: 8,
-    HEADER_NOTE: 26,
-    HEADER_CAUSE: 30,
-    HEADER_REMEDY: 36,
-    HEADER_DEADLINE: 12,
-    HEADER_RESPONSIBLE: 20,
-    HEADER_PROGRESS: 16,
-    HEADER_RESULT: 28,
-    HEADER_EVIDENCE: 28,
-}
 HEADER_ROW = 4  # 1-based: title, note, blank, header
 
 PROGRESS_NOT_STARTED = "Chưa thực hiện"
 PROGRESS_IN_PROGRESS = "Đang thực hiện"
 PROGRESS_DONE = "Đã hoàn thành"
 PROGRESS = (PROGRESS_NOT_STARTED, PROGRESS_IN_PROGRESS, PROGRESS_DONE)
+
+# The remedy sheet's table: the item as it lost points (locked), then what the department types.
+COLUMNS: tuple[Column, ...] = (
+    Column("scope", HEADER_UNIT_ID, "code", width=14),  # each-unit-scores only
+    Column("code", HEADER_CODE, "code", required=True, width=9),
+    Column("title", HEADER_TITLE, width=42),
+    Column("max", HEADER_MAX, "number", width=8),
+    Column("score", HEADER_SCORE, "number", width=8),
+    Column("lost", HEADER_LOST, "number", width=8),
+    Column("note", HEADER_NOTE, width=26),
+    Column("cause", HEADER_CAUSE, input=True, width=30),
+    Column("remedy", HEADER_REMEDY, required=True, input=True, width=36),
+    Column("deadline", HEADER_DEADLINE, "date", required=True, input=True, width=12),
+    Column("responsible", HEADER_RESPONSIBLE, input=True, width=20),
+    Column("progress", HEADER_PROGRESS, "choice", required=True, input=True, allowed=PROGRESS, width=16),
+    Column("result", HEADER_RESULT, input=True, width=28),
+    Column("evidence", HEADER_EVIDENCE, input=True, width=28),
+)
+GIVEN_HEADERS = tuple(c.label for c in COLUMNS[1:] if not c.input)
+INPUT_HEADERS = tuple(c.label for c in COLUMNS if c.input)
+INPUT_KEYS = tuple(c.key for c in COLUMNS if c.input)
+WIDTHS: dict[str, float] = {c.label: c.width for c in COLUMNS}
 
 META_CAMPAIGN_HASH = "campaign_hash"
 META_ROUND = "round_id"  # the round whose lost points the plan remedies ("" for a campaign without rounds)
@@ -89,14 +89,29 @@ META_KEYS = (
     META_OWNER_NAME,
     META_LAST_DEADLINE,
     META_GENERATED_AT,
+    META_YEAR,  # last: a plan of an earlier parcli has none
 )
 ITEM_HEADERS = ("scope", "code", "lost")
 
 
+@cache
+def table(*, units: bool) -> Table:
+    """The remedy sheet's table (the unit column first in an each-unit-scores campaign)."""
+    return Table(
+        SHEET_REMEDY,
+        COLUMNS if units else COLUMNS[1:],
+        HEADER_ROW,
+        f"có các cột “{HEADER_CODE}”, “{HEADER_REMEDY}”",
+        "Đề nghị nhập vào kế hoạch khắc phục đã được phát hành.",
+        where="trên trang tính khắc phục",
+        spaces="trim",
+        row_key=("code", *INPUT_KEYS),  # a row inserted with a blank code but a measure typed is read too
+    )
+
+
 def headers(*, units: bool) -> tuple[str, ...]:
     """The columns of the remedy sheet, in order."""
-    lead = (HEADER_UNIT_ID,) if units else ()
-    return (*lead, *GIVEN_HEADERS, *INPUT_HEADERS)
+    return table(units=units).labels
 
 
 def file_stem(owner_stem: str) -> str:
@@ -114,6 +129,7 @@ __all__ = [
     "META_KIND",
     "META_LAYOUT",
     "META_TOOL_VERSION",
+    "META_YEAR",
     "PROGRESS",
     "SHEET_ITEMS",
     "SHEET_META",

@@ -59,6 +59,7 @@ class TrackedItem:
             "progress": e.progress,
             "result": e.result,
             "evidence": e.evidence,
+            "measures": len(e.measures),
             "overdue": self.overdue,
             "file": self.file,
         }
@@ -197,19 +198,19 @@ def collect_remedies(
         if chosen is None:
             continue
         for entry in chosen.entries:
-            overdue = entry.deadline is not None and entry.deadline < today and not entry.done
-            result.items.append(TrackedItem(dept, entry, overdue, chosen.file))
-            if overdue:
+            overdue = entry.overdue(today)
+            result.items.append(TrackedItem(dept, entry, bool(overdue), chosen.file))
+            for measure in overdue:  # each measure of the item past its deadline, by its cell
                 found.problems_of[dept.id].append(
                     Problem(
                         slug="remedy-overdue",
                         file=chosen.file,
                         sheet=layout.SHEET_REMEDY,
-                        cell=entry.deadline_cell,
+                        cell=measure.deadline_cell,
                         item=entry.code,
                         department=dept.id,
-                        message=f"Mục {entry.code}: giải pháp khắc phục đã quá hạn ({date_filter(entry.deadline)}) "
-                        f"mà chưa hoàn thành (tiến độ: {(entry.progress or 'chưa ghi').lower()}).",
+                        message=f"Mục {entry.code}: giải pháp khắc phục đã quá hạn ({date_filter(measure.deadline)}) "
+                        f"mà chưa hoàn thành (tiến độ: {(measure.progress or 'chưa ghi').lower()}).",
                     )
                 )
     found.settle(ids)

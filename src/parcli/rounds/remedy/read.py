@@ -7,39 +7,69 @@
 remedy without a deadline (``remedy-deadline-missing``) are problems by file,
 sheet, cell and item.  Whether a deadline has passed (``remedy-overdue``)
 depends on the day of the merge and is decided in :mod:`.merge`.
+
+Every row typed is read: a department that inserts a row under an item (its code left
+blank) or copies an item's row to add a second measure has that measure read with the
+item (:class:`Measure`; the item shows its measures together), and a row typed that
+belongs to no item issued is ``unknown-item`` by cell, never dropped.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from parcli.collect.form import FormResult, Identity, check_identity, open_form, require_sheets
+from parcli.collect.rows import Row, blank, read_table, text, typed_date
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign
 from parcli.problems import ProblemCollector
 from parcli.render import date_filter
 from parcli.rounds.remedy import layout
 
 _SHEETS = (layout.SHEET_REMEDY, layout.SHEET_ITEMS, layout.SHEET_META)
-_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
 _RESEND = "Đề nghị nhập vào kế hoạch khắc phục đã phát hành."
 
 
 @dataclass
+class Measure:
+    """One row typed for an item: the item's own row, or another measure added under it."""
+
+    row: int  # 1-based row of the remedy sheet
+    cause: str = ""
+    remedy: str = ""
+    remedy_cell: str = ""
+    deadline: date | None = None
+    deadline_cell: str = ""
+    responsible: str = ""
+    progress: str = ""  # one of layout.PROGRESS, or "" (none or unknown)
+    progress_cell: str = ""
+    result: str = ""
+    evidence: str = ""
+
+    @property
+    def done(self) -> bool:
+        """True when the measure is reported completed."""
+        return self.progress == layout.PROGRESS_DONE
+
+
+@dataclass
 class RemedyEntry:
-    """One row of a remedy workbook as typed."""
+    """One item of a remedy workbook as typed: its measures, and what they say together.
+
+    With one measure (the usual case) the item's fields are that row's; with several, the
+    texts are joined line by line, the deadline is the latest and the progress the least
+    advanced (the item is completed when every measure is).
+    """
 
     scope: str
     code: str
     title: str
     lost: Decimal
-    row: int  # 1-based row of the remedy sheet
+    row: int  # 1-based row of the remedy sheet (the item's own row)
     cause: str = ""
     remedy: str = ""
     deadline: date | None = None
@@ -49,6 +79,7 @@ class RemedyEntry:
     progress_cell: str = ""
     result: str = ""
     evidence: str = ""
+    measures: list[Measure] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -60,6 +91,22 @@ class RemedyEntry:
         """True when the remedy is reported completed."""
         return self.progress == layout.PROGRESS_DONE
 
+    def overdue(self, today: date) -> list[Measure]:
+        """The measures whose deadline has passed on ``today`` and that are not completed."""
+        return [m for m in self.measures if m.deadline is not None and m.deadline < today and not m.done]
+
+    def combine(self) -> None:
+        """Set the item's fields from its measures (see the class docstring)."""
+        for name in ("cause", "remedy", "responsible", "result", "evidence"):
+            setattr(self, name, "\n".join(dict.fromkeys(t for m in self.measures if (t := getattr(m, name)))))
+        dated = [m for m in self.measures if m.deadline is not None]
+        latest = max(dated, key=lambda m: m.deadline or date.min, default=None)
+        self.deadline, self.deadline_cell = (latest.deadline, latest.deadline_cell) if latest else (None, "")
+        order = {"": -1, **{p: i for i, p in enumerate(layout.PROGRESS)}}
+        typed = [m for m in self.measures if m.remedy or m.progress] or self.measures[:1]
+        least = min(typed, key=lambda m: order[m.progress], default=None)
+        self.progress, self.progress_cell = (least.progress, least.progress_cell) if least else ("", "")
+
 
 @dataclass
 class RemedyResult(FormResult):
@@ -68,34 +115,6 @@ class RemedyResult(FormResult):
     round_id: str = ""
     owner_name: str = ""
     entries: list[RemedyEntry] = field(default_factory=list)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return repr(value)
-    return layout.nfc(str(value)).strip()
-
-
-def parse_deadline(value: Any) -> date | None:
-    """A typed deadline: a date cell, or text ``dd/mm/yyyy`` or ``yyyy-mm-dd``; None when it is not a date."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        match = _DATE.match(value)
-        parts = (match[3], match[2], match[1]) if match else None
-        iso = _ISO.match(value)
-        if iso:
-            parts = (iso[1], iso[2], iso[3])
-        if parts:
-            try:
-                return date(int(parts[0]), int(parts[1]), int(parts[2]))
-            except ValueError:
-                return None
-    return None
 
 
 def read_remedy(path: Path, campaign: Campaign) -> RemedyResult:
@@ -114,9 +133,10 @@ IDENTITY = Identity(
     layout.KIND_REMEDY,
     layout.LAYOUT_VERSION,
     "kế hoạch khắc phục",
-    "Đề nghị nhập vào kế hoạch khắc phục đã phát hành.",
+    _RESEND,
     round_key=layout.META_ROUND,
     round_advice="Đề nghị chỉ rõ đợt bằng --round.",
+    campaign_hash_key=layout.META_CAMPAIGN_HASH,
 )
 
 
@@ -133,15 +153,13 @@ def _read(wb: Any, campaign: Campaign, result: RemedyResult, add: ProblemCollect
         add.add(
             "unknown-department",
             f"Cơ quan “{meta.get(layout.META_OWNER, '')}” ghi trong kế hoạch khắc phục không có trong kế hoạch "
-            f"đánh giá. Đề nghị nhập vào kế hoạch khắc phục đã phát hành.",
+            "đánh giá. Đề nghị nhập vào kế hoạch khắc phục đã phát hành.",
         )
         return
     result.owner_id = owner.id
     result.owner_name = owner.name
     add.department = owner.id
-    if not require_sheets(
-        wb, (layout.SHEET_REMEDY, layout.SHEET_ITEMS), add, "Đề nghị nhập vào kế hoạch khắc phục đã phát hành."
-    ):
+    if not require_sheets(wb, (layout.SHEET_REMEDY, layout.SHEET_ITEMS), add, _RESEND):
         return
     issued = _issued(wb)
     _read_rows(wb[layout.SHEET_REMEDY], campaign, result, issued, add)
@@ -151,12 +169,13 @@ def _issued(wb: Any) -> dict[tuple[str, str], Decimal]:
     """The items the workbook was issued for (hidden item sheet): (scope, code) → points lost."""
     out: dict[tuple[str, str], Decimal] = {}
     for row in wb[layout.SHEET_ITEMS].iter_rows(min_row=2, max_col=len(layout.ITEM_HEADERS), values_only=True):
-        cells = [_text(v) for v in (*row, None, None, None)][:3]
+        cells = [text(v) for v in (*row, None, None, None)][:3]
         if cells[1]:
             try:
-                out[(cells[0], cells[1])] = Decimal(cells[2])
+                lost = Decimal(cells[2])
             except InvalidOperation:
-                out[(cells[0], cells[1])] = Decimal(0)
+                lost = Decimal(0)
+            out[(cells[0], cells[1])] = lost if lost.is_finite() else Decimal(0)
     return out
 
 
@@ -167,117 +186,130 @@ def _read_rows(
     issued: dict[tuple[str, str], Decimal],
     add: ProblemCollector,
 ) -> None:
-    from parcli.xlsx.open import column_letter
-    from parcli.xlsx.text import text_warnings
-
-    sheet = layout.SHEET_REMEDY
-    labels = layout.headers(units=campaign.is_units)
-    rows = [tuple(r) for r in ws.iter_rows(min_row=1, max_row=len(issued) + 200, max_col=len(labels) + 2)]
-    header = layout.find_header(
-        [tuple(getattr(c, "value", None) for c in r) for r in rows[:40]],
-        labels,
-        (layout.HEADER_CODE, layout.HEADER_REMEDY, layout.HEADER_DEADLINE, layout.HEADER_PROGRESS),
-    )
-    if header is None:
-        add.add(
-            "header-missing",
-            f"Không tìm thấy dòng tiêu đề (có các cột “{layout.HEADER_CODE}”, “{layout.HEADER_REMEDY}”) trên trang "
-            "tính khắc phục. Đề nghị nhập vào kế hoạch khắc phục đã được phát hành.",
-            sheet=sheet,
-        )
+    """Every row typed: an item's own row, another measure of it (its row copied, or a row inserted under it with
+    the code left blank), or a row of no item issued (``unknown-item``); then the items whose row is gone."""
+    declared = layout.table(units=campaign.is_units)
+    table = read_table(ws, declared, add, max_rows=len(issued) + 200, width=len(declared.columns) + 2)
+    if table is None:
         return
     result.usable = True
-    cols = {label: c - 1 for label, c in header.columns.items()}
-    progress_of = {layout.label_key(p): p for p in layout.PROGRESS}
-    last = campaign.last_deadline
-    seen: set[tuple[str, str]] = set()
-
-    def at(cells: tuple[Any, ...], label: str) -> Any:
-        index = cols.get(label)
-        return getattr(cells[index], "value", None) if index is not None and index < len(cells) else None
-
-    def ref(label: str, number: int) -> str:
-        return f"{column_letter(cols[label] + 1)}{number}"
-
-    def typed_text(cells: tuple[Any, ...], label: str, number: int, code: str) -> str:
-        """A typed text, control characters dropped and the text bounded (each a warning on its cell)."""
-        text, unfit = text_warnings(_text(at(cells, label)))
-        for slug, message in unfit:
-            add.add(slug, message, sheet=sheet, cell=ref(label, number), item=code)
-        return text
-
-    for number, cells in enumerate(rows[header.row :], start=header.row + 1):
-        code = _text(at(cells, layout.HEADER_CODE))
-        if not code:
-            continue
-        scope = _text(at(cells, layout.HEADER_UNIT_ID)) or PROVINCE_SCOPE
-        if (scope, code) not in issued or (scope, code) in seen:
-            continue  # a row the department added or copied: not an item of the plan
-        seen.add((scope, code))
-        entry = RemedyEntry(scope, code, _text(at(cells, layout.HEADER_TITLE)), issued[(scope, code)], number)
-        entry.cause = typed_text(cells, layout.HEADER_CAUSE, number, code)
-        entry.remedy = typed_text(cells, layout.HEADER_REMEDY, number, code)
-        entry.responsible = typed_text(cells, layout.HEADER_RESPONSIBLE, number, code)
-        entry.result = typed_text(cells, layout.HEADER_RESULT, number, code)
-        entry.evidence = typed_text(cells, layout.HEADER_EVIDENCE, number, code)
-        entry.deadline_cell = ref(layout.HEADER_DEADLINE, number)
-        entry.progress_cell = ref(layout.HEADER_PROGRESS, number)
-        result.entries.append(entry)
-        where = {"sheet": sheet, "item": code}
-        if not entry.remedy:
-            add.add(
-                "remedy-missing",
-                f"Mục {code} bị trừ điểm nhưng chưa có giải pháp khắc phục. Đề nghị nêu giải pháp, thời hạn và "
-                "người chịu trách nhiệm.",
-                cell=ref(layout.HEADER_REMEDY, number),
-                **where,
+    entries: dict[tuple[str, str], RemedyEntry] = {}
+    current: RemedyEntry | None = None  # the item a row with a blank code belongs to: the one above it
+    for row in table:
+        code = row.text("code")
+        typed = any(not blank(row.value(key)) for key in layout.INPUT_KEYS)
+        if code:
+            scope = row.text("scope") or PROVINCE_SCOPE
+            if (scope, code) not in issued:
+                current = None
+                if typed:
+                    row.problem(
+                        "unknown-item",
+                        f"Dòng {row.number} có nội dung khắc phục cho mã “{code}”, nhưng kế hoạch không được phát "
+                        "hành cho mục này nên nội dung chưa được tính. Đề nghị sửa lại đúng mã mục bị trừ điểm, "
+                        "hoặc chuyển nội dung vào dòng của mục đó.",
+                        "code",
+                        item=code,
+                    )
+                continue
+            current = entries.get((scope, code))
+            if current is None:
+                current = entries[(scope, code)] = RemedyEntry(
+                    scope, code, row.text("title"), issued[(scope, code)], row.number
+                )
+                result.entries.append(current)
+            elif not typed:
+                continue  # the item's row copied with nothing typed: nothing to read
+        elif current is None:
+            row.problem(
+                "unknown-item",
+                f"Dòng {row.number} có nội dung khắc phục nhưng không ghi mã mục và không nằm dưới dòng của mục "
+                "nào, nên chưa được tính. Đề nghị ghi mã mục vào cột Mã hoặc chuyển nội dung vào dòng của mục.",
+                "remedy",
             )
-        raw = at(cells, layout.HEADER_DEADLINE)
-        if raw is None or _text(raw) == "":
-            if entry.remedy:
-                add.add(
-                    "remedy-deadline-missing",
-                    f"Mục {code}: giải pháp khắc phục chưa có thời hạn. Đề nghị nhập ngày (ngày/tháng/năm).",
-                    cell=entry.deadline_cell,
-                    **where,
-                )
-        else:
-            entry.deadline = parse_deadline(raw)
-            if entry.deadline is None:
-                add.add(
-                    "remedy-deadline-not-a-date",
-                    f"Mục {code}: thời hạn “{_text(raw)}” không phải là ngày. Đề nghị nhập theo dạng "
-                    "ngày/tháng/năm, ví dụ 30/11/2023.",
-                    cell=entry.deadline_cell,
-                    **where,
-                )
-            elif last and entry.deadline > last:
-                add.add(
-                    "remedy-deadline-too-late",
-                    f"Mục {code}: thời hạn {date_filter(entry.deadline)} muộn hơn hạn gửi kết quả tự đánh giá cả "
-                    f"năm ({date_filter(last)}). Đề nghị đặt thời hạn sớm hơn để kết quả được tính vào điểm cả năm.",
-                    cell=entry.deadline_cell,
-                    **where,
-                )
-        typed = _text(at(cells, layout.HEADER_PROGRESS))
-        if typed:
-            known = progress_of.get(layout.label_key(typed))
-            if known is None:
-                add.add(
-                    "remedy-progress-unknown",
-                    f"Mục {code}: tiến độ “{typed}” không có trong danh sách. Đề nghị chọn một trong: "
-                    f"{'; '.join(layout.PROGRESS)}.",
-                    cell=entry.progress_cell,
-                    **where,
-                )
-            else:
-                entry.progress = known
+            continue
+        current.measures.append(_measure(row, current, campaign.last_deadline))
+    for entry in result.entries:
+        entry.combine()
+        if not entry.remedy:
+            first = entry.measures[0]
+            table.problem(
+                "remedy-missing",
+                f"Mục {entry.code} bị trừ điểm nhưng chưa có giải pháp khắc phục. Đề nghị nêu giải pháp, thời hạn "
+                "và người chịu trách nhiệm.",
+                cell=first.remedy_cell or None,
+                item=entry.code,
+            )
     for scope, code in issued:
-        if (scope, code) not in seen:
-            add.add(
+        if (scope, code) not in entries:
+            table.problem(
                 "remedy-missing",
                 f"Mục {code} bị trừ điểm không còn dòng trong kế hoạch khắc phục (dòng đã bị xóa hoặc mã bị sửa). "
                 "Đề nghị nhập vào kế hoạch khắc phục đã được phát hành.",
-                sheet=sheet,
                 item=code,
             )
+
+
+def _measure(row: Row, entry: RemedyEntry, last: date | None) -> Measure:
+    """One typed row of an item, its cells checked (another measure than the item's own row is said so)."""
+    code = entry.code
+    measure = Measure(row.number)
+    measure.cause = row.typed("cause", item=code)
+    measure.remedy = row.typed("remedy", item=code)
+    measure.responsible = row.typed("responsible", item=code)
+    measure.result = row.typed("result", item=code)
+    measure.evidence = row.typed("evidence", item=code)
+    measure.remedy_cell = row.ref("remedy") or ""
+    measure.deadline_cell = row.ref("deadline") or ""
+    measure.progress_cell = row.ref("progress") or ""
+    if row.number != entry.row and not measure.remedy:
+        row.problem(
+            "remedy-missing",
+            f"Dòng {row.number} (thêm cho mục {code}) có nội dung nhưng chưa có giải pháp khắc phục. Đề nghị ghi "
+            "giải pháp, hoặc xóa dòng này.",
+            "remedy",
+            item=code,
+        )
+    _check(row, measure, code, last)
+    return measure
+
+
+def _check(row: Row, measure: Measure, code: str, last: date | None) -> None:
+    """A measure's deadline (a date, not after ``last``) and its progress (one of the list)."""
+    typed = row.text("deadline")
+    if not typed:
+        if measure.remedy:
+            row.problem(
+                "remedy-deadline-missing",
+                f"Mục {code}: giải pháp khắc phục chưa có thời hạn. Đề nghị nhập ngày (ngày/tháng/năm).",
+                "deadline",
+                item=code,
+            )
+    else:
+        measure.deadline = typed_date(row.value("deadline"))
+        if measure.deadline is None:
+            row.problem(
+                "remedy-deadline-not-a-date",
+                f"Mục {code}: thời hạn “{typed}” không phải là ngày. Đề nghị nhập theo dạng "
+                "ngày/tháng/năm, ví dụ 30/11/2023.",
+                "deadline",
+                item=code,
+            )
+        elif last and measure.deadline > last:
+            row.problem(
+                "remedy-deadline-too-late",
+                f"Mục {code}: thời hạn {date_filter(measure.deadline)} muộn hơn hạn gửi kết quả tự đánh giá cả "
+                f"năm ({date_filter(last)}). Đề nghị đặt thời hạn sớm hơn để kết quả được tính vào điểm cả năm.",
+                "deadline",
+                item=code,
+            )
+    typed, known = row.choice("progress")
+    if typed and known is None:
+        row.problem(
+            "remedy-progress-unknown",
+            f"Mục {code}: tiến độ “{typed}” không có trong danh sách. Đề nghị chọn một trong: "
+            f"{'; '.join(layout.PROGRESS)}.",
+            "progress",
+            item=code,
+        )
+    measure.progress = known or ""

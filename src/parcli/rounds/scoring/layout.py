@@ -25,6 +25,7 @@ from parcli.collect.layout import (
     META_KIND,
     META_LAYOUT,
     META_TOOL_VERSION,
+    META_YEAR,
     PROBLEM_HEADERS,
     SHEET_COVER,
     SHEET_META,
@@ -37,6 +38,7 @@ from parcli.collect.layout import (
     nfc,
     sheet_ref,
 )
+from parcli.collect.rows import Column, Table
 
 LAYOUT_VERSION = "1"
 
@@ -51,28 +53,29 @@ HEADER_EXPLANATION = "Giải trình"
 HEADER_EVIDENCE = "Tài liệu kiểm chứng"
 HEADER_GUIDANCE = "Hướng dẫn chấm điểm"
 
-SCORE_HEADERS: tuple[str, ...] = (
-    HEADER_CODE,
-    HEADER_TITLE,
-    HEADER_MAX,
-    HEADER_SCORE,
-    HEADER_EXPLANATION,
-    HEADER_EVIDENCE,
-    HEADER_GUIDANCE,
+SCORE_HEADER_ROW = 5  # where generate puts the header; the reader searches for it
+
+# The scoring sheet's table: the department types the score, the explanation and the evidence.
+SCORES = Table(
+    SHEET_SCORES,
+    (
+        Column("code", HEADER_CODE, "code", required=True, width=9),
+        Column("title", HEADER_TITLE, width=45),
+        Column("max", HEADER_MAX, "number", width=9),
+        Column("score", HEADER_SCORE, "number", required=True, input=True, width=11),
+        Column("explanation", HEADER_EXPLANATION, expected=True, input=True, width=40),
+        Column("evidence", HEADER_EVIDENCE, expected=True, input=True, width=32),
+        Column("guidance", HEADER_GUIDANCE, width=62),
+    ),
+    SCORE_HEADER_ROW,
+    f"có các cột “{HEADER_CODE}” và “{HEADER_SCORE}”",
+    "Đề nghị điền lại vào phiếu gốc.",
 )
+SCORE_HEADERS: tuple[str, ...] = SCORES.labels
 # 1-based column numbers in the scoring sheet
 COL_CODE, COL_TITLE, COL_MAX, COL_SCORE, COL_EXPLANATION, COL_EVIDENCE, COL_GUIDANCE = range(1, 8)
-INPUT_COLUMNS = (COL_SCORE, COL_EXPLANATION, COL_EVIDENCE)
-COLUMN_WIDTHS: dict[int, float] = {
-    COL_CODE: 9,
-    COL_TITLE: 45,
-    COL_MAX: 9,
-    COL_SCORE: 11,
-    COL_EXPLANATION: 40,
-    COL_EVIDENCE: 32,
-    COL_GUIDANCE: 62,
-}
-SCORE_HEADER_ROW = 5  # where generate puts the header; the reader searches for it
+INPUT_COLUMNS = tuple(SCORES.position(key) for key in SCORES.inputs)
+COLUMN_WIDTHS: dict[int, float] = SCORES.widths
 
 # Rows of the table whose code cell marks them, beside item rows.
 TOTAL_LABEL = "Tổng cộng"
@@ -90,6 +93,7 @@ META_APPENDIX = "appendix"
 META_ITEMS = "items"
 META_ROUND = "round_id"  # written only when the campaign declares rounds (after the keys above)
 META_ROUND_TITLE = "round_title"
+# META_YEAR (the campaign's year) is written last, after the round keys: a workbook of an earlier parcli has none
 META_KEYS = (
     META_KIND,
     META_LAYOUT,
@@ -207,6 +211,7 @@ __all__ = [  # the conventions every form shares, re-exported from parcli.collec
     "META_KIND",
     "META_LAYOUT",
     "META_TOOL_VERSION",
+    "META_YEAR",
     "PROBLEM_HEADERS",
     "SHEET_COVER",
     "SHEET_META",

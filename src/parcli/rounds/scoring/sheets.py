@@ -238,6 +238,8 @@ def _write_meta(ws: Any, campaign: Campaign, dept: Department, generated_at: dat
         values[layout.META_ROUND] = campaign.round_id
         values[layout.META_ROUND_TITLE] = campaign.round_title
         keys += [layout.META_ROUND, layout.META_ROUND_TITLE]
+    values[layout.META_YEAR] = str(campaign.model.year)
+    keys.append(layout.META_YEAR)
     for r, key in enumerate(keys):
         ws.write_string(r, 0, key)
         write_text(ws, r, 1, values[key])  # always text, even "1"

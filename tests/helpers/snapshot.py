@@ -1,4 +1,9 @@
-"""Normalised snapshots of workbooks, for golden-file comparisons (never compare .xlsx bytes)."""
+"""Normalised snapshots of workbooks, for golden-file comparisons (never compare .xlsx bytes).
+
+A golden file is written only when ``UPDATE_GOLDEN=1``; a missing one fails, so a renamed or
+forgotten golden file never passes by writing itself.  Writes are atomic (a temporary file renamed into
+place), so parallel workers never read a half-written golden file.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,25 @@ from openpyxl import load_workbook
 
 from parcli import __version__
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+
+
+def updating() -> bool:
+    """Whether this run rewrites golden files (``UPDATE_GOLDEN=1``)."""
+    return os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+def _write(target: Path, text: str) -> None:
+    if target.exists() and target.read_text(encoding="utf-8") == text:
+        return  # unchanged: leave the file (and its time stamp) alone
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    scratch.write_text(text, encoding="utf-8")
+    scratch.replace(target)
+
+
+def _missing(target: Path) -> AssertionError:
+    return AssertionError(f"golden file {target} is missing: run UPDATE_GOLDEN=1 pytest, review and commit it")
 
 
 def _value(v: Any) -> Any:
@@ -71,11 +94,10 @@ def assert_golden(name: str, data: Any) -> None:
     """Compare ``data`` with ``tests/golden/<name>.json``; ``UPDATE_GOLDEN=1`` rewrites the file."""
     target = GOLDEN / f"{name}.json"
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not target.exists():
-        if os.environ.get("CI") and not target.exists():
-            raise AssertionError(f"golden file {target} is missing")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    if updating():
+        _write(target, text)
+    elif not target.exists():
+        raise _missing(target)
     assert json.loads(target.read_text(encoding="utf-8")) == json.loads(text), (
         f"{name} differs from its golden file; run UPDATE_GOLDEN=1 pytest and review the diff"
     )
@@ -88,11 +110,10 @@ def assert_text_golden(name: str, text: str) -> None:
     """
     target = GOLDEN / name
     text = text.replace(f"parcli {__version__}", "parcli <phiên bản>")
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not target.exists():
-        if os.environ.get("CI") and not target.exists():
-            raise AssertionError(f"golden file {target} is missing")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    if updating():
+        _write(target, text)
+    elif not target.exists():
+        raise _missing(target)
     want = target.read_text(encoding="utf-8")
     if text != want:
         diff = "".join(

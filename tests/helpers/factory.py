@@ -7,14 +7,19 @@ a person (or another program) editing the workbook would.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
+from collections.abc import Callable
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+
+FIXED_NOW = datetime(2023, 12, 20, 8, 0, tzinfo=UTC)
+"""The one moment every test runs at (``SOURCE_DATE_EPOCH``, set by conftest) and issues its workbooks."""
+
+MakeReturn = Callable[..., Path]
+"""The ``make_return`` fixture: ``make_return(dept_id, folder=None, overrides=None, name=None, sent=None)``."""
 
 SCORES_SHEET = "Chấm điểm"
 COL = {"score": 4, "explanation": 5, "evidence": 6}
@@ -68,42 +73,42 @@ def fill_workbook(src: Path, dst: Path, values: dict[str, dict[str, Any]], *, se
     wb.save(dst)
 
 
-def soffice() -> str | None:
-    """Path of LibreOffice's soffice, if installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+def fill_return(
+    campaign: Any,
+    issued: dict[str, Path],
+    dept_id: str,
+    target: Path,
+    overrides: dict[str, dict[str, Any]] | None = None,
+    sent: Any = None,
+) -> Path:
+    """A department's issued workbook filled with its default values, ``overrides`` on top, saved as ``target``."""
+    values = expected_values(campaign.department_by_id[dept_id])
+    for code, fields in (overrides or {}).items():
+        values.setdefault(code, {}).update(fields)
+    fill_workbook(issued[dept_id], target, values, sent=sent)
+    return target
 
 
-def roundtrip(path: Path, outdir: Path) -> Path:
-    """Open and re-save a workbook with LibreOffice Calc headless; return the new file."""
-    return roundtrip_many([path], outdir)[0]
+def return_maker(campaign: Any, issued: dict[str, Path], default_folder: Path) -> MakeReturn:
+    """A ``make_return`` function: ``make(dept_id, folder=None, overrides=None, name=None, sent=None)`` → file.
+
+    The department's issued workbook, filled (:func:`fill_return`), saved under its issued name in ``folder``
+    (``default_folder`` when none is given) or as ``name``.
+    """
+
+    def make(
+        dept_id: str,
+        folder: Path | None = None,
+        overrides: dict[str, dict[str, Any]] | None = None,
+        name: str | None = None,
+        sent: Any = None,
+    ) -> Path:
+        target = (folder or default_folder) / (name or issued[dept_id].name)
+        return fill_return(campaign, issued, dept_id, target, overrides, sent)
+
+    return make
 
 
-def roundtrip_many(paths: list[Path], outdir: Path) -> list[Path]:
-    """Open and re-save several workbooks in one LibreOffice start (faster than one by one)."""
-    exe = soffice()
-    assert exe is not None
-    outdir.mkdir(parents=True, exist_ok=True)
-    home = outdir.parent / f".lo-home-{outdir.name}"  # beside, not inside: the folder holds only the workbooks
-    profile = home / ".lo-profile"
-    env = dict(os.environ, HOME=str(home))
-    subprocess.run(
-        [
-            exe,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--calc",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(outdir),
-            *map(str, paths),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-        env=env,
-    )
-    outs = [outdir / (p.stem + ".xlsx") for p in paths]
-    missing = [o for o in outs if not o.exists()]
-    assert not missing, f"LibreOffice did not write {missing}"
-    return outs
+def copy_tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Snapshot of a folder's files and bytes, to prove inputs are never modified."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
