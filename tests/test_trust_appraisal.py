@@ -134,9 +134,9 @@ def _book(folder: Path, dept_id: str) -> Path:
 
 
 @pytest.fixture
-def books(campaign: Campaign, full_returns: Path, tmp_path: Path) -> Path:
+def books(campaign: Campaign, full_returns_copy: Path, tmp_path: Path) -> Path:
     out = tmp_path / "tham-dinh"
-    issue_appraisals(campaign, merge_returns(campaign, full_returns).returned_rows(), out)
+    issue_appraisals(campaign, merge_returns(campaign, full_returns_copy).returned_rows(), out)
     return out
 
 
@@ -153,7 +153,7 @@ def _parcli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_trust_copy_set_aside_with_typed_appraisals_is_an_error_naming_both_files(
-    campaign: Campaign, full_returns: Path, books: Path
+    campaign: Campaign, full_returns_copy: Path, books: Path
 ) -> None:
     original = _book(books, "so-noi-vu")
     appraise(campaign, original, "so-noi-vu", {"1.1.1": (0, "Ban hành chậm")})
@@ -162,7 +162,7 @@ def test_trust_copy_set_aside_with_typed_appraisals_is_an_error_naming_both_file
     appraise(campaign, copy, "so-noi-vu", {"1.1.1": (None, ""), "1.1.2": (1, "Thiếu tài liệu")})  # typed in the copy
     stamp = original.stat().st_mtime + 600  # the copy saved later: the version rule keeps it
     os.utime(copy, (stamp, stamp))
-    found = collect_for(merge_returns(campaign, full_returns), books)
+    found = collect_for(merge_returns(campaign, full_returns_copy), books)
     [aside] = [p for p in found.problems if p.slug == "appraisal-copy-set-aside"]
     assert aside.is_error and aside.file == original.name and aside.item == "1.1.1"
     assert original.name in aside.message and copy.name in aside.message and "--pick" in aside.message
@@ -173,7 +173,7 @@ def test_trust_copy_set_aside_with_typed_appraisals_is_an_error_naming_both_file
 
 
 def test_trust_copy_whose_typed_rows_are_all_in_the_copy_used_is_a_warning(
-    campaign: Campaign, full_returns: Path, books: Path
+    campaign: Campaign, full_returns_copy: Path, books: Path
 ) -> None:
     original = _book(books, "so-noi-vu")
     appraise(campaign, original, "so-noi-vu", {"1.1.1": (0, "Ban hành chậm")})
@@ -182,14 +182,14 @@ def test_trust_copy_whose_typed_rows_are_all_in_the_copy_used_is_a_warning(
     appraise(campaign, copy, "so-noi-vu", {"1.1.2": (1, "Thiếu tài liệu")})  # continued in the copy
     stamp = original.stat().st_mtime + 600
     os.utime(copy, (stamp, stamp))
-    found = collect_for(merge_returns(campaign, full_returns), books)
+    found = collect_for(merge_returns(campaign, full_returns_copy), books)
     [superseded] = [p for p in found.problems if p.slug.startswith("appraisal-copy")]
     assert superseded.slug == "appraisal-copy-superseded" and not superseded.is_error
     assert found.ok and found.items[(PROVINCE_SCOPE, "1.1.1")].score == Decimal(0)
 
 
 def test_trust_cli_prints_the_version_decision_of_appraisal_workbooks(
-    campaign: Campaign, full_returns: Path, books: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, books: Path, tmp_path: Path
 ) -> None:
     original = _book(books, "so-noi-vu")
     appraise(campaign, original, "so-noi-vu", {"1.1.1": (0, "")})
@@ -199,7 +199,7 @@ def test_trust_cli_prints_the_version_decision_of_appraisal_workbooks(
     stamp = original.stat().st_mtime + 600
     os.utime(copy, (stamp, stamp))
     out = str(tmp_path / "tong-hop.xlsx")
-    done = _parcli("merge", str(full_returns), "-c", str(campaign.path), "--appraisals", str(books), "-o", out)
+    done = _parcli("merge", str(full_returns_copy), "-c", str(campaign.path), "--appraisals", str(books), "-o", out)
     assert done.returncode == 1, done.stderr
     assert f"Phiếu thẩm định lần 1 Sở Nội vụ: dùng {copy.name}" in done.stderr
     assert f"không dùng: {original.name}" in done.stderr
@@ -210,15 +210,15 @@ def test_trust_cli_prints_the_version_decision_of_appraisal_workbooks(
 
 
 def test_trust_appraisals_of_a_return_removed_are_orphaned_not_stale(
-    campaign: Campaign, full_returns: Path, books: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, books: Path, tmp_path: Path
 ) -> None:
     cells = appraise(
         campaign, _book(books, "so-noi-vu"), "so-noi-vu", {"1.1.1": (0, "Ban hành chậm"), "1.1.2": (1, "")}
     )
-    for old in full_returns.glob("*so-noi-vu*"):
+    for old in full_returns_copy.glob("*so-noi-vu*"):
         old.unlink()
     out = tmp_path / "tong-hop.xlsx"
-    merged = merge(MergeRequest(full_returns, out, campaign.path, appraisals=books))
+    merged = merge(MergeRequest(full_returns_copy, out, campaign.path, appraisals=books))
     assert merged.appraisals is not None
     problems = merged.appraisals.problems
     assert not [p for p in problems if p.slug == "appraisal-stale"]  # "changed after appraisal" would be false
@@ -232,20 +232,20 @@ def test_trust_appraisals_of_a_return_removed_are_orphaned_not_stale(
 
 
 def test_trust_year_end_appraisals_are_refused_in_the_preliminary_round(
-    campaign: Campaign, full_returns: Path, books: Path
+    campaign: Campaign, full_returns_copy: Path, books: Path
 ) -> None:
     appraise(campaign, _book(books, "so-noi-vu"), "so-noi-vu", {"1.1.1": (0, "Ban hành chậm")})
-    preliminary = merge_returns(campaign.at_round("so-bo-9-thang"), full_returns)
+    preliminary = merge_returns(campaign.at_round("so-bo-9-thang"), full_returns_copy)
     found = collect_for(preliminary, books)
     wrong = [p for p in found.problems if p.slug == "wrong-round"]
     assert {p.file for p in wrong} == {p.name for p in books.glob("*.xlsx")}
     assert all("Đề nghị" in p.message and "Tự đánh giá cả năm 2023" in p.message for p in wrong)
     assert found.scores() == {} and not found.ok
-    assert collect_for(merge_returns(campaign, full_returns), books).ok  # and counted in their own round
+    assert collect_for(merge_returns(campaign, full_returns_copy), books).ok  # and counted in their own round
 
 
 def test_trust_appraisal_workbook_of_an_earlier_parcli_is_taken_as_the_last_rounds(
-    campaign: Campaign, full_returns: Path, books: Path
+    campaign: Campaign, full_returns_copy: Path, books: Path
 ) -> None:
     path = _book(books, "so-noi-vu")
     appraise(campaign, path, "so-noi-vu", {"1.1.1": (0, "")})
@@ -255,9 +255,9 @@ def test_trust_appraisal_workbook_of_an_earlier_parcli_is_taken_as_the_last_roun
         layout.SHEET_META,
         {f"A{meta_rows[k]}": None for k in ("campaign_round", "campaign_round_title", "campaign_year")},
     )
-    last = collect_for(merge_returns(campaign, full_returns), books)
+    last = collect_for(merge_returns(campaign, full_returns_copy), books)
     assert last.ok and last.items[(PROVINCE_SCOPE, "1.1.1")].score == Decimal(0)
-    preliminary = collect_for(merge_returns(campaign.at_round("so-bo-9-thang"), full_returns), books)
+    preliminary = collect_for(merge_returns(campaign.at_round("so-bo-9-thang"), full_returns_copy), books)
     [legacy] = [p for p in preliminary.problems if p.file == path.name]
     assert legacy.slug == "wrong-round" and "phiên bản parcli trước" in legacy.message
 
@@ -294,11 +294,11 @@ def test_trust_score_on_a_not_applicable_item_is_refused_by_cell(
 
 @pytest.mark.parametrize("typed", [Error("#N/A"), Error("#DIV/0!"), Raw("NaN"), Raw("INF"), Raw("-INF"), Raw("1e999")])
 def test_trust_error_values_and_nan_in_an_appraised_score_are_errors_by_cell(
-    campaign: Campaign, full_returns: Path, books: Path, typed: str
+    campaign: Campaign, full_returns_copy: Path, books: Path, typed: str
 ) -> None:
     path = _book(books, "so-noi-vu")
     cells = appraise(campaign, path, "so-noi-vu", {"1.1.1": (typed, ""), "1.1.2": (1, "")})
-    found = collect_for(merge_returns(campaign, full_returns), books)
+    found = collect_for(merge_returns(campaign, full_returns_copy), books)
     [bad] = [p for p in found.problems if p.file == path.name]
     assert (bad.slug, bad.cell, bad.item) == ("appraisal-not-a-number", cells["1.1.1"], "1.1.1")
     assert "Đề nghị" in bad.message
@@ -307,11 +307,11 @@ def test_trust_error_values_and_nan_in_an_appraised_score_are_errors_by_cell(
 
 @pytest.mark.parametrize("typed", [Error("#N/A"), Raw("NaN")])
 def test_trust_error_values_and_nan_in_a_return_score_are_errors_by_cell(
-    campaign: Campaign, full_returns: Path, typed: str
+    campaign: Campaign, full_returns_copy: Path, typed: str
 ) -> None:
     from parcli.rounds.scoring.read import read_return
 
-    path = next(full_returns.glob("*so-noi-vu*"))
+    path = next(full_returns_copy.glob("*so-noi-vu*"))
     result = read_return(path, campaign)
     cell = f"D{result.items['1.1.1'].row}"
     set_cells(path, "Chấm điểm", {cell: typed})
@@ -324,9 +324,9 @@ def test_trust_error_values_and_nan_in_a_return_score_are_errors_by_cell(
 
 
 def test_trust_merge_json_holds_the_appraisal_problems_the_terminal_shows(
-    campaign: Campaign, make_return: Callable[..., Path], full_returns: Path, tmp_path: Path
+    campaign: Campaign, make_return: Callable[..., Path], full_returns_copy: Path, tmp_path: Path
 ) -> None:
-    merged = merge_returns(campaign, full_returns)
+    merged = merge_returns(campaign, full_returns_copy)
     books = tmp_path / "td"
     issue_appraisals(campaign, merged.returned_rows(), books, by="department")
     issue_appraisals(campaign, merged.returned_rows(), books, by="field")
@@ -335,16 +335,16 @@ def test_trust_merge_json_holds_the_appraisal_problems_the_terminal_shows(
     field1 = books / "tham-dinh-lan1-linh-vuc-1.xlsx"
     table = layout.table(units=False, round_=1)
     set_cells(field1, layout.SHEET_APPRAISAL, {f"{column_letter(table.position('appraised'))}5": 0.5})  # 1.1.1
-    for old in full_returns.glob("*so-tu-phap*"):  # orphans its appraisal
+    for old in full_returns_copy.glob("*so-tu-phap*"):  # orphans its appraisal
         old.unlink()
-    for old in full_returns.glob("*so-noi-vu*"):  # 1.1.2 changes after it was appraised: stale
+    for old in full_returns_copy.glob("*so-noi-vu*"):  # 1.1.2 changes after it was appraised: stale
         old.unlink()
-    make_return("so-noi-vu", full_returns, overrides={"1.1.2": {"evidence": "Quyết định số 99/QĐ-UBND"}})
+    make_return("so-noi-vu", full_returns_copy, overrides={"1.1.2": {"evidence": "Quyết định số 99/QĐ-UBND"}})
     target = tmp_path / "merge.json"
     out = str(tmp_path / "th.xlsx")
     done = _parcli(
         "merge",
-        str(full_returns),
+        str(full_returns_copy),
         "-c",
         str(campaign.path),
         "--appraisals",
@@ -360,6 +360,6 @@ def test_trust_merge_json_holds_the_appraisal_problems_the_terminal_shows(
     assert {"appraisal-stale", "appraisal-conflict", "appraisal-orphaned"} <= slugs
     for code in slugs:  # the terminal's table shows the same problems
         assert done.stdout.count(code) == sum(p["code"] == code for p in document["appraisal_problems"]), code
-    library = merge(MergeRequest(full_returns, tmp_path / "th2.xlsx", campaign.path, appraisals=books))
+    library = merge(MergeRequest(full_returns_copy, tmp_path / "th2.xlsx", campaign.path, appraisals=books))
     assert library.document is not None
     assert document["appraisal_problems"] == library.document["appraisal_problems"]

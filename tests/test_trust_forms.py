@@ -104,10 +104,10 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
 
 
-def _plan(campaign: Campaign, full_returns: Path, tmp_path: Path) -> tuple[Campaign, Any]:
+def _plan(campaign: Campaign, full_returns_copy: Path, tmp_path: Path) -> tuple[Campaign, Any]:
     """The campaign and the consolidated data of the returns (items lost points: remedy plans to issue)."""
     out = tmp_path / "tong-hop.xlsx"
-    write_consolidated(merge_returns(campaign, full_returns), out)
+    write_consolidated(merge_returns(campaign, full_returns_copy), out)
     return campaign, consolidated_for(campaign, load_consolidated(out))
 
 
@@ -129,16 +129,16 @@ def _copy_campaign(campaign: Campaign, tmp_path: Path, *edits: tuple[str, str]) 
 
 
 def test_trust_last_years_forms_are_refused_by_a_plan_copied_for_a_new_year(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
     books = tmp_path / "tham-dinh"
-    issue_appraisals(campaign, merge_returns(campaign, full_returns).returned_rows(), books)
-    camp, data = _plan(campaign, full_returns, tmp_path)
+    issue_appraisals(campaign, merge_returns(campaign, full_returns_copy).returned_rows(), books)
+    camp, data = _plan(campaign, full_returns_copy, tmp_path)
     plans = issue_remedies(camp, lost_items(camp, data), tmp_path / "khac-phuc")
     next_year = _copy_campaign(campaign, tmp_path, ("year: 2023", "year: 2024"))
     assert next_year.id == campaign.id
     for problems in (
-        read_return(next(full_returns.glob("*so-noi-vu*")), next_year).problems,
+        read_return(next(full_returns_copy.glob("*so-noi-vu*")), next_year).problems,
         read_appraisal(next(books.glob("*so-noi-vu*")), next_year).problems,
         read_remedy(plans.workbooks[0].path, next_year).problems,
     ):
@@ -147,22 +147,22 @@ def test_trust_last_years_forms_are_refused_by_a_plan_copied_for_a_new_year(
 
 
 def test_trust_an_edit_of_the_plan_keeps_every_form_received(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
     books = tmp_path / "tham-dinh"
-    issue_appraisals(campaign, merge_returns(campaign, full_returns).returned_rows(), books)
+    issue_appraisals(campaign, merge_returns(campaign, full_returns_copy).returned_rows(), books)
     edited = _copy_campaign(
         campaign, tmp_path, ("returns: 2024-01-15", "returns: 2024-01-17"), ("(thông tin liên hệ mẫu", "(liên hệ mẫu")
     )
     assert edited.content_hash != campaign.content_hash
-    assert read_return(next(full_returns.glob("*so-noi-vu*")), edited).problems == []
+    assert read_return(next(full_returns_copy.glob("*so-noi-vu*")), edited).problems == []
     assert read_appraisal(next(books.glob("*so-noi-vu*")), edited).problems == []
 
 
 def test_trust_a_return_of_an_earlier_parcli_without_a_year(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
-    path = next(full_returns.glob("*so-noi-vu*"))
+    path = next(full_returns_copy.glob("*so-noi-vu*"))
     set_cells(path, "parcli", {"A15": None})  # "campaign_year": an earlier parcli wrote none
     assert read_return(path, campaign).problems == []  # the plan is as it was issued from
     edited = _copy_campaign(campaign, tmp_path, ("returns: 2024-01-15", "returns: 2024-01-17"))
@@ -172,10 +172,10 @@ def test_trust_a_return_of_an_earlier_parcli_without_a_year(
 
 
 def test_trust_appraisal_workbooks_are_checked_against_the_catalogue(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
     books = tmp_path / "tham-dinh"
-    issue_appraisals(campaign, merge_returns(campaign, full_returns).returned_rows(), books)
+    issue_appraisals(campaign, merge_returns(campaign, full_returns_copy).returned_rows(), books)
     changed = _copy_campaign(campaign, tmp_path)
     catalogue = changed.catalogue.path
     text = catalogue.read_text(encoding="utf-8")
@@ -185,18 +185,18 @@ def test_trust_appraisal_workbooks_are_checked_against_the_catalogue(
     assert problem.slug == "wrong-catalogue-version"
 
 
-def _two_rounds(campaign: Campaign, full_returns: Path, tmp_path: Path) -> tuple[Path, Path]:
+def _two_rounds(campaign: Campaign, full_returns_copy: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A year-end consolidated workbook, and one merged at the preliminary round (its own round recorded)."""
     year_end, preliminary = tmp_path / "ca-nam.xlsx", tmp_path / "so-bo.xlsx"
-    write_consolidated(merge_returns(campaign, full_returns), year_end)
-    write_consolidated(merge_returns(campaign.at_round("so-bo-9-thang"), full_returns), preliminary)
+    write_consolidated(merge_returns(campaign, full_returns_copy), year_end)
+    write_consolidated(merge_returns(campaign.at_round("so-bo-9-thang"), full_returns_copy), preliminary)
     return year_end, preliminary
 
 
 def test_trust_report_refuses_a_preliminary_of_the_same_or_a_later_round(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
-    year_end, preliminary = _two_rounds(campaign, full_returns, tmp_path)
+    year_end, preliminary = _two_rounds(campaign, full_returns_copy, tmp_path)
     out = tmp_path / "bao-cao.md"
     with pytest.raises(UsageError, match="cùng đợt"):
         report(ReportRequest(consolidated=year_end, campaign=campaign.path, out=out, preliminary=year_end))
@@ -211,9 +211,9 @@ def test_trust_report_refuses_a_preliminary_of_the_same_or_a_later_round(
 
 
 def test_trust_appraisal_issue_refuses_a_workbook_of_the_same_owner_under_any_name(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
-    rows = merge_returns(campaign, full_returns).returned_rows()
+    rows = merge_returns(campaign, full_returns_copy).returned_rows()
     books = tmp_path / "tham-dinh"
     issue_appraisals(campaign, rows, books)
     typed = next(books.glob("*so-noi-vu*"))
@@ -228,9 +228,9 @@ def test_trust_appraisal_issue_refuses_a_workbook_of_the_same_owner_under_any_na
 
 
 def test_trust_remedy_issue_refuses_a_plan_of_the_same_department_under_any_name(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
-    camp, data = _plan(campaign, full_returns, tmp_path)
+    camp, data = _plan(campaign, full_returns_copy, tmp_path)
     lost = lost_items(camp, data)
     out = tmp_path / "khac-phuc"
     first = issue_remedies(camp, lost, out).workbooks[0].path
@@ -267,13 +267,13 @@ def _failing_at(monkeypatch: pytest.MonkeyPatch, call: int, error: BaseException
 )
 def test_trust_appraisal_workbooks_are_issued_all_or_none(
     campaign: Campaign,
-    full_returns: Path,
+    full_returns_copy: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     call: int,
     error: BaseException,
 ) -> None:
-    rows = merge_returns(campaign, full_returns).returned_rows()
+    rows = merge_returns(campaign, full_returns_copy).returned_rows()
     books = tmp_path / "tham-dinh"
     with monkeypatch.context() as patched:
         _failing_at(patched, call, error)
@@ -290,13 +290,13 @@ def test_trust_appraisal_workbooks_are_issued_all_or_none(
 )
 def test_trust_remedy_plans_are_issued_all_or_none(
     campaign: Campaign,
-    full_returns: Path,
+    full_returns_copy: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     call: int,
     error: BaseException,
 ) -> None:
-    camp, data = _plan(campaign, full_returns, tmp_path)
+    camp, data = _plan(campaign, full_returns_copy, tmp_path)
     lost = lost_items(camp, data)
     out = tmp_path / "khac-phuc"
     with monkeypatch.context() as patched:
@@ -308,12 +308,12 @@ def test_trust_remedy_plans_are_issued_all_or_none(
 
 
 def test_trust_round_two_is_refused_without_round_one_workbooks(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
     wrong = tmp_path / "thu-muc-khac"
     wrong.mkdir()
     out = tmp_path / "lan2"
-    request = IssueRequest(full_returns, out, campaign.path, round=2, appraisals=wrong)
+    request = IssueRequest(full_returns_copy, out, campaign.path, round=2, appraisals=wrong)
     with pytest.raises(UsageError, match="lần 1") as refused:
         issue_job(request)
     assert str(wrong) in str(refused.value) and "--appraisals" in str(refused.value)
@@ -324,9 +324,9 @@ def test_trust_round_two_is_refused_without_round_one_workbooks(
 
 
 def test_trust_remedy_rows_added_are_read_or_refused_by_cell(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
-    camp, data = _plan(campaign, full_returns, tmp_path)
+    camp, data = _plan(campaign, full_returns_copy, tmp_path)
     lost = [item for item in lost_items(camp, data) if item.owner.id == "so-noi-vu"]
     assert len(lost) >= 2
     out = tmp_path / "khac-phuc"
@@ -368,9 +368,9 @@ def test_trust_remedy_rows_added_are_read_or_refused_by_cell(
 
 
 def test_trust_a_blank_code_row_is_refused_when_it_belongs_to_no_item(
-    campaign: Campaign, full_returns: Path, tmp_path: Path
+    campaign: Campaign, full_returns_copy: Path, tmp_path: Path
 ) -> None:
-    camp, data = _plan(campaign, full_returns, tmp_path)
+    camp, data = _plan(campaign, full_returns_copy, tmp_path)
     lost = [item for item in lost_items(camp, data) if item.owner.id == "so-noi-vu"]
     out = tmp_path / "khac-phuc"
     path = issue_remedies(camp, lost, out).workbooks[0].path
