@@ -1,4 +1,4 @@
-"""The whole job on the bundled Hưng Yên 2023 example, as an officer would run it.
+"""The whole job on the bundled Hưng Yên 2023 example, as an officer would run it; then the first day of 2026.
 
 Run by ``make demo``.  Every step is a real ``parcli`` command; the departments'
 part (filling the workbooks) is simulated by ``examples/fill_returns.py``.
@@ -194,6 +194,10 @@ def main() -> None:
 
     units = run_units(out / "13-xep-hang-don-vi", run, step)
 
+    from demo_year import run_year  # the first day of a real year: init for the merged Hưng Yên in 2026, its forms
+
+    year_2026 = run_year(out / "14-nam-2026", PARCLI, run, step)
+
     step("Kết quả")
     print(f"Phiếu đã phát hành:   {issued.resolve()}")
     print(f"Phiếu các cơ quan gửi: {returns.resolve()}")
@@ -215,12 +219,15 @@ def main() -> None:
     print("\nXếp hạng các sở, ban, ngành và UBND cấp huyện (mỗi đơn vị tự chấm bộ tiêu chí của nhóm mình):")
     for label, path, note in units:
         print(f"  {(label + ':') if label else '':22s} {path.resolve()}" + (f" ({note})" if note else ""))
-    ministry_result(out / "14-ket-qua-bo-noi-vu", consolidated, appraisals, new_catalogue, mapping)
+    print("\nNăm 2026 (tỉnh Hưng Yên sau hợp nhất; danh sách xã, phường minh họa):")
+    for label, path in year_2026:
+        print(f"  {label + ':':22s} {path.resolve()}")
+    ministry_result(out / "15-ket-qua-bo-noi-vu", consolidated, appraisals, new_catalogue, mapping)
 
 
 def ministry_result(folder: Path, consolidated: Path, appraisals: Path, next_catalogue: Path, mapping: Path) -> None:
     """The Ministry's appraisal (an EXAMPLE built from the demo's own result), the comparison, next year's plans."""
-    step("14. Kết quả thẩm định của Bộ Nội vụ (VÍ DỤ): nhập, so sánh với kết quả của tỉnh, kế hoạch khắc phục năm sau")
+    step("15. Kết quả thẩm định của Bộ Nội vụ (VÍ DỤ): nhập, so sánh với kết quả của tỉnh, kế hoạch khắc phục năm sau")
     example = folder / "ket-qua-tham-dinh-cua-bo-VI-DU.xlsx"
     next_year = folder / "ke-hoach-2024-VI-DU.yaml"
     make = [sys.executable, str(HERE / "ministry_result.py"), str(consolidated), str(example)]

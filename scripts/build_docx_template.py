@@ -346,7 +346,7 @@ def main() -> None:
     para(doc, "{%p endif %}", 10)
 
     para(doc, "4. Tình hình gửi kết quả của các cơ quan", 13, bold=True)
-    body(doc, "Hạn gửi: trước ngày {{ campaign.deadline|date_vn }}.")
+    body(doc, "Hạn gửi: {{ campaign.deadline_words }}.")
     loop_table(
         doc,
         ["PL", "Cơ quan", "Số mục", "Điểm / tối đa", "Tỷ lệ", "Tình trạng", "Ngày gửi"],

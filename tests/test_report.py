@@ -587,15 +587,16 @@ def _file_dated(path: Path, day: date) -> None:
 def test_on_time_means_before_the_deadline_day(
     campaign: Campaign, year: Year, issued: dict[str, Path], tmp_path: Path
 ) -> None:
-    """On time iff the date received (the cover's “Ngày gửi”, else the file's date) is before 15/01/2024."""
+    """On time iff the cover's “Ngày gửi” is before 15/01/2024 (“trước ngày”); without it the return is “chưa ghi
+    ngày gửi”, its file's date shown as such and never judged (a copy or a download changes a file's date)."""
     assert campaign.model.deadlines.returns == DEADLINE
     before = DEADLINE - timedelta(days=1)
     # department → (date on the cover, date of the file, status, date shown)
     cases: dict[str, tuple[date | None, date | None, str, str]] = {
         "so-kh-cn": (before, None, "Hợp lệ, đúng hạn", "14/01/2024"),
         "so-y-te": (DEADLINE, None, "Hợp lệ, muộn", "15/01/2024"),  # on the deadline day: late
-        "so-xay-dung": (None, before, "Hợp lệ, đúng hạn", "14/01/2024"),  # no cover date: the file's date
-        "so-cong-thuong": (None, DEADLINE, "Hợp lệ, muộn", "15/01/2024"),
+        "so-xay-dung": (None, before, "Hợp lệ, chưa ghi ngày gửi (tệp lưu ngày 14/01/2024)", ""),  # not judged
+        "so-cong-thuong": (None, DEADLINE, "Hợp lệ, chưa ghi ngày gửi (tệp lưu ngày 15/01/2024)", ""),
         "so-nn-ptnt": (before, DEADLINE + timedelta(days=2), "Hợp lệ, đúng hạn", "14/01/2024"),  # cover first
     }
     folder = tmp_path / "returns"

@@ -42,7 +42,7 @@ def _copy(campaign: Campaign, text: str, target: Path) -> Path:
 
 def test_campaign_without_rounds_is_one_implicit_round(tmp_path: Path, campaign: Campaign) -> None:
     text = campaign.path.read_text(encoding="utf-8")
-    plain = text[: text.index("\n# Rounds within the year")] + text[text.index("\nassignment_note:") :]
+    plain = text[: text.index("\nrounds:")] + text[text.index("\nassignment_note:") :]  # rounds: left out
     loaded = load_campaign(_copy(campaign, plain, tmp_path / "campaign.yaml"))
     assert loaded.round_id is None and loaded.rounds == ()
     assert loaded.model.deadlines == campaign.model.deadlines

@@ -32,7 +32,8 @@ STATUS_COLOURS: Final[dict[str, str]] = {
     "duplicate": "magenta",
 }
 # When a return arrived against the deadline (see parcli.results.status.timing_of).
-TIMING_LABELS: Final[dict[str, str]] = {"on-time": "Đúng hạn", "late": "Muộn"}
+# "undated": the return has no Ngày gửi on its cover; it is never judged by its file's date.
+TIMING_LABELS: Final[dict[str, str]] = {"on-time": "Đúng hạn", "late": "Muộn", "undated": "Chưa ghi ngày gửi"}
 SEVERITY_LABELS: Final[dict[str, str]] = {"error": "Lỗi", "warning": "Cảnh báo"}
 SEVERITY_COLOURS: Final[dict[str, str]] = {"error": "red", "warning": "yellow"}
 

@@ -33,11 +33,12 @@ from parcli.cli.common import (
     styled,
     write_json,
 )
-from parcli.errors import ExitCode
+from parcli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from parcli.jobs.generate import Initialised, InitRequest
     from parcli.jobs.merge import Merged
 
 # Beyond this many departments (units), tables list only those that need attention; --verbose lists all.
@@ -85,19 +86,186 @@ def generate(
     talk.err.print(f"Các phiếu nằm trong thư mục: {out.resolve()}")
 
 
+def _interactive() -> bool:
+    """True when a person types at the terminal (prompts make sense), False in scripts and tests."""
+    import sys
+
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 @command
 def init(
-    directory: Annotated[Path, typer.Argument(help="Thư mục sẽ chứa bản sao kế hoạch và bộ tiêu chí.")] = Path(),
+    directory: Annotated[Path, typer.Argument(help="Thư mục sẽ chứa kế hoạch, bộ tiêu chí và danh sách.")] = Path(),
+    province: Annotated[
+        str | None, typer.Option("--province", "-p", help='Tên tỉnh, ví dụ "Hưng Yên".', show_default=False)
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="Năm đánh giá, ví dụ 2026.", show_default=False)
+    ] = None,
+    mode: Annotated[
+        str | None,
+        typer.Option(
+            "--mode",
+            "-m",
+            help="so: các sở tự đánh giá Chỉ số CCHC của tỉnh, mỗi sở một phụ lục (mặc định); so-xa: Chỉ số CCHC "
+            "của từng sở và từng xã, phường, để xếp hạng (cần --units).",
+            metavar="so|so-xa",
+            show_default=False,
+        ),
+    ] = None,
+    units: Annotated[
+        Path | None,
+        typer.Option(
+            "--units",
+            "-u",
+            help="Danh sách xã, phường của tỉnh (.xlsx hoặc .csv, có cột “Tên đơn vị”; cột “Loại” nếu tên không ghi "
+            "xã/phường).",
+            show_default=False,
+        ),
+    ] = None,
+    optional: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--optional",
+            help="Thêm sở tùy chọn (ghi nhiều lần nếu cần): so-ngoai-vu, so-dan-toc-ton-giao.",
+            metavar="<mã sở>",
+            show_default=False,
+        ),
+    ] = None,
+    example: Annotated[
+        bool, typer.Option("--example", help="Chỉ chép kế hoạch mẫu Hưng Yên năm 2023 (17 cơ quan) để tham khảo.")
+    ] = False,
     force: ForceOption = False,
-) -> None:
-    """Tạo bản sao có thể chỉnh sửa của kế hoạch mẫu và bộ tiêu chí — điểm xuất phát cho năm hoặc tỉnh khác."""
+) -> ExitCode:
+    """Bắt đầu một năm: tạo kế hoạch, bộ tiêu chí và danh sách điều tra xã hội học cho tỉnh và năm đánh giá.
+
+    Danh sách 12 sở sau sắp xếp năm 2025 (thêm sở tùy chọn bằng --optional), thời hạn đề xuất theo năm, phân
+    công và bộ tiêu chí là bản đề xuất, có ghi rõ trên phiếu cho đến khi tỉnh rà soát. Chạy không có tùy chọn
+    trong cửa sổ lệnh thì parcli hỏi lần lượt; --example chép kế hoạch mẫu Hưng Yên năm 2023.
+    """
     from parcli.jobs.generate import InitRequest, init
 
     talk = Talk()
-    written = init(InitRequest(directory, force=force), talk).written
-    for path in written:
-        talk.err.print(f"Đã tạo {path}")
-    talk.err.print(f"Sửa {written[0]} rồi chạy: parcli generate -c {written[0]}")
+    chosen = any(v is not None for v in (province, year, mode, units)) or bool(optional)
+    if example and chosen:
+        raise UsageError("--example không dùng cùng --province, --year, --mode, --units, --optional.")
+    if not example and not chosen and _interactive():
+        province, year, mode, units, optional = _ask(talk)
+    elif not example and chosen and province is None:
+        if not _interactive():
+            raise UsageError('Chưa có tên tỉnh. Đề nghị ghi --province, ví dụ --province "Hưng Yên".')
+        province = typer.prompt("Tên tỉnh (ví dụ Hưng Yên)").strip()
+    if province is not None and year is None:
+        from parcli import clock
+
+        year = clock.today().year
+        talk.note(f"năm {year} (năm hiện tại; ghi --year để chọn năm khác).", lead="Năm đánh giá: ")
+    request = InitRequest(directory, force, province, year, mode or "so", units, tuple(optional or ()))
+    result = init(request, talk)
+    if result.example:
+        for path in result.written:
+            talk.err.print(f"Đã tạo {path}")
+        if not example:
+            talk.note(
+                "đây là bản sao kế hoạch mẫu Hưng Yên năm 2023 (17 cơ quan trước sắp xếp). Để bắt đầu năm thật: "
+                f'parcli init {directory} --province "TÊN TỈNH" --year NĂM [--mode so-xa --units DANH-SACH.xlsx].',
+                lead="Lưu ý: ",
+            )
+        talk.err.print(f"Sửa {result.written[0]} rồi chạy: parcli generate -c {result.written[0]}")
+        return ExitCode.OK
+    _say_year(talk, request, result)
+    return ExitCode.OK if result.ok else ExitCode.DATA_PROBLEMS
+
+
+def _ask(talk: Talk) -> tuple[str, int, str, Path | None, list[str]]:
+    """The officer's choices, asked one by one (run without options at a terminal)."""
+    from parcli import clock
+    from parcli.jobs.generate import OPTIONAL_DEPARTMENTS
+
+    talk.err.print("Bắt đầu một năm đánh giá Chỉ số CCHC (Ctrl+C để dừng).")
+    province = ""
+    while not province:
+        province = typer.prompt("Tên tỉnh (ví dụ Hưng Yên)").strip()
+    year = int(typer.prompt("Năm đánh giá", default=clock.today().year, type=int))
+    talk.err.print(
+        "Chế độ:\n  1. so    — các sở tự đánh giá Chỉ số CCHC của tỉnh, mỗi sở một phụ lục\n"
+        "  2. so-xa — Chỉ số CCHC của từng sở và từng xã, phường (xếp hạng)"
+    )
+    mode = "so-xa" if typer.prompt("Chọn 1 hoặc 2", default="1").strip() in ("2", "so-xa") else "so"
+    units: Path | None = None
+    while True:
+        answer = (
+            typer.prompt(
+                "Tệp danh sách xã, phường (.xlsx, .csv)" + ("" if mode == "so-xa" else "; Enter nếu chưa có"),
+                default="" if mode == "so" else None,
+                show_default=False,
+            )
+            .strip()
+            .strip('"')
+        )
+        if answer:
+            units = Path(answer)
+            if units.is_file():
+                break
+            talk.warn(f"không tìm thấy tệp {units}.")
+        elif mode == "so":
+            break
+    names = ", ".join(f"{i} ({name})" for i, name in OPTIONAL_DEPARTMENTS)
+    extra = typer.prompt(
+        f"Sở tùy chọn của tỉnh, cách nhau bởi dấu phẩy: {names}; Enter nếu không có", default="", show_default=False
+    )
+    optional = [part.strip() for part in extra.split(",") if part.strip()]
+    return province, year, mode, units, optional
+
+
+def _say_year(talk: Talk, request: InitRequest, result: Initialised) -> None:
+    """What was written, as a tree, what to review, and the next commands."""
+    from rich.tree import Tree
+
+    err = talk.err
+    directory = request.directory
+    camp = result.campaign
+    what = {
+        "campaign.yaml": "kế hoạch",
+        "survey-lists.yaml": "danh sách đối tượng điều tra xã hội học (đề xuất)",
+        "don-vi-xa-phuong.csv": "các xã, phường" + (f": {result.communes.summary()}" if result.communes else ""),
+    }
+    if camp is not None:
+        groups = [d.group for d in camp.departments]
+        who = (
+            f"{len(groups)} đơn vị ("
+            + "; ".join(f"{camp.group_name(g)}: {groups.count(g)}" for g in dict.fromkeys(groups) if g)
+            + ")"
+            if camp.is_units
+            else f"{len(camp.departments)} cơ quan"
+        )
+        what["campaign.yaml"] += f": {who}, {len(camp.rounds)} đợt ({', '.join(r.id for r in camp.rounds)})"
+    tree = Tree(styled((f"{directory}", "bold"), f"  kế hoạch năm {request.year} của tỉnh {request.province}"))
+    folders: dict[str, Tree] = {}
+    for path in result.written:
+        rel = path.relative_to(directory)
+        note = what.get(rel.as_posix(), "bộ tiêu chí: ví dụ, mọi mục chưa đối chiếu với văn bản")
+        parent = tree
+        if len(rel.parts) > 1:
+            if rel.parts[0] not in folders:
+                folders[rel.parts[0]] = tree.add(f"{rel.parts[0]}/")
+            parent = folders[rel.parts[0]]
+        parent.add(styled(rel.name, ("  " + note, "dim")))
+    err.print(tree)
+    if result.communes is not None and request.mode == "so":
+        err.print(f"Các xã, phường trong {request.units} đã vào survey-lists.yaml: {result.communes.summary()}.")
+    campaign_file = result.written[0]
+    if result.problems:
+        err.print(styled(("Cần sửa trước khi phát hành phiếu:", "bold red")))
+        for problem in result.problems:
+            err.print(f"  - {problem}")
+    err.print(
+        "Trước khi phát hành: rà soát danh sách cơ quan, đơn vị và phân công; thời hạn và cách ghi thời hạn "
+        "(deadline_rule); bộ tiêu chí; đầu mối liên hệ, người ký; survey-lists.yaml (chi tiết ở đầu tệp "
+        "campaign.yaml). Rà soát xong phần nào, xóa tên phần đó khỏi dòng unreviewed."
+    )
+    err.print(f"Xem bộ tiêu chí:  parcli catalogue show -c {campaign_file}")
+    err.print(f"Phát hành phiếu:  parcli generate -c {campaign_file} -o phieu-cham-diem")
 
 
 @command
@@ -288,8 +456,7 @@ def status(
     if not verbose and len(rows) > LONG_LIST:
         rows = [r for r in rows if r.status != "ok" or r.timing != "on-time" or r.errors or r.warnings]
     table = Table(
-        title=f"Tình trạng phiếu — hạn gửi {date_filter(found.deadline)} ({found.when}, tính đến "
-        f"{date_filter(found.today)})"
+        title=f"Tình trạng phiếu — hạn gửi: {found.deadline_words} ({found.when}, tính đến {date_filter(found.today)})"
     )
     for name in ("PL", "Cơ quan", "Trạng thái", "Lỗi", "Cảnh báo", "Ngày nhận", "Hạn", "Tệp"):
         table.add_column(name)
@@ -315,6 +482,8 @@ def status(
     talk.err.print(
         f"Hợp lệ {counts['ok']}, có lỗi {counts['invalid']}, chưa nộp {counts['missing']}, trùng phiếu "
         f"{counts['duplicate']}; gửi muộn {counts['late']} / {len(found.rows)} cơ quan."
+        + (f" Gửi đúng hạn, bản sửa gửi sau hạn: {counts['resubmitted']}." if counts["resubmitted"] else "")
+        + (f" Chưa ghi ngày gửi trên phiếu: {counts['undated']}." if counts["undated"] else "")
     )
     write_json(json_out, result.document)
     return result.exit_code

@@ -30,6 +30,7 @@ from parcli.config.campaign_models import (
     roman_to_int,
 )
 from parcli.config.catalogue import Catalogue, Leaf, canonical_hash, load_catalogue
+from parcli.config.deadlines import DeadlineRule, deadline_words
 from parcli.config.yamlio import path_line, read_yaml_mapping, validate_document
 from parcli.errors import CampaignError, CatalogueError
 
@@ -120,6 +121,15 @@ class Campaign:
     def round_title(self) -> str:
         """The title of the current round ("" for a campaign without rounds)."""
         return next((r.title for r in self.rounds if r.id == self.round_id), "")
+
+    @property
+    def deadline_rule(self) -> DeadlineRule:
+        """How the plan words its deadlines: “trước ngày” (before the day) or “đến hết ngày” (the day included)."""
+        return self.model.deadline_rule
+
+    def deadline_text(self, day: date | None = None) -> str:
+        """A deadline as the plan words it, “trước ngày 15/01/2024”; default: the returns deadline of the round."""
+        return deadline_words(day or self.model.deadlines.returns, self.model.deadline_rule)
 
     @property
     def last_deadline(self) -> date:
@@ -413,6 +423,13 @@ def _resolve(model: CampaignModel, catalogue: Catalogue, text: str) -> tuple[tup
             problems.append(f"{path_line(text, [*dpath, 'appendix'])}: {dept.appendix} không phải số La Mã hợp lệ")
             order = 0
         items: list[Leaf] = []
+        if not dept.assign:
+            problems.append(
+                f"{path_line(text, dpath)}: {dept.name} (Phụ lục {dept.appendix}) chưa được giao mục nào để tự chấm "
+                'điểm. Đề nghị giao cho cơ quan các mục thuộc chức năng của mình (assign: ["mã mục", …], mỗi mục '
+                "chỉ giao cho một cơ quan) hoặc xóa cơ quan khỏi danh sách departments nếu năm nay cơ quan không "
+                "tự chấm điểm."
+            )
         for ai, code in enumerate(dept.assign):
             apath = [*dpath, "assign", ai]
             where = path_line(text, apath)
@@ -461,23 +478,42 @@ def refuse_placeholders(campaign: Campaign, extra: dict[str, BaseModel] | None =
 
     *extra* names further YAML documents that feed the documents (file name → model), e.g. the survey
     lists plan.  The bundled example (``example: true``) is allowed: its documents show the sample marks.
-    Raises :class:`parcli.errors.PlaceholderError` naming the first field to fill.
+    Raises :class:`parcli.errors.PlaceholderError` listing every such field of every file at once, so that
+    one run tells the officer everything to fill in.
     """
     from parcli.errors import PlaceholderError
-    from parcli.glossary import placeholders
 
     if campaign.model.example:
         return
+    found = leftover_samples(campaign, extra)
+    if not found:
+        return
+    entries = [f"Trường {where} trong {name} vẫn là thông tin mẫu (“{_short(text)}”)" for name, where, text in found]
+    if len(entries) == 1:
+        raise PlaceholderError(f"{entries[0]}. Đề nghị thay bằng thông tin thật trước khi phát hành văn bản.")
+    listed = "\n".join(f"  - {entry};" for entry in entries)
+    raise PlaceholderError(
+        f"Còn {len(entries)} trường là thông tin mẫu:\n{listed[:-1]}.\nĐề nghị thay bằng thông tin thật (hoặc xóa "
+        "trường không dùng) trước khi phát hành văn bản."
+    )
+
+
+def leftover_samples(campaign: Campaign, extra: dict[str, BaseModel] | None = None) -> list[tuple[str, str, str]]:
+    """Every field that still holds a sample value: (file name, dotted path, text), files in order."""
+    from parcli.glossary import placeholders
+
     sources: dict[str, BaseModel] = {campaign.path.name: campaign.model, **(extra or {})}
-    for name, model in sources.items():
-        found = placeholders(model.model_dump(mode="json", by_alias=True, exclude_none=True))
-        if found:
-            where, text = found[0]
-            more = f" (và {len(found) - 1} trường khác)" if len(found) > 1 else ""
-            raise PlaceholderError(
-                f"Trường {where} trong {name} vẫn là thông tin mẫu (“{text.strip()}”){more}. Đề nghị thay bằng "
-                "thông tin thật trước khi phát hành văn bản."
-            )
+    return [
+        (name, where, text)
+        for name, model in sources.items()
+        for where, text in placeholders(model.model_dump(mode="json", by_alias=True, exclude_none=True))
+    ]
+
+
+def _short(text: str, limit: int = 90) -> str:
+    """A sample value as a message quotes it: one line, cut at ``limit`` characters."""
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 1].rstrip() + "…"
 
 
 def campaign_slug(text: str) -> str:
@@ -492,6 +528,7 @@ __all__ = [
     "CatalogueError",
     "Department",
     "default_campaign_path",
+    "leftover_samples",
     "load_campaign",
     "refuse_placeholders",
 ]

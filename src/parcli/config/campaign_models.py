@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from parcli.config.deadlines import DEFAULT_RULE, DeadlineRule, parse_rule
 
 CAMPAIGN_SCHEMA = "parcli/campaign@1"
 
@@ -82,7 +84,8 @@ class DepartmentModel(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str = Field(min_length=1)
     appendix: str = Field(pattern=r"^[IVXLC]+$")
-    assign: list[str] = Field(min_length=1)
+    # an empty list is read, then refused with what to do (campaign._resolve): assign items or remove it
+    assign: list[str] = Field(default_factory=list)
 
 
 class GroupModel(_Strict):
@@ -148,6 +151,10 @@ class EvidenceModel(_Strict):
         return self
 
 
+# Parts of a campaign that ``parcli init`` proposed and the province has not reviewed yet: the forms say so.
+Unreviewed = Literal["assignment", "deadlines"]
+
+
 class CampaignModel(_Strict):
     """The YAML document as written."""
 
@@ -162,6 +169,8 @@ class CampaignModel(_Strict):
     organiser: Organiser
     documents: Documents | None = None
     deadlines: Deadlines
+    # how the plan words its deadlines: "trước ngày" (before the day) or "đến hết ngày" (the day included)
+    deadline_rule: DeadlineRule = DEFAULT_RULE
     rounds: list[RoundModel] | None = None  # rounds within the year; none: one implicit round (deadlines above)
     assignment_note: str | None = None
     protection_password: str | None = None
@@ -173,6 +182,12 @@ class CampaignModel(_Strict):
     bands: list[Band] | None = None
     evidence: EvidenceModel | None = None  # evidence checks (file, citation, period); none: only a non-empty cell
     example: bool = False  # the bundled example: its sample contacts may reach documents (marked as samples)
+    unreviewed: list[Unreviewed] = Field(default_factory=list)  # proposals of `parcli init` not yet reviewed
+
+    @field_validator("deadline_rule", mode="before")
+    @classmethod
+    def _rule_words(cls, value: object) -> object:
+        return parse_rule(value)
 
     @model_validator(mode="after")
     def _mode_fields(self) -> CampaignModel:

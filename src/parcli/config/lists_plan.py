@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 LISTS_SCHEMA = "parcli/survey-lists@1"
 
 GroupKind = Literal["official", "citizen"]
-UnitKind = Literal["department", "district", "other"]
+UnitKind = Literal["department", "district", "commune", "other"]  # commune: a xã, phường or đặc khu
 KINDS: tuple[GroupKind, ...] = ("official", "citizen")
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 _DOMAIN = r"^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"

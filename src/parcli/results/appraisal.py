@@ -254,6 +254,8 @@ def notice_context(
         "campaign": {"title": model.title, "plan": model.plan or model.title, "year": model.year},
         "letterhead": campaign.letterhead(today),
         "deadline": deadline,
+        # the --deadline of the notices, worded as the plan words its deadlines (“trước ngày …”/“đến hết ngày …”)
+        "deadline_words": campaign.deadline_text(deadline) if deadline else "",
         "today": today,
         "departments": rows,
     }

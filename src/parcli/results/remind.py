@@ -44,18 +44,24 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
     deadline = model.deadlines.returns
     titles = {leaf.code: leaf.title for dept in campaign.departments for leaf in dept.items}
     rows = []
-    late_ok: list[dict[str, Any]] = []
+    # valid returns the leaders should still hear of, counted as `parcli status` counts them
+    late_ok: list[dict[str, Any]] = []  # late (StatusRow.late)
+    corrected_late: list[dict[str, Any]] = []  # on time, then a valid correction after the deadline
+    undated_ok: list[dict[str, Any]] = []  # no Ngày gửi on the cover: not judged
     for row in status_rows(result, today):
         if row.status == "ok":
-            if row.timing == "late":
-                late_ok.append(
-                    {
-                        "name": row.department.name,
-                        "appendix": row.department.appendix,
-                        "received": row.received,
-                        "timing_note": row.timing_note,
-                    }
-                )
+            entry = {
+                "name": row.department.name,
+                "appendix": row.department.appendix,
+                "received": row.received,
+                "timing_note": row.timing_note,
+            }
+            if row.late:
+                late_ok.append(entry)
+            elif row.resubmitted:
+                corrected_late.append(entry)
+            elif row.timing == "undated":
+                undated_ok.append(entry)
             continue
         problems = [
             p
@@ -80,9 +86,10 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
                     for p in problems[:30]
                 ],
                 "timing": row.timing,
-                # the dates speak for themselves: an on-time copy with errors has not met the deadline yet
-                "received": row.received,
-                "first_received": row.first_received if row.first_received != row.received else None,
+                # the dates speak for themselves: an on-time copy with errors has not met the deadline yet;
+                # a copy without its Ngày gửi is never given its file's date as the day it was sent
+                "received": row.sent,
+                "first_received": row.first_received if row.sent and row.first_received != row.received else None,
                 "more_problems": max(len(problems) - 30, 0),
             }
         )
@@ -95,10 +102,13 @@ def reminder_context(result: MergeResult, today: date) -> dict[str, Any]:
         },
         "letterhead": campaign.letterhead(today),
         "deadline": deadline,
+        "deadline_words": campaign.deadline_text(),  # “trước ngày 15/01/2024”, as the plan words it
         "today": today,
         "overdue_days": (today - deadline).days,
         "departments": rows,
         "late_ok": late_ok,
+        "corrected_late": corrected_late,
+        "undated_ok": undated_ok,
         "total": len(result.departments),
     }
 

@@ -246,23 +246,27 @@ def build_report(
             "status": i.status,
         }
 
-    from parcli.results.status import timing_of, timing_words  # with the merge machinery: not on the ranking path
+    # with the merge machinery: not on the ranking path
+    from parcli.results.status import is_late, judge, timing_of, timing_words
 
-    deadline = model.deadlines.returns
+    deadline, rule = model.deadlines.returns, model.deadline_rule
     departments = []
     for dept in campaign.departments:
         ds = scores.departments[dept.id]
         info = data.departments.get(dept.id)
         status = info.status if info else "missing"
-        when = (info.sent or info.received) if info else None
-        timing = timing_of(when, deadline)
+        # judged as `parcli status` judges: by the Ngày gửi written, never by the file's date
+        sent, file_day = (info.sent, info.received) if info else (None, None)
+        timing = judge(sent, file_day, deadline, rule)
+        first = info.first_sent if info else None
+        first_on_time = timing_of(first, deadline, rule) == "on-time"
+        late = is_late(timing, first_on_time, first, sent or file_day)
         if status == "missing":
             label = "Chưa nộp"
         elif status == "duplicate":
             label = "Trùng phiếu, chưa dùng"
         else:
-            first = info.first_sent if info else None
-            words = timing_words(timing, timing_of(first, deadline) == "on-time", first, when) or "không rõ ngày gửi"
+            words = timing_words(timing, first_on_time, first, sent or file_day) or "không rõ ngày gửi"
             label = ("Hợp lệ" if status == "ok" else "Có lỗi") + f", {words[0].lower()}{words[1:]}"
         departments.append(
             {
@@ -275,8 +279,8 @@ def build_report(
                 "percent": ds.totals.percent,
                 "status": status,
                 "status_label": label,
-                "sent": when,
-                "late": timing == "late",
+                "sent": sent,
+                "late": late,
             }
         )
     unverified, total_nodes = cat.verification()
@@ -290,6 +294,7 @@ def build_report(
             "year": model.year,
             "plan": model.plan or "",
             "deadline": deadline,
+            "deadline_words": campaign.deadline_text(),  # “trước ngày 15/01/2024”, as the plan words it
             "report_deadline": model.deadlines.report,
         },
         "letterhead": campaign.letterhead(campaign.documents.report_date),

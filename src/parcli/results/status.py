@@ -1,4 +1,12 @@
-"""Status at a glance: who returned what, when, and how it stands against the deadline."""
+"""Status at a glance: who returned what, when, and how it stands against the deadline.
+
+A return is judged by the date the department wrote on its cover sheet (*Ngày gửi*) and by the
+campaign's deadline rule (“trước ngày” or “đến hết ngày”, :mod:`parcli.config.deadlines`).  A return
+without that date is “chưa ghi ngày gửi”: its file's date is shown as such, and it is never judged on
+time or late by it (a copy, a download or an antivirus scan changes a file's date).  Whether a return is
+late is decided here once (:attr:`StatusRow.late`), and the status table, its summary line, the report
+and the leaders' list all count that.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,11 @@ from datetime import date
 from typing import Any, Literal
 
 from parcli.config.campaign import Department
+from parcli.config.deadlines import DEFAULT_RULE, DeadlineRule, deadline_words, on_time
 from parcli.labels import TIMING_LABELS
 from parcli.rounds.scoring.merge import MergeResult
 
-Timing = Literal["on-time", "late"]  # its words: parcli.labels.TIMING_LABELS
+Timing = Literal["on-time", "late", "undated"]  # its words: parcli.labels.TIMING_LABELS
 
 
 @dataclass(frozen=True)
@@ -23,17 +32,27 @@ class StatusRow:
     warnings: int
     files: tuple[str, ...]
     used: str | None
-    received: date | None
-    received_from: str | None  # "phiếu" (the date on the cover sheet) or "tệp" (file time)
+    received: date | None  # the date shown: the cover's Ngày gửi, else the file's date (received_from says which)
+    received_from: str | None  # "phiếu" (the date on the cover sheet) or "tệp" (file time, never judged)
     timing: Timing | None
     days_left: int
-    first_received: date | None = None  # the first copy of any of its files (a corrected copy may come later)
-    first_on_time: bool | None = None  # that first copy came before the deadline
+    first_received: date | None = None  # the earliest Ngày gửi of any of its copies (a correction may come later)
+    first_on_time: bool | None = None  # that first copy met the deadline
+
+    @property
+    def sent(self) -> date | None:
+        """The *Ngày gửi* the department wrote on the copy used (None: not written)."""
+        return self.received if self.received_from == "phiếu" else None
 
     @property
     def resubmitted(self) -> bool:
         """A first copy came on time and the copy used is a later, late correction."""
         return bool(self.first_on_time and self.timing == "late" and self.first_received != self.received)
+
+    @property
+    def late(self) -> bool:
+        """Late, as every document counts it: the copy used came after the deadline and no earlier copy met it."""
+        return is_late(self.timing, self.first_on_time, self.first_received, self.received)
 
     @property
     def timing_note(self) -> str | None:
@@ -43,7 +62,8 @@ class StatusRow:
 
     @property
     def timing_words(self) -> str:
-        """The timing as every document words it: the note of a late correction, else “Đúng hạn”/“Muộn”, else ""."""
+        """The timing as every document words it: the note of a late correction, else “Đúng hạn”, “Muộn” or
+        “Chưa ghi ngày gửi (tệp lưu ngày …)”, else ""."""
         return timing_words(self.timing, self.first_on_time, self.first_received, self.received)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,30 +101,59 @@ def resubmission_note(
 
 
 def timing_words(
-    timing: Timing | None, first_on_time: bool | None, first_received: date | None, received: date | None
+    timing: Timing | None,
+    first_on_time: bool | None,
+    first_received: date | None,
+    received: date | None,
 ) -> str:
-    """The timing in words: the resubmission note, else “Đúng hạn” or “Muộn”, else "" (no copy used)."""
+    """The timing in words: the resubmission note, else “Đúng hạn”, “Muộn” or “Chưa ghi ngày gửi (tệp lưu ngày
+    14/01/2024)”, else "" (no copy used)."""
     note = resubmission_note(timing, first_on_time, first_received, received)
     if note:
         return note
+    if timing == "undated":
+        shown = f" (tệp lưu ngày {received:%d/%m/%Y})" if received else ""
+        return f"{TIMING_LABELS[timing]}{shown}"
     return TIMING_LABELS[timing] if timing else ""
 
 
-def timing_of(received: date | None, deadline: date) -> Timing | None:
-    """On time when received before the deadline day, as the plan words it ("trước ngày 15/01/2024")."""
-    if received is None:
+def is_late(
+    timing: Timing | None, first_on_time: bool | None, first_received: date | None, received: date | None
+) -> bool:
+    """Late as counted everywhere: the copy used is late and is not the correction of an on-time first copy."""
+    return timing == "late" and resubmission_note(timing, first_on_time, first_received, received) is None
+
+
+def timing_of(sent: date | None, deadline: date, rule: DeadlineRule = DEFAULT_RULE) -> Timing | None:
+    """On time or late by the *Ngày gửi* written on the return, under the plan's rule (“trước ngày 15/01/2024”:
+    the 15th is late; “đến hết ngày 15/01/2024”: the 15th is on time).  None without a date."""
+    if sent is None:
         return None
-    return "on-time" if received < deadline else "late"
+    return "on-time" if on_time(sent, deadline, rule) else "late"
+
+
+def judge(sent: date | None, file_day: date | None, deadline: date, rule: DeadlineRule) -> Timing | None:
+    """The timing of a copy received: by its *Ngày gửi*; “undated” when only the file's date is known."""
+    if sent is not None:
+        return timing_of(sent, deadline, rule)
+    return "undated" if file_day is not None else None
 
 
 def status_rows(result: MergeResult, today: date) -> list[StatusRow]:
     """The status table from a merge result."""
-    deadline = result.campaign.model.deadlines.returns
+    model = result.campaign.model
+    deadline, rule = model.deadlines.returns, model.deadline_rule
+    # the first copy of each department by the Ngày gửi written on it (a copy without one is never judged)
+    first_sent: dict[str, date] = {}
+    for copy in result.returns:
+        if copy.owner_id is not None and copy.sent_date is not None:
+            known = first_sent.get(copy.owner_id)
+            first_sent[copy.owner_id] = min(known, copy.sent_date) if known else copy.sent_date
     rows = []
     for d in result.departments:
+        first = first_sent.get(d.department.id)
         sent = date.fromisoformat(d.sent_date) if d.sent_date else None
         file_day = date.fromisoformat(d.received) if d.received else None
-        received = sent or file_day
         source = "phiếu" if sent else "tệp" if file_day else None
         rows.append(
             StatusRow(
@@ -114,12 +163,12 @@ def status_rows(result: MergeResult, today: date) -> list[StatusRow]:
                 warnings=d.warnings,
                 files=tuple(d.files),
                 used=d.used,
-                received=received,
+                received=sent or file_day,
                 received_from=source,
-                timing=timing_of(received, deadline) if d.status in ("ok", "invalid") else None,
+                timing=judge(sent, file_day, deadline, rule) if d.status in ("ok", "invalid") else None,
                 days_left=(deadline - today).days,
-                first_received=d.first_received,
-                first_on_time=timing_of(d.first_received, deadline) == "on-time" if d.first_received else None,
+                first_received=first,
+                first_on_time=timing_of(first, deadline, rule) == "on-time" if first else None,
             )
         )
     return rows
@@ -127,11 +176,12 @@ def status_rows(result: MergeResult, today: date) -> list[StatusRow]:
 
 @dataclass(frozen=True)
 class StatusTable:
-    """The status of every department on a day: its rows, the deadline, days left, the counts."""
+    """The status of every department on a day: its rows, the deadline and its rule, days left, the counts."""
 
     rows: list[StatusRow]
     today: date
     deadline: date
+    rule: DeadlineRule = DEFAULT_RULE
 
     @property
     def days_left(self) -> int:
@@ -139,23 +189,32 @@ class StatusTable:
         return (self.deadline - self.today).days
 
     @property
+    def deadline_words(self) -> str:
+        """The deadline as the plan words it: “trước ngày 15/01/2024” or “đến hết ngày 15/01/2024”."""
+        return deadline_words(self.deadline, self.rule)
+
+    @property
     def when(self) -> str:
-        """“còn 3 ngày” or “đã quá hạn 2 ngày”."""
+        """“còn 3 ngày”, “hôm nay là ngày cuối”, “hết hạn từ hôm nay” or “đã quá hạn 2 ngày”."""
         left = self.days_left
-        return f"còn {left} ngày" if left >= 0 else f"đã quá hạn {-left} ngày"
+        if left == 0:
+            return "hết hạn từ hôm nay" if not on_time(self.today, self.deadline, self.rule) else "hôm nay là ngày cuối"
+        return f"còn {left} ngày" if left > 0 else f"đã quá hạn {-left} ngày"
 
     def timing(self, row: StatusRow) -> str:
-        """A row's timing in words: the resubmission note, on time / late, else the days left (nothing received)."""
-        if row.timing_note:
-            return row.timing_note
-        if row.timing:
-            return TIMING_LABELS[row.timing]
+        """A row's timing in words: the resubmission note, on time / late / undated, else the days left."""
+        words = row.timing_words
+        if words:
+            return words
         return "quá hạn" if self.days_left < 0 else f"còn {self.days_left} ngày"
 
     def counts(self) -> dict[str, int]:
-        """Departments per status (ok, invalid, missing, duplicate) and ``late``."""
+        """Departments per status (ok, invalid, missing, duplicate), ``late`` (as :attr:`StatusRow.late`),
+        ``resubmitted`` (on time, then a late correction) and ``undated`` (no *Ngày gửi* written)."""
         out = {k: sum(1 for r in self.rows if r.status == k) for k in ("ok", "invalid", "missing", "duplicate")}
-        out["late"] = sum(1 for r in self.rows if r.timing == "late")
+        out["late"] = sum(1 for r in self.rows if r.late)
+        out["resubmitted"] = sum(1 for r in self.rows if r.resubmitted)
+        out["undated"] = sum(1 for r in self.rows if r.timing == "undated")
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -169,4 +228,5 @@ class StatusTable:
 
 def status_table(result: MergeResult, today: date) -> StatusTable:
     """The status of every department of a merge on ``today``."""
-    return StatusTable(status_rows(result, today), today, result.campaign.model.deadlines.returns)
+    model = result.campaign.model
+    return StatusTable(status_rows(result, today), today, model.deadlines.returns, model.deadline_rule)

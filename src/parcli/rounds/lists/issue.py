@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parcli import __version__, clock
+from parcli.config.deadlines import deadline_words
 from parcli.config.lists_plan import KINDS, GroupKind, ListsPlan, NominatingUnit
 from parcli.files import staged_folder
 from parcli.numbers import date_vn
@@ -102,6 +103,23 @@ def _quota_text(quota: int | None) -> str:
     return f"{quota} người" if quota is not None else "không quy định số lượng"
 
 
+def _deadline_words(plan: ListsPlan) -> str:
+    """The lists' deadline in the campaign's words: “trước ngày 05/01/2024” or “đến hết ngày …”."""
+    return deadline_words(plan.model.deadline, plan.campaign.deadline_rule)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _data_protection(collected: date) -> str:
+    """The personal-data rule in force when the lists are collected: Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15
+    from 1/1/2026, Nghị định số 13/2023/NĐ-CP before."""
+    if collected >= date(2026, 1, 1):
+        return "Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15"
+    return "Nghị định số 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân"
+
+
 def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: OpenpyxlStyles) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -116,7 +134,7 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
         (m.title, "", "bold"),
         ("", "", ""),
         ("Đơn vị giới thiệu", unit.name, "value"),
-        ("Hạn gửi danh sách", f"Trước ngày {date_vn(m.deadline)} (gửi về {camp.organiser.name})", "value"),
+        ("Hạn gửi danh sách", f"{_capital(_deadline_words(plan))} (gửi về {camp.organiser.name})", "value"),
         ("Căn cứ", camp.plan or camp.title, "value"),
         ("Liên hệ", m.contact or camp.organiser.contact or "", "value"),
     ]
@@ -158,7 +176,7 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
         "Không đổi tên, thêm, xóa hay sắp xếp lại trang tính, cột; không sao chép sang tệp khác. Có thể đổi "
         "tên tệp. Lưu ở định dạng .xlsx (Excel, LibreOffice hoặc WPS).",
         "Thông tin cá nhân trong danh sách chỉ dùng cho việc điều tra xã hội học xác định Chỉ số CCHC "
-        "(Nghị định số 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân).",
+        f"({_data_protection(m.deadline)}).",
         "Điền các thông tin dưới đây, lưu tệp và gửi về đơn vị tổng hợp trước hạn.",
     ]
     rows += [("", "", ""), ("CÁCH ĐIỀN", "", "bold")]
@@ -201,7 +219,7 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
                 showErrorMessage=True,
                 showInputMessage=True,
                 errorTitle="Ngày không hợp lệ",
-                error="Nhập ngày gửi theo dạng ngày/tháng/năm, ví dụ 03/01/2024.",
+                error=f"Nhập ngày gửi theo dạng ngày/tháng/năm, ví dụ {date_vn(m.deadline - timedelta(days=2))}.",
                 promptTitle="Ngày gửi",
                 prompt="Ngày đơn vị gửi danh sách (ngày/tháng/năm).",
             )
@@ -309,8 +327,7 @@ def _write_list_sheet(
         ws,
         3,
         1,
-        f"(Gửi {camp.organiser.name} trước ngày {date_vn(m.deadline)}; mỗi người một dòng, chỉ nhập vào "
-        "các ô nền vàng)",
+        f"(Gửi {camp.organiser.name} {_deadline_words(plan)}; mỗi người một dòng, chỉ nhập vào các ô nền vàng)",
     ).font = s.italic
     table = layout.LIST_TABLES[kind]
     hr = table.header_row

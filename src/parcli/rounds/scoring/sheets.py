@@ -10,13 +10,14 @@ setup, cells) comes from :mod:`parcli.xlsx`; the workbooks are written with xlsx
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from parcli import __version__
 from parcli.config.campaign import Campaign, Department
 from parcli.config.catalogue import NA_SCORING_LABELS, ChoiceRule, Leaf
+from parcli.config.review import unreviewed_notes
 from parcli.numbers import date_vn, fmt_points
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.layout import estimate_row_height
@@ -115,11 +116,12 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
             if dept.exempt
             else []
         ),
-        ("Hạn gửi kết quả", f"Trước ngày {date_vn(m.deadlines.returns)} (gửi về {m.organiser.name})", "value"),
+        ("Hạn gửi kết quả", f"{_capital(campaign.deadline_text())} (gửi về {m.organiser.name})", "value"),
         ("Bộ tiêu chí", f"{cat.model.title} — {cat.model.decision}", "value"),
         ("Đơn vị tổng hợp", ", ".join(p for p in (m.organiser.unit, m.organiser.name) if p), "value"),
         ("Liên hệ", m.organiser.contact or "", "value"),
     ]
+    rows += [("Lưu ý", text, "warning") for text in unreviewed_notes(campaign)]
     if unverified:
         rows.append(
             (
@@ -155,7 +157,7 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         (
             "4.",
             f"{layout.HEADER_EVIDENCE}: mỗi tài liệu một dòng (xuống dòng trong ô bằng Alt+Enter), ghi số, ký "
-            "hiệu, ngày, trích yếu của văn bản (ví dụ: Quyết định số 123/QĐ-UBND ngày 05/01/2023 của UBND tỉnh), "
+            f"hiệu, ngày, trích yếu của văn bản (ví dụ: Quyết định số 123/QĐ-UBND ngày 05/01/{m.year} của UBND tỉnh), "
             "tên tệp gửi kèm (ví dụ: QD-123-UBND.pdf) và/hoặc đường dẫn tới văn bản đã đăng tải. Tệp kiểm chứng "
             "(PDF, DOCX, XLSX, JPG, PNG) gửi cùng phiếu trong một thư mục hoặc một tệp .zip, phiếu đặt ngoài "
             "cùng, tên tệp ghi đúng như trong gói. Không ghi chung chung như “Đã thực hiện”.",
@@ -196,7 +198,8 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
                     "show_error": True,
                     "show_input": True,
                     "error_title": "Ngày không hợp lệ",
-                    "error_message": "Nhập ngày gửi theo dạng ngày/tháng/năm, ví dụ 12/01/2024.",
+                    "error_message": "Nhập ngày gửi theo dạng ngày/tháng/năm, ví dụ "
+                    f"{date_vn(m.deadlines.returns - timedelta(days=3))}.",
                     "input_title": "Ngày gửi",
                     "input_message": "Ngày cơ quan gửi kết quả tự đánh giá (ngày/tháng/năm).",
                 },
@@ -205,6 +208,11 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
             ws.write_blank(r, 1, None, f.cover_input)
     protect(ws, password, format_rows_and_columns=False)
     page(ws, landscape=False)
+
+
+def _capital(text: str) -> str:
+    """“trước ngày 15/01/2024” → “Trước ngày 15/01/2024”."""
+    return text[:1].upper() + text[1:]
 
 
 def _write_meta(ws: Any, campaign: Campaign, dept: Department, generated_at: datetime) -> dict[str, str]:
@@ -331,7 +339,7 @@ def _write_scores(
         ws,
         2,
         0,
-        f"(Gửi {m.organiser.name} trước ngày {date_vn(m.deadlines.returns)}; chỉ nhập vào các ô nền vàng)",
+        f"(Gửi {m.organiser.name} {campaign.deadline_text()}; chỉ nhập vào các ô nền vàng)",
         f.italic,
     )
     hr = layout.SCORE_HEADER_ROW
@@ -357,9 +365,9 @@ def _write_scores(
             current_criterion = None
             field_row = row
             groups.append((row, f.field))
-            _group_row(
-                ws, row, leaf.field_code, f"Lĩnh vực {leaf.field_code}. {cat.node_titles[leaf.field_code]}", f.field
-            )
+            field_title = f"Lĩnh vực {leaf.field_code}. {cat.node_titles[leaf.field_code]}"
+            _group_row(ws, row, leaf.field_code, field_title, f.field)
+            _fit(ws, row, {layout.COL_CODE: leaf.field_code, layout.COL_TITLE: field_title}, widths)
             row += 1
         if leaf.criterion_code != leaf.code and leaf.criterion_code != current_criterion:
             current_criterion = leaf.criterion_code
