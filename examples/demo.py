@@ -197,6 +197,7 @@ def main() -> None:
     from demo_year import run_year  # the first day of a real year: init for the merged Hưng Yên in 2026, its forms
 
     year_2026 = run_year(out / "14-nam-2026", PARCLI, run, step)
+    ministry = ministry_result(out / "15-ket-qua-bo-noi-vu", consolidated, appraisals, new_catalogue, mapping)
 
     step("Kết quả")
     print(f"Phiếu đã phát hành:   {issued.resolve()}")
@@ -222,10 +223,14 @@ def main() -> None:
     print("\nNăm 2026 (tỉnh Hưng Yên sau hợp nhất; danh sách xã, phường minh họa):")
     for label, path in year_2026:
         print(f"  {label + ':':22s} {path.resolve()}")
-    ministry_result(out / "15-ket-qua-bo-noi-vu", consolidated, appraisals, new_catalogue, mapping)
+    print("\nKết quả thẩm định của Bộ Nội vụ (VÍ DỤ dựng từ kết quả của demo) và so sánh với tỉnh:")
+    for label, path in ministry:
+        print(f"  {label + ':':22s} {path.resolve()}" + (" (và .html, .md, .xlsx)" if path.suffix == ".docx" else ""))
 
 
-def ministry_result(folder: Path, consolidated: Path, appraisals: Path, next_catalogue: Path, mapping: Path) -> None:
+def ministry_result(
+    folder: Path, consolidated: Path, appraisals: Path, next_catalogue: Path, mapping: Path
+) -> list[tuple[str, Path]]:
     """The Ministry's appraisal (an EXAMPLE built from the demo's own result), the comparison, next year's plans."""
     step("15. Kết quả thẩm định của Bộ Nội vụ (VÍ DỤ): nhập, so sánh với kết quả của tỉnh, kế hoạch khắc phục năm sau")
     example = folder / "ket-qua-tham-dinh-cua-bo-VI-DU.xlsx"
@@ -241,9 +246,11 @@ def ministry_result(folder: Path, consolidated: Path, appraisals: Path, next_cat
     plans = folder / "khac-phuc-nam-sau"
     run([*PARCLI, "remedy", "issue", "--result", str(result), "-c", str(next_year), "--mapping", str(mapping), "-o",
          str(plans)])  # fmt: skip
-    print(f"Kết quả của Bộ (VÍ DỤ): {result.resolve()}")
-    print(f"So sánh với tỉnh:       {(folder / 'so-sanh-ket-qua.docx').resolve()} (và .html, .md, .xlsx)")
-    print(f"Khắc phục năm sau:      {plans.resolve()}")
+    return [
+        ("Kết quả của Bộ (VÍ DỤ)", result),
+        ("So sánh với tỉnh", folder / "so-sanh-ket-qua.docx"),
+        ("Khắc phục năm sau", plans),
+    ]
 
 
 if __name__ == "__main__":
