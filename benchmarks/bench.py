@@ -205,11 +205,12 @@ def stage_merge_floor(folder: Path) -> dict[str, Any]:
 
 def stage_report(folder: Path) -> dict[str, Any]:
     from parcli.config.campaign import load_campaign
+    from parcli.results.consolidated import consolidated_for
     from parcli.results.ranking import build_ranking, render_ranking
 
     campaign = load_campaign(_campaign_path(folder))
     started = time.perf_counter()
-    context = build_ranking(campaign, folder / "tong-hop.xlsx")
+    context = build_ranking(campaign, consolidated_for(campaign, folder / "tong-hop.xlsx"))
     built = time.perf_counter() - started
     render_ranking(context, folder / "xep-hang.html")
     return {"seconds": time.perf_counter() - started, "build_seconds": built}
