@@ -29,16 +29,25 @@ from tests.helpers.remedy import World, build_world
 # --- the clock --------------------------------------------------------------------------------------------------
 
 _SAVED_CLOCK: list[str | None] = []
+_MADE_CACHE: dict[str, str] = {}  # the template cache folder this process made (removed at the end)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Fix parcli's clock for the whole run: session and module fixtures run at ``FIXED_NOW`` too."""
+    """Fix parcli's clock for the whole run: session and module fixtures run at ``FIXED_NOW`` too; compiled
+    templates are cached in a folder of the run's own, never the user's cache."""
     _SAVED_CLOCK.append(os.environ.get(clock.ENV_VAR))
     os.environ[clock.ENV_VAR] = str(int(FIXED_NOW.timestamp()))
+    if "PARCLI_CACHE_DIR" not in os.environ:
+        import tempfile
+
+        os.environ["PARCLI_CACHE_DIR"] = _MADE_CACHE.setdefault("dir", tempfile.mkdtemp(prefix="parcli-test-cache-"))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Give the environment back its clock."""
+    """Give the environment back its clock; remove the template cache this process made."""
+    if "dir" in _MADE_CACHE:
+        shutil.rmtree(_MADE_CACHE.pop("dir"), ignore_errors=True)
+        os.environ.pop("PARCLI_CACHE_DIR", None)
     saved = _SAVED_CLOCK.pop() if _SAVED_CLOCK else None
     if saved is None:
         os.environ.pop(clock.ENV_VAR, None)

@@ -12,6 +12,7 @@ template and line in Vietnamese.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -71,19 +72,55 @@ FILTERS = {
 
 
 def make_environment(search_path: Sequence[Path], *, html: bool) -> Environment:
-    """A Jinja environment over ``search_path`` (user folder first, then built-ins)."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    """A Jinja environment over ``search_path`` (user folder first, then built-ins), one per process and path.
 
+    Compiled templates are kept per process (the environment is reused) and between runs in the
+    user's cache folder (:func:`cache_dir`), keyed by each template's own text, so an edited
+    template is compiled again and a report or a set of letters does not compile its templates anew.
+    """
+    return _environment(tuple(str(p) for p in search_path), html)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(search_path: tuple[str, ...], html: bool) -> Environment:
+    from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
+
+    folder = cache_dir()
     env = Environment(
-        loader=FileSystemLoader([str(p) for p in search_path]),
+        loader=FileSystemLoader(list(search_path)),
         undefined=StrictUndefined,
         autoescape=html,  # noqa: S701 - Markdown and Word escape with their own filters
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=FileSystemBytecodeCache(str(folder)) if folder is not None else None,
     )
     env.filters.update(FILTERS)
     return env
+
+
+CACHE_ENV = "PARCLI_CACHE_DIR"
+
+
+def cache_dir() -> Path | None:
+    """Where compiled templates are kept: ``PARCLI_CACHE_DIR``, else the user's cache folder (None if it cannot
+    be made: templates are then compiled each run)."""
+    import os
+    import sys
+
+    given = os.environ.get(CACHE_ENV)
+    if given:
+        folder = Path(given)
+    elif sys.platform == "win32":
+        folder = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local") / "parcli" / "cache"
+    else:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "parcli"
+    folder = folder / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 # --- the one render pipeline ----------------------------------------------------------------------
