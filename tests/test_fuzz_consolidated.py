@@ -153,12 +153,11 @@ EDITS: dict[str, Any] = {
 }
 
 
-# merge -o over an existing consolidated workbook reads only its hidden metadata (to replace only its own
-# output), and appraise import only the typed appraisals with the rows as shown: a self-assessed score (or the
-# item table, for merge) edited by hand is not read there
-NOT_READ = {(c, e) for c in ("merge-onto", "appraise-import") for e in ("text-in-score", "formula-in-score")} | {
-    ("merge-onto", "deleted-header-row")
-}
+# merge -o over an existing consolidated workbook reads its hidden metadata and its appraisal columns (to
+# replace only its own output, never values typed into it: an item table whose header is gone cannot be
+# checked, so it is kept), and appraise import only the typed appraisals with the rows as shown: a
+# self-assessed score edited by hand is not read there
+NOT_READ = {(c, e) for c in ("merge-onto", "appraise-import") for e in ("text-in-score", "formula-in-score")}
 
 
 @pytest.mark.parametrize("edit", sorted(EDITS))

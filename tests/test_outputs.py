@@ -140,8 +140,8 @@ def test_a_save_made_during_merge_is_not_lost(returns: Path, tmp_path: Path, mon
     saved_meanwhile = out.read_bytes() + b"\0"  # a reviewer's save, made between the read and the write
     real_check = cw.check_replaceable
 
-    def read_then_someone_saves(path: Path, campaign: object) -> None:
-        real_check(path, campaign)  # type: ignore[arg-type]
+    def read_then_someone_saves(path: Path, campaign: object, new: object = None) -> None:
+        real_check(path, campaign, new)  # type: ignore[arg-type]
         path.write_bytes(saved_meanwhile)
 
     monkeypatch.setattr(cw, "check_replaceable", read_then_someone_saves)

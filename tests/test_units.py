@@ -27,7 +27,7 @@ from parcli.cli import app
 from parcli.config.campaign import Campaign, load_campaign
 from parcli.errors import CampaignError
 from parcli.results.appraisal import collect_for
-from parcli.results.consolidated import read_appraisals
+from parcli.results.consolidated_existing import read_appraisals
 from parcli.results.consolidated_write import write_consolidated
 from parcli.results.ranking import render_ranking, write_unit_sheets
 from parcli.results.scoring import TIE_RULE, rank_units

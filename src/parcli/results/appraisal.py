@@ -45,7 +45,8 @@ def import_consolidated(campaign: Campaign, old: Path, out_dir: Path, *, now: da
     workbook showed, so an appraisal of a row that has changed since is stale.
     Departments with nothing typed get no workbook.
     """
-    from parcli.results.consolidated import load_consolidated, read_appraisals
+    from parcli.results.consolidated import load_consolidated
+    from parcli.results.consolidated_existing import read_appraisals
 
     data = load_consolidated(old)  # first: a damaged workbook is named as an input, not as an output kept
     typed = read_appraisals(old, campaign)

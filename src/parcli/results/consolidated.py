@@ -7,8 +7,9 @@ builds them: the single province scope of a split campaign, or one scope per
 unit. :func:`load_consolidated` reads the workbook once; :meth:`Consolidated.checked`
 validates the typed appraisals against a campaign, cell by cell (an unusable one
 stops the report with a message naming the cell rather than being silently
-dropped). :func:`read_appraisals` reads what a reviewer typed, as typed, for
-merge to carry it over. The writer is :mod:`parcli.results.consolidated_write`.
+dropped). What a reviewer typed into an existing workbook is read by
+:mod:`parcli.results.consolidated_existing` (for ``appraise import``, and so that ``merge`` never writes over
+it). The writer is :mod:`parcli.results.consolidated_write`.
 """
 
 from __future__ import annotations
@@ -496,74 +497,3 @@ def _read_departments(result: Consolidated, rows: Sequence[Sequence[Any]]) -> No
                 first_sent=_date(get(row, layout.HEADER_FIRST_SENT)),
                 timing=_text(get(row, layout.HEADER_TIMING)),
             )
-
-
-_KEEP = "parcli không ghi đè"
-_ELSEWHERE = "Đề nghị chọn tên khác với --out hoặc chuyển tệp đó đi."
-
-
-def _open_existing(path: Path, sheets: tuple[str, ...]) -> Any:
-    return _open(path, sheets, f"Tệp {path} đã tồn tại nhưng không đọc được ({{error}}); {_KEEP}. {_ELSEWHERE}")
-
-
-def _check_owned(wb: Any, path: Path, campaign: Campaign) -> None:
-    """Raise :class:`ConsolidatedError` unless the open workbook is a consolidated workbook of ``campaign``."""
-    meta = _metadata(wb, path)
-    if not meta or meta.get(layout.META_KIND) != layout.KIND_CONSOLIDATED:
-        raise ConsolidatedError(f"Tệp {path} đã tồn tại và không phải bảng tổng hợp của parcli; {_KEEP}. {_ELSEWHERE}")
-    if meta.get(layout.META_CAMPAIGN) != campaign.id:
-        raise ConsolidatedError(
-            f"Tệp {path} là bảng tổng hợp của đợt “{meta.get(layout.META_CAMPAIGN)}”, không phải "
-            f"“{campaign.id}”; {_KEEP}. {_ELSEWHERE}"
-        )
-
-
-def check_replaceable(path: Path, campaign: Campaign) -> None:
-    """Refuse (:class:`ConsolidatedError`) to replace ``path`` unless it is a consolidated workbook of ``campaign``.
-
-    Only the hidden metadata sheet is read: the item table, however long, is not needed to decide.
-    """
-    wb = _open_existing(path, (layout.SHEET_META,))
-    try:
-        _check_owned(wb, path, campaign)
-    finally:
-        wb.close()
-
-
-def read_appraisals(path: Path, campaign: Campaign) -> dict[tuple[str, str], Appraisal]:
-    """The appraised scores and notes typed into an existing consolidated workbook, by (scope, item code).
-
-    Values are kept as typed (merge writes them back, whatever they are). Raises
-    :class:`ConsolidatedError` when the file is not a consolidated workbook of this
-    campaign (it is then not overwritten).
-    """
-    wb = _open_existing(path, (layout.SHEET_CONSOLIDATED, layout.SHEET_META))
-    try:
-        _check_owned(wb, path, campaign)
-        if layout.SHEET_CONSOLIDATED not in wb.sheetnames:
-            raise ConsolidatedError(f"Tệp {path} thiếu trang tính “{layout.SHEET_CONSOLIDATED}”; {_KEEP}. {_ELSEWHERE}")
-        rows, header = _item_table(
-            wb,
-            path,
-            (*layout.CONSOLIDATED_HEADERS, layout.HEADER_UNIT_ID),
-            (layout.HEADER_CODE, layout.HEADER_APPRAISED, layout.HEADER_APPRAISAL_NOTE),
-        )
-        if header is None:
-            raise ConsolidatedError(
-                f"Không tìm thấy dòng tiêu đề trong {path} › {layout.SHEET_CONSOLIDATED}; {_KEEP}. {_ELSEWHERE}"
-            )
-        c_code = header.columns[layout.HEADER_CODE] - 1
-        c_app = header.columns[layout.HEADER_APPRAISED] - 1
-        c_note = header.columns[layout.HEADER_APPRAISAL_NOTE] - 1
-        c_unit = header.columns.get(layout.HEADER_UNIT_ID)
-        out: dict[tuple[str, str], Appraisal] = {}
-        for row in rows[header.row :]:
-            if len(row) <= max(c_code, c_app, c_note) or row[c_code] is None:
-                continue
-            score, note = row[c_app], row[c_note]
-            if score not in (None, "") or note not in (None, ""):
-                scope = str(row[c_unit - 1] or "").strip() if c_unit is not None else PROVINCE_SCOPE
-                out[(scope, str(row[c_code]).strip())] = Appraisal(score=score, note=note)
-        return out
-    finally:
-        wb.close()

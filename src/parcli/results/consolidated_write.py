@@ -29,7 +29,7 @@ from parcli.config.campaign import Campaign, Scope
 from parcli.config.catalogue import Catalogue, Leaf
 from parcli.files import stamp_if_exists
 from parcli.glossary import time_vn
-from parcli.results.consolidated import check_replaceable
+from parcli.results.consolidated_existing import APPRAISAL_DIGEST, appraisal_digest, check_replaceable
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import EXEMPT_STATUS, STATUS_LABELS, ItemRow, MergeResult
 from parcli.xlsx.table import Table, TableWorkbook, table_workbook
@@ -80,9 +80,9 @@ def write_consolidated(
     """
     campaign = result.campaign
     read = stamp_if_exists(out)  # replaced only if still as read: a save made meanwhile is not lost
-    if read is not None:
-        check_replaceable(out, campaign)  # refuses anything but a consolidated workbook of this campaign
     appraisals = appraisals or {}
+    if read is not None:  # refuses anything but a consolidated workbook of this campaign holding only parcli's values
+        check_replaceable(out, campaign, appraisals)
     stamp = (now or clock.now()).replace(microsecond=0)
     with table_workbook(
         out, created=stamp, read=read, author=f"parcli {__version__}", title=campaign.model.title
@@ -96,7 +96,8 @@ def write_consolidated(
             table = book.table(name, headers, widths, print_columns=key_columns)
             for values in rows:
                 table.row(values)
-        book.metadata(layout.SHEET_META, _metadata_values(campaign, stamp))
+        written = appraisal_digest(sheet.written)  # what went into the appraisal columns: anything else is typed
+        book.metadata(layout.SHEET_META, {**_metadata_values(campaign, stamp), APPRAISAL_DIGEST: written})
     return sheet.carried
 
 
@@ -126,6 +127,7 @@ class _ItemSheet:
         )
         self.outlines: dict[str, list[tuple[str, Any, list[Any], int]]] = {}
         self.carried = 0
+        self.written: list[tuple[str, str, Any, Any]] = []  # (scope, code, appraised score, note) as written
 
     def write(self, result: MergeResult) -> None:
         """Write the rows in catalogue order, scope by scope."""
@@ -208,6 +210,7 @@ class _ItemSheet:
                 self.carried += 1
                 score = None if kept[0] is None else cell_number(kept[0])
                 own += [(layout.HEADER_APPRAISED, score), (layout.HEADER_APPRAISAL_NOTE, kept[1])]
+                self.written.append((scope.id, leaf.code, score, kept[1]))
         variable = [(col[label], value) for label, value in own if label in col]
         for c, value in variable:
             cells[c] = value
