@@ -13,6 +13,7 @@ template and line in Vietnamese.
 from __future__ import annotations
 
 import functools
+import io
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -257,8 +258,12 @@ def _render_docx(
         except TemplateError as exc:
             # docxtpl renders the document's XML: its line numbers mean nothing to the person who typed it
             raise _template_error(exc, source.name, (), line=False) from exc
+        # the document is zipped in memory, then written: a disk that fills leaves no half-written zip behind
+        # (whose close at exit would print a traceback), only the OSError of a plain write
+        buffer = io.BytesIO()
+        template.save(buffer)
         with atomic_path(out) as tmp:
-            template.save(str(tmp))
+            tmp.write_bytes(buffer.getvalue())
 
 
 def _template_error(exc: Exception, name: str, search: Sequence[Path], *, line: bool = True) -> TemplateRenderError:
