@@ -101,3 +101,50 @@ def test_appraisal_mutants(kind: str, books: Books, tmp_path: Path) -> None:
             assert all(p.file for p in found.problems if p.file == books.victim.name)
             if outcome == "error":
                 assert any(p.file == books.victim.name and p.is_error for p in found.problems), kind
+
+
+COPY_TIMES = (0, 30, 3600)  # seconds between the two copies' file times: one the rule cannot split, two it can
+
+
+@pytest.mark.parametrize("round_", range(fuzz_count(4)))
+def test_appraisal_copies_never_drop_typed_work(books: Books, tmp_path: Path, round_: int) -> None:
+    """Seeded: an appraiser types in "… - Copy.xlsx" while the original also holds typed rows (some the same,
+    some not).  Whatever the version rule decides, every row typed in a copy set aside is either in the copy
+    used or named by a problem on both files; nothing typed counts from a copy that was set aside."""
+    import os
+    import random
+    import shutil
+
+    rng = random.Random(f"{SEED}:copies:{round_}")
+    codes = ["1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.2.2"]
+    folder = tmp_path / "tham-dinh"
+    shutil.copytree(books.folder, folder)
+    original = folder / books.victim.name
+    copy = folder / f"{original.stem} - Copy.xlsx"
+    shutil.copy(original, copy)
+    typed = {name: {c: (rng.choice([0, 0.5, 1]), rng.choice(["", "Thiếu", "Đạt"])) for c in rng.sample(codes, 3)}
+             for name in (original.name, copy.name)}  # fmt: skip
+    for name, values in typed.items():
+        type_into(folder / name, values)
+    gap = rng.choice(COPY_TIMES)
+    base = 1_700_000_000
+    os.utime(original, (base, base))
+    os.utime(copy, (base + gap, base + gap))
+    found = collect_appraisals(books.campaign, folder, books.returned)
+    decision = next((d for d in found.decisions if {original.name, copy.name} <= {d.used, *d.others}), None)
+    assert decision is not None, found.decisions
+    if decision.used is None:  # neither used: both named, nothing of them counted
+        assert any(p.is_error and p.file in (original.name, copy.name) for p in found.problems)
+        return
+    aside = next(iter(decision.others))
+
+    def as_read(name: str) -> dict[str, tuple[Any, Any]]:
+        entries = read_appraisal(folder / name, books.campaign).entries
+        return {e.code: (e.score, e.note) for e in entries if e.score is not None or e.note}
+
+    kept = as_read(decision.used)
+    lost = {c: v for c, v in as_read(aside).items() if kept.get(c) != v}
+    named = [p for p in found.problems if p.slug == "appraisal-copy-set-aside"]
+    if lost:
+        assert named and all(aside in p.message and decision.used in p.message for p in named), found.problems
+    FIGURES[f"copies:{'named' if named else 'kept'}"] += 1

@@ -103,3 +103,20 @@ def test_remedy_mutants(kind: str, plans: Plans, tmp_path: Path) -> None:
             assert others(found, plans.victim.name) == others(plans.baseline, plans.victim.name)
             if outcome == "error":
                 assert any(p.file == plans.victim.name and p.is_error for p in found.problems), kind
+
+
+def test_a_plan_cut_short_anywhere_is_never_read_as_fewer_rows(plans: Plans, tmp_path: Path) -> None:
+    """Regression (seeds 5, 77, 101 of the long run): the plan's sheet XML cut short read as a plan with no rows
+    and no problem — typed measures lost in silence.  Cut at forty places across it: refused or read whole."""
+    from tests.helpers.mutate import members_of, zip_of
+
+    members = members_of(plans.original)
+    index = next(i for i, (name, _) in enumerate(members) if name.startswith("xl/worksheets/sheet"))
+    name, body = members[index]
+    for cut in range(0, len(body), max(1, len(body) // 40)):
+        damaged = list(members)
+        damaged[index] = (name, body[:cut])
+        target = tmp_path / plans.victim.name
+        target.write_bytes(zip_of(damaged))
+        result = read_remedy(target, plans.campaign)
+        judge("truncate-xml", result.problems, target.name, snapshot(result), plans.read)

@@ -152,7 +152,7 @@ def load_manifest(path: Path) -> dict[str, Any]:
     if wrong:
         raise ManifestError(f"Manifest {path.name} bị sửa hoặc hỏng: {wrong}. {_REDO}")
     changed = []
-    entries = [record["campaign"]["file"], record["campaign"]["catalogue"]["file"], *record.get("inputs", [])]
+    entries = [record["campaign"].get("file"), record["campaign"]["catalogue"].get("file"), *record.get("inputs", [])]
     for entry in entries:
         if not entry:
             continue
@@ -169,6 +169,16 @@ def load_manifest(path: Path) -> dict[str, Any]:
             changed.append(f"{file}: không còn tồn tại (hoặc không phải {what})")
         elif not same:
             changed.append(f"{file}: nội dung đã thay đổi (SHA-256 khác với lúc lập báo cáo)")
+    for key in ("templates", "appraisals", "remedies"):  # folders the replay reads again
+        value = record.get("options", {}).get(key)
+        if not value:
+            continue
+        try:
+            there = Path(value).is_dir()
+        except (OSError, ValueError):  # a name too long, a NUL byte
+            there = False
+        if not there:
+            changed.append(f"{value[:120]}: thư mục không còn tồn tại hoặc không đọc được")
     if changed:
         raise ManifestError(
             "Không thể tạo lại đúng báo cáo vì dữ liệu đầu vào đã thay đổi:\n"

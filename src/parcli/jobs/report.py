@@ -96,7 +96,6 @@ def report(request: ReportRequest, listener: Listener = SILENT) -> Reported:
     replay = request.manifest
     if replay is not None:
         request = _replayed(request, replay)
-        listener.note(f"Tạo lại báo cáo từ {replay.name}: dữ liệu đầu vào không thay đổi.")
     consolidated = request.consolidated
     if consolidated is None:
         raise UsageError("Cần chỉ ra bảng tổng hợp (CONSOLIDATED) hoặc --manifest.")
@@ -110,6 +109,8 @@ def report(request: ReportRequest, listener: Listener = SILENT) -> Reported:
     out = request.out or DEFAULT_REPORT
     request = replace(request, out=out)
     output_format(out)
+    if replay is not None:
+        listener.note(f"Tạo lại báo cáo từ {replay.name}: dữ liệu đầu vào không thay đổi.")
     camp, data = load.campaign_of(consolidated, request.campaign, request.round, listener)
     refuse_placeholders(camp)
     warnings = load.guard(
@@ -149,6 +150,14 @@ def _replayed(request: ReportRequest, manifest: Path) -> ReportRequest:
     if record.get("kind") != "report":
         raise UsageError(f"{manifest.name} là manifest của lệnh {record.get('kind')}, không phải report.")
     roles = {e.get("role"): Path(e["path"]) for e in record["inputs"]}
+    if "consolidated" not in roles:
+        from parcli.manifest import ManifestError
+
+        raise ManifestError(
+            f"Manifest {manifest.name} không ghi bảng tổng hợp đã dùng (mục inputs thiếu vai trò consolidated). "
+            "Đề nghị dùng đúng tệp .manifest.json do parcli ghi ra (không sửa tay), hoặc lập lại báo cáo từ dữ liệu "
+            "gốc."
+        )
     options = record.get("options", {})
     return ReportRequest(
         consolidated=roles.get("consolidated"),
