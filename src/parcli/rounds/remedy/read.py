@@ -291,7 +291,7 @@ def _check(row: Row, measure: Measure, code: str, last: date | None) -> None:
             row.problem(
                 "remedy-deadline-not-a-date",
                 f"Mục {code}: thời hạn “{typed}” không phải là ngày. Đề nghị nhập theo dạng "
-                "ngày/tháng/năm, ví dụ 30/11/2023.",
+                f"ngày/tháng/năm{f', ví dụ {last:%d/%m/%Y}' if last else ''}.",
                 "deadline",
                 item=code,
             )
