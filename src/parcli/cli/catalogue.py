@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from parcli.catalogue_table import TableProblem
     from parcli.config.catalogue import Catalogue
+    from parcli.jobs.catalogue import Shown
 
 catalogue_app = typer.Typer(
     cls=Group,
@@ -77,14 +78,19 @@ def show(
     Mục có dấu ✗ chưa được đối chiếu với văn bản chính thức. Cuối bảng là tổng theo từng cấp (lĩnh vực,
     tiêu chí, tiêu chí thành phần, mục chấm điểm) và số mục chưa đối chiếu.
     """
-    from rich.table import Table
-
     from parcli.jobs.catalogue import show
-    from parcli.numbers import fmt_points
 
     talk = Talk()
-    err = talk.err
-    shown = show(catalogue, campaign, talk)
+    for shown in show(catalogue, campaign, talk):
+        _show_one(shown, talk.err, depth, width)
+
+
+def _show_one(shown: Shown, err: Console, depth: int, width: int) -> None:
+    """One catalogue: its tree, its totals by level, and what is not yet checked against the official text."""
+    from rich.table import Table
+
+    from parcli.numbers import fmt_points
+
     cat = shown.catalogue
     assert cat is not None
     where = f" — {cat.path}" if cat.path else ""

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from parcli.config.catalogue import Catalogue
 
 
-def catalogue_of(path: Path | None, campaign: Path | None, listener: Listener = SILENT) -> Catalogue:
-    """The catalogue named, or the one of the campaign (the bundled example's by default)."""
+def catalogues_of(path: Path | None, campaign: Path | None, listener: Listener = SILENT) -> list[Catalogue]:
+    """The catalogue named, or every catalogue of the campaign (one per unit group in each-unit-scores mode;
+    the bundled example's by default)."""
     from parcli.config.catalogue import load_catalogue
 
     if path is not None and campaign is not None:
@@ -25,8 +26,20 @@ def catalogue_of(path: Path | None, campaign: Path | None, listener: Listener = 
     if path is not None:
         if not path.is_file():
             raise InputNotFoundError(f"Không tìm thấy tệp {path}.")
-        return load_catalogue(path)
-    return load.campaign(campaign, None, listener).catalogue
+        return [load_catalogue(path)]
+    camp = load.campaign(campaign, None, listener)
+    return list(camp.catalogues.values()) or [camp.catalogue]
+
+
+def catalogue_of(path: Path | None, campaign: Path | None, listener: Listener = SILENT) -> Catalogue:
+    """The one catalogue named, or the campaign's; a campaign with one catalogue per unit group names its files."""
+    found = catalogues_of(path, campaign, listener)
+    if len(found) > 1:
+        files = ", ".join(str(c.path) for c in found)
+        raise UsageError(
+            f"Kế hoạch có {len(found)} bộ tiêu chí (mỗi nhóm đơn vị một bộ): chỉ rõ tệp cần dùng ({files})."
+        )
+    return found[0]
 
 
 def refuse_overwrite(out: Path, force: bool, suffixes: tuple[str, ...]) -> None:
@@ -48,12 +61,15 @@ class Shown(JobResult):
     levels: list[LevelTotal] = field(default_factory=list)
 
 
-def show(path: Path | None, campaign: Path | None, listener: Listener = SILENT) -> Shown:
-    """The catalogue's tree (code, title, points, rule, verified) and its totals by level."""
+def show(path: Path | None, campaign: Path | None, listener: Listener = SILENT) -> list[Shown]:
+    """Each catalogue's tree (code, title, points, rule, verified) and its totals by level: the one named, or
+    every catalogue of the campaign (one per unit group in each-unit-scores mode)."""
     from parcli.catalogue_table import catalogue_tree, level_totals
 
-    cat = catalogue_of(path, campaign, listener)
-    return Shown(catalogue=cat, tree=list(catalogue_tree(cat)), levels=list(level_totals(cat)))
+    return [
+        Shown(catalogue=cat, tree=list(catalogue_tree(cat)), levels=list(level_totals(cat)))
+        for cat in catalogues_of(path, campaign, listener)
+    ]
 
 
 @dataclass(frozen=True)
