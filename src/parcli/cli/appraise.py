@@ -18,9 +18,8 @@ from parcli.cli.common import (
     TodayOption,
     command,
     parse_day,
+    say_appraisals,
     say_returns,
-    say_versions,
-    show_appraisal_problems,
 )
 from parcli.cli.vietnamese import Command, Group
 from parcli.errors import ExitCode
@@ -72,9 +71,7 @@ def issue(
     result = issue(request, talk)
     assert result.merged is not None and result.issued is not None
     say_returns(result.merged, talk.err)
-    if result.appraisals is not None:
-        say_versions(result.appraisals.decisions, result.appraisals.owner_names(), talk.err, document="phiếu thẩm định")
-        show_appraisal_problems(result.appraisals.problems, talk.err)
+    say_appraisals(result.appraisals, talk.err)
     for w in result.issued.workbooks:
         talk.err.print(f"{w.owner_name}: {w.path.name} ({w.items} mục)")
     talk.err.print(f"Đã tạo {len(result.issued.workbooks)} phiếu thẩm định lần {round_} trong {out.resolve()}")
@@ -144,8 +141,7 @@ def notices(
     result = notices(request, talk)
     assert result.merged is not None and result.appraisals is not None
     say_returns(result.merged, talk.err)
-    say_versions(result.appraisals.decisions, result.appraisals.owner_names(), talk.err, document="phiếu thẩm định")
-    show_appraisal_problems(result.appraisals.problems, talk.err)
+    say_appraisals(result.appraisals, talk.err)
     names = {d.id: d.name for d in result.merged.campaign.departments}
     for dept_id, path in result.written:
         talk.err.print(f"{names[dept_id]}: {path}")

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from parcli.collect.versions import VersionDecision
     from parcli.problems import Problem
+    from parcli.rounds.appraisal.merge import AppraisalCollection
     from parcli.rounds.scoring.merge import MergeResult
 
 P = ParamSpec("P")
@@ -355,6 +356,14 @@ def say_versions(
             err.print(
                 styled((f"{who}: chưa dùng {document} nào", "magenta"), f" — {v.reason} ({', '.join(v.others)}).")
             )
+
+
+def say_appraisals(books: AppraisalCollection | None, err: Console) -> None:
+    """What reading the appraisal workbooks decided (copies, by owner) and their problems; nothing without them."""
+    if books is None:
+        return
+    say_versions(books.decisions, books.owner_names(), err, document="phiếu thẩm định")
+    show_appraisal_problems(list(books.problems), err)
 
 
 def say_returns(merged: MergeResult, err: Console) -> None:

@@ -14,9 +14,8 @@ from parcli.cli.common import (
     RoundOption,
     Talk,
     command,
+    say_appraisals,
     say_returns,
-    say_versions,
-    show_appraisal_problems,
 )
 from parcli.errors import ExitCode
 
@@ -53,10 +52,7 @@ def evidence(
     result = evidence(request, talk)
     assert result.merged is not None and result.book is not None
     say_returns(result.merged, talk.err)
-    if result.appraisals is not None:
-        books = result.appraisals
-        say_versions(books.decisions, books.owner_names(), talk.err, document="phiếu thẩm định")
-        show_appraisal_problems(list(books.problems), talk.err)
+    say_appraisals(result.appraisals, talk.err)
     book = result.book
     talk.err.print(
         f"Đã ghi hồ sơ kiểm chứng vào {out}: {len(book.files)} tệp trong gói, {len(book.cards)} mục; "

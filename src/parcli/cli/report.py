@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from parcli.cli.common import Talk, campaign_option, command, say_versions, show_appraisal_problems
+from parcli.cli.common import Talk, campaign_option, command, say_appraisals
 from parcli.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -144,10 +144,7 @@ def report(
         remedies=remedies,
     )
     produced = report(request, talk)
-    if produced.appraisals is not None:
-        books = produced.appraisals
-        say_versions(books.decisions, books.owner_names(), talk.err, document="phiếu thẩm định")
-        show_appraisal_problems(list(books.problems), talk.err)
+    say_appraisals(produced.appraisals, talk.err)
     if produced.ranking is not None:
         _say_ranking(produced, produced.ranking, talk.err)
     else:

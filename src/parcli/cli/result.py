@@ -19,7 +19,7 @@ from parcli.cli.common import (
     command,
     out_console,
     problem_table,
-    show_appraisal_problems,
+    say_appraisals,
     write_json,
 )
 from parcli.cli.vietnamese import Command, Group
@@ -156,8 +156,7 @@ def compare(
     talk = Talk()
     produced = run(CompareRequest(consolidated, result, out, campaign, appraisals, json_out, templates), talk)
     write_json(json_out, produced.document)
-    if produced.appraisals is not None:
-        show_appraisal_problems(list(produced.appraisals.problems), talk.err)
+    say_appraisals(produced.appraisals, talk.err)
     assert produced.comparison is not None
     _say_comparison(produced.comparison, talk.err)
     talk.err.print(f"Đã ghi {out.resolve()}")

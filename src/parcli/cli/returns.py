@@ -26,9 +26,8 @@ from parcli.cli.common import (
     out_console,
     parse_day,
     problem_table,
+    say_appraisals,
     say_returns,
-    say_versions,
-    show_appraisal_problems,
     status_cell,
     styled,
     write_json,
@@ -346,10 +345,7 @@ def merge(
     result = merge(request, talk)
     assert result.merged is not None
     say_returns(result.merged, talk.err)
-    if result.appraisals is not None:
-        books = result.appraisals
-        say_versions(books.decisions, books.owner_names(), talk.err, document="phiếu thẩm định")
-        show_appraisal_problems(list(books.problems), talk.err)
+    say_appraisals(result.appraisals, talk.err)
     write_json(json_out, result.document)
     _render_merge(result, out, talk.err, verbose=verbose)
     if result.feedback is not None:
@@ -447,10 +443,7 @@ def status(
     result = status(request, talk)
     assert result.merged is not None and result.table is not None
     say_returns(result.merged, talk.err)
-    if result.appraisals is not None:
-        books = result.appraisals
-        say_versions(books.decisions, books.owner_names(), talk.err, document="phiếu thẩm định")
-        show_appraisal_problems(list(books.problems), talk.err)
+    say_appraisals(result.appraisals, talk.err)
     found = result.table
     rows = found.rows
     if not verbose and len(rows) > LONG_LIST:
