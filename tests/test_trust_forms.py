@@ -10,10 +10,8 @@ Workbooks are typed at the XML level with the standard library.
 from __future__ import annotations
 
 import contextlib
-import html
 import re
 import shutil
-import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -37,67 +35,7 @@ from parcli.rounds.remedy.merge import collect_remedies
 from parcli.rounds.remedy.read import read_remedy
 from parcli.rounds.scoring.merge import merge_returns
 from parcli.rounds.scoring.read import read_return
-
-# --- typing into a workbook's XML (inline strings and numbers) ------------------------------------------
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str:
-    workbook = archive.read("xl/workbook.xml").decode("utf-8")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    for name, rid in re.findall(r'<sheet [^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', workbook):
-        if html.unescape(name) == sheet:
-            target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels)
-            assert target is not None
-            part = (target[1] or target[2]).lstrip("/")
-            return part if part.startswith("xl/") else "xl/" + part
-    raise AssertionError(f"no sheet {sheet}")
-
-
-def _cell(ref: str, style: str, value: object) -> str:
-    if value is None:
-        return f'<c r="{ref}"{style}/>'
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"{style}><v>{value}</v></c>'
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t>{html.escape(str(value), quote=False)}</t></is></c>'
-
-
-def _number(letters: str) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def set_cells(path: Path, sheet: str, values: dict[str, object]) -> None:
-    """Type ``values`` (cell reference → text, number or None) into ``sheet`` of the workbook at ``path``."""
-    with zipfile.ZipFile(path) as archive:
-        part = _sheet_part(archive, sheet)
-        members = [(info, archive.read(info)) for info in archive.infolist()]
-    xml = {info.filename: data for info, data in members}[part].decode("utf-8")
-    for ref, value in values.items():
-        letters, row = re.fullmatch(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
-        found = re.search(rf'<row r="{row}"[^>]*?(?:/>|>.*?</row>)', xml, re.S)
-        if found is None:
-            later = [m for m in re.finditer(r'<row r="(\d+)"', xml) if int(m[1]) > int(row)]
-            at = later[0].start() if later else xml.index("</sheetData>")
-            xml = xml[:at] + f'<row r="{row}"></row>' + xml[at:]
-            found = re.search(rf'<row r="{row}"[^>]*?>.*?</row>', xml, re.S)
-        assert found is not None
-        row_xml = found[0][:-2] + "></row>" if found[0].endswith("/>") else found[0]
-        cell = re.search(rf'<c r="{ref}"((?: [^>]*?)?)(?:/>|>.*?</c>)', row_xml, re.S)
-        if cell is not None:
-            style = re.search(r' s="\d+"', cell[1] or "")
-            row_xml = row_xml[: cell.start()] + _cell(ref, style[0] if style else "", value) + row_xml[cell.end() :]
-        else:
-            after = [m for m in re.finditer(r'<c r="([A-Z]+)\d+"', row_xml) if _number(m[1]) > _number(letters)]
-            at = after[0].start() if after else row_xml.rindex("</row>")
-            row_xml = row_xml[:at] + _cell(ref, "", value) + row_xml[at:]
-        xml = xml[: found.start()] + row_xml + xml[found.end() :]
-    last = max(int(m) for m in re.findall(r'<row r="(\d+)"', xml))
-    xml = re.sub(r'<dimension ref="([A-Z]+\d+):([A-Z]+)\d+"', rf'<dimension ref="\1:\g<2>{last}"', xml)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info, data in members:
-            out.writestr(info, xml.encode("utf-8") if info.filename == part else data)
+from tests.helpers.sheetxml import set_cells
 
 
 def _files(folder: Path) -> dict[str, bytes]:
