@@ -254,7 +254,8 @@ def _render_docx(
             image.draw(png)
             values[key] = InlineImage(template, str(png), width=Mm(image.width_mm))
         try:
-            template.render(values, env, autoescape=True)
+            # an overlay: docxtpl sets autoescape on the environment it is given, which is shared (cached)
+            template.render(values, env.overlay(autoescape=True), autoescape=True)
         except TemplateError as exc:
             # docxtpl renders the document's XML: its line numbers mean nothing to the person who typed it
             raise _template_error(exc, source.name, (), line=False) from exc
