@@ -45,7 +45,6 @@ from tests.helpers.respondents import (
     GIVEN,
     META,
     OFFICIALS,
-    PHONE_STYLES,
     Rows,
     Text,
     default_rows,
