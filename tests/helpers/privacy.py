@@ -58,3 +58,25 @@ def found_in(root: Path, needles: Sequence[str]) -> list[tuple[str, str]]:
             if any(form in blob for blob in blobs for form in forms):
                 hits.append((str(path.relative_to(root)), needle))
     return hits
+
+
+def seven_zip_extract(archive: Path, password: str, outdir: Path) -> bool:
+    """Extract ``archive`` with 7-Zip (an archiver people have) and ``password``; whether it succeeded."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    tool = shutil.which("7z")
+    if tool is None:
+        if os.environ.get("CI"):
+            pytest.fail("7z is required in CI: .ci/run installs p7zip-full")
+        pytest.skip("7z is not installed (.ci/run installs p7zip-full)")
+    run = subprocess.run(
+        [tool, "x", "-y", "-bd", f"-p{password}", f"-o{outdir}", str(archive)],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    return run.returncode == 0
