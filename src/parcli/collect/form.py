@@ -136,7 +136,7 @@ def _open_encrypted(
     if unlock.password is None:
         add.add(
             "encrypted-workbook",
-            f"{_title(noun)} được đặt mật khẩu mở. Chạy lại lệnh với mật khẩu đã thống nhất với đơn vị "
+            f"{_title(noun)} được đặt mật khẩu mở. Đề nghị chạy lại lệnh với mật khẩu đã thống nhất với đơn vị "
             f"({HOW_TO_GIVE}).",
         )
         return False

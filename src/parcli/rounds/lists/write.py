@@ -7,6 +7,7 @@ Ministry's survey needs are handed on (:data:`parcli.rounds.lists.layout.RESPOND
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 from types import EllipsisType
@@ -55,40 +56,46 @@ def check_output(plan: ListsPlan, folder: Path, out: Path, password: Password | 
         )
     read = stamp_if_exists(out)  # taken before the file is read: a save made from now on is noticed
     if read is not None:
-        _check_existing(out, plan, password)
+        from parcli.secret import is_encrypted
+
+        if is_encrypted(out):
+            _check_existing(out, plan, _decrypted(out, password))
+        else:
+            _check_existing(out, plan)
     return read
 
 
-def _check_existing(out: Path, plan: ListsPlan, password: Password | None) -> None:
-    """Refuse to overwrite a file that is not a respondents workbook of this campaign."""
-    import io
+def _decrypted(out: Path, password: Password | None) -> io.BytesIO:
+    """The existing output, encrypted with an opening password, decrypted in memory; else ``ConsolidatedError``."""
+    from parcli.secret import HOW_TO_GIVE, CannotDecrypt, WrongPassword, decrypt_bytes
 
+    if password is None:
+        raise ConsolidatedError(
+            f"Tệp {out} đã tồn tại và được đặt mật khẩu mở; parcli không ghi đè khi chưa mở được tệp, và không "
+            f"bao giờ ghi bản không mật khẩu lên bản có mật khẩu. Cho mật khẩu ({HOW_TO_GIVE}) hoặc chọn tên khác "
+            "với --out."
+        )
+    try:
+        return io.BytesIO(decrypt_bytes(out, password))
+    except WrongPassword:
+        raise ConsolidatedError(
+            f"Tệp {out} đã tồn tại và mật khẩu đã cho không mở được tệp; parcli không ghi đè. Kiểm tra mật khẩu "
+            "hoặc chọn tên khác với --out."
+        ) from None
+    except CannotDecrypt as exc:
+        raise ConsolidatedError(
+            f"Tệp {out} đã tồn tại, được mã hóa theo cách parcli không mở được ({exc}); parcli không ghi đè. "
+            "Chọn tên khác với --out."
+        ) from None
+
+
+def _check_existing(out: Path, plan: ListsPlan, decrypted: io.BytesIO | None = None) -> None:
+    """Refuse to overwrite a file that is not a respondents workbook of this campaign (``decrypted``: its content,
+    when the file is encrypted)."""
     from openpyxl import load_workbook
 
-    from parcli.secret import HOW_TO_GIVE, CannotDecrypt, WrongPassword, decrypt_bytes, is_encrypted
-
-    source: Path | io.BytesIO = out
-    if is_encrypted(out):
-        if password is None:
-            raise ConsolidatedError(
-                f"Tệp {out} đã tồn tại và được đặt mật khẩu mở; parcli không ghi đè khi chưa mở được tệp, và không "
-                f"bao giờ ghi bản không mật khẩu lên bản có mật khẩu. Cho mật khẩu ({HOW_TO_GIVE}) hoặc chọn tên khác "
-                "với --out."
-            )
-        try:
-            source = io.BytesIO(decrypt_bytes(out, password))
-        except WrongPassword:
-            raise ConsolidatedError(
-                f"Tệp {out} đã tồn tại và mật khẩu đã cho không mở được tệp; parcli không ghi đè. Kiểm tra mật khẩu "
-                "hoặc chọn tên khác với --out."
-            ) from None
-        except CannotDecrypt as exc:
-            raise ConsolidatedError(
-                f"Tệp {out} đã tồn tại, được mã hóa theo cách parcli không mở được ({exc}); parcli không ghi đè. "
-                "Chọn tên khác với --out."
-            ) from None
     try:
-        wb = load_workbook(source, read_only=True)
+        wb = load_workbook(decrypted if decrypted is not None else out, read_only=True)
     except Exception as exc:
         raise ConsolidatedError(
             f"Tệp {out} đã tồn tại nhưng không đọc được ({type(exc).__name__}); parcli không ghi đè. Chọn tên "
