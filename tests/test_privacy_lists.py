@@ -243,3 +243,18 @@ def test_libreoffice_opens_the_encrypted_list_with_the_password_only(lists_folde
     assert wb["Lãnh đạo sở, ngành"]["E5"].value == "so-noi-vu.lanh-dao-so.0@hungyen.gov.vn"
     assert libreoffice_open_encrypted(out, None, tmp_path / "lo-khong") is None
     assert libreoffice_open_encrypted(out, "mat-khau-khac", tmp_path / "lo-sai") is None
+
+
+def test_a_worker_process_gets_the_password_through_its_pipe(
+    plan: ListsPlan, lists_folder: Path, tmp_path: Path
+) -> None:
+    """The form kind a worker rebuilds (a large folder is read on both cores) carries the password, masked."""
+    import pickle
+
+    from parcli.rounds.lists.merge import ListForms
+
+    sealed = tmp_path / "DS01-so-noi-vu.xlsx"
+    sealed.write_bytes(encrypt_bytes((lists_folder / sealed.name).read_bytes(), Password(SECRET)))
+    build, ref = ListForms(plan, Password(SECRET)).worker()
+    rebuilt = pickle.loads(pickle.dumps(build))(ref)  # as the pool sends it
+    assert rebuilt.read(sealed).usable and SECRET not in repr(rebuilt)
