@@ -7,6 +7,7 @@ part (filling the workbooks) is simulated by ``examples/fill_returns.py``.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,9 @@ MISTAKE = "so-tu-phap"  # Sở Tư pháp's return has mistakes
 PRELIMINARY = "so-bo-9-thang"  # the campaign's preliminary round (9 months)
 SILENT = "so-y-te"  # Sở Y tế sends no remedy plan
 OVERDUE = "so-noi-vu"  # Sở Nội vụ's first remedy is overdue at the December follow-up
+# The password of the survey step (an EXAMPLE, printed because this is a demo): a real office sets its own in
+# PARCLI_PASSWORD or types it with --password-prompt, and never writes it in a script or a file.
+EXAMPLE_PASSWORD = "VI-DU-mat-khau-2023"  # noqa: S105 - an example, said so wherever it is shown
 
 
 def step(title: str) -> None:
@@ -26,15 +30,19 @@ def step(title: str) -> None:
     print(f"\n=== {title} ===", flush=True)
 
 
-def run(args: list[str], *, ok: tuple[int, ...] = (0,)) -> int:
-    """Run a command, echo it, fail the demo on an unexpected exit code."""
+def run(args: list[str], *, ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> int:
+    """Run a command, echo it, fail the demo on an unexpected exit code; ``env``: variables added for it."""
     print(
-        "$ " + " ".join(a if " " not in a else repr(a) for a in args[2:] if a)
-        if args[:2] == PARCLI[:2]
-        else "$ " + " ".join(args),
+        "$ "
+        + "".join(f"{key}={value} " for key, value in (env or {}).items())
+        + (
+            " ".join(a if " " not in a else repr(a) for a in args[2:] if a)
+            if args[:2] == PARCLI[:2]
+            else " ".join(args)
+        ),
         flush=True,
     )
-    code = subprocess.run(args, check=False).returncode
+    code = subprocess.run(args, check=False, env={**os.environ, **env} if env else None).returncode
     if code not in ok:
         sys.exit(f"demo: '{' '.join(args)}' exited with {code}")
     return code
@@ -165,11 +173,18 @@ def main() -> None:
         ]
     )
 
-    step("10. Danh sách đối tượng điều tra xã hội học: phát hành, các đơn vị điền, tổng hợp")
+    step("10. Danh sách đối tượng điều tra xã hội học: phát hành, các đơn vị điền, tổng hợp có mật khẩu")
     lists = out / "7-dieu-tra-xhh"
+    # the password of this step only, in the environment (never an option): an EXAMPLE, shown because this is a demo
+    secret = {"PARCLI_PASSWORD": EXAMPLE_PASSWORD}
+    print(f"(Mật khẩu VÍ DỤ của bước này: {EXAMPLE_PASSWORD} — cơ quan đặt mật khẩu riêng, không ghi vào tệp.)")
     run([*PARCLI, "survey", "generate", "--out", str(lists / "phat-hanh")])
-    run([sys.executable, str(HERE / "fill_lists.py"), str(lists / "phat-hanh"), str(lists / "gui-ve")])
-    run([*PARCLI, "survey", "merge", str(lists / "gui-ve"), "--out", str(lists / "danh-sach-tong-hop.xlsx")], ok=(1,))
+    # one unit sends its list encrypted with the password agreed by phone
+    run([sys.executable, str(HERE / "fill_lists.py"), str(lists / "phat-hanh"), str(lists / "gui-ve")], env=secret)
+    merged_lists = lists / "danh-sach-tong-hop.xlsx"
+    run([*PARCLI, "survey", "merge", str(lists / "gui-ve"), "--out", str(merged_lists)], ok=(1,), env=secret)
+    # once the survey is over: what holds personal data, what parcli may remove (a dry run: nothing is removed)
+    run([*PARCLI, "survey", "purge", str(lists)], env=secret)
 
     step("11. Tài liệu kiểm chứng: 4 cơ quan gửi phiếu kèm tệp (thư mục, .zip); hồ sơ kiểm chứng, kết quả thẩm định")
     evidence = out / "10-tai-lieu-kiem-chung"
@@ -206,7 +221,7 @@ def main() -> None:
     print(f"Tóm tắt JSON:          {(out / '3-tong-hop' / 'tong-hop.json').resolve()}")
     print(f"Báo cáo:               {(out / '4-bao-cao').resolve()}")
     print(f"Bản góp ý, đôn đốc:    {feedback.resolve()}, {(out / '6-nhac-nho').resolve()}")
-    print(f"Danh sách điều tra XHH: {(lists / 'danh-sach-tong-hop.xlsx').resolve()}")
+    print(f"Danh sách điều tra XHH: {merged_lists.resolve()} (có mật khẩu, VÍ DỤ: {EXAMPLE_PASSWORD})")
     print(f"Phiếu thẩm định:       {appraisals.resolve()} (lần 1 và lần 2)")
     print(f"Thông báo thẩm định:   {notices.resolve()}")
     print(f"Kết quả thẩm định:     mục 5 của báo cáo trong {reports.resolve()}")

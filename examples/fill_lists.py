@@ -5,12 +5,16 @@ Usage: python examples/fill_lists.py ISSUED_DIR RETURNED_DIR
 Every unit nominates its quota of each group it may nominate.  Two realistic
 mistakes are made so that ``parcli survey merge`` has something to show: one
 leader is given a private gmail address, and one citizen is nominated by two
-units.
+units.  When ``PARCLI_PASSWORD`` is set, the People's Council office saves its
+list encrypted with it (Excel's "Encrypt with Password"), as the cover sheet asks
+a unit that sends its list by e-mail.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -18,6 +22,9 @@ from openpyxl import load_workbook
 from parcli.config.campaign import default_campaign_path, load_campaign
 from parcli.config.lists_plan import load_lists_plan
 from parcli.rounds.lists import layout
+from parcli.secret import Password, encrypt_bytes
+
+SEALED = "vp-doan-dbqh-hdnd"  # the unit that sends its list encrypted
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô"]
 GIVEN = ["Văn An", "Thị Bình", "Đức Cường", "Thu Hà", "Minh Hoàng", "Thị Lan", "Quốc Hùng", "Thanh Mai"]
@@ -73,7 +80,15 @@ def main() -> None:
                     if label in cols:
                         cell = sheet.cell(row=row, column=cols[label], value=value)
                         cell.data_type = "s"
-        wb.save(args.returned / f"{unit.file_stem}.xlsx")
+        target = args.returned / f"{unit.file_stem}.xlsx"
+        password = os.environ.get("PARCLI_PASSWORD")
+        if unit.id == SEALED and password:
+            buffer = io.BytesIO()
+            wb.save(buffer)
+            target.write_bytes(encrypt_bytes(buffer.getvalue(), Password(password)))
+            print(f"  {unit.name}: danh sách gửi về có đặt mật khẩu mở tệp")
+        else:
+            wb.save(target)
     print(f"  {len(plan.units)} danh sách trong {args.returned}")
 
 

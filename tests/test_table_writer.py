@@ -226,7 +226,9 @@ def test_respondents_text_stays_text(outputs: dict[str, Path], campaign: Campaig
     ws = _open(outputs["respondents"])[plan.groups[0].short]
     assert [ws["B5"].value, ws["B6"].value] == ['=HYPERLINK("http://x")', "Nguyễn Văn An"]
     assert ws["B5"].data_type == "s" and ws["A5"].value == 1 and ws["A5"].alignment.horizontal == "center"
-    assert ws["F5"].value == "0912345670" and ws["F5"].data_type == "s"  # a phone number keeps its 0
+    # an official is reached by official e-mail: the phone typed on the list is not handed on
+    assert ws["E5"].value == "nguoi0@hungyen.gov.vn" and "Số điện thoại" not in [c.value for c in ws[4]]
+    assert all(c.value != "0912345670" for row in ws.iter_rows() for c in row)
 
 
 @pytest.mark.libreoffice

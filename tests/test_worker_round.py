@@ -59,8 +59,8 @@ def forms(preliminary: Campaign, tmp_path_factory: pytest.TempPathFactory) -> li
 def _probed(read: Callable[[Path, Any], Any]) -> Callable[[Path, Any], Any]:
     """``read`` that also records, in its result's metadata, the round the reader was given."""
 
-    def probe(path: Path, given: Any) -> Any:
-        result = read(path, given)
+    def probe(path: Path, given: Any, *more: Any) -> Any:  # more: a list's password
+        result = read(path, given, *more)
         campaign = getattr(given, "campaign", given)  # a lists plan carries its campaign
         result.metadata[PROBE] = f"{campaign.round_id} {campaign.model.deadlines.returns.isoformat()}"
         result.metadata[PROCESS] = str(os.getpid())

@@ -17,7 +17,8 @@ SLUGS: dict[str, tuple[Severity, str]] = {
     # the file as a whole
     "not-a-workbook": ("error", "the file is not an .xlsx workbook (random bytes, empty, a renamed Word file)"),
     "legacy-xls": ("error", "an old binary .xls workbook; it must be saved as .xlsx"),
-    "encrypted-workbook": ("error", "the workbook is protected by an opening password"),
+    "encrypted-workbook": ("error", "the workbook is protected by an opening password (and none was given for it)"),
+    "wrong-password": ("error", "the workbook is encrypted and the password given does not open it"),
     "unsafe-workbook": ("error", "the file is refused for safety (XML bomb, oversized content)"),
     "unreadable-workbook": ("error", "the workbook is damaged and cannot be read"),
     "binary-workbook": ("error", "an Excel binary workbook (.xlsb); it must be saved as .xlsx"),

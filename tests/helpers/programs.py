@@ -109,6 +109,113 @@ def roundtrip_many(paths: list[Path], outdir: Path) -> list[Path]:
     return outs
 
 
+# Run by a Python that has LibreOffice's UNO bridge (python3-uno), not by the test's own: connects to the
+# LibreOffice started by :func:`libreoffice_open_encrypted`, loads the file with the password read from
+# stdin (never on a command line, which ``ps`` shows) and stores what it opened as a plain .xlsx.
+_UNO_OPEN = """
+import os, sys, time
+import uno
+from com.sun.star.beans import PropertyValue
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+source, target, pipe = sys.argv[1:4]
+password = sys.stdin.read()
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+ctx = None
+for _ in range(240):
+    try:
+        ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+        break
+    except Exception:
+        time.sleep(0.5)
+if ctx is None:
+    sys.exit("LibreOffice did not answer")
+desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+args = [prop("Hidden", True), prop("ReadOnly", True)] + ([prop("Password", password)] if password else [])
+try:
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0, tuple(args))
+except Exception as exc:
+    doc = None
+    print("REFUSED", type(exc).__name__)
+if doc is not None:
+    doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)), (prop("FilterName", "Calc MS Excel 2007 XML"),))
+    doc.close(True)
+    print("OPENED")
+try:
+    desktop.terminate()
+except Exception:
+    pass
+"""
+
+
+def _uno_python() -> str:
+    """A Python that imports LibreOffice's ``uno`` (Debian's python3-uno, or LibreOffice's own); else skip/fail."""
+    candidates = [shutil.which("python3"), "/usr/bin/python3", "/usr/lib/libreoffice/program/python"]
+    for python in dict.fromkeys(c for c in candidates if c and Path(c).exists()):
+        probe = subprocess.run([python, "-c", "import uno"], capture_output=True, timeout=60, check=False)
+        if probe.returncode == 0:
+            return python
+    if os.environ.get("CI"):
+        pytest.fail("LibreOffice's Python bridge is required in CI: .ci/run installs python3-uno", pytrace=False)
+    pytest.skip("LibreOffice's Python bridge (python3-uno) is not installed")
+
+
+def libreoffice_open_encrypted(path: Path, password: str | None, outdir: Path) -> Path | None:
+    """Open ``path`` in LibreOffice Calc (headless) giving ``password`` as a person types it at the prompt;
+    the workbook as LibreOffice read it, saved plain into ``outdir``, or None when LibreOffice refused to open it.
+
+    ``soffice --convert-to`` takes no document password (LibreOffice 7.4: an ``--infilter`` option does not
+    reach the load), so the file is loaded through the UNO API with its ``Password`` load property — what the
+    password dialog sets.
+    """
+    import uuid
+
+    exe = require("libreoffice")
+    python = _uno_python()
+    outdir.mkdir(parents=True, exist_ok=True)
+    home = outdir.parent / f".lo-home-{outdir.name}"
+    profile = home / ".lo-profile"
+    pipe = f"parcli-{uuid.uuid4().hex}"
+    office = subprocess.Popen(
+        [
+            exe,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        env=dict(os.environ, HOME=str(home)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    target = outdir / f"{path.stem}.xlsx"
+    try:
+        run = subprocess.run(
+            [python, "-c", _UNO_OPEN, str(path), str(target), pipe],
+            input=password or "",
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            env=dict(os.environ, HOME=str(home)),
+        )
+        assert "OPENED" in run.stdout or "REFUSED" in run.stdout, (run.stdout, run.stderr)
+        return target if "OPENED" in run.stdout and target.exists() else None
+    finally:
+        try:
+            office.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            office.kill()
+            office.wait(timeout=30)
+
+
 def pdf_pages(docx: Path, outdir: Path) -> list[str]:
     """The pages of a Word document as LibreOffice Writer lays them out, as text (``pdftotext -layout``)."""
     require("libreoffice")

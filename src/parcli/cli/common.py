@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from parcli.problems import Problem
     from parcli.rounds.appraisal.merge import AppraisalCollection
     from parcli.rounds.scoring.merge import MergeResult
+    from parcli.secret import Password
 
 P = ParamSpec("P")
 
@@ -158,18 +159,24 @@ def log_dir() -> Path:
 
 def write_crash_log(exc: BaseException) -> Path | None:
     """Write the traceback of ``exc`` with the command line and versions to a new log file; its path (None if
-    even that fails)."""
+    even that fails).
+
+    The traceback holds no local variables (values are not formatted), and every password the process
+    was given is taken out of the whole text (:func:`parcli.secret.redact`) before it is written.
+    """
     import platform
     import sys
     import traceback
 
     from parcli import __version__
+    from parcli.secret import redact
 
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     text = (
         f"parcli {__version__} · Python {platform.python_version()} · {platform.platform()}\n"
         f"command: {' '.join(sys.argv)}\n\n" + "".join(traceback.format_exception(exc))
     )
+    text = redact(text)
     try:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
@@ -220,6 +227,34 @@ VerboseOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Ghi đè nếu tệp đã có.")]
+PasswordPromptOption = Annotated[
+    bool,
+    typer.Option(
+        "--password-prompt",
+        help="Hỏi mật khẩu mở tệp (không hiện khi gõ) thay vì đọc biến môi trường PARCLI_PASSWORD. Mật khẩu "
+        "không bao giờ được ghi ra tệp, manifest hay nhật ký.",
+    ),
+]
+
+
+def ask_password(prompt: bool, *, confirm: bool) -> Password | None:
+    """The password of the files holding personal data: asked at the terminal (``--password-prompt``, twice when
+    ``confirm``: a file is about to be encrypted with it), else ``PARCLI_PASSWORD``, else None.
+
+    Never an option value: it would stay in the shell's history.
+    """
+    from parcli.secret import Password, password_from_environment
+
+    if not prompt:
+        return password_from_environment()
+    first = typer.prompt("Mật khẩu mở tệp", hide_input=True, err=True)
+    if confirm and typer.prompt("Nhập lại mật khẩu", hide_input=True, err=True) != first:
+        raise UsageError("Hai lần nhập mật khẩu không khớp; chạy lại lệnh.")
+    if not first:
+        raise UsageError("Chưa nhập mật khẩu.")
+    return Password(first)
+
+
 RoundOption = Annotated[
     str | None,
     typer.Option(

@@ -10,9 +10,11 @@ import typer
 from parcli.cli.common import (
     AppraisalsOption,
     CampaignOption,
+    PasswordPromptOption,
     PickOption,
     RoundOption,
     Talk,
+    ask_password,
     command,
     say_appraisals,
     say_returns,
@@ -33,6 +35,7 @@ def evidence(
     pick: PickOption = None,
     appraisals: AppraisalsOption = None,
     round_id: RoundOption = None,
+    password_prompt: PasswordPromptOption = False,
 ) -> ExitCode:
     """Lập hồ sơ tài liệu kiểm chứng: gói tài liệu theo tiêu chí thành phần, danh mục và trang tra cứu.
 
@@ -43,12 +46,18 @@ def evidence(
     Với --appraisals, trang và danh mục có thêm kết quả thẩm định: điểm lần 1, điểm thẩm định, ý kiến, mục
     chưa thẩm định, mục cần thẩm định lại. Với chỉ số cấp đơn vị (mode: each-unit-scores), gói tài liệu và
     trang chia theo nhóm đơn vị rồi theo đơn vị. Hồ sơ cũ chỉ được thay khi hồ sơ mới đã ghi xong.
-    Thoát với mã 1 khi tài liệu hoặc phiếu thẩm định có lỗi (hồ sơ vẫn được ghi).
+    Thoát với mã 1 khi tài liệu hoặc phiếu thẩm định có lỗi (hồ sơ vẫn được ghi). Danh sách đối tượng điều
+    tra (dữ liệu cá nhân) gửi kèm làm tài liệu được lưu có mật khẩu khi có mật khẩu (biến môi trường
+    PARCLI_PASSWORD hoặc --password-prompt), tệp .zip khi đó được mã hóa AES; không có mật khẩu thì không
+    tạo tệp .zip chứa các danh sách đó.
     """
     from parcli.jobs.evidence import EvidenceRequest, evidence
 
     talk = Talk()
-    request = EvidenceRequest(returns_dir, out, campaign, round_id, archive, tuple(pick or ()), appraisals)
+    password = ask_password(password_prompt, confirm=True)
+    request = EvidenceRequest(
+        returns_dir, out, campaign, round_id, archive, tuple(pick or ()), appraisals, password=password
+    )
     result = evidence(request, talk)
     assert result.merged is not None and result.book is not None
     say_returns(result.merged, talk.err)

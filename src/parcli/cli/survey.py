@@ -2,9 +2,11 @@
 
 ``survey generate`` issues one list workbook per unit (departments, district
 People's Committees, the People's Council office); ``survey merge`` checks every
-returned list and writes the consolidated respondents workbook.  Each command
-calls one library function of :mod:`parcli.rounds.lists` and renders
-its result.
+returned list and writes the consolidated respondents workbook (encrypted when a
+password is given: ``PARCLI_PASSWORD`` or ``--password-prompt``, never an option
+value); ``survey purge`` finds the files holding personal data once the survey is
+over and removes those parcli wrote.  Each command runs one job of
+:mod:`parcli.jobs.survey` and renders its result.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import typer
 
 from parcli.cli.common import (
     JsonOption,
+    PasswordPromptOption,
     Talk,
+    ask_password,
     campaign_option,
     command,
     out_console,
@@ -32,6 +36,7 @@ from parcli.errors import ExitCode
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from parcli.jobs.survey import Purged
     from parcli.rounds.lists.merge import ListsMergeResult
 
 survey_app = typer.Typer(
@@ -99,6 +104,7 @@ def merge(
     ),
     json_out: JsonOption = None,
     pick: PickListOption = None,
+    password_prompt: PasswordPromptOption = False,
 ) -> ExitCode:
     """Tổng hợp danh sách đối tượng điều tra xã hội học: kiểm tra từng dòng, ghi danh sách theo nhóm, số lượng, lỗi.
 
@@ -107,15 +113,91 @@ def merge(
     được giới thiệu hai lần (trong một danh sách hoặc bởi hai đơn vị); số lượng so với số lượng đề nghị. Thư
     mục đầu vào không bị thay đổi. Thoát với mã 0 khi mọi đơn vị đã gửi danh sách hợp lệ, 1 khi còn đơn vị chưa
     gửi hoặc danh sách có lỗi (danh sách tổng hợp vẫn được ghi).
+
+    Danh sách tổng hợp chứa dữ liệu cá nhân: khi có mật khẩu (biến môi trường PARCLI_PASSWORD, hoặc
+    --password-prompt để gõ), tệp được mã hóa, mở bằng Excel, LibreOffice hoặc WPS với mật khẩu đó; danh sách
+    đơn vị gửi về có đặt mật khẩu cũng được mở bằng mật khẩu này. Không có mật khẩu thì tệp được ghi không
+    mã hóa, kèm cảnh báo. Danh sách tổng hợp chỉ gồm các cột cuộc điều tra cần.
     """
     from parcli.jobs.survey import ListsMergeRequest, merge
 
     talk = Talk()
-    result = merge(ListsMergeRequest(lists_dir, out, campaign, json_out, tuple(pick or ())), talk)
+    password = ask_password(password_prompt, confirm=True)
+    request = ListsMergeRequest(lists_dir, out, campaign, json_out, tuple(pick or ()), password=password)
+    result = merge(request, talk)
     assert result.merged is not None
     write_json(json_out, result.document)
     _render_merge(result.merged, out, talk.err)
+    if result.encrypted:
+        talk.err.print(
+            f"Danh sách tổng hợp được mã hóa bằng mật khẩu đã cho: mở bằng Excel, LibreOffice hoặc WPS với mật khẩu "
+            f"đó. parcli không lưu mật khẩu ở đâu; khi quên, chạy lại survey merge. Xóa các tệp có dữ liệu cá nhân "
+            f"khi cuộc điều tra kết thúc: parcli survey purge {out.resolve().parent}"
+        )
     return result.exit_code
+
+
+@survey_app.command("purge", cls=Command)
+@command
+def purge(
+    folder: Annotated[
+        Path, typer.Argument(help="Thư mục cần rà soát (cả các thư mục con).", file_okay=False, exists=False)
+    ],
+    delete: Annotated[
+        bool, typer.Option("--delete", help="Xóa các tệp do parcli ghi (mặc định: chỉ liệt kê, không xóa gì).")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Không hỏi lại trước khi xóa (dùng với --delete).")] = False,
+    password_prompt: PasswordPromptOption = False,
+) -> ExitCode:
+    """Rà soát và xóa dữ liệu cá nhân của cuộc điều tra khi đã xong việc (Luật Bảo vệ dữ liệu cá nhân).
+
+    Liệt kê các tệp chứa họ tên, email, số điện thoại của người được giới thiệu: danh sách tổng hợp do parcli
+    survey merge ghi (nhận ra qua trang tính ẩn; tệp có mật khẩu thì mở bằng mật khẩu — PARCLI_PASSWORD hoặc
+    --password-prompt — hoặc qua tệp manifest đi kèm) và manifest của nó, bản sao danh sách trong hồ sơ kiểm
+    chứng; danh sách các đơn vị gửi về (parcli không xóa tệp do người khác lập, chỉ nêu tên để Quý cơ quan tự
+    xóa); các tệp có mật khẩu không nhận ra được. Mặc định chỉ liệt kê; --delete xóa các tệp do parcli ghi
+    sau khi hỏi lại (--yes: không hỏi). Tệp đã thay đổi từ lúc rà soát thì không xóa.
+    """
+    from parcli.jobs.survey import PurgeRequest, find_purge
+
+    talk = Talk()
+    password = ask_password(password_prompt, confirm=False)
+    listed = find_purge(PurgeRequest(folder, password), talk)
+    found = listed.found
+    assert found is not None
+    _render_purge(listed, talk.err)
+    if not delete or not found.ours:
+        if found.ours:
+            talk.err.print("Chưa xóa tệp nào (chạy thử). Thêm --delete để xóa các tệp do parcli ghi ở trên.")
+        return ExitCode.OK
+    if not yes and not typer.confirm(f"Xóa {len(found.ours)} tệp do parcli ghi ở trên?", default=False, err=True):
+        talk.err.print("Không xóa tệp nào.")
+        return ExitCode.OK
+    removed = find_purge(PurgeRequest(folder, password, remove=True))
+    talk.err.print(f"Đã xóa {len(removed.removed)} tệp.")
+    return ExitCode.OK
+
+
+def _render_purge(result: Purged, err: Console) -> None:
+    from rich.table import Table
+
+    found = result.found
+    assert found is not None
+    table = Table(title=f"Tệp chứa dữ liệu cá nhân của cuộc điều tra trong {found.folder}")
+    for name in ("Tệp", "Là gì", "Nhận ra qua", "Xử lý"):
+        table.add_column(name)
+    for item in found.ours:
+        table.add_row(str(item.path), item.what, item.how, "parcli ghi: xóa được bằng --delete")
+    for item in found.theirs:
+        table.add_row(str(item.path), item.what, item.how, "đơn vị lập: parcli không xóa, Quý cơ quan tự xóa")
+    for path in found.unknown:
+        table.add_row(str(path), "tệp có mật khẩu", "không mở được", "không nhận ra: kiểm tra mật khẩu")
+    if table.row_count:
+        out_console().print(table)
+    err.print(
+        f"{len(found.ours)} tệp do parcli ghi, {len(found.theirs)} danh sách đơn vị gửi về, {len(found.unknown)} tệp "
+        "có mật khẩu không nhận ra."
+    )
 
 
 def _render_merge(result: ListsMergeResult, out: Path, err: Console) -> None:

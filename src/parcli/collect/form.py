@@ -25,6 +25,7 @@ from parcli.problems import Problem, ProblemCollector
 
 if TYPE_CHECKING:
     from parcli.config.campaign import Campaign
+    from parcli.secret import Unlock
 
 
 @dataclass
@@ -66,12 +67,16 @@ def open_form(
     fast_sheets: tuple[str, ...] | None,
     noun: str,
     open_noun: str | None = None,
+    unlock: Unlock | None = None,
 ) -> bool:
     """The steps every reader shares: sniff the container, hash and stamp the file, open it and run ``read``.
 
     ``read(workbook, add)`` fills ``result``.  Returns False when the file was
     refused or a part of it was damaged (the problems say why); ``noun`` names the
     document in the container messages, ``open_noun`` in the parser messages.
+    ``unlock``: a form kind that may come back encrypted with an opening password (a
+    list of personal data) is decrypted with its password (:func:`_open_encrypted`);
+    without it an encrypted workbook is refused, as before.
     """
     path = result.path
     add = ProblemCollector(result.problems, result.file)
@@ -79,9 +84,9 @@ def open_form(
         from parcli.collect.package import open_package_form
 
         return open_package_form(
-            result, add, lambda source: _open_file(result, source, add, read, fast_sheets, noun, open_noun)
+            result, add, lambda source: _open_file(result, source, add, read, fast_sheets, noun, open_noun, unlock)
         )
-    return _open_file(result, path, add, read, fast_sheets, noun, open_noun)
+    return _open_file(result, path, add, read, fast_sheets, noun, open_noun, unlock)
 
 
 def _open_file(
@@ -92,10 +97,16 @@ def _open_file(
     fast_sheets: tuple[str, ...] | None,
     noun: str,
     open_noun: str | None,
+    unlock: Unlock | None = None,
 ) -> bool:
     """Open the workbook at ``source`` (the returned file itself, or a package's form); hash and stamp the return."""
     from parcli.xlsx.open import read_workbook, sniff_workbook
 
+    if unlock is not None:
+        from parcli.secret import is_encrypted
+
+        if is_encrypted(source):
+            return _open_encrypted(result, source, add, read, fast_sheets, noun, open_noun, unlock)
     if not sniff_workbook(source, lambda slug, message: add.add(slug, message), noun=noun):
         return False
     stamped = result.path if result.path.is_file() else source  # a zip is stamped as itself, a folder by its form
@@ -103,6 +114,54 @@ def _open_file(
     result.modified = datetime.fromtimestamp(stamped.stat().st_mtime)
     result.received = result.modified.date()
     return read_workbook(source, add, lambda wb: read(wb, add), fast_sheets=fast_sheets, noun=open_noun or noun)
+
+
+def _open_encrypted(
+    result: FormResult,
+    source: Path,
+    add: ProblemCollector,
+    read: Callable[[Any, ProblemCollector], None],
+    fast_sheets: tuple[str, ...] | None,
+    noun: str,
+    open_noun: str | None,
+    unlock: Unlock,
+) -> bool:
+    """A workbook encrypted with an opening password: read from a private decrypted copy, stamped as sent.
+
+    No password: ``encrypted-workbook`` saying how to give one; a password that does not open it:
+    ``wrong-password``.  The file's hash and dates are those of the encrypted file as it was sent.
+    """
+    from parcli.secret import HOW_TO_GIVE, CannotDecrypt, WrongPassword, decrypted_copy
+
+    if unlock.password is None:
+        add.add(
+            "encrypted-workbook",
+            f"{_title(noun)} được đặt mật khẩu mở. Đề nghị chạy lại lệnh với mật khẩu đã thống nhất với đơn vị "
+            f"({HOW_TO_GIVE}).",
+        )
+        return False
+    try:
+        with decrypted_copy(source, unlock.password) as plain:
+            stamped = result.path if result.path.is_file() else source
+            opened = _open_file(result, plain, add, read, fast_sheets, noun, open_noun)
+            if result.sha256:  # read: the return is the file as sent, not its decrypted copy
+                result.sha256 = sha256_file(stamped)
+                result.modified = datetime.fromtimestamp(stamped.stat().st_mtime)
+                result.received = result.modified.date()
+            return opened
+    except WrongPassword:
+        add.add(
+            "wrong-password",
+            f"{_title(noun)} được đặt mật khẩu mở và mật khẩu đã cho không mở được tệp. Kiểm tra lại mật khẩu "
+            f"({HOW_TO_GIVE}); nếu đơn vị đặt mật khẩu khác, đề nghị đơn vị gửi lại với mật khẩu đã thống nhất.",
+        )
+    except CannotDecrypt as exc:
+        add.add(
+            "encrypted-workbook",
+            f"{_title(noun)} được mã hóa theo cách parcli không giải mã được ({exc}). Đề nghị đơn vị lưu lại tệp "
+            "bằng Excel, LibreOffice hoặc WPS (Mã hóa bằng mật khẩu) rồi gửi lại.",
+        )
+    return False
 
 
 RoundMissing = Literal["accept", "last", "refuse"]

@@ -75,6 +75,8 @@ class ListsPlanModel(_Strict):
     deadline: date
     contact: str | None = None
     note: str | None = None
+    # what the personal data is for and who receives it, one sentence on every list form (default: purpose_text)
+    purpose: str | None = Field(default=None, min_length=1)
     official_domains: list[Annotated[str, Field(pattern=_DOMAIN)]] = Field(min_length=1)
     rows_per_sheet: StrictInt = Field(default=200, ge=10, le=2000)
     groups: list[RespondentGroupModel] = Field(min_length=1)
@@ -159,6 +161,23 @@ class ListsPlan:
     def domain_hint(self) -> str:
         """``…@hungyen.gov.vn`` for messages."""
         return f"…@{self.primary_domain}"
+
+    @property
+    def purpose_text(self) -> str:
+        """The one sentence every list form states: what the personal data is for, who receives it, when it goes.
+
+        The plan's ``purpose:`` when it has one, else the survey's own purpose (Luật Bảo vệ dữ liệu cá nhân số
+        91/2025/QH15: collected for a stated purpose, deleted once it is met).
+        """
+        if self.model.purpose:
+            return " ".join(self.model.purpose.split())
+        camp = self.campaign.model
+        return (
+            "Thông tin cá nhân trong danh sách chỉ dùng cho cuộc điều tra xã hội học xác định Chỉ số cải cách hành "
+            f"chính năm {camp.year} của Bộ Nội vụ; {camp.organiser.name} tổng hợp và chỉ chuyển cho Bộ Nội vụ và "
+            "đơn vị được Bộ Nội vụ giao thực hiện khảo sát (bưu điện), không dùng vào việc khác và xóa khi cuộc "
+            "điều tra kết thúc."
+        )
 
 
 def load_lists_plan(campaign: Campaign) -> ListsPlan:

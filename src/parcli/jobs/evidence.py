@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from parcli.results.evidence.book import EvidenceBook
     from parcli.rounds.appraisal.merge import AppraisalCollection
     from parcli.rounds.scoring.merge import MergeResult
+    from parcli.secret import Password
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class EvidenceRequest:
     archive: bool = False  # also one .zip of the pack and the site
     pick: tuple[str, ...] = ()
     appraisals: Path | None = None
+    password: Password | None = None  # encrypts the files holding personal data (survey lists cited as evidence)
 
 
 @dataclass
@@ -56,7 +58,16 @@ def evidence(request: EvidenceRequest, listener: Listener = SILENT) -> Evidence:
     merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
     found = load.appraisals(merged, request.appraisals) if request.appraisals is not None else None
     book = build_evidence(merged, found)
-    written = write_evidence(book, request.out, archive=request.archive)
+    if request.password is not None:
+        from parcli.jobs.survey import check_password
+
+        check_password(request.password)
+    written = write_evidence(book, request.out, archive=request.archive, password=request.password)
+    if book.personal and request.password is None:
+        from parcli.jobs.survey import personal_data_warning
+
+        for name in book.personal:
+            listener.warn(personal_data_warning(request.out / name))
     return Evidence(
         ok=not book.errors and (found is None or found.ok),
         outputs=written,

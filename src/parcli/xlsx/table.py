@@ -11,21 +11,30 @@ autofilter over the rows, A4 landscape print with the header row on every page, 
 the text readable.  Its rows are written in order with :meth:`Table.row`: text through the one sanitizer
 (:func:`parcli.xlsx.text.clean`, never a formula), numbers, exact decimals and dates as numbers with their
 formats, empty cells ruled or left out, each row as tall as its wrapped text.  No domain words here.
+
+A workbook given a password is built in memory and encrypted before it reaches the disk
+(:func:`parcli.secret.encrypt_bytes`: the "Encrypt with Password" of Excel, LibreOffice and WPS), so no
+plain copy of it is ever written, not even as the temporary file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from parcli.errors import OutputError
 from parcli.files import FileStamp, atomic_path
 from parcli.xlsx.style import FONT_NAME, SMALL_FONT_SIZE, XW, xw_props
 from parcli.xlsx.text import clean
 from parcli.xlsx.write import A4, cell_number, margins, xlsxwriter_workbook
+
+if TYPE_CHECKING:
+    from parcli.secret import Password
 
 # The default font of every table workbook: the house font at the size of dense tables.
 TABLE_FONT: Mapping[str, object] = {"font_name": FONT_NAME, "font_size": SMALL_FONT_SIZE}
@@ -269,6 +278,25 @@ class TableWorkbook:
 
 
 @contextlib.contextmanager
+def _memory_workbook(buffer: io.BytesIO, options: dict[str, Any]) -> Iterator[Any]:
+    """An xlsxwriter workbook written into ``buffer`` (never to a file), closed on leaving."""
+    from xlsxwriter import Workbook
+    from xlsxwriter.exceptions import XlsxWriterException
+
+    wb = Workbook(buffer, {**options, "in_memory": True, "constant_memory": False})
+    try:
+        yield wb
+    except BaseException:
+        with contextlib.suppress(Exception):
+            wb.close()
+        raise
+    try:
+        wb.close()
+    except XlsxWriterException as exc:
+        raise OutputError(f"Không lập được bảng tính: {exc}") from exc
+
+
+@contextlib.contextmanager
 def table_workbook(
     target: Path,
     *,
@@ -277,6 +305,7 @@ def table_workbook(
     author: str = "",
     title: str = "",
     streamed: bool = True,
+    password: Password | None = None,
 ) -> Iterator[TableWorkbook]:
     """A :class:`TableWorkbook` saved atomically to ``target`` on leaving (nothing is written on error).
 
@@ -285,7 +314,8 @@ def table_workbook(
     document's properties.  ``streamed``: rows go to disk as they are written (xlsxwriter's constant
     memory mode), so a table of 100,000 rows costs little memory; without it the workbook is built in
     memory and repeated text is stored once, which is faster for tables of a few thousand rows.  Text is
-    never turned into a formula, a number or a link.
+    never turned into a formula, a number or a link.  ``password``: the workbook is built in memory
+    (``streamed`` does not apply) and written encrypted with it; it opens only with that password.
     """
     options = {
         "constant_memory": streamed,
@@ -295,10 +325,17 @@ def table_workbook(
         "strings_to_numbers": False,
         "default_format_properties": dict(TABLE_FONT),
     }
-    with atomic_path(target, read=read) as tmp, xlsxwriter_workbook(tmp, options) as wb:
-        when = created.astimezone(UTC).replace(tzinfo=None) if created.tzinfo else created
-        wb.set_properties({"created": when, "author": clean(author), "title": clean(title)})
-        book = TableWorkbook(wb)
-        yield book
-        for table in book.tables:
-            table.finish()
+    with atomic_path(target, read=read) as tmp:
+        buffer = io.BytesIO()
+        opened = _memory_workbook(buffer, options) if password is not None else xlsxwriter_workbook(tmp, options)
+        with opened as wb:
+            when = created.astimezone(UTC).replace(tzinfo=None) if created.tzinfo else created
+            wb.set_properties({"created": when, "author": clean(author), "title": clean(title)})
+            book = TableWorkbook(wb)
+            yield book
+            for table in book.tables:
+                table.finish()
+        if password is not None:
+            from parcli.secret import encrypt_bytes
+
+            tmp.write_bytes(encrypt_bytes(buffer.getvalue(), password))

@@ -121,6 +121,7 @@ class EvidenceBook:
     appraised: bool = False  # built with the appraisal workbooks
     appraisal_files: list[str] = field(default_factory=list)  # the appraisal workbooks used
     appraisal_errors: int = 0  # errors in the appraisal workbooks (conflicts, bad values…)
+    personal: list[str] = field(default_factory=list)  # files of the hồ sơ holding personal data (set when written)
 
     @property
     def units(self) -> bool:

@@ -13,6 +13,13 @@ folders and zips), writes the index workbook (:mod:`parcli.results.evidence.inde
 and the site (:mod:`parcli.results.evidence.site`) and, with ``archive``, one
 zip of both — all into a staging folder first, so a failed run leaves the
 previous hồ sơ as it was.
+
+A department may cite a survey respondent list (or a consolidated respondents workbook) as evidence:
+it holds personal data.  Such a file is recognised by its hidden metadata while it is copied (through a
+private folder, never in clear in the hồ sơ when a password is given): with a password it is stored
+encrypted (it opens in Excel, LibreOffice or WPS with that password) and the zip is an AES-256 zip;
+without one it is stored as sent, with a warning, and a zip is refused (:class:`PersonalDataError`).
+The hồ sơ's marker names these files, so ``parcli survey purge`` can find them.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from parcli.errors import OutputError
+from parcli.errors import OutputError, UsageError
 from parcli.results.evidence.book import (
     ARCHIVE_NAME,
     INDEX_NAME,
@@ -40,6 +47,13 @@ if TYPE_CHECKING:
     from parcli.rounds.appraisal.merge import AppraisalCollection
     from parcli.rounds.scoring.merge import MergeResult
     from parcli.rounds.scoring.read import ReturnResult
+    from parcli.secret import Password
+
+_PERSONAL = "personal: "  # a line of the marker naming a file of the hồ sơ that holds personal data
+
+
+class PersonalDataError(UsageError):
+    """A zip of the hồ sơ would hold personal data without a password."""
 
 
 def build_evidence(merge: MergeResult, appraisals: AppraisalCollection | None = None) -> EvidenceBook:
@@ -185,49 +199,119 @@ def check_output(out: Path) -> None:
         )
 
 
-def write_evidence(book: EvidenceBook, out: Path, *, archive: bool = False) -> list[Path]:
+def write_evidence(
+    book: EvidenceBook, out: Path, *, archive: bool = False, password: Password | None = None
+) -> list[Path]:
     """Write the pack, its index workbook and the site into ``out`` (and the zip); the paths written.
 
     Everything is written into a staging folder inside ``out`` first; only when
     all is written are the parts swapped in (the previous pack, site and zip
-    removed).  A failure on the way leaves ``out`` as it was.
+    removed).  A failure on the way leaves ``out`` as it was.  Files holding
+    personal data are stored encrypted with ``password``, or refused in a zip
+    without one (:class:`PersonalDataError`); ``book.personal`` names them.
     """
     from parcli.files import staged_folder
 
     check_output(out)
     with staged_folder(out) as stage:
-        _write_parts(book, stage, archive=archive)
-        (stage / MARKER).write_text("parcli evidence\n", encoding="utf-8")  # a file: staged_folder moves it in
+        personal = _write_parts(book, stage, archive=archive, password=password)
+        book.personal = personal
+        lines = ["parcli evidence", *(f"{_PERSONAL}{name}" for name in personal)]
+        (stage / MARKER).write_text("\n".join(lines) + "\n", encoding="utf-8")  # staged_folder moves it in
         _swap(out, stage, (PACK_DIR, SITE_DIR, ARCHIVE_NAME))
     written = [out / PACK_DIR, out / PACK_DIR / INDEX_NAME, out / SITE_DIR]
     return [*written, out / ARCHIVE_NAME] if archive else written
 
 
-def _write_parts(book: EvidenceBook, stage: Path, *, archive: bool) -> None:
-    """The pack (files copied, streamed), its index, the site and the zip, all inside ``stage``."""
+def personal_copies(folder: Path) -> list[Path]:
+    """The files holding personal data in every hồ sơ under ``folder``, as the hồ sơ markers name them."""
+    import os
+
+    found: list[Path] = []
+    for root, _dirs, files in os.walk(folder):
+        if MARKER not in files:
+            continue
+        try:
+            lines = (Path(root) / MARKER).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeError):
+            continue
+        for line in lines:
+            relative = line[len(_PERSONAL) :] if line.startswith(_PERSONAL) else ""
+            path = Path(root, *relative.split("/")) if relative and ".." not in relative.split("/") else None
+            if path is not None and path.is_file() and not path.is_symlink():
+                found.append(path)
+    return found
+
+
+def _write_parts(book: EvidenceBook, stage: Path, *, archive: bool, password: Password | None) -> list[str]:
+    """The pack (files copied, streamed), its index, the site and the zip, all inside ``stage``; the files of
+    the hồ sơ (relative, ``/``) that hold personal data."""
     import contextlib
 
-    from parcli.packages import copy_member, reading
+    from parcli.packages import reading
     from parcli.results.evidence.index import write_index
     from parcli.results.evidence.site import write_site
 
     pack = stage / PACK_DIR
     pack.mkdir()
+    personal: list[str] = []
     with contextlib.ExitStack() as open_packages:  # each zip opened once, however many of its files are copied
         opened: set[Path] = set()
         for packed in book.files:
             folder = pack / packed.folder
             folder.mkdir(parents=True, exist_ok=True)
             assert packed.source is not None
-            package, member = packed.source
+            package = packed.source[0]
             if package.path not in opened:
                 opened.add(package.path)
                 open_packages.enter_context(reading(package))
-            copy_member(package, member, folder, packed.name)
+            if _copy(packed, folder, password):
+                personal.append(f"{PACK_DIR}/{packed.relative}")
     write_index(book, pack / INDEX_NAME)
     write_site(book, stage / SITE_DIR, f"../{PACK_DIR}")
     if archive:
-        _archive(stage, stage / ARCHIVE_NAME)
+        if personal and password is None:
+            from parcli.secret import HOW_TO_GIVE
+
+            raise PersonalDataError(
+                f"Hồ sơ có {len(personal)} tệp chứa dữ liệu cá nhân (danh sách đối tượng điều tra: "
+                f"{', '.join(Path(p).name for p in personal)}); parcli không nén chúng vào tệp .zip không mật khẩu. "
+                f"Cho mật khẩu ({HOW_TO_GIVE}) để nén có mã hóa AES-256, hoặc chạy lại không có --zip. Chưa tệp "
+                "nào được ghi."
+            )
+        _archive(stage, stage / ARCHIVE_NAME, password if personal else None)
+        if personal:
+            personal.append(ARCHIVE_NAME)
+    return personal
+
+
+def _copy(packed: PackedFile, folder: Path, password: Password | None) -> bool:
+    """Copy one packed file into ``folder``; True when it holds personal data (then encrypted with ``password``).
+
+    A workbook is first copied into a private folder and told there (:func:`parcli.rounds.lists.purge.holding`),
+    so a list of personal data reaches the hồ sơ only encrypted when there is a password.
+    """
+    import shutil
+    import tempfile
+
+    from parcli.packages import copy_member
+    from parcli.secret import encrypt_bytes, private_folder
+
+    assert packed.source is not None
+    package, member = packed.source
+    if member.suffix not in (".xlsx", ".xlsm"):
+        copy_member(package, member, folder, packed.name)
+        return False
+    from parcli.rounds.lists.purge import holding
+
+    with tempfile.TemporaryDirectory(prefix="parcli-", dir=private_folder()) as private:
+        copied = copy_member(package, member, Path(private), "tep" + member.suffix)
+        personal = holding(copied) in ("list", "respondents")
+        if personal and password is not None:
+            (folder / packed.name).write_bytes(encrypt_bytes(copied.read_bytes(), password))
+        else:
+            shutil.copyfile(copied, folder / packed.name)
+    return personal
 
 
 def _swap(out: Path, stage: Path, parts: tuple[str, ...]) -> None:
@@ -243,12 +327,25 @@ def _swap(out: Path, stage: Path, parts: tuple[str, ...]) -> None:
     swap_in(out, moves, remove=remove)
 
 
-def _archive(root: Path, target: Path) -> Path:
+def _archive(root: Path, target: Path, password: Password | None = None) -> Path:
+    """The zip of the pack and the site; AES-256 encrypted with ``password`` when given (7-Zip, WinRAR and
+    WinZip open it; Windows Explorer's own zip folders do not)."""
+    import contextlib
     import zipfile
 
     from parcli.files import atomic_path
 
-    with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as archive:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(atomic_path(target))
+        if password is None:
+            archive = stack.enter_context(zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED))
+        else:
+            import pyzipper
+
+            archive = stack.enter_context(
+                pyzipper.AESZipFile(tmp, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES)
+            )
+            archive.setpassword(password.reveal().encode("utf-8"))
         for part in (PACK_DIR, SITE_DIR):
             for path in sorted((root / part).rglob("*")):
                 if path.is_file():

@@ -193,10 +193,9 @@ def mark_duplicates(lists: list[ListResult], plan: ListsPlan, *, across_units: b
                     first_unit = plan.unit_by_id[first.unit_id].name
                     this_unit = plan.unit_by_id[person.unit_id].name
                     where = f"{first_unit} ({there}) và {this_unit} ({here})"
-                message = (
-                    f"{person.name or 'Người được giới thiệu'} (trùng {what} “{value}”) được giới thiệu hai lần: "
-                    f"{where}. Mỗi người chỉ được giới thiệu một lần; đề nghị giữ lại ở một nơi (nếu là hai người "
-                    f"khác nhau, ghi {what} riêng của từng người)."
+                message = (  # the places, never the person's name or the value itself
+                    f"Một người được giới thiệu hai lần (trùng {what}): {where}. Mỗi người chỉ được giới thiệu một "
+                    f"lần; đề nghị giữ lại ở một nơi (nếu là hai người khác nhau, ghi {what} riêng của từng người)."
                 )
                 found.append(
                     Problem(

@@ -136,6 +136,7 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
         ("Đơn vị giới thiệu", unit.name, "value"),
         ("Hạn gửi danh sách", f"{_capital(_deadline_words(plan))} (gửi về {camp.organiser.name})", "value"),
         ("Căn cứ", camp.plan or camp.title, "value"),
+        ("Mục đích, nơi nhận", f"{plan.purpose_text} ({_data_protection(m.deadline)}).", "value"),
         ("Liên hệ", m.contact or camp.organiser.contact or "", "value"),
     ]
     if m.note:
@@ -175,8 +176,9 @@ def _write_list_cover(ws: Worksheet, plan: ListsPlan, unit: NominatingUnit, s: O
         "di động với người khác trong danh sách hoặc trong danh sách của đơn vị khác.",
         "Không đổi tên, thêm, xóa hay sắp xếp lại trang tính, cột; không sao chép sang tệp khác. Có thể đổi "
         "tên tệp. Lưu ở định dạng .xlsx (Excel, LibreOffice hoặc WPS).",
-        "Thông tin cá nhân trong danh sách chỉ dùng cho việc điều tra xã hội học xác định Chỉ số CCHC "
-        f"({_data_protection(m.deadline)}).",
+        "Danh sách có thông tin cá nhân: khi gửi qua thư điện tử, đề nghị đặt mật khẩu mở tệp (Excel: Tệp › Thông "
+        "tin › Bảo vệ sổ làm việc › Mã hóa bằng mật khẩu; LibreOffice: Lưu thành… › Lưu với mật khẩu) theo mật "
+        f"khẩu {camp.organiser.name} báo qua điện thoại, không ghi mật khẩu trong thư.",
         "Điền các thông tin dưới đây, lưu tệp và gửi về đơn vị tổng hợp trước hạn.",
     ]
     rows += [("", "", ""), ("CÁCH ĐIỀN", "", "bold")]

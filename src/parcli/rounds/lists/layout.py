@@ -125,30 +125,24 @@ LIST_META_CHOICES_ROW = 31  # drop-down lists: sheet kind in A, group labels fro
 # (named by the group's short label), then the counts and the problems (SHEET_PROBLEMS).
 SHEET_COUNTS = "Số lượng"
 RESPONDENTS_HEADER_ROW = 4
+# The fields handed on, by kind of group: only what the Ministry's survey uses to reach a person
+# (Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: data limited to the purpose).  Officials answer online,
+# at the official e-mail the Ministry writes to (plan III.4.c): name, position and agency say who they
+# are and which group of the sample they stand for; their phone, optional on the list, is not handed on.
+# Citizens and businesses are met by the post office (plan III.5): name, organisation (a business
+# answers as one), the dossier code and procedure the questions are about, and the phone to arrange the
+# visit; a citizen's position is not part of the survey.  The lists still hold what the units typed.
+RESPONDENT_FIELDS: dict[str, tuple[str, ...]] = {
+    "official": ("name", "position", "agency", "email"),
+    "citizen": ("name", "agency", "dossier", "procedure", "phone"),
+}
 RESPONDENT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "official": (
-        LIST_HEADER_NO,
-        LIST_HEADER_NAME,
-        LIST_HEADER_POSITION,
-        LIST_HEADER_AGENCY,
-        LIST_HEADER_EMAIL,
-        LIST_HEADER_PHONE,
-        LIST_HEADER_NOMINATED_BY,
-    ),
-    "citizen": (
-        LIST_HEADER_NO,
-        LIST_HEADER_NAME,
-        LIST_HEADER_POSITION,
-        LIST_HEADER_AGENCY,
-        LIST_HEADER_DOSSIER,
-        LIST_HEADER_PROCEDURE,
-        LIST_HEADER_PHONE,
-        LIST_HEADER_NOMINATED_BY,
-    ),
+    kind: (LIST_HEADER_NO, *(LIST_FIELD_HEADERS[f] for f in fields), LIST_HEADER_NOMINATED_BY)
+    for kind, fields in RESPONDENT_FIELDS.items()
 }
 RESPONDENT_WIDTHS: dict[str, tuple[float, ...]] = {
-    "official": (6, 26, 26, 34, 32, 15, 30),
-    "citizen": (6, 26, 18, 30, 28, 40, 15, 30),
+    "official": (6, 26, 26, 34, 32, 30),
+    "citizen": (6, 26, 30, 28, 40, 15, 30),
 }
 HEADER_UNIT = "Đơn vị"
 HEADER_UNIT_ID = "Mã đơn vị"

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcli.collect.engine import collect_forms, manifest_inputs
 from parcli.collect.form import FormResult, not_a_spreadsheet
@@ -25,6 +26,9 @@ from parcli.rounds.lists.checks import GroupCount, count_quotas, mark_duplicates
 from parcli.rounds.lists.layout import STATUS_LABELS
 from parcli.rounds.lists.read import read_list
 from parcli.rounds.lists.records import ListResult, Respondent
+
+if TYPE_CHECKING:
+    from parcli.secret import Password
 
 
 def _deadline(value: date) -> str:
@@ -120,19 +124,21 @@ class ListForms:
     """The survey list as a form kind of the collection engine."""
 
     plan: ListsPlan
+    password: Password | None = None  # of the lists units sent encrypted
     document: str = layout.DOCUMENT
     owner_noun: str = layout.OWNER_NOUN
     role: str = "survey-list"
 
     def read(self, path: Path) -> ListResult:
         """Read one list (see :func:`read_list`)."""
-        return read_list(path, self.plan)
+        return read_list(path, self.plan, self.password)
 
     def worker(self) -> tuple[Callable[[str], ListForms], str]:
-        """Each worker process loads the campaign (at the round being collected) and its plan once."""
+        """Each worker process loads the campaign (at the round being collected) and its plan once; the
+        password reaches it through the pool's pipe, never a file."""
         from parcli.config.campaign import campaign_ref
 
-        return _forms_from_ref, campaign_ref(self.plan.campaign)
+        return partial(_forms_from_ref, password=self.password), campaign_ref(self.plan.campaign)
 
     def owners(self) -> tuple[NominatingUnit, ...]:
         """The units of the plan, in plan order."""
@@ -167,11 +173,11 @@ class ListForms:
         )
 
 
-def _forms_from_ref(ref: str) -> ListForms:
+def _forms_from_ref(ref: str, password: Password | None = None) -> ListForms:
     from parcli.config.campaign import load_ref
     from parcli.config.lists_plan import load_lists_plan
 
-    return ListForms(load_lists_plan(load_ref(ref)))
+    return ListForms(load_lists_plan(load_ref(ref)), password)
 
 
 def merge_lists(
@@ -181,15 +187,18 @@ def merge_lists(
     pick: list[str] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[Path], None] | None = None,
+    password: Password | None = None,
 ) -> ListsMergeResult:
     """Read every list in ``folder`` (never modifying it) and consolidate; no file is written.
+
+    ``password`` opens the lists units sent encrypted (see :func:`read_list`).
 
     Stages: read each file; decide each unit's list (missing, one, several: the
     version rule); report people nominated by two units once, naming both
     places; count each unit's accepted respondents per group against its quota.
     """
     found = collect_forms(
-        ListForms(plan),
+        ListForms(plan, password),
         folder,
         lambda unit, files: UnitOutcome(owner=unit, files=files),
         pick=pick,

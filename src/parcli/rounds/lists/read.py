@@ -9,7 +9,7 @@ becomes a :class:`Respondent`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parcli.collect.form import Identity, check_identity, open_form, require_sheets
 from parcli.collect.rows import Row, TableRows, blank, read_table
@@ -26,7 +26,11 @@ from parcli.rounds.lists.checks import (
 )
 from parcli.rounds.lists.layout import FIELD_NAMES
 from parcli.rounds.lists.records import ListResult, Respondent
+from parcli.secret import Unlock
 from parcli.xlsx.open import looks_legacy, read_labelled_date, read_metadata
+
+if TYPE_CHECKING:
+    from parcli.secret import Password
 
 # Fields a row must have, by the kind of its group.  Officials are surveyed online through the
 # official e-mail the Ministry writes to (plan III.4.c); citizens are met in person by the post
@@ -36,11 +40,17 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "citizen": ("name", "group", "dossier", "procedure", "phone"),
 }
 _LEGACY_FIELDS = ("name", "position", "agency", "procedure")  # free text, where a legacy encoding shows
+# A message never quotes what identifies or reaches a person (name, e-mail, phone, dossier code): it names
+# the cell instead.  Messages go to the terminal, the JSON and the problems sheet, and back to the units.
+PERSONAL_FIELDS = frozenset({"name", "email", "phone", "dossier"})
 _LIST_SHEETS = (layout.LIST_SHEET_OFFICIALS, layout.LIST_SHEET_CITIZENS, layout.SHEET_COVER, layout.SHEET_META)
 
 
-def read_list(path: Path, plan: ListsPlan) -> ListResult:
+def read_list(path: Path, plan: ListsPlan, password: Password | None = None) -> ListResult:
     """Read and check one returned list against the plan; never raises for bad data.
+
+    A list the unit saved encrypted with an opening password is read with ``password``
+    (none, or another: a problem on that file, ``encrypted-workbook`` or ``wrong-password``).
 
     The unit is recognised from the hidden metadata sheet (not the file name);
     every filled row is checked (required fields, group allowed for the unit,
@@ -54,6 +64,7 @@ def read_list(path: Path, plan: ListsPlan) -> ListResult:
         lambda wb, add: _read_list_workbook(wb, plan, result, add),
         fast_sheets=_LIST_SHEETS,
         noun="danh sách",
+        unlock=Unlock(password),
     ):
         result.usable = False
         result.respondents.clear()
@@ -109,12 +120,13 @@ def _read_sheet(
         result.respondents.append(checker.check(row))
     table.report_normalised()
     if checker.recased:
-        cell, typed, written = checker.recased[0]
+        cells = [cell for cell, _typed, _written in checker.recased]
+        shown = ", ".join(cells[:5]) + (" …" if len(cells) > 5 else "")
         table.problem(
             "name-recased",
-            f"{len(checker.recased)} họ tên được viết toàn chữ hoa hoặc toàn chữ thường, đã được viết hoa chữ cái "
-            f"đầu mỗi từ (ví dụ “{typed}” → “{written}”). Đề nghị kiểm tra lại nếu có tên viết khác thường.",
-            cell=cell,
+            f"{len(cells)} họ tên được viết toàn chữ hoa hoặc toàn chữ thường, đã được viết hoa chữ cái đầu mỗi từ "
+            f"(ô {shown}). Đề nghị kiểm tra lại nếu có tên viết khác thường.",
+            cell=cells[0],
         )
     try:
         max_row = ws.max_row or 0
@@ -159,7 +171,7 @@ class _RowChecker:
         name, changed = tidy_name(texts["name"])
         if changed:
             self.recased.append((refs["name"], texts["name"], name))
-        who = f"Dòng {row.number} ({name})" if name else f"Dòng {row.number}"
+        who = f"Dòng {row.number}"  # never the name: see PERSONAL_FIELDS
         group = self._group(row, who, texts["group"], "group" in formulas)
         group_id = group.id if group else None
         for f in REQUIRED[self.kind]:
@@ -193,9 +205,10 @@ class _RowChecker:
         formulas: set[str] = set()
         for f in self.fields:
             if row.is_formula(f):
+                formula = "" if f in PERSONAL_FIELDS else f" {row.value(f)}"
                 row.problem(
                     "formula-in-cell",
-                    f"Dòng {row.number}: ô {FIELD_NAMES[f]} chứa công thức {row.value(f)}; đề nghị nhập trực tiếp "
+                    f"Dòng {row.number}: ô {FIELD_NAMES[f]} chứa công thức{formula}; đề nghị nhập trực tiếp "
                     "nội dung (hoặc dán dạng giá trị).",
                     f,
                 )
@@ -204,9 +217,10 @@ class _RowChecker:
                 continue
             texts[f] = row.typed(f, prefix=f"Dòng {row.number}, {FIELD_NAMES[f]}: ")
             if f in _LEGACY_FIELDS and texts[f] and looks_legacy(texts[f]):
+                quoted = "" if f in PERSONAL_FIELDS else f" “{texts[f]}”"
                 row.problem(
                     "legacy-encoding",
-                    f"Dòng {row.number}: {FIELD_NAMES[f]} “{texts[f]}” có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI) nên "
+                    f"Dòng {row.number}: {FIELD_NAMES[f]}{quoted} có vẻ được gõ bằng bảng mã cũ (TCVN3/VNI) nên "
                     "hiển thị sai dấu. Đề nghị chuyển sang Unicode (ví dụ bằng Unikey) và gửi lại.",
                     f,
                 )
@@ -270,7 +284,7 @@ class _RowChecker:
         if email is None:
             row.problem(
                 "email-invalid",
-                f"{who}: email “{text}” không hợp lệ ({reason}). Đề nghị ghi đúng một địa chỉ thư điện tử công vụ, "
+                f"{who}: email không hợp lệ ({reason}). Đề nghị ghi đúng một địa chỉ thư điện tử công vụ, "
                 f"ví dụ nguyenvanan@{plan.primary_domain}.",
                 "email",
                 item=group_id,
@@ -286,7 +300,8 @@ class _RowChecker:
         )
         row.problem(
             "email-not-official",
-            f"{who}: “{email}” {what}, không phải thư điện tử công vụ. Công chức tham gia khảo sát trực tuyến phải "
+            f"{who}: email ở tên miền @{domain} {what}, không phải thư điện tử công vụ. Công chức tham gia khảo sát "
+            "trực tuyến phải "
             f"dùng thư điện tử công vụ ({plan.domain_hint()}) để nhận thư hướng dẫn khảo sát của Bộ Nội vụ. Đề nghị "
             "thay bằng địa chỉ công vụ.",
             "email",
@@ -301,7 +316,7 @@ class _RowChecker:
         if phone is None:
             row.problem(
                 "phone-invalid",
-                f"{who}: số điện thoại “{text}” không hợp lệ ({reason}). Số di động gồm 10 chữ số (ví dụ 0912 345 "
+                f"{who}: số điện thoại không hợp lệ ({reason}). Số di động gồm 10 chữ số (ví dụ 0912 345 "
                 "678), số cố định bắt đầu bằng 02 (ví dụ 0221 3xxx xxx). Đề nghị sửa lại số điện thoại.",
                 "phone",
                 item=group_id,

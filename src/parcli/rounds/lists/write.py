@@ -1,10 +1,13 @@
 """The consolidated respondents workbook: one sheet per group, the counts unit × group, the problems.
 
-Written by the table writer of every consolidated output (:mod:`parcli.xlsx.table`).
+Written by the table writer of every consolidated output (:mod:`parcli.xlsx.table`), encrypted when a
+password is given (it holds personal data: names, e-mail addresses, phone numbers).  Only the fields the
+Ministry's survey needs are handed on (:data:`parcli.rounds.lists.layout.RESPONDENT_FIELDS`).
 """
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from pathlib import Path
 from types import EllipsisType
@@ -34,14 +37,17 @@ PROBLEM_WIDTHS = (10, 30, 28, 18, 8, 24, 90, 22)
 if TYPE_CHECKING:
     from parcli.config.lists_plan import ListsPlan
     from parcli.rounds.lists.merge import ListsMergeResult
+    from parcli.secret import Password
 
 
-def check_output(plan: ListsPlan, folder: Path, out: Path) -> FileStamp | None:
+def check_output(plan: ListsPlan, folder: Path, out: Path, password: Password | None = None) -> FileStamp | None:
     """Refuse an output inside the lists folder or over a file that is not a respondents workbook of this campaign.
 
     Returns the stamp of ``out`` as it was read (None when there is none yet): the workbook is
     replaced only if still so.  :func:`write_respondents` calls it; a command may call it before
-    reading the folder, to fail fast, and pass the stamp on.
+    reading the folder, to fail fast, and pass the stamp on.  An existing workbook encrypted with a
+    password is opened with ``password`` to be recognised; without one (or with another) it is never
+    replaced — least of all by a copy without a password.
     """
     if folder.resolve() in out.resolve().parents:
         raise OutputError(
@@ -50,16 +56,46 @@ def check_output(plan: ListsPlan, folder: Path, out: Path) -> FileStamp | None:
         )
     read = stamp_if_exists(out)  # taken before the file is read: a save made from now on is noticed
     if read is not None:
-        _check_existing(out, plan)
+        from parcli.secret import is_encrypted
+
+        if is_encrypted(out):
+            _check_existing(out, plan, _decrypted(out, password))
+        else:
+            _check_existing(out, plan)
     return read
 
 
-def _check_existing(out: Path, plan: ListsPlan) -> None:
-    """Refuse to overwrite a file that is not a respondents workbook of this campaign."""
+def _decrypted(out: Path, password: Password | None) -> io.BytesIO:
+    """The existing output, encrypted with an opening password, decrypted in memory; else ``ConsolidatedError``."""
+    from parcli.secret import HOW_TO_GIVE, CannotDecrypt, WrongPassword, decrypt_bytes
+
+    if password is None:
+        raise ConsolidatedError(
+            f"Tệp {out} đã tồn tại và được đặt mật khẩu mở; parcli không ghi đè khi chưa mở được tệp, và không "
+            f"bao giờ ghi bản không mật khẩu lên bản có mật khẩu. Cho mật khẩu ({HOW_TO_GIVE}) hoặc chọn tên khác "
+            "với --out."
+        )
+    try:
+        return io.BytesIO(decrypt_bytes(out, password))
+    except WrongPassword:
+        raise ConsolidatedError(
+            f"Tệp {out} đã tồn tại và mật khẩu đã cho không mở được tệp; parcli không ghi đè. Kiểm tra mật khẩu "
+            "hoặc chọn tên khác với --out."
+        ) from None
+    except CannotDecrypt as exc:
+        raise ConsolidatedError(
+            f"Tệp {out} đã tồn tại, được mã hóa theo cách parcli không mở được ({exc}); parcli không ghi đè. "
+            "Chọn tên khác với --out."
+        ) from None
+
+
+def _check_existing(out: Path, plan: ListsPlan, decrypted: io.BytesIO | None = None) -> None:
+    """Refuse to overwrite a file that is not a respondents workbook of this campaign (``decrypted``: its content,
+    when the file is encrypted)."""
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(out, read_only=True)
+        wb = load_workbook(decrypted if decrypted is not None else out, read_only=True)
     except Exception as exc:
         raise ConsolidatedError(
             f"Tệp {out} đã tồn tại nhưng không đọc được ({type(exc).__name__}); parcli không ghi đè. Chọn tên "
@@ -84,13 +120,20 @@ def _check_existing(out: Path, plan: ListsPlan) -> None:
 
 
 def write_respondents(
-    result: ListsMergeResult, out: Path, *, now: datetime | None = None, read: FileStamp | EllipsisType | None = ...
+    result: ListsMergeResult,
+    out: Path,
+    *,
+    now: datetime | None = None,
+    read: FileStamp | EllipsisType | None = ...,
+    password: Password | None = None,
 ) -> None:
     """Write the consolidated respondents workbook atomically.
 
-    One sheet per group in the plan's order (STT, name, position, agency, e-mail or
-    dossier code and procedure, phone, nominating unit), the count sheet (unit ×
-    group against the quota) and the problems.  Every text is written as text,
+    One sheet per group in the plan's order (STT, the fields the survey needs —
+    :data:`~parcli.rounds.lists.layout.RESPONDENT_FIELDS` —, nominating unit), the count
+    sheet (unit × group against the quota) and the problems.  With ``password`` the
+    workbook is written encrypted (it opens only with that password in Excel,
+    LibreOffice or WPS); an existing encrypted workbook is recognised with it.  Every text is written as text,
     never as a formula.  Refuses (``OutputError``) to write inside the lists
     folder, and (``ConsolidatedError``) to overwrite a file that is not a
     respondents workbook of the same campaign.  Like the consolidated workbook, an existing
@@ -99,7 +142,7 @@ def write_respondents(
     ``OutputError`` and nothing is lost.
     """
     plan = result.plan
-    checked = check_output(plan, result.folder, out)
+    checked = check_output(plan, result.folder, out, password)
     since = checked if isinstance(read, EllipsisType) else read
     stamp = (now or clock.now()).replace(microsecond=0)
     units = plan.unit_by_id
@@ -108,7 +151,13 @@ def write_respondents(
     frozen = 2  # the running number and the name stay in view
     # a few thousand people: built in memory, where repeated text (agencies, units) is stored once
     with table_workbook(
-        out, created=stamp, read=since, author=f"parcli {__version__}", title=plan.model.title, streamed=False
+        out,
+        created=stamp,
+        read=since,
+        author=f"parcli {__version__}",
+        title=plan.model.title,
+        streamed=False,
+        password=password,
     ) as book:
         for group, people in zip(plan.groups, result.by_group().values(), strict=True):
             table = book.table(
@@ -122,11 +171,9 @@ def write_respondents(
                 print_columns=frozen,
                 centred=(0,),
             )
+            fields = layout.RESPONDENT_FIELDS[group.kind]
             for i, person in enumerate(people, start=1):
-                contact = [person.email] if group.kind == "official" else [person.dossier, person.procedure]
-                table.row(
-                    [i, person.name, person.position, person.agency, *contact, person.phone, units[person.unit_id].name]
-                )
+                table.row([i, *(getattr(person, f) for f in fields), units[person.unit_id].name])
 
         counts = book.table(
             layout.SHEET_COUNTS,
