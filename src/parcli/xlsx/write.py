@@ -2,8 +2,10 @@
 
 Forms are written with xlsxwriter (fast, write-only) or openpyxl (when a workbook is built and then
 changed); both get the same protection and page setup from here, and their look from
-:mod:`parcli.xlsx.style`.  Every file is written atomically: into a temporary file beside the target,
-moved over it only once complete (:func:`parcli.files.atomic_path`).  No domain words here.
+:mod:`parcli.xlsx.style`.  How a form prints (pages across, scale, rows tall enough for their text, a
+signature block under the table) is :mod:`parcli.xlsx.printing`.  Every file is written atomically: into a
+temporary file beside the target, moved over it only once complete (:func:`parcli.files.atomic_path`).  No
+domain words here.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import Any
 
 from parcli.errors import OutputError
 from parcli.files import FileStamp, atomic_path
+from parcli.xlsx.printing import A4 as A4  # the paper size code of A4 in both engines, re-exported
+from parcli.xlsx.printing import DEFAULT_FONT
 from parcli.xlsx.text import clean
 
-A4 = 9  # the paper size code of A4 in both engines (ECMA-376 ST_PaperSize)
-CHAR_PX = 7  # pixels of one character of column width (Calibri 11, the default font: 7 px a digit)
+CHAR_PX = 7  # pixels of one character of column width (Calibri 11 or Times New Roman 11: 7 px a digit)
 
 
 def legacy_password_hash(password: str) -> str:
@@ -68,13 +71,14 @@ def write_xlsxwriter(target: Path, build: Callable[[Any], None]) -> None:
     """Create an xlsxwriter workbook, let ``build(wb)`` fill it and save it to ``target`` atomically.
 
     The workbook is a :func:`protected_workbook_class` instance; its parts are built in memory, not in
-    temporary files, then zipped into the temporary file.  Raise :class:`OutputError` if it cannot be written.
+    temporary files, then zipped into the temporary file.  Its default font is
+    :data:`parcli.xlsx.printing.DEFAULT_FONT` (column widths print the same in Excel and LibreOffice).
+    Raise :class:`OutputError` if it cannot be written.
     """
+    options = {"constant_memory": False, "in_memory": True, "default_format_properties": dict(DEFAULT_FONT)}
     with (
         atomic_path(target) as tmp,
-        xlsxwriter_workbook(
-            tmp, {"constant_memory": False, "in_memory": True}, workbook_class=protected_workbook_class()
-        ) as wb,
+        xlsxwriter_workbook(tmp, options, workbook_class=protected_workbook_class()) as wb,
     ):
         build(wb)
 
@@ -240,17 +244,27 @@ def add_validation(ws: Any, ranges: list[str] | tuple[str, ...], **options: Any)
 
 
 def form_formats(wb: Any, **extra: Mapping[str, object]) -> dict[str, Any]:
-    """The formats of an issued form's table: title, note, header, cell, input cell, plus ``extra``
-    (name → xlsxwriter properties added to the bordered, wrapped cell)."""
+    """The formats of an issued form's table, plus ``extra`` (name → xlsxwriter properties added to the cell).
+
+    ``title`` and ``note`` above the table (wrapped: they are merged over the page's width), ``header``,
+    ``cell``, ``input`` (unlocked, yellow), ``number`` and ``number_input`` (centred, two decimals in the
+    reader's own separator: :data:`parcli.xlsx.style.DECIMAL_FORMAT`), ``sign_title`` and ``sign_note`` (a
+    signature block, see :func:`parcli.xlsx.printing.write_signature`).
+    """
     from parcli.xlsx.style import XW, xw_format, xw_props
 
     cell = xw_props(XW.font, XW.border, XW.wrap)
+    number = xw_props(cell, XW.center, XW.decimal)
     formats = {
-        "title": xw_format(wb, XW.title),
-        "note": xw_format(wb, XW.italic),
+        "title": xw_format(wb, XW.title, XW.wrap),
+        "note": xw_format(wb, XW.italic, XW.wrap),
         "header": xw_format(wb, XW.bold, XW.border, XW.center, XW.header_fill),
         "cell": xw_format(wb, cell),
         "input": xw_format(wb, cell, XW.input),
+        "number": xw_format(wb, number),
+        "number_input": xw_format(wb, number, XW.input),
+        "sign_title": xw_format(wb, XW.sign_title),
+        "sign_note": xw_format(wb, XW.sign_note),
     }
     formats.update({name: xw_format(wb, cell, props) for name, props in extra.items()})
     return formats
