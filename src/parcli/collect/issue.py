@@ -118,9 +118,7 @@ def _write_table(ws: Any, items: Any, form: TableForm, formats: dict[str, Any]) 
     # a signature block may start in any column the reader does not take as the mark of a row
     anchors = {c for c, column in enumerate(columns) if column.key not in table.row_key}
     signature = form.signature
-    layout = print_layout(
-        widths, key_columns=form.print_columns, anchors=anchors, blocks=len(signature.blocks) if signature else 0
-    )
+    layout = print_layout(widths, key_columns=form.print_columns, anchors=anchors, signature=signature)
     set_column_widths(ws, table.widths)
     write_heading(ws, 0, form.title, layout.heading_span, widths, formats["title"], bold=True, size=TITLE_FONT_SIZE)
     write_heading(ws, 1, form.note, layout.heading_span, widths, formats["note"])

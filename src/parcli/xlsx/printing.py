@@ -43,6 +43,7 @@ A4_LANDSCAPE_INCHES = 297 / 25.4
 MARGINS: Mapping[str, float] = {"left": 0.6, "right": 0.4, "top": 0.6, "bottom": 0.75}  # inches: 15/10/15/19 mm
 HEADER_FOOTER_MARGIN = 0.3  # inches from the paper's edge
 PRINTABLE_PX = (A4_LANDSCAPE_INCHES - MARGINS["left"] - MARGINS["right"]) * 96  # ≈ 1026 pixels at 96 dpi
+PRINTABLE_HEIGHT_POINTS = (210 / 25.4 - MARGINS["top"] - MARGINS["bottom"]) * 72  # ≈ 498 points
 PX_PER_CHAR = 7.35  # a character of column width as LibreOffice prints it (Excel: 7): on the safe side
 PADDING_PX = 5  # what a column adds to its characters
 READABLE_POINTS = 9  # the smallest size the body text may print at
@@ -50,12 +51,14 @@ MIN_SCALE = READABLE_POINTS / FONT_SIZE  # the body text is 12-point: three quar
 FOOTER = f'&C&"{FONT_NAME},Regular"&11Trang &P/&N'  # "Trang 2/5" centred at the foot of every page
 
 LINE_POINTS = 15.75  # one line of 12-point wrapped text (Excel's row; LibreOffice needs 13.3)
+DEFAULT_ROW_POINTS = 15.0  # a row left alone (the default font's)
 MAX_ROW_POINTS = 409  # the tallest row a spreadsheet program allows
 # Wrapping 12-point Vietnamese text in Times New Roman: a character takes 6.8 pixels on average (8 in bold),
 # a column 7 a unit of width less 3 of padding (measured in LibreOffice on the titles of real criteria, on the safe
 # side: a row may get a line more than it needs, never one less).
 CHAR_PX = 6.8
 BOLD_CHAR_PX = 8.0
+CAPITAL_WIDTH = 1.45  # a capital letter takes about as much as one and a half average characters
 SIGN_ROOM_POINTS = 4 * LINE_POINTS  # the empty row to sign and stamp in
 
 
@@ -102,15 +105,19 @@ class PrintLayout:
 
 
 def print_layout(
-    widths: Sequence[float], *, key_columns: int = 0, anchors: Collection[int] = (), blocks: int = 0
+    widths: Sequence[float],
+    *,
+    key_columns: int = 0,
+    anchors: Collection[int] = (),
+    signature: Signature | None = None,
 ) -> PrintLayout:
     """The :class:`PrintLayout` of a table of ``widths`` (characters).
 
     One page wide when the table prints at :data:`MIN_SCALE` or more; else the fewest pages across that keep
     every page at that scale, each page after the first repeating the first ``key_columns`` columns (unless
     they take more than a third of a page: then none).  Among the ways to break the columns over that many
-    pages: first those whose last page has ``blocks`` of the ``anchors`` columns of its own (room for a
-    signature block starting in each, see :func:`signature_spans`), then the most even.
+    pages: first those whose last page has room for ``signature`` (every block starting in one of the
+    ``anchors`` columns and wide enough for its text, see :func:`signature_spans`), then the most even.
     """
     count = len(widths)
     capacity = PRINTABLE_PX / MIN_SCALE
@@ -125,7 +132,8 @@ def print_layout(
             widest = max(layout.page_px(i) for i in range(pages))
             if widest > capacity:
                 continue
-            room = sum(1 for c in layout.own_columns(pages - 1) if c in anchors) >= blocks
+            placed = _placement(layout, pages - 1, anchors, signature) if signature else (0.0, 0.0, [])
+            room = placed is not None and placed[0] == 0
             if best is None or (not room, widest) < best[:2]:
                 best = (not room, widest, layout)
         if best is not None:
@@ -133,11 +141,15 @@ def print_layout(
     return PrintLayout(tuple(widths), tuple((c, c) for c in range(count)), keys)  # a column wider than a page
 
 
-def set_print(ws: Any, layout: PrintLayout, *, repeat_row: int | None, last_row: int) -> None:
+def set_print(
+    ws: Any, layout: PrintLayout, *, repeat_row: int | None, last_row: int, rows_points: float | None = None
+) -> None:
     """A4 landscape as ``layout`` says, ``repeat_row`` (0-based) on every page, page numbers, rows up to ``last_row``.
 
     One page across is fitted to the width (never enlarged); several are printed at the layout's scale with the
-    breaks between its pages, across then down (the pages of the same rows follow each other).
+    breaks between its pages, across then down (the pages of the same rows follow each other).  ``rows_points``,
+    the height of all the rows when known: a sheet one page wide that fits one page tall at a readable size is
+    fitted to one page (a cover sheet that would leave a few lines on a second page).
     """
     ws.set_paper(A4)
     ws.set_landscape()
@@ -148,7 +160,8 @@ def set_print(ws: Any, layout: PrintLayout, *, repeat_row: int | None, last_row:
         ws.repeat_rows(repeat_row)
     scale = layout.scale
     if scale is None:
-        ws.fit_to_pages(1, 0)
+        short = rows_points is not None and rows_points <= PRINTABLE_HEIGHT_POINTS / MIN_SCALE
+        ws.fit_to_pages(1, 1 if short else 0)
     else:
         ws.set_print_scale(scale)
         ws.set_v_pagebreaks([first for first, _ in layout.pages[1:]])
@@ -158,25 +171,32 @@ def set_print(ws: Any, layout: PrintLayout, *, repeat_row: int | None, last_row:
     ws.print_area(0, 0, last_row, len(layout.widths) - 1)
 
 
+def span_width(widths: Sequence[float], first: int, last: int) -> float:
+    """The width (characters) of columns ``first``..``last`` merged: theirs, and the padding between them."""
+    return sum(widths[first : last + 1]) + (last - first) * PADDING_PX / 7
+
+
 def text_lines(text: str, width: float, *, bold: bool = False, size: float = FONT_SIZE) -> int:
     """Lines ``text`` takes wrapped word by word in a column (or merged columns) of ``width`` characters."""
     char_px = (BOLD_CHAR_PX if bold else CHAR_PX) * size / FONT_SIZE
-    per_line = max(int((width * 7 - 3) / char_px), 1)
+    per_line = max((width * 7 - 3) / char_px, 1.0)
     return sum(_wrapped(part.split(), per_line) for part in text.replace("\r\n", "\n").split("\n"))
 
 
-def _wrapped(words: list[str], per_line: int) -> int:
-    """Lines ``words`` take, wrapped greedily at ``per_line`` characters (a longer word broken)."""
-    lines, used = 1, 0
+def _wrapped(words: list[str], per_line: float) -> int:
+    """Lines ``words`` take, wrapped greedily at ``per_line`` average characters (a longer word broken)."""
+    lines, used = 1, 0.0
     for word in words:
-        size = len(word)
+        size = sum(CAPITAL_WIDTH if char.isupper() else 1.0 for char in word)
         if used and used + 1 + size <= per_line:
             used += 1 + size
             continue
         if used:
             lines += 1
-        lines += (size - 1) // per_line if size > per_line else 0
-        used = size - (size - 1) // per_line * per_line if size > per_line else size
+        while size > per_line:  # a word longer than a line goes on over the next
+            lines += 1
+            size -= per_line
+        used = size
     return lines
 
 
@@ -185,10 +205,13 @@ def row_points(lines: int, *, size: float = FONT_SIZE) -> float:
     return min(round(lines * LINE_POINTS * size / FONT_SIZE, 2), MAX_ROW_POINTS)
 
 
-def fit_row(ws: Any, row: int, lines: int, *, size: float = FONT_SIZE) -> None:
-    """Make row ``row`` (0-based) tall enough for ``lines`` lines (left alone at one line of body text)."""
+def fit_row(ws: Any, row: int, lines: int, *, size: float = FONT_SIZE) -> float:
+    """Make row ``row`` (0-based) tall enough for ``lines`` lines (left alone at one line of body text); its height."""
     if lines > 1 or size > FONT_SIZE:
-        ws.set_row(row, row_points(lines, size=size))
+        height = row_points(lines, size=size)
+        ws.set_row(row, height)
+        return height
+    return DEFAULT_ROW_POINTS
 
 
 def write_heading(
@@ -203,7 +226,7 @@ def write_heading(
     first, last = span
     _write_span(ws, row, span, text, fmt)
     size = font.get("size", FONT_SIZE)
-    lines = text_lines(text, sum(widths[first : last + 1]), bold=font.get("bold", False), size=size)
+    lines = text_lines(text, span_width(widths, first, last), bold=font.get("bold", False), size=size)
     fit_row(ws, row, lines, size=size)
 
 
@@ -231,43 +254,55 @@ class Signature:
 def signature_spans(layout: PrintLayout, anchors: Collection[int], signature: Signature) -> list[tuple[int, int]]:
     """The columns (first, last; 0-based) of each block of ``signature``, side by side on one page across.
 
-    The last page with room: a block starts in one of the ``anchors`` columns and spans the columns up to the
-    next block (the last block, up to the page's edge); never in a column printed on every page.  Blocks sit
-    where a signature goes — one alone in the right half, two in either half — each wide enough for its text
-    when it can be.  Raises ``ValueError`` when no page has an anchor column for every block.
+    A block starts in one of the ``anchors`` columns and spans the columns up to the next block (the last
+    block, up to the page's edge), never in a column printed on every page.  The last page across where every
+    block is wide enough for its text, else the page where they come nearest; on it, the blocks sit where a
+    signature goes — one alone in the right half, two in either half.  Raises ``ValueError`` when no page
+    has an anchor column for every block.
     """
+    placed = {i: p for i in range(len(layout.pages)) if (p := _placement(layout, i, anchors, signature)) is not None}
+    if not placed:
+        raise ValueError(f"no page has room for a signature of {len(signature.blocks)} blocks")
+    # the last page where every block fits (nothing too narrow), else the page where they come nearest
+    return placed[min(placed, key=lambda i: (placed[i][0], -i))][2]
+
+
+def _placement(
+    layout: PrintLayout, index: int, anchors: Collection[int], signature: Signature
+) -> tuple[float, float, list[tuple[int, int]]] | None:
+    """The best place for ``signature`` on page ``index``: (pixels too narrow, pixels off, spans); None if none.
+
+    Fewest pixels too narrow first (a block narrower than its text wraps it), then nearest to where a
+    signature goes.
+    """
+    own = [c for c in layout.own_columns(index) if c in anchors]
     count = len(signature.blocks)
-    for index in reversed(range(len(layout.pages))):
-        own = [c for c in layout.own_columns(index) if c in anchors]
-        if len(own) < count:
-            continue
-        last = layout.pages[index][1]
-        left = layout.own_columns(index).start
-        best: tuple[float, list[tuple[int, int]]] | None = None
-        for starts in combinations(own, count):
-            spans = [(a, b - 1) for a, b in pairwise((*starts, last + 1))]
-            cost = _placement_cost(layout.widths, left, last, spans, signature)
-            if best is None or cost < best[0]:
-                best = (cost, spans)
-        assert best is not None
-        return best[1]
-    raise ValueError(f"no page has room for a signature of {count} blocks")
-
-
-def _placement_cost(
-    widths: Sequence[float], left: int, last: int, spans: list[tuple[int, int]], signature: Signature
-) -> float:
-    """How far the blocks are from where a signature goes (pixels), and far worse, how much too narrow."""
+    if len(own) < count:
+        return None
+    widths = layout.widths
+    left, last = layout.own_columns(index).start, layout.pages[index][1]
     page = sum(column_px(w) for w in widths[left : last + 1])
-    ideal = [0.75] if len(spans) == 1 else [(i + 0.5) / len(spans) for i in range(len(spans))]
-    cost = 0.0
-    for (first, end), where, block in zip(spans, ideal, signature.blocks, strict=True):
-        start = sum(column_px(w) for w in widths[left:first])
-        wide = sum(column_px(w) for w in widths[first : end + 1])
-        cost += abs(start + wide / 2 - where * page)
-        need = max(len(block.title), len(block.note)) * BOLD_CHAR_PX
-        cost += 100 * max(0.0, need - wide)
-    return cost
+    ideal = [0.75] if count == 1 else [(i + 0.5) / count for i in range(count)]
+    needs = [max(_text_px(b.title, bold=True), _text_px(b.note)) for b in signature.blocks]
+    needs[-1] = max(needs[-1], _text_px(signature.date_line))
+    best: tuple[float, float, list[tuple[int, int]]] | None = None
+    for starts in combinations(own, count):
+        spans = [(a, b - 1) for a, b in pairwise((*starts, last + 1))]
+        short = off = 0.0
+        for (first, end), where, need in zip(spans, ideal, needs, strict=True):
+            start = sum(column_px(w) for w in widths[left:first])
+            wide = sum(column_px(w) for w in widths[first : end + 1])
+            short += max(0.0, need - wide)
+            off += abs(start + wide / 2 - where * page)
+        if best is None or (short, off) < best[:2]:
+            best = (short, off, spans)
+    return best
+
+
+def _text_px(text: str, *, bold: bool = False) -> float:
+    """Pixels ``text`` takes on one line (an estimate, capitals wider), with the cell's padding."""
+    units = sum(CAPITAL_WIDTH if char.isupper() else 1.0 for char in text)
+    return units * (BOLD_CHAR_PX if bold else CHAR_PX) + 3
 
 
 def write_signature(
@@ -288,7 +323,7 @@ def write_signature(
         lines = 1
         for (first, last), text, fmt, bold in cells:
             _write_span(ws, r, (first, last), text, fmt)
-            lines = max(lines, text_lines(text, sum(widths[first : last + 1]), bold=bold))
+            lines = max(lines, text_lines(text, span_width(widths, first, last), bold=bold))
         fit_row(ws, r, lines)
     room = row + len(rows)
     ws.set_row(room, SIGN_ROOM_POINTS)

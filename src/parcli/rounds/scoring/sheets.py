@@ -28,6 +28,7 @@ from parcli.config.review import unreviewed_notes
 from parcli.numbers import date_vn, fmt_points
 from parcli.rounds.scoring import layout
 from parcli.xlsx.printing import (
+    DEFAULT_ROW_POINTS,
     Signature,
     fit_row,
     print_layout,
@@ -201,12 +202,13 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         ("", "", ""),
         ("THÔNG TIN NGƯỜI LẬP BIỂU", "", "bold"),
     ]
+    height = 0.0  # of all the rows: the cover is printed on one page when it fits at a readable size
     for r, (label, value, style) in enumerate(rows):
         label_fmt, value_fmt = f.cover[style]
         write_text(ws, r, 0, label, label_fmt)
         write_text(ws, r, 1, value, value_fmt)
         size = TITLE_FONT_SIZE if style == "title" else FONT_SIZE
-        fit_row(ws, r, text_lines(value, COVER_WIDTHS[2], bold=style == "warning"), size=size)
+        height += fit_row(ws, r, text_lines(value, COVER_WIDTHS[2], bold=style == "warning"), size=size)
     start = len(rows)
     for offset, label in enumerate(layout.COVER_INPUT_LABELS):
         r = start + offset
@@ -234,7 +236,8 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         else:
             ws.write_blank(r, 1, None, f.cover_input)
     protect(ws, password, format_rows_and_columns=False)
-    set_print(ws, print_layout(list(COVER_WIDTHS.values())), repeat_row=None, last_row=r)
+    height += DEFAULT_ROW_POINTS * len(layout.COVER_INPUT_LABELS)
+    set_print(ws, print_layout(list(COVER_WIDTHS.values())), repeat_row=None, last_row=r, rows_points=height)
 
 
 def _capital(text: str) -> str:
@@ -362,7 +365,7 @@ def _write_scores(
     m = campaign.model
     widths = list(layout.COLUMN_WIDTHS.values())
     sign = Signature((PREPARER_SIGNS, HEAD_SIGNS), campaign.letterhead()["date_line"])
-    paper = print_layout(widths, key_columns=KEY_COLUMNS, anchors=SIGN_ANCHORS, blocks=len(sign.blocks))
+    paper = print_layout(widths, key_columns=KEY_COLUMNS, anchors=SIGN_ANCHORS, signature=sign)
     span = paper.heading_span
     heading = f"PHỤ LỤC {dept.appendix}" if dept.appendix else dept.name.upper()
     write_heading(ws, 0, heading, span, widths, f.title, bold=True, size=TITLE_FONT_SIZE)
