@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import zipfile
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -206,6 +207,35 @@ def test_titles_are_wrapped_over_the_columns_printed_with_them(forms: dict[str, 
         span = merged[cell.coordinate]
         assert span.min_row == span.max_row == r
         assert span.max_col == (2 if several else ws.max_column), cell.coordinate
+
+
+def sheet_rows(path: Path, sheet: str) -> dict[int, dict[str, str]]:
+    """The ``<row>`` attributes of a sheet as written, by 1-based row."""
+    with zipfile.ZipFile(path) as archive:
+        workbook = archive.read("xl/workbook.xml").decode()
+        names = re.findall(r'<sheet name="([^"]+)"', workbook)
+        xml = archive.read(f"xl/worksheets/sheet{names.index(sheet) + 1}.xml").decode()
+    rows = {}
+    for attributes in re.findall(r"<row ([^>]*?)/?>", xml):
+        found = dict(re.findall(r'(\w+)="([^"]*)"', attributes))
+        rows[int(found["r"])] = found
+    return rows
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_table_rows_keep_an_automatic_height_that_grows_as_text_is_typed(forms: dict[str, Form], kind: str) -> None:
+    """A table row is written with its height but not as one set by hand: it opens at that height, and a
+    spreadsheet program fits it again when text is typed into it, so a long answer grows its row rather than
+    printing cut off.  Title and signature rows, of merged cells no program measures, keep their height fixed."""
+    form = forms[kind]
+    assert form.blank is not None  # as issued: openpyxl, which types into the others, marks every height custom
+    ws = load(form.blank)[form.sheet]
+    rows = sheet_rows(form.blank, form.sheet)
+    table = [form.header_row, *table_rows(ws, form)]
+    assert all("ht" in rows[r] and "customHeight" not in rows[r] for r in table)
+    assert rows[1].get("customHeight") == "1"  # the title
+    room = max(rows)
+    assert rows[room].get("customHeight") == "1" and float(rows[room]["ht"]) >= 50  # the room to sign
 
 
 # --- the signature block ------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ forms as LibreOffice prints them).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ class Form:
     inputs: tuple[str, ...]  # header labels of the columns the owner types into
     numbers: tuple[str, ...]  # header labels of the number columns
     cover: bool = False
+    blank: Path | None = None  # the form as issued, before anything was typed (and saved by openpyxl)
 
 
 def forms_of(campaign: Campaign, issued: dict[str, Path], full_returns: Path, world: World, root: Path) -> list[Form]:
@@ -53,9 +55,13 @@ def forms_of(campaign: Campaign, issued: dict[str, Path], full_returns: Path, wo
     issue_appraisals(IssueRequest(full_returns, by_field, campaign=default_campaign_path(), by="field"))
     field = by_field / "tham-dinh-lan1-linh-vuc-2.xlsx"
     first = appraisals / "tham-dinh-lan1-PL03-so-tu-phap.xlsx"
+    blanks = root / "as-issued"
+    blanks.mkdir()
+    shutil.copyfile(first, blanks / first.name)
     type_into(first, {"2.1.1": (0.5, "Chưa đủ tài liệu kiểm chứng"), "2.3.2": (0, "Xử lý chậm")})
     issue_appraisals(IssueRequest(full_returns, appraisals, campaign=default_campaign_path(), round=2))
     second = appraisals / "tham-dinh-lan2-PL03-so-tu-phap.xlsx"
+    shutil.copyfile(second, blanks / second.name)
     type_into(second, {"2.1.1": (1, "Đã bổ sung đủ")})
     plan = root / "khac-phuc" / world.plans[REMEDY_DEPT].name
     fill_plan(world.plans[REMEDY_DEPT], plan)
@@ -71,7 +77,14 @@ def forms_of(campaign: Campaign, issued: dict[str, Path], full_returns: Path, wo
         return tuple(c.label for c in table.columns if c.type == "number")
 
     a1 = (appraisal_layout.SHEET_APPRAISAL, appraisal_layout.HEADER_ROW, (APPRAISER,), labels(t1, t1.row_key))
-    return [
+    as_issued = {
+        "scoring": issued[DEPT],
+        "appraisal": blanks / first.name,
+        "appraisal-by-field": field,
+        "appraisal-round-2": blanks / second.name,
+        "remedy": world.plans[REMEDY_DEPT],
+    }
+    forms = [
         Form(
             "scoring",
             returned,
@@ -97,6 +110,7 @@ def forms_of(campaign: Campaign, issued: dict[str, Path], full_returns: Path, wo
             numbers(remedy),
         ),
     ]
+    return [replace(form, blank=as_issued[form.kind]) for form in forms]
 
 
 def sign_cover(path: Path) -> None:

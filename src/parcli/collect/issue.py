@@ -125,7 +125,7 @@ def _write_table(ws: Any, items: Any, form: TableForm, formats: dict[str, Any]) 
     header_row = table.header_row - 1
     for c, column in enumerate(columns):
         ws.write_string(header_row, c, column.label, formats["header"])
-    fit_row(ws, header_row, max(text_lines(c.label, c.width, bold=True) for c in columns))
+    fit_row(ws, header_row, max(text_lines(c.label, c.width, bold=True) for c in columns), auto=True)
     cell_formats = [formats[_format_name(c.type, c.input)] for c in columns]
     for c, label in enumerate(form.items[0] if form.items else ()):
         items.write_string(0, c, label)
@@ -137,7 +137,7 @@ def _write_table(ws: Any, items: Any, form: TableForm, formats: dict[str, Any]) 
             _write_cell(ws, r, c, value, cell_formats[c])
             if isinstance(value, str):
                 lines = max(lines, text_lines(value, column.width))
-        fit_row(ws, r, lines)
+        fit_row(ws, r, lines, auto=True)
         for key, options in (form.validations[offset] if offset < len(form.validations) else {}).items():
             validate(ws, r + 1, table.position(key), options)
         for c, value in enumerate(form.items[offset + 1] if offset + 1 < len(form.items) else ()):

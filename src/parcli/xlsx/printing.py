@@ -51,7 +51,7 @@ MIN_SCALE = READABLE_POINTS / FONT_SIZE  # the body text is 12-point: three quar
 FOOTER = f'&C&"{FONT_NAME},Regular"&11Trang &P/&N'  # "Trang 2/5" centred at the foot of every page
 
 LINE_POINTS = 15.75  # one line of 12-point wrapped text (Excel's row; LibreOffice needs 13.3)
-DEFAULT_ROW_POINTS = 15.0  # a row left alone (the default font's)
+DEFAULT_ROW_POINTS = 15.0  # a row left alone (the default font's, too short for 12-point text)
 MAX_ROW_POINTS = 409  # the tallest row a spreadsheet program allows
 # Wrapping 12-point Vietnamese text in Times New Roman: a character takes 6.8 pixels on average (8 in bold),
 # a column 7 a unit of width less 3 of padding (measured in LibreOffice on the titles of real criteria, on the safe
@@ -205,13 +205,18 @@ def row_points(lines: int, *, size: float = FONT_SIZE) -> float:
     return min(round(lines * LINE_POINTS * size / FONT_SIZE, 2), MAX_ROW_POINTS)
 
 
-def fit_row(ws: Any, row: int, lines: int, *, size: float = FONT_SIZE) -> float:
-    """Make row ``row`` (0-based) tall enough for ``lines`` lines (left alone at one line of body text); its height."""
-    if lines > 1 or size > FONT_SIZE:
-        height = row_points(lines, size=size)
-        ws.set_row(row, height)
-        return height
-    return DEFAULT_ROW_POINTS
+def fit_row(ws: Any, row: int, lines: int, *, size: float = FONT_SIZE, auto: bool = False) -> float:
+    """Make row ``row`` (0-based) tall enough for ``lines`` lines of text of ``size``; return its height.
+
+    ``auto``: the height stays automatic where the sheet can (see
+    :func:`parcli.xlsx.write.auto_height_worksheet_class`): the row opens at this height and grows when text
+    typed into it needs more.  A row of merged cells must not be ``auto``.
+    """
+    height = row_points(lines, size=size)  # one line of 12-point text needs more than the default row
+    if auto and hasattr(ws, "auto_rows"):
+        ws.auto_rows.add(row)
+    ws.set_row(row, height)
+    return height
 
 
 def write_heading(

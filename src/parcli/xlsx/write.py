@@ -41,16 +41,62 @@ def legacy_password_hash(password: str) -> str:
 
 
 @cache
+def auto_height_worksheet_class() -> type[Any]:
+    """xlsxwriter's ``Worksheet`` whose chosen rows keep an automatic height, which xlsxwriter has no option for.
+
+    A row whose number (0-based) is in ``auto_rows`` is written with its height but without ``customHeight``:
+    it opens at the height it was given (no program measures rows on opening), and, not being a height someone
+    set by hand, is fitted again to its text when one of its cells is typed into — a long answer typed into a
+    form then grows its row instead of printing cut off.  Rows of merged cells are better left custom: no
+    program measures merged text.
+    """
+    from xlsxwriter.worksheet import Worksheet
+
+    class AutoHeightWorksheet(Worksheet):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.auto_rows: set[int] = set()
+            self._auto_row = False
+
+        # Private xlsxwriter methods (checked with xlsxwriter 3.x): _write_row writes each <row> through one of
+        # the two tag writers.  If xlsxwriter renames them, rows silently keep customHeight (a fixed height):
+        # tests/test_print_forms.py checks that issued forms' table rows have none.
+        def _write_row(self, row: int, *args: Any, **kwargs: Any) -> None:
+            self._auto_row = row in self.auto_rows
+            try:
+                super()._write_row(row, *args, **kwargs)
+            finally:
+                self._auto_row = False
+
+        def _xml_start_tag_unencoded(self, tag: str, attributes: Any = ()) -> None:
+            super()._xml_start_tag_unencoded(tag, self._row_attributes(tag, attributes))
+
+        def _xml_empty_tag_unencoded(self, tag: str, attributes: Any = ()) -> None:
+            super()._xml_empty_tag_unencoded(tag, self._row_attributes(tag, attributes))
+
+        def _row_attributes(self, tag: str, attributes: Any) -> list[Any]:
+            if tag == "row" and self._auto_row:
+                return [pair for pair in attributes if pair[0] != "customHeight"]
+            return list(attributes)
+
+    return AutoHeightWorksheet
+
+
+@cache
 def protected_workbook_class() -> type[Any]:
     """xlsxwriter's ``Workbook`` that can lock the workbook structure, which xlsxwriter has no method for.
 
-    Set ``lock_structure = True`` (and ``structure_password``) on an instance before closing it.
+    Set ``lock_structure = True`` (and ``structure_password``) on an instance before closing it.  Its sheets
+    are :func:`auto_height_worksheet_class` sheets.
     """
     import xlsxwriter
 
     class ProtectedWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
         lock_structure = False
         structure_password = ""
+
+        def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Any:
+            return super().add_worksheet(name, worksheet_class or auto_height_worksheet_class())
 
         # A private xlsxwriter method (checked with xlsxwriter 3.x): it writes <workbookPr>, and
         # <workbookProtection> must follow it (ECMA-376 CT_Workbook).  If xlsxwriter renames it, the

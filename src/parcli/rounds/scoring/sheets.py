@@ -208,7 +208,7 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         write_text(ws, r, 0, label, label_fmt)
         write_text(ws, r, 1, value, value_fmt)
         size = TITLE_FONT_SIZE if style == "title" else FONT_SIZE
-        height += fit_row(ws, r, text_lines(value, COVER_WIDTHS[2], bold=style == "warning"), size=size)
+        height += fit_row(ws, r, text_lines(value, COVER_WIDTHS[2], bold=style == "warning"), size=size, auto=True)
     start = len(rows)
     for offset, label in enumerate(layout.COVER_INPUT_LABELS):
         r = start + offset
@@ -378,7 +378,7 @@ def _write_scores(
         ws.write_string(hr - 1, col, label, f.header)
     set_column_widths(ws, layout.COLUMN_WIDTHS)
     labels = zip(layout.SCORE_HEADERS, widths, strict=True)
-    fit_row(ws, hr - 1, max(text_lines(label, width, bold=True) for label, width in labels))
+    fit_row(ws, hr - 1, max(text_lines(label, width, bold=True) for label, width in labels), auto=True)
 
     score_col = xl_col_to_name(layout.COL_SCORE - 1)
     row = hr + 1  # 1-based, as in the layout
@@ -424,6 +424,7 @@ def _write_scores(
     ws.write_number(t0, layout.COL_MAX - 1, cell_number(dept.max_points), f.total_number)
     total = f"=SUBTOTAL(9,{score_col}{first_item_row}:{score_col}{last_item_row})"
     ws.write_formula(t0, layout.COL_SCORE - 1, total, f.total_number)
+    fit_row(ws, t0, 1, auto=True)
     # a row left empty, then the signature: never in the code column, so the reader never takes it for an item
     end = write_signature(ws, t0 + 2, sign, signature_spans(paper, SIGN_ANCHORS, sign), widths, f.signature)
 
@@ -443,7 +444,7 @@ def _item_row(ws: Any, row: int, leaf: Leaf, f: _Formats) -> None:
         ws.write_blank(r0, col - 1, None, f.item[col])
     write_text(ws, r0, layout.COL_GUIDANCE - 1, guidance, f.item[layout.COL_GUIDANCE])
     texts = {layout.COL_CODE: leaf.code, layout.COL_TITLE: leaf.title, layout.COL_GUIDANCE: guidance}
-    fit_row(ws, r0, max(text_lines(text, layout.COLUMN_WIDTHS[col]) for col, text in texts.items()))
+    fit_row(ws, r0, max(text_lines(text, layout.COLUMN_WIDTHS[col]) for col, text in texts.items()), auto=True)
 
 
 def _group_row(ws: Any, row: int, code: str, title: str, fmt: Any) -> None:
@@ -453,4 +454,4 @@ def _group_row(ws: Any, row: int, code: str, title: str, fmt: Any) -> None:
     for col in range(layout.COL_MAX, len(layout.SCORE_HEADERS) + 1):
         ws.write_blank(row - 1, col - 1, None, fmt)
     lines = max(text_lines(text, layout.COLUMN_WIDTHS[col], bold=True) for col, text in enumerate((code, title), 1))
-    fit_row(ws, row - 1, lines)
+    fit_row(ws, row - 1, lines, auto=True)
