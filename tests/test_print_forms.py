@@ -23,14 +23,16 @@ from typing import Any
 
 import pytest
 
+from parcli.collect.issue import PREPARER_SIGNS
 from parcli.collect.rows import number_text
 from parcli.config.campaign import Campaign
+from parcli.rounds.appraisal import layout as appraisal_layout
 from parcli.rounds.appraisal.read import read_appraisal
 from parcli.rounds.remedy import layout as remedy_layout
 from parcli.rounds.remedy.read import read_remedy
 from parcli.rounds.scoring import layout as scoring_layout
 from parcli.rounds.scoring.read import read_return
-from parcli.xlsx.printing import MIN_SCALE, PRINTABLE_PX, column_px
+from parcli.xlsx.printing import MIN_SCALE, PRINTABLE_PX, Signature, column_px, print_layout, signature_spans
 from parcli.xlsx.style import DECIMAL_FORMAT
 from tests.helpers.printed import (
     APPRAISER,
@@ -323,3 +325,35 @@ def test_the_typed_form_reads_as_typed_with_its_signature_below(
         assert result.rows > 0
     assert result.usable
     assert [p.slug for p in result.problems] == []
+
+
+# --- unit-level forms: wider tables (the layout alone) ----------------------------------------------------------
+
+UNIT_TABLES = {
+    "appraisal-round-1": (appraisal_layout.table(units=True, round_=1), appraisal_layout.SIGNATURE, True),
+    "appraisal-round-2": (appraisal_layout.table(units=True, round_=2), appraisal_layout.SIGNATURE, True),
+    # its last page across holds only the columns a unit types into (any of them filled reads as a measure)
+    "remedy": (remedy_layout.table(units=True), remedy_layout.SIGNATURE, False),
+}
+
+
+@pytest.mark.parametrize("name", UNIT_TABLES)
+def test_unit_level_forms_go_two_pages_across_with_the_signature_where_the_reader_never_looks(name: str) -> None:
+    table, blocks, on_last_page = UNIT_TABLES[name]
+    signature = Signature(blocks, "Hưng Yên, ngày … tháng … năm …")
+    widths = [c.width for c in table.columns]
+    anchors = {i for i, c in enumerate(table.columns) if c.key not in table.row_key}
+    paper = print_layout(widths, key_columns=table.position("title"), anchors=anchors, signature=signature)
+    assert len(paper.pages) == 2 and paper.repeated == table.position("title")
+    assert paper.scale is not None and paper.scale >= 75
+    assert all(paper.page_px(i) * paper.scale / 100 <= PRINTABLE_PX for i in range(2))
+    spans = signature_spans(paper, anchors, signature)
+    page = 1 if on_last_page else 0
+    assert all(first in anchors and first in paper.own_columns(page) for first, _ in spans)
+    assert all(last <= paper.pages[page][1] for _, last in spans)
+
+
+def test_a_signature_with_nowhere_to_start_is_a_mistake_of_the_layout() -> None:
+    paper = print_layout([10, 40, 20])
+    with pytest.raises(ValueError, match="no page has room"):
+        signature_spans(paper, {0}, Signature((PREPARER_SIGNS, PREPARER_SIGNS)))
