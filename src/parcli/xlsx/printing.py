@@ -9,8 +9,9 @@ A form people fill, print, sign and stamp is laid out for paper here (xlsxwriter
   The first columns (what tells the rows apart) are printed again on every page after the first;
 * :func:`set_print` applies a layout to a sheet: A4 landscape, margins, the header row repeated on every
   page, "Trang 3/5" in the footer, the print area;
-* :func:`text_lines` and :func:`row_points` size a row for its wrapped text (spreadsheet programs do not
-  re-measure rows a library wrote: a row left at one line shows one line of a wrapped text);
+* :func:`text_lines` and :func:`fit_row` size a row for its wrapped text (spreadsheet programs do not
+  re-measure rows a library wrote: a row left at one line shows one line of a wrapped text); a table row
+  keeps an automatic height, so that it grows when a long answer is typed into it;
 * :func:`write_heading` writes a title or a note above the table, wrapped over the columns of the first page
   (over the repeated columns when the table is several pages wide, so that no page shows half a title);
 * :func:`write_signature` writes a :class:`Signature` below the table, in the columns :func:`signature_spans`
@@ -249,11 +250,6 @@ class Signature:
 
     blocks: tuple[SignatureBlock, ...]
     date_line: str = ""
-
-    @property
-    def rows(self) -> int:
-        """Rows it takes: the date line, the titles, the notes, the room to sign."""
-        return 3 + bool(self.date_line)
 
 
 def signature_spans(layout: PrintLayout, anchors: Collection[int], signature: Signature) -> list[tuple[int, int]]:
