@@ -2,10 +2,17 @@
 
 Such a form has three sheets: the table (a title, a note, the header of the kind's
 :class:`~parcli.collect.rows.Table`, then one row per item: the given columns locked, the input
-columns unlocked and yellow, a date column formatted as a date, a choice column with its drop-down
-list), a hidden item sheet recording what each row was issued for, and the hidden metadata sheet.
+columns unlocked and yellow, a date column formatted as a date, a number column with two decimals in
+the reader's own separator, a choice column with its drop-down list; below it, the signature block),
+a hidden item sheet recording what each row was issued for, and the hidden metadata sheet.
 The workbook is sealed: its sheets protected, its structure locked.  The appraisal and remedy rounds
 issue their workbooks through :func:`build_table_form`; what goes into the rows is theirs.
+
+The table is printed A4 landscape (:mod:`parcli.xlsx.printing`): one page wide while its text stays
+readable, else several pages across with its first columns repeated; the header row on every page, page
+numbers in the footer, every row as tall as its wrapped text.  The signature block sits under the last row,
+each of its blocks starting in a column outside the table's ``row_key``: the reader, which takes a row
+with one of those columns filled for a row of the table, never sees it.
 
 People type into these forms, so a set of them is written by :func:`issue_forms`, the one rule for it:
 refused when the folder already holds a form of one of the owners — under any name, since a typed
@@ -26,20 +33,27 @@ from typing import TYPE_CHECKING, Any
 from parcli import __version__
 from parcli.collect.layout import SHEET_META
 from parcli.collect.rows import Table
-from parcli.xlsx.style import XW, xw_props
-from parcli.xlsx.write import (
-    cell_number,
-    form_formats,
-    page,
-    protect,
-    seal_form,
-    set_column_widths,
-    validate,
-    write_text,
+from parcli.xlsx.printing import (
+    Signature,
+    SignatureBlock,
+    fit_row,
+    print_layout,
+    set_print,
+    signature_spans,
+    text_lines,
+    write_heading,
+    write_signature,
 )
+from parcli.xlsx.style import TITLE_FONT_SIZE, XW, xw_props
+from parcli.xlsx.write import cell_number, form_formats, protect, seal_form, set_column_widths, validate, write_text
 
 if TYPE_CHECKING:
     from parcli.collect.form import FormResult
+
+# Who signs a form a department returns (its scoring return, its remedy plan): the officer who prepared it,
+# and the head of the department, who signs and stamps it.
+PREPARER_SIGNS = SignatureBlock("NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)")
+HEAD_SIGNS = SignatureBlock("THỦ TRƯỞNG CƠ QUAN", "(Ký tên, đóng dấu)")
 
 
 @dataclass(frozen=True)
@@ -49,9 +63,11 @@ class TableForm:
     ``rows`` are the table's rows, each its values by column key (an input column is blank unless
     given a value); ``validations`` gives, row by row, a data validation (xlsxwriter options) by
     column key for that row's cell; ``column_validations`` one by column key for all its rows (a
-    choice column gets its list without one).  ``frozen`` columns stay in view when scrolling right.
+    choice column gets its list without one).  ``frozen`` columns stay in view when scrolling right;
+    ``print_columns`` are printed again on every page when the table is several pages wide.
     ``items`` are the rows of the hidden item sheet ``items_sheet``, its header first; ``meta`` the
-    metadata, in order.  ``title`` and ``note`` head the table; ``document`` is the workbook's title.
+    metadata, in order.  ``title`` and ``note`` head the table; ``document`` is the workbook's title;
+    ``signature`` is printed under the table.
     """
 
     table: Table
@@ -67,6 +83,8 @@ class TableForm:
     created: datetime
     validations: Sequence[Mapping[str, dict[str, object]]] = ()
     column_validations: Mapping[str, dict[str, object]] = field(default_factory=dict)
+    print_columns: int = 0
+    signature: Signature | None = None
 
 
 def build_table_form(wb: Any, form: TableForm) -> None:
@@ -93,22 +111,33 @@ def build_table_form(wb: Any, form: TableForm) -> None:
 
 
 def _write_table(ws: Any, items: Any, form: TableForm, formats: dict[str, Any]) -> None:
-    """The title, the note, the header, one row per item (and its item sheet row), then the sheet's settings."""
+    """The title, the note, the header, one row per item (and its item sheet row), the signature, the settings."""
     table = form.table
     columns = table.columns
+    widths = [c.width for c in columns]
+    # a signature block may start in any column the reader does not take as the mark of a row
+    anchors = {c for c, column in enumerate(columns) if column.key not in table.row_key}
+    signature = form.signature
+    layout = print_layout(widths, key_columns=form.print_columns, anchors=anchors, signature=signature)
     set_column_widths(ws, table.widths)
-    write_text(ws, 0, 0, form.title, formats["title"])
-    write_text(ws, 1, 0, form.note, formats["note"])
+    write_heading(ws, 0, form.title, layout.heading_span, widths, formats["title"], bold=True, size=TITLE_FONT_SIZE)
+    write_heading(ws, 1, form.note, layout.heading_span, widths, formats["note"])
     header_row = table.header_row - 1
     for c, column in enumerate(columns):
         ws.write_string(header_row, c, column.label, formats["header"])
-    cell_formats = [formats["date" if c.type == "date" else "input"] if c.input else formats["cell"] for c in columns]
+    fit_row(ws, header_row, max(text_lines(c.label, c.width, bold=True) for c in columns), auto=True)
+    cell_formats = [formats[_format_name(c.type, c.input)] for c in columns]
     for c, label in enumerate(form.items[0] if form.items else ()):
         items.write_string(0, c, label)
     for offset, values in enumerate(form.rows):
         r = header_row + 1 + offset
+        lines = 1
         for c, column in enumerate(columns):
-            _write_cell(ws, r, c, values.get(column.key), cell_formats[c])
+            value = values.get(column.key)
+            _write_cell(ws, r, c, value, cell_formats[c])
+            if isinstance(value, str):
+                lines = max(lines, text_lines(value, column.width))
+        fit_row(ws, r, lines, auto=True)
         for key, options in (form.validations[offset] if offset < len(form.validations) else {}).items():
             validate(ws, r + 1, table.position(key), options)
         for c, value in enumerate(form.items[offset + 1] if offset + 1 < len(form.items) else ()):
@@ -118,8 +147,21 @@ def _write_table(ws: Any, items: Any, form: TableForm, formats: dict[str, Any]) 
         _column_validations(ws, form, header_row + 1, last)
     ws.freeze_panes(header_row + 1, form.frozen)
     ws.autofilter(header_row, 0, max(last, header_row), len(columns) - 1)
-    page(ws, landscape=True, repeat_row=header_row)
+    end = last
+    if signature is not None:  # a row left empty between the table and the signature
+        spans = signature_spans(layout, anchors, signature)
+        end = write_signature(ws, last + 2, signature, spans, widths, (formats["sign_title"], formats["sign_note"]))
+    set_print(ws, layout, repeat_row=header_row, last_row=end)
     protect(ws, form.password, format_rows_and_columns=True, autofilter=True)
+
+
+def _format_name(kind: str, typed: bool) -> str:
+    """The name (in :func:`parcli.xlsx.write.form_formats`) of the format of a column's cells."""
+    if kind == "date" and typed:
+        return "date"
+    if kind == "number":
+        return "number_input" if typed else "number"
+    return "input" if typed else "cell"
 
 
 def _write_cell(ws: Any, r: int, c: int, value: Any, fmt: Any) -> None:

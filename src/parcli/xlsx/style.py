@@ -40,6 +40,13 @@ TITLE_FONT_SIZE = 14  # the title of a form
 # --- number formats -----------------------------------------------------------------------------
 DATE_FORMAT = "DD/MM/YYYY"
 TEXT_FORMAT = "@"
+# Two decimals, the separator the reader's own: a number format code is locale-neutral ("." means "the decimal
+# separator"), so Excel, LibreOffice and WPS show 0,50 / 1,25 / 10,00 where the locale is Vietnamese and
+# 0.50 / 1.25 / 10.00 where it is English -- always the separator the same person types with.  A fixed two
+# decimals (scores go in quarter points) never leaves a bare separator ("1," as 0.## would) nor shows
+# 0.333333 or 1E-05 (as General would), and lines the separators up in a column.  A literal comma cannot be
+# forced by a format without turning the number into text.
+DECIMAL_FORMAT = "0.00"
 
 
 def xw_colour(colour: str) -> str:
@@ -72,6 +79,10 @@ class _XlsxwriterPalette:
     warning_fill = _frozen({"pattern": 1, "bg_color": xw_colour(WARNING_FILL)})
     date = _frozen({"num_format": DATE_FORMAT})
     text = _frozen({"num_format": TEXT_FORMAT})
+    decimal = _frozen({"num_format": DECIMAL_FORMAT})
+    # a signature block under a printed table: its title bold, its note and date line italic, centred
+    sign_title = _frozen({**bold, "align": "center", "valign": "top", "text_wrap": True})
+    sign_note = _frozen({**italic, "align": "center", "valign": "top", "text_wrap": True})
 
 
 XW = _XlsxwriterPalette()

@@ -2,8 +2,10 @@
 
 Forms are written with xlsxwriter (fast, write-only) or openpyxl (when a workbook is built and then
 changed); both get the same protection and page setup from here, and their look from
-:mod:`parcli.xlsx.style`.  Every file is written atomically: into a temporary file beside the target,
-moved over it only once complete (:func:`parcli.files.atomic_path`).  No domain words here.
+:mod:`parcli.xlsx.style`.  How a form prints (pages across, scale, rows tall enough for their text, a
+signature block under the table) is :mod:`parcli.xlsx.printing`.  Every file is written atomically: into a
+temporary file beside the target, moved over it only once complete (:func:`parcli.files.atomic_path`).  No
+domain words here.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from typing import Any
 
 from parcli.errors import OutputError
 from parcli.files import FileStamp, atomic_path
+from parcli.xlsx.printing import A4 as A4  # the paper size code of A4 in both engines, re-exported
+from parcli.xlsx.printing import DEFAULT_FONT
 from parcli.xlsx.text import clean
 
-A4 = 9  # the paper size code of A4 in both engines (ECMA-376 ST_PaperSize)
-CHAR_PX = 7  # pixels of one character of column width (Calibri 11, the default font: 7 px a digit)
+CHAR_PX = 7  # pixels of one character of column width (Calibri 11 or Times New Roman 11: 7 px a digit)
 
 
 def legacy_password_hash(password: str) -> str:
@@ -38,16 +41,62 @@ def legacy_password_hash(password: str) -> str:
 
 
 @cache
+def auto_height_worksheet_class() -> type[Any]:
+    """xlsxwriter's ``Worksheet`` whose chosen rows keep an automatic height, which xlsxwriter has no option for.
+
+    A row whose number (0-based) is in ``auto_rows`` is written with its height but without ``customHeight``:
+    it opens at the height it was given (no program measures rows on opening), and, not being a height someone
+    set by hand, is fitted again to its text when one of its cells is typed into — a long answer typed into a
+    form then grows its row instead of printing cut off.  Rows of merged cells are better left custom: no
+    program measures merged text.
+    """
+    from xlsxwriter.worksheet import Worksheet
+
+    class AutoHeightWorksheet(Worksheet):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.auto_rows: set[int] = set()
+            self._auto_row = False
+
+        # Private xlsxwriter methods (checked with xlsxwriter 3.x): _write_row writes each <row> through one of
+        # the two tag writers.  If xlsxwriter renames them, rows silently keep customHeight (a fixed height):
+        # tests/test_print_forms.py checks that issued forms' table rows have none.
+        def _write_row(self, row: int, *args: Any, **kwargs: Any) -> None:
+            self._auto_row = row in self.auto_rows
+            try:
+                super()._write_row(row, *args, **kwargs)
+            finally:
+                self._auto_row = False
+
+        def _xml_start_tag_unencoded(self, tag: str, attributes: Any = ()) -> None:
+            super()._xml_start_tag_unencoded(tag, self._row_attributes(tag, attributes))
+
+        def _xml_empty_tag_unencoded(self, tag: str, attributes: Any = ()) -> None:
+            super()._xml_empty_tag_unencoded(tag, self._row_attributes(tag, attributes))
+
+        def _row_attributes(self, tag: str, attributes: Any) -> list[Any]:
+            if tag == "row" and self._auto_row:
+                return [pair for pair in attributes if pair[0] != "customHeight"]
+            return list(attributes)
+
+    return AutoHeightWorksheet
+
+
+@cache
 def protected_workbook_class() -> type[Any]:
     """xlsxwriter's ``Workbook`` that can lock the workbook structure, which xlsxwriter has no method for.
 
-    Set ``lock_structure = True`` (and ``structure_password``) on an instance before closing it.
+    Set ``lock_structure = True`` (and ``structure_password``) on an instance before closing it.  Its sheets
+    are :func:`auto_height_worksheet_class` sheets.
     """
     import xlsxwriter
 
     class ProtectedWorkbook(xlsxwriter.Workbook):  # type: ignore[misc]
         lock_structure = False
         structure_password = ""
+
+        def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Any:
+            return super().add_worksheet(name, worksheet_class or auto_height_worksheet_class())
 
         # A private xlsxwriter method (checked with xlsxwriter 3.x): it writes <workbookPr>, and
         # <workbookProtection> must follow it (ECMA-376 CT_Workbook).  If xlsxwriter renames it, the
@@ -68,13 +117,14 @@ def write_xlsxwriter(target: Path, build: Callable[[Any], None]) -> None:
     """Create an xlsxwriter workbook, let ``build(wb)`` fill it and save it to ``target`` atomically.
 
     The workbook is a :func:`protected_workbook_class` instance; its parts are built in memory, not in
-    temporary files, then zipped into the temporary file.  Raise :class:`OutputError` if it cannot be written.
+    temporary files, then zipped into the temporary file.  Its default font is
+    :data:`parcli.xlsx.printing.DEFAULT_FONT` (column widths print the same in Excel and LibreOffice).
+    Raise :class:`OutputError` if it cannot be written.
     """
+    options = {"constant_memory": False, "in_memory": True, "default_format_properties": dict(DEFAULT_FONT)}
     with (
         atomic_path(target) as tmp,
-        xlsxwriter_workbook(
-            tmp, {"constant_memory": False, "in_memory": True}, workbook_class=protected_workbook_class()
-        ) as wb,
+        xlsxwriter_workbook(tmp, options, workbook_class=protected_workbook_class()) as wb,
     ):
         build(wb)
 
@@ -240,17 +290,27 @@ def add_validation(ws: Any, ranges: list[str] | tuple[str, ...], **options: Any)
 
 
 def form_formats(wb: Any, **extra: Mapping[str, object]) -> dict[str, Any]:
-    """The formats of an issued form's table: title, note, header, cell, input cell, plus ``extra``
-    (name → xlsxwriter properties added to the bordered, wrapped cell)."""
+    """The formats of an issued form's table, plus ``extra`` (name → xlsxwriter properties added to the cell).
+
+    ``title`` and ``note`` above the table (wrapped: they are merged over the page's width), ``header``,
+    ``cell``, ``input`` (unlocked, yellow), ``number`` and ``number_input`` (centred, two decimals in the
+    reader's own separator: :data:`parcli.xlsx.style.DECIMAL_FORMAT`), ``sign_title`` and ``sign_note`` (a
+    signature block, see :func:`parcli.xlsx.printing.write_signature`).
+    """
     from parcli.xlsx.style import XW, xw_format, xw_props
 
     cell = xw_props(XW.font, XW.border, XW.wrap)
+    number = xw_props(cell, XW.center, XW.decimal)
     formats = {
-        "title": xw_format(wb, XW.title),
-        "note": xw_format(wb, XW.italic),
+        "title": xw_format(wb, XW.title, XW.wrap),
+        "note": xw_format(wb, XW.italic, XW.wrap),
         "header": xw_format(wb, XW.bold, XW.border, XW.center, XW.header_fill),
         "cell": xw_format(wb, cell),
         "input": xw_format(wb, cell, XW.input),
+        "number": xw_format(wb, number),
+        "number_input": xw_format(wb, number, XW.input),
+        "sign_title": xw_format(wb, XW.sign_title),
+        "sign_note": xw_format(wb, XW.sign_note),
     }
     formats.update({name: xw_format(wb, cell, props) for name, props in extra.items()})
     return formats

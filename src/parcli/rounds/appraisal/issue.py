@@ -31,6 +31,7 @@ from parcli.numbers import fmt_points
 from parcli.rounds.appraisal import layout
 from parcli.rounds.appraisal.read import read_appraisal
 from parcli.xlsx.open import column_letter
+from parcli.xlsx.printing import Signature
 from parcli.xlsx.write import cell_number
 
 Key = tuple[str, str]  # (scope, item code)
@@ -216,6 +217,8 @@ def _form(
             layout.META_YEAR: str(campaign.model.year),
         },
         frozen=table.position("title") - 1,
+        print_columns=table.position("title"),
+        signature=Signature(layout.SIGNATURE, campaign.letterhead()["date_line"]),
         document=f"Thẩm định lần {round_} — {owner_name}",
         password=campaign.model.protection_password or "",
         created=stamp,

@@ -24,6 +24,7 @@ from parcli.collect.layout import (
     nfc,
 )
 from parcli.collect.rows import Column, Table
+from parcli.xlsx.printing import SignatureBlock
 
 LAYOUT_VERSION = "1"
 KIND_APPRAISAL = "parcli-appraisal"
@@ -46,6 +47,7 @@ HEADER_APPRAISED = "Điểm thẩm định"
 HEADER_NOTE = "Ý kiến thẩm định"
 
 HEADER_ROW = 4  # 1-based: title, note, blank, header
+SIGNATURE = (SignatureBlock("NGƯỜI THẨM ĐỊNH", "(Ký, ghi rõ họ tên)"),)  # under the table, on the right
 NOT_APPLICABLE = "Không áp dụng"
 NOT_APPLICABLE_FULL = "Không áp dụng (tính đủ điểm)"  # the catalogue gives the item its full points when N/A
 
@@ -83,22 +85,24 @@ ROUNDS = (1, 2)
 
 
 # Every column an appraisal sheet may have; which of them a sheet has depends on the mode and round.
+# The widths of round 1 add up to 179 characters: one A4 landscape page at 9 points or more
+# (parcli.xlsx.printing); the unit column and round 2's columns take the sheet to two pages across.
 COLUMNS: dict[str, Column] = {
     c.key: c
     for c in (
-        Column("scope", HEADER_UNIT_ID, "code", width=14),
-        Column("code", HEADER_CODE, "code", required=True, width=9),
-        Column("title", HEADER_TITLE, width=46),
-        Column("department", HEADER_DEPARTMENT, width=20),
+        Column("scope", HEADER_UNIT_ID, "code", width=12),
+        Column("code", HEADER_CODE, "code", required=True, width=8),
+        Column("title", HEADER_TITLE, width=40),
+        Column("department", HEADER_DEPARTMENT, width=16),
         Column("max", HEADER_MAX, "number", width=8),
-        Column("self", HEADER_SELF, "number", width=10),
-        Column("explanation", HEADER_EXPLANATION, width=34),
-        Column("evidence", HEADER_EVIDENCE, width=30),
-        Column("round1_score", HEADER_ROUND1_SCORE, "number", width=11),
+        Column("self", HEADER_SELF, "number", width=9),
+        Column("explanation", HEADER_EXPLANATION, width=30),
+        Column("evidence", HEADER_EVIDENCE, width=26),
+        Column("round1_score", HEADER_ROUND1_SCORE, "number", width=10),
         Column("round1_note", HEADER_ROUND1_NOTE, width=28),
-        Column("supplement", HEADER_SUPPLEMENT, input=True, width=34),  # round 2 only
-        Column("appraised", HEADER_APPRAISED, "number", required=True, input=True, width=11),
-        Column("note", HEADER_NOTE, required=True, input=True, width=34),
+        Column("supplement", HEADER_SUPPLEMENT, input=True, width=30),  # round 2 only
+        Column("appraised", HEADER_APPRAISED, "number", required=True, input=True, width=10),
+        Column("note", HEADER_NOTE, required=True, input=True, width=32),
     )
 }
 WIDTHS: dict[str, float] = {c.label: c.width for c in COLUMNS.values()}

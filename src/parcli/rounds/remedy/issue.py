@@ -24,6 +24,7 @@ from parcli.config.campaign import Campaign, Department
 from parcli.numbers import fmt_points
 from parcli.rounds.remedy import layout
 from parcli.rounds.remedy.read import read_remedy
+from parcli.xlsx.printing import Signature
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def _form(campaign: Campaign, owner: Department, items: list[LostItem], stamp: d
 
     table = layout.table(units=campaign.is_units)
     deadline = campaign.last_deadline
-    round_words = f" ({campaign.round_title})" if campaign.round_id else ""
+    # the round's title may end in brackets of its own ("… năm 2023 (ví dụ)"): set off by a dash, never bracketed
+    round_words = f" — {campaign.round_title}" if campaign.round_id else ""
     return TableForm(
         table,
         f"KẾ HOẠCH KHẮC PHỤC CÁC MỤC BỊ TRỪ ĐIỂM — {owner.name.upper()}",
@@ -152,6 +154,8 @@ def _form(campaign: Campaign, owner: Department, items: list[LostItem], stamp: d
             layout.META_YEAR: str(campaign.model.year),
         },
         frozen=table.position("title"),
+        print_columns=table.position("title"),
+        signature=Signature(layout.SIGNATURE, campaign.letterhead()["date_line"]),
         document=f"Kế hoạch khắc phục — {owner.name}",
         password=campaign.model.protection_password or "",
         created=stamp,

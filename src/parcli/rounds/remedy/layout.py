@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from parcli.collect.issue import HEAD_SIGNS, PREPARER_SIGNS
 from parcli.collect.layout import (
     META_CAMPAIGN,
     META_GENERATED_AT,
@@ -45,6 +46,7 @@ HEADER_RESULT = "Kết quả"
 HEADER_EVIDENCE = "Tài liệu kiểm chứng"
 
 HEADER_ROW = 4  # 1-based: title, note, blank, header
+SIGNATURE = (PREPARER_SIGNS, HEAD_SIGNS)  # under the table: who prepared the plan, the head who signs and stamps it
 
 PROGRESS_NOT_STARTED = "Chưa thực hiện"
 PROGRESS_IN_PROGRESS = "Đang thực hiện"
@@ -52,21 +54,23 @@ PROGRESS_DONE = "Đã hoàn thành"
 PROGRESS = (PROGRESS_NOT_STARTED, PROGRESS_IN_PROGRESS, PROGRESS_DONE)
 
 # The remedy sheet's table: the item as it lost points (locked), then what the department types.
+# The widths add up to 177 characters: one A4 landscape page at 9 points or more (parcli.xlsx.printing);
+# the unit column of an each-unit-scores campaign takes it to two pages across.
 COLUMNS: tuple[Column, ...] = (
-    Column("scope", HEADER_UNIT_ID, "code", width=14),  # each-unit-scores only
-    Column("code", HEADER_CODE, "code", required=True, width=9),
-    Column("title", HEADER_TITLE, width=42),
-    Column("max", HEADER_MAX, "number", width=8),
-    Column("score", HEADER_SCORE, "number", width=8),
-    Column("lost", HEADER_LOST, "number", width=8),
-    Column("note", HEADER_NOTE, width=26),
-    Column("cause", HEADER_CAUSE, input=True, width=30),
-    Column("remedy", HEADER_REMEDY, required=True, input=True, width=36),
+    Column("scope", HEADER_UNIT_ID, "code", width=12),  # each-unit-scores only
+    Column("code", HEADER_CODE, "code", required=True, width=7),
+    Column("title", HEADER_TITLE, width=28),
+    Column("max", HEADER_MAX, "number", width=7),
+    Column("score", HEADER_SCORE, "number", width=7),
+    Column("lost", HEADER_LOST, "number", width=7),
+    Column("note", HEADER_NOTE, width=16),
+    Column("cause", HEADER_CAUSE, input=True, width=17),
+    Column("remedy", HEADER_REMEDY, required=True, input=True, width=22),
     Column("deadline", HEADER_DEADLINE, "date", required=True, input=True, width=12),
-    Column("responsible", HEADER_RESPONSIBLE, input=True, width=20),
-    Column("progress", HEADER_PROGRESS, "choice", required=True, input=True, allowed=PROGRESS, width=16),
-    Column("result", HEADER_RESULT, input=True, width=28),
-    Column("evidence", HEADER_EVIDENCE, input=True, width=28),
+    Column("responsible", HEADER_RESPONSIBLE, input=True, width=12),
+    Column("progress", HEADER_PROGRESS, "choice", required=True, input=True, allowed=PROGRESS, width=13),
+    Column("result", HEADER_RESULT, input=True, width=15),
+    Column("evidence", HEADER_EVIDENCE, input=True, width=14),
 )
 GIVEN_HEADERS = tuple(c.label for c in COLUMNS[1:] if not c.input)
 INPUT_HEADERS = tuple(c.label for c in COLUMNS if c.input)

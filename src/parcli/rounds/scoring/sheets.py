@@ -2,9 +2,15 @@
 
 The layout comes from :mod:`parcli.rounds.scoring.layout`.  A workbook has a cover sheet with
 instructions, the scoring sheet (group rows with subtotals, one row per assigned item, only the
-three input columns unlocked, a data validation on every score cell) and a hidden metadata sheet
-that identifies the return whatever its file name.  Everything generic (palette, protection, page
-setup, cells) comes from :mod:`parcli.xlsx`; the workbooks are written with xlsxwriter.
+three input columns unlocked, a data validation on every score cell, the signature block of the
+preparer and the head of the department under the total) and a hidden metadata sheet that identifies
+the return whatever its file name.  Maxima, subtotals and scores are numbers shown with two decimals in
+the reader's own separator.  Both sheets print A4 landscape (:mod:`parcli.xlsx.printing`): the cover on
+one page wide, the scoring sheet on two pages across at a readable size with the code and title columns
+and the header row repeated, page numbers in the footer, every row as tall as its wrapped text.  The
+signature block starts in columns the reader never takes for an item row (not the code column).
+Everything generic (palette, protection, page setup, cells) comes from :mod:`parcli.xlsx`; the
+workbooks are written with xlsxwriter.
 """
 
 from __future__ import annotations
@@ -15,15 +21,32 @@ from decimal import Decimal
 from typing import Any
 
 from parcli import __version__
+from parcli.collect.issue import HEAD_SIGNS, PREPARER_SIGNS
 from parcli.config.campaign import Campaign, Department
 from parcli.config.catalogue import NA_SCORING_LABELS, ChoiceRule, Leaf
 from parcli.config.review import unreviewed_notes
 from parcli.numbers import date_vn, fmt_points
 from parcli.rounds.scoring import layout
-from parcli.rounds.scoring.layout import estimate_row_height
-from parcli.xlsx.style import XW, xw_format
+from parcli.xlsx.printing import (
+    DEFAULT_ROW_POINTS,
+    Signature,
+    fit_row,
+    print_layout,
+    set_print,
+    signature_spans,
+    text_lines,
+    write_heading,
+    write_signature,
+)
+from parcli.xlsx.style import FONT_SIZE, TITLE_FONT_SIZE, XW, xw_format
 from parcli.xlsx.text import clean
-from parcli.xlsx.write import cell_number, margins, page, protect, set_column_widths, validate, write_text
+from parcli.xlsx.write import cell_number, margins, protect, set_column_widths, validate, write_text
+
+COVER_WIDTHS = {1: 28, 2: 95}
+# what tells the scoring sheet's rows apart (code and title): printed again on its second page across
+KEY_COLUMNS = layout.COL_TITLE
+# the signature block may start in any column but the code's (a code there would read as an item row)
+SIGN_ANCHORS = frozenset(range(layout.COL_TITLE - 1, len(layout.SCORE_HEADERS)))
 
 
 class _Formats:
@@ -45,12 +68,15 @@ class _Formats:
         self.cover_input_label = fmt(XW.bold)
         self.cover_input = fmt(XW.font, XW.border, XW.input)
         self.cover_date = fmt(XW.font, XW.border, XW.input, XW.date)
-        self.title = fmt(XW.title)
-        self.bold = fmt(XW.bold)
-        self.italic = fmt(XW.italic)
+        self.title = fmt(XW.title, XW.wrap)
+        self.bold = fmt(XW.bold, XW.wrap)
+        self.italic = fmt(XW.italic, XW.wrap)
         self.header = fmt(XW.bold, XW.header_fill, XW.border, XW.center)
         self.field = fmt(XW.bold, XW.group_fill, XW.border, XW.wrap)
         self.criterion = fmt(XW.bold, XW.subgroup_fill, XW.border, XW.wrap)
+        # a group row's maximum and subtotal: numbers, centred as the items'
+        self.field_number = fmt(XW.bold, XW.group_fill, XW.border, XW.center, XW.decimal)
+        self.criterion_number = fmt(XW.bold, XW.subgroup_fill, XW.border, XW.center, XW.decimal)
         center_cols = (layout.COL_CODE, layout.COL_MAX, layout.COL_SCORE)
         self.item = {
             col: fmt(
@@ -58,11 +84,14 @@ class _Formats:
                 XW.border,
                 XW.center if col in center_cols else XW.wrap,
                 XW.input if col in layout.INPUT_COLUMNS else {},
+                XW.decimal if col in (layout.COL_MAX, layout.COL_SCORE) else {},
             )
             for col in range(1, len(layout.SCORE_HEADERS) + 1)
         }
         self.total_bold = fmt(XW.bold, XW.border, XW.header_fill)
-        self.total = fmt(XW.border, XW.header_fill)  # default font, as the cells openpyxl wrote
+        self.total_number = fmt(XW.bold, XW.border, XW.header_fill, XW.center, XW.decimal)
+        self.total = fmt(XW.border, XW.header_fill)
+        self.signature = (fmt(XW.sign_title), fmt(XW.sign_note))
 
 
 def build_return_workbook(wb: Any, campaign: Campaign, dept: Department, generated_at: datetime) -> None:
@@ -93,7 +122,7 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
     m = campaign.model
     cat = dept.catalogue
     unverified, total = cat.verification()
-    set_column_widths(ws, {1: 28, 2: 95})
+    set_column_widths(ws, COVER_WIDTHS)
     rows: list[tuple[str, str, str]] = [  # (label, value, style)
         (m.organiser.name.upper(), "", "bold"),
         ("PHIẾU TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH", "", "title"),
@@ -173,13 +202,13 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         ("", "", ""),
         ("THÔNG TIN NGƯỜI LẬP BIỂU", "", "bold"),
     ]
+    height = 0.0  # of all the rows: the cover is printed on one page when it fits at a readable size
     for r, (label, value, style) in enumerate(rows):
         label_fmt, value_fmt = f.cover[style]
         write_text(ws, r, 0, label, label_fmt)
         write_text(ws, r, 1, value, value_fmt)
-        height = estimate_row_height({2: value or None}, {2: 95})
-        if height is not None:
-            ws.set_row(r, height)
+        size = TITLE_FONT_SIZE if style == "title" else FONT_SIZE
+        height += fit_row(ws, r, text_lines(value, COVER_WIDTHS[2], bold=style == "warning"), size=size, auto=True)
     start = len(rows)
     for offset, label in enumerate(layout.COVER_INPUT_LABELS):
         r = start + offset
@@ -207,7 +236,8 @@ def _write_cover(ws: Any, campaign: Campaign, dept: Department, f: _Formats, pas
         else:
             ws.write_blank(r, 1, None, f.cover_input)
     protect(ws, password, format_rows_and_columns=False)
-    page(ws, landscape=False)
+    height += DEFAULT_ROW_POINTS * len(layout.COVER_INPUT_LABELS)
+    set_print(ws, print_layout(list(COVER_WIDTHS.values())), repeat_row=None, last_row=r, rows_points=height)
 
 
 def _capital(text: str) -> str:
@@ -328,31 +358,31 @@ def _guidance(leaf: Leaf) -> str:
 def _write_scores(
     ws: Any, campaign: Campaign, dept: Department, f: _Formats, lists: dict[str, str], password: str
 ) -> None:
+    """The scoring sheet: heading, header, group and item rows, the total, the signature, how it prints."""
     from xlsxwriter.utility import xl_col_to_name
 
     cat = dept.catalogue
     m = campaign.model
+    widths = list(layout.COLUMN_WIDTHS.values())
+    sign = Signature((PREPARER_SIGNS, HEAD_SIGNS), campaign.letterhead()["date_line"])
+    paper = print_layout(widths, key_columns=KEY_COLUMNS, anchors=SIGN_ANCHORS, signature=sign)
+    span = paper.heading_span
     heading = f"PHỤ LỤC {dept.appendix}" if dept.appendix else dept.name.upper()
-    write_text(ws, 0, 0, heading, f.title)
-    write_text(ws, 1, 0, f"KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM {m.year} — {dept.name.upper()}", f.bold)
-    write_text(
-        ws,
-        2,
-        0,
-        f"(Gửi {m.organiser.name} {campaign.deadline_text()}; chỉ nhập vào các ô nền vàng)",
-        f.italic,
-    )
+    write_heading(ws, 0, heading, span, widths, f.title, bold=True, size=TITLE_FONT_SIZE)
+    subtitle = f"KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CCHC NĂM {m.year} — {dept.name.upper()}"
+    write_heading(ws, 1, subtitle, span, widths, f.bold, bold=True)
+    note = f"(Gửi {m.organiser.name} {campaign.deadline_text()}; chỉ nhập vào các ô nền vàng)"
+    write_heading(ws, 2, note, span, widths, f.italic)
     hr = layout.SCORE_HEADER_ROW
     for col, label in enumerate(layout.SCORE_HEADERS):
         ws.write_string(hr - 1, col, label, f.header)
     set_column_widths(ws, layout.COLUMN_WIDTHS)
-    ws.set_row(hr - 1, 33)
+    labels = zip(layout.SCORE_HEADERS, widths, strict=True)
+    fit_row(ws, hr - 1, max(text_lines(label, width, bold=True) for label, width in labels), auto=True)
 
-    widths = layout.COLUMN_WIDTHS
-    n_cols = len(layout.SCORE_HEADERS)
     score_col = xl_col_to_name(layout.COL_SCORE - 1)
     row = hr + 1  # 1-based, as in the layout
-    groups: list[tuple[int, Any]] = []  # (row of the group, its format) to fill subtotals later
+    groups: list[tuple[int, Any]] = []  # (row of the group, its number format) to fill subtotals later
     group_spans: dict[int, tuple[int, int]] = {}
     group_max: dict[int, Decimal] = {}
     current_field: str | None = None
@@ -364,29 +394,17 @@ def _write_scores(
             current_field = leaf.field_code
             current_criterion = None
             field_row = row
-            groups.append((row, f.field))
+            groups.append((row, f.field_number))
             field_title = f"Lĩnh vực {leaf.field_code}. {cat.node_titles[leaf.field_code]}"
             _group_row(ws, row, leaf.field_code, field_title, f.field)
-            _fit(ws, row, {layout.COL_CODE: leaf.field_code, layout.COL_TITLE: field_title}, widths)
             row += 1
         if leaf.criterion_code != leaf.code and leaf.criterion_code != current_criterion:
             current_criterion = leaf.criterion_code
             criterion_row = row
-            groups.append((row, f.criterion))
-            title = cat.node_titles[leaf.criterion_code]
-            _group_row(ws, row, leaf.criterion_code, title, f.criterion)
-            _fit(ws, row, {layout.COL_CODE: leaf.criterion_code, layout.COL_TITLE: title}, widths)
+            groups.append((row, f.criterion_number))
+            _group_row(ws, row, leaf.criterion_code, cat.node_titles[leaf.criterion_code], f.criterion)
             row += 1
-        guidance = _guidance(leaf)
-        r0 = row - 1
-        ws.write_string(r0, layout.COL_CODE - 1, leaf.code, f.item[layout.COL_CODE])
-        write_text(ws, r0, layout.COL_TITLE - 1, leaf.title, f.item[layout.COL_TITLE])
-        # maximum points are display-only: text with a decimal comma reads “7,5” in every locale
-        ws.write_string(r0, layout.COL_MAX - 1, fmt_points(leaf.max_points), f.item[layout.COL_MAX])
-        for col in layout.INPUT_COLUMNS:
-            ws.write_blank(r0, col - 1, None, f.item[col])
-        write_text(ws, r0, layout.COL_GUIDANCE - 1, guidance, f.item[layout.COL_GUIDANCE])
-        _fit(ws, row, {layout.COL_CODE: leaf.code, layout.COL_TITLE: leaf.title, layout.COL_GUIDANCE: guidance}, widths)
+        _item_row(ws, row, leaf, f)
         validate(ws, row, layout.COL_SCORE, _validation_for(leaf, f"{score_col}{row}", lists))
         group_spans[field_row] = (field_row + 1, row)
         group_max[field_row] = group_max.get(field_row, Decimal(0)) + leaf.max_points
@@ -397,36 +415,43 @@ def _write_scores(
     last_item_row = row - 1
     for grow, fmt in groups:
         first, last = group_spans[grow]
-        ws.write_string(grow - 1, layout.COL_MAX - 1, fmt_points(group_max[grow]), fmt)
+        ws.write_number(grow - 1, layout.COL_MAX - 1, cell_number(group_max[grow]), fmt)
         ws.write_formula(grow - 1, layout.COL_SCORE - 1, f"=SUBTOTAL(9,{score_col}{first}:{score_col}{last})", fmt)
     t0 = row - 1
-    for col in range(n_cols):
+    for col in range(len(layout.SCORE_HEADERS)):
         ws.write_blank(t0, col, None, f.total)
     ws.write_string(t0, layout.COL_CODE - 1, layout.TOTAL_LABEL, f.total_bold)
-    ws.write_string(t0, layout.COL_MAX - 1, fmt_points(dept.max_points), f.total_bold)
-    max_col = xl_col_to_name(layout.COL_MAX - 1)
-    ws.ignore_errors({"number_stored_as_text": f"{max_col}1:{max_col}{row}"})
-    ws.write_formula(
-        t0,
-        layout.COL_SCORE - 1,
-        f"=SUBTOTAL(9,{score_col}{first_item_row}:{score_col}{last_item_row})",
-        f.total_bold,
-    )
+    ws.write_number(t0, layout.COL_MAX - 1, cell_number(dept.max_points), f.total_number)
+    total = f"=SUBTOTAL(9,{score_col}{first_item_row}:{score_col}{last_item_row})"
+    ws.write_formula(t0, layout.COL_SCORE - 1, total, f.total_number)
+    fit_row(ws, t0, 1, auto=True)
+    # a row left empty, then the signature: never in the code column, so the reader never takes it for an item
+    end = write_signature(ws, t0 + 2, sign, signature_spans(paper, SIGN_ANCHORS, sign), widths, f.signature)
 
     ws.freeze_panes(hr, layout.COL_MAX - 1)
-    page(ws, landscape=True, repeat_row=hr - 1)
+    set_print(ws, paper, repeat_row=hr - 1, last_row=end)
     protect(ws, password, format_rows_and_columns=True)
 
 
+def _item_row(ws: Any, row: int, leaf: Leaf, f: _Formats) -> None:
+    """An item's row (1-based ``row``): code, title, maximum (a number), the three inputs, the guidance."""
+    guidance = _guidance(leaf)
+    r0 = row - 1
+    ws.write_string(r0, layout.COL_CODE - 1, leaf.code, f.item[layout.COL_CODE])
+    write_text(ws, r0, layout.COL_TITLE - 1, leaf.title, f.item[layout.COL_TITLE])
+    ws.write_number(r0, layout.COL_MAX - 1, cell_number(leaf.max_points), f.item[layout.COL_MAX])
+    for col in layout.INPUT_COLUMNS:
+        ws.write_blank(r0, col - 1, None, f.item[col])
+    write_text(ws, r0, layout.COL_GUIDANCE - 1, guidance, f.item[layout.COL_GUIDANCE])
+    texts = {layout.COL_CODE: leaf.code, layout.COL_TITLE: leaf.title, layout.COL_GUIDANCE: guidance}
+    fit_row(ws, r0, max(text_lines(text, layout.COLUMN_WIDTHS[col]) for col, text in texts.items()), auto=True)
+
+
 def _group_row(ws: Any, row: int, code: str, title: str, fmt: Any) -> None:
-    """A field or criterion row: code and title; maximum and subtotal are written once the span is known."""
+    """A field or criterion row, as tall as its bold title; its maximum and subtotal come once its span is known."""
     ws.write_string(row - 1, layout.COL_CODE - 1, code, fmt)
     write_text(ws, row - 1, layout.COL_TITLE - 1, title, fmt)
     for col in range(layout.COL_MAX, len(layout.SCORE_HEADERS) + 1):
         ws.write_blank(row - 1, col - 1, None, fmt)
-
-
-def _fit(ws: Any, row: int, texts: Mapping[int, object], widths: Mapping[int, float]) -> None:
-    height = estimate_row_height(texts, widths)
-    if height is not None:
-        ws.set_row(row - 1, height)
+    lines = max(text_lines(text, layout.COLUMN_WIDTHS[col], bold=True) for col, text in enumerate((code, title), 1))
+    fit_row(ws, row - 1, lines, auto=True)
