@@ -257,8 +257,21 @@ def _render_docx(
         except TemplateError as exc:
             # docxtpl renders the document's XML: its line numbers mean nothing to the person who typed it
             raise _template_error(exc, source.name, (), line=False) from exc
+        _properties(template, context.get("properties"))
         with atomic_path(out) as tmp:
             template.save(str(tmp))
+
+
+def _properties(template: Any, properties: Mapping[str, str] | None) -> None:
+    """The document's properties (File › Properties in Word): title, author and the software's note.
+
+    What made the figures (the consolidated workbook, parcli's version, the rounding rule) belongs here and in
+    the manifest, not on a page the signer reads.
+    """
+    core = template.docx.core_properties
+    core.author = core.last_modified_by = ""
+    for key, value in (properties or {}).items():
+        setattr(core, key, value)
 
 
 def _template_error(exc: Exception, name: str, search: Sequence[Path], *, line: bool = True) -> TemplateRenderError:
