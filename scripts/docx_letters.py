@@ -100,8 +100,15 @@ def build_listing(target):  # type: ignore[no-untyped-def]
     para(doc, "Cơ quan chưa hoàn thành việc gửi kết quả tự đánh giá", 14, bold=True, align=CENTER, space_after=0)
     para(doc, "{{ campaign.title }}", 14, bold=True, align=CENTER, space_after=2)
     rule(doc, 165, 40)
-    para(doc, "(Số liệu đến ngày {{ today|date_vn }}; hạn gửi theo Kế hoạch: {{ deadline_words }})", 13,
-         italic=True, align=CENTER, space_after=12)
+    para(
+        doc,
+        "(Số liệu đến ngày {{ today|date_vn }}; hạn gửi theo Kế hoạch: {{ deadline_words }}{% if overdue_days > 0 %}, "
+        "đã quá hạn {{ overdue_days }} ngày{% endif %})",
+        13,
+        italic=True,
+        align=CENTER,
+        space_after=12,
+    )
     tag(doc, "{%p if departments %}")
     table(
         doc,
@@ -114,7 +121,7 @@ def build_listing(target):  # type: ignore[no-untyped-def]
         "for d in departments",
         size=12,
     )
-    body(doc, "Tổng số: {{ departments|length }}/{{ total }} cơ quan chưa hoàn thành.")
+    body(doc, "Tổng số: {{ departments|length }}/{{ total }} cơ quan.")
     tag(doc, "{%p else %}")
     body(doc, "Tất cả {{ total }} cơ quan đã gửi phiếu hợp lệ.")
     tag(doc, "{%p endif %}")
