@@ -99,6 +99,17 @@ def _environment(search_path: tuple[str, ...], html: bool) -> Environment:
     return env
 
 
+@functools.lru_cache(maxsize=8)
+def _docx_environment(search_path: tuple[str, ...]) -> Environment:
+    """The environment of Word templates: its own, since docxtpl turns autoescaping on in the one it renders with
+    (shared with the Markdown templates, it would HTML-escape them afterwards)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(list(search_path)), undefined=StrictUndefined, autoescape=True)
+    env.filters.update(FILTERS)
+    return env
+
+
 CACHE_ENV = "PARCLI_CACHE_DIR"
 
 
@@ -213,7 +224,8 @@ def render_each(
     written = []
     if name.endswith(".docx"):
         source = find_template(name, template_dir)
-        env = make_environment(search, html=False)
+        # docxtpl sets ``autoescape`` on the environment it is given: never the one text templates share
+        env = _docx_environment(tuple(str(p) for p in search))
         for context, out in jobs:
             _render_docx(source, env, context, out, images or {})
             written.append(out)

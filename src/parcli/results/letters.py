@@ -106,16 +106,26 @@ def plan_citation(campaign: Campaign) -> str:
     issuer = (ref.issuer if ref and ref.issuer else None) or f"UBND tỉnh {model.province}"
     number = ref.number if ref and ref.number else "…/KH-UBND"
     day = f"ngày {ref.issued:%d/%m/%Y}" if ref and ref.issued else "ngày …"
-    about = ref.about if ref is not None else _plan_subject(model.plan or model.title)
-    return f"Kế hoạch số {number} {day} của {issuer} về {about}"
+    if ref is None:
+        title = _without_note(model.plan or model.title)
+        if title.casefold().startswith("kế hoạch số "):  # the plan's title already cites its number
+            return title
+        return f"Kế hoạch số {number} {day} của {issuer} về {_plan_subject(title)}"
+    return f"Kế hoạch số {number} {day} của {issuer} về {ref.about}"
+
+
+def _without_note(title: str) -> str:
+    """A plan's title without an example's or a test's note (“… — VÍ DỤ do parcli lập …”, “… (kiểm thử)”)."""
+    import re
+
+    return re.split(r"\s[—–]\s|\s\(", title, maxsplit=1)[0].strip()
 
 
 def _plan_subject(title: str) -> str:
-    """What a plan's title is about, lower-cased after “Kế hoạch”, without an example's note (“— VÍ DỤ …”)."""
+    """What a plan's title is about, lower-cased after “Kế hoạch”: “triển khai xác định Chỉ số CCHC …”."""
     import re
 
-    text = re.split(r"\s[—–]\s|\s\(", title, maxsplit=1)[0].strip()
-    text = re.sub(r"^Kế hoạch\s+", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^Kế hoạch\s+", "", title, flags=re.IGNORECASE)
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 COVER_TEMPLATE = "cover-letter.txt.j2"
 REQUEST_TEMPLATE = "remedy-request.txt.j2"
 REMIND_TEMPLATE = "remedy-remind.txt.j2"
-MAX_LISTED = 20  # more recipients than this: “Các cơ quan, đơn vị (theo danh sách kèm theo)”
+MAX_LISTED = 5  # more recipients than this are addressed together (“Các sở, ban, ngành tỉnh”)
 
 
 def _order(campaign: Campaign) -> list[Department]:
@@ -99,11 +99,11 @@ def write_cover_letter(
         if context["preliminary"]
         else f"tự đánh giá, chấm điểm Chỉ số CCHC năm {year}"
     )
-    recipients = (
-        tuple(d["name"] for d in others)
-        if len(others) <= MAX_LISTED
-        else ("Các cơ quan, đơn vị (theo danh sách kèm theo)",)
-    )
+    # a few departments are listed under “Kính gửi:”; more are addressed together, the body naming each one
+    if len(others) <= MAX_LISTED:
+        recipients = tuple(d["name"] for d in others)
+    else:
+        recipients = ("Các cơ quan, đơn vị được đánh giá" if campaign.is_units else "Các sở, ban, ngành tỉnh",)
     jobs: list[tuple[Letter, Path]] = []
     if others:
         letter = Letter(
