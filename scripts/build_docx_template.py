@@ -35,6 +35,7 @@ from docx_parts import (
     para,
     row_flags,
     rule,
+    save,
     set_widths,
     shade,
     signature,
@@ -375,8 +376,7 @@ def main() -> None:
     signature(doc, [80, 85], copies_lines(), collective=True)
     appendix(doc)
     TARGET.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(TARGET)
-    print(f"wrote {TARGET}")
+    save(doc, TARGET)
 
 
 if __name__ == "__main__":

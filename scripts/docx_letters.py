@@ -32,6 +32,7 @@ from docx_parts import (
     para,
     row_flags,
     rule,
+    save,
     set_font,
     set_widths,
     signature,
@@ -86,8 +87,7 @@ def build_letter(target):  # type: ignore[no-untyped-def]
     recipients_block(doc)
     closing_body(doc)
     signature(doc, [80, 85], copies_lines(), 14, collective=True)
-    doc.save(target)
-    print(f"wrote {target}")
+    save(doc, target)
 
 
 def build_listing(target):  # type: ignore[no-untyped-def]
@@ -144,8 +144,7 @@ def build_listing(target):  # type: ignore[no-untyped-def]
     cell_text(sign.rows[0].cells[1], "NGƯỜI LẬP", 13, bold=True, align=CENTER)
     for _ in range(4):
         cell_para(sign.rows[0].cells[1], "", 13, space_after=6)
-    doc.save(target)
-    print(f"wrote {target}")
+    save(doc, target)
 
 
 def build_record(target):  # type: ignore[no-untyped-def]
@@ -221,8 +220,7 @@ def build_record(target):  # type: ignore[no-untyped-def]
         for _ in range(4):
             cell_para(cell, "", 14, space_after=6)
         cell_para(cell, name, 14, bold=True)
-    doc.save(target)
-    print(f"wrote {target}")
+    save(doc, target)
 
 
 def table_total_label(doc):  # type: ignore[no-untyped-def]
@@ -282,8 +280,7 @@ def build_decision(target):  # type: ignore[no-untyped-def]
     )
     para(doc, "", 8)
     tag(doc, "{%p endfor %}")
-    doc.save(target)
-    print(f"wrote {target}")
+    save(doc, target)
 
 
 __all__ = ["build_decision", "build_letter", "build_listing", "build_record"]

@@ -390,3 +390,25 @@ def signature(doc, widths, recipients, size=13, collective=False):  # type: igno
 def copies_lines(var="copies"):  # type: ignore[no-untyped-def]
     """The Nơi nhận entries of a list in the context, then the archive line (docxtpl tags included)."""
     return ["{%p for c in " + var + " %}", "- {{ c }};", "{%p endfor %}", "- {{ letterhead.archive }}"]
+
+
+def save(doc, target):  # type: ignore[no-untyped-def]
+    """Save a template reproducibly: fixed document dates and zip entry times, so a rebuild changes no byte."""
+    import datetime
+    import io
+    import zipfile
+    from pathlib import Path
+
+    fixed = datetime.datetime(2024, 1, 1)
+    doc.core_properties.created = doc.core_properties.modified = fixed
+    doc.core_properties.last_modified_by = doc.core_properties.author = ""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(item.filename))
+    Path(target).write_bytes(out.getvalue())
+    print(f"wrote {target}")

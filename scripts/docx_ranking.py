@@ -25,6 +25,7 @@ from docx_parts import (
     para,
     row_flags,
     rule,
+    save,
     shade,
     signature,
     table,
@@ -202,5 +203,4 @@ def build_ranking(target):  # type: ignore[no-untyped-def]
     body(doc, "{{ closing }}", keep=True)
     signature(doc, [80, 85], copies_lines(), collective=True)
     heat_appendix(doc)
-    doc.save(target)
-    print(f"wrote {target}")
+    save(doc, target)
