@@ -399,7 +399,7 @@ def save(doc, target):  # type: ignore[no-untyped-def]
     import zipfile
     from pathlib import Path
 
-    fixed = datetime.datetime(2024, 1, 1)
+    fixed = datetime.datetime(2000, 1, 1)  # the template's own date; a document made from it gets its day
     doc.core_properties.created = doc.core_properties.modified = fixed
     doc.core_properties.last_modified_by = doc.core_properties.author = ""
     raw = io.BytesIO()
@@ -407,7 +407,7 @@ def save(doc, target):  # type: ignore[no-untyped-def]
     out = io.BytesIO()
     with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(item.filename, date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(info, src.read(item.filename))
     Path(target).write_bytes(out.getvalue())

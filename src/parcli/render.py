@@ -280,8 +280,11 @@ def _properties(template: Any, properties: Mapping[str, str] | None) -> None:
     What made the figures (the consolidated workbook, parcli's version, the rounding rule) belongs here and in
     the manifest, not on a page the signer reads.
     """
+    from parcli import clock
+
     core = template.docx.core_properties
     core.author = core.last_modified_by = ""
+    core.created = core.modified = clock.now().replace(tzinfo=None)
     for key, value in (properties or {}).items():
         setattr(core, key, value)
 
