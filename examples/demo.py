@@ -72,12 +72,15 @@ def main() -> None:
 
     step("0. Đánh giá sơ bộ 9 tháng: phát hành, các cơ quan tự chấm (một số mục bị trừ điểm), tổng hợp")
     run([*PARCLI, "generate", "--round", PRELIMINARY, "--out", str(prelim / "phat-hanh")])
+    run([*PARCLI, "cover-letter", "--round", PRELIMINARY, "--out", str(prelim / "cong-van-gui-phieu")])
     pre_fill = [sys.executable, str(HERE / "fill_returns.py"), str(prelim / "phat-hanh"), str(prelim / "gui-ve")]
     run([*pre_fill, "--seed", "9", "--sent", "2023-10-09"])
     run([*PARCLI, "merge", "--round", PRELIMINARY, str(prelim / "gui-ve"), "--out", str(prelim_consolidated)])
 
     step(f"0a. Kế hoạch khắc phục các mục bị trừ điểm; theo dõi ngày 20/12/2023 ({SILENT} chưa gửi, {OVERDUE} quá hạn)")
     run([*PARCLI, "remedy", "issue", str(prelim_consolidated), "--out", str(remedies / "phat-hanh")])
+    request = [*PARCLI, "remedy", "request", str(prelim_consolidated), "--out", str(remedies / "cong-van-de-nghi")]
+    run([*request, "--deadline", "2023-10-31", "--today", "2023-10-20"])
     run(
         [
             sys.executable,
@@ -92,9 +95,12 @@ def main() -> None:
     )
     remedy_merge = [*PARCLI, "remedy", "merge", str(remedies / "gui-ve"), "--preliminary", str(prelim_consolidated)]
     run([*remedy_merge, "--out", str(tracking), "--today", "2023-12-20"], ok=(1,))
+    remedy_remind = [*PARCLI, "remedy", "remind", str(remedies / "gui-ve"), "--preliminary", str(prelim_consolidated)]
+    run([*remedy_remind, "--out", str(remedies / "nhac-nho"), "--today", "2023-12-20"], ok=(1,))
 
     step("1. Sở Nội vụ phát hành phiếu chấm điểm cho 17 cơ quan")
     run([*PARCLI, "generate", "--out", str(issued)])
+    run([*PARCLI, "cover-letter", "--out", str(out / "1-cong-van-gui-phieu")])
 
     step(f"2. Các cơ quan điền và gửi về (trừ {LATE}; {MISTAKE} có sai sót)")
     run([*fill, "--skip", LATE, "--mistake", MISTAKE])
@@ -146,17 +152,24 @@ def main() -> None:
         ],
         ok=(0, 1),
     )
+    record = [*PARCLI, "appraise", "record", str(returns), "--appraisals", str(appraisals)]
+    run([*record, "--out", str(notices / "bien-ban-tham-dinh-lan-1.docx"), "--round", "1"], ok=(0, 1))
     run([*PARCLI, "appraise", "issue", str(returns), "--out", str(appraisals), "--round", "2"])
     # round 2 settles another item; the item Sở Nội vụ re-sent stays to be re-appraised, and the report lists it
     run([*typer_, "--files", "tham-dinh-lan2-PL01-*.xlsx", "--count", "1", "--skip", "1", "--agree"])
     merge(0, "--appraisals", str(appraisals))
+    final_notices = [*PARCLI, "appraise", "notices", str(returns), "--appraisals", str(appraisals), "--round", "2"]
+    run([*final_notices, "--out", str(notices / "lan-2")], ok=(0, 1))
+    run([*record, "--out", str(notices / "bien-ban-tham-dinh-lan-2.docx"), "--round", "2"], ok=(0, 1))
 
     step("8. Lập báo cáo tổng hợp gửi UBND tỉnh (Word, HTML, Markdown), có phần kết quả khắc phục sau đánh giá sơ bộ")
     reports = out / "4-bao-cao"
     remedy_args = ["--preliminary", str(prelim_consolidated), "--remedies", str(remedies / "gui-ve")]
     for name in ("bao-cao-chi-so-cchc-2023.docx", "bao-cao-chi-so-cchc-2023.html", "bao-cao-chi-so-cchc-2023.md"):
         target = reports / name
-        run([*PARCLI, "report", str(consolidated), "--appraisals", str(appraisals), *remedy_args, "--out", str(target)])
+        submit = ["--to-trinh"] if name.endswith(".docx") else []  # the Tờ trình and the Committee's draft report
+        report = [*PARCLI, "report", str(consolidated), "--appraisals", str(appraisals), *remedy_args, *submit]
+        run([*report, "--out", str(target)])
 
     step("9. Khi có kết quả điều tra xã hội học: báo cáo đầy đủ Chỉ số")
     run(
@@ -219,15 +232,18 @@ def main() -> None:
     print(f"Phiếu các cơ quan gửi: {returns.resolve()}")
     print(f"Bảng tổng hợp:         {consolidated.resolve()}")
     print(f"Tóm tắt JSON:          {(out / '3-tong-hop' / 'tong-hop.json').resolve()}")
-    print(f"Báo cáo:               {(out / '4-bao-cao').resolve()}")
+    print(f"Báo cáo:               {(out / '4-bao-cao').resolve()} (kèm Tờ trình, dự thảo báo cáo của UBND tỉnh)")
+    print(f"Công văn gửi phiếu:    {(out / '1-cong-van-gui-phieu').resolve()} (và phiếu chuyển nội bộ)")
     print(f"Bản góp ý, đôn đốc:    {feedback.resolve()}, {(out / '6-nhac-nho').resolve()}")
     print(f"Danh sách điều tra XHH: {merged_lists.resolve()} (có mật khẩu, VÍ DỤ: {EXAMPLE_PASSWORD})")
     print(f"Phiếu thẩm định:       {appraisals.resolve()} (lần 1 và lần 2)")
-    print(f"Thông báo thẩm định:   {notices.resolve()}")
+    print(f"Thông báo thẩm định:   {notices.resolve()} (lần 1; lần 2 trong lan-2/; biên bản thẩm định lần 1, 2)")
     print(f"Kết quả thẩm định:     mục 5 của báo cáo trong {reports.resolve()}")
     print(f"Hồ sơ kiểm chứng:      {(evidence / 'ho-so' / 'trang-kiem-chung' / 'index.html').resolve()}")
     print(f"Đánh giá sơ bộ 9 tháng: {prelim_consolidated.resolve()}")
     print(f"Kế hoạch khắc phục:    {(remedies / 'phat-hanh').resolve()} (phát hành)")
+    print(f"                       {(remedies / 'cong-van-de-nghi').resolve()} (công văn đề nghị)")
+    print(f"                       {(remedies / 'nhac-nho').resolve()} (đôn đốc cơ quan chưa gửi)")
     print(f"                       {(remedies / 'gui-ve').resolve()} (các cơ quan gửi về)")
     print(f"Theo dõi khắc phục:    {tracking.resolve()}")
     print(f"Kết quả khắc phục:     phần cuối báo cáo trong {reports.resolve()}")

@@ -63,7 +63,8 @@ def run_units(out: Path, run: Run, step: Callable[[str], None]) -> list[tuple[st
     step("Xếp hạng đơn vị 4. Báo cáo xếp hạng kèm kết quả khắc phục (Word, HTML, Markdown)")
     remedy_args = ["--preliminary", str(prelim_consolidated), "--remedies", str(remedies / "gui-ve")]
     for suffix in ("docx", "html", "md"):
-        run([*PARCLI, "report", str(consolidated), *remedy_args, "--out", str(reports / f"xep-hang.{suffix}")])
+        submit = ["--to-trinh"] if suffix == "docx" else []  # the Tờ trình and the draft Quyết định công bố kết quả
+        run([*PARCLI, "report", str(consolidated), *remedy_args, *submit, "--out", str(reports / f"xep-hang.{suffix}")])
 
     step("Xếp hạng đơn vị 5. Tài liệu kiểm chứng: 4 đơn vị gửi phiếu kèm tệp; hồ sơ kiểm chứng theo nhóm đơn vị")
     evidence = out / "4-tai-lieu-kiem-chung"

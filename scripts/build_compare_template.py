@@ -12,7 +12,7 @@ from pathlib import Path
 
 from build_docx_template import letterhead, new_document, page_numbers, signature
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx_parts import body, loop_table, para, rule
+from docx_parts import body, loop_table, para, rule, save
 
 TARGET = Path(__file__).resolve().parent.parent / "templates" / "compare.docx"
 
@@ -359,8 +359,7 @@ def main() -> None:
         "{{ rounding_rule }}.",
         12,
     )
-    doc.save(TARGET)
-    print(f"wrote {TARGET}")
+    save(doc, TARGET)
 
 
 if __name__ == "__main__":

@@ -1,210 +1,87 @@
-"""Build ``templates/report.docx``, the Word template of ``parcli report`` (docxtpl syntax).
+"""Build the Word templates of parcli (docxtpl syntax): the report, the ranking, the letters and their kin.
 
-Run ``python scripts/build_docx_template.py`` after changing this file; the
-.docx is committed so that users can open and adapt it in Word (keep the
-``{{ … }}`` / ``{%tr … %}`` tags).  Layout after Nghị định 30/2020/NĐ-CP,
-Phụ lục I: A4, Times New Roman, margins 20 mm top/bottom, 30 mm left, 15 mm
-right; agency top left, national title and motto top right; number and date
-lines; recipients and signature at the end.
+Run ``python scripts/build_docx_template.py`` after changing this file or the ``docx_*.py`` beside it; the
+.docx files are committed so that an office can open and adapt them in Word (keep the ``{{ … }}`` /
+``{%tr … %}`` / ``{%p … %}`` tags).  Layout after Nghị định 30/2020/NĐ-CP, Phụ lục I: A4, Times New Roman,
+portrait margins 20 mm top and bottom, 30 mm left, 15 mm right (a landscape appendix turns the page: its top
+edge is the bound one); agency top left, national title and motto top right; number and date lines; page
+numbers from page 2; recipients and signature at the end, the closing kept with the signature.
+
+- ``report.docx``: the province report of ``parcli report`` (also the People's Committee's draft report);
+- ``ranking.docx`` (``docx_ranking.py``): the ranking report of an each-unit-scores campaign;
+- ``letter.docx``, ``listing.docx``, ``record.docx``, ``decision.docx`` (``docx_letters.py``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+import docx_parts
+from docx_letters import build_decision, build_letter, build_listing, build_record
 from docx_parts import (
-    FONT,
+    CENTER,
+    Col,
     body,
-    cell_para,
+    caption,
     cell_text,
-    loop_table,
-    no_borders,
+    copies_lines,
+    draft_mark,
+    heading,
+    keep_rows,
+    landscape_section,
+    letterhead,
+    new_document,
+    num,
     para,
     row_flags,
     rule,
-    set_font,
+    save,
     set_widths,
+    shade,
+    signature,
+    table,
     tag,
 )
-from docx_remedy import previous_remedy_section, ranking_remedy_section, remedy_section
+from docx_remedy import previous_remedy_section, remedy_section
 
 TARGET = Path(__file__).resolve().parent.parent / "templates" / "report.docx"
 RANKING = TARGET.with_name("ranking.docx")
 LETTER = TARGET.with_name("letter.docx")
+LISTING = TARGET.with_name("listing.docx")
+RECORD = TARGET.with_name("record.docx")
+DECISION = TARGET.with_name("decision.docx")
+
+__all__ = ["letterhead", "new_document", "page_numbers", "signature"]  # build_compare_template.py uses them
 
 
 def page_numbers(doc):  # type: ignore[no-untyped-def]
-    """Page numbers centred in the header from page 2 on; none on the first page (Nghị định 30/2020, Phụ lục I)."""
-    section = doc.sections[0]
-    section.different_first_page_header_footer = True
-    section.header_distance = Mm(10)
-    p = section.header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), "PAGE")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "2"
-    run.append(text)
-    field.append(run)
-    p._element.append(field)
-    set_font(p.add_run(""), 13)
+    """Page numbers centred at the top of the first section's pages from page 2 on."""
+    docx_parts.page_numbers(doc.sections[0])
 
 
-def letterhead(doc, widths, number, subject=None):  # type: ignore[no-untyped-def]
-    """The heading: issuing body and national title with their rules; number (and V/v) beside the date line."""
-    head = doc.add_table(rows=2, cols=2)
-    no_borders(head)
-    set_widths(head, widths)
-    left, right = head.rows[0].cells
-    cell_text(left, "{{ letterhead.parent }}", 13, align=WD_ALIGN_PARAGRAPH.CENTER)
-    cell_para(left, "{{ letterhead.agency }}", 13, bold=True)
-    rule(left, widths[0], 22)
-    cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    cell_para(right, "Độc lập - Tự do - Hạnh phúc", 13, bold=True)
-    rule(right, widths[1], 62)
-    left, right = head.rows[1].cells
-    cell_text(left, number, 13, align=WD_ALIGN_PARAGRAPH.CENTER)
-    if subject:
-        cell_para(left, subject, 12)
-    cell_text(right, "{{ letterhead.date_line }}", 13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for row in head.rows:
-        row_flags(row)
-    for cell in head.rows[1].cells:
-        cell.paragraphs[0].paragraph_format.space_before = Pt(6)
-    return head
-
-
-def signature(doc, widths, recipients, size=13):  # type: ignore[no-untyped-def]
-    """Nơi nhận on the left; the signer's title (and KT. line), room to sign and the full name on the right."""
-    sign = doc.add_table(rows=1, cols=2)
-    no_borders(sign)
-    set_widths(sign, widths)
-    row_flags(sign.rows[0])
-    left, right = sign.rows[0].cells
-    cell_text(left, "Nơi nhận:", 12, bold=True, italic=True)
-    for line in recipients:
-        cell_para(left, line, 11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    right.text = ""
-    first = right.paragraphs[0]
-    set_font(first.add_run("{%p if letterhead.sign_on_behalf %}"), 10)
-    cell_para(right, "{{ letterhead.sign_on_behalf }}", size, bold=True)
-    cell_para(right, "{%p endif %}", 10)
-    cell_para(right, "{{ letterhead.sign_title }}", size, bold=True)
-    for _ in range(4):  # room for the signature and the seal
-        cell_para(right, "", size, space_after=6)
-    cell_para(right, "{{ letterhead.sign_name }}", size, bold=True)
-    for p in [*left.paragraphs, *right.paragraphs]:
-        p.paragraph_format.keep_with_next = True
-    return sign
-
-
-def appraisal_section(doc, heading, tables):  # type: ignore[no-untyped-def]
-    """``report --appraisals``: self-assessed → round 1 → final per (field,) department or unit; what is left."""
-    para(doc, "{%p if appraisal %}", 10)
-    para(doc, heading, 13, bold=True)
-    body(
-        doc,
-        "Điểm thẩm định lấy từ các phiếu thẩm định trong thư mục {{ appraisal.folder }} "
-        "({{ appraisal.files|length }} phiếu); mục chưa thẩm định tính theo điểm tự đánh giá. Còn "
-        "{{ appraisal.total.not_appraised }} mục chưa thẩm định, {{ appraisal.total.stale }} mục cần thẩm định "
-        "lại (phiếu tự đánh giá đã thay đổi sau khi thẩm định).",
-    )
-    keys = ("self_score|points", "round1|points", "final|points", "not_appraised", "stale")
-    heads = ["Tự đánh giá", "Thẩm định lần 1", "Kết quả cuối", "Chưa thẩm định", "Cần thẩm định lại"]
-    for title, rows in tables:
-        cells = ["{{ r.name }}", *("{{ r." + k + " }}" for k in keys)]
-        total = ["Cộng", *("{{ appraisal.total." + k + " }}" for k in keys)]
-        loop_table(
-            doc, [title, *heads], [55, 22, 22, 22, 22, 22], f'for r in appraisal.{rows} if r["items"]', cells, total
-        )
-    para(doc, "{%p if appraisal.stale %}", 10)
-    para(doc, "Mục cần thẩm định lại:", 13, italic=True)
-    loop_table(
-        doc,
-        ["Mã", "Tiêu chí thành phần", "Cơ quan", "Tự đánh giá", "Điểm thẩm định"],
-        [12, 70, 45, 19, 19],
-        "for i in appraisal.stale",
-        ["{{ i.item }}", "{{ i.title }}", "{{ i.department }}", "{{ i.self_score|points }}", "{{ i.final|points }}"],
-    )
-    para(doc, "{%p endif %}", 10)
-    para(doc, "{%p endif %}", 10)
-
-
-def new_document(landscape: bool = False):  # type: ignore[no-untyped-def]
-    """An A4 document in Times New Roman with the margins of Nghị định 30/2020 (20/20/30/15 mm)."""
-    doc = Document()
-    section = doc.sections[0]
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = Mm(297), Mm(210)
-        section.top_margin, section.bottom_margin = Mm(15), Mm(15)
-        section.left_margin, section.right_margin = Mm(20), Mm(15)
-    else:
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-        section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(13)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
-    return doc
-
-
-def build_letter() -> None:
-    """The one công văn layout (Nghị định 30/2020/NĐ-CP, Phụ lục I): every letter parcli writes."""
-    doc = new_document()
-    page_numbers(doc)
-    letterhead(doc, [70, 95], "{{ letterhead.letter_number }}", "V/v {{ subject }}")
-    para(doc, "", space_after=6)
-    p = para(doc, "Kính gửi: {{ recipient }}", 14, space_after=12)
-    p.paragraph_format.left_indent = Mm(25)
-    tag(doc, "{%p for p in body %}")
-    p = body(doc, "{{ p }}", 14)
-    tag(doc, "{%p endfor %}")
-    p.paragraph_format.keep_with_next = True
-    signature(
-        doc, [80, 85], ["{%p for c in copies %}", "- {{ c }};", "{%p endfor %}", "- {{ letterhead.archive }}"], 14
-    )
-    doc.save(LETTER)
-    print(f"wrote {LETTER}")
-
-
-def main() -> None:
-    """The province report (báo cáo) of ``parcli report``."""
-    doc = new_document()
-    page_numbers(doc)
-    letterhead(doc, [70, 95], "{{ letterhead.number }}")
-
-    para(doc, "")
-    para(doc, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    para(doc, "{{ title }}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=2)
+def title_block(doc, kind="BÁO CÁO"):  # type: ignore[no-untyped-def]
+    """“BÁO CÁO” and the title; a provisional report says “tạm tính” in its title and the day of its figures."""
+    para(doc, "", 8)
+    para(doc, kind, 14, bold=True, align=CENTER, space_after=0)
+    para(doc, "{{ title }}", 14, bold=True, align=CENTER, space_after=0)
+    tag(doc, "{%p if provisional %}")
+    para(doc, "(Số liệu đến ngày {{ as_of|date_vn }})", 13, italic=True, align=CENTER, space_after=0)
+    tag(doc, "{%p endif %}")
     rule(doc, 165, 40)
-    para(doc, "", space_after=6)
-    body(
-        doc,
-        "Căn cứ {{ campaign.plan }}, {{ letterhead.organiser }} tổng hợp kết quả tự đánh giá của các cơ quan "
-        "theo {{ catalogue.decision }} như sau:",
-    )
-    para(doc, "{%p if catalogue.unverified %}", 10)
-    para(
-        doc,
-        "Lưu ý: bộ tiêu chí dùng để chấm có {{ catalogue.unverified }}/{{ catalogue.nodes }} mục chưa được đối "
-        "chiếu với văn bản chính thức (tạm tính); số liệu dưới đây phụ thuộc vào bộ tiêu chí đó.",
-        12,
-        italic=True,
-    )
-    para(doc, "{%p endif %}", 10)
+    para(doc, "", 8, space_after=6)
 
-    para(doc, "1. Kết quả chung", 13, bold=True)
-    para(doc, "{%p if survey_given %}", 10)
+
+def bullets(doc, items):  # type: ignore[no-untyped-def]
+    """“- …” body paragraphs, one per entry of the context list ``items``."""
+    tag(doc, "{%p for s in " + items + " %}")
+    body(doc, "- {{ s }}")
+    tag(doc, "{%p endfor %}")
+
+
+def general(doc):  # type: ignore[no-untyped-def]
+    """I.1: the index, the self-assessed part before and after appraisal, the points lost, what is provisional."""
+    heading(doc, "1. Kết quả chung")
+    tag(doc, "{%p if survey_given %}")
     body(
         doc,
         "- Chỉ số CCHC của tỉnh: {{ index.final|points }}/{{ index.applicable_max|points }} điểm, đạt "
@@ -216,7 +93,7 @@ def main() -> None:
         "- Phần tự đánh giá (sau thẩm định): {{ index.appraised|points }}/{{ index.self_max|points }} điểm; "
         "phần điều tra xã hội học: {{ index.survey_score|points }}/{{ index.survey_max|points }} điểm.",
     )
-    para(doc, "{%p else %}", 10)
+    tag(doc, "{%p else %}")
     body(
         doc,
         "- Phần tự đánh giá (sau thẩm định): {{ index.appraised|points }}/{{ index.self_max|points }} điểm, "
@@ -224,313 +101,290 @@ def main() -> None:
         bold=True,
     )
     body(doc, "- Phần điều tra xã hội học ({{ index.survey_max|points }} điểm): chờ kết quả điều tra xã hội học.")
-    para(doc, "{%p endif %}", 10)
-    para(doc, "{%p if index.appraisal_differs %}", 10)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if index.appraisal_differs %}")
     body(
         doc,
         "- Điểm các cơ quan tự đánh giá: {{ index.self_score|points }} điểm ({{ index.self_percent|pct }}); "
         "sau thẩm định: {{ index.appraised|points }} điểm.",
     )
-    para(doc, "{%p endif %}", 10)
+    tag(doc, "{%p endif %}")
     body(doc, "- Số điểm bị trừ ở phần tự đánh giá: {{ index.lost|points }} điểm.")
-    para(doc, "{%p if index.unscored %}", 10)
+    tag(doc, "{%p if index.unscored %}")
     body(
         doc,
-        "- Còn {{ index.unscored }} tiêu chí thành phần chưa có điểm (cơ quan chưa nộp hoặc phiếu có lỗi); "
-        "kết quả trên là tạm tính.",
+        "- Còn {{ index.unscored }} tiêu chí thành phần chưa có điểm (cơ quan chưa nộp hoặc phiếu có lỗi).",
     )
-    para(doc, "{%p endif %}", 10)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if provisional %}")
+    body(doc, "- Kết quả trên là kết quả tạm tính: {{ provisional_reasons|join('; ') }}.", italic=True)
+    tag(doc, "{%p endif %}")
 
-    para(doc, "2. Kết quả theo lĩnh vực", 13, bold=True)
-    loop_table(
-        doc,
-        [
-            "Lĩnh vực",
-            "Điểm tối đa",
-            "Tự đánh giá",
-            "Sau thẩm định",
-            "Điều tra XHH",
-            "Tỷ lệ",
-            "Thay đổi so với năm trước",
-        ],
-        [45, 17, 22, 19, 22, 20, 20],
-        "for f in fields",
-        [
-            "{{ f.code }}. {{ f.title }}",
-            "{{ f.max|points }}",
-            "{{ f.self_score|points }}/{{ f.self_max|points }}",
-            "{{ f.appraised|points }}",
-            "{% if f.survey_pending %}chờ kết quả ({{ f.survey_max|points }}){% else %}{{ f.survey_score|points }}"
-            "{% endif %}",
-            "{{ f.percent|pct }}",
-            "{% if f.previous %}{{ f.previous.change|signed }}{% else %}–{% endif %}",
-        ],
-        total=[
-            "Tổng cộng",
-            "{{ index.max|points }}",
-            "{{ index.self_score|points }}/{{ index.self_max|points }}",
-            "{{ index.appraised|points }}",
-            "{% if index.survey_pending %}chờ kết quả{% else %}{{ index.survey_score|points }}{% endif %}",
-            "{{ index.percent|pct }}",
-            "",
-        ],
-    )
+
+FIELD_COLUMNS = [
+    num("TT", 9, "{{ f.code }}"),
+    Col("Lĩnh vực", 51, "{{ f.title }}", total="Tổng cộng"),
+    num("Điểm tối đa", 15, "{{ f.max|points }}", "{{ index.max|points }}"),
+    num("Tối đa phần tự đánh giá", 17, "{{ f.self_max|points }}", "{{ index.self_max|points }}"),
+    num("Điểm tự đánh giá", 17, "{{ f.self_score|points }}", "{{ index.self_score|points }}"),
+    num("Điểm sau thẩm định", 17, "{{ f.appraised|points }}", "{{ index.appraised|points }}"),
+    num(
+        "Điểm điều tra XHH",
+        22,
+        "{% if f.survey_pending %}chờ kết quả{% else %}{{ f.survey_score|points }}{% endif %}",
+        "{% if index.survey_pending %}chờ kết quả{% else %}{{ index.survey_score|points }}{% endif %}",
+    ),
+    num("Tỷ lệ (%)", 17, "{{ f.percent|pct }}", "{{ index.percent|pct }}"),
+]
+CHANGE = num(
+    "Thay đổi so với năm trước", 17, "{% if f.previous %}{{ f.previous.change|signed }}{% else %}–{% endif %}"
+)
+
+
+def by_field(doc):  # type: ignore[no-untyped-def]
+    """I.2: the field table (the change against last year only when there is a last year), the note, the chart."""
+    heading(doc, "2. Kết quả theo lĩnh vực")
+    caption(doc, "Kết quả tự đánh giá, chấm điểm theo lĩnh vực")
+    tag(doc, "{%p if has_previous %}")
+    narrow = [*FIELD_COLUMNS]
+    narrow[1] = Col("Lĩnh vực", 32, "{{ f.title }}", total="Tổng cộng")
+    narrow = [c if c.head != "Điểm tối đa" else num(c.head, 13, c.cell, c.total) for c in narrow]
+    table(doc, [*narrow, CHANGE], "for f in fields", total=True, size=10, short=0)
+    tag(doc, "{%p else %}")
+    table(doc, FIELD_COLUMNS, "for f in fields", total=True, size=11, short=0)
+    tag(doc, "{%p endif %}")
     para(
         doc,
-        "{% if survey_given %}Tỷ lệ tính trên tổng điểm tối đa áp dụng.{% else %}Tỷ lệ tính trên phần tự "
-        "đánh giá.{% endif %} {% if na_full_points %}Mục không áp dụng tính theo cách quy định cho từng mục "
-        "(bảng mục không áp dụng).{% else %}Mục không áp dụng không tính vào điểm và điểm tối đa.{% endif %}"
-        "{% if has_previous %} "
-        "Năm trước: {{ previous_file }}; thay đổi tính trên phần tự đánh giá sau thẩm định, "
-        "bằng điểm phần trăm.{% for n in previous_notes %} {{ n }}{% endfor %}{% endif %}",
+        "Điểm tối đa của mỗi lĩnh vực gồm phần tự đánh giá và phần điều tra xã hội học. {% if survey_given %}Tỷ lệ "
+        "tính trên tổng điểm tối đa áp dụng.{% else %}Phần điều tra xã hội học ({{ index.survey_max|points }} điểm) "
+        "chờ kết quả; tỷ lệ tính bằng điểm sau thẩm định trên điểm tối đa phần tự đánh giá.{% endif %} "
+        "{% if na_full_points %}Mục không áp dụng tính theo cách quy định cho từng mục (bảng mục không áp dụng)."
+        "{% else %}Mục không áp dụng không tính vào điểm và điểm tối đa.{% endif %}{% if has_previous %} Năm "
+        "trước: {{ previous_file }}; thay đổi tính trên phần tự đánh giá sau thẩm định, bằng điểm phần trăm."
+        "{% for n in previous_notes %} {{ n }}{% endfor %}{% endif %}",
         11,
         italic=True,
     )
-    para(doc, "{{ chart_image }}", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0, keep=True)
-    para(doc, "Biểu đồ: Tỷ lệ điểm đạt theo lĩnh vực (%)", 12, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{{ chart_image }}", align=CENTER, space_after=0, keep=True)
+    para(doc, "Biểu đồ: Tỷ lệ điểm đạt theo lĩnh vực (%)", 12, italic=True, align=CENTER)
 
-    para(doc, "3. Các tiêu chí thành phần bị trừ điểm", 13, bold=True)
-    para(doc, "{%p if lost %}", 10)
-    loop_table(
+
+def lost_items(doc):  # type: ignore[no-untyped-def]
+    """I.3: the items that lost points (explanation and appraisal note in columns of their own), unscored, N/A."""
+    heading(doc, "3. Các tiêu chí thành phần bị trừ điểm")
+    tag(doc, "{%p if lost %}")
+    caption(doc, "Các tiêu chí thành phần bị trừ điểm (nhiều điểm nhất trước)")
+    table(
         doc,
-        ["Mã", "Tiêu chí thành phần", "Tối đa", "Đạt", "Bị trừ", "Cơ quan chịu trách nhiệm", "Giải trình"],
-        [12, 42, 13, 16, 13, 30, 39],
+        [
+            Col("Mã", 12, "{{ i.code }}"),
+            Col("Tiêu chí thành phần", 40, "{{ i.title }}"),
+            num("Điểm tối đa", 13, "{{ i.max|points }}"),
+            num("Điểm tự đánh giá", 14, "{{ i.self_score|points }}"),
+            num("Điểm sau thẩm định", 14, "{{ i.score|points }}"),
+            num("Điểm bị trừ", 12, "{{ i.lost|points }}"),
+            Col("Cơ quan chịu trách nhiệm", 25, "{{ i.department }} (PL {{ i.appendix }})"),
+            Col("Ý kiến thẩm định", 35, "{{ i.note }}"),
+        ],
         "for i in lost",
-        [
-            "{{ i.code }}",
-            "{{ i.title }}",
-            "{{ i.max|points }}",
-            "{{ i.score|points }}{% if i.appraised is not none and i.appraised != i.self_score %} (tự chấm "
-            "{{ i.self_score|points }}){% endif %}",
-            "{{ i.lost|points }}",
-            "{{ i.department }} (PL {{ i.appendix }})",
-            "{{ i.explanation }}{% if i.note %} — Thẩm định: {{ i.note }}{% endif %}",
-        ],
+        size=10,
+        short=0,
     )
-    para(doc, "{%p else %}", 10)
+    para(doc, "Giải trình của cơ quan về từng mục: xem Phụ lục.", 11, italic=True)
+    tag(doc, "{%p else %}")
     body(doc, "Không có tiêu chí thành phần nào bị trừ điểm.")
-    para(doc, "{%p endif %}", 10)
-    para(doc, "{%p if unscored %}", 10)
-    para(doc, "Tiêu chí thành phần chưa có điểm:", 13, italic=True)
-    loop_table(
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if unscored %}")
+    caption(doc, "Tiêu chí thành phần chưa có điểm")
+    table(
         doc,
-        ["Mã", "Tiêu chí thành phần", "Tối đa", "Cơ quan", "Tình trạng"],
-        [12, 68, 15, 42, 28],
+        [
+            Col("Mã", 12, "{{ i.code }}"),
+            Col("Tiêu chí thành phần", 68, "{{ i.title }}"),
+            num("Điểm tối đa", 15, "{{ i.max|points }}"),
+            Col("Cơ quan", 42, "{{ i.department }} (PL {{ i.appendix }})"),
+            Col("Tình trạng", 28, "{{ i.status }}"),
+        ],
         "for i in unscored",
-        [
-            "{{ i.code }}",
-            "{{ i.title }}",
-            "{{ i.max|points }}",
-            "{{ i.department }} (PL {{ i.appendix }})",
-            "{{ i.status }}",
-        ],
     )
-    para(doc, "{%p endif %}", 10)
-
-    para(doc, "{%p if not_applicable %}", 10)
-    para(doc, "Tiêu chí thành phần không áp dụng:", 13, italic=True)
-    loop_table(
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if not_applicable %}")
+    caption(doc, "Tiêu chí thành phần không áp dụng")
+    table(
         doc,
-        ["Mã", "Tiêu chí thành phần", "Tối đa", "Cách tính khi không áp dụng", "Cơ quan", "Giải trình"],
-        [12, 45, 14, 30, 30, 34],
+        [
+            Col("Mã", 12, "{{ i.code }}"),
+            Col("Tiêu chí thành phần", 45, "{{ i.title }}"),
+            num("Điểm tối đa", 14, "{{ i.max|points }}"),
+            Col("Cách tính khi không áp dụng", 30, "{{ i.rule_label }}"),
+            Col("Cơ quan", 30, "{{ i.department }} (PL {{ i.appendix }})"),
+            Col("Giải trình", 34, "{{ i.explanation }}"),
+        ],
         "for i in not_applicable",
-        [
-            "{{ i.code }}",
-            "{{ i.title }}",
-            "{{ i.max|points }}",
-            "{{ i.rule_label }}",
-            "{{ i.department }} (PL {{ i.appendix }})",
-            "{{ i.explanation }}",
-        ],
     )
-    para(doc, "{%p endif %}", 10)
+    tag(doc, "{%p endif %}")
 
-    para(doc, "4. Tình hình gửi kết quả của các cơ quan", 13, bold=True)
-    body(doc, "Hạn gửi: {{ campaign.deadline_words }}.")
-    loop_table(
+
+def departments(doc):  # type: ignore[no-untyped-def]
+    """I.4: every department in the order of the appendices: items, points, percentage, status, date sent."""
+    heading(doc, "4. Tình hình gửi kết quả của các cơ quan")
+    body(doc, "Hạn gửi theo Kế hoạch: {{ campaign.deadline_words }}.")
+    caption(doc, "Kết quả và tình hình gửi phiếu tự đánh giá của các cơ quan (theo thứ tự phụ lục của Kế hoạch)")
+    table(
         doc,
-        ["PL", "Cơ quan", "Số mục", "Điểm / tối đa", "Tỷ lệ", "Tình trạng", "Ngày gửi"],
-        [13, 40, 12, 22, 19, 35, 24],
+        [
+            num("PL", 14, "{{ d.appendix }}"),
+            Col("Cơ quan", 38, "{{ d.name }}"),
+            num("Số mục", 12, "{{ d.item_count }}"),
+            num("Điểm tối đa", 14, "{{ d.max|points }}"),
+            num("Điểm sau thẩm định", 15, "{{ d.score|points }}"),
+            num("Tỷ lệ (%)", 18, "{{ d.percent|pct }}"),
+            Col("Tình trạng", 32, "{{ d.status_label }}"),
+            num("Ngày gửi", 22, "{{ d.sent|date_vn }}"),
+        ],
         "for d in departments",
-        [
-            "{{ d.appendix }}",
-            "{{ d.name }}",
-            "{{ d.item_count }}",
-            "{{ d.score|points }}/{{ d.max|points }}",
-            "{{ d.percent|pct }}",
-            "{{ d.status_label }}",
-            "{{ d.sent|date_vn }}",
-        ],
     )
-    appraisal_section(doc, "5. Kết quả thẩm định", [("Lĩnh vực", "fields"), ("Cơ quan", "departments")])
-    remedy_section(doc)
-    previous_remedy_section(doc)
-    para(doc, "", space_after=0, keep=True)
-    body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
-    signature(doc, [80, 85], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])
-    # the software and its rounding rule: an appendix page after the body, not in the letter
-    p = para(doc, "PHỤ LỤC: NGUỒN SỐ LIỆU", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    p.paragraph_format.page_break_before = True
-    body(doc, "Số liệu tính từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: {{ rounding_rule }}.", 12)
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(TARGET)
-    print(f"wrote {TARGET}")
 
 
-def build_ranking() -> None:
-    """The ranking report of each-unit-scores campaigns: a ranking table and a heat map per group."""
-    doc = new_document(landscape=True)
-    letterhead(doc, [95, 167], "{{ letterhead.number }}")
-    para(doc, "")
-    para(doc, "BÁO CÁO", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
-    para(doc, "{{ title }}", 14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    para(
-        doc,
-        "Căn cứ {{ campaign.plan }}, {{ letterhead.organiser }} tổng hợp kết quả tự đánh giá, thẩm định và "
-        "xếp hạng Chỉ số cải cách hành chính của các đơn vị như sau:",
-        align=WD_ALIGN_PARAGRAPH.JUSTIFY,
-    )
-    para(doc, "{%p if catalogue.unverified %}", 10)
-    para(
-        doc,
-        "Lưu ý: các bộ tiêu chí dùng để chấm có {{ catalogue.unverified }}/{{ catalogue.nodes }} mục chưa được "
-        "đối chiếu với văn bản chính thức (tạm tính).",
-        12,
-        italic=True,
-    )
-    para(doc, "{%p endif %}", 10)
-    para(
-        doc,
-        "Xếp loại: {% for b in bands %}{{ b.label }} {% if b.upper is none %}từ {{ b.min|points }}%"
-        "{% elif b.min == 0 %}dưới {{ b.upper|points }}%{% else %}từ {{ b.min|points }}% "
-        "đến dưới {{ b.upper|points }}%{% endif %}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}.",
-        12,
-    )
-    para(doc, "{%p for g in groups %}", 10)
-    para(doc, "{{ loop.index }}. {{ g.name }}", 13, bold=True)
-    loop_table(
-        doc,
-        ["Hạng", "Đơn vị", "Điểm đạt / tối đa", "Tỷ lệ", "Xếp loại", "Tình trạng phiếu"],
-        [16, 110, 40, 28, 30, 38],
-        "for u in g.rows",
-        [
-            "{{ u.rank if u.rank is not none else '–' }}",
-            "{{ u.name }}{% if u.exempt %} (miễn: {% for e in u.exempt %}{{ e.code }}{% if not loop.last %}, "
-            "{% endif %}{% endfor %}){% endif %}",
-            "{{ u.final|points }}/{{ u.max|points }}",
-            "{{ u.percent|pct }}",
-            "{{ u.band or '–' }}",
-            "{{ u.status_label }}",
-        ],
-    )
-    para(
-        doc,
-        "Số đơn vị theo xếp loại: {% for label, n in g.bands.items() %}{{ label }}: {{ n }}"
-        "{% if not loop.last %}; {% endif %}{% endfor %}.",
-        12,
-    )
-    para(doc, "{%p if previous %}", 10)
-    para(doc, "So sánh với năm trước ({{ previous.file }}):", 12, italic=True)
-    loop_table(
-        doc,
-        [
-            "Hạng",
-            "Đơn vị",
-            "Năm nay",
-            "Tỷ lệ",
-            "Hạng năm trước",
-            "Năm trước",
-            "Tỷ lệ năm trước",
-            "Thay đổi",
-            "Khôi phục so với năm trước",
-        ],
-        [14, 70, 30, 22, 22, 30, 24, 20, 30],
-        "for u in g.rows",
-        [
-            "{{ u.rank if u.rank is not none else '–' }}",
-            "{{ u.name }}",
-            "{{ u.final|points }}/{{ u.max|points }}",
-            "{{ u.percent|pct }}",
-            "{% if u.previous %}{{ u.previous.rank if u.previous.rank is not none else '–' }}"
-            "{% else %}chưa có{% endif %}",
-            "{% if u.previous %}{{ u.previous.final|points }}/{{ u.previous.max|points }}{% else %}–{% endif %}",
-            "{% if u.previous %}{{ u.previous.percent|pct }}{% else %}–{% endif %}",
-            "{% if u.previous %}{{ u.previous.change|signed }}{% else %}–{% endif %}",
-            "{% if u.previous and u.previous.recovered is not none %}{{ u.previous.recovered|points }}"
-            "{% else %}–{% endif %}",
-        ],
-    )
-    para(doc, "{%p endif %}", 10)
-    para(doc, "Tỷ lệ theo lĩnh vực (%):", 12, italic=True)
-    heat = doc.add_table(rows=4, cols=4)
-    heat.style = "Table Grid"
-    cell_text(heat.rows[0].cells[0], "Đơn vị", 10, bold=True)
-    cell_text(heat.rows[0].cells[1], "{%tc for f in g.fields %}", 8)
-    cell_text(heat.rows[0].cells[2], "LV {{ f.code }}", 10, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    cell_text(heat.rows[0].cells[3], "{%tc endfor %}", 8)
-    cell_text(heat.rows[1].cells[0], "{%tr for u in g.rows %}", 8)
-    cell_text(heat.rows[2].cells[0], "{{ u.name }}", 10)
-    cell_text(heat.rows[2].cells[1], "{%tc for f in u.fields %}", 8)
-    cell_text(
-        heat.rows[2].cells[2],
-        "{% cellbg f.colour %}{% if f.exempt %}miễn{% else %}{{ f.percent|pct }}{% endif %}",
-        10,
-        align=WD_ALIGN_PARAGRAPH.RIGHT,
-    )
-    cell_text(heat.rows[2].cells[3], "{%tc endfor %}", 8)
-    cell_text(heat.rows[3].cells[0], "{%tr endfor %}", 8)
-    heat.autofit = True  # docxtpl multiplies the field column; a fixed grid would squeeze it
-    para(
-        doc,
-        "{% for f in g.fields %}LV {{ f.code }}: {{ f.title }}{% if not loop.last %}; {% endif %}{% endfor %}.",
-        10,
-        italic=True,
-    )
-    para(doc, "{%p endfor %}", 10)
-    para(
-        doc,
-        "{{ tie_rule }} Tỷ lệ tính trên phần tự đánh giá sau thẩm định khi chưa có kết quả điều tra xã hội học. "
-        "{{ na_rule }} “Chờ XHH”: lĩnh vực chấm bằng điều tra xã hội học, chưa có kết quả.",
-        10,
-        italic=True,
-    )
-    appraisal_section(doc, "Kết quả thẩm định", [("Đơn vị", "departments")])
-    para(doc, "{%p if previous and previous.only_previous %}", 10)
+def appraisal_section(doc, number, tables):  # type: ignore[no-untyped-def]
+    """``--appraisals``: self-assessed → round 1 → after appraisal per field and department (or unit); what is left.
+
+    ``tables`` are (caption, first column, row list, its code key): each table its own caption and header.
+    """
+    tag(doc, "{%p if appraisal %}")
+    heading(doc, number + "Kết quả thẩm định")
     body(
         doc,
-        "Đơn vị chỉ có trong bảng tổng hợp năm trước (không còn trong kế hoạch năm nay): "
-        '{{ previous.only_previous|join(", ") }}. Đơn vị “chưa có” hạng năm trước: không có trong bảng tổng hợp năm '
-        "trước.",
-        12,
+        "Tổ thẩm định đã thẩm định {{ appraisal.total.appraised }}/{{ appraisal.total['items'] }} tiêu chí thành "
+        "phần các cơ quan đã tự đánh giá; mục chưa thẩm định tính theo điểm tự đánh giá. Còn "
+        "{{ appraisal.total.not_appraised }} mục chưa thẩm định, {{ appraisal.total.stale }} mục cần thẩm định lại "
+        "(phiếu tự đánh giá đã thay đổi sau khi thẩm định).",
     )
-    para(doc, "{%p endif %}", 10)
-    para(doc, "{%p if previous %}", 10)
-    para(
+    for title, first, rows, code in tables:
+        caption(doc, title + "{% if provisional %} (tạm tính){% endif %}")
+        table(
+            doc,
+            [
+                num(first[0], 14, "{{ r." + code + " }}"),
+                Col(first[1], 49, "{{ r.name }}", total="Cộng"),
+                num("Điểm tự đánh giá", 20, "{{ r.self_score|points }}", "{{ appraisal.total.self_score|points }}"),
+                num("Thẩm định lần 1", 20, "{{ r.round1|points }}", "{{ appraisal.total.round1|points }}"),
+                num("Sau thẩm định", 20, "{{ r.final|points }}", "{{ appraisal.total.final|points }}"),
+                num("Chưa thẩm định", 21, "{{ r.not_appraised }}", "{{ appraisal.total.not_appraised }}"),
+                num("Cần thẩm định lại", 21, "{{ r.stale }}", "{{ appraisal.total.stale }}"),
+            ],
+            f'for r in appraisal.{rows} if r["items"]',
+            total=True,
+        )
+    tag(doc, "{%p if appraisal.stale %}")
+    caption(doc, "Mục cần thẩm định lại")
+    table(
         doc,
-        "Năm trước: tỷ lệ phần tự đánh giá sau thẩm định, xếp hạng trong nhóm của năm nay; thay đổi bằng điểm phần "
-        "trăm.",
-        10,
-        italic=True,
+        [
+            Col("Mã", 12, "{{ i.item }}"),
+            Col("Tiêu chí thành phần", 70, "{{ i.title }}"),
+            Col("Cơ quan", 45, "{{ i.department }}"),
+            num("Điểm tự đánh giá", 19, "{{ i.self_score|points }}"),
+            num("Điểm thẩm định", 19, "{{ i.final|points }}"),
+        ],
+        "for i in appraisal.stale",
     )
-    para(doc, "{%p endif %}", 10)
-    ranking_remedy_section(doc, "remedy", "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ", "sơ bộ")
-    ranking_remedy_section(doc, "remedy_previous", "Kết quả khắc phục các mục bị trừ điểm năm trước", "năm trước")
-    para(doc, "{%p if remedy_previous %}", 10)
-    para(doc, "{{ remedy_previous.note }}", 10, italic=True)
-    para(doc, "{%p endif %}", 10)
-    para(doc, "", space_after=0, keep=True)
-    body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
-    signature(doc, [130, 132], ["- UBND tỉnh (để báo cáo);", "- Lưu: VT, CCHC."])
-    # the software and its rounding rule: an appendix page after the signature, as in the province report
-    p = para(doc, "PHỤ LỤC: NGUỒN SỐ LIỆU", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    p.paragraph_format.page_break_before = True
-    body(doc, "Số liệu tính từ {{ source_file }} bằng {{ tool }}; quy tắc làm tròn: {{ rounding_rule }}.", 12)
-    doc.save(RANKING)
-    print(f"wrote {RANKING}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
+
+
+def assessment(doc):  # type: ignore[no-untyped-def]
+    """II and III: the overall assessment made from the figures, the proposals, the closing."""
+    heading(doc, "II. ĐÁNH GIÁ CHUNG")
+    parts = (("1. Ưu điểm", "strengths"), ("2. Tồn tại, hạn chế", "shortcomings"), ("3. Nguyên nhân", "causes"))
+    for title, key in parts:
+        heading(doc, title)
+        bullets(doc, "assessment." + key)
+    heading(doc, "III. ĐỀ XUẤT, KIẾN NGHỊ")
+    body(doc, "{{ proposals_lead }}")
+    bullets(doc, "proposals")
+
+
+def appendix(doc):  # type: ignore[no-untyped-def]
+    """The detailed table of every field, criterion and component criterion, on landscape pages.
+
+    Field rows are bold and shaded, criterion rows bold italic; a field's row stays with the row after it.
+    """
+    landscape_section(doc)
+    para(doc, "PHỤ LỤC", 14, bold=True, align=CENTER, space_after=0)
+    para(doc, "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHI TIẾT", 14, bold=True, align=CENTER, space_after=0)
+    para(doc, "(Kèm theo {{ appendix_of }})", 13, italic=True, align=CENTER, space_after=8)
+    cols = [
+        Col("Mã", 14, "{{ r.code }}"),
+        Col("Lĩnh vực, tiêu chí, tiêu chí thành phần", 80, "{{ r.title }}"),
+        num("Điểm tối đa", 16, "{{ r.max|points }}"),
+        num("Điểm tự đánh giá", 18, "{% if r.state %}{{ r.state }}{% else %}{{ r.self_score|points }}{% endif %}"),
+        num("Điểm sau thẩm định", 18, "{% if r.state %}{{ r.state }}{% else %}{{ r.final|points }}{% endif %}"),
+        Col("Cơ quan thực hiện", 33, "{{ r.department }}"),
+        Col("Giải trình của cơ quan", 39, "{{ r.explanation }}"),
+        Col("Ý kiến thẩm định", 39, "{{ r.note }}"),
+    ]
+    rows = ["{%tr for r in appendix_rows %}", "{%tr if r.level == 1 %}", "field", "{%tr elif r.level == 2 %}",
+            "criterion", "{%tr else %}", "leaf", "{%tr endif %}", "{%tr endfor %}"]
+    t = doc.add_table(rows=1 + len(rows), cols=len(cols))
+    t.style = "Table Grid"
+    for i, col in enumerate(cols):
+        cell_text(t.rows[0].cells[i], col.head, 11, bold=True, align=CENTER)
+        shade(t.rows[0].cells[i])
+    for offset, text in enumerate(rows):
+        row = t.rows[1 + offset]
+        if text.startswith("{%"):
+            cell_text(row.cells[0], text, 8)
+            continue
+        for i, col in enumerate(cols):
+            cell_text(row.cells[i], col.cell, 11, bold=text != "leaf", italic=text == "criterion", align=col.align)
+        keep_rows(row, text == "field")  # a field's row stays with its first criterion
+        if text == "field":
+            for cell in row.cells:
+                shade(cell, "F2F2F2")
+    set_widths(t, [c.width for c in cols])
+    for i, row in enumerate(t.rows):
+        row_flags(row, header=i == 0)
+    para(doc, "Mục do điều tra xã hội học chấm điểm ghi “Điều tra XHH” cho đến khi có kết quả.", 11, italic=True)
+
+
+def main() -> None:
+    """The province report (báo cáo) of ``parcli report``; its draft for the People's Committee uses it too."""
+    doc = new_document()
+    page_numbers(doc)
+    draft_mark(doc)
+    letterhead(doc, [70, 95], "{{ letterhead.number }}")
+    title_block(doc)
+    body(doc, "{{ intro }}")
+    heading(doc, "I. KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM")
+    general(doc)
+    by_field(doc)
+    lost_items(doc)
+    departments(doc)
+    appraisal_section(
+        doc,
+        "{{ sections.appraisal }}. ",
+        [
+            ("Kết quả thẩm định theo lĩnh vực", ("TT", "Lĩnh vực"), "fields", "code"),
+            ("Kết quả thẩm định theo cơ quan (theo thứ tự phụ lục)", ("PL", "Cơ quan"), "departments", "appendix"),
+        ],
+    )
+    remedy_section(doc)
+    previous_remedy_section(doc)
+    assessment(doc)
+    body(doc, "{{ closing }}", keep=True)
+    signature(doc, [80, 85], copies_lines(), collective=True)
+    appendix(doc)
+    TARGET.parent.mkdir(parents=True, exist_ok=True)
+    save(doc, TARGET)
 
 
 if __name__ == "__main__":
+    from docx_ranking import build_ranking
+
     main()
-    build_ranking()
-    build_letter()
+    build_ranking(RANKING)
+    build_letter(LETTER)
+    build_listing(LISTING)
+    build_record(RECORD)
+    build_decision(DECISION)

@@ -89,15 +89,19 @@ def test_report_shows_self_round1_final_and_what_is_left(
         result = runner.invoke(app, ["report", str(consolidated), "--appraisals", str(appraised), "-o", str(out)])
         assert result.exit_code == 0, result.output
         doc = _read(out)
-        rows = doc.table("Cơ quan", "Tự đánh giá", "Thẩm định lần 1")
-        assert doc.row(rows, name)[1:] == [
+        # its own table, its own header (never continued under the fields' header), in the order of the appendices
+        rows = doc.table("PL", "Cơ quan", "Điểm tự đánh giá", "Thẩm định lần 1", "Sau thẩm định")
+        assert [r[0] for r in rows[:-1]] == [d.appendix for d in campaign.departments]
+        assert doc.row(rows, name, col=1)[2:] == [
             fmt_points(self_total),
             fmt_points(r1),
             fmt_points(final),
             str(len(left)),
             "1",
         ]
-        stale = doc.table("Mã", "Tiêu chí thành phần", "Cơ quan", "Tự đánh giá", "Điểm thẩm định")
+        fields = doc.table("TT", "Lĩnh vực", "Điểm tự đánh giá", "Thẩm định lần 1", "Sau thẩm định")
+        assert [r[0] for r in fields[:-1]] == [f.code for f in campaign.catalogue.model.fields]  # numbered 1.–8.
+        stale = doc.table("Mã", "Tiêu chí thành phần", "Cơ quan", "Điểm tự đánh giá", "Điểm thẩm định")
         assert [(r[0], r[2], r[4]) for r in stale] == [("1.1.2", name, "1")]
         if fmt != "docx":  # the Word report gives counts only
             pending = doc.table("Cơ quan", "Số mục", "Mã mục")

@@ -390,9 +390,9 @@ def same_letter(path: Path) -> str | bytes:
     return read_docx(path).text if path.suffix == ".docx" else path.read_bytes()
 
 
-def table_names(listing: str) -> list[str]:
-    rows = [line.split("|") for line in listing.splitlines() if line.startswith("| ") and line[2].isdigit()]
-    return [cells[3].strip() for cells in rows]
+def table_names(listing: Path) -> list[str]:
+    """The departments named in the table of the list for the leadership (a Word document)."""
+    return [row[2] for row in read_docx(listing).table("STT", "Phụ lục", "Cơ quan")]
 
 
 def test_reminders_for_the_missing_and_the_invalid(campaign: Campaign, round_: Round, tmp_path: Path) -> None:
@@ -445,14 +445,19 @@ def test_reminders_for_the_missing_and_the_invalid(campaign: Campaign, round_: R
     problems = {p.item: p for p in result.problems if p.department == INVALID_ID}
     titles = {leaf.code: leaf.title for d in campaign.departments for leaf in d.items}
     # sent on time with errors: the date is told, never "đúng hạn" (a copy with errors does not meet the deadline)
-    assert "đã nhận được phiếu tự đánh giá Quý cơ quan gửi ngày 12/01/2024. Phiếu chưa hợp lệ" in invalid
+    assert (
+        "đã nhận được phiếu tự đánh giá Quý cơ quan gửi ngày 12/01/2024. Qua kiểm tra, phiếu chưa đúng quy định ở "
+        "các nội dung sau (các ô cần sửa đã được đánh dấu" in invalid
+    )
     assert "đúng hạn" not in invalid
-    assert "Hạn gửi đã qua 3 ngày" in invalid
+    assert "Thời hạn theo Kế hoạch đã quá 3 ngày" in invalid
+    # the letter sets its own deadline to the hour, never “ngay trong ngày” under a blank date line
+    assert "gửi lại về Sở Nội vụ trước 17 giờ 00 ngày 22/01/2024" in invalid and "ngay trong ngày" not in invalid
     for code in (ABOVE_MAX, UNEXPLAINED):
         assert f"- Mục {code} ({titles[code]}): {message_under_item(problems[code].message, code)}" in invalid
-    # each entry names its item once: "Mục 1.5.1 (…): Điểm tự chấm là 2, …", not "…: Điểm của mục 1.5.1 …"
+    # each entry names its item once: "Mục 1.5.1 (…): Điểm tự đánh giá là 2, …", not "…: Điểm của mục 1.5.1 …"
     assert f"mục {ABOVE_MAX}" not in invalid.lower().replace(f"- mục {ABOVE_MAX} (", "")
-    assert f"- Mục {ABOVE_MAX} ({titles[ABOVE_MAX]}): Điểm tự chấm là 2, vượt điểm tối đa 1." in invalid
+    assert f"- Mục {ABOVE_MAX} ({titles[ABOVE_MAX]}): Điểm tự đánh giá là 2, vượt điểm tối đa 1." in invalid
     assert f"- Mục {UNEXPLAINED} ({titles[UNEXPLAINED]}): Bị trừ điểm nhưng chưa giải trình lý do." in invalid
     # the wording of a whole letter, as a reviewable snapshot
     assert_text_golden("reminder-van-phong-ubnd.txt", invalid)
@@ -461,9 +466,9 @@ def test_reminders_for_the_missing_and_the_invalid(campaign: Campaign, round_: R
     assert "Đến ngày 18/01/2024, Sở Nội vụ chưa nhận được phiếu tự đánh giá của Quý cơ quan" in missing
     assert "- Mục " not in missing
 
-    text = listing.read_text(encoding="utf-8")
-    assert listing.name == "danh-sach-chua-hoan-thanh.md"
-    assert table_names(text) == ["Văn phòng UBND tỉnh", "Thanh tra tỉnh"]
+    text = read_docx(listing).text
+    assert listing.name == "danh-sach-chua-hoan-thanh.docx"  # a Word document for the leadership, not a .md file
+    assert table_names(listing) == ["Văn phòng UBND tỉnh", "Thanh tra tỉnh"]
     assert "Tổng số: 2/17 cơ quan." in text
     assert "Phiếu có 2 lỗi, phải gửi lại" in text and "Chưa gửi phiếu" in text
     assert "đã quá hạn 3 ngày" in text and "15/01/2024" in text
@@ -484,7 +489,7 @@ def test_reminder_before_the_deadline_is_not_overdue(campaign: Campaign, round_:
     letter = reminders[0].text_path.read_text(encoding="utf-8")
     assert "đã quá" not in letter and "hoàn thành và gửi về Sở Nội vụ trước ngày 15/01/2024" in letter
     assert "hoàn thành và gửi về Sở Nội vụ trước ngày 15/01/2024" in read_docx(reminders[0].path).text
-    assert "quá hạn" not in listing.read_text(encoding="utf-8")
+    assert "quá hạn" not in read_docx(listing).text
 
 
 @pytest.mark.parametrize(
@@ -616,8 +621,8 @@ def test_same_date_and_close_file_times_are_ambiguous(
     assert "nhận được 2 bản phiếu tự đánh giá của Quý cơ quan" in letter
     assert "không xác định được bản nào là bản cuối cùng" in letter
     assert a not in letter and b not in letter  # no file names: the department knows its own copies
-    assert "Sở Kế hoạch và Đầu tư" in table_names(listing.read_text(encoding="utf-8"))
-    assert "Tổng số: 3/17 cơ quan." in listing.read_text(encoding="utf-8")
+    assert "Sở Kế hoạch và Đầu tư" in table_names(listing)
+    assert "Tổng số: 3/17 cơ quan." in read_docx(listing).text
     assert tree_state(folder) == before
 
 

@@ -21,6 +21,7 @@ from parcli.config.campaign import Campaign, load_campaign
 from parcli.config.deadlines import deadline_words, last_day, on_time
 from parcli.config.review import campaign_warnings
 from parcli.rounds.scoring import layout
+from tests.helpers.documents import read_docx
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"})
 DEADLINE = date(2027, 1, 15)  # the year-end round's returns deadline init proposes for 2026
@@ -112,7 +113,7 @@ def test_one_count_of_late_returns_everywhere(project: Path, tmp_path: Path) -> 
     text = report.read_text(encoding="utf-8")
     table = [line for line in text.splitlines() if re.match(r"^\| [IVX]+ \|", line)]
     assert len(table) == 12 and sum(line.count("muộn") for line in table) == 1
-    assert "Hạn gửi: trước ngày 15/01/2027." in text
+    assert "Hạn gửi theo Kế hoạch: trước ngày 15/01/2027." in text
     assert "chưa ghi ngày gửi (tệp lưu ngày 20/01/2027)" in next(line for line in table if "Sở Y tế" in line)
 
     letters = tmp_path / "nhac-nho"
@@ -120,8 +121,8 @@ def test_one_count_of_late_returns_everywhere(project: Path, tmp_path: Path) -> 
         app, ["remind", str(returns), "-c", str(project), "-o", str(letters), "--today", "2027-01-21"]
     )
     assert reminded.exit_code == 0, reminded.output
-    listing = " ".join((letters / "danh-sach-chua-hoan-thanh.md").read_text(encoding="utf-8").split())
-    assert "hạn gửi: trước ngày 15/01/2027" in listing
+    listing = read_docx(letters / "danh-sach-chua-hoan-thanh.docx").text
+    assert "hạn gửi theo Kế hoạch: trước ngày 15/01/2027" in listing
     assert "Cơ quan gửi phiếu hợp lệ sau hạn (1): Sở Tư pháp (Phụ lục III, ngày 16/01/2027)." in listing
     assert "bản sửa hợp lệ gửi sau hạn (1): Văn phòng UBND tỉnh (Phụ lục II, nộp đúng hạn 13/01/2027" in listing
     assert "chưa xác định được đúng hạn hay muộn (1): Sở Y tế (Phụ lục VIII, tệp lưu ngày 20/01/2027)" in listing
@@ -175,8 +176,9 @@ def test_another_year_left_in_the_plan_is_warned(tmp_path: Path) -> None:
     # a real campaign still holding sample values: every field named in one message
     assert result.exit_code == 3
     said = " ".join(result.output.split())
-    assert "Còn 2 trường là thông tin mẫu" in said
+    assert "Còn 10 trường là thông tin mẫu" in said  # the example's contact, divisions and team (“ví dụ”) too
     assert "organiser.contact trong campaign.yaml" in said and "assignment_note trong campaign.yaml" in said
+    assert "documents.contact.phone trong campaign.yaml" in said
 
 
 def test_the_bundled_example_has_nothing_to_warn() -> None:

@@ -77,10 +77,11 @@ def test_report_pages_as_a_reader_sees_them(report_docx: Path, tmp_path: Path) -
     assert "Nguyễn Văn A" in text and "KT. GIÁM ĐỐC" in text and "PHÓ GIÁM ĐỐC" in text
     assert "./." in text
     assert "Hưng Yên, ngày 19 tháng 01 năm 2024" in pages[0]  # the campaign's report date, not the run day
-    # the software and its rounding rule: on the appendix page after the body, not in the letter
-    body, appendix = "\n".join(pages[:-1]), pages[-1]
-    assert "quy tắc làm tròn" in appendix and "quy tắc làm tròn" not in body
-    assert "Nguyễn Văn A" not in appendix
+    # after the signature: the detailed appendix of every criterion, never the software and its rounding rule
+    # (they are in the manifest and the document's properties: the old “PHỤ LỤC: NGUỒN SỐ LIỆU” page was a defect)
+    appendix = next(n for n, page in enumerate(pages) if "BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ" in page)
+    assert "Nguyễn Văn A" in pages[appendix - 1] and "Nguyễn Văn A" not in "".join(pages[appendix:])
+    assert "quy tắc làm tròn" not in text and "parcli" not in text
 
 
 def test_report_xml_rules_headers_rows(report_docx: Path) -> None:

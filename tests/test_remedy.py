@@ -343,26 +343,30 @@ def test_word_report_remedy_section(remedy_world: World, tmp_path: Path) -> None
     assert "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ" in doc.text
     total = section["total"]
     assert f"khôi phục được {fmt_points(total['recovered'])} điểm" in doc.text
-    for title, rows, key in (("Lĩnh vực", "by_field", "title"), ("Cơ quan", "by_department", "name")):
-        table = doc.table(title, "Số mục", "Bị trừ (sơ bộ)", "Khôi phục", "Còn bị trừ")
+    heads = ("Số mục", "Điểm bị trừ (sơ bộ)", "Điểm khôi phục", "Điểm còn bị trừ")
+    tables = (("TT", "Lĩnh vực", "by_field", "title"), ("PL", "Cơ quan", "by_department", "name"))
+    for first, title, rows, key in tables:
+        table = doc.table(first, title, *heads)  # each sums table its own caption and header
         for row in section[rows]:
             expected = [str(row["items"]), *(fmt_points(row[k]) for k in ("lost_before", "recovered", "lost_after"))]
-            assert doc.row(table, row[key])[1:] == expected
+            assert doc.row(table, row[key], col=1)[2:] == expected
         assert table[-1] == [
+            "",
             "Cộng",
             str(total["items"]),
             *(fmt_points(total[k]) for k in ("lost_before", "recovered", "lost_after")),
         ]
-    items = doc.table("Mã", "Cơ quan", "Sơ bộ", "Giải pháp khắc phục", "Tiến độ", "Cả năm", "Khôi phục")
+    items = doc.table("Mã", "Tiêu chí thành phần", "Cơ quan", "Điểm sơ bộ", "Giải pháp khắc phục", "Tiến độ")
     assert [r[0] for r in items] == [i["code"] for i in section["items"]]
+    assert [r[1] for r in items] == [i["title"] for i in section["items"]]  # every code with its name
     first = section["items"][0]
-    assert items[0][3] == f"Bổ sung nhiệm vụ mục {first['code']} vào kế hoạch quý IV"
-    assert items[0][4].startswith("Đang thực hiện") and items[0][6] == fmt_points(first["recovered"])
-    losing = doc.table("Mã", "Tiêu chí thành phần", "Cơ quan", "Cả năm", "Còn bị trừ")
+    assert items[0][4] == f"Bổ sung nhiệm vụ mục {first['code']} vào kế hoạch quý IV"
+    assert items[0][5].startswith("Đang thực hiện") and items[0][7] == fmt_points(first["recovered"])
+    losing = doc.table("Mã", "Tiêu chí thành phần", "Cơ quan", "Điểm cả năm / tối đa", "Điểm còn bị trừ")
     assert [r[0] for r in losing] == [i["code"] for i in section["still_losing"]]
     # header rows repeat on every page, no row splits across pages
     for table in Document(str(out)).tables:
-        if table.rows[0].cells[0].text in ("Lĩnh vực", "Cơ quan", "Mã"):
+        if table.rows[0].cells[0].text in ("TT", "PL", "Mã"):
             assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
             assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 

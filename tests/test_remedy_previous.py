@@ -113,12 +113,12 @@ def test_report_previous_alone_and_with_preliminary(remedy_world: World, tmp_pat
         text = read_docx(out).text if suffix == "docx" else out.read_text(encoding="utf-8")
         assert HEADING in text
         assert "Kết quả khắc phục các mục bị trừ điểm qua đánh giá sơ bộ" not in text
-        assert f"năm nay khôi phục được {fmt_points(total)} điểm" in text
+        assert f"Năm nay các cơ quan đã khôi phục được {fmt_points(total)} điểm" in text
         assert "không được tính là khôi phục" in text
         assert "Bổ sung nhiệm vụ mục" in text  # the plan's remedy, with --remedies
     doc = read_docx(tmp_path / "bao-cao.docx")
-    items = doc.table("Mã", "Cơ quan", "Năm trước", "Giải pháp khắc phục", "Tiến độ", "Năm nay", "Khôi phục")
-    assert {r[0]: r[6] for r in items} == {code: fmt_points(v) for code, v in expected.items()}
+    items = doc.table("Mã", "Tiêu chí thành phần", "Cơ quan", "Năm trước / tối đa", "Giải pháp khắc phục", "Tiến độ")
+    assert {r[0]: r[7] for r in items} == {code: fmt_points(v) for code, v in expected.items()}
     both = tmp_path / "ca-hai.md"
     args = ["report", str(remedy_world.final), "-o", str(both), "--previous", str(remedy_world.prelim)]
     res = runner.invoke(app, [*args, "--preliminary", str(remedy_world.prelim)])

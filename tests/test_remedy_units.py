@@ -153,8 +153,12 @@ def test_ranking_remedy_section_per_unit_and_group(tmp_path: Path) -> None:
 
     doc = read_docx(tmp_path / "xep-hang.docx")
     assert f"khôi phục được {fmt_points(total)} điểm" in doc.text
-    table = doc.table("Đơn vị", "Số mục", "Bị trừ (sơ bộ)", "Khôi phục", "Còn bị trừ")
-    assert {r[0] for r in table[:-1]} == {camp.department_by_id[u].name for u in SENT}
+    # counted in “lượt” (an item of one unit), each unit's items still losing points named with their titles
+    table = doc.table("TT", "Đơn vị", "Số lượt", "Điểm bị trừ (sơ bộ)", "Điểm khôi phục", "Điểm còn bị trừ")
+    assert {r[1] for r in table[:-1]} == {camp.department_by_id[u].name for u in SENT}
+    assert "lượt tiêu chí thành phần" in doc.text
+    losing = doc.table("Đơn vị", "Mã", "Tiêu chí thành phần", "Điểm còn bị trừ")
+    assert all(row[2] for row in losing)
 
 
 def test_ranking_beside_last_year(tmp_path: Path) -> None:

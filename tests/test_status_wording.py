@@ -19,6 +19,7 @@ from parcli.results.report import render_text
 from parcli.results.status import status_rows
 from parcli.rounds.scoring import layout
 from parcli.rounds.scoring.merge import merge_returns
+from tests.helpers.documents import read_docx
 from tests.helpers.factory import MakeReturn
 from tests.helpers.reports import report_of
 
@@ -113,7 +114,7 @@ def test_reminders_tell_dates_not_a_wrong_on_time(campaign: Campaign, make_retur
     make_return("so-tu-phap", once, overrides={code: {"score": 99}}, name="stp.xlsx", sent=date(2024, 1, 13))
     reminders, _ = write_reminders(merge_returns(campaign, once), tmp_path / "a", today=date(2024, 1, 16))
     letter = next(r for r in reminders if r.department_id == "so-tu-phap").text_path.read_text(encoding="utf-8")
-    assert "phiếu tự đánh giá Quý cơ quan gửi ngày 13/01/2024. Phiếu chưa hợp lệ" in letter
+    assert "phiếu tự đánh giá Quý cơ quan gửi ngày 13/01/2024. Qua kiểm tra, phiếu chưa đúng quy định" in letter
     assert "đúng hạn" not in letter
 
     # on time with errors, then a late copy still with errors: both dates, the late one not called on time
@@ -121,7 +122,7 @@ def test_reminders_tell_dates_not_a_wrong_on_time(campaign: Campaign, make_retur
     _resubmitted(campaign, make_return, twice, corrected=False)
     reminders, _ = write_reminders(merge_returns(campaign, twice), tmp_path / "b", today=date(2024, 1, 18))
     letter = next(r for r in reminders if r.department_id == "so-tu-phap").text_path.read_text(encoding="utf-8")
-    assert "gửi ngày 13/01/2024 và bản sửa gửi ngày 17/01/2024. Bản sửa vẫn chưa hợp lệ" in letter
+    assert "gửi ngày 13/01/2024 và bản sửa gửi ngày 17/01/2024. Qua kiểm tra, bản sửa vẫn chưa đúng quy định" in letter
     assert "đúng hạn" not in letter
 
     # a late correct copy after an on-time first one: no letter, and the list tells both facts
@@ -129,6 +130,4 @@ def test_reminders_tell_dates_not_a_wrong_on_time(campaign: Campaign, make_retur
     _resubmitted(campaign, make_return, fixed, corrected=True)
     reminders, listing = write_reminders(merge_returns(campaign, fixed), tmp_path / "c", today=date(2024, 1, 18))
     assert "so-tu-phap" not in [r.department_id for r in reminders]
-    assert "Sở Tư pháp (Phụ lục III, nộp đúng hạn 13/01/2024; bản sửa 17/01/2024)" in listing.read_text(
-        encoding="utf-8"
-    )
+    assert "Sở Tư pháp (Phụ lục III, nộp đúng hạn 13/01/2024; bản sửa 17/01/2024)" in read_docx(listing).text

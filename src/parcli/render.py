@@ -100,6 +100,17 @@ def _environment(search_path: tuple[str, ...], html: bool) -> Environment:
     return env
 
 
+@functools.lru_cache(maxsize=8)
+def _docx_environment(search_path: tuple[str, ...]) -> Environment:
+    """The environment of Word templates: its own, since docxtpl turns autoescaping on in the one it renders with
+    (shared with the Markdown templates, it would HTML-escape them afterwards)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(list(search_path)), undefined=StrictUndefined, autoescape=True)
+    env.filters.update(FILTERS)
+    return env
+
+
 CACHE_ENV = "PARCLI_CACHE_DIR"
 
 
@@ -214,7 +225,8 @@ def render_each(
     written = []
     if name.endswith(".docx"):
         source = find_template(name, template_dir)
-        env = make_environment(search, html=False)
+        # docxtpl sets ``autoescape`` on the environment it is given: never the one text templates share
+        env = _docx_environment(tuple(str(p) for p in search))
         for context, out in jobs:
             _render_docx(source, env, context, out, images or {})
             written.append(out)
@@ -259,12 +271,28 @@ def _render_docx(
         except TemplateError as exc:
             # docxtpl renders the document's XML: its line numbers mean nothing to the person who typed it
             raise _template_error(exc, source.name, (), line=False) from exc
+        _properties(template, context.get("properties"))
         # the document is zipped in memory, then written: a disk that fills leaves no half-written zip behind
         # (whose close at exit would print a traceback), only the OSError of a plain write
         buffer = io.BytesIO()
         template.save(buffer)
         with atomic_path(out) as tmp:
             tmp.write_bytes(buffer.getvalue())
+
+
+def _properties(template: Any, properties: Mapping[str, str] | None) -> None:
+    """The document's properties (File › Properties in Word): title, author and the software's note.
+
+    What made the figures (the consolidated workbook, parcli's version, the rounding rule) belongs here and in
+    the manifest, not on a page the signer reads.
+    """
+    from parcli import clock
+
+    core = template.docx.core_properties
+    core.author = core.last_modified_by = ""
+    core.created = core.modified = clock.now().replace(tzinfo=None)
+    for key, value in (properties or {}).items():
+        setattr(core, key, value)
 
 
 def _template_error(exc: Exception, name: str, search: Sequence[Path], *, line: bool = True) -> TemplateRenderError:

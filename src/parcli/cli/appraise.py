@@ -26,7 +26,8 @@ from parcli.errors import ExitCode
 
 appraise_app = typer.Typer(
     cls=Group,
-    help="Thẩm định: phát hành phiếu thẩm định, chuyển điểm thẩm định từ bảng tổng hợp cũ, thông báo kết quả lần 1.",
+    help="Thẩm định: phát hành phiếu thẩm định, chuyển điểm thẩm định từ bảng tổng hợp cũ, thông báo kết quả lần 1 và "
+    "lần 2, biên bản thẩm định.",
     no_args_is_help=True,
 )
 
@@ -117,13 +118,22 @@ def notices(
     templates: Annotated[
         Path | None,
         typer.Option(
-            "--templates", help="Thư mục mẫu của đơn vị (letter.docx, appraisal-notice.txt.j2).", file_okay=False
+            "--templates",
+            help="Thư mục mẫu của đơn vị (letter.docx, appraisal-notice.txt.j2, appraisal-final.txt.j2).",
+            file_okay=False,
         ),
     ] = None,
     pick: PickOption = None,
     campaign_round: CampaignRoundOption = None,
+    round_: Annotated[
+        int, typer.Option("--round", help="Lần thẩm định: 1 (đề nghị giải trình bổ sung) hoặc 2 (kết quả cuối cùng).")
+    ] = 1,
 ) -> ExitCode:
-    """Văn bản thông báo kết quả thẩm định lần 1 cho từng cơ quan có mục bị thẩm định thấp hơn điểm tự đánh giá."""
+    """Văn bản thông báo kết quả thẩm định cho từng cơ quan có mục bị thẩm định thấp hơn điểm tự đánh giá.
+
+    Lần 1: các mục, hai điểm, ý kiến thẩm định và hạn gửi giải trình bổ sung (--deadline, ghi “trước 17 giờ 00
+    ngày …”). Lần 2: kết quả cuối cùng. Các mục của chính Sở Nội vụ: phiếu chuyển tới các phòng.
+    """
     from parcli.jobs.appraise import NoticesRequest, notices
 
     talk = Talk()
@@ -137,6 +147,7 @@ def notices(
         deadline=parse_day(deadline) if deadline else None,
         templates=templates,
         pick=tuple(pick or ()),
+        round=round_,
     )
     result = notices(request, talk)
     assert result.merged is not None and result.appraisals is not None
@@ -146,4 +157,49 @@ def notices(
     for dept_id, path in result.written:
         talk.err.print(f"{names[dept_id]}: {path}")
     talk.err.print(f"Đã ghi {len(result.written)} văn bản thông báo vào {out.resolve()}")
+    return result.exit_code
+
+
+@appraise_app.command("record", cls=Command)
+@command
+def record(
+    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    appraisals: Annotated[
+        Path, typer.Option("--appraisals", help="Thư mục chứa các phiếu thẩm định.", file_okay=False)
+    ],
+    campaign: CampaignOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Tệp biên bản (.docx) sẽ ghi.", dir_okay=False)] = Path(
+        "bien-ban-tham-dinh.docx"
+    ),
+    round_: Annotated[int, typer.Option("--round", help="Lần thẩm định: 1 hoặc 2.")] = 1,
+    today: TodayOption = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Thư mục mẫu của đơn vị (record.docx).", file_okay=False),
+    ] = None,
+    pick: PickOption = None,
+    campaign_round: CampaignRoundOption = None,
+) -> ExitCode:
+    """Biên bản thẩm định của tổ thẩm định: thành phần, nội dung, kết quả theo cơ quan, các mục thẩm định thấp hơn
+    điểm tự đánh giá kèm ý kiến, kết luận.
+    """
+    from parcli.jobs.appraise import RecordRequest, record
+
+    talk = Talk()
+    request = RecordRequest(
+        returns_dir,
+        appraisals,
+        out,
+        parse_day(today),
+        campaign,
+        campaign_round,
+        round=round_,
+        templates=templates,
+        pick=tuple(pick or ()),
+    )
+    result = record(request, talk)
+    assert result.merged is not None and result.appraisals is not None
+    say_returns(result.merged, talk.err)
+    show_appraisal_problems(result.appraisals.problems, talk.err)
+    talk.err.print(f"Biên bản thẩm định lần {round_}: {out.resolve()}")
     return result.exit_code

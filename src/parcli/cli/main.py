@@ -13,7 +13,19 @@ from typing import Annotated
 import typer
 
 from parcli import __version__
-from parcli.cli import appraise, catalogue, common, evidence, remedy, report, result, returns, survey, vietnamese
+from parcli.cli import (
+    appraise,
+    catalogue,
+    common,
+    evidence,
+    letters,
+    remedy,
+    report,
+    result,
+    returns,
+    survey,
+    vietnamese,
+)
 
 vietnamese.install()
 app = typer.Typer(
@@ -47,7 +59,7 @@ def main(
     common.state["debug"] = debug
 
 
-for _command in (*returns.COMMANDS, *report.COMMANDS, *evidence.COMMANDS):
+for _command in (*returns.COMMANDS, *letters.COMMANDS, *report.COMMANDS, *evidence.COMMANDS):
     app.command(cls=vietnamese.Command)(_command)
 app.add_typer(catalogue.catalogue_app, name="catalogue")
 app.add_typer(survey.survey_app, name="survey")

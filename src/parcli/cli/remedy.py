@@ -26,7 +26,8 @@ from parcli.errors import ExitCode
 
 remedy_app = typer.Typer(
     cls=Group,
-    help="Kế hoạch khắc phục các mục bị trừ điểm (sau đánh giá sơ bộ): phát hành và theo dõi.",
+    help="Kế hoạch khắc phục các mục bị trừ điểm (sau đánh giá sơ bộ): phát hành, công văn đề nghị, theo dõi, "
+    "đôn đốc.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -121,4 +122,104 @@ def merge(
         f"{len(found.items)} mục bị trừ điểm có kế hoạch ({done} đã hoàn thành, {len(found.overdue)} quá hạn); "
         f"{len(found.silent)} cơ quan chưa gửi kế hoạch. Đã ghi {out}"
     )
+    return result.exit_code
+
+
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option("--templates", help="Thư mục mẫu của đơn vị (letter.docx và mẫu nội dung văn bản).", file_okay=False),
+]
+DeadlineOption = Annotated[
+    str | None,
+    typer.Option("--deadline", help="Hạn gửi (YYYY-MM-DD hoặc dd/mm/yyyy), ghi “trước 17 giờ 00 ngày …”."),
+]
+
+
+@remedy_app.command("request", cls=Command)
+@command
+def request(
+    consolidated: Annotated[
+        Path, typer.Argument(help="Bảng tổng hợp của đợt đánh giá sơ bộ (do parcli merge tạo ra).", dir_okay=False)
+    ],
+    campaign: CampaignOption = None,
+    round_id: RoundOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi công văn.", file_okay=False)] = Path(
+        "de-nghi-khac-phuc"
+    ),
+    deadline: DeadlineOption = None,
+    today: TodayOption = None,
+    templates: TemplatesOption = None,
+) -> None:
+    """Công văn đề nghị xây dựng kế hoạch khắc phục: mỗi cơ quan có mục bị trừ điểm ở đợt sơ bộ một công văn.
+
+    Liệt kê từng mục (mã, tên, điểm đạt, điểm bị trừ, ý kiến thẩm định) và hạn gửi kế hoạch (--deadline, mặc định
+    hạn báo cáo của đợt). Các mục của chính Sở Nội vụ: phiếu chuyển tới các phòng.
+    """
+    from parcli.jobs.letters import RemedyLettersRequest, remedy_request
+
+    talk = Talk()
+    result = remedy_request(
+        RemedyLettersRequest(
+            consolidated,
+            out,
+            parse_day(today),
+            campaign,
+            round_id,
+            parse_day(deadline) if deadline else None,
+            templates,
+        ),
+        talk,
+    )
+    assert result.campaign is not None
+    names = {d.id: d.name for d in result.campaign.departments}
+    for dept_id, path in result.written:
+        talk.err.print(f"{names[dept_id]}: {path}")
+    talk.err.print(f"Đã ghi {len(result.written)} công văn đề nghị khắc phục vào {out.resolve()}")
+
+
+@remedy_app.command("remind", cls=Command)
+@command
+def remind(
+    remedies_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các kế hoạch khắc phục cơ quan gửi về.")],
+    preliminary: Annotated[
+        Path,
+        typer.Option(
+            "--preliminary", help="Bảng tổng hợp của đợt sơ bộ mà kế hoạch được phát hành từ đó.", dir_okay=False
+        ),
+    ],
+    campaign: CampaignOption = None,
+    round_id: RoundOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi văn bản đôn đốc.", file_okay=False)] = Path(
+        "nhac-khac-phuc"
+    ),
+    deadline: DeadlineOption = None,
+    today: TodayOption = None,
+    templates: TemplatesOption = None,
+    pick: PickOption = None,
+) -> ExitCode:
+    """Văn bản đôn đốc cơ quan chưa gửi kế hoạch khắc phục: các mục bị trừ điểm và hạn gửi (mặc định 2 ngày làm
+    việc sau --today). Thoát với mã 1 khi còn cơ quan chưa gửi.
+    """
+    from parcli.jobs.letters import RemedyLettersRequest, remedy_remind
+
+    talk = Talk()
+    result = remedy_remind(
+        RemedyLettersRequest(
+            preliminary,
+            out,
+            parse_day(today),
+            campaign,
+            round_id,
+            parse_day(deadline) if deadline else None,
+            templates,
+            remedies_dir,
+            tuple(pick or ()),
+        ),
+        talk,
+    )
+    assert result.campaign is not None
+    names = {d.id: d.name for d in result.campaign.departments}
+    for dept_id, path in result.written:
+        talk.err.print(f"{names[dept_id]}: {path}")
+    talk.err.print(f"Đã ghi {len(result.written)} văn bản đôn đốc gửi kế hoạch khắc phục vào {out.resolve()}")
     return result.exit_code

@@ -117,13 +117,22 @@ def report(
             dir_okay=False,
         ),
     ] = None,
+    submission: Annotated[
+        bool,
+        typer.Option(
+            "--to-trinh",
+            help="Với báo cáo .docx: ghi thêm Tờ trình gửi UBND tỉnh và dự thảo văn bản UBND tỉnh ký (báo cáo gửi Bộ "
+            "Nội vụ; xếp hạng: Quyết định công bố kết quả) bên cạnh báo cáo.",
+        ),
+    ] = False,
 ) -> ExitCode:
     """Lập báo cáo tổng hợp Chỉ số CCHC của tỉnh (Word, HTML hoặc Markdown) từ bảng tổng hợp.
 
     Điểm thẩm định được dùng thay điểm tự đánh giá ở những mục đã thẩm định (từ bảng tổng hợp, hoặc từ các
     phiếu thẩm định với --appraisals). Nêu điểm theo lĩnh vực, các tiêu
     chí thành phần bị trừ điểm và cơ quan chịu trách nhiệm, tình hình gửi kết quả của các cơ quan. Ghi kèm
-    tệp .manifest.json để có thể tạo lại đúng báo cáo này (--manifest).
+    tệp .manifest.json để có thể tạo lại đúng báo cáo này (--manifest). Báo cáo còn mục chưa có điểm, chưa thẩm
+    định hoặc cần thẩm định lại ghi “tạm tính” ở tiêu đề.
     """
     from parcli.jobs.report import ReportRequest, report
 
@@ -142,6 +151,7 @@ def report(
         round=round_id,
         preliminary=preliminary,
         remedies=remedies,
+        submission=submission,
     )
     produced = report(request, talk)
     say_appraisals(produced.appraisals, talk.err)
@@ -149,6 +159,8 @@ def report(
         _say_ranking(produced, produced.ranking, talk.err)
     else:
         _say_report(produced, talk.err)
+    for path in produced.submission:
+        talk.err.print(f"Trình UBND tỉnh: {path.resolve()}")
     return produced.exit_code
 
 

@@ -528,15 +528,36 @@ def remind(
         Path | None,
         typer.Option(
             "--templates",
-            help="Thư mục mẫu của đơn vị (letter.docx, letter.txt.j2, remind.txt.j2, non-submitters.md.j2).",
+            help="Thư mục mẫu của đơn vị (letter.docx, letter.txt.j2, remind.txt.j2, listing.docx).",
+        ),
+    ] = None,
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline",
+            help="Hạn cơ quan phải gửi lại khi đã quá hạn của Kế hoạch (YYYY-MM-DD hoặc dd/mm/yyyy), ghi “trước 17 giờ "
+            "00 ngày …”. Mặc định: 2 ngày làm việc sau ngày của văn bản (--today).",
         ),
     ] = None,
 ) -> ExitCode:
-    """Văn bản đôn đốc cho từng cơ quan chưa nộp hoặc phiếu có lỗi, và danh sách các cơ quan đó cho lãnh đạo."""
+    """Văn bản đôn đốc cho từng cơ quan chưa nộp hoặc phiếu có lỗi, và danh sách các cơ quan đó cho lãnh đạo.
+
+    Cơ quan tổ chức (Sở Nội vụ) nhận phiếu chuyển nội bộ cho các phòng thay cho công văn. Danh sách cho lãnh
+    đạo là văn bản Word.
+    """
     from parcli.jobs.feedback import RemindRequest, remind
 
     talk = Talk()
-    request = RemindRequest(returns_dir, out, parse_day(today), campaign, round_id, tuple(pick or ()), templates)
+    request = RemindRequest(
+        returns_dir,
+        out,
+        parse_day(today),
+        campaign,
+        round_id,
+        tuple(pick or ()),
+        templates,
+        parse_day(deadline) if deadline else None,
+    )
     result = remind(request, talk)
     assert result.merged is not None and result.listing is not None
     say_returns(result.merged, talk.err)

@@ -500,14 +500,18 @@ def refuse_placeholders(campaign: Campaign, extra: dict[str, BaseModel] | None =
 
 def leftover_samples(campaign: Campaign, extra: dict[str, BaseModel] | None = None) -> list[tuple[str, str, str]]:
     """Every field that still holds a sample value: (file name, dotted path, text), files in order."""
+    from parcli.config.campaign_models import document_samples
     from parcli.glossary import placeholders
 
     sources: dict[str, BaseModel] = {campaign.path.name: campaign.model, **(extra or {})}
-    return [
+    found = [
         (name, where, text)
         for name, model in sources.items()
         for where, text in placeholders(model.model_dump(mode="json", by_alias=True, exclude_none=True))
     ]
+    seen = {where for name, where, _ in found if name == campaign.path.name}
+    samples = document_samples(campaign.model.documents)  # the example's contact and plan, marked “(ví dụ)”
+    return found + [(campaign.path.name, where, text) for where, text in samples if where not in seen]
 
 
 def _short(text: str, limit: int = 90) -> str:

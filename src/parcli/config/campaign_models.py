@@ -53,13 +53,82 @@ class Signer(_Strict):
     name: str | None = None  # the full name under the signature; left blank for the office to type
 
 
+class Contact(_Strict):
+    """The officer a công văn names for questions: “đ/c …, Phòng CCHC, ĐT …, email …”."""
+
+    name: str = Field(min_length=1)  # "Nguyễn Thị B"
+    unit: str | None = None  # the division; none: the organiser's unit (organiser.unit)
+    phone: str = Field(min_length=1)
+    email: str = Field(min_length=3)
+
+
+class PlanRef(_Strict):
+    """The plan every document cites: “Kế hoạch số 205/KH-UBND ngày 20/12/2023 của UBND tỉnh Hưng Yên về …”."""
+
+    number: str | None = None  # "205/KH-UBND"; none: “số …/KH-UBND”, for the office to fill in
+    issued: date | None = None  # the day it was signed; none: “ngày …”, for the office to fill in
+    issuer: str | None = None  # none: "UBND tỉnh <province>"
+    about: str = Field(min_length=1)  # what the plan is about, after “về”: "triển khai xác định Chỉ số CCHC …"
+
+
+class InternalNotes(_Strict):
+    """The organiser's own appendix: its items go to its own divisions as an internal note, never a công văn."""
+
+    signer: Signer | None = None  # none: "TRƯỞNG PHÒNG" of the organiser's unit, name left to write
+    # item code (a field, criterion or component; the longest that matches wins) → the division responsible
+    divisions: dict[str, str] = Field(default_factory=dict)
+
+
+class TeamMember(_Strict):
+    """A member of the appraisal team (tổ thẩm định), as the record (biên bản) lists them."""
+
+    name: str = Field(min_length=1)
+    position: str = Field(min_length=1)  # "Phó Giám đốc Sở Nội vụ"
+    role: Literal["Tổ trưởng", "Tổ phó", "Thành viên", "Thư ký"] = "Thành viên"
+
+
 class Documents(_Strict):
-    """What the organiser's letters and report carry: signer, number symbol, reference dates."""
+    """What the organiser's letters and report carry: signer, number symbol, reference dates, plan, contact."""
 
     signer: Signer | None = None
     symbol: str | None = Field(default=None, min_length=1)  # "SNV-CCHC" in a letter's "Số: …/SNV-CCHC"
     letter_date: date | None = None  # the letters' date line; none: "ngày … tháng … năm …" to fill in
     report_date: date | None = None  # the report's date line; none: "ngày … tháng … năm …" to fill in
+    plan: PlanRef | None = None  # the plan cited by number and date (“Căn cứ Kế hoạch số …”)
+    contact: Contact | None = None  # named in every công văn
+    internal: InternalNotes | None = None  # the organiser's own items: notes to its divisions
+    # the People's Committee's signer of the drafts it signs (Tờ trình's draft report, the Quyết định)
+    committee_signer: Signer | None = None
+    appraisal_team: list[TeamMember] = Field(default_factory=list)  # the appraisal record's members
+
+
+SAMPLE_MARK = "ví dụ"
+"""How the example marks a value of its ``documents:`` block (contact, plan number) as a sample: “(ví dụ)”."""
+
+
+def document_samples(documents: Documents | None) -> list[tuple[str, str]]:
+    """(dotted path, text) of every value of a ``documents:`` block still marked as an example (“… (ví dụ)”).
+
+    A real campaign must not send them: :func:`parcli.config.campaign.refuse_placeholders` lists them with
+    the other leftovers.
+    """
+    if documents is None:
+        return []
+    found: list[tuple[str, str]] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, str):
+            if SAMPLE_MARK in value.casefold():
+                found.append((path, value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i + 1}]")
+
+    walk(documents.model_dump(mode="json", exclude_none=True), "documents")
+    return found
 
 
 class Deadlines(_Strict):

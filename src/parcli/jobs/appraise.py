@@ -1,4 +1,4 @@
-"""``parcli appraise …``: issue appraisal workbooks, carry over an old consolidated workbook, round-1 notices."""
+"""``parcli appraise …``: issue appraisal workbooks, carry over an old consolidated workbook, notices, the record."""
 
 from __future__ import annotations
 
@@ -129,6 +129,7 @@ class NoticesRequest:
     deadline: date | None = None
     templates: Path | None = None
     pick: tuple[str, ...] = ()
+    round: int = 1  # 1: the round-1 result and the request for additional explanation; 2: the final result
 
 
 @dataclass
@@ -142,9 +143,10 @@ class Notices(JobResult):
 
 
 def notices(request: NoticesRequest, listener: Listener = SILENT) -> Notices:
-    """One công văn per department with items appraised below its self-score in round 1."""
+    """One notice per department with items appraised below its self-score (round 1, or the final round 2)."""
     from parcli.config.campaign import refuse_placeholders
-    from parcli.results.appraisal import write_notices
+    from parcli.jobs.letters import CONTACT_MISSING
+    from parcli.results.appraisal_letters import write_notices
 
     camp = load.campaign(request.campaign, request.campaign_round, listener)
     refuse_placeholders(camp)
@@ -156,8 +158,16 @@ def notices(request: NoticesRequest, listener: Listener = SILENT) -> Notices:
     merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
     found = load.appraisals(merged, request.appraisals)
     written = write_notices(
-        merged, found, request.out, deadline=request.deadline, today=request.today, template_dir=request.templates
+        merged,
+        found,
+        request.out,
+        deadline=request.deadline,
+        today=request.today,
+        template_dir=request.templates,
+        round_=request.round,
     )
+    if camp.documents.contact is None:
+        listener.warn(CONTACT_MISSING)
     return Notices(
         ok=found.ok,
         outputs=[path for _, path in written],
@@ -167,3 +177,49 @@ def notices(request: NoticesRequest, listener: Listener = SILENT) -> Notices:
         appraisals=found,
         written=written,
     )
+
+
+@dataclass(frozen=True)
+class RecordRequest:
+    """``appraise record``: the returns, the appraisal workbooks, the record's file and round."""
+
+    returns_dir: Path
+    appraisals: Path
+    out: Path
+    today: date
+    campaign: Path | None = None
+    campaign_round: str | None = None
+    round: int = 1
+    templates: Path | None = None
+    pick: tuple[str, ...] = ()
+
+
+@dataclass
+class Recorded(JobResult):
+    """The returns and appraisals read, and the record written."""
+
+    merged: MergeResult | None = None
+    appraisals: AppraisalCollection | None = None
+
+
+def record(request: RecordRequest, listener: Listener = SILENT) -> Recorded:
+    """The appraisal team's record (biên bản thẩm định) of a round: team, result per department, items lowered."""
+    from parcli.config.campaign import refuse_placeholders
+    from parcli.results.appraisal_letters import write_record
+
+    camp = load.campaign(request.campaign, request.campaign_round, listener)
+    refuse_placeholders(camp)
+    warnings = load.guard(
+        listener,
+        inputs=[*load.campaign_files(camp), request.returns_dir, request.appraisals, request.templates],
+        files=[request.out],
+    )
+    merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
+    found = load.appraisals(merged, request.appraisals)
+    write_record(merged, found, request.out, today=request.today, template_dir=request.templates, round_=request.round)
+    if not camp.documents.appraisal_team:
+        listener.warn(
+            "Kế hoạch chưa ghi thành phần tổ thẩm định (documents.appraisal_team): biên bản để trống phần thành "
+            "phần để điền tay."
+        )
+    return Recorded(ok=found.ok, outputs=[request.out], warnings=warnings, merged=merged, appraisals=found)

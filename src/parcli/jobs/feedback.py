@@ -65,6 +65,7 @@ class RemindRequest:
     round: str | None = None
     pick: tuple[str, ...] = ()
     templates: Path | None = None
+    reply_by: date | None = None  # the day a late department must send by; None: two working days after today
 
 
 @dataclass
@@ -77,8 +78,9 @@ class Reminded(JobResult):
 
 
 def remind(request: RemindRequest, listener: Listener = SILENT) -> Reminded:
-    """Write a reminder letter for every department missing or to resend, and the non-submitters' list."""
+    """Write a reminder letter for every department missing or to resend, and the list for the leadership."""
     from parcli.config.campaign import refuse_placeholders
+    from parcli.jobs.letters import CONTACT_MISSING
     from parcli.results.remind import write_reminders
 
     camp = load.campaign(request.campaign, request.round, listener)
@@ -87,7 +89,11 @@ def remind(request: RemindRequest, listener: Listener = SILENT) -> Reminded:
         listener, inputs=[*load.campaign_files(camp), request.returns_dir, request.templates], dirs=[request.out]
     )
     merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
-    reminders, listing = write_reminders(merged, request.out, today=request.today, template_dir=request.templates)
+    reminders, listing = write_reminders(
+        merged, request.out, today=request.today, template_dir=request.templates, reply_by=request.reply_by
+    )
+    if camp.documents.contact is None:
+        listener.warn(CONTACT_MISSING)
     return Reminded(
         outputs=[r.path for r in reminders] + [listing],
         warnings=warnings,

@@ -29,6 +29,16 @@ if TYPE_CHECKING:
     from parcli.rounds.remedy.merge import RemedyCollection
 
 DEFAULT_REPORT = Path("bao-cao.docx")
+CATALOGUE_NOTE = (
+    "Bộ tiêu chí dùng để chấm có {unverified}/{nodes} mục chưa được đối chiếu với văn bản chính thức (tạm tính): "
+    "số liệu của báo cáo phụ thuộc vào bộ tiêu chí đó. Đề nghị đối chiếu trước khi trình ký."
+)
+
+
+def submission_paths(out: Path, ranking: bool = False) -> tuple[Path, Path]:
+    """Beside the report: the Tờ trình and the draft the People's Committee signs (its report, or the Quyết định)."""
+    draft = "-du-thao-quyet-dinh.docx" if ranking else "-du-thao-bao-cao-ubnd.docx"
+    return out.with_name(out.stem + "-to-trinh.docx"), out.with_name(out.stem + draft)
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class ReportRequest:
     round: str | None = None  # the campaign's round; None: the consolidated workbook's (else the last)
     preliminary: Path | None = None  # the preliminary round's consolidated workbook (the remedy section)
     remedies: Path | None = None  # the folder of remedy plans (the remedy section's remedies and progress)
+    submission: bool = False  # also the Tờ trình and the People's Committee's draft (docx only)
 
 
 @dataclass
@@ -76,6 +87,7 @@ class Reported(JobResult):
     ranking: dict[str, Any] | None = None
     unit_sheets: list[Path] = field(default_factory=list)
     appraisals: AppraisalCollection | None = None  # the appraisal workbooks read (``--appraisals``)
+    submission: list[Path] = field(default_factory=list)  # the Tờ trình and the draft the Committee signs
 
     @property
     def out(self) -> Path:
@@ -108,7 +120,8 @@ def report(request: ReportRequest, listener: Listener = SILENT) -> Reported:
         )
     out = request.out or DEFAULT_REPORT
     request = replace(request, out=out)
-    output_format(out)
+    if output_format(out) != "docx" and request.submission:
+        raise UsageError("--to-trinh chỉ dùng với báo cáo Word (.docx).")
     if replay is not None:
         listener.note(f"Tạo lại báo cáo từ {replay.name}: dữ liệu đầu vào không thay đổi.")
     camp, data = load.campaign_of(consolidated, request.campaign, request.round, listener)
@@ -128,13 +141,16 @@ def report(request: ReportRequest, listener: Listener = SILENT) -> Reported:
             request.manifest,
             _returns_folder(consolidated),
         ],
-        files=[out, manifest_path(out)],
+        files=[out, manifest_path(out), *(submission_paths(out, camp.is_units) if request.submission else ())],
         dirs=[request.unit_sheets],
     )
+    unverified, nodes = camp.verification()
+    if unverified:  # the officer's caveat, never the Committee's: on the terminal and in the manifest
+        listener.warn(CATALOGUE_NOTE.format(unverified=unverified, nodes=nodes))
     inputs = _read_inputs(request, camp, data, listener)
     produced = _ranking(request, inputs) if camp.is_units else _province(request, inputs)
     produced.warnings = warnings
-    produced.outputs = [out, manifest_path(out), *produced.unit_sheets]
+    produced.outputs = [out, manifest_path(out), *produced.unit_sheets, *produced.submission]
     produced.ok = inputs.appraisals is None or inputs.appraisals.ok
     return produced
 
@@ -261,8 +277,24 @@ def _province(request: ReportRequest, inputs: Inputs) -> Reported:
         remedy_previous=inputs.remedy_previous,
     )
     render_report(data, request.out, request.templates)
-    _write_manifest(request, inputs, data.context["generated"])
-    return Reported(request=request, campaign=inputs.campaign, report=data, appraisals=inputs.appraisals)
+    _write_manifest(request, inputs, data.context["generated"], data.context)
+    produced = Reported(request=request, campaign=inputs.campaign, report=data, appraisals=inputs.appraisals)
+    if request.submission:
+        from parcli.results.ranking_words import submission_letter
+        from parcli.results.report import committee_version, render_committee_draft
+
+        letter, draft = submission_paths(request.out)
+        _submit(inputs.campaign, submission_letter(inputs.campaign, data.context, ranking=False), letter, request)
+        render_committee_draft(committee_version(inputs.campaign, data.context), data, draft, request.templates)
+        produced.submission = [letter, draft]
+    return produced
+
+
+def _submit(camp: Campaign, letter: Any, out: Path, request: ReportRequest) -> None:
+    """The Tờ trình, dated like the report (its text copy beside it)."""
+    from parcli.results.letters import write_letters
+
+    write_letters(camp, [(letter, out)], template_dir=request.templates, day=camp.documents.report_date)
 
 
 def _ranking(request: ReportRequest, inputs: Inputs) -> Reported:
@@ -285,15 +317,23 @@ def _ranking(request: ReportRequest, inputs: Inputs) -> Reported:
         previous=before,
     )
     render_ranking(context, request.out, request.templates)
-    _write_manifest(request, inputs, context["generated"])
+    _write_manifest(request, inputs, context["generated"], context)
     produced = Reported(request=request, campaign=inputs.campaign, ranking=context, appraisals=inputs.appraisals)
+    if request.submission:
+        from parcli.render import render
+        from parcli.results.ranking_words import decision_context, submission_letter
+
+        letter, draft = submission_paths(request.out, ranking=True)
+        _submit(inputs.campaign, submission_letter(inputs.campaign, context, ranking=True), letter, request)
+        render("decision.docx", decision_context(inputs.campaign, context), draft, request.templates)
+        produced.submission = [letter, draft]
     if request.unit_sheets is not None:
         fmt = "md" if request.out.suffix.lower() == ".md" else "html"
         produced.unit_sheets = write_unit_sheets(context, request.unit_sheets, fmt, request.templates)
     return produced
 
 
-def _write_manifest(request: ReportRequest, inputs: Inputs, generated: date) -> None:
+def _write_manifest(request: ReportRequest, inputs: Inputs, generated: date, context: dict[str, Any]) -> None:
     """The report's manifest: every input with its hash (appraisal and remedy workbooks too), the day, the folders.
 
     Roles: ``consolidated``, ``appraisal`` (each workbook), ``preliminary``, ``remedy`` (each plan),
@@ -329,5 +369,11 @@ def _write_manifest(request: ReportRequest, inputs: Inputs, generated: date) -> 
             "templates": str(request.templates.resolve()) if request.templates else None,
             "appraisals": str(request.appraisals.resolve()) if request.appraisals else None,
             "remedies": str(request.remedies.resolve()) if request.remedies else None,
+            # what the officer should know and the Committee need not read: not on the report's pages
+            "notes": {
+                "rounding_rule": context["rounding_rule"],
+                "catalogue_unverified": f"{context['catalogue']['unverified']}/{context['catalogue']['nodes']}",
+                "provisional": context["provisional_reasons"],
+            },
         },
     )

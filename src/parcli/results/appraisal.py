@@ -5,22 +5,20 @@ returns; this module joins the two: it collects the appraisals against the
 merged returns (:func:`collect_for`), carries what was typed into an old
 consolidated workbook over into appraisal workbooks (:func:`import_consolidated`),
 sums self-assessed → round 1 → final per field, department and unit group
-(:func:`progress`), and writes the round-2 notices (:func:`write_notices`).
+(:func:`progress`).  The notices and the record are :mod:`parcli.results.appraisal_letters`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parcli import clock
 from parcli.collect.rowhash import ReturnedRow
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign
-from parcli.results.letters import Letter, body_of, write_letters
 from parcli.rounds.appraisal.issue import IssueResult, Prior, issue_appraisals
 from parcli.rounds.appraisal.merge import AppraisalCollection, collect_appraisals
 from parcli.rounds.scoring.merge import MergeResult
@@ -28,7 +26,6 @@ from parcli.rounds.scoring.merge import MergeResult
 if TYPE_CHECKING:
     from parcli.results.consolidated import Consolidated
 
-NOTICE_TEMPLATE = "appraisal-notice.txt.j2"
 ZERO = Decimal(0)
 
 
@@ -118,6 +115,7 @@ class Progress:
     """Self-assessed → round 1 → final over a set of items, with what is left to do."""
 
     name: str
+    code: str = ""  # a field's code; a department's appendix
     self_score: Decimal = ZERO
     round1: Decimal = ZERO
     final: Decimal = ZERO
@@ -139,6 +137,8 @@ class Progress:
         """Plain data for templates and JSON."""
         return {
             "name": self.name,
+            "code": self.code,
+            "appendix": self.code,
             "self_score": self.self_score,
             "round1": self.round1,
             "final": self.final,
@@ -160,13 +160,13 @@ def progress(
     ``not_appraised`` (lists of items) and ``files`` (the appraisal workbooks used).
     An item not returned, or returned as not applicable, is left out.
     """
-    fields = {f.code: Progress(f.title) for f in campaign.catalogue.model.fields}
-    depts = {d.id: Progress(d.name) for d in campaign.departments}
+    fields = {f.code: Progress(f.title, f.code) for f in campaign.catalogue.model.fields}
+    depts = {d.id: Progress(d.name, "" if campaign.is_units else d.appendix) for d in _by_appendix(campaign)}
     groups: dict[str, Progress] = {}
     total = Progress("Cộng")
     stale: list[dict[str, str]] = []
     missing: list[dict[str, str]] = []
-    for scope, leaf, owner_id, owner_name in _self_items(campaign):
+    for scope, leaf, owner_id, owner_name in self_items(campaign):
         row = rows.get(scope, {}).get(leaf.code)
         if row is None or row.not_applicable:
             continue
@@ -207,6 +207,22 @@ def progress(
     }
 
 
+def _by_appendix(campaign: Campaign) -> list[Any]:
+    """The departments in the order of the plan's appendices (units in the campaign's order)."""
+    from parcli.config.campaign_models import roman_to_int
+
+    if campaign.is_units:
+        return list(campaign.departments)
+
+    def order(appendix: str) -> int:
+        try:
+            return roman_to_int(appendix)
+        except ValueError:
+            return 10_000
+
+    return sorted(campaign.departments, key=lambda d: order(d.appendix))
+
+
 def _pending_by_department(missing: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The items not appraised yet, grouped by department (or unit), in the order met."""
     grouped: dict[str, list[str]] = {}
@@ -215,77 +231,10 @@ def _pending_by_department(missing: list[dict[str, Any]]) -> list[dict[str, Any]
     return [{"department": name, "count": len(codes), "codes": ", ".join(codes)} for name, codes in grouped.items()]
 
 
-def _self_items(campaign: Campaign) -> Iterable[tuple[str, Any, str, str]]:
+def self_items(campaign: Campaign) -> Iterable[tuple[str, Any, str, str]]:
+    """(scope, leaf, owner id, owner name) of every self-assessed item an owner scores, in catalogue order."""
     for scope in campaign.scopes:
         for leaf in scope.catalogue.leaves:
             if leaf.is_self and not scope.is_exempt(leaf.code) and leaf.code in scope.owner_of:
                 owner = scope.owner_of[leaf.code]
                 yield scope.id, leaf, owner.id, owner.name
-
-
-def notice_context(
-    merged: MergeResult, appraisals: AppraisalCollection, deadline: date | None, today: date
-) -> dict[str, Any]:
-    """Plain data for the notices: per department, the items appraised below the self-score, with the notes."""
-    campaign = merged.campaign
-    model = campaign.model
-    rows = []
-    for dept in campaign.departments:
-        items = []
-        for scope, leaf, owner_id, _ in _self_items(campaign):
-            if owner_id != dept.id:
-                continue
-            row = merged.rows.get(scope, {}).get(leaf.code)
-            a = appraisals.items.get((scope, leaf.code))
-            if row is None or row.score is None or a is None or a.round1 is None or a.round1 >= row.score:
-                continue
-            items.append(
-                {
-                    "item": leaf.code,
-                    "title": leaf.title,
-                    "unit": "" if scope == PROVINCE_SCOPE else scope,
-                    "self_score": row.score,
-                    "appraised": a.round1,
-                    "note": a.round1_note,
-                }
-            )
-        if items:
-            rows.append({"id": dept.id, "name": dept.name, "file_stem": dept.file_stem, "items": items})
-    return {
-        "campaign": {"title": model.title, "plan": model.plan or model.title, "year": model.year},
-        "letterhead": campaign.letterhead(today),
-        "deadline": deadline,
-        # the --deadline of the notices, worded as the plan words its deadlines (“trước ngày …”/“đến hết ngày …”)
-        "deadline_words": campaign.deadline_text(deadline) if deadline else "",
-        "today": today,
-        "departments": rows,
-    }
-
-
-def write_notices(
-    merged: MergeResult,
-    appraisals: AppraisalCollection,
-    out_dir: Path,
-    *,
-    deadline: date | None = None,
-    today: date | None = None,
-    template_dir: Path | None = None,
-) -> list[tuple[str, Path]]:
-    """One notice (công văn) per department with items appraised below its self-score; (department id, path)."""
-    context = notice_context(merged, appraisals, deadline, today or clock.today())
-    year = context["campaign"]["year"]
-    jobs = [
-        (
-            Letter(
-                recipient=dept["name"],
-                subject=f"kết quả thẩm định lần 1 Chỉ số CCHC năm {year}",
-                body=body_of(NOTICE_TEMPLATE, {**context, "dept": dept}, template_dir),
-            ),
-            out_dir / f"thong-bao-tham-dinh-{dept['file_stem']}.docx",
-        )
-        for dept in context["departments"]
-    ]
-    if jobs:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    written = write_letters(merged.campaign, jobs, template_dir=template_dir)
-    return [(dept["id"], path) for dept, path in zip(context["departments"], written, strict=True)]

@@ -7,7 +7,7 @@ applicable maximum) and the ranking from :func:`parcli.results.scoring.rank_unit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +20,8 @@ from parcli.errors import UsageError
 from parcli.numbers import ROUNDING_RULE
 from parcli.render import output_format, render, render_each, template_name
 from parcli.results.consolidated import Consolidated
+from parcli.results.letters import heading, plan_citation
+from parcli.results.ranking_words import ranking_words
 from parcli.results.remedy import per_unit
 from parcli.results.scoring import TIE_RULE, RankRow, Scores, compute_unit_scores, na_rule, rank_units
 from parcli.xlsx.style import BAND_FILLS, NO_VALUE_FILL
@@ -37,6 +39,20 @@ def heat_class(percent: Decimal | None, bands: tuple[Band, ...]) -> tuple[str, s
             position = round(index * (len(BAND_FILLS) - 1) / max(len(bands) - 1, 1))
             return f"b{position}", BAND_FILLS[position]
     return "h0", NO_VALUE_FILL
+
+
+def exempt_words(codes: Sequence[str]) -> str:
+    """What a unit does not score, in words: “không áp dụng lĩnh vực 3, tiêu chí 7.5” (“” when nothing)."""
+    if not codes:
+        return ""
+    levels = {1: "lĩnh vực", 2: "tiêu chí", 3: "tiêu chí thành phần"}
+    parts = []
+    previous = ""
+    for code in codes:
+        noun = levels.get(code.count(".") + 1, "mục")
+        parts.append(code if noun == previous else f"{noun} {code}")
+        previous = noun
+    return "không áp dụng " + ", ".join(parts)
 
 
 def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_size: int) -> dict[str, Any]:
@@ -99,6 +115,7 @@ def _unit_row(row: RankRow, campaign: Campaign, statuses: dict[str, str], group_
         "fields": fields,
         "lost": lost,
         "exempt": [{"code": c, "title": unit.catalogue.node_titles[c]} for c in unit.exempt],
+        "exempt_text": exempt_words(unit.exempt),
         "status": status,
         "status_label": status_label,
         "previous": None,  # last year's result, with --previous (see _beside_previous)
@@ -167,21 +184,21 @@ def build_ranking(
         css, colour = heat_class(b.min, ordered)
         bands.append({"label": b.label, "min": b.min, "upper": upper, "css": css, "colour": colour})
     unverified, nodes = campaign.verification()
-    return {
+    context: dict[str, Any] = {
         "title": f"Kết quả xác định Chỉ số cải cách hành chính năm {campaign.model.year} của các đơn vị",
         "campaign": {
             "id": campaign.id,
             "title": campaign.model.title,
-            "plan": campaign.model.plan or "",
+            "plan": plan_citation(campaign),
             "year": campaign.model.year,
             "province": campaign.model.province,
         },
-        "letterhead": campaign.letterhead(campaign.documents.report_date),
+        "letterhead": heading(campaign, campaign.documents.report_date),
         "catalogue": {"unverified": unverified, "nodes": nodes},
         "groups": groups,
         "appraisal": appraisal,
-        "remedy": per_unit(campaign, remedy) if remedy is not None else None,
-        "remedy_previous": per_unit(campaign, remedy_previous) if remedy_previous is not None else None,
+        "remedy": _losing_rows(per_unit(campaign, remedy)) if remedy is not None else None,
+        "remedy_previous": _losing_rows(per_unit(campaign, remedy_previous)) if remedy_previous is not None else None,
         "previous": _beside_previous(groups, previous, remedy_previous) if previous is not None else None,
         "bands": bands,
         "tie_rule": TIE_RULE,
@@ -191,6 +208,14 @@ def build_ranking(
         "generated": day,
         "tool": f"parcli {__version__}",
     }
+    return context | ranking_words(campaign, context)
+
+
+def _losing_rows(section: dict[str, Any]) -> dict[str, Any]:
+    """A per-unit remedy section with ``losing_rows``: (unit, item) for every item a unit still loses points on."""
+    silent = set(section.get("silent", ())) if section.get("with_plans") else set()
+    rows = [(u, i | {"no_plan": u["name"] in silent}) for u in section["units"] for i in u["still_losing"]]
+    return section | {"losing_rows": rows}
 
 
 def _beside_previous(

@@ -20,7 +20,9 @@ from parcli.config.campaign import Campaign
 from parcli.config.catalogue import NA_SCORING_LABELS, Catalogue
 from parcli.numbers import ROUNDING_RULE
 from parcli.render import DocxImage, output_format, render, render_string
+from parcli.results.assessment import overall, proposals, provisional_reasons
 from parcli.results.consolidated import Consolidated, read_consolidated
+from parcli.results.letters import heading, organiser_short, plan_citation
 from parcli.results.scoring import Scores, Totals, compute_scores
 
 if TYPE_CHECKING:
@@ -246,65 +248,37 @@ def build_report(
             "status": i.status,
         }
 
-    # with the merge machinery: not on the ranking path
-    from parcli.results.status import is_late, judge, timing_of, timing_words
-
-    deadline, rule = model.deadlines.returns, model.deadline_rule
-    departments = []
-    for dept in campaign.departments:
-        ds = scores.departments[dept.id]
-        info = data.departments.get(dept.id)
-        status = info.status if info else "missing"
-        # judged as `parcli status` judges: by the Ngày gửi written, never by the file's date
-        sent, file_day = (info.sent, info.received) if info else (None, None)
-        timing = judge(sent, file_day, deadline, rule)
-        first = info.first_sent if info else None
-        first_on_time = timing_of(first, deadline, rule) == "on-time"
-        late = is_late(timing, first_on_time, first, sent or file_day)
-        if status == "missing":
-            label = "Chưa nộp"
-        elif status == "duplicate":
-            label = "Trùng phiếu, chưa dùng"
-        else:
-            words = timing_words(timing, first_on_time, first, sent or file_day) or "không rõ ngày gửi"
-            label = ("Hợp lệ" if status == "ok" else "Có lỗi") + f", {words[0].lower()}{words[1:]}"
-        departments.append(
-            {
-                "id": dept.id,
-                "appendix": dept.appendix,
-                "name": dept.name,
-                "item_count": ds.items,
-                "score": ds.totals.appraised if ds.totals.scored else None,
-                "max": ds.totals.self_max,
-                "percent": ds.totals.percent,
-                "status": status,
-                "status_label": label,
-                "sent": sent,
-                "late": late,
-            }
-        )
+    departments = _department_rows(campaign, data, scores)
     unverified, total_nodes = cat.verification()
-    context = {
-        "title": f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {model.year} "
-        f"của tỉnh {model.province}",
+    as_of = campaign.documents.report_date or day
+    title = f"Kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {model.year} của tỉnh {model.province}"
+    index = _totals(scores.index)
+    reasons = provisional_reasons(index, appraisal)
+    context: dict[str, Any] = {
+        "title": title + (" (tạm tính)" if reasons else ""),
+        "provisional": bool(reasons),
+        "provisional_reasons": reasons,
+        "as_of": as_of,
+        "draft": False,
         "campaign": {
             "id": campaign.id,
             "title": model.title,
             "province": model.province,
             "year": model.year,
-            "plan": model.plan or "",
-            "deadline": deadline,
+            "plan": plan_citation(campaign),
+            "deadline": model.deadlines.returns,
             "deadline_words": campaign.deadline_text(),  # “trước ngày 15/01/2024”, as the plan words it
             "report_deadline": model.deadlines.report,
+            "ministry_deadline": model.deadlines.ministry,
         },
-        "letterhead": campaign.letterhead(campaign.documents.report_date),
+        "letterhead": heading(campaign, campaign.documents.report_date),
         "catalogue": {
             "title": cat.model.title,
             "decision": cat.model.decision,
             "unverified": unverified,
             "nodes": total_nodes,
         },
-        "index": _totals(scores.index),
+        "index": index,
         "fields": fields,
         "na_full_points": any(i.na_full_points for i in scores.items.values()),
         "has_previous": prev is not None,
@@ -321,15 +295,232 @@ def build_report(
         ],
         "departments": departments,
         "appraisal": appraisal,
-        "remedy": remedy,  # the remedy section (parcli.results.remedy.recovery), or None
-        "remedy_previous": remedy_previous,  # the same against last year's result, or None
+        "remedy": _by_appendix(campaign, remedy),  # the remedy section (parcli.results.remedy.recovery), or None
+        "remedy_previous": _by_appendix(campaign, remedy_previous),  # the same against last year, or None
         "survey_given": survey is not None,
+        "appendix_rows": appendix_rows(campaign, scores, survey is not None),
         "rounding_rule": ROUNDING_RULE,
         "source_file": data.path.name,
         "generated": day,
         "tool": f"parcli {__version__}",
     }
+    context["sections"] = _section_numbers(context)
+    context["assessment"] = overall(context)
+    context["proposals"] = proposals(context)
+    context |= _voice(campaign, context)
     return ReportData(context=context, scores=scores, appraisals=found)
+
+
+def appendix_order(appendix: str) -> int:
+    """The number of a Roman appendix numeral (“XVII” → 17), for ordering departments as the plan does."""
+    from parcli.config.campaign_models import roman_to_int
+
+    try:
+        return roman_to_int(appendix)
+    except ValueError:
+        return 10_000
+
+
+def _department_rows(campaign: Campaign, data: Consolidated, scores: Scores) -> list[dict[str, Any]]:
+    """Per department, in the order of the plan's appendices: items, points, percentage, return status."""
+    # with the merge machinery: not on the ranking path
+    from parcli.results.status import is_late, judge, timing_of, timing_words
+
+    model = campaign.model
+    deadline, rule = model.deadlines.returns, model.deadline_rule
+    rows = []
+    for dept in sorted(campaign.departments, key=lambda d: appendix_order(d.appendix)):
+        ds = scores.departments[dept.id]
+        info = data.departments.get(dept.id)
+        status = info.status if info else "missing"
+        # judged as `parcli status` judges: by the Ngày gửi written, never by the file's date
+        sent, file_day = (info.sent, info.received) if info else (None, None)
+        timing = judge(sent, file_day, deadline, rule)
+        first = info.first_sent if info else None
+        first_on_time = timing_of(first, deadline, rule) == "on-time"
+        late = is_late(timing, first_on_time, first, sent or file_day)
+        if status == "missing":
+            label = "Chưa nộp"
+        elif status == "duplicate":
+            label = "Trùng phiếu, chưa dùng"
+        else:
+            words = timing_words(timing, first_on_time, first, sent or file_day) or "không rõ ngày gửi"
+            label = ("Hợp lệ" if status == "ok" else "Có lỗi") + f", {words[0].lower()}{words[1:]}"
+        rows.append(
+            {
+                "id": dept.id,
+                "appendix": dept.appendix,
+                "name": dept.name,
+                "item_count": ds.items,
+                "score": ds.totals.appraised if ds.totals.scored else None,
+                "max": ds.totals.self_max,
+                "percent": ds.totals.percent,
+                "status": status,
+                "status_label": label,
+                "sent": sent,
+                "late": late,
+            }
+        )
+    return rows
+
+
+NO_PLAN = "Chưa gửi kế hoạch khắc phục"
+
+
+def _by_appendix(campaign: Campaign, section: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A remedy section with its departments in the plan's order and the items of a silent department told so."""
+    if section is None:
+        return None
+    order = {d.id: appendix_order(d.appendix) for d in campaign.departments}
+    appendix = {d.id: d.appendix for d in campaign.departments}
+    silent = set(section.get("silent", ()))
+    with_plans = section.get("with_plans", False)
+    items = []
+    for row in section["items"]:
+        no_plan = with_plans and row["department"] in silent
+        items.append(row | {"remedy": NO_PLAN if no_plan else row.get("remedy", ""), "no_plan": no_plan})
+    by_department = sorted(section["by_department"], key=lambda r: order.get(r.get("id", ""), 10_000))
+    return section | {
+        "items": items,
+        "still_losing": [r for r in items if r["still_losing"]],
+        "by_department": [r | {"appendix": appendix.get(r.get("id", ""), "")} for r in by_department],
+    }
+
+
+def appendix_rows(campaign: Campaign, scores: Scores, survey_given: bool) -> list[dict[str, Any]]:
+    """Every field, criterion and component criterion with its points: the report's detailed appendix.
+
+    ``state`` replaces the figures where there are none: survey items (“Điều tra XHH”), items not applicable,
+    items without a score.
+    """
+    names = {d.id: d for d in campaign.departments}
+    fields = {n.code: n.totals for n in scores.fields}
+    criteria = {n.code: n.totals for n in scores.criteria}
+    rows: list[dict[str, Any]] = []
+    for f, branches in campaign.catalogue.tree:
+        rows.append(_node_row(1, f.code, f.title, fields[f.code], survey_given))
+        for c, leaves in branches:
+            rows.append(_node_row(2, c.code, c.title, criteria[c.code], survey_given))
+            for leaf in leaves:
+                item = scores.items[leaf.code]
+                dept = names.get(item.department_id or "")
+                state = ""
+                if not leaf.is_self:
+                    state = "Điều tra XHH" if item.final is None else ""
+                elif item.not_applicable:
+                    state = "Không áp dụng" + (" (tính đủ điểm)" if item.na_full_points else "")
+                elif item.final is None:
+                    state = "Chưa có điểm"
+                rows.append(
+                    {
+                        "level": 3,
+                        "code": leaf.code,
+                        "title": leaf.title,
+                        "max": leaf.max_points,
+                        "self_score": item.self_score if leaf.is_self else None,
+                        "final": item.final,
+                        "state": state,
+                        "department": f"{dept.name} (PL {dept.appendix})" if dept else "",
+                        "explanation": item.explanation,
+                        "note": item.appraisal_note,
+                    }
+                )
+    return rows
+
+
+def _node_row(level: int, code: str, title: str, totals: Totals, survey_given: bool) -> dict[str, Any]:
+    """A field or criterion row of the appendix: its maximum and the sums of its self-assessed part."""
+    only_survey = totals.self_max == 0 and totals.survey_max > 0
+    return {
+        "level": level,
+        "code": code,
+        "title": title,
+        "max": totals.max_points,
+        "self_score": None if only_survey else totals.self_score,
+        "final": (totals.final if survey_given else totals.appraised) if not only_survey or survey_given else None,
+        "state": "Điều tra XHH" if only_survey and not survey_given else "",
+        "department": "",
+        "explanation": "",
+        "note": "",
+    }
+
+
+def _section_numbers(context: dict[str, Any]) -> dict[str, int]:
+    """The numbers of the sections of part I that are present (appraisal, remedy, remedy against last year)."""
+    numbers, n = {}, 4
+    for key in ("appraisal", "remedy", "remedy_previous"):
+        if context[key]:
+            n += 1
+            numbers[key] = n
+    return numbers
+
+
+def _voice(campaign: Campaign, context: dict[str, Any]) -> dict[str, Any]:
+    """Who reports to whom: the introduction, the closing, the recipients and the document properties."""
+    short = organiser_short(campaign)
+    year = campaign.model.year
+    letterhead = context["letterhead"]
+    copies = ["UBND tỉnh (để báo cáo)"]
+    if letterhead["sign_on_behalf"].startswith("KT."):
+        copies.append("Giám đốc Sở (để b/c)")
+    return {
+        "intro": f"Căn cứ {context['campaign']['plan']}; {context['catalogue']['decision']}, {short} tổng hợp kết "
+        f"quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year} của các cơ quan, báo cáo Ủy ban nhân "
+        "dân tỉnh như sau:",
+        "closing": f"{short} kính báo cáo UBND tỉnh xem xét, chỉ đạo./.",
+        "proposals_lead": f"{short} kính đề nghị UBND tỉnh:",
+        "appendix_of": f"Báo cáo số {letterhead['number_bare']} ngày {letterhead['date_short']} của {short}",
+        "copies": copies,
+        "properties": {
+            "title": context["title"],
+            "author": campaign.model.organiser.name,
+            "comments": f"Số liệu tính từ {context['source_file']} bằng {context['tool']}; quy tắc làm tròn: "
+            f"{ROUNDING_RULE}.",
+        },
+    }
+
+
+def committee_version(campaign: Campaign, context: dict[str, Any]) -> dict[str, Any]:
+    """The same report as the People's Committee's draft to the Ministry, for the Tờ trình to carry.
+
+    The heading is the People's Committee's, the number “…/BC-UBND”, the signature “TM. ỦY BAN NHÂN DÂN”
+    (``documents.committee_signer``, else “KT. CHỦ TỊCH / PHÓ CHỦ TỊCH”), the recipient the Ministry.
+    """
+    from parcli.results.assessment import proposals as asked
+
+    heading = committee_heading(campaign, context["letterhead"])
+    province, year = campaign.model.province, campaign.model.year
+    return context | {
+        "draft": True,
+        "letterhead": heading | {"number": "Số: …/BC-UBND"},
+        "intro": f"Thực hiện {context['catalogue']['decision']} và {context['campaign']['plan']}, Ủy ban nhân dân "
+        f"tỉnh {province} báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year} của tỉnh "
+        "như sau:",
+        "proposals": asked(context, to_ministry=True),
+        "proposals_lead": f"Ủy ban nhân dân tỉnh {province} kiến nghị:",
+        "appendix_of": f"Báo cáo số …/BC-UBND ngày … của Ủy ban nhân dân tỉnh {province}",
+        "closing": f"Ủy ban nhân dân tỉnh {province} kính báo cáo Bộ Nội vụ./.",
+        "copies": ["Bộ Nội vụ (để báo cáo)", "Chủ tịch, các Phó Chủ tịch UBND tỉnh", "Sở Nội vụ"],
+    }
+
+
+def committee_heading(campaign: Campaign, letterhead: dict[str, str]) -> dict[str, str]:
+    """The People's Committee's heading and signature (its drafts: the report to the Ministry, the Quyết định)."""
+    from parcli.config.campaign_models import Signer
+
+    signer = campaign.documents.committee_signer or Signer(on_behalf="KT. CHỦ TỊCH", title="PHÓ CHỦ TỊCH")
+    place = campaign.model.organiser.place or campaign.model.province
+    return letterhead | {
+        "parent": "",
+        "agency": f"ỦY BAN NHÂN DÂN TỈNH {campaign.model.province.upper()}",
+        "date_line": f"{place}, ngày … tháng … năm …",  # the Committee dates what it signs
+        "date_short": "…",
+        "sign_for": "TM. ỦY BAN NHÂN DÂN",
+        "sign_on_behalf": signer.on_behalf or "",
+        "sign_title": signer.title,
+        "sign_name": signer.name or "",
+        "archive": "Lưu: VT.",
+    }
 
 
 def _appraisal_summary(
@@ -361,6 +552,13 @@ def render_report(data: ReportData, out: Path, template_dir: Path | None = None)
     fmt = report_format(out)
     images = {"chart_image": _chart_image(data)} if fmt == "docx" else None
     render(TEMPLATES[fmt], data.context, out, template_dir, images=images)
+
+
+def render_committee_draft(
+    context: dict[str, Any], data: ReportData, out: Path, template_dir: Path | None = None
+) -> None:
+    """The People's Committee's draft report (``committee_version``), from the same Word template."""
+    render(TEMPLATES["docx"], context, out, template_dir, images={"chart_image": _chart_image(data)})
 
 
 def _chart_image(data: ReportData) -> DocxImage:

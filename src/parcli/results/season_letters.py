@@ -1,0 +1,226 @@
+"""The other letters of the season: the cover letter of the issued workbooks and the remedy plans' letters.
+
+- :func:`write_cover_letter` — the công văn sent with the issued workbooks: what to do, by when, each
+  department's appendix; the organiser's own appendix goes to its divisions as an internal note.
+- :func:`write_remedy_requests` — after the preliminary round, a công văn per department with items that lost
+  points: the items, and the request for a remedy plan (the workbook ``parcli remedy issue`` wrote) by a day.
+- :func:`write_remedy_reminders` — a reminder to each department that sent no remedy plan.
+
+Bodies: ``cover-letter.txt.j2``, ``remedy-request.txt.j2``, ``remedy-remind.txt.j2``; the layout is
+``letter.docx`` (:mod:`parcli.results.letters`).  No file name, no cell reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from parcli.files import staged_folder
+from parcli.results.letters import (
+    Letter,
+    body_of,
+    common_context,
+    deadline_at,
+    internal_note,
+    is_organiser,
+    organiser_short,
+    write_letters,
+)
+
+if TYPE_CHECKING:
+    from parcli.config.campaign import Campaign, Department
+    from parcli.rounds.remedy.issue import LostItem
+
+COVER_TEMPLATE = "cover-letter.txt.j2"
+REQUEST_TEMPLATE = "remedy-request.txt.j2"
+REMIND_TEMPLATE = "remedy-remind.txt.j2"
+MAX_LISTED = 5  # more recipients than this are addressed together (“Các sở, ban, ngành tỉnh”)
+
+
+def _order(campaign: Campaign) -> list[Department]:
+    from parcli.results.report import appendix_order
+
+    return sorted(campaign.departments, key=lambda d: appendix_order(d.appendix))
+
+
+def _own_values(campaign: Campaign, context: dict[str, Any]) -> dict[str, Any]:
+    unit = campaign.model.organiser.unit or context["organiser_short"]
+    return {"you": "các phòng", "receiver": unit, "internal": True}
+
+
+def _base(campaign: Campaign, today: date | None) -> dict[str, Any]:
+    return common_context(campaign, today) | {
+        "you": "Quý cơ quan",
+        "receiver": organiser_short(campaign),
+        "internal": False,
+    }
+
+
+def cover_context(campaign: Campaign, today: date | None = None) -> dict[str, Any]:
+    """Plain data for the cover letter: the round, the deadline as the plan words it, each department's part."""
+    model = campaign.model
+    departments = [
+        {
+            "id": d.id,
+            "name": d.name,
+            "appendix": d.appendix,
+            "items": len(d.items),
+            "codes": [leaf.code for leaf in d.items],
+            "own": is_organiser(campaign, d),
+        }
+        for d in _order(campaign)
+    ]
+    return _base(campaign, today) | {
+        "round_title": campaign.round_title,
+        "preliminary": bool(campaign.rounds) and campaign.round_id != campaign.rounds[-1].id,
+        "deadline_words": campaign.deadline_text(),
+        "year": model.year,
+        "departments": departments,
+        "units": campaign.is_units,
+    }
+
+
+def write_cover_letter(
+    campaign: Campaign, out_dir: Path, *, today: date | None = None, template_dir: Path | None = None
+) -> list[Path]:
+    """The cover letter to every department but the organiser, and the internal note for the organiser's own part.
+
+    Written as ``cong-van-gui-phieu.docx`` (and ``phieu-chuyen-noi-bo.docx`` when the organiser scores items
+    itself), each with its ``.txt`` copy; all or none.
+    """
+    context = cover_context(campaign, today)
+    others = [d for d in context["departments"] if not d["own"]]
+    own = [d for d in context["departments"] if d["own"]]
+    year = campaign.model.year
+    what = (
+        f"đánh giá sơ bộ kết quả thực hiện Chỉ số CCHC năm {year}"
+        if context["preliminary"]
+        else f"tự đánh giá, chấm điểm Chỉ số CCHC năm {year}"
+    )
+    # a few departments are listed under “Kính gửi:”; more are addressed together, the body naming each one
+    if len(others) <= MAX_LISTED:
+        recipients = tuple(d["name"] for d in others)
+    else:
+        recipients = ("Các cơ quan, đơn vị được đánh giá" if campaign.is_units else "Các sở, ban, ngành tỉnh",)
+    jobs: list[tuple[Letter, Path]] = []
+    if others:
+        letter = Letter(
+            recipients=recipients,
+            subject=f"triển khai {what}",
+            body=body_of(COVER_TEMPLATE, context | {"listed": others}, template_dir),
+        )
+        jobs.append((letter, out_dir / "cong-van-gui-phieu.docx"))
+    for dept in own:
+        values = context | _own_values(campaign, context) | {"listed": [dept]}
+        letter = Letter(recipients=(dept["name"],), subject=f"triển khai {what}",
+                        body=body_of(COVER_TEMPLATE, values, template_dir))  # fmt: skip
+        jobs.append((internal_note(campaign, letter, dept["codes"]), out_dir / "phieu-chuyen-noi-bo.docx"))
+    with staged_folder(out_dir) as stage:
+        write_letters(campaign, [(letter, stage / path.name) for letter, path in jobs], template_dir=template_dir)
+    return [path for _, path in jobs]
+
+
+def _lost_by_owner(items: Sequence[LostItem]) -> list[tuple[Department, list[LostItem]]]:
+    from parcli.results.report import appendix_order
+
+    grouped: dict[str, tuple[Department, list[LostItem]]] = {}
+    for item in items:
+        grouped.setdefault(item.owner.id, (item.owner, []))[1].append(item)
+    return sorted(grouped.values(), key=lambda pair: appendix_order(pair[0].appendix))
+
+
+def write_remedy_requests(
+    campaign: Campaign,
+    lost: Sequence[LostItem],
+    out_dir: Path,
+    *,
+    deadline: date | None,
+    today: date | None = None,
+    template_dir: Path | None = None,
+) -> list[tuple[str, Path]]:
+    """One request for a remedy plan per department with items that lost points; (department id, path).
+
+    ``deadline`` is the day the plans are due (“trước 17 giờ 00 ngày …”); without it the letter asks for the plan
+    within the round's report deadline when the campaign gives one.
+    """
+    base = _base(campaign, today)
+    due = deadline or campaign.model.deadlines.report
+    year = campaign.model.year
+    jobs: list[tuple[str, Letter, Path]] = []
+    for owner, items in _lost_by_owner(lost):
+        rows: list[dict[str, Any]] = [
+            {
+                "code": i.code,
+                "title": i.title,
+                "max": i.max_points,
+                "score": i.score,
+                "lost": i.lost,
+                "unit": "" if i.scope == "province" else i.owner.name,
+                "note": i.note,
+            }
+            for i in items
+        ]
+        own = is_organiser(campaign, owner)
+        values = base | {
+            "dept": {"name": owner.name, "appendix": owner.appendix, "items": rows},
+            "round_title": campaign.round_title or f"đánh giá sơ bộ năm {year}",
+            "deadline_words": deadline_at(due) if due else "",
+        }
+        if own:
+            values |= _own_values(campaign, base)
+        letter = Letter(
+            recipients=(owner.name,),
+            subject=f"xây dựng kế hoạch khắc phục các nội dung bị trừ điểm Chỉ số CCHC năm {year}",
+            body=body_of(REQUEST_TEMPLATE, values, template_dir),
+        )
+        if own:
+            letter = internal_note(campaign, letter, [r["code"] for r in rows])
+        jobs.append((owner.id, letter, out_dir / f"de-nghi-khac-phuc-{owner.file_stem}.docx"))
+    with staged_folder(out_dir) as stage:
+        write_letters(campaign, [(letter, stage / path.name) for _, letter, path in jobs], template_dir=template_dir)
+    return [(owner_id, path) for owner_id, _, path in jobs]
+
+
+def write_remedy_reminders(
+    campaign: Campaign,
+    silent: Sequence[Department],
+    lost: Sequence[LostItem],
+    out_dir: Path,
+    *,
+    deadline: date,
+    today: date,
+    template_dir: Path | None = None,
+) -> list[tuple[str, Path]]:
+    """A reminder to each department that sent no remedy plan: its items, and a day to send by; (id, path)."""
+    base = _base(campaign, today)
+    year = campaign.model.year
+    by_owner = {d.id: items for d, items in _lost_by_owner(lost)}
+    jobs: list[tuple[str, Letter, Path]] = []
+    for owner in sorted(silent, key=lambda d: _order(campaign).index(d) if d in campaign.departments else 0):
+        items = by_owner.get(owner.id, [])
+        own = is_organiser(campaign, owner)
+        values = base | {
+            "dept": {
+                "name": owner.name,
+                "appendix": owner.appendix,
+                "items": [{"code": i.code, "title": i.title, "lost": i.lost} for i in items],
+            },
+            "today": today,
+            "round_title": campaign.round_title or f"đánh giá sơ bộ năm {year}",
+            "deadline_words": deadline_at(deadline),
+        }
+        if own:
+            values |= _own_values(campaign, base)
+        letter = Letter(
+            recipients=(owner.name,),
+            subject=f"đôn đốc gửi kế hoạch khắc phục các nội dung bị trừ điểm Chỉ số CCHC năm {year}",
+            body=body_of(REMIND_TEMPLATE, values, template_dir),
+        )
+        if own:
+            letter = internal_note(campaign, letter, [i.code for i in items])
+        jobs.append((owner.id, letter, out_dir / f"nhac-khac-phuc-{owner.file_stem}.docx"))
+    with staged_folder(out_dir) as stage:
+        write_letters(campaign, [(letter, stage / path.name) for _, letter, path in jobs], template_dir=template_dir)
+    return [(owner_id, path) for owner_id, _, path in jobs]
