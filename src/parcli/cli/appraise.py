@@ -200,6 +200,6 @@ def record(
     result = record(request, talk)
     assert result.merged is not None and result.appraisals is not None
     say_returns(result.merged, talk.err)
-    show_appraisal_problems(result.appraisals.problems, talk.err)
+    say_appraisals(result.appraisals, talk.err)
     talk.err.print(f"Biên bản thẩm định lần {round_}: {out.resolve()}")
     return result.exit_code
