@@ -231,6 +231,13 @@ def table_total_label(doc):  # type: ignore[no-untyped-def]
     cell_text(merged, "Cộng", 11, bold=True, align=LEFT)
 
 
+def _article(doc, keep):  # type: ignore[no-untyped-def]
+    """An article of a decision: “Điều n.” in bold, then its text."""
+    p = body(doc, "", 14, keep=keep)
+    set_font(p.add_run("{{ a.head }} "), 14, bold=True)
+    set_font(p.add_run("{{ a.text }}"), 14)
+
+
 def build_decision(target):  # type: ignore[no-untyped-def]
     """The draft Quyết định công bố kết quả xác định Chỉ số CCHC of the units, with the ranking as its appendix."""
     doc = new_document()
@@ -249,12 +256,20 @@ def build_decision(target):  # type: ignore[no-untyped-def]
         run.italic = True
     tag(doc, "{%p endfor %}")
     para(doc, "QUYẾT ĐỊNH:", 14, bold=True, align=CENTER, space_after=6)
+    # the decision's last paragraph (the last article, or its last point) keeps with the signature, no other
     tag(doc, "{%p for a in articles %}")
-    p = body(doc, "", 14)
-    set_font(p.add_run("{{ a.head }} "), 14, bold=True)
-    set_font(p.add_run("{{ a.text }}"), 14)
+    tag(doc, "{%p set last_article = loop.last %}")
+    tag(doc, "{%p if last_article and not a.points %}")
+    _article(doc, keep=True)
+    tag(doc, "{%p else %}")
+    _article(doc, keep=False)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for x in a.points %}")
+    tag(doc, "{%p if last_article and loop.last %}")
+    body(doc, "{{ x }}", 14, keep=True)
+    tag(doc, "{%p else %}")
     body(doc, "{{ x }}", 14)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     signature(doc, [80, 85], copies_lines(), 14, collective=True)

@@ -125,6 +125,13 @@ def test_ranking_report_on_the_form(world: tuple[Campaign, Path], tmp_path: Path
     ranked = [row[1] for table in decision.tables if table and table[0][:2] == ["Xếp hạng", "Đơn vị"]
               for row in table[1:]]  # fmt: skip
     assert "Ban Dân tộc (không áp dụng lĩnh vực 3)" in ranked
+    # as printed: the last article keeps with the signature, and only it (Điều 1 is on page 1)
+    printed = pages_of(out.with_name("xep-hang-du-thao-quyet-dinh.docx"), tmp_path)
+    signed = page_of(printed, "TM. ỦY BAN NHÂN DÂN")
+    assert page_of(printed, "Điều 3.") == signed and page_of(printed, "Điều 1.") == 1
+    keeps = [p for p in re.findall(r"<w:p[ >].*?</w:p>", document_xml(out.with_name("xep-hang-du-thao-quyet-dinh.docx")),
+             flags=re.DOTALL) if "<w:keepNext/>" in p and "Điều" in p]  # fmt: skip
+    assert len(keeps) == 1 and "Điều 3." in keeps[0], len(keeps)
 
 
 def test_ranking_remedy_and_survey_words(world: tuple[Campaign, Path], tmp_path: Path) -> None:
