@@ -144,19 +144,10 @@ class Notices(JobResult):
 
 def notices(request: NoticesRequest, listener: Listener = SILENT) -> Notices:
     """One notice per department with items appraised below its self-score (round 1, or the final round 2)."""
-    from parcli.config.campaign import refuse_placeholders
     from parcli.jobs.letters import CONTACT_MISSING
     from parcli.results.appraisal_letters import write_notices
 
-    camp = load.campaign(request.campaign, request.campaign_round, listener)
-    refuse_placeholders(camp)
-    warnings = load.guard(
-        listener,
-        inputs=[*load.campaign_files(camp), request.returns_dir, request.appraisals, request.templates],
-        dirs=[request.out],
-    )
-    merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
-    found = load.appraisals(merged, request.appraisals)
+    camp, warnings, merged, found = _appraised(request, listener, dirs=[request.out])
     written = write_notices(
         merged,
         found,
@@ -177,6 +168,29 @@ def notices(request: NoticesRequest, listener: Listener = SILENT) -> Notices:
         appraisals=found,
         written=written,
     )
+
+
+def _appraised(
+    request: NoticesRequest | RecordRequest,
+    listener: Listener,
+    *,
+    files: list[Path] | None = None,
+    dirs: list[Path] | None = None,
+) -> tuple[Campaign, list[str], MergeResult, AppraisalCollection]:
+    """What a letter about the appraisal reads: the campaign (no placeholders), the returns and the appraisal
+    workbooks; the outputs (``files``, ``dirs``) guarded against the inputs first."""
+    from parcli.config.campaign import refuse_placeholders
+
+    camp = load.campaign(request.campaign, request.campaign_round, listener)
+    refuse_placeholders(camp)
+    warnings = load.guard(
+        listener,
+        inputs=[*load.campaign_files(camp), request.returns_dir, request.appraisals, request.templates],
+        files=files or [],
+        dirs=dirs or [],
+    )
+    merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
+    return camp, warnings, merged, load.appraisals(merged, request.appraisals)
 
 
 @dataclass(frozen=True)
@@ -204,18 +218,9 @@ class Recorded(JobResult):
 
 def record(request: RecordRequest, listener: Listener = SILENT) -> Recorded:
     """The appraisal team's record (biên bản thẩm định) of a round: team, result per department, items lowered."""
-    from parcli.config.campaign import refuse_placeholders
     from parcli.results.appraisal_letters import write_record
 
-    camp = load.campaign(request.campaign, request.campaign_round, listener)
-    refuse_placeholders(camp)
-    warnings = load.guard(
-        listener,
-        inputs=[*load.campaign_files(camp), request.returns_dir, request.appraisals, request.templates],
-        files=[request.out],
-    )
-    merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
-    found = load.appraisals(merged, request.appraisals)
+    camp, warnings, merged, found = _appraised(request, listener, files=[request.out])
     write_record(merged, found, request.out, today=request.today, template_dir=request.templates, round_=request.round)
     if not camp.documents.appraisal_team:
         listener.warn(
