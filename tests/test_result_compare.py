@@ -7,6 +7,7 @@ figure of the comparison is computed again here, item by item, and summed by fie
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -24,6 +25,7 @@ from parcli.cli.main import app
 from parcli.config.campaign import PROVINCE_SCOPE, Campaign, default_campaign_path
 from parcli.errors import UsageError
 from parcli.jobs.result import ImportRequest, import_result, last_year_of
+from parcli.manifest import ManifestError, load_manifest
 from parcli.numbers import fmt_percent, fmt_points, percent
 from parcli.results.compare import compare
 from parcli.results.consolidated import Consolidated, ConsolidatedItem, read_consolidated
@@ -373,6 +375,29 @@ def test_compare_from_files_in_every_format(campaign: Campaign, year_end: tuple[
     with zipfile.ZipFile(outputs["xlsx"]) as book:
         workbook = book.read("xl/workbook.xml").decode("utf-8")
     assert "Theo lĩnh vực" in workbook and "Theo cơ quan" in workbook and "Theo tiêu chí thành phần" in workbook
+
+
+def test_compare_writes_its_manifest(campaign: Campaign, year_end: tuple[Path, Case], tmp_path: Path) -> None:
+    """The comparison records what it was made from, each input with its hash: a changed input is named."""
+    consolidated, case = year_end
+    result = imported(campaign, case, tmp_path)
+    out = tmp_path / "so-sanh.docx"
+    run = runner.invoke(
+        app, ["result", "compare", str(consolidated), "--result", str(result), "-o", str(out), "--today", "2024-03-01"]
+    )
+    assert run.exit_code == 1, run.output
+    manifest = tmp_path / "so-sanh.docx.manifest.json"
+    record = load_manifest(manifest)
+    assert record["kind"] == "result-compare" and record["options"]["today"] == "2024-03-01"
+    roles = {entry["role"]: entry for entry in record["inputs"]}
+    assert set(roles) == {"consolidated", "ministry-result", "template"}
+    assert roles["ministry-result"]["sha256"] == hashlib.sha256(result.read_bytes()).hexdigest()
+    assert roles["template"]["name"] == "compare.docx"
+    # the comparison cannot be written over its own manifest's inputs, and a changed result is named
+    with result.open("ab") as handle:
+        handle.write(b"\0")
+    with pytest.raises(ManifestError, match=result.name):
+        load_manifest(manifest)
 
 
 def test_compare_refuses_another_years_result(campaign: Campaign, year_end: tuple[Path, Case], tmp_path: Path) -> None:

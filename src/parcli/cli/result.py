@@ -18,6 +18,7 @@ from parcli.cli.common import (
     campaign_option,
     command,
     out_console,
+    parse_day,
     problem_table,
     say_appraisals,
     write_json,
@@ -141,6 +142,10 @@ def compare(
         Path | None,
         typer.Option("--templates", help="Thư mục mẫu văn bản của đơn vị (ưu tiên hơn mẫu đi kèm).", file_okay=False),
     ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Ngày ghi trên văn bản so sánh (YYYY-MM-DD hoặc dd/mm/yyyy). Mặc định: hôm nay."),
+    ] = None,
 ) -> ExitCode:
     """So sánh kết quả thẩm định của Bộ Nội vụ với kết quả tự đánh giá và thẩm định của tỉnh.
 
@@ -154,12 +159,13 @@ def compare(
     from parcli.jobs.result import compare as run
 
     talk = Talk()
-    produced = run(CompareRequest(consolidated, result, out, campaign, appraisals, json_out, templates), talk)
+    request = CompareRequest(consolidated, result, out, campaign, appraisals, json_out, templates, parse_day(today))
+    produced = run(request, talk)
     write_json(json_out, produced.document)
     say_appraisals(produced.appraisals, talk.err)
     assert produced.comparison is not None
     _say_comparison(produced.comparison, talk.err)
-    talk.err.print(f"Đã ghi {out.resolve()}")
+    talk.err.print(f"Đã ghi {out.resolve()} (và {out.name}.manifest.json: các tệp đầu vào và mã băm)")
     return produced.exit_code
 
 

@@ -183,6 +183,7 @@ def compare(request: CompareRequest, listener: Listener = SILENT) -> Compared:
     appraisal workbooks have errors (the comparison is still written).
     """
     from parcli import clock
+    from parcli.manifest import manifest_path
     from parcli.results.compare import compare as compare_figures
     from parcli.results.compare import context, render_comparison
 
@@ -207,7 +208,7 @@ def compare(request: CompareRequest, listener: Listener = SILENT) -> Compared:
             request.appraisals,
             request.templates,
         ],
-        files=[out, request.json_out],
+        files=[out, manifest_path(out), request.json_out],
     )
     result = _result_of(camp, request.result, listener)
     found = None
@@ -225,10 +226,40 @@ def compare(request: CompareRequest, listener: Listener = SILENT) -> Compared:
         write_comparison_xlsx(values, out, clock.now())
     else:
         render_comparison(values, out, request.templates)
+    _compare_manifest(request, camp, found, day)
     ok = result.errors == 0 and not comparison["absent"] and (found is None or found.ok)
-    produced = Compared(ok=ok, outputs=[out], warnings=warnings, document=comparison, comparison=comparison)
+    outputs = [out, manifest_path(out)]
+    produced = Compared(ok=ok, outputs=outputs, warnings=warnings, document=comparison, comparison=comparison)
     produced.appraisals = found
     return produced
+
+
+def _compare_manifest(request: CompareRequest, camp: Campaign, found: AppraisalCollection | None, day: date) -> None:
+    """The comparison's manifest: the consolidated workbook, the result workbook, the appraisal workbooks and
+    the template, each with its hash, and the day, so that the comparison can be checked and made again.
+
+    Roles: ``consolidated``, ``ministry-result``, ``appraisal`` (each workbook), ``template``.
+    """
+    from parcli.manifest import file_entry, write_manifest
+
+    entries = [
+        file_entry(request.consolidated, role="consolidated"),
+        file_entry(request.result, role="ministry-result"),
+    ]
+    if found is not None:
+        entries.extend(found.manifest_inputs())
+    if request.out.suffix.lower() != ".xlsx":
+        from parcli.render import find_template, output_format, template_name
+        from parcli.results.compare import TEMPLATE
+
+        template = find_template(template_name(TEMPLATE, output_format(request.out)), request.templates)
+        entries.append(file_entry(template, role="template"))
+    options = {
+        "today": day.isoformat(),
+        "appraisals": str(request.appraisals.resolve()) if request.appraisals else None,
+        "templates": str(request.templates.resolve()) if request.templates else None,
+    }
+    write_manifest(request.out, "result-compare", camp, entries, options)
 
 
 def _result_of(camp: Campaign, path: Path, listener: Listener) -> MinistryResult:
