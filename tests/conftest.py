@@ -43,6 +43,22 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["PARCLI_CACHE_DIR"] = _MADE_CACHE.setdefault("dir", tempfile.mkdtemp(prefix="parcli-test-cache-"))
 
 
+    _build_commands_once()
+
+
+def _build_commands_once() -> None:
+    """``CliRunner.invoke`` builds the click command tree from the typer app on every call (half a second's
+    worth of type hints per hundred calls); a process running the CLI builds it once, and so do the tests:
+    the tree holds no state of an invocation (click's own test runner reuses one command object)."""
+    import functools
+
+    import typer.testing
+
+    build = typer.testing._get_command
+    if not isinstance(build, functools._lru_cache_wrapper):
+        typer.testing._get_command = functools.lru_cache(maxsize=8)(build)  # type: ignore[assignment]
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """Give the environment back its clock; remove the template cache this process made."""
     if "dir" in _MADE_CACHE:
