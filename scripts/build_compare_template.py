@@ -349,16 +349,6 @@ def main() -> None:
     para(doc, "", space_after=0, keep=True)
     body(doc, "Trên đây là báo cáo {{ title[0]|lower }}{{ title[1:] }}./.", keep=True)
     signature(doc, [80, 85], ["- UBND tỉnh (để báo cáo);", "- Các sở, ban, ngành;", "- Lưu: VT, CCHC."])
-    p = para(doc, "PHỤ LỤC: NGUỒN SỐ LIỆU", 13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    p.paragraph_format.page_break_before = True
-    body(
-        doc,
-        "Điểm tự đánh giá và điểm thẩm định của tỉnh: {{ consolidated_file }}{% if appraisals_folder %} và các phiếu "
-        "thẩm định trong thư mục {{ appraisals_folder }}{% endif %}. Điểm của Bộ Nội vụ: {{ result_file }}, nhập từ "
-        "tệp {{ source_file }} (SHA-256 {{ source_sha256 }}). Số liệu tính bằng {{ tool }}; quy tắc làm tròn: "
-        "{{ rounding_rule }}.",
-        12,
-    )
     save(doc, TARGET)
 
 

@@ -26,7 +26,7 @@ from parcli.config.campaign import PROVINCE_SCOPE, Campaign, default_campaign_pa
 from parcli.errors import UsageError
 from parcli.jobs.result import ImportRequest, import_result, last_year_of
 from parcli.manifest import ManifestError, load_manifest
-from parcli.numbers import fmt_percent, fmt_points, percent
+from parcli.numbers import ROUNDING_RULE, fmt_percent, fmt_points, percent
 from parcli.results.compare import compare
 from parcli.results.consolidated import Consolidated, ConsolidatedItem, read_consolidated
 from parcli.results.consolidated_write import write_consolidated
@@ -370,8 +370,9 @@ def test_compare_from_files_in_every_format(campaign: Campaign, year_end: tuple[
         assert f"{fmt_points(total.not_accepted)} điểm" in text, fmt
         assert fmt_percent(percent(total.ministry, total.max)) in text, fmt
         assert name in text, fmt
-        assert "Độc lập - Tự do - Hạnh phúc" in text and "PHỤ LỤC: NGUỒN SỐ LIỆU" in text, fmt
-        assert "làm tròn" in text, fmt
+        assert "Độc lập - Tự do - Hạnh phúc" in text, fmt
+        # the software, hashes and rounding rule are the officer's: in the manifest, not on the pages
+        assert "NGUỒN SỐ LIỆU" not in text and "parcli" not in text and "SHA-256" not in text, fmt
     with zipfile.ZipFile(outputs["xlsx"]) as book:
         workbook = book.read("xl/workbook.xml").decode("utf-8")
     assert "Theo lĩnh vực" in workbook and "Theo cơ quan" in workbook and "Theo tiêu chí thành phần" in workbook
@@ -393,6 +394,9 @@ def test_compare_writes_its_manifest(campaign: Campaign, year_end: tuple[Path, C
     assert set(roles) == {"consolidated", "ministry-result", "template"}
     assert roles["ministry-result"]["sha256"] == hashlib.sha256(result.read_bytes()).hexdigest()
     assert roles["template"]["name"] == "compare.docx"
+    notes = record["options"]["notes"]
+    assert notes["rounding_rule"] == ROUNDING_RULE
+    assert notes["ministry_source"]["sha256"] == load_result(result).source_sha256
     # the comparison cannot be written over its own manifest's inputs, and a changed result is named
     with result.open("ab") as handle:
         handle.write(b"\0")
@@ -525,7 +529,10 @@ def test_the_provinces_appraisal_from_the_appraisal_workbooks(
     total, _, _, _ = expected(campaign, case)
     assert Decimal(document["total"]["not_accepted"]) == total.not_accepted
     assert document["seen"] == [] and document["caught"] == []
-    assert "thư mục tham-dinh" in out.read_text(encoding="utf-8")
+    # the folder is in the manifest (with each workbook it held: none here), not on the comparison's pages
+    record = load_manifest(out.with_name(out.name + ".manifest.json"))
+    assert "appraisal" not in [e["role"] for e in record["inputs"]]
+    assert record["options"]["appraisals"] == str(folder.resolve())
 
 
 @pytest.mark.parametrize("args", [[], ["TONG-HOP.xlsx", "--result", "KQ.xlsx"]])

@@ -226,7 +226,7 @@ def compare(request: CompareRequest, listener: Listener = SILENT) -> Compared:
         write_comparison_xlsx(values, out, clock.now())
     else:
         render_comparison(values, out, request.templates)
-    _compare_manifest(request, camp, found, day)
+    _compare_manifest(request, camp, found, day, result)
     ok = result.errors == 0 and not comparison["absent"] and (found is None or found.ok)
     outputs = [out, manifest_path(out)]
     produced = Compared(ok=ok, outputs=outputs, warnings=warnings, document=comparison, comparison=comparison)
@@ -234,13 +234,18 @@ def compare(request: CompareRequest, listener: Listener = SILENT) -> Compared:
     return produced
 
 
-def _compare_manifest(request: CompareRequest, camp: Campaign, found: AppraisalCollection | None, day: date) -> None:
+def _compare_manifest(
+    request: CompareRequest, camp: Campaign, found: AppraisalCollection | None, day: date, result: MinistryResult
+) -> None:
     """The comparison's manifest: the consolidated workbook, the result workbook, the appraisal workbooks and
     the template, each with its hash, and the day, so that the comparison can be checked and made again.
 
-    Roles: ``consolidated``, ``ministry-result``, ``appraisal`` (each workbook), ``template``.
+    Roles: ``consolidated``, ``ministry-result``, ``appraisal`` (each workbook), ``template``.  What the
+    officer checks and the reader of the comparison need not (the Ministry's own file and its hash, the
+    rounding rule) is in ``options.notes``, not on the document's pages.
     """
     from parcli.manifest import file_entry, write_manifest
+    from parcli.numbers import ROUNDING_RULE
 
     entries = [
         file_entry(request.consolidated, role="consolidated"),
@@ -258,6 +263,10 @@ def _compare_manifest(request: CompareRequest, camp: Campaign, found: AppraisalC
         "today": day.isoformat(),
         "appraisals": str(request.appraisals.resolve()) if request.appraisals else None,
         "templates": str(request.templates.resolve()) if request.templates else None,
+        "notes": {
+            "rounding_rule": ROUNDING_RULE,
+            "ministry_source": {"file": result.source_file, "sha256": result.source_sha256},
+        },
     }
     write_manifest(request.out, "result-compare", camp, entries, options)
 
