@@ -314,15 +314,6 @@ def main() -> None:
         "đánh giá và điểm sau thẩm định của tỉnh, theo từng lĩnh vực, tiêu chí thành phần và cơ quan chịu trách "
         "nhiệm, như sau:",
     )
-    if_(doc, "if catalogue.unverified")
-    para(
-        doc,
-        "Lưu ý: bộ tiêu chí dùng để chấm có {{ catalogue.unverified }}/{{ catalogue.nodes }} mục chưa được đối chiếu "
-        "với văn bản chính thức (tạm tính); số liệu dưới đây phụ thuộc vào bộ tiêu chí đó.",
-        12,
-        italic=True,
-    )
-    if_(doc, "endif")
     if_(doc, "if result_errors")
     para(
         doc,

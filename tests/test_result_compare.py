@@ -373,6 +373,7 @@ def test_compare_from_files_in_every_format(campaign: Campaign, year_end: tuple[
         assert "Độc lập - Tự do - Hạnh phúc" in text, fmt
         # the software, hashes and rounding rule are the officer's: in the manifest, not on the pages
         assert "NGUỒN SỐ LIỆU" not in text and "parcli" not in text and "SHA-256" not in text, fmt
+        assert "chưa được đối chiếu" not in text, fmt  # the catalogue caveat: the officer's, on the terminal
     with zipfile.ZipFile(outputs["xlsx"]) as book:
         workbook = book.read("xl/workbook.xml").decode("utf-8")
     assert "Theo lĩnh vực" in workbook and "Theo cơ quan" in workbook and "Theo tiêu chí thành phần" in workbook
@@ -387,6 +388,8 @@ def test_compare_writes_its_manifest(campaign: Campaign, year_end: tuple[Path, C
         app, ["result", "compare", str(consolidated), "--result", str(result), "-o", str(out), "--today", "2024-03-01"]
     )
     assert run.exit_code == 1, run.output
+    unverified, nodes = campaign.catalogue.verification()
+    assert unverified and f"{unverified}/{nodes} mục chưa được đối chiếu" in " ".join(run.output.split())
     manifest = tmp_path / "so-sanh.docx.manifest.json"
     record = load_manifest(manifest)
     assert record["kind"] == "result-compare" and record["options"]["today"] == "2024-03-01"
@@ -395,7 +398,7 @@ def test_compare_writes_its_manifest(campaign: Campaign, year_end: tuple[Path, C
     assert roles["ministry-result"]["sha256"] == hashlib.sha256(result.read_bytes()).hexdigest()
     assert roles["template"]["name"] == "compare.docx"
     notes = record["options"]["notes"]
-    assert notes["rounding_rule"] == ROUNDING_RULE
+    assert notes["rounding_rule"] == ROUNDING_RULE and notes["catalogue_unverified"] == f"{unverified}/{nodes}"
     assert notes["ministry_source"]["sha256"] == load_result(result).source_sha256
     # the comparison cannot be written over its own manifest's inputs, and a changed result is named
     with result.open("ab") as handle:

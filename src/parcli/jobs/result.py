@@ -211,6 +211,12 @@ def compare(request: CompareRequest, listener: Listener = SILENT) -> Compared:
         files=[out, manifest_path(out), request.json_out],
     )
     result = _result_of(camp, request.result, listener)
+    unverified, nodes = camp.catalogue.verification()
+    if unverified:  # the officer's caveat, not the reader's: on the terminal and in the manifest
+        listener.warn(
+            f"Bộ tiêu chí dùng để chấm có {unverified}/{nodes} mục chưa được đối chiếu với văn bản chính thức (tạm "
+            "tính): số liệu so sánh phụ thuộc vào bộ tiêu chí đó. Đề nghị đối chiếu trước khi trình ký."
+        )
     found = None
     if request.appraisals is not None:
         from parcli.results.appraisal import with_appraisals
@@ -265,6 +271,7 @@ def _compare_manifest(
         "templates": str(request.templates.resolve()) if request.templates else None,
         "notes": {
             "rounding_rule": ROUNDING_RULE,
+            "catalogue_unverified": "{}/{}".format(*camp.catalogue.verification()),
             "ministry_source": {"file": result.source_file, "sha256": result.source_sha256},
         },
     }
