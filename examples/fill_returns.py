@@ -1,5 +1,8 @@
 """Fill issued scoring workbooks the way the departments would (for the demo).
 
+The texts typed are written for the bundled 2023 example and moved to the campaign's year (documents of
+the year before, the year itself and the year after), so that a 2026 campaign is filled with 2026 evidence.
+
 Usage: python examples/fill_returns.py ISSUED_DIR RETURNS_DIR [--only ID …] [--skip ID …] [--mistake ID]
 
 Each workbook is opened with openpyxl, the three input columns are typed for
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -45,10 +49,17 @@ LOST = [
 PEOPLE = ["Nguyễn Thị Hương", "Trần Văn Nam", "Lê Thu Trang", "Phạm Đức Thắng", "Vũ Thị Lan", "Đỗ Minh Tuấn"]
 
 
+def in_year(text: str, year: int) -> str:
+    """``text`` written for 2023 moved to ``year``: 2022, 2023 and 2024 become the year before, of and after."""
+    shift = year - 2023
+    return re.sub(r"\b(202[234])\b", lambda m: str(int(m[1]) + shift), text)
+
+
 def fill(
     campaign: Campaign, src: Path, dst: Path, rng: random.Random, *, mistake: bool = False, sent: date | None = None
 ) -> None:
     """Fill one issued workbook like its department would and save it as ``dst``."""
+    year = campaign.model.year
     meta_dept = None
     wb = load_workbook(src)
     meta = wb[layout.SHEET_META]
@@ -71,7 +82,7 @@ def fill(
             ws.cell(
                 row=r,
                 column=layout.COL_EXPLANATION,
-                value="Trong năm 2023 không phát sinh nội dung này tại địa phương.",
+                value=f"Trong năm {year} không phát sinh nội dung này tại địa phương.",
             )
             continue
         if mistake and index == 0:
@@ -85,14 +96,14 @@ def fill(
             explanation = ""
             score = Decimal(0)
         ws.cell(row=r, column=layout.COL_SCORE, value=int(score) if score == int(score) else float(score))
-        ws.cell(row=r, column=layout.COL_EXPLANATION, value=explanation or None)
-        ws.cell(row=r, column=layout.COL_EVIDENCE, value=rng.choice(EVIDENCE))
+        ws.cell(row=r, column=layout.COL_EXPLANATION, value=in_year(explanation, year) or None)
+        ws.cell(row=r, column=layout.COL_EVIDENCE, value=in_year(rng.choice(EVIDENCE), year))
     cover = wb[layout.SHEET_COVER]
     answers = {
         layout.COVER_PREPARER: rng.choice(PEOPLE),
         layout.COVER_POSITION: "Chuyên viên",
         layout.COVER_PHONE: f"0221.3{rng.randint(100000, 999999)}",
-        layout.COVER_SENT: sent or date(2024, 1, rng.randint(8, 14)),
+        layout.COVER_SENT: sent or date(year + 1, 1, rng.randint(8, 14)),
     }
     for r in range(1, cover.max_row + 1):
         label = cover.cell(row=r, column=1).value
@@ -128,8 +139,9 @@ def main() -> None:
             continue
         src = args.source or args.issued / f"{dept.file_stem}.xlsx"
         # departments rename files as they please; the metadata identifies them
-        dst = args.returns / (f"{dept.id}-tu-danh-gia-2023.xlsx" if args.source is None else args.source.name)
-        sent = date(2024, 1, 16) if dept.id == args.late else None
+        year = campaign.model.year
+        dst = args.returns / (f"{dept.id}-tu-danh-gia-{year}.xlsx" if args.source is None else args.source.name)
+        sent = date(year + 1, 1, 16) if dept.id == args.late else None
         if args.sent:
             sent = date.fromisoformat(args.sent)
         fill(campaign, src, dst, rng, mistake=dept.id == args.mistake, sent=sent)

@@ -104,6 +104,29 @@ def test_every_evidence_slug(
     assert others <= {"evidence-file-unused"}, result.problems
 
 
+@pytest.mark.parametrize(
+    ("evidence", "warned"),
+    [
+        # the year's plan, issued in the December before: evidence for the year, not outside it
+        ("Kế hoạch số 204/KH-UBND ngày 23/12/2022 của UBND tỉnh về CCHC nhà nước tỉnh Hưng Yên năm 2023", False),
+        ("Kế hoạch số 204/KH-UBND ngày 23 tháng 12 năm 2022 về cải cách hành chính Năm 2023", False),
+        # the plan of the year before, a decision of the year before, a document dated after the year
+        ("Kế hoạch số 150/KH-UBND ngày 20/12/2021 về CCHC năm 2022", True),
+        ("Quyết định số 88/QĐ-UBND ngày 10/03/2022", True),
+        ("Báo cáo số 7/BC-UBND ngày 15/01/2024 về kết quả CCHC năm 2023", True),
+        # a date's own “năm 2022” does not say what the document is for
+        ("Quyết định số 88/QĐ-UBND ngày 10 tháng 3 năm 2022", True),
+    ],
+)
+def test_a_document_issued_ahead_for_the_year_is_within_it(
+    campaign: Campaign, make_return: MakeReturn, tmp_path: Path, evidence: str, warned: bool
+) -> None:
+    assert campaign.model.year == 2023
+    package, _ = build_package(make_return, campaign, tmp_path / "goi.zip", {0: evidence}, {})
+    result = read_return(package, campaign)
+    assert any(p.slug == "evidence-outside-period" for p in result.problems) is warned, result.problems
+
+
 def test_a_good_package_has_no_evidence_problem(campaign: Campaign, make_return: MakeReturn, tmp_path: Path) -> None:
     files = {"QD-123.pdf": pdf_bytes("q", 3), "anh/hoi-nghi.png": png_bytes()}
     package, codes = build_package(

@@ -33,6 +33,7 @@ SYMBOL_FORM = re.compile(r"^\d{1,6}(/\d{4})?/[A-ZĐ][A-ZĐ0-9]*(-[A-ZĐ0-9]+)+$"
 _CITED_NUMBER = re.compile(r"\bsố\s*:?\s*(\d[^\s,;()]*)", re.IGNORECASE)
 _DATE_SLASH = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_FOR_YEAR = re.compile(r"\bnăm\s+(\d{4})\b", re.IGNORECASE)  # "năm 2023" outside a date: what a document is for
 _LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
 _FILE_NAME = re.compile(r"[^\s/\\:;,\"“”()]+\.(pdf|docx?|xlsx?|xlsm|ods|odt|jpe?g|png|tiff?|gif|zip|rar|7z)\b", re.I)
 _PDF_MAGIC = b"%PDF-"
@@ -60,6 +61,8 @@ class ItemEvidence:
     ambiguous: list[str] = field(default_factory=list)  # names that fit several files (case, or folders apart)
     citations: list[Citation] = field(default_factory=list)
     dates: list[date] = field(default_factory=list)  # every date the cell gives
+    # the years each date's line says its document is for ("Kế hoạch … ngày 23/12/2022 … năm 2023": 2023)
+    years_for: list[tuple[int, ...]] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
 
 
@@ -189,6 +192,9 @@ def parse_cell(
         line_dates = [d for m in _DATE_SLASH.finditer(rest) if (d := _date(*m.groups())) is not None]
         line_dates += [d for m in _DATE_WORDS.finditer(rest) if (d := _date(*m.groups())) is not None]
         found.dates += line_dates
+        undated = _DATE_WORDS.sub(" ", _DATE_SLASH.sub(" ", rest))
+        named = tuple(int(y) for y in _FOR_YEAR.findall(undated))
+        found.years_for += [named] * len(line_dates)
         for match in _CITED_NUMBER.finditer(kept):  # the text left once the file names are taken out
             number = match.group(1).rstrip(".")
             if _DATE_SLASH.fullmatch(number):
@@ -357,6 +363,14 @@ def _refuse_twins(members: list[Member], files: dict[str, EvidenceFile]) -> None
             )
 
 
+def _in_period(day: date, years: tuple[int, ...], start: date, end: date) -> bool:
+    """A document dated in the period, or issued before it for a year of it: the year's plan is issued in the
+    December before (“Kế hoạch số 204/KH-UBND ngày 23/12/2022 … năm 2023” is evidence for 2023)."""
+    if start <= day <= end:
+        return True
+    return day < start and any(start.year <= year <= end.year for year in years)
+
+
 def _item_problems(
     parsed: ItemEvidence, text: str, result: ReturnResult, add: ProblemCollector, sheet: str, start: date, end: date
 ) -> None:
@@ -392,7 +406,9 @@ def _item_problems(
                 "như trên văn bản.",
                 **where,
             )
-    if parsed.dates and all(not start <= d <= end for d in parsed.dates):
+    if parsed.dates and not any(
+        _in_period(day, years, start, end) for day, years in zip(parsed.dates, parsed.years_for, strict=True)
+    ):
         shown = ", ".join(d.strftime("%d/%m/%Y") for d in parsed.dates)
         add.add(
             "evidence-outside-period",
