@@ -116,6 +116,7 @@ def test_ranking_report_on_the_form(world: tuple[Campaign, Path], tmp_path: Path
     # the Tờ trình and the draft Quyết định công bố kết quả
     letter = read_docx(out.with_name("xep-hang-to-trinh.docx")).text
     assert "TỜ TRÌNH" in letter and "công bố kết quả xác định Chỉ số cải cách hành chính năm 2023" in letter
+    assert letter.count("kính trình") == 1 and "đề nghị UBND tỉnh ban hành Quyết định công bố" in letter
     decision = read_docx(out.with_name("xep-hang-du-thao-quyet-dinh.docx"))
     words = decision.text
     for w in ("DỰ THẢO", "QUYẾT ĐỊNH", "Về việc công bố kết quả xác định Chỉ số cải cách hành chính năm 2023",

@@ -170,6 +170,7 @@ def test_report_pages_as_the_committee_reads_them(
     # the Tờ trình and the People's Committee's draft
     letter = read_docx(out.with_name("bao-cao-to-trinh.docx")).text
     assert "TỜ TRÌNH" in letter and "Số: …/TTr-SNV" in letter and "Kính gửi: Ủy ban nhân dân tỉnh Hưng Yên" in letter
+    assert letter.count("kính trình") == 1 and letter.rstrip().count("xem xét, quyết định./.") == 1
     draft = read_docx(out.with_name("bao-cao-du-thao-bao-cao-ubnd.docx")).text
     assert "DỰ THẢO" in draft and "ỦY BAN NHÂN DÂN TỈNH HƯNG YÊN" in draft and "Số: …/BC-UBND" in draft
     assert "TM. ỦY BAN NHÂN DÂN" in draft and "KT. CHỦ TỊCH" in draft and "PHÓ CHỦ TỊCH" in draft

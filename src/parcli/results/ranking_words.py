@@ -199,7 +199,7 @@ def submission_letter(campaign: Campaign, context: dict[str, Any], *, ranking: b
             f"Thực hiện {plan}, {short} đã tổ chức tổng hợp, thẩm định kết quả tự đánh giá và xếp hạng Chỉ số cải "
             f"cách hành chính năm {year} của các đơn vị ({context['appendix_of']}).",
             *(f"- {line}" for line in context["summary"]),
-            f"{short} kính trình UBND tỉnh xem xét, ban hành Quyết định công bố kết quả xác định Chỉ số cải cách hành "
+            f"{short} đề nghị UBND tỉnh ban hành Quyết định công bố kết quả xác định Chỉ số cải cách hành "
             f"chính năm {year} của các đơn vị (dự thảo Quyết định kèm theo).",
             f"{short} kính trình UBND tỉnh xem xét, quyết định./.",
         ]
@@ -211,7 +211,7 @@ def submission_letter(campaign: Campaign, context: dict[str, Any], *, ranking: b
             f"- Phần tự đánh giá (sau thẩm định): {_points(index['appraised'])}/{_points(index['self_max'])} điểm, "
             f"đạt {fmt_percent(index['percent'])}."
             + (f" Kết quả tạm tính: {'; '.join(context['provisional_reasons'])}." if context["provisional"] else ""),
-            f"{short} kính trình UBND tỉnh xem xét, ký Báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành "
+            f"{short} đề nghị UBND tỉnh ký Báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành "
             f"chính năm {year} của tỉnh {province} gửi Bộ Nội vụ (dự thảo Báo cáo kèm theo).",
             f"{short} kính trình UBND tỉnh xem xét, quyết định./.",
         ]
