@@ -282,3 +282,30 @@ def test_final_notice_and_record_of_round_2(
     )
     assert made.exit_code == 0, made.output
     assert "Kết quả thẩm định lần 2 là kết quả cuối cùng" in read_docx(record).text
+
+
+def test_a_units_cover_letter_names_the_groups_not_every_unit(tmp_path: Path) -> None:
+    """Each unit scores its group's catalogue: the letter addresses the groups and says what each scores (the
+    units exempt from part of it by name), never “Phụ lục” without a number nor a line per unit."""
+    from parcli.config.campaign import load_campaign
+    from parcli.results.season_letters import addressed
+
+    plan = Path(__file__).resolve().parents[1] / "examples" / "hung-yen-units-2023" / "campaign.yaml"
+    camp = load_campaign(plan)
+    written = write_cover_letter(camp, tmp_path / "o")
+    text = squashed(read_docx(written[0]).text)
+    assert "Kính gửi:" in text and "- Các sở, ban, ngành tỉnh;" in text
+    assert "- UBND các huyện, thị xã, thành phố." in text
+    counts = {g: sum(1 for d in camp.departments if d.group == g) for g in ("so", "huyen")}
+    assert f"Sở, ban, ngành tỉnh ({counts['so']} cơ quan, đơn vị):" in text
+    assert f"UBND huyện, thị xã, thành phố ({counts['huyen']} cơ quan, đơn vị):" in text
+    office = camp.department_by_id["van-phong-ubnd"]
+    assert f"riêng Văn phòng UBND tỉnh không áp dụng lĩnh vực 3 ({len(office.items)} tiêu chí thành phần)" in text
+    assert "Phụ lục (" not in text and "Phụ lục  " not in text
+    assert sum(1 for d in camp.departments if f"- {d.name}:" in text) == 0  # no line per unit
+    internal = squashed(read_docx(written[1]).text)
+    assert "theo bộ tiêu chí của nhóm Sở, ban, ngành tỉnh" in internal
+    # how a group is addressed
+    assert addressed("UBND xã, phường") == "UBND các xã, phường"
+    assert addressed("Sở, ban, ngành tỉnh") == "Các sở, ban, ngành tỉnh"
+    assert addressed("Các ban quản lý") == "Các ban quản lý"

@@ -61,6 +61,7 @@ def _base(campaign: Campaign, today: date | None) -> dict[str, Any]:
 def cover_context(campaign: Campaign, today: date | None = None) -> dict[str, Any]:
     """Plain data for the cover letter: the round, the deadline as the plan words it, each department's part."""
     model = campaign.model
+    group_names = {g.id: g.name for g in model.groups or []}
     departments = [
         {
             "id": d.id,
@@ -69,6 +70,7 @@ def cover_context(campaign: Campaign, today: date | None = None) -> dict[str, An
             "items": len(d.items),
             "codes": [leaf.code for leaf in d.items],
             "own": is_organiser(campaign, d),
+            "group_name": group_names.get(d.group or "", ""),
         }
         for d in _order(campaign)
     ]
@@ -79,7 +81,43 @@ def cover_context(campaign: Campaign, today: date | None = None) -> dict[str, An
         "year": model.year,
         "departments": departments,
         "units": campaign.is_units,
+        "groups": _groups(campaign) if campaign.is_units else [],
     }
+
+
+def _groups(campaign: Campaign) -> list[dict[str, Any]]:
+    """Each group of units as the cover letter names it: how many units, the items of its catalogue, and the
+    units that do not score part of it (by name, in words, with their own count)."""
+    from parcli.results.ranking import exempt_words
+
+    groups = []
+    for group in campaign.model.groups or []:
+        units = [d for d in campaign.departments if d.group == group.id]
+        if not units:
+            continue
+        full = max(len(d.items) for d in units)
+        groups.append(
+            {
+                "name": group.name,
+                "addressed": addressed(group.name),
+                "count": len(units),
+                "items": full,
+                "exempt": [
+                    {"name": d.name, "words": exempt_words(d.exempt), "items": len(d.items)} for d in units if d.exempt
+                ],
+            }
+        )
+    return groups
+
+
+def addressed(group: str) -> str:
+    """A group of units as a letter addresses it: “Sở, ban, ngành tỉnh” → “Các sở, ban, ngành tỉnh”, “UBND xã,
+    phường” → “UBND các xã, phường”; a name that already says “các” is kept."""
+    if "các " in group.casefold():
+        return group
+    if group.startswith("UBND "):
+        return "UBND các " + group.removeprefix("UBND ")
+    return "Các " + group[:1].lower() + group[1:]
 
 
 def write_cover_letter(
@@ -102,8 +140,10 @@ def write_cover_letter(
     # a few departments are listed under “Kính gửi:”; more are addressed together, the body naming each one
     if len(others) <= MAX_LISTED:
         recipients = tuple(d["name"] for d in others)
+    elif campaign.is_units:
+        recipients = tuple(g["addressed"] for g in context["groups"])
     else:
-        recipients = ("Các cơ quan, đơn vị được đánh giá" if campaign.is_units else "Các sở, ban, ngành tỉnh",)
+        recipients = ("Các sở, ban, ngành tỉnh",)
     jobs: list[tuple[Letter, Path]] = []
     if others:
         letter = Letter(
