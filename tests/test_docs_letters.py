@@ -309,3 +309,23 @@ def test_a_units_cover_letter_names_the_groups_not_every_unit(tmp_path: Path) ->
     assert addressed("UBND xã, phường") == "UBND các xã, phường"
     assert addressed("Sở, ban, ngành tỉnh") == "Các sở, ban, ngành tỉnh"
     assert addressed("Các ban quản lý") == "Các ban quản lý"
+
+
+def test_letters_to_a_unit_name_its_groups_catalogue(tmp_path: Path) -> None:
+    """A unit scores its group's catalogue: a reminder says so, never “theo Phụ lục  của Kế hoạch”."""
+    from parcli.config.campaign import load_campaign
+    from parcli.results.letters import part_of
+
+    plan = Path(__file__).resolve().parents[1] / "examples" / "hung-yen-units-2023" / "campaign.yaml"
+    camp = load_campaign(plan)
+    unit = next(d for d in camp.departments if d.group == "huyen")
+    assert part_of(camp, unit.name) == "bộ tiêu chí của nhóm UBND huyện, thị xã, thành phố"
+    empty = tmp_path / "gui-ve"
+    empty.mkdir()
+    result = runner.invoke(app, ["remind", str(empty), "-c", str(plan), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    letter = (tmp_path / "o" / f"nhac-nho-{unit.file_stem}.txt").read_text(encoding="utf-8")
+    assert "các nội dung theo bộ tiêu chí của nhóm UBND huyện, thị xã, thành phố về Sở Nội vụ" in " ".join(
+        letter.split()
+    )
+    assert "Phụ lục" not in letter

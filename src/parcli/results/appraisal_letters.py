@@ -27,6 +27,7 @@ from parcli.results.letters import (
     deadline_at,
     internal_note,
     is_organiser,
+    part_of,
     write_letters,
 )
 from parcli.rounds.appraisal.merge import AppraisalCollection
@@ -117,7 +118,7 @@ def write_notices(
     jobs = []
     for dept in context["departments"]:
         own = is_organiser(campaign, dept["name"])
-        values = {**context, "dept": dept}
+        values = {**context, "dept": dept, "part": part_of(campaign, dept["name"])}
         if own:
             unit = campaign.model.organiser.unit or context["organiser_short"]
             values |= {"you": "các phòng", "receiver": unit, "internal": True}

@@ -160,6 +160,18 @@ def is_organiser(campaign: Campaign, department: Department | str) -> bool:
     return " ".join(name.split()).casefold() == " ".join(organiser_short(campaign).split()).casefold()
 
 
+def part_of(campaign: Campaign, name: str) -> str:
+    """What a department scores, as a letter words it: “Phụ lục III của Kế hoạch”, or for a unit that scores its
+    group's catalogue “bộ tiêu chí của nhóm UBND xã, phường” (“Phụ lục của Kế hoạch” when the name is unknown)."""
+    found = next((d for d in campaign.departments if d.name == name), None)
+    if found is None:
+        return "Phụ lục của Kế hoạch"
+    if found.appendix:
+        return f"Phụ lục {found.appendix} của Kế hoạch"
+    groups = {g.id: g.name for g in campaign.model.groups or []}
+    return f"bộ tiêu chí của nhóm {groups.get(found.group or '', found.group or '')}".rstrip()
+
+
 def deadline_at(day: date) -> str:
     """A deadline a letter sets itself, fixed to the hour: “trước 17 giờ 00 ngày 18/01/2024”."""
     return f"trước {DAY_ENDS} ngày {day:%d/%m/%Y}"

@@ -27,6 +27,7 @@ from parcli.results.letters import (
     deadline_at,
     internal_note,
     is_organiser,
+    part_of,
     working_days_after,
     write_letters,
 )
@@ -191,7 +192,7 @@ def reminder_letter(
     campaign = result.campaign
     year = context["campaign"]["year"]
     own = is_organiser(campaign, dept["name"])
-    values = {**context, "dept": dept}
+    values = {**context, "dept": dept, "part": part_of(campaign, dept["name"])}
     if own:
         unit = campaign.model.organiser.unit or context["organiser_short"]
         values |= {"you": "các phòng", "receiver": unit, "internal": True}

@@ -26,6 +26,7 @@ from parcli.results.letters import (
     internal_note,
     is_organiser,
     organiser_short,
+    part_of,
     write_letters,
 )
 
@@ -205,6 +206,7 @@ def write_remedy_requests(
         own = is_organiser(campaign, owner)
         values = base | {
             "dept": {"name": owner.name, "appendix": owner.appendix, "items": rows},
+            "part": part_of(campaign, owner.name),
             "round_title": campaign.round_title or f"đánh giá sơ bộ năm {year}",
             "deadline_words": deadline_at(due) if due else "",
         }
@@ -247,6 +249,7 @@ def write_remedy_reminders(
                 "appendix": owner.appendix,
                 "items": [{"code": i.code, "title": i.title, "lost": i.lost} for i in items],
             },
+            "part": part_of(campaign, owner.name),
             "today": today,
             "round_title": campaign.round_title or f"đánh giá sơ bộ năm {year}",
             "deadline_words": deadline_at(deadline),
