@@ -151,3 +151,42 @@ def test_a_long_unit_list_prints_a_summary(tmp_path: Path) -> None:
     assert len(document["departments"]) == 40  # the JSON is always whole
     verbose = runner.invoke(app, ["generate", "-c", str(plan), "-o", str(tmp_path / "ph2"), "--verbose"])
     assert "(--verbose để xem từng phiếu)" not in verbose.output and verbose.output.count(".xlsx") >= 40
+
+
+# an Excel 2010+ list validation whose source is on another sheet, as Excel writes it (an extension of the
+# worksheet that openpyxl cannot keep)
+X14_VALIDATION = (
+    b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:dataValidations count="1" '
+    b'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><x14:dataValidation type="list" allowBlank="1">'
+    + "<x14:formula1><xm:f>'Hướng dẫn'!$A$1:$A$3</xm:f></x14:formula1>".encode()
+    + b"<xm:sqref>Z1</xm:sqref>"
+    + b"</x14:dataValidation></x14:dataValidations></ext></extLst>"
+)
+
+
+def test_feedback_says_in_vietnamese_what_its_copy_cannot_keep(
+    make_return, campaign: Campaign, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A return saved by Excel with list validations of its own: the correction copy cannot keep them (openpyxl
+    drops them with an English warning); the officer is told so in Vietnamese, the return itself is untouched."""
+    staging = tmp_path / "staging"
+    form = _faulty_return(make_return, staging, campaign)
+    returns = tmp_path / "gui-ve"
+    returns.mkdir()
+    sent = returns / form.name
+    with zipfile.ZipFile(form) as source, zipfile.ZipFile(sent, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(b"</worksheet>", X14_VALIDATION + b"</worksheet>")
+            target.writestr(info, data)
+    before = sent.read_bytes()
+    res = runner.invoke(app, ["feedback", str(returns), "-o", str(tmp_path / "gop-y")])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    assert "Bản góp ý PL03-so-tu-phap-can-sua.xlsx" in said and "danh sách chọn" in said, said
+    assert "phiếu gốc không bị sửa" in said
+    assert "extension" not in said and "UserWarning" not in said
+    assert sent.read_bytes() == before
+    assert (tmp_path / "gop-y" / "PL03-so-tu-phap-can-sua.xlsx").is_file()

@@ -99,9 +99,18 @@ def tie_workers_to_this_process(kernel32: Any = None, *, windows: bool | None = 
     return True
 
 
+def quiet_worker() -> None:
+    """A worker prints nothing of the libraries' warnings (English, technical): the parent's command line
+    silences them too, and says what matters of them itself."""
+    import warnings
+
+    warnings.simplefilter("ignore")
+
+
 def _start_worker(initializer: Callable[..., None] | None, *initargs: Any) -> None:
-    """Every worker's initializer: die with the parent, then run the caller's own."""
+    """Every worker's initializer: die with the parent, quiet, then run the caller's own."""
     die_with_parent()
+    quiet_worker()
     if initializer is not None:
         initializer(*initargs)
 

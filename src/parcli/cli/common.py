@@ -12,6 +12,7 @@ Command modules import this one; nothing here imports a command module.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -101,7 +102,12 @@ def command(fn: Callable[P, ExitCode | None]) -> Callable[P, None]:
     @functools.wraps(fn)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> None:
         try:
-            code = fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                if not state["debug"]:
+                    # the libraries' warnings are English and technical (openpyxl: “Data Validation extension is
+                    # not supported…”); what matters of them parcli says itself, as a problem or a warning
+                    warnings.simplefilter("ignore")
+                code = fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, TyperException):  # exits and usage errors: typer says them
             raise
         except ParcliError as exc:

@@ -46,9 +46,10 @@ _worker_read: Callable[[Path], Any] | None = None
 
 def _init_worker(build: Callable[[str], Any], argument: str) -> None:
     global _worker_read
-    from parcli.parallel import die_with_parent
+    from parcli.parallel import die_with_parent, quiet_worker
 
     die_with_parent()
+    quiet_worker()
     _worker_read = build(argument).read
 
 

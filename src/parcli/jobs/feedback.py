@@ -45,6 +45,13 @@ def feedback(request: FeedbackRequest, listener: Listener = SILENT) -> Feedback:
     warnings = load.guard(listener, inputs=[*load.campaign_files(camp), request.returns_dir], dirs=[request.out])
     merged = load.returns(camp, request.returns_dir, list(request.pick), listener)
     copies = write_feedback(merged, request.returns_dir, request.out, include_warnings=request.warnings)
+    for copy in copies:
+        if copy.dropped:
+            listener.warn(
+                f"Bản góp ý {copy.path.name}: phiếu {copy.source} có {'; '.join(copy.dropped)} mà parcli không chép "
+                "sang bản góp ý được (phiếu gốc không bị sửa). Cơ quan sửa trên bản góp ý sẽ không có các phần đó; "
+                "có thể đề nghị cơ quan sửa trực tiếp trên phiếu gốc theo danh sách lỗi."
+            )
     return Feedback(
         outputs=[c.path for c in copies],
         warnings=warnings,

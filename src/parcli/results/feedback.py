@@ -7,7 +7,9 @@ validations and protection stay, so the corrected copy merges like an original.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import warnings
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,18 @@ class FeedbackCopy:
     path: Path
     errors: int
     warnings: int
+    dropped: tuple[str, ...] = ()  # what of the department's workbook the copy could not keep, in Vietnamese
+
+
+# what openpyxl leaves out of a workbook it re-saves (it warns “… extension is not supported and will be
+# removed”), as the officer is told it
+_DROPPED = {
+    "Data Validation": "danh sách chọn, ràng buộc nhập liệu kiểu Excel 2010 trở lên",
+    "Conditional Formatting": "định dạng có điều kiện kiểu Excel 2010 trở lên",
+    "Slicer List": "bộ lọc slicer",
+    "Sparkline Group": "biểu đồ sparkline",
+}
+_NOT_KEPT = re.compile(r"^(.+?) extension is not supported and will be removed")
 
 
 def _inside(child: Path, parent: Path) -> bool:
@@ -85,9 +99,11 @@ def write_feedback(
         copies.append(FeedbackCopy(outcome.department.id, outcome.used, out_dir / name, errors, len(problems) - errors))
     if jobs:  # all copies or none: written into a staging folder, moved in once all are written
         with staged_folder(out_dir) as stage:
-            for ret, name, department, problems in jobs:
+            for index, (ret, name, department, problems) in enumerate(jobs):
                 with form_file(ret) as source:  # a package's form (a zip's is copied out privately)
-                    _annotate(source, stage / name, department, problems, ret.package is not None and ret.file)
+                    package = ret.package is not None and ret.file
+                    dropped = _annotate(source, stage / name, department, problems, package)
+                copies[index] = replace(copies[index], dropped=dropped)
     return copies
 
 
@@ -108,8 +124,11 @@ def _clear_previous_marks(wb: Any) -> None:
                 cell.comment = None
 
 
-def _annotate(source: Path, target: Path, department: str, problems: list[Problem], package: str | bool) -> None:
-    """Copy ``source`` to ``target`` with its faulty cells marked and a first sheet listing ``problems``.
+def _annotate(
+    source: Path, target: Path, department: str, problems: list[Problem], package: str | bool
+) -> tuple[str, ...]:
+    """Copy ``source`` to ``target`` with its faulty cells marked and a first sheet listing ``problems``; what of
+    the workbook the copy could not keep (openpyxl drops the extensions it does not know), in Vietnamese.
 
     ``package`` is the name of the package (zip or folder) the form came in, else False: the
     department is then told to put the corrected form back into its package.
@@ -118,7 +137,16 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    wb = load_workbook(source)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wb = load_workbook(source)
+    dropped = []
+    for warning in caught:
+        kept = _NOT_KEPT.match(str(warning.message))
+        if kept is not None:
+            words = _DROPPED.get(kept[1], f"phần mở rộng “{kept[1]}” của Excel")
+            if words not in dropped:
+                dropped.append(words)
     _clear_previous_marks(wb)
     by_cell: dict[tuple[str, str], list[Problem]] = {}
     for p in problems:
@@ -173,6 +201,7 @@ def _annotate(source: Path, target: Path, department: str, problems: list[Proble
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     wb.active = 0
     save_openpyxl(wb, target)
+    return tuple(dropped)
 
 
 def unreadable_returns(result: MergeResult) -> list[str]:
