@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -28,26 +30,26 @@ ENGLISH = (
     "Missing",
     "No such",
 )
-COMMANDS = [
-    [],
-    ["generate"],
-    ["init"],
-    ["check"],
-    ["merge"],
-    ["status"],
-    ["feedback"],
-    ["remind"],
-    ["report"],
-    ["evidence"],
-    ["catalogue"],
-    ["catalogue", "show"],
-    ["catalogue", "import"],
-    ["catalogue", "diff"],
-    ["survey", "merge"],
-    ["appraise", "issue"],
-    ["appraise", "notices"],
-    ["remedy", "merge"],
-]
+
+
+def _all_commands() -> list[list[str]]:
+    """Every command and group of the application, as a person would type it (``[]`` is parcli itself)."""
+    import typer.main
+
+    found: list[list[str]] = []
+
+    def walk(command: object, path: list[str]) -> None:
+        found.append(path)
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+COMMANDS = _all_commands()
+# what a person types over, as typer would show it without parcli's frame: a Python name, an English placeholder
+UNTRANSLATED = re.compile(r"<[a-z][a-z \[\]]*>|\b[A-Z]+_[A-Z_]*DIR\b|\[[a-z_]+\]|\b(?:returns|lists|remedies)_dir\b")
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "parcli")
@@ -57,13 +59,20 @@ def test_help_is_vietnamese(command: list[str]) -> None:
     assert "Cách dùng: parcli" in res.output and "Hiện hướng dẫn này rồi thoát." in res.output
     for word in ENGLISH:
         assert word not in res.output, (word, res.output)
+    assert not UNTRANSLATED.search(res.output), (UNTRANSLATED.search(res.output), res.output)
+
+
+def test_every_command_is_in_the_list() -> None:
+    assert len(COMMANDS) >= 30 and ["appraise", "record"] in COMMANDS and ["result", "compare"] in COMMANDS
 
 
 @pytest.mark.parametrize(
     ("args", "words"),
     [
         (["merg"], "Không có lệnh “merg”. Có phải ý là “merge”?"),
-        (["merge"], "Thiếu tham số RETURNS_DIR (Thư mục chứa các phiếu các cơ quan gửi về)."),
+        (["merge"], "Thiếu tham số THƯ_MỤC_PHIẾU (Thư mục chứa các phiếu các cơ quan gửi về)."),
+        (["check"], "Thiếu tham số PHIẾU (Các phiếu chấm điểm (.xlsx) cần kiểm tra)."),
+        (["catalogue", "diff", "a.yaml"], "Thiếu tham số BỘ_TIÊU_CHÍ_MỚI (Bộ tiêu chí mới (.yaml))."),
         (["merge", "x", "--bogus"], "Không có tùy chọn --bogus."),
         (["appraise", "issue", "x", "--round", "x"], "Giá trị của --round không hợp lệ. Cần ghi một số nguyên."),
         (["status", "x", "--today"], "Tùy chọn --today dùng không đúng: cần đi kèm một giá trị."),

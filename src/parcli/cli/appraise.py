@@ -81,7 +81,10 @@ def issue(
 @appraise_app.command("import", cls=Command)
 @command
 def import_(
-    old: Annotated[Path, typer.Argument(help="Bảng tổng hợp cũ có điểm thẩm định đã nhập.", dir_okay=False)],
+    old: Annotated[
+        Path,
+        typer.Argument(help="Bảng tổng hợp cũ có điểm thẩm định đã nhập.", dir_okay=False, metavar="BẢNG_TỔNG_HỢP_CŨ"),
+    ],
     campaign: CampaignOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi phiếu thẩm định.", file_okay=False)] = Path(
         "tham-dinh"

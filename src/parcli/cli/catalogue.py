@@ -256,8 +256,13 @@ def import_(
 @catalogue_app.command(cls=Command)
 @command
 def diff(
-    old: Annotated[Path, typer.Argument(help="Bộ tiêu chí cũ (.yaml), ví dụ của năm trước.", dir_okay=False)],
-    new: Annotated[Path, typer.Argument(help="Bộ tiêu chí mới (.yaml).", dir_okay=False)],
+    old: Annotated[
+        Path,
+        typer.Argument(help="Bộ tiêu chí cũ (.yaml), ví dụ của năm trước.", dir_okay=False, metavar="BỘ_TIÊU_CHÍ_CŨ"),
+    ],
+    new: Annotated[
+        Path, typer.Argument(help="Bộ tiêu chí mới (.yaml).", dir_okay=False, metavar="BỘ_TIÊU_CHÍ_MỚI")
+    ],
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Bảng thay đổi (.xlsx hoặc .md); bỏ trống: in ra màn hình.", dir_okay=False),

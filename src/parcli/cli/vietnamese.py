@@ -95,23 +95,50 @@ PLACEHOLDERS = {
     "<path>": "<đường dẫn>",
     "<str>": "<chữ>",
     "<int>": "<số>",
+    "<int range>": "<số>",
     "<float>": "<số>",
     "<list[str]>": "<tên tệp>",
+    "<list[Path]>": "<tệp>",
     "<bool>": "<có/không>",
 }
 _ARGUMENT = re.compile(r"\{(\w+)\}")
 
+# what a person types over in place of each argument, as the usage line, the help and the usage errors show it
+# (a command whose argument means something else by the same name gives its own ``metavar=``)
+ARGUMENTS = {
+    "returns_dir": "THƯ_MỤC_PHIẾU",
+    "consolidated": "BẢNG_TỔNG_HỢP",
+    "remedies_dir": "THƯ_MỤC_KẾ_HOẠCH",
+    "lists_dir": "THƯ_MỤC_DANH_SÁCH",
+    "folder": "THƯ_MỤC",
+    "directory": "THƯ_MỤC",
+    "files": "PHIẾU",
+    "source": "BẢNG_KẾT_QUẢ_CỦA_BỘ",
+    "table": "BẢNG_TIÊU_CHÍ",
+    "catalogue": "BỘ_TIÊU_CHÍ",
+}
+
 
 def frame(text: str) -> str:
-    """typer's placeholders in Vietnamese, and ``{returns_dir}`` as the ``RETURNS_DIR`` a person types over."""
+    """typer's placeholders in Vietnamese, and ``{returns_dir}`` as the ``THƯ_MỤC_PHIẾU`` a person types over."""
     for english, vietnamese in PLACEHOLDERS.items():
         text = text.replace(english, vietnamese)
-    return _ARGUMENT.sub(lambda m: m.group(1).upper(), text)
+    return _ARGUMENT.sub(lambda m: ARGUMENTS.get(m.group(1), m.group(1).upper()), text)
 
 
 def usage_line(ctx: Any) -> str:
-    """The usage line of the context's command: “Cách dùng: parcli merge [TÙY CHỌN] RETURNS_DIR”."""
+    """The usage line of the context's command: “Cách dùng: parcli merge [TÙY CHỌN] THƯ_MỤC_PHIẾU”."""
     return frame(f"{USAGE}{ctx.command_path} {' '.join(ctx.command.collect_usage_pieces(ctx))}")
+
+
+def _placeholder(shown: str) -> Any:
+    """typer's ``display_type_rich`` of an argument, answering its placeholder in Vietnamese."""
+    vietnamese = PLACEHOLDERS.get(shown, shown)
+
+    def display_type_rich(ctx: Any = None) -> str:
+        return vietnamese
+
+    return display_type_rich
 
 
 class _Frame:
@@ -123,9 +150,12 @@ class _Frame:
         super().__init__(*args, **kwargs)
         if getattr(self, "subcommand_metavar", None) == "COMMAND [ARGS]...":
             self.subcommand_metavar = SUBCOMMAND_METAVAR
+        for param in getattr(self, "params", ()):
+            if param.param_type_name == "argument" and param.metavar is None:
+                param.metavar = ARGUMENTS.get(param.name, param.name.upper())
 
     def format_usage(self, ctx: Any, formatter: Any) -> None:
-        """“Cách dùng: parcli merge [TÙY CHỌN] RETURNS_DIR”."""
+        """“Cách dùng: parcli merge [TÙY CHỌN] THƯ_MỤC_PHIẾU”."""
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, frame(" ".join(pieces)), prefix=USAGE)
 
@@ -135,6 +165,10 @@ class _Frame:
             if param.param_type_name == "option" and param.metavar is None and not getattr(param, "is_flag", False):
                 shown = param.display_type(ctx)
                 param.metavar = PLACEHOLDERS.get(shown, shown)
+            elif param.param_type_name == "argument" and hasattr(param, "display_type_rich"):
+                # typer writes the kind of value after the name (“THƯ_MỤC <đường dẫn>”): in Vietnamese before the
+                # columns are measured, as for the options
+                param.display_type_rich = _placeholder(param.display_type(ctx))
         super().format_help(ctx, formatter)  # type: ignore[misc]
         formatter.buffer[:] = [frame(part) for part in formatter.buffer]
 
@@ -193,11 +227,14 @@ class Group(_Frame, TyperGroup):
 
 
 def _param_name(param: Any) -> str:
-    """How an option or argument is written on the command line (``--round``, ``RETURNS_DIR``)."""
+    """How an option or argument is written on the command line (``--round``, ``THƯ_MỤC_PHIẾU``)."""
     opts = getattr(param, "opts", None) or []
     if getattr(param, "param_type_name", "") == "option" and opts:
         return str(max(opts, key=len))
-    return str(getattr(param, "human_readable_name", None) or getattr(param, "name", "") or "").upper()
+    if getattr(param, "metavar", None):
+        return str(param.metavar)
+    name = str(getattr(param, "name", "") or getattr(param, "human_readable_name", None) or "")
+    return ARGUMENTS.get(name, name.upper())
 
 
 def usage_message(exc: Exception, path: str = "parcli") -> str:
