@@ -193,3 +193,18 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     result = invoke("--debug", "check", tmp_path / "khong-co.xlsx")
     assert result.exit_code != 0
     assert result.exception is not None and type(result.exception).__name__ == "InputNotFoundError"
+
+
+def test_an_80_column_console_reads_the_message_in_full_lines(make_return: MakeReturn, tmp_path: Path) -> None:
+    """On an 80-column window (cmd.exe as it opens) the message keeps the larger share of the table: its lines
+    hold whole phrases, and where it is (file › sheet › cell, the item and the code) stands beside it."""
+    path = make_return(DEPT, tmp_path, {CHOICE: {"score": 0.7}})
+    narrow = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"})
+    result = narrow.invoke(app, ["check", str(path)])
+    assert result.exit_code == 1, result.output
+    rows = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert rows and all(len(line) <= 80 for line in rows)
+    message = [line.split("│")[3].strip() for line in rows]
+    assert max(len(part) for part in message) >= 35, message  # not a word or two a line
+    where = " ".join(line.split("│")[2].strip() for line in rows)
+    assert FILE in where and f"mục {CHOICE}" in where and "mã " in where

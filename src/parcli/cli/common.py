@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -337,21 +337,29 @@ def parse_day(text: str | None) -> date:
     raise UsageError(f"Ngày “{text}” không hợp lệ; dùng dạng 2024-01-15 hoặc 15/01/2024.")
 
 
-def problem_table(problems: list[Problem], title: str) -> Table:
-    """The problems as a table: severity, file › sheet › cell, item, slug, message."""
+def problem_table(problems: list[Problem], title: str, *, items: Mapping[str, str] | None = None) -> Table:
+    """The problems as a table: severity; where (file › sheet › cell, then the item and the problem's code, dim);
+    the message, which keeps the larger share of a narrow console (an 80-column window reads it in full lines).
+
+    ``items`` names the items in words where their id is not a code a reader knows (a survey group:
+    ``{"lanh-dao-so": "nhóm Lãnh đạo sở, ngành"}``); others read “mục 1.2.3”.
+    """
     from rich.table import Table
+    from rich.text import Text
 
     from parcli.labels import SEVERITY_COLOURS, severity_label
 
-    table = Table(title=title, show_lines=False, expand=False)
+    table = Table(title=title, show_lines=True, expand=True)
     table.add_column("Mức", no_wrap=True)
-    table.add_column("Tệp › trang › ô")
-    table.add_column("Mục", no_wrap=True)
-    table.add_column("Mã lỗi", no_wrap=True)
-    table.add_column("Nội dung")
+    table.add_column("Vị trí", ratio=2)
+    table.add_column("Nội dung", ratio=3)
     for p in problems:
         level = styled((severity_label(p.is_error), SEVERITY_COLOURS[p.severity]))
-        table.add_row(level, p.where() or (p.department or ""), p.item or "", p.slug, p.message)
+        item = (items or {}).get(p.item, f"mục {p.item}") if p.item else ""
+        detail = " · ".join(part for part in (item, f"mã {p.slug}") if part)
+        where = Text(p.where() or (p.department or ""))
+        where.append(("\n" if where.plain else "") + detail, style="dim")
+        table.add_row(level, where, p.message)
     return table
 
 

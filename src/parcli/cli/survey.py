@@ -208,7 +208,8 @@ def _render_merge(result: ListsMergeResult, out: Path, err: Console) -> None:
     names = {u.id: u.name for u in result.plan.units}
     say_versions(result.decisions, names, err, document="danh sách")
     if result.problems:
-        out_console().print(problem_table(result.problems, "Các vấn đề phát hiện"))
+        items = {g.id: f"nhóm {g.short}" for g in result.plan.groups}
+        out_console().print(problem_table(result.problems, "Các vấn đề phát hiện", items=items))
     groups = result.plan.groups
     table = Table(title="Số người hợp lệ theo đơn vị và nhóm (số lượng đề nghị)")
     table.add_column("Đơn vị")
