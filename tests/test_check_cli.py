@@ -8,6 +8,7 @@ captured separately.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,19 @@ def test_an_80_column_console_reads_the_message_in_full_lines(make_return: MakeR
     assert max(len(part) for part in message) >= 35, message  # not a word or two a line
     where = " ".join(line.split("│")[2].strip() for line in rows)
     assert FILE in where and f"mục {CHOICE}" in where and "mã " in where
+
+
+def test_the_status_table_keeps_dates_whole_on_80_columns(full_returns: Path, tmp_path: Path) -> None:
+    """Status and merge on an 80-column window: no line is cut, a date is never “10/12/20…”, a department is
+    named with its appendix, its errors and warnings under its status."""
+    narrow = CliRunner(env={"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"})
+    for args in (
+        ["status", str(full_returns), "--today", "2024-01-20"],
+        ["merge", str(full_returns), "-o", str(tmp_path / "th.xlsx")],
+    ):
+        result = narrow.invoke(app, args)
+        assert result.exit_code in (0, 1), result.output
+        lines = [line for line in result.output.splitlines() if line.startswith(("│", "┃", "┏", "└"))]
+        assert lines and all(len(line) <= 80 for line in lines), result.output
+        assert not any(re.search(r"\d\d/\d\d/\d{0,3}…", line) for line in lines), result.output
+        assert "I. Sở Nội vụ" in result.output and "0 lỗi · " in result.output, result.output

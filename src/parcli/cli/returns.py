@@ -36,12 +36,16 @@ from parcli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
+    from parcli.config.campaign import Department
     from parcli.jobs.generate import Initialised, InitRequest
     from parcli.jobs.merge import Merged
 
 # Beyond this many departments (units), tables list only those that need attention; --verbose lists all.
 LONG_LIST = 30
+# the narrowest a column of the returns' tables may become on a small window (a date is never cut)
+COLUMN_MIN = {"Ngày nhận": 10, "Hạn": 10}
 
 
 @command
@@ -364,6 +368,21 @@ def _say_feedback(result: Merged, err: Console) -> None:
         )
 
 
+def _department_cell(department: Department) -> str:
+    """A department as the returns' tables name it: “III. Sở Tư pháp” (its appendix first), a unit by its name."""
+    return f"{department.appendix}. {department.name}" if department.appendix else department.name
+
+
+def _status_cell(status: str, errors: int, warnings: int) -> Text:
+    """The return's status in its colour, and under it its errors and warnings (one column for the three, so
+    that an 80-column window keeps the dates whole)."""
+    from parcli.labels import RETURN_STATUS_LABELS
+
+    cell = status_cell(RETURN_STATUS_LABELS, status)
+    cell.append(f"\n{errors} lỗi · {warnings} cảnh báo", style="dim")
+    return cell
+
+
 def _render_merge(result: Merged, out: Path, err: Console, *, verbose: bool) -> None:
     from rich.table import Table
 
@@ -376,33 +395,25 @@ def _render_merge(result: Merged, out: Path, err: Console, *, verbose: bool) -> 
         out_console().print(problem_table(merged.problems, "Các vấn đề phát hiện"))
     departments = merged.departments
     shown = departments
+    warned_only = 0
     if not verbose and len(departments) > LONG_LIST:
-        shown = [d for d in departments if d.status != "ok" or d.errors or d.warnings]
+        shown = [d for d in departments if d.status != "ok" or d.errors]
+        warned_only = sum(1 for d in departments if d.status == "ok" and not d.errors and d.warnings)
     table = Table(title="Tình trạng phiếu của các cơ quan")
-    for name, justify in (
-        ("PL", "left"),
-        ("Cơ quan", "left"),
-        ("Trạng thái", "left"),
-        ("Lỗi", "right"),
-        ("Cảnh báo", "right"),
-        ("Điểm", "right"),
-        ("Tệp", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for name, justify in (("Cơ quan", "left"), ("Trạng thái", "left"), ("Điểm", "right"), ("Tệp", "left")):
+        table.add_column(name, justify=justify, overflow="fold" if name == "Tệp" else "ellipsis")  # type: ignore[arg-type]
     for d in shown:
         table.add_row(
-            d.department.appendix,
-            d.department.name,
-            status_cell(RETURN_STATUS_LABELS, d.status),
-            str(d.errors),
-            str(d.warnings),
+            _department_cell(d.department),
+            _status_cell(d.status, d.errors, d.warnings),
             f"{fmt_points(d.score)}/{fmt_points(d.department.max_points)}",
             ", ".join(d.files),
         )
     if shown is not departments:
         table.caption = (
-            f"{len(shown)}/{len(departments)} đơn vị cần xem (có lỗi, cảnh báo, chưa nộp hoặc trùng phiếu); "
-            "--verbose để xem tất cả, hoặc xem trang “Cơ quan” của bảng tổng hợp."
+            f"{len(shown)}/{len(departments)} đơn vị cần xem (chưa nộp, có lỗi hoặc trùng phiếu)"
+            + (f"; {warned_only} đơn vị hợp lệ chỉ có cảnh báo" if warned_only else "")
+            + "; --verbose để xem tất cả, hoặc xem trang “Cơ quan” của bảng tổng hợp."
         )
     err.print(table)
     totals = merged.totals()
@@ -435,7 +446,6 @@ def status(
     from rich.table import Table
 
     from parcli.jobs.status import StatusRequest, status
-    from parcli.labels import RETURN_STATUS_LABELS
     from parcli.render import date_filter
 
     talk = Talk()
@@ -446,29 +456,29 @@ def status(
     say_appraisals(result.appraisals, talk.err)
     found = result.table
     rows = found.rows
+    warned_only = 0
     if not verbose and len(rows) > LONG_LIST:
-        rows = [r for r in rows if r.status != "ok" or r.timing != "on-time" or r.errors or r.warnings]
+        rows = [r for r in rows if r.status != "ok" or r.timing != "on-time" or r.errors]
+        warned_only = sum(1 for r in found.rows if r not in rows and r.warnings)
     table = Table(
         title=f"Tình trạng phiếu — hạn gửi: {found.deadline_words} ({found.when}, tính đến {date_filter(found.today)})"
     )
-    for name in ("PL", "Cơ quan", "Trạng thái", "Lỗi", "Cảnh báo", "Ngày nhận", "Hạn", "Tệp"):
-        table.add_column(name)
+    for name in ("Cơ quan", "Trạng thái", "Ngày nhận", "Hạn", "Tệp"):
+        table.add_column(name, min_width=COLUMN_MIN.get(name, 0), overflow="fold" if name == "Tệp" else "ellipsis")
     for r in rows:
         received = f"{date_filter(r.received)} ({r.received_from})" if r.received else ""
         table.add_row(
-            r.department.appendix,
-            r.department.name,
-            status_cell(RETURN_STATUS_LABELS, r.status),
-            str(r.errors),
-            str(r.warnings),
+            _department_cell(r.department),
+            _status_cell(r.status, r.errors, r.warnings),
             received,
             found.timing(r),
             r.used or ", ".join(r.files),
         )
     if len(rows) != len(found.rows):
         table.caption = (
-            f"{len(rows)}/{len(found.rows)} đơn vị cần xem (chưa hợp lệ, muộn hoặc có cảnh báo); --verbose để xem "
-            "tất cả."
+            f"{len(rows)}/{len(found.rows)} đơn vị cần xem (chưa nộp, có lỗi, trùng phiếu hoặc gửi muộn)"
+            + (f"; {warned_only} đơn vị hợp lệ chỉ có cảnh báo" if warned_only else "")
+            + "; --verbose để xem tất cả."
         )
     out_console().print(table)
     counts = found.counts()
