@@ -160,7 +160,7 @@ def by_field(doc):  # type: ignore[no-untyped-def]
         "chờ kết quả; tỷ lệ tính bằng điểm sau thẩm định trên điểm tối đa phần tự đánh giá.{% endif %} "
         "{% if na_full_points %}Mục không áp dụng tính theo cách quy định cho từng mục (bảng mục không áp dụng)."
         "{% else %}Mục không áp dụng không tính vào điểm và điểm tối đa.{% endif %}{% if has_previous %} Năm "
-        "trước: {{ previous_file }}; thay đổi tính trên phần tự đánh giá sau thẩm định, bằng điểm phần trăm."
+        "trước: năm {{ previous_year }}; thay đổi tính trên phần tự đánh giá sau thẩm định, bằng điểm phần trăm."
         "{% for n in previous_notes %} {{ n }}{% endfor %}{% endif %}",
         11,
         italic=True,

@@ -92,7 +92,7 @@ def previous_remedy_section(doc):  # type: ignore[no-untyped-def]
     heading(doc, "{{ sections.remedy_previous }}. Kết quả khắc phục các mục bị trừ điểm năm trước")
     body(
         doc,
-        'Năm trước ({{ remedy_previous.previous_file }}), {{ remedy_previous.total["items"] }} tiêu chí thành phần '
+        'Năm {{ remedy_previous.previous_year }}, {{ remedy_previous.total["items"] }} tiêu chí thành phần '
         "bị trừ tổng cộng {{ remedy_previous.total.lost_before|points }} điểm. Năm nay các cơ quan đã khôi phục được "
         "{{ remedy_previous.total.recovered|points }} điểm; còn bị trừ {{ remedy_previous.total.lost_after|points }} "
         "điểm.{% if remedy_previous.silent %} Cơ quan chưa gửi kế hoạch khắc phục: "

@@ -896,10 +896,10 @@ def with_previous(
 
 
 _SIGNED = re.compile(r"^([+−]\d+(,\d+)?|0)$")
+# the year, not the file it came from (the file is the officer's: in the manifest)
 PREVIOUS_NOTE = {
-    "md": "Năm trước: tong-hop-2022.xlsx; năm trước và thay đổi tính trên phần tự đánh giá sau thẩm định, "
-    "bằng điểm phần trăm.",
-    "docx": "Năm trước: tong-hop-2022.xlsx; thay đổi tính trên phần tự đánh giá sau thẩm định, bằng điểm phần trăm.",
+    "md": "Năm trước: năm 2022; năm trước và thay đổi tính trên phần tự đánh giá sau thẩm định, bằng điểm phần trăm.",
+    "docx": "Năm trước: năm 2022; thay đổi tính trên phần tự đánh giá sau thẩm định, bằng điểm phần trăm.",
 }
 PREVIOUS_NOTE["html"] = PREVIOUS_NOTE["md"]
 
@@ -928,7 +928,7 @@ def test_last_year_is_what_the_test_thinks(campaign: Campaign, last_year: tuple[
 def test_previous_year_column(year: Year, with_previous: dict[str, Doc], fmt: str) -> None:
     doc = with_previous[fmt]
     rows, _, column = previous_columns(doc, fmt)
-    assert PREVIOUS_NOTE[fmt] in doc.text
+    assert PREVIOUS_NOTE[fmt] in doc.text and "tong-hop-2022.xlsx" not in doc.text
     changes = [doc.row(rows, code)[column] for code in year.expected.fields]
     assert all(_SIGNED.match(c) for c in changes), changes
     assert any(c.startswith("−") for c in changes)  # last year had full marks in fields 1–4

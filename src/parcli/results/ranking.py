@@ -242,7 +242,7 @@ def _beside_previous(
                 "change": change,
                 "recovered": recovered.get(unit["id"], Decimal(0)) if against is not None else None,
             }
-    return {"file": previous["file"], "only_previous": previous["only_previous"]}
+    return {"file": previous["file"], "year": previous["year"], "only_previous": previous["only_previous"]}
 
 
 def render_ranking(context: dict[str, Any], out: Path, template_dir: Path | None = None) -> None:

@@ -159,6 +159,7 @@ def against_previous(
     names = {d.id: d.name for d in campaign.departments}
     return {
         "previous_file": previous.path.name,
+        "previous_year": campaign.model.year - 1,
         "note": NOTE,
         "mapped": mapping is not None,
         "items": rows,
@@ -232,4 +233,9 @@ def previous_units(campaign: Campaign, previous: Consolidated) -> dict[str, Any]
                 "of": len(members),
             }
     names = {u: u for u in gone}
-    return {"file": previous.path.name, "units": units, "only_previous": [names[u] for u in gone]}
+    return {
+        "file": previous.path.name,
+        "year": campaign.model.year - 1,
+        "units": units,
+        "only_previous": [names[u] for u in gone],
+    }

@@ -283,7 +283,8 @@ def build_report(
         "na_full_points": any(i.na_full_points for i in scores.items.values()),
         "has_previous": prev is not None,
         "previous_notes": _previous_notes(fields, prev),
-        "previous_file": last_year[0].path.name if last_year else "",
+        "previous_file": last_year[0].path.name if last_year else "",  # the officer's: in the manifest, not on a page
+        "previous_year": model.year - 1,
         "chart": _chart(fields),
         "lost": [item_row(i) for i in scores.lost_items()],
         "unscored": [item_row(i) for i in scores.unscored_items()],
