@@ -190,3 +190,27 @@ def test_feedback_says_in_vietnamese_what_its_copy_cannot_keep(
     assert "extension" not in said and "UserWarning" not in said
     assert sent.read_bytes() == before
     assert (tmp_path / "gop-y" / "PL03-so-tu-phap-can-sua.xlsx").is_file()
+
+
+def test_many_warnings_are_counted_not_listed(tmp_path: Path) -> None:
+    """Units whose every score is typed as text (“1,5”), hundreds of warnings: merge shows the errors and counts
+    the warnings by kind (all on the “Vấn đề” sheet); --verbose lists every one."""
+    from parcli.config.campaign import load_campaign
+    from tests.helpers.factory import fill_return
+
+    plan = write_campaign(tmp_path / "xa", 4)
+    camp = load_campaign(plan)
+    issued = {w.department.id: w.path for w in generate_workbooks(camp, tmp_path / "ph").workbooks}
+    folder = tmp_path / "gui-ve"
+    for unit in camp.departments[1:]:  # the first sends nothing: one error
+        typed = {leaf.code: {"score": str(leaf.max_points).replace(".", ",")} for leaf in unit.items}
+        fill_return(camp, issued, unit.id, folder / f"{unit.id}.xlsx", typed, sent=date(2024, 1, 5))
+    wide = CliRunner(env={"COLUMNS": "160", "NO_COLOR": "1", "TERM": "dumb"})
+    short = wide.invoke(app, ["merge", str(folder), "-c", str(plan), "-o", str(tmp_path / "th.xlsx")])
+    assert short.exit_code == 1, short.output
+    warnings = sum(len(u.items) for u in camp.departments[1:])
+    said = " ".join(short.output.split())
+    assert f"Cảnh báo chưa hiện: {warnings} (mã decimal-comma: {warnings})" in said, said
+    assert "missing-return" in said and said.count("decimal-comma") == 1
+    everything = wide.invoke(app, ["merge", str(folder), "-c", str(plan), "-o", str(tmp_path / "th.xlsx"), "--verbose"])
+    assert " ".join(everything.output.split()).count("mã decimal-comma") == warnings

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from parcli.collect.versions import VersionDecision
+    from parcli.config.campaign import Department
     from parcli.problems import Problem
     from parcli.rounds.appraisal.merge import AppraisalCollection
     from parcli.rounds.scoring.merge import MergeResult
@@ -424,3 +426,44 @@ def say_returns(merged: MergeResult, err: Console) -> None:
 def pick_option(noun: str = "cơ quan", document: str = "phiếu") -> Any:
     """The ``--pick`` option, in the words of the form kind."""
     return typer.Option("--pick", help=f"Tên tệp được dùng khi một {noun} gửi nhiều {document} (có thể lặp lại).")
+
+
+# --- the returns' tables on the officer's console (an 80-column window included) ---------------------------
+
+# Beyond this many departments (units), tables list only those that need attention; --verbose lists all.
+LONG_LIST = 30
+LONG_PROBLEMS = 60  # beyond this many problems, merge shows the errors and counts the warnings by kind
+# the narrowest a column of the returns' tables may become on a small window (a date is never cut)
+COLUMN_MIN = {"Ngày nhận": 10, "Hạn": 10}
+
+
+def department_cell(department: Department) -> str:
+    """A department as the returns' tables name it: “III. Sở Tư pháp” (its appendix first), a unit by its name."""
+    return f"{department.appendix}. {department.name}" if department.appendix else department.name
+
+
+def state_cell(status: str, errors: int, warnings: int) -> Text:
+    """The return's status in its colour, and under it its errors and warnings (one column for the three, so
+    that an 80-column window keeps the dates whole)."""
+    from parcli.labels import RETURN_STATUS_LABELS
+
+    cell = status_cell(RETURN_STATUS_LABELS, status)
+    cell.append(f"\n{errors} lỗi · {warnings} cảnh báo", style="dim")
+    return cell
+
+
+def show_problems(problems: list[Problem], *, verbose: bool, err: Console) -> None:
+    """The problems of the returns: all of them for a short list; past LONG_PROBLEMS, every error and the
+    warnings counted by kind (they are all on the consolidated workbook's “Vấn đề” sheet, and with --verbose)."""
+    if not problems:
+        return
+    shown = problems if verbose or len(problems) <= LONG_PROBLEMS else [p for p in problems if p.is_error]
+    if shown:
+        out_console().print(problem_table(shown, "Các vấn đề phát hiện"))
+    left = Counter(p.slug for p in problems if p not in shown)
+    if left:
+        kinds = "; ".join(f"mã {slug}: {n}" for slug, n in left.most_common())
+        err.print(
+            f"Cảnh báo chưa hiện: {sum(left.values())} ({kinds}). Xem trang “Vấn đề” của bảng tổng hợp, hoặc chạy "
+            "lại với --verbose."
+        )

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from parcli.cli.common import (
+    COLUMN_MIN,
+    LONG_LIST,
     AppraisalsOption,
     CampaignOption,
     ForceOption,
@@ -23,12 +25,14 @@ from parcli.cli.common import (
     TodayOption,
     VerboseOption,
     command,
+    department_cell,
     out_console,
     parse_day,
     problem_table,
     say_appraisals,
     say_returns,
-    status_cell,
+    show_problems,
+    state_cell,
     styled,
     write_json,
 )
@@ -36,16 +40,10 @@ from parcli.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.text import Text
 
-    from parcli.config.campaign import Department
     from parcli.jobs.generate import Initialised, InitRequest
     from parcli.jobs.merge import Merged
 
-# Beyond this many departments (units), tables list only those that need attention; --verbose lists all.
-LONG_LIST = 30
-# the narrowest a column of the returns' tables may become on a small window (a date is never cut)
-COLUMN_MIN = {"Ngày nhận": 10, "Hạn": 10}
 
 
 @command
@@ -368,21 +366,6 @@ def _say_feedback(result: Merged, err: Console) -> None:
         )
 
 
-def _department_cell(department: Department) -> str:
-    """A department as the returns' tables name it: “III. Sở Tư pháp” (its appendix first), a unit by its name."""
-    return f"{department.appendix}. {department.name}" if department.appendix else department.name
-
-
-def _status_cell(status: str, errors: int, warnings: int) -> Text:
-    """The return's status in its colour, and under it its errors and warnings (one column for the three, so
-    that an 80-column window keeps the dates whole)."""
-    from parcli.labels import RETURN_STATUS_LABELS
-
-    cell = status_cell(RETURN_STATUS_LABELS, status)
-    cell.append(f"\n{errors} lỗi · {warnings} cảnh báo", style="dim")
-    return cell
-
-
 def _render_merge(result: Merged, out: Path, err: Console, *, verbose: bool) -> None:
     from rich.table import Table
 
@@ -391,8 +374,7 @@ def _render_merge(result: Merged, out: Path, err: Console, *, verbose: bool) -> 
 
     merged = result.merged
     assert merged is not None
-    if merged.problems:
-        out_console().print(problem_table(merged.problems, "Các vấn đề phát hiện"))
+    show_problems(merged.problems, verbose=verbose, err=err)
     departments = merged.departments
     shown = departments
     warned_only = 0
@@ -404,8 +386,8 @@ def _render_merge(result: Merged, out: Path, err: Console, *, verbose: bool) -> 
         table.add_column(name, justify=justify, overflow="fold" if name == "Tệp" else "ellipsis")  # type: ignore[arg-type]
     for d in shown:
         table.add_row(
-            _department_cell(d.department),
-            _status_cell(d.status, d.errors, d.warnings),
+            department_cell(d.department),
+            state_cell(d.status, d.errors, d.warnings),
             f"{fmt_points(d.score)}/{fmt_points(d.department.max_points)}",
             ", ".join(d.files),
         )
@@ -415,7 +397,7 @@ def _render_merge(result: Merged, out: Path, err: Console, *, verbose: bool) -> 
             + (f"; {warned_only} đơn vị hợp lệ chỉ có cảnh báo" if warned_only else "")
             + "; --verbose để xem tất cả, hoặc xem trang “Cơ quan” của bảng tổng hợp."
         )
-    err.print(table)
+    err.print(table if shown else table.caption)
     totals = merged.totals()
     counts = {s: sum(1 for d in departments if d.status == s) for s in RETURN_STATUS_LABELS}
     err.print(
@@ -468,8 +450,8 @@ def status(
     for r in rows:
         received = f"{date_filter(r.received)} ({r.received_from})" if r.received else ""
         table.add_row(
-            _department_cell(r.department),
-            _status_cell(r.status, r.errors, r.warnings),
+            department_cell(r.department),
+            state_cell(r.status, r.errors, r.warnings),
             received,
             found.timing(r),
             r.used or ", ".join(r.files),
@@ -480,7 +462,7 @@ def status(
             + (f"; {warned_only} đơn vị hợp lệ chỉ có cảnh báo" if warned_only else "")
             + "; --verbose để xem tất cả."
         )
-    out_console().print(table)
+    out_console().print(table if rows else table.caption)
     counts = found.counts()
     talk.err.print(
         f"Hợp lệ {counts['ok']}, có lỗi {counts['invalid']}, chưa nộp {counts['missing']}, trùng phiếu "
