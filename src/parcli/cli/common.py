@@ -353,7 +353,7 @@ def problem_table(problems: list[Problem], title: str, *, items: Mapping[str, st
 
     table = Table(title=title, show_lines=True, expand=True)
     table.add_column("Mức", no_wrap=True)
-    table.add_column("Vị trí", ratio=2)
+    table.add_column("Vị trí", ratio=2, overflow="fold")
     table.add_column("Nội dung", ratio=3)
     for p in problems:
         level = styled((severity_label(p.is_error), SEVERITY_COLOURS[p.severity]))
