@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from parcli import clock
 from parcli.cli import app
-from parcli.config.campaign import load_campaign
+from parcli.config.campaign import default_campaign_path, load_campaign
 from parcli.config.lists_plan import load_lists_plan
 from parcli.config.review import campaign_warnings
 from parcli.errors import UsageError
@@ -159,6 +159,28 @@ def test_init_2026_departments_only_assigns_every_item(tmp_path: Path, in_2026: 
     book = out / "PL09-so-xay-dung.xlsx"
     text = _xml_texts(book)
     assert "phân công ban đầu" in text and not OLD_YEARS.findall(text)
+    # a provisional catalogue names no decision: the report's “Căn cứ” cites the plan only, the officer is told
+    from parcli.results.letters import criteria_citation
+
+    assert criteria_citation(camp) is None
+    assert criteria_citation(load_campaign(default_campaign_path())) == (
+        "Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ"
+    )
+    # the report made from it: its returns as the departments fill them in
+    from tests.helpers.factory import fill_return
+
+    issued = {d.id: out / f"{d.file_stem}.xlsx" for d in camp.departments}
+    for d in camp.departments:
+        fill_return(camp, issued, d.id, tmp_path / "gui-ve" / f"{d.file_stem}.xlsx")
+    merged = runner.invoke(app, ["merge", str(tmp_path / "gui-ve"), "-c", str(project / "campaign.yaml"),
+                                 "-o", str(tmp_path / "th.xlsx")])  # fmt: skip
+    assert merged.exit_code in (0, 1), merged.output
+    report = runner.invoke(app, ["report", str(tmp_path / "th.xlsx"), "-o", str(tmp_path / "bc.md")])
+    assert report.exit_code == 0, report.output
+    said = " ".join(report.output.split())
+    assert "Bộ tiêu chí chưa ghi văn bản căn cứ" in said
+    intro = next(line for line in (tmp_path / "bc.md").read_text(encoding="utf-8").splitlines() if "Căn cứ" in line)
+    assert "Chưa cập nhật" not in intro and intro.startswith("Căn cứ Kế hoạch số …/KH-UBND ngày …"), intro
 
 
 def test_an_optional_department_with_nothing_to_score_is_told_what_to_do(tmp_path: Path) -> None:

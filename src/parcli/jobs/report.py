@@ -147,6 +147,15 @@ def report(request: ReportRequest, listener: Listener = SILENT) -> Reported:
     unverified, nodes = camp.verification()
     if unverified:  # the officer's caveat, never the Committee's: on the terminal and in the manifest
         listener.warn(CATALOGUE_NOTE.format(unverified=unverified, nodes=nodes))
+    if not camp.is_units:
+        from parcli.results.letters import criteria_citation
+
+        if criteria_citation(camp) is None:
+            listener.warn(
+                f"Bộ tiêu chí chưa ghi văn bản căn cứ (decision: “{camp.catalogue.model.decision}”): phần “Căn cứ” "
+                "của báo cáo chỉ nêu Kế hoạch. Đề nghị ghi số, ngày quyết định của Bộ Nội vụ áp dụng cho năm "
+                f"{camp.model.year} vào trường decision của bộ tiêu chí."
+            )
     inputs = _read_inputs(request, camp, data, listener)
     produced = _ranking(request, inputs) if camp.is_units else _province(request, inputs)
     produced.warnings = warnings

@@ -19,6 +19,7 @@ division to the divisions responsible for those items.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -92,6 +93,17 @@ def body_of(template: str, context: Mapping[str, Any], template_dir: Path | None
 
 
 # --- the facts every letter words the same way ------------------------------------------------------
+
+
+_CITATION = re.compile(r"^(Quyết định|Thông tư|Nghị định|Công văn|Hướng dẫn|Kế hoạch)\s+số\s+\S", re.IGNORECASE)
+
+
+def criteria_citation(campaign: Campaign) -> str | None:
+    """The catalogue's decision as a document cites it (“Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ”),
+    or None when the catalogue's ``decision`` is not a citation but a note (a provisional or example catalogue:
+    “Chưa cập nhật theo văn bản áp dụng…”), which belongs to the officer, not to a page the Committee reads."""
+    decision = " ".join(campaign.catalogue.model.decision.split())
+    return decision if _CITATION.match(decision) else None
 
 
 def plan_citation(campaign: Campaign) -> str:

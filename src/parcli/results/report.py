@@ -22,7 +22,7 @@ from parcli.numbers import ROUNDING_RULE
 from parcli.render import DocxImage, output_format, render, render_string
 from parcli.results.assessment import overall, proposals, provisional_reasons
 from parcli.results.consolidated import Consolidated, read_consolidated
-from parcli.results.letters import heading, organiser_short, plan_citation
+from parcli.results.letters import criteria_citation, heading, organiser_short, plan_citation
 from parcli.results.scoring import Scores, Totals, compute_scores
 
 if TYPE_CHECKING:
@@ -464,10 +464,11 @@ def _voice(campaign: Campaign, context: dict[str, Any]) -> dict[str, Any]:
     copies = ["UBND tỉnh (để báo cáo)"]
     if letterhead["sign_on_behalf"].startswith("KT."):
         copies.append("Giám đốc Sở (để b/c)")
+    criteria = criteria_citation(campaign)
     return {
-        "intro": f"Căn cứ {context['campaign']['plan']}; {context['catalogue']['decision']}, {short} tổng hợp kết "
-        f"quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year} của các cơ quan, báo cáo Ủy ban nhân "
-        "dân tỉnh như sau:",
+        "intro": f"Căn cứ {context['campaign']['plan']}" + (f"; {criteria}" if criteria else "") + f", {short} tổng "
+        f"hợp kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year} của các cơ quan, báo cáo Ủy ban "
+        "nhân dân tỉnh như sau:",
         "closing": f"{short} kính báo cáo UBND tỉnh xem xét, chỉ đạo./.",
         "proposals_lead": f"{short} kính đề nghị UBND tỉnh:",
         "appendix_of": f"Báo cáo số {letterhead['number_bare']} ngày {letterhead['date_short']} của {short}",
