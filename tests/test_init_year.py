@@ -162,7 +162,7 @@ def test_init_2026_departments_only_assigns_every_item(tmp_path: Path, in_2026: 
     # a provisional catalogue names no decision: the report's “Căn cứ” cites the plan only, the officer is told
     from parcli.results.letters import criteria_citation
 
-    assert criteria_citation(camp) is None
+    assert criteria_citation(camp) == "Quyết định số …/QĐ-BNV ngày … của Bộ Nội vụ"  # left to fill in
     assert criteria_citation(load_campaign(default_campaign_path())) == (
         "Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ"
     )
@@ -181,6 +181,15 @@ def test_init_2026_departments_only_assigns_every_item(tmp_path: Path, in_2026: 
     assert "Bộ tiêu chí chưa ghi văn bản căn cứ" in said
     intro = next(line for line in (tmp_path / "bc.md").read_text(encoding="utf-8").splitlines() if "Căn cứ" in line)
     assert "Chưa cập nhật" not in intro and intro.startswith("Căn cứ Kế hoạch số …/KH-UBND ngày …"), intro
+    assert "; Quyết định số …/QĐ-BNV ngày … của Bộ Nội vụ, Sở Nội vụ tổng hợp" in intro, intro
+    # and the People's Committee's draft report to the Ministry
+    from tests.helpers.documents import read_docx
+
+    drafted = runner.invoke(app, ["report", str(tmp_path / "th.xlsx"), "-o", str(tmp_path / "bc.docx"), "--to-trinh"])
+    assert drafted.exit_code == 0, drafted.output
+    draft = " ".join(read_docx(tmp_path / "bc-du-thao-bao-cao-ubnd.docx").text.split())
+    assert "Thực hiện Quyết định số …/QĐ-BNV ngày … của Bộ Nội vụ và Kế hoạch số …/KH-UBND" in draft
+    assert "Chưa cập nhật" not in draft
 
 
 def test_an_optional_department_with_nothing_to_score_is_told_what_to_do(tmp_path: Path) -> None:

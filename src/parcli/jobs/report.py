@@ -148,12 +148,12 @@ def report(request: ReportRequest, listener: Listener = SILENT) -> Reported:
     if unverified:  # the officer's caveat, never the Committee's: on the terminal and in the manifest
         listener.warn(CATALOGUE_NOTE.format(unverified=unverified, nodes=nodes))
     if not camp.is_units:
-        from parcli.results.letters import criteria_citation
+        from parcli.results.letters import CRITERIA_TO_FILL, criteria_cited
 
-        if criteria_citation(camp) is None:
+        if not criteria_cited(camp):
             listener.warn(
-                f"Bộ tiêu chí chưa ghi văn bản căn cứ (decision: “{camp.catalogue.model.decision}”): phần “Căn cứ” "
-                "của báo cáo chỉ nêu Kế hoạch. Đề nghị ghi số, ngày quyết định của Bộ Nội vụ áp dụng cho năm "
+                f"Bộ tiêu chí chưa ghi văn bản căn cứ (decision: “{camp.catalogue.model.decision}”): báo cáo ghi "
+                f"“{CRITERIA_TO_FILL}” để điền tay. Đề nghị ghi số, ngày quyết định của Bộ Nội vụ áp dụng cho năm "
                 f"{camp.model.year} vào trường decision của bộ tiêu chí."
             )
     inputs = _read_inputs(request, camp, data, listener)

@@ -98,12 +98,23 @@ def body_of(template: str, context: Mapping[str, Any], template_dir: Path | None
 _CITATION = re.compile(r"^(Quyết định|Thông tư|Nghị định|Công văn|Hướng dẫn|Kế hoạch)\s+số\s+\S", re.IGNORECASE)
 
 
-def criteria_citation(campaign: Campaign) -> str | None:
-    """The catalogue's decision as a document cites it (“Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ”),
-    or None when the catalogue's ``decision`` is not a citation but a note (a provisional or example catalogue:
-    “Chưa cập nhật theo văn bản áp dụng…”), which belongs to the officer, not to a page the Committee reads."""
+CRITERIA_TO_FILL = "Quyết định số …/QĐ-BNV ngày … của Bộ Nội vụ"
+
+
+def criteria_citation(campaign: Campaign) -> str:
+    """The catalogue's decision as a document cites it (“Quyết định số 876/QĐ-BNV ngày 10/11/2022 của Bộ Nội vụ”).
+
+    When the catalogue's ``decision`` is a note rather than a citation (a provisional catalogue: “Chưa cập nhật
+    theo văn bản áp dụng…”), the note is the officer's: the document gets :data:`CRITERIA_TO_FILL`, its number
+    and date left as “…” for the office to fill in, as for the plan (see :func:`criteria_cited`).
+    """
     decision = " ".join(campaign.catalogue.model.decision.split())
-    return decision if _CITATION.match(decision) else None
+    return decision if criteria_cited(campaign) else CRITERIA_TO_FILL
+
+
+def criteria_cited(campaign: Campaign) -> bool:
+    """Whether the catalogue's ``decision`` cites a document (“Quyết định số …”, “Thông tư số …”)."""
+    return bool(_CITATION.match(" ".join(campaign.catalogue.model.decision.split())))
 
 
 def plan_citation(campaign: Campaign) -> str:

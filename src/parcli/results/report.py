@@ -464,11 +464,10 @@ def _voice(campaign: Campaign, context: dict[str, Any]) -> dict[str, Any]:
     copies = ["UBND tỉnh (để báo cáo)"]
     if letterhead["sign_on_behalf"].startswith("KT."):
         copies.append("Giám đốc Sở (để b/c)")
-    criteria = criteria_citation(campaign)
     return {
-        "intro": f"Căn cứ {context['campaign']['plan']}" + (f"; {criteria}" if criteria else "") + f", {short} tổng "
-        f"hợp kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year} của các cơ quan, báo cáo Ủy ban "
-        "nhân dân tỉnh như sau:",
+        "intro": f"Căn cứ {context['campaign']['plan']}; {criteria_citation(campaign)}, {short} tổng hợp kết quả tự "
+        f"đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year} của các cơ quan, báo cáo Ủy ban nhân dân tỉnh "
+        "như sau:",
         "closing": f"{short} kính báo cáo UBND tỉnh xem xét, chỉ đạo./.",
         "proposals_lead": f"{short} kính đề nghị UBND tỉnh:",
         "appendix_of": f"Báo cáo số {letterhead['number_bare']} ngày {letterhead['date_short']} của {short}",
@@ -495,7 +494,7 @@ def committee_version(campaign: Campaign, context: dict[str, Any]) -> dict[str, 
     return context | {
         "draft": True,
         "letterhead": heading | {"number": "Số: …/BC-UBND"},
-        "intro": f"Thực hiện {context['catalogue']['decision']} và {context['campaign']['plan']}, Ủy ban nhân dân "
+        "intro": f"Thực hiện {criteria_citation(campaign)} và {context['campaign']['plan']}, Ủy ban nhân dân "
         f"tỉnh {province} báo cáo kết quả tự đánh giá, chấm điểm Chỉ số cải cách hành chính năm {year} của tỉnh "
         "như sau:",
         "proposals": asked(context, to_ministry=True),
