@@ -457,10 +457,11 @@ def show_problems(problems: list[Problem], *, verbose: bool, err: Console) -> No
     warnings counted by kind (they are all on the consolidated workbook's “Vấn đề” sheet, and with --verbose)."""
     if not problems:
         return
-    shown = problems if verbose or len(problems) <= LONG_PROBLEMS else [p for p in problems if p.is_error]
+    everything = verbose or len(problems) <= LONG_PROBLEMS
+    shown = problems if everything else [p for p in problems if p.is_error]
     if shown:
         out_console().print(problem_table(shown, "Các vấn đề phát hiện"))
-    left = Counter(p.slug for p in problems if p not in shown)
+    left = Counter() if everything else Counter(p.slug for p in problems if not p.is_error)
     if left:
         kinds = "; ".join(f"mã {slug}: {n}" for slug, n in left.most_common())
         err.print(

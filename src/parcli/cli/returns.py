@@ -441,7 +441,8 @@ def status(
     warned_only = 0
     if not verbose and len(rows) > LONG_LIST:
         rows = [r for r in rows if r.status != "ok" or r.timing != "on-time" or r.errors]
-        warned_only = sum(1 for r in found.rows if r not in rows and r.warnings)
+        kept = {id(r) for r in rows}
+        warned_only = sum(1 for r in found.rows if id(r) not in kept and r.warnings)
     table = Table(
         title=f"Tình trạng phiếu — hạn gửi: {found.deadline_words} ({found.when}, tính đến {date_filter(found.today)})"
     )
