@@ -442,13 +442,13 @@ def department_cell(department: Department) -> str:
     return f"{department.appendix}. {department.name}" if department.appendix else department.name
 
 
-def state_cell(status: str, errors: int, warnings: int) -> Text:
+def state_cell(status: str, errors: int, warned: int) -> Text:
     """The return's status in its colour, and under it its errors and warnings (one column for the three, so
     that an 80-column window keeps the dates whole)."""
     from parcli.labels import RETURN_STATUS_LABELS
 
     cell = status_cell(RETURN_STATUS_LABELS, status)
-    cell.append(f"\n{errors} lỗi · {warnings} cảnh báo", style="dim")
+    cell.append(f"\n{errors} lỗi · {warned} cảnh báo", style="dim")
     return cell
 
 
