@@ -54,9 +54,9 @@ def _build_commands_once() -> None:
 
     import typer.testing
 
-    build = typer.testing._get_command
-    if not isinstance(build, functools._lru_cache_wrapper):
-        typer.testing._get_command = functools.lru_cache(maxsize=8)(build)  # type: ignore[assignment]
+    build = getattr(typer.testing, "_get_command", None)  # typer's own name: without it, each call builds the tree
+    if build is not None and not isinstance(build, functools._lru_cache_wrapper):
+        typer.testing._get_command = functools.lru_cache(maxsize=8)(build)  # type: ignore[attr-defined]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
