@@ -12,8 +12,10 @@ import typer
 
 from parcli.cli.common import (
     AppraisalsOption,
+    AppraisalsRequiredOption,
     CampaignOption,
     PickOption,
+    ReturnsDirArgument,
     Talk,
     TodayOption,
     command,
@@ -44,7 +46,7 @@ CampaignRoundOption = Annotated[
 @appraise_app.command("issue", cls=Command)
 @command
 def issue(
-    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    returns_dir: ReturnsDirArgument,
     campaign: CampaignOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi phiếu thẩm định.", file_okay=False)] = Path(
         "tham-dinh"
@@ -106,10 +108,8 @@ def import_(
 @appraise_app.command("notices", cls=Command)
 @command
 def notices(
-    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
-    appraisals: Annotated[
-        Path, typer.Option("--appraisals", help="Thư mục chứa các phiếu thẩm định.", file_okay=False)
-    ],
+    returns_dir: ReturnsDirArgument,
+    appraisals: AppraisalsRequiredOption,
     campaign: CampaignOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi văn bản thông báo.", file_okay=False)] = Path(
         "thong-bao"
@@ -166,10 +166,8 @@ def notices(
 @appraise_app.command("record", cls=Command)
 @command
 def record(
-    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
-    appraisals: Annotated[
-        Path, typer.Option("--appraisals", help="Thư mục chứa các phiếu thẩm định.", file_okay=False)
-    ],
+    returns_dir: ReturnsDirArgument,
+    appraisals: AppraisalsRequiredOption,
     campaign: CampaignOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Tệp biên bản (.docx) sẽ ghi.", dir_okay=False)] = Path(
         "bien-ban-tham-dinh.docx"

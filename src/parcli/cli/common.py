@@ -372,6 +372,10 @@ def status_cell(labels: dict[str, str], status: str) -> Text:
     return styled((labels[status], STATUS_COLOURS[status]))
 
 
+ReturnsDirArgument = Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")]
+AppraisalsRequiredOption = Annotated[
+    Path, typer.Option("--appraisals", help="Thư mục chứa các phiếu thẩm định.", file_okay=False)
+]
 AppraisalsOption = Annotated[
     Path | None,
     typer.Option("--appraisals", help="Thư mục chứa các phiếu thẩm định.", file_okay=False),

@@ -20,6 +20,7 @@ from parcli.cli.common import (
     ForceOption,
     JsonOption,
     PickOption,
+    ReturnsDirArgument,
     RoundOption,
     Talk,
     TodayOption,
@@ -308,7 +309,7 @@ def check(
 
 @command
 def merge(
-    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    returns_dir: ReturnsDirArgument,
     campaign: CampaignOption = None,
     round_id: RoundOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Bảng tổng hợp (.xlsx) sẽ ghi.", dir_okay=False)] = Path(
@@ -412,7 +413,7 @@ def _render_merge(result: Merged, out: Path, err: Console, *, verbose: bool) -> 
 
 @command
 def status(
-    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    returns_dir: ReturnsDirArgument,
     campaign: CampaignOption = None,
     round_id: RoundOption = None,
     today: TodayOption = None,
@@ -477,7 +478,7 @@ def status(
 
 @command
 def feedback(
-    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    returns_dir: ReturnsDirArgument,
     out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi bản góp ý.", file_okay=False)] = Path("gop-y"),
     campaign: CampaignOption = None,
     round_id: RoundOption = None,
@@ -509,7 +510,7 @@ def feedback(
 
 @command
 def remind(
-    returns_dir: Annotated[Path, typer.Argument(help="Thư mục chứa các phiếu các cơ quan gửi về.")],
+    returns_dir: ReturnsDirArgument,
     out: Annotated[Path, typer.Option("--out", "-o", help="Thư mục ghi văn bản nhắc.", file_okay=False)] = Path(
         "nhac-nho"
     ),
