@@ -21,13 +21,9 @@ from parcli.config.campaign import PROVINCE_SCOPE
 from parcli.render import render
 from parcli.results.appraisal import self_items
 from parcli.results.letters import (
-    Letter,
-    body_of,
     common_context,
     deadline_at,
-    internal_note,
-    is_organiser,
-    part_of,
+    letter_to,
     write_letters,
 )
 from parcli.rounds.appraisal.merge import AppraisalCollection
@@ -117,14 +113,9 @@ def write_notices(
     stem = "thong-bao-tham-dinh" if round_ == 1 else "thong-bao-tham-dinh-lan-2"
     jobs = []
     for dept in context["departments"]:
-        own = is_organiser(campaign, dept["name"])
-        values = {**context, "dept": dept, "part": part_of(campaign, dept["name"])}
-        if own:
-            unit = campaign.model.organiser.unit or context["organiser_short"]
-            values |= {"you": "các phòng", "receiver": unit, "internal": True}
-        letter = Letter(recipients=(dept["name"],), subject=subject, body=body_of(template, values, template_dir))
-        if own:
-            letter = internal_note(campaign, letter, [i["item"] for i in dept["items"]])
+        codes = [i["item"] for i in dept["items"]]
+        values = {**context, "dept": dept}
+        letter = letter_to(campaign, dept["name"], subject, template, values, codes, template_dir)
         jobs.append((letter, out_dir / f"{stem}-{dept['file_stem']}.docx"))
     if jobs:
         out_dir.mkdir(parents=True, exist_ok=True)

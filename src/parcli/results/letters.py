@@ -276,6 +276,27 @@ def division_of(mapping: Mapping[str, str], code: str) -> str:
     return "Các phòng, đơn vị thuộc Sở được giao theo dõi"
 
 
+def letter_to(
+    campaign: Campaign,
+    name: str,
+    subject: str,
+    template: str,
+    values: Mapping[str, Any],
+    codes: Sequence[str],
+    template_dir: Path | None = None,
+) -> Letter:
+    """The letter to one department, its body rendered from ``template`` with ``values`` and ``part`` (what the
+    department scores); to the organiser itself, the same words as an :func:`internal_note` to its divisions
+    (``you`` “các phòng”, ``receiver`` its division in charge, ``internal``) for the items ``codes``."""
+    own = is_organiser(campaign, name)
+    context = {**values, "part": part_of(campaign, name)}
+    if own:
+        unit = campaign.model.organiser.unit or organiser_short(campaign)
+        context |= {"you": "các phòng", "receiver": unit, "internal": True}
+    letter = Letter(recipients=(name,), subject=subject, body=body_of(template, context, template_dir))
+    return internal_note(campaign, letter, codes) if own else letter
+
+
 def internal_note(campaign: Campaign, letter: Letter, codes: Sequence[str]) -> Letter:
     """The letter to the organiser's own department turned into a note from its division to the divisions.
 

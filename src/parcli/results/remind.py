@@ -22,12 +22,9 @@ from parcli.files import staged_folder
 from parcli.render import render
 from parcli.results.letters import (
     Letter,
-    body_of,
     common_context,
     deadline_at,
-    internal_note,
-    is_organiser,
-    part_of,
+    letter_to,
     working_days_after,
     write_letters,
 )
@@ -191,17 +188,9 @@ def reminder_letter(
     """
     campaign = result.campaign
     year = context["campaign"]["year"]
-    own = is_organiser(campaign, dept["name"])
-    values = {**context, "dept": dept, "part": part_of(campaign, dept["name"])}
-    if own:
-        unit = campaign.model.organiser.unit or context["organiser_short"]
-        values |= {"you": "các phòng", "receiver": unit, "internal": True}
-    letter = Letter(
-        recipients=(dept["name"],),
-        subject=f"đôn đốc gửi kết quả tự đánh giá Chỉ số CCHC năm {year}",
-        body=body_of(REMINDER_TEMPLATE, values, template_dir),
-    )
-    return internal_note(campaign, letter, dept["codes"]) if own else letter
+    subject = f"đôn đốc gửi kết quả tự đánh giá Chỉ số CCHC năm {year}"
+    values = {**context, "dept": dept}
+    return letter_to(campaign, dept["name"], subject, REMINDER_TEMPLATE, values, dept["codes"], template_dir)
 
 
 def write_reminders(

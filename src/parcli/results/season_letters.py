@@ -23,10 +23,9 @@ from parcli.results.letters import (
     body_of,
     common_context,
     deadline_at,
-    internal_note,
     is_organiser,
+    letter_to,
     organiser_short,
-    part_of,
     write_letters,
 )
 
@@ -44,11 +43,6 @@ def _order(campaign: Campaign) -> list[Department]:
     from parcli.results.report import appendix_order
 
     return sorted(campaign.departments, key=lambda d: appendix_order(d.appendix))
-
-
-def _own_values(campaign: Campaign, context: dict[str, Any]) -> dict[str, Any]:
-    unit = campaign.model.organiser.unit or context["organiser_short"]
-    return {"you": "các phòng", "receiver": unit, "internal": True}
 
 
 def _base(campaign: Campaign, today: date | None) -> dict[str, Any]:
@@ -154,10 +148,10 @@ def write_cover_letter(
         )
         jobs.append((letter, out_dir / "cong-van-gui-phieu.docx"))
     for dept in own:
-        values = context | _own_values(campaign, context) | {"listed": [dept]}
-        letter = Letter(recipients=(dept["name"],), subject=f"triển khai {what}",
-                        body=body_of(COVER_TEMPLATE, values, template_dir))  # fmt: skip
-        jobs.append((internal_note(campaign, letter, dept["codes"]), out_dir / "phieu-chuyen-noi-bo.docx"))
+        values = context | {"listed": [dept]}
+        letter = letter_to(campaign, dept["name"], f"triển khai {what}", COVER_TEMPLATE, values, dept["codes"],
+                           template_dir)  # fmt: skip
+        jobs.append((letter, out_dir / "phieu-chuyen-noi-bo.docx"))
     with staged_folder(out_dir) as stage:
         write_letters(campaign, [(letter, stage / path.name) for letter, path in jobs], template_dir=template_dir)
     return [path for _, path in jobs]
@@ -203,22 +197,14 @@ def write_remedy_requests(
             }
             for i in items
         ]
-        own = is_organiser(campaign, owner)
         values = base | {
             "dept": {"name": owner.name, "appendix": owner.appendix, "items": rows},
-            "part": part_of(campaign, owner.name),
             "round_title": campaign.round_title or f"đánh giá sơ bộ năm {year}",
             "deadline_words": deadline_at(due) if due else "",
         }
-        if own:
-            values |= _own_values(campaign, base)
-        letter = Letter(
-            recipients=(owner.name,),
-            subject=f"xây dựng kế hoạch khắc phục các nội dung bị trừ điểm Chỉ số CCHC năm {year}",
-            body=body_of(REQUEST_TEMPLATE, values, template_dir),
-        )
-        if own:
-            letter = internal_note(campaign, letter, [r["code"] for r in rows])
+        subject = f"xây dựng kế hoạch khắc phục các nội dung bị trừ điểm Chỉ số CCHC năm {year}"
+        codes = [r["code"] for r in rows]
+        letter = letter_to(campaign, owner.name, subject, REQUEST_TEMPLATE, values, codes, template_dir)
         jobs.append((owner.id, letter, out_dir / f"de-nghi-khac-phuc-{owner.file_stem}.docx"))
     with staged_folder(out_dir) as stage:
         write_letters(campaign, [(letter, stage / path.name) for _, letter, path in jobs], template_dir=template_dir)
@@ -242,27 +228,19 @@ def write_remedy_reminders(
     jobs: list[tuple[str, Letter, Path]] = []
     for owner in sorted(silent, key=lambda d: _order(campaign).index(d) if d in campaign.departments else 0):
         items = by_owner.get(owner.id, [])
-        own = is_organiser(campaign, owner)
         values = base | {
             "dept": {
                 "name": owner.name,
                 "appendix": owner.appendix,
                 "items": [{"code": i.code, "title": i.title, "lost": i.lost} for i in items],
             },
-            "part": part_of(campaign, owner.name),
             "today": today,
             "round_title": campaign.round_title or f"đánh giá sơ bộ năm {year}",
             "deadline_words": deadline_at(deadline),
         }
-        if own:
-            values |= _own_values(campaign, base)
-        letter = Letter(
-            recipients=(owner.name,),
-            subject=f"đôn đốc gửi kế hoạch khắc phục các nội dung bị trừ điểm Chỉ số CCHC năm {year}",
-            body=body_of(REMIND_TEMPLATE, values, template_dir),
-        )
-        if own:
-            letter = internal_note(campaign, letter, [i.code for i in items])
+        subject = f"đôn đốc gửi kế hoạch khắc phục các nội dung bị trừ điểm Chỉ số CCHC năm {year}"
+        codes = [i.code for i in items]
+        letter = letter_to(campaign, owner.name, subject, REMIND_TEMPLATE, values, codes, template_dir)
         jobs.append((owner.id, letter, out_dir / f"nhac-khac-phuc-{owner.file_stem}.docx"))
     with staged_folder(out_dir) as stage:
         write_letters(campaign, [(letter, stage / path.name) for _, letter, path in jobs], template_dir=template_dir)
