@@ -34,7 +34,8 @@ _MADE_CACHE: dict[str, str] = {}  # the template cache folder this process made 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Fix parcli's clock for the whole run: session and module fixtures run at ``FIXED_NOW`` too; compiled
-    templates are cached in a folder of the run's own, never the user's cache."""
+    templates are cached in a folder of the run's own, never the user's cache; what a long-lived process would
+    build once (the command tree, a catalogue checked) is built once."""
     _SAVED_CLOCK.append(os.environ.get(clock.ENV_VAR))
     os.environ[clock.ENV_VAR] = str(int(FIXED_NOW.timestamp()))
     if "PARCLI_CACHE_DIR" not in os.environ:
@@ -44,6 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
     _build_commands_once()
+    _check_each_catalogue_once()
 
 
 def _build_commands_once() -> None:
@@ -57,6 +59,26 @@ def _build_commands_once() -> None:
     build = getattr(typer.testing, "_get_command", None)  # typer's own name: without it, each call builds the tree
     if build is not None and not isinstance(build, functools._lru_cache_wrapper):
         typer.testing._get_command = functools.lru_cache(maxsize=8)(build)  # type: ignore[attr-defined]
+
+
+def _check_each_catalogue_once() -> None:
+    """Hundreds of tests load the same bundled catalogue; one process of parcli loads one once.  The tests keep
+    what a text gave (its path too): a text with a mistake still raises every time (nothing is kept of it)."""
+    import parcli.config.catalogue as catalogue
+
+    parse = catalogue.parse_catalogue
+    if getattr(parse, "kept", None) is not None:
+        return
+    kept: dict[tuple[str, Path | None], catalogue.Catalogue] = {}
+
+    def parse_once(text: str, source: str = "<văn bản>", path: Path | None = None) -> catalogue.Catalogue:
+        key = (text, path)
+        if key not in kept:
+            kept[key] = parse(text, source, path)
+        return kept[key]
+
+    parse_once.kept = kept  # type: ignore[attr-defined]
+    catalogue.parse_catalogue = parse_once  # type: ignore[assignment]
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -428,28 +428,8 @@ def load_catalogue(path: Path) -> Catalogue:
     return parse_catalogue(text, source=label, path=path)
 
 
-_PARSED: dict[tuple[str, Path | None], Catalogue] = {}  # text and path → the catalogue checked from them
-_PARSED_KEPT = 8
-
-
 def parse_catalogue(text: str, source: str = "<văn bản>", path: Path | None = None) -> Catalogue:
-    """Validate catalogue YAML text; raise :class:`CatalogueError` naming YAML paths.
-
-    A text checked once in this process is not checked again (a job may read one catalogue through the
-    campaign and again through a workbook's record of it); a text with a mistake is never kept.
-    """
-    key = (text, path)
-    found = _PARSED.get(key)
-    if found is None:
-        found = _parse_catalogue(text, source, path)
-        if len(_PARSED) >= _PARSED_KEPT:
-            _PARSED.pop(next(iter(_PARSED)))
-        _PARSED[key] = found
-    return found
-
-
-def _parse_catalogue(text: str, source: str, path: Path | None) -> Catalogue:
-    """:func:`parse_catalogue` itself: parsed, validated, its tree and sums checked."""
+    """Validate catalogue YAML text; raise :class:`CatalogueError` naming YAML paths."""
     try:
         data = parse_yaml(text)
     except YamlSyntaxError as exc:
